@@ -1,0 +1,68 @@
+/**
+ * Named error classes shared by every part of Latent Lab.
+ *
+ * Every message says what went wrong, what was expected versus what was found, and how to fix it,
+ * so it can be shown to a learner unchanged. Causes are kept (`error.cause`), never swallowed.
+ */
+
+/** Base class: lets callers tell our own, explained errors apart from unexpected crashes. */
+export class LatentLabError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A TF.js backend could not be initialised, or an unknown backend name was asked for. */
+export class BackendError extends LatentLabError {}
+
+/**
+ * A checkpoint (weights manifest, shard or config) is missing, unreachable or does not match what
+ * the model expects. `file` or `variable` names the culprit when known.
+ */
+export class CheckpointError extends LatentLabError {
+  readonly file: string | undefined;
+  readonly variable: string | undefined;
+  constructor(message: string, details: { file?: string; variable?: string; cause?: unknown } = {}) {
+    super(message, { cause: details.cause });
+    this.file = details.file;
+    this.variable = details.variable;
+  }
+}
+
+/** Input given to a model or function has the wrong shape, size or range. */
+export class InvalidInputError extends LatentLabError {}
+
+/** A model was used after `dispose()`. */
+export class DisposedError extends LatentLabError {}
+
+/** Tensors were allocated and not released by a piece of work that should leave none behind. */
+export class TensorLeakError extends LatentLabError {
+  readonly leaked: number;
+  constructor(label: string, leaked: number) {
+    super(
+      `${label} leaked ${leaked} tensor(s): tf.memory().numTensors grew by ${leaked}. ` +
+        'Wrap synchronous work in tf.tidy and dispose tensors that cross an await in a finally block.',
+    );
+    this.leaked = leaked;
+  }
+}
+
+/** Long work was cancelled through its AbortSignal. */
+export class CancelledError extends LatentLabError {
+  constructor(what = 'The operation') {
+    super(`${what} was cancelled.`);
+  }
+}
+
+/** Throws {@link CancelledError} if the signal has fired. Call it between batches of long loops. */
+export function throwIfAborted(signal: AbortSignal | undefined, what?: string): void {
+  if (signal?.aborted) throw new CancelledError(what);
+}
+
+/** Turns anything thrown into a one-line message fit for a status line or an alert. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  return 'Unknown error: ' + JSON.stringify(error);
+}
