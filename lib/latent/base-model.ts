@@ -3,7 +3,7 @@
  * subclasses implement `encodeBatch`, `decodeBatch` and `disposeWeights`; sampling, interpolation,
  * input checks and idempotent disposal are shared here.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { DisposedError, InvalidInputError } from '../core/errors';
 import type { DecodeOptions, InterpolationMode, LatentModel, SampleOptions } from '../core/latent-model';
 import { randomSeed, validateSeed } from '../core/random';

@@ -24,7 +24,7 @@ export class TinyLinearModel extends LatentModelBase<tf.Tensor2D> {
   }
 
   protected async encodeBatch(x: tf.Tensor2D): Promise<tf.Tensor2D> {
-    return tf.tidy(() => tf.matMul(x, this.encoderKernel));
+    return tf.tidy(() => tf.matMul(x, this.encoderKernel) as tf.Tensor2D);
   }
 
   protected async decodeBatch(z: tf.Tensor2D, options: DecodeOptions): Promise<tf.Tensor2D> {
@@ -34,8 +34,8 @@ export class TinyLinearModel extends LatentModelBase<tf.Tensor2D> {
         : undefined;
     return tf.tidy(() => {
       const logits = tf.matMul(z, this.decoderKernel);
-      const noisy = noise ? logits.add(tf.tensor2d(noise, logits.shape).mul(options.temperature ?? 0)) : logits;
-      return tf.sigmoid(noisy);
+      const noisy = noise ? logits.add(tf.tensor2d(noise, [z.shape[0], this.inputDims]).mul(options.temperature ?? 0)) : logits;
+      return tf.sigmoid(noisy) as tf.Tensor2D;
     });
   }
 

@@ -1,0 +1,57 @@
+/** The labs, in one place for the header, the home page and the placeholders. */
+export interface Lab {
+  href: string;
+  title: string;
+  summary: string;
+  /** 'ready' once the lab really works; placeholders are clearly marked. */
+  status: 'ready' | 'coming-soon';
+  plans: string[];
+}
+
+export const LABS: readonly Lab[] = [
+  {
+    href: '/image',
+    title: 'Image lab',
+    summary: 'Autoencoders on handwritten digits: compress, rebuild, denoise, sharpen and dream up new digits.',
+    status: 'coming-soon',
+    plans: [
+      'Dense and convolutional autoencoders, VAEs with a 2-D latent space, denoising and super-resolution on MNIST',
+      'Train in your browser with live loss charts, or start from the pretrained models',
+      'Latent scatter plots, a manifold grid, generation from random codes and interpolation strips',
+    ],
+  },
+  {
+    href: '/music/melody',
+    title: 'Melody lab',
+    summary: 'Morph one 2-bar melody into another through a MusicVAE latent space, and hear every step.',
+    status: 'coming-soon',
+    plans: ['Pick melodies from examples, MIDI files or a piano roll', 'Interpolate with lerp or slerp, make variations', 'Play, and export MIDI or WAV'],
+  },
+  {
+    href: '/music/drums',
+    title: 'Drum lab',
+    summary: 'Sample new drum grooves and blend four patterns by dragging a puck across a square.',
+    status: 'coming-soon',
+    plans: ['Sample 2-bar patterns with temperature and seed', 'Edit them on a step grid and loop them', 'Beat-Blender style 4-corner blending; export MIDI or WAV'],
+  },
+  {
+    href: '/compare',
+    title: 'Compare',
+    summary: 'Put image and music latent spaces side by side with the same tools.',
+    status: 'coming-soon',
+    plans: ['The same projections, interpolations and metrics for both kinds of model'],
+  },
+  {
+    href: '/classroom',
+    title: 'Classroom',
+    summary: 'A teacher runs a challenge; students submit, play and vote.',
+    status: 'coming-soon',
+    plans: ['Challenge sessions with a join code', 'Submissions from the labs, listening and voting'],
+  },
+];
+
+export function labByHref(href: string): Lab {
+  const lab = LABS.find((l) => l.href === href);
+  if (!lab) throw new Error(`No lab at ${href}`);
+  return lab;
+}

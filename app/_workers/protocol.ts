@@ -1,0 +1,37 @@
+/**
+ * Messages between pages and the model worker. Both directions are validated with zod, because a
+ * worker boundary is a trust boundary like any other (and a mismatch should say so, not crash).
+ */
+import { z } from 'zod';
+import { backendNameSchema } from '@/lib/core/backend';
+
+export const workerRequestSchema = z.discriminatedUnion('type', [
+  z.object({
+    id: z.number().int(),
+    type: z.literal('init'),
+    override: backendNameSchema.optional(),
+    cached: backendNameSchema.optional(),
+  }),
+]);
+export type WorkerRequest = z.infer<typeof workerRequestSchema>;
+
+const gpuProbeSchema = z.object({
+  webgl: z.object({ available: z.boolean(), renderer: z.string().optional(), software: z.boolean() }),
+  webgpu: z.object({ available: z.boolean(), fallback: z.boolean(), description: z.string().optional() }),
+});
+
+export const backendInfoSchema = z.object({
+  backend: backendNameSchema,
+  reason: z.enum(['override', 'cached', 'benchmark', 'only-option', 'first-available']),
+  timings: z.partialRecord(backendNameSchema, z.number()),
+  notes: z.array(z.string()),
+  gpu: gpuProbeSchema,
+  initMs: z.number(),
+});
+export type BackendInfo = z.infer<typeof backendInfoSchema>;
+
+export const workerResponseSchema = z.discriminatedUnion('type', [
+  z.object({ id: z.number().int(), type: z.literal('init:done'), info: backendInfoSchema }),
+  z.object({ id: z.number().int(), type: z.literal('error'), name: z.string(), message: z.string() }),
+]);
+export type WorkerResponse = z.infer<typeof workerResponseSchema>;

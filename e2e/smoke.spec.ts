@@ -1,0 +1,80 @@
+import { activeBackend, expect, test } from './fixtures';
+
+const ROUTES = [
+  { path: '/', heading: 'Latent Lab' },
+  { path: '/image', heading: 'Image lab' },
+  { path: '/music/melody', heading: 'Melody lab' },
+  { path: '/music/drums', heading: 'Drum lab' },
+  { path: '/compare', heading: 'Compare' },
+  { path: '/classroom', heading: 'Classroom' },
+];
+
+for (const route of ROUTES) {
+  test(`${route.path} renders, shows the backend badge, and stays on this machine`, async ({ page, problems }) => {
+    await page.goto(route.path);
+    await expect(page.getByRole('heading', { level: 1, name: route.heading })).toBeVisible();
+    const backend = await activeBackend(page);
+    expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(backend);
+    await expect(page.getByTestId('backend-badge')).toHaveText(/TF\.js: (WebGPU|WebGL|WASM|CPU)/);
+    if (route.path !== '/') await expect(page.getByText('Coming soon', { exact: true })).toBeVisible();
+    void problems;
+  });
+}
+
+test('the home page links to every lab and the links work', async ({ page, problems }) => {
+  await page.goto('/');
+  const main = page.getByRole('main');
+  for (const name of ['Image lab', 'Melody lab', 'Drum lab', 'Compare', 'Classroom']) {
+    await expect(main.getByRole('link', { name })).toBeVisible();
+  }
+  await main.getByRole('link', { name: 'Drum lab' }).click();
+  await expect(page).toHaveURL(/\/music\/drums$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Drum lab' })).toBeVisible();
+  void problems;
+});
+
+test('the automatic choice is the fastest backend of the warm-up benchmark, and the details say why', async ({ page, problems }) => {
+  await page.goto('/');
+  const backend = await activeBackend(page);
+  const badge = page.getByTestId('backend-badge');
+  expect(await badge.getAttribute('data-reason')).toBe('benchmark');
+  const timings = JSON.parse((await badge.getAttribute('data-timings')) ?? '{}') as Record<string, number>;
+  expect(Object.keys(timings).length).toBeGreaterThanOrEqual(2);
+  expect(timings).not.toHaveProperty('webgpu'); // only a software WebGPU adapter here (if any): never benchmarked
+  const fastest = Object.entries(timings).sort((a, b) => a[1] - b[1])[0]?.[0];
+  expect(backend).toBe(fastest);
+  await badge.click();
+  await expect(page.getByRole('dialog', { name: 'TF.js backend details' })).toContainText('the fastest in a quick benchmark');
+  // A second visit reuses the remembered choice instead of benchmarking again.
+  await page.reload();
+  await activeBackend(page);
+  expect(await page.getByTestId('backend-badge').getAttribute('data-reason')).toBe('cached');
+  void problems;
+});
+
+test('?backend=wasm and ?backend=cpu force a backend, and the choice survives navigation', async ({ page, problems }) => {
+  await page.goto('/?backend=cpu');
+  expect(await activeBackend(page)).toBe('cpu');
+  await expect(page.getByTestId('backend-badge')).toHaveText('TF.js: CPU');
+  await page.goto('/image'); // full reload without the parameter
+  expect(await activeBackend(page)).toBe('cpu');
+  await page.goto('/?backend=wasm');
+  expect(await activeBackend(page)).toBe('wasm');
+  expect(await page.getByTestId('backend-badge').getAttribute('data-reason')).toBe('override');
+  await page.goto('/?backend=auto');
+  expect(await page.getByTestId('backend-badge').getAttribute('data-reason')).not.toBe('override');
+  void problems;
+});
+
+test('an unknown ?backend value gets a clear message and the app still works', async ({ page, problems }) => {
+  await page.goto('/?backend=cuda');
+  await expect(page.getByRole('alert').filter({ hasText: 'Unknown' })).toContainText('Unknown ?backend "cuda". Use one of: webgpu, webgl, wasm, cpu.');
+  expect(['webgl', 'wasm', 'cpu']).toContain(await activeBackend(page));
+  void problems;
+});
+
+test('unknown pages get a friendly 404', async ({ page }) => {
+  const response = await page.goto('/no-such-lab');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});

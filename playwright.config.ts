@@ -1,0 +1,47 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumPath } from './scripts/chromium-path.mjs';
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+
+/** Flags for Debian Chromium on machines without a GPU or internet (see README "Testing"). */
+const CHROMIUM_ARGS = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-gpu',
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    browserName: 'chromium',
+    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    { name: 'chromium', testIgnore: /no-gpu\.spec\.ts/ },
+    {
+      // No GPU and no software rasterizer (so no WebGL or WebGPU, in workers too): the app must still work, on WASM, and say so.
+      name: 'chromium-no-gpu',
+      testMatch: /no-gpu\.spec\.ts/,
+      use: { launchOptions: { executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, '--disable-software-rasterizer', '--disable-3d-apis'] } },
+    },
+  ],
+  webServer: {
+    command: `npx next start -p ${PORT} -H 127.0.0.1`,
+    url: `http://127.0.0.1:${PORT}`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    env: { NEXT_TELEMETRY_DISABLED: '1' },
+  },
+});
