@@ -30,9 +30,9 @@ export function watchPage(page: Page): PageProblems {
 }
 
 export const test = base.extend<{ problems: PageProblems }>({
-  problems: async ({ page }, use) => {
+  problems: async ({ page }, provide) => {
     const problems = watchPage(page);
-    await use(problems);
+    await provide(problems);
     expect(problems, 'the page had console errors, crashes, failed requests or requests leaving this machine').toEqual({
       consoleErrors: [],
       pageErrors: [],
