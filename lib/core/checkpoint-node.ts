@@ -1,7 +1,8 @@
-/** Node-only {@link WeightSource}: reads a checkpoint folder from disk. */
-import { readFile, stat } from 'node:fs/promises';
+/** Node-only checkpoint access: read a checkpoint folder from disk, or write one. */
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assertSafeRelativePath, urlSource, type WeightSource } from './checkpoint';
+import type { EncodedCheckpoint } from './checkpoint-write';
 import { CheckpointError } from './errors';
 
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -48,4 +49,24 @@ export function fsSource(dir: string): WeightSource {
 /** A source for either an http(s) URL or a local folder path (CLIs accept both). */
 export function sourceFor(location: string): WeightSource {
   return /^https?:\/\//i.test(location) ? urlSource(location) : fsSource(location);
+}
+
+/**
+ * Writes an encoded checkpoint (manifest + shards) and any extra JSON files (e.g. config.json)
+ * into `dir`, creating it. Files are written to a temporary name first and then renamed, so a
+ * crash never leaves a half-written checkpoint behind under the real names.
+ */
+export async function writeCheckpointFolder(dir: string, encoded: EncodedCheckpoint, json: Record<string, unknown> = {}): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const files: [string, Uint8Array | string][] = [
+    ...[...encoded.shards.entries()],
+    ...Object.entries(json).map(([name, value]): [string, string] => [name, JSON.stringify(value, null, 2) + '\n']),
+    ['weights_manifest.json', JSON.stringify(encoded.manifest)],
+  ];
+  for (const [name, content] of files) {
+    assertSafeRelativePath(name, dir);
+    const target = path.join(dir, name);
+    await writeFile(target + '.partial', content);
+    await rename(target + '.partial', target);
+  }
 }

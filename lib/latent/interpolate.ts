@@ -40,13 +40,23 @@ function asRow(z: tf.Tensor, name: string): tf.Tensor2D {
  */
 export function interpolateCodesTensor(a: tf.Tensor, b: tf.Tensor, steps: number, mode: InterpolationMode = 'lerp'): tf.Tensor2D {
   checkCount('steps', steps, 2);
+  return codesAtTensor(a, b, fractions(steps), mode);
+}
+
+/**
+ * The codes at fractions `ts` (0 = a, 1 = b) of the way from `a` to `b`, by lerp or slerp:
+ * `[ts.length, zDims]`. Caller disposes.
+ */
+export function codesAtTensor(a: tf.Tensor, b: tf.Tensor, ts: readonly number[], mode: InterpolationMode = 'lerp'): tf.Tensor2D {
+  checkCount('number of points', ts.length, 1);
+  if (ts.some((t) => !Number.isFinite(t))) throw new InvalidInputError('Interpolation fractions must be finite numbers.');
   return tf.tidy(() => {
     const za = asRow(a, 'a');
     const zb = asRow(b, 'b');
     if (za.shape[1] !== zb.shape[1]) {
       throw new InvalidInputError(`Codes a and b must have the same size; got ${za.shape[1]} and ${zb.shape[1]}.`);
     }
-    const t = tf.tensor2d(fractions(steps), [steps, 1]);
+    const t = tf.tensor2d(ts as number[], [ts.length, 1]);
     const lerpWeights = (): [tf.Tensor, tf.Tensor] => [tf.sub(1, t), t];
     let wa: tf.Tensor;
     let wb: tf.Tensor;

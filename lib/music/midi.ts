@@ -1,0 +1,296 @@
+/**
+ * MIDI in and out, on top of `@tonejs/midi` (a small, maintained Standard MIDI File parser and
+ * writer): list tracks, extract a one-voice melody or the drums, and write NoteSequences back.
+ *
+ * Limits, so a bad file cannot exhaust memory: files up to {@link MAX_MIDI_BYTES} bytes and
+ * {@link MAX_MIDI_NOTES} notes. Every problem is a named error with a message fit for users.
+ */
+import { Midi } from '@tonejs/midi';
+import { describeError } from '../core/errors';
+import { DrumsConverter, DEFAULT_DRUM_PITCH_CLASSES } from './converters/drums';
+import { MeterError, MidiParseError, NoMusicError } from './errors';
+import { DEFAULT_QPM, type Note, type NoteSequence, type TimeSignature } from './note-sequence';
+
+/** Largest MIDI file accepted (8 MB; real songs are rarely over 1 MB). */
+export const MAX_MIDI_BYTES = 8 * 1024 * 1024;
+/** Most notes accepted in one file. */
+export const MAX_MIDI_NOTES = 200_000;
+/** MIDI channel 10 (0-based 9) carries drums in General MIDI. */
+export const DRUM_CHANNEL = 9;
+
+export interface TrackInfo {
+  index: number;
+  name: string;
+  /** General MIDI instrument name, e.g. "acoustic grand piano". */
+  instrument: string;
+  program: number;
+  channel: number;
+  noteCount: number;
+  isDrum: boolean;
+}
+
+export interface MidiFile {
+  name: string;
+  ppq: number;
+  durationSeconds: number;
+  tracks: TrackInfo[];
+  /** All notes of all tracks (with `instrument` = track index) and the tempo/meter maps. */
+  sequence: NoteSequence;
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1) + ' MB';
+}
+
+/**
+ * Parses a Standard MIDI File (format 0 or 1). Throws {@link MidiParseError} for empty, oversized,
+ * non-MIDI or broken files, and {@link NoMusicError} for files without any notes.
+ */
+export function parseMidi(bytes: Uint8Array | ArrayBuffer, fileName = 'the file'): MidiFile {
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (data.byteLength === 0) throw new MidiParseError(`${fileName} is empty (0 bytes). Choose a .mid file that contains music.`);
+  if (data.byteLength > MAX_MIDI_BYTES) {
+    throw new MidiParseError(`${fileName} is ${mb(data.byteLength)}; Latent Lab reads MIDI files up to ${mb(MAX_MIDI_BYTES)}. Split it or export fewer tracks.`);
+  }
+  const magic = String.fromCharCode(...data.subarray(0, 4));
+  if (magic !== 'MThd') {
+    const looksLike = magic === 'RIFF' ? ' (it looks like a WAV or RIFF-MIDI file)' : magic.startsWith('ID3') || magic.startsWith('\xff\xfb') ? ' (it looks like an MP3)' : '';
+    throw new MidiParseError(`${fileName} is not a Standard MIDI File${looksLike}: it does not start with "MThd". Choose a .mid or .midi file.`);
+  }
+  let midi: Midi;
+  try {
+    midi = new Midi(data);
+  } catch (error) {
+    throw new MidiParseError(`${fileName} is a damaged or truncated MIDI file and cannot be read (${describeError(error)}).`, { cause: error });
+  }
+  const noteTotal = midi.tracks.reduce((a, t) => a + t.notes.length, 0);
+  if (noteTotal > MAX_MIDI_NOTES) {
+    throw new MidiParseError(`${fileName} has ${noteTotal.toLocaleString('en')} notes; Latent Lab reads up to ${MAX_MIDI_NOTES.toLocaleString('en')}.`);
+  }
+  if (noteTotal === 0) throw new NoMusicError(`${fileName} contains no notes.`);
+
+  const notes: Note[] = [];
+  const tracks: TrackInfo[] = midi.tracks.map((t, index) => {
+    const isDrum = t.channel === DRUM_CHANNEL || t.instrument.percussion;
+    for (const n of t.notes) {
+      if (!Number.isFinite(n.time) || !Number.isFinite(n.duration) || n.time < 0) continue;
+      notes.push({
+        pitch: n.midi,
+        velocity: Math.max(0, Math.min(127, Math.round(n.velocity * 127))),
+        startTime: n.time,
+        endTime: n.time + Math.max(0, n.duration),
+        isDrum,
+        program: t.instrument.number,
+        instrument: index,
+      });
+    }
+    return {
+      index,
+      name: t.name.trim() || `Track ${index + 1}`,
+      instrument: isDrum ? 'drums' : t.instrument.name,
+      program: t.instrument.number,
+      channel: t.channel,
+      noteCount: t.notes.length,
+      isDrum,
+    };
+  });
+  notes.sort((a, b) => a.startTime - b.startTime || b.pitch - a.pitch);
+  const tempos = midi.header.tempos
+    .filter((t) => Number.isFinite(t.bpm) && t.bpm > 0)
+    .map((t) => ({ time: t.time ?? midi.header.ticksToSeconds(t.ticks), qpm: t.bpm }));
+  const timeSignatures: TimeSignature[] = midi.header.timeSignatures.map((t) => ({
+    time: midi.header.ticksToSeconds(t.ticks),
+    numerator: t.timeSignature[0] ?? 4,
+    denominator: t.timeSignature[1] ?? 4,
+  }));
+  const totalTime = notes.reduce((m, n) => Math.max(m, n.endTime), 0);
+  return {
+    name: midi.header.name || fileName,
+    ppq: midi.header.ppq,
+    durationSeconds: totalTime,
+    tracks,
+    sequence: {
+      notes,
+      totalTime,
+      tempos: tempos.length > 0 ? tempos : [{ time: 0, qpm: DEFAULT_QPM }],
+      timeSignatures: timeSignatures.length > 0 ? timeSignatures : [{ time: 0, numerator: 4, denominator: 4 }],
+    },
+  };
+}
+
+/**
+ * Throws {@link MeterError} unless every time signature is 4/4 (2-bar windows of 32 steps assume
+ * 4/4). Files without a time signature count as 4/4, as in the MIDI standard.
+ */
+export function assertFourFour(seq: NoteSequence, fileName = 'This file'): void {
+  const other = seq.timeSignatures.find((t) => !(t.numerator === 4 && t.denominator === 4));
+  if (other) {
+    throw new MeterError(
+      `${fileName} is in ${other.numerator}/${other.denominator}${other.time > 0 ? ` from ${other.time.toFixed(1)} s` : ''}; ` +
+        'the 2-bar models need 4/4 music. Choose a piece in 4/4.',
+    );
+  }
+}
+
+/** How melodic a track is: many notes, rarely two at once; names like "melody" or "lead" help. */
+function melodyScore(notes: readonly Note[], name: string): number {
+  if (notes.length < 2) return 0;
+  let overlapping = 0;
+  for (let i = 1; i < notes.length; i++) {
+    const prev = notes[i - 1];
+    const cur = notes[i];
+    if (prev && cur && cur.startTime < prev.endTime - 1e-3) overlapping++;
+  }
+  const monophony = 1 - overlapping / (notes.length - 1);
+  const nameBonus = /melod|lead|vocal|voice|solo|tune|sing/i.test(name) ? 3 : 1;
+  return notes.length * monophony * monophony * nameBonus;
+}
+
+export interface MelodyExtraction {
+  /** One voice: at most one note sounding at any time. Unquantized. */
+  sequence: NoteSequence;
+  track: TrackInfo;
+  /** Notes dropped because a higher note started at the same moment. */
+  droppedNotes: number;
+}
+
+/**
+ * The melody of a MIDI file as one voice: from track `trackIndex`, or automatically the most
+ * melodic non-drum track. At shared onsets the highest note wins; a note still sounding when the
+ * next one starts is cut there.
+ */
+export function extractMelody(file: MidiFile, trackIndex?: number): MelodyExtraction {
+  const pitched = file.tracks.filter((t) => !t.isDrum && t.noteCount > 0);
+  let track: TrackInfo | undefined;
+  if (trackIndex !== undefined) {
+    track = file.tracks[trackIndex];
+    if (!track) throw new NoMusicError(`${file.name} has no track ${trackIndex + 1} (it has ${file.tracks.length}).`);
+    if (track.isDrum) throw new NoMusicError(`Track ${trackIndex + 1} ("${track.name}") of ${file.name} is a drum track; choose a melodic track.`);
+    if (track.noteCount === 0) throw new NoMusicError(`Track ${trackIndex + 1} ("${track.name}") of ${file.name} has no notes.`);
+  } else {
+    if (pitched.length === 0) {
+      throw new NoMusicError(`${file.name} has only drums, no melody. Choose a file with a melodic track (or use the drum lab).`);
+    }
+    let best = -1;
+    for (const t of pitched) {
+      const score = melodyScore(file.sequence.notes.filter((n) => n.instrument === t.index), t.name);
+      if (score > best) {
+        best = score;
+        track = t;
+      }
+    }
+  }
+  if (!track) throw new NoMusicError(`${file.name} has no melodic track.`);
+  const chosen = track;
+  const source = file.sequence.notes
+    .filter((n) => n.instrument === chosen.index)
+    .slice()
+    .sort((a, b) => a.startTime - b.startTime || b.pitch - a.pitch);
+  const voice: Note[] = [];
+  let dropped = 0;
+  for (const n of source) {
+    const last = voice[voice.length - 1];
+    if (last && Math.abs(n.startTime - last.startTime) < 1e-6) {
+      dropped++;
+      continue;
+    }
+    if (last && last.endTime > n.startTime) voice[voice.length - 1] = { ...last, endTime: n.startTime };
+    voice.push({ ...n, isDrum: false });
+  }
+  return {
+    sequence: { ...file.sequence, notes: voice, totalTime: file.sequence.totalTime },
+    track: chosen,
+    droppedNotes: dropped,
+  };
+}
+
+/**
+ * Magenta's Groove MIDI Dataset mapping of the Roland TD-11 kit to the 9 drum classes
+ * (magenta `drums_encoder_decoder.ROLAND_DRUM_PITCH_CLASSES`).
+ */
+export const ROLAND_TD11_PITCH_CLASSES: readonly (readonly number[])[] = [
+  [36],
+  [38, 37, 40],
+  [42, 22, 44],
+  [46, 26],
+  [43, 58],
+  [47, 45],
+  [50, 48],
+  [49, 52, 55, 57],
+  [51, 53, 59],
+];
+
+export interface DrumExtraction {
+  /** Drum notes, each moved to the first General MIDI pitch of its class. Unquantized. */
+  sequence: NoteSequence;
+  /** Drum notes whose pitch belongs to no class (dropped). */
+  unmappedNotes: number;
+}
+
+/**
+ * The drums of a MIDI file (channel 10), mapped to Magenta's 9 classes and written with each
+ * class's standard General MIDI pitch. `kit: 'roland-td11'` reads Groove MIDI Dataset files.
+ */
+export function extractDrums(file: MidiFile, kit: 'gm' | 'roland-td11' = 'gm'): DrumExtraction {
+  const drumNotes = file.sequence.notes.filter((n) => n.isDrum);
+  if (drumNotes.length === 0) {
+    throw new NoMusicError(`${file.name} has no drums (no notes on MIDI channel 10). Choose a drum MIDI file (or use the melody lab).`);
+  }
+  const classes = kit === 'gm' ? DEFAULT_DRUM_PITCH_CLASSES : ROLAND_TD11_PITCH_CLASSES;
+  const mapper = new DrumsConverter({ numSteps: 1, pitchClasses: classes });
+  const notes: Note[] = [];
+  let unmapped = 0;
+  for (const n of drumNotes) {
+    const c = mapper.classOf(n.pitch);
+    const pitch = c === undefined ? undefined : DEFAULT_DRUM_PITCH_CLASSES[c]?.[0];
+    if (pitch === undefined) {
+      unmapped++;
+      continue;
+    }
+    notes.push({ ...n, pitch, isDrum: true });
+  }
+  if (notes.length === 0) throw new NoMusicError(`None of the ${drumNotes.length} drum notes of ${file.name} is a known drum sound.`);
+  return { sequence: { ...file.sequence, notes }, unmappedNotes: unmapped };
+}
+
+export interface MidiExportOptions {
+  /** Track name written to the file. */
+  name?: string;
+  /** General MIDI program for pitched notes (0 = acoustic grand piano). */
+  program?: number;
+}
+
+/**
+ * Writes a NoteSequence as a Standard MIDI File (format 1, 480 ticks per quarter, the sequence's
+ * first tempo, 4/4): pitched notes on one piano track, drums on channel 10 with their GM pitches.
+ * Velocities 1–127 round-trip exactly; 0 (which MIDI reads as "note off") is written as 1.
+ */
+export function sequenceToMidi(seq: NoteSequence, options: MidiExportOptions = {}): Uint8Array {
+  const midi = new Midi();
+  midi.header.setTempo(seq.tempos[0]?.qpm ?? DEFAULT_QPM);
+  midi.header.timeSignatures.push({ ticks: 0, timeSignature: [4, 4], measures: 0 });
+  midi.header.name = options.name ?? 'Latent Lab';
+  midi.header.update();
+  const pitched = seq.notes.filter((n) => !n.isDrum);
+  const drums = seq.notes.filter((n) => n.isDrum);
+  const write = (notes: readonly Note[], drum: boolean): void => {
+    if (notes.length === 0) return;
+    const track = midi.addTrack();
+    track.name = drum ? 'Drums' : (options.name ?? 'Melody');
+    track.channel = drum ? DRUM_CHANNEL : 0;
+    track.instrument.number = drum ? 0 : (options.program ?? 0);
+    for (const n of notes) {
+      const velocity = Math.max(1, Math.min(127, Math.round(n.velocity)));
+      track.addNote({
+        midi: Math.max(0, Math.min(127, Math.round(n.pitch))),
+        time: n.startTime,
+        duration: Math.max(1e-3, n.endTime - n.startTime),
+        // @tonejs/midi writes floor(velocity × 127): aim at the middle of the step.
+        velocity: Math.min(1, (velocity + 0.5) / 127),
+      });
+    }
+  };
+  write(pitched, false);
+  write(drums, true);
+  return midi.toArray();
+}

@@ -1,0 +1,67 @@
+/**
+ * Random-weight MusicVAE checkpoints with any sizes, in Magenta's exact variable layout: for
+ * tests, benchmarks and the compatibility proof (real checkpoints cannot be downloaded here).
+ */
+import type { NamedValues } from '../../core/checkpoint-write';
+import { createRng } from '../../core/random';
+import { DrumsConverter } from '../converters/drums';
+import { MelodyConverter } from '../converters/melody';
+import type { MusicConverter } from '../converters/types';
+
+export interface RandomMusicVaeSpec {
+  kind: 'melody' | 'drums';
+  encoderUnits: number;
+  decoderUnits: number[];
+  zDims: number;
+  seed?: number;
+}
+
+/** mel_2bar_small: encoder 512, decoder 2×256, z 256, 90 classes. */
+export const MEL_2BAR_SMALL: RandomMusicVaeSpec = { kind: 'melody', encoderUnits: 512, decoderUnits: [256, 256], zDims: 256 };
+/** drums_2bar_lokl_small: the same sizes, 10-wide input, 512 output classes. */
+export const DRUMS_2BAR_SMALL: RandomMusicVaeSpec = { kind: 'drums', encoderUnits: 512, decoderUnits: [256, 256], zDims: 256 };
+
+export function converterFor(kind: 'melody' | 'drums'): MusicConverter {
+  return kind === 'melody' ? new MelodyConverter({ numSteps: 32, minPitch: 21, maxPitch: 108 }) : new DrumsConverter({ numSteps: 32 });
+}
+
+/** The config.json Magenta uses for such a checkpoint. */
+export function musicVaeConfigFor(kind: 'melody' | 'drums'): { type: 'MusicVAE'; dataConverter: { type: string; args: Record<string, unknown> } } {
+  return { type: 'MusicVAE', dataConverter: converterFor(kind).toSpec() };
+}
+
+/** Random variables (Glorot-uniform kernels, small biases) named and shaped exactly like Magenta's. */
+export function randomMusicVaeVariables(spec: RandomMusicVaeSpec): NamedValues[] {
+  const rng = createRng(spec.seed ?? 1);
+  const conv = converterFor(spec.kind);
+  const out: NamedValues[] = [];
+  const kernel = (name: string, rows: number, cols: number): void => {
+    const limit = Math.sqrt(6 / (rows + cols));
+    out.push({ name, shape: [rows, cols], values: Float32Array.from({ length: rows * cols }, () => (rng.next() * 2 - 1) * limit) });
+  };
+  const bias = (name: string, n: number): void => {
+    out.push({ name, shape: [n], values: Float32Array.from({ length: n }, () => rng.normal() * 0.1) });
+  };
+  const e = spec.encoderUnits;
+  for (const dir of ['fw', 'bw']) {
+    const prefix = `encoder/cell_0/bidirectional_rnn/${dir}/multi_rnn_cell/cell_0/lstm_cell/`;
+    kernel(prefix + 'kernel', conv.inputDepth + e, 4 * e);
+    bias(prefix + 'bias', 4 * e);
+  }
+  kernel('encoder/mu/kernel', 2 * e, spec.zDims);
+  bias('encoder/mu/bias', spec.zDims);
+  kernel('encoder/sigma/kernel', 2 * e, spec.zDims);
+  bias('encoder/sigma/bias', spec.zDims);
+  const total = spec.decoderUnits.reduce((a, b) => a + b, 0);
+  kernel('decoder/z_to_initial_state/kernel', spec.zDims, 2 * total);
+  bias('decoder/z_to_initial_state/bias', 2 * total);
+  spec.decoderUnits.forEach((h, i) => {
+    const input = i === 0 ? conv.outputDepth + spec.zDims : (spec.decoderUnits[i - 1] ?? 0);
+    kernel(`decoder/multi_rnn_cell/cell_${i}/lstm_cell/kernel`, input + h, 4 * h);
+    bias(`decoder/multi_rnn_cell/cell_${i}/lstm_cell/bias`, 4 * h);
+  });
+  const last = spec.decoderUnits[spec.decoderUnits.length - 1] ?? 0;
+  kernel('decoder/output_projection/kernel', last, conv.outputDepth);
+  bias('decoder/output_projection/bias', conv.outputDepth);
+  return out;
+}
