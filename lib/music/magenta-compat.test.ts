@@ -43,7 +43,7 @@ async function reference(request: object): Promise<ReferenceAnswer> {
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'latent-lab-compat-'));
   for (const spec of [MEL_2BAR_SMALL, DRUMS_2BAR_SMALL]) {
-    const encoded = encodeCheckpoint(randomMusicVaeVariables({ ...spec, seed: 7 }), { shardBytes: 4 * 1024 * 1024 });
+    const encoded = encodeCheckpoint(randomMusicVaeVariables({ ...spec, seed: 7, outputScale: 10 }), { shardBytes: 4 * 1024 * 1024 });
     await writeCheckpointFolder(path.join(root, spec.kind), encoded, { 'config.json': musicVaeConfigFor(spec.kind) });
   }
   server = createServer((req, res) => {
@@ -83,7 +83,9 @@ async function compare(kind: 'melody' | 'drums', sequences: QuantizedNoteSequenc
     const codes = [...ours.z.map((z) => Array.from(z)), ...Array.from({ length: 4 }, () => Array.from(rng.normalArray(model.zDims)))];
     const answer = await reference({
       checkpointUrl: `${baseUrl}/${kind}`,
-      backend: 'cpu',
+      // The same backend on both sides: backends round differently (e.g. WASM's fused kernels), and
+      // with random weights a few argmax choices sit close enough to a tie for that to show.
+      backend: tf.getBackend(),
       tasks: [{ type: 'encode', sequences }, { type: 'decodeLabels', z: codes }],
     });
     const [enc, dec] = answer.results;

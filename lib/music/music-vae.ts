@@ -25,7 +25,7 @@ import { MelodyConverter } from './converters/melody';
 import type { ConversionReport, MusicConverter } from './converters/types';
 import { SequenceError } from './errors';
 import { DEFAULT_QPM, DEFAULT_STEPS_PER_QUARTER, type QuantizedNoteSequence } from './note-sequence';
-import { bidirectionalFinalStates, lstmUpdate, prepareLstm, type LstmWeights } from './lstm';
+import { bidirectionalFinalStates, lstmFromPreactivations, lstmStep, lstmTensors, prepareLstm, type LstmGates } from './lstm';
 
 const converterSpecSchema = zod.object({ type: zod.string(), args: zod.record(zod.string(), zod.unknown()).default({}) });
 
@@ -115,16 +115,19 @@ export function checkMusicVaeVariables(vars: tf.NamedTensorMap, converter: Music
 }
 
 type InferenceWeights = {
-  encFw: LstmWeights;
-  encBw: LstmWeights;
+  encFw: LstmGates;
+  encBw: LstmGates;
   muKernel: tf.Tensor2D;
   muBias: tf.Tensor1D;
   zInitKernel: tf.Tensor2D;
   zInitBias: tf.Tensor1D;
-  /** Layer 0's kernel split by input: previous class rows, z rows; and its recurrent part. */
-  dec0: { wClass: tf.Tensor2D; wz: tf.Tensor2D; wh: tf.Tensor2D; bias: tf.Tensor1D };
-  /** Layers ≥ 1: full kernel over concat(h below, own h). */
-  decUpper: { kernel: tf.Tensor2D; bias: tf.Tensor1D }[];
+  /**
+   * Decoder cells; layer l ≥ 1 reads concat(h below, h). Layer 0 reads concat(previous one-hot, z, h):
+   * its kernel rows are split into `classRows` (one row per class, looked up instead of multiplied),
+   * `zRows` (multiplied once per decode, not once per step) and `hRows`, each per gate [i, j, f, o].
+   */
+  dec: LstmGates[];
+  dec0: { classRows: tf.Tensor2D[]; zRows: tf.Tensor2D[]; hRows: tf.Tensor2D[] };
   outKernel: tf.Tensor2D;
   outBias: tf.Tensor1D;
 };
@@ -176,29 +179,24 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     this.zDims = this.sizes.zDims;
     this.name = options.name ?? 'MusicVAE';
     const v = (n: string): tf.Tensor => vars[n] as tf.Tensor;
-    const depth = this.converter.inputDepth;
-    const classes = this.converter.outputDepth;
-    this.w = tf.tidy(() => {
-      const k0 = v(DEC(0) + 'kernel') as tf.Tensor2D;
-      const h0 = this.sizes.decoderUnits[0] ?? 0;
-      const [wClass, wz, wh] = tf.split(k0, [classes, this.zDims, h0], 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      const dec0Bias = tf.add(v(DEC(0) + 'bias'), tf.concat([tf.zeros([2 * h0]), tf.ones([h0]), tf.zeros([h0])])) as tf.Tensor1D;
-      return {
-        encFw: prepareLstm(v(ENC('fw') + 'kernel') as tf.Tensor2D, v(ENC('fw') + 'bias') as tf.Tensor1D, depth),
-        encBw: prepareLstm(v(ENC('bw') + 'kernel') as tf.Tensor2D, v(ENC('bw') + 'bias') as tf.Tensor1D, depth),
-        muKernel: tf.clone(v('encoder/mu/kernel')) as tf.Tensor2D,
-        muBias: tf.clone(v('encoder/mu/bias')) as tf.Tensor1D,
-        zInitKernel: tf.clone(v('decoder/z_to_initial_state/kernel')) as tf.Tensor2D,
-        zInitBias: tf.clone(v('decoder/z_to_initial_state/bias')) as tf.Tensor1D,
-        dec0: { wClass, wz, wh, bias: dec0Bias },
-        decUpper: this.sizes.decoderUnits.slice(1).map((h, idx) => ({
-          kernel: tf.clone(v(DEC(idx + 1) + 'kernel')) as tf.Tensor2D,
-          bias: tf.add(v(DEC(idx + 1) + 'bias'), tf.concat([tf.zeros([2 * h]), tf.ones([h]), tf.zeros([h])])) as tf.Tensor1D,
-        })),
-        outKernel: tf.clone(v('decoder/output_projection/kernel')) as tf.Tensor2D,
-        outBias: tf.clone(v('decoder/output_projection/bias')) as tf.Tensor1D,
-      };
-    });
+    this.w = tf.tidy(() => ({
+      encFw: prepareLstm(v(ENC('fw') + 'kernel') as tf.Tensor2D, v(ENC('fw') + 'bias') as tf.Tensor1D),
+      encBw: prepareLstm(v(ENC('bw') + 'kernel') as tf.Tensor2D, v(ENC('bw') + 'bias') as tf.Tensor1D),
+      muKernel: tf.clone(v('encoder/mu/kernel')) as tf.Tensor2D,
+      muBias: tf.clone(v('encoder/mu/bias')) as tf.Tensor1D,
+      zInitKernel: tf.clone(v('decoder/z_to_initial_state/kernel')) as tf.Tensor2D,
+      zInitBias: tf.clone(v('decoder/z_to_initial_state/bias')) as tf.Tensor1D,
+      dec: this.sizes.decoderUnits.map((_, i) => prepareLstm(v(DEC(i) + 'kernel') as tf.Tensor2D, v(DEC(i) + 'bias') as tf.Tensor1D)),
+      dec0: (() => {
+        const k0 = v(DEC(0) + 'kernel') as tf.Tensor2D;
+        const h0 = this.sizes.decoderUnits[0] ?? 0;
+        const [classRows, zRows, hRows] = tf.split(k0, [this.converter.outputDepth, this.zDims, h0], 0);
+        const byGate = (t: tf.Tensor | undefined): tf.Tensor2D[] => tf.split(t as tf.Tensor2D, 4, 1) as tf.Tensor2D[];
+        return { classRows: byGate(classRows), zRows: byGate(zRows), hRows: byGate(hRows) };
+      })(),
+      outKernel: tf.clone(v('decoder/output_projection/kernel')) as tf.Tensor2D,
+      outBias: tf.clone(v('decoder/output_projection/bias')) as tf.Tensor1D,
+    }));
     if (options.keepVariables) {
       this.variables = vars;
     } else {
@@ -232,9 +230,14 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
 
   /** Number of parameters used at inference (σ excluded). */
   get parameterCount(): number {
+    return this.inferenceTensors().reduce((a, t) => a + t.size, 0);
+  }
+
+  private inferenceTensors(): tf.Tensor[] {
     const w = this.w;
-    const all = [w.encFw.wx, w.encFw.wh, w.encFw.bias, w.encBw.wx, w.encBw.wh, w.encBw.bias, w.muKernel, w.muBias, w.zInitKernel, w.zInitBias, w.dec0.wClass, w.dec0.wz, w.dec0.wh, w.dec0.bias, w.outKernel, w.outBias, ...w.decUpper.flatMap((l) => [l.kernel, l.bias])];
-    return all.reduce((a, t) => a + t.size, 0);
+    const dec0 = [...w.dec0.classRows, ...w.dec0.zRows, ...w.dec0.hRows];
+    // Layer 0's full kernels are not needed after the split.
+    return [...lstmTensors(w.encFw), ...lstmTensors(w.encBw), w.muKernel, w.muBias, w.zInitKernel, w.zInitBias, ...w.dec.flatMap(lstmTensors), ...dec0, w.outKernel, w.outBias];
   }
 
   private checkInput(x: tf.Tensor): void {
@@ -274,28 +277,31 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     return tf.tidy(() => {
       const units = this.sizes.decoderUnits;
       const init = tf.split(tf.tanh(tf.add(tf.matMul(z, w.zInitKernel), w.zInitBias)), units.flatMap((u) => [u, u]), 1);
-      const c: tf.Tensor[] = units.map((_, i) => init[2 * i] as tf.Tensor);
-      const h: tf.Tensor[] = units.map((_, i) => init[2 * i + 1] as tf.Tensor);
-      const zPart = tf.add(tf.matMul(z, w.dec0.wz), w.dec0.bias);
+      const c = units.map((_, i) => init[2 * i] as tf.Tensor2D);
+      const h = units.map((_, i) => init[2 * i + 1] as tf.Tensor2D);
       const gumbel = noise ? tf.unstack(tf.tensor3d(noise, [steps, batch, classes])) : undefined;
       const invT = temperature > 0 ? tf.scalar(1 / temperature) : undefined;
-      let prev: tf.Tensor1D | undefined;
+      const g0 = w.dec[0] as LstmGates;
+      const biases0 = [g0.bi, g0.bj, g0.bf, g0.bo];
+      // z's contribution to layer 0 is the same at every step: compute it once.
+      const zPart = w.dec0.zRows.map((rows, k) => tf.add(tf.matMul(z, rows), biases0[k] as tf.Tensor1D));
+      let previous: tf.Tensor1D | undefined;
       const labels: tf.Tensor1D[] = [];
       for (let t = 0; t < steps; t++) {
-        let g0 = tf.add(zPart, tf.matMul(h[0] as tf.Tensor2D, w.dec0.wh));
-        // The previous step's one-hot times the class rows of the kernel is just a row lookup.
-        if (prev) g0 = tf.add(g0, tf.gather(w.dec0.wClass, prev));
-        [c[0], h[0]] = lstmUpdate(g0, c[0] as tf.Tensor);
+        const pre = w.dec0.hRows.map((rows, k) => {
+          let g = tf.add(tf.matMul(h[0] as tf.Tensor2D, rows), zPart[k] as tf.Tensor);
+          // The previous step's one-hot times the class rows is a row lookup.
+          if (previous) g = tf.add(g, tf.gather(w.dec0.classRows[k] as tf.Tensor2D, previous));
+          return g;
+        }) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        [c[0], h[0]] = lstmFromPreactivations(pre, c[0] as tf.Tensor2D);
         for (let l = 1; l < units.length; l++) {
-          const layer = w.decUpper[l - 1];
-          if (!layer) break;
-          const g = tf.add(tf.matMul(tf.concat([h[l - 1] as tf.Tensor, h[l] as tf.Tensor], 1) as tf.Tensor2D, layer.kernel), layer.bias);
-          [c[l], h[l]] = lstmUpdate(g, c[l] as tf.Tensor);
+          [c[l], h[l]] = lstmStep(tf.concat([h[l - 1] as tf.Tensor2D, h[l] as tf.Tensor2D], 1) as tf.Tensor2D, c[l] as tf.Tensor2D, w.dec[l] as LstmGates);
         }
         let logits: tf.Tensor = tf.add(tf.matMul(h[units.length - 1] as tf.Tensor2D, w.outKernel), w.outBias);
         if (invT && gumbel) logits = tf.add(tf.mul(logits, invT), gumbel[t] as tf.Tensor);
-        prev = tf.argMax(logits, 1) as tf.Tensor1D;
-        labels.push(prev);
+        previous = tf.argMax(logits, 1) as tf.Tensor1D;
+        labels.push(previous);
       }
       return tf.stack(labels, 1) as tf.Tensor2D;
     });
@@ -322,10 +328,7 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
   }
 
   protected disposeWeights(): void {
-    const w = this.w;
-    tf.dispose([w.encFw.wx, w.encFw.wh, w.encFw.bias, w.encBw.wx, w.encBw.wh, w.encBw.bias, w.muKernel, w.muBias, w.zInitKernel, w.zInitBias]);
-    tf.dispose([w.dec0.wClass, w.dec0.wz, w.dec0.wh, w.dec0.bias, w.outKernel, w.outBias]);
-    for (const l of w.decUpper) tf.dispose([l.kernel, l.bias]);
+    tf.dispose(this.inferenceTensors());
     if (this.variables) tf.dispose(this.variables);
   }
 

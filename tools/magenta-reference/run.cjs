@@ -29,9 +29,17 @@ async function setBackend(name) {
     const wasm = require('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep);
   }
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`magenta's TF.js could not start the ${name} backend`);
-  await tf.ready();
+  // The old emscripten loader fetch()es the .wasm when a global fetch exists, which fails for file
+  // paths in Node 20; hide fetch while it loads so it reads the file from disk instead.
+  const savedFetch = globalThis.fetch;
+  globalThis.fetch = undefined;
+  try {
+    const ok = await tf.setBackend(name);
+    if (!ok) throw new Error(`magenta's TF.js could not start the ${name} backend`);
+    await tf.ready();
+  } finally {
+    globalThis.fetch = savedFetch;
+  }
 }
 
 function median(xs) {

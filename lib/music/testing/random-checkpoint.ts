@@ -14,6 +14,11 @@ export interface RandomMusicVaeSpec {
   decoderUnits: number[];
   zDims: number;
   seed?: number;
+  /**
+   * Multiplies the output projection: trained models make confident choices, random ones make
+   * near-ties that float rounding (which differs between backends and libraries) can flip.
+   */
+  outputScale?: number;
 }
 
 /** mel_2bar_small: encoder 512, decoder 2×256, z 256, 90 classes. */
@@ -35,8 +40,8 @@ export function randomMusicVaeVariables(spec: RandomMusicVaeSpec): NamedValues[]
   const rng = createRng(spec.seed ?? 1);
   const conv = converterFor(spec.kind);
   const out: NamedValues[] = [];
-  const kernel = (name: string, rows: number, cols: number): void => {
-    const limit = Math.sqrt(6 / (rows + cols));
+  const kernel = (name: string, rows: number, cols: number, scale = 1): void => {
+    const limit = scale * Math.sqrt(6 / (rows + cols));
     out.push({ name, shape: [rows, cols], values: Float32Array.from({ length: rows * cols }, () => (rng.next() * 2 - 1) * limit) });
   };
   const bias = (name: string, n: number): void => {
@@ -61,7 +66,7 @@ export function randomMusicVaeVariables(spec: RandomMusicVaeSpec): NamedValues[]
     bias(`decoder/multi_rnn_cell/cell_${i}/lstm_cell/bias`, 4 * h);
   });
   const last = spec.decoderUnits[spec.decoderUnits.length - 1] ?? 0;
-  kernel('decoder/output_projection/kernel', last, conv.outputDepth);
+  kernel('decoder/output_projection/kernel', last, conv.outputDepth, spec.outputScale ?? 1);
   bias('decoder/output_projection/bias', conv.outputDepth);
   return out;
 }
