@@ -47,10 +47,12 @@ export function lstmTensors(g: LstmGates): tf.Tensor[] {
  * Returns the new [c, h]:  c' = c·σ(f) + σ(i)·tanh(j),  h' = tanh(c')·σ(o).
  */
 export function lstmStep(xh: tf.Tensor2D, c: tf.Tensor2D, g: LstmGates): [tf.Tensor2D, tf.Tensor2D] {
-  return lstmFromPreactivations(
-    [tf.add(tf.matMul(xh, g.wi), g.bi), tf.add(tf.matMul(xh, g.wj), g.bj), tf.add(tf.matMul(xh, g.wf), g.bf), tf.add(tf.matMul(xh, g.wo), g.bo)],
-    c,
-  );
+  const i = tf.fused.matMul({ a: xh, b: g.wi, bias: g.bi, activation: 'sigmoid' });
+  const j = tf.fused.matMul({ a: xh, b: g.wj, bias: g.bj });
+  const f = tf.fused.matMul({ a: xh, b: g.wf, bias: g.bf, activation: 'sigmoid' });
+  const o = tf.fused.matMul({ a: xh, b: g.wo, bias: g.bo, activation: 'sigmoid' });
+  const newC = tf.add(tf.mul(c, f), tf.mul(i, tf.tanh(j))) as tf.Tensor2D;
+  return [newC, tf.mul(tf.tanh(newC), o) as tf.Tensor2D];
 }
 
 /** The LSTM update from the four gate pre-activations [i, j, f, o] (forget bias included). */

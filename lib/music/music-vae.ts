@@ -123,8 +123,8 @@ type InferenceWeights = {
   zInitBias: tf.Tensor1D;
   /**
    * Decoder cells; layer l ≥ 1 reads concat(h below, h). Layer 0 reads concat(previous one-hot, z, h):
-   * its kernel rows are split into `classRows` (one row per class, looked up instead of multiplied),
-   * `zRows` (multiplied once per decode, not once per step) and `hRows`, each per gate [i, j, f, o].
+   * its kernel rows are split per gate [i, j, f, o] into `classRows`, `zRows` (multiplied once per
+   * decode, not once per step) and `hRows`.
    */
   dec: LstmGates[];
   dec0: { classRows: tf.Tensor2D[]; zRows: tf.Tensor2D[]; hRows: tf.Tensor2D[] };
@@ -285,14 +285,14 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
       const biases0 = [g0.bi, g0.bj, g0.bf, g0.bo];
       // z's contribution to layer 0 is the same at every step: compute it once.
       const zPart = w.dec0.zRows.map((rows, k) => tf.add(tf.matMul(z, rows), biases0[k] as tf.Tensor1D));
-      let previous: tf.Tensor1D | undefined;
+      let previous: tf.Tensor2D = tf.zeros([batch, classes]);
       const labels: tf.Tensor1D[] = [];
       for (let t = 0; t < steps; t++) {
+        const prev = previous;
         const pre = w.dec0.hRows.map((rows, k) => {
-          let g = tf.add(tf.matMul(h[0] as tf.Tensor2D, rows), zPart[k] as tf.Tensor);
-          // The previous step's one-hot times the class rows is a row lookup.
-          if (previous) g = tf.add(g, tf.gather(w.dec0.classRows[k] as tf.Tensor2D, previous));
-          return g;
+          const g = tf.add(tf.matMul(h[0] as tf.Tensor2D, rows), zPart[k] as tf.Tensor);
+          // one-hot × class rows picks one row exactly (like a gather, which is slow on WASM).
+          return t === 0 ? g : tf.add(g, tf.matMul(prev, w.dec0.classRows[k] as tf.Tensor2D));
         }) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
         [c[0], h[0]] = lstmFromPreactivations(pre, c[0] as tf.Tensor2D);
         for (let l = 1; l < units.length; l++) {
@@ -300,8 +300,10 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
         }
         let logits: tf.Tensor = tf.add(tf.matMul(h[units.length - 1] as tf.Tensor2D, w.outKernel), w.outBias);
         if (invT && gumbel) logits = tf.add(tf.mul(logits, invT), gumbel[t] as tf.Tensor);
-        previous = tf.argMax(logits, 1) as tf.Tensor1D;
-        labels.push(previous);
+        const label = tf.argMax(logits, 1) as tf.Tensor1D;
+        labels.push(label);
+        // oneHot straight to float32 is broken on WASM (tfjs 4.22 writes int32 bits): cast instead.
+        if (t < steps - 1) previous = tf.cast(tf.oneHot(label, classes), 'float32') as tf.Tensor2D;
       }
       return tf.stack(labels, 1) as tf.Tensor2D;
     });
