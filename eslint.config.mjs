@@ -27,7 +27,7 @@ const restrict = (files, patterns, ignores = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['.next/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'models/**', 'public/**'] },
+  { ignores: ['.next/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'models/**', 'public/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { '@next/next': nextPlugin, 'react-hooks': reactHooks },
@@ -53,5 +53,11 @@ export default tseslint.config(
     // CLIs and benchmarks print their results.
     files: ['scripts/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The reference runner is plain CommonJS for Node (it loads @magenta/music's CommonJS bundle).
+    files: ['tools/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', console: 'readonly', globalThis: 'readonly', performance: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
   },
 );

@@ -1,0 +1,53 @@
+/**
+ * From a MIDI file to the 2-bar windows a MusicVAE reads: pick the melody or the drums, check the
+ * meter, quantize to 16th notes and cut windows of 32 steps one bar apart.
+ */
+import { InvalidInputError } from '../core/errors';
+import { NoMusicError } from './errors';
+import { assertFourFour, extractDrums, extractMelody, type MidiFile } from './midi';
+import { STEPS_PER_BAR, type QuantizedNoteSequence } from './note-sequence';
+import { quantize, splitIntoWindows, type Window } from './sequences';
+
+export interface MidiWindows {
+  /** The quantized melody or drum part of the whole file. */
+  part: QuantizedNoteSequence;
+  /** Every 2-bar window, one bar apart; `startStep / 16` is its 0-based bar. */
+  windows: Window[];
+  /** Human-readable notes about what was changed or dropped. */
+  notes: string[];
+}
+
+/** The 2-bar windows of a MIDI file's melody (`kind: 'melody'`) or drums. */
+export function midiWindows(file: MidiFile, kind: 'melody' | 'drums', options: { track?: number } = {}): MidiWindows {
+  assertFourFour(file.sequence, file.name);
+  const notes: string[] = [];
+  let part: QuantizedNoteSequence;
+  if (kind === 'melody') {
+    const melody = extractMelody(file, options.track);
+    notes.push(`melody from track ${melody.track.index + 1} ("${melody.track.name}")`);
+    if (melody.droppedNotes > 0) notes.push(`${melody.droppedNotes} lower note(s) at shared onsets dropped to keep one voice`);
+    part = quantize(melody.sequence);
+  } else {
+    const drums = extractDrums(file);
+    if (drums.unmappedNotes > 0) notes.push(`${drums.unmappedNotes} drum note(s) of unknown sounds dropped`);
+    part = quantize(drums.sequence);
+  }
+  const padded = { ...part, totalQuantizedSteps: Math.max(2 * STEPS_PER_BAR, Math.ceil(part.totalQuantizedSteps / STEPS_PER_BAR) * STEPS_PER_BAR) };
+  return { part, windows: splitIntoWindows(padded, 2 * STEPS_PER_BAR, STEPS_PER_BAR), notes };
+}
+
+/**
+ * The window starting at 1-based bar `bar`, or else the first window with at least one note.
+ * Throws a clear error when there is none.
+ */
+export function pickWindow(found: MidiWindows, fileName: string, bar?: number): Window {
+  if (bar !== undefined) {
+    if (!Number.isInteger(bar) || bar < 1) throw new InvalidInputError(`--bar must be a bar number from 1; got ${bar}.`);
+    const w = found.windows.find((x) => x.startStep === (bar - 1) * STEPS_PER_BAR);
+    if (!w) throw new InvalidInputError(`${fileName} has no 2-bar window starting at bar ${bar} (it has ${found.windows.length + 1} bars).`);
+    return w;
+  }
+  const w = found.windows.find((x) => x.sequence.notes.length > 0);
+  if (!w) throw new NoMusicError(`${fileName} has no 2-bar window with notes.`);
+  return w;
+}
