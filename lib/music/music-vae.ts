@@ -285,14 +285,21 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
       const biases0 = [g0.bi, g0.bj, g0.bf, g0.bo];
       // z's contribution to layer 0 is the same at every step: compute it once.
       const zPart = w.dec0.zRows.map((rows, k) => tf.add(tf.matMul(z, rows), biases0[k] as tf.Tensor1D));
-      let previous: tf.Tensor2D = tf.zeros([batch, classes]);
+      // The previous step's one-hot times the class rows picks one row per item. A gather does that
+      // for free on CPU/WebGL/WebGPU; WASM's Gather kernel costs ~150 µs for 16 rows, ten times a
+      // one-hot matMul, so there the one-hot is multiplied (both are exact).
+      const gatherRows = tf.getBackend() !== 'wasm';
+      let previous: tf.Tensor1D | undefined;
       const labels: tf.Tensor1D[] = [];
       for (let t = 0; t < steps; t++) {
-        const prev = previous;
+        const prevLabel = previous;
+        // oneHot straight to float32 is broken on WASM (tfjs 4.22 writes int32 bits): cast instead.
+        const prevOneHot = prevLabel && !gatherRows ? (tf.cast(tf.oneHot(prevLabel, classes), 'float32') as tf.Tensor2D) : undefined;
         const pre = w.dec0.hRows.map((rows, k) => {
           const g = tf.add(tf.matMul(h[0] as tf.Tensor2D, rows), zPart[k] as tf.Tensor);
-          // one-hot × class rows picks one row exactly (like a gather, which is slow on WASM).
-          return t === 0 ? g : tf.add(g, tf.matMul(prev, w.dec0.classRows[k] as tf.Tensor2D));
+          const classRows = w.dec0.classRows[k] as tf.Tensor2D;
+          if (!prevLabel) return g;
+          return tf.add(g, prevOneHot ? tf.matMul(prevOneHot, classRows) : tf.gather(classRows, prevLabel));
         }) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
         [c[0], h[0]] = lstmFromPreactivations(pre, c[0] as tf.Tensor2D);
         for (let l = 1; l < units.length; l++) {
@@ -300,10 +307,8 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
         }
         let logits: tf.Tensor = tf.add(tf.matMul(h[units.length - 1] as tf.Tensor2D, w.outKernel), w.outBias);
         if (invT && gumbel) logits = tf.add(tf.mul(logits, invT), gumbel[t] as tf.Tensor);
-        const label = tf.argMax(logits, 1) as tf.Tensor1D;
-        labels.push(label);
-        // oneHot straight to float32 is broken on WASM (tfjs 4.22 writes int32 bits): cast instead.
-        if (t < steps - 1) previous = tf.cast(tf.oneHot(label, classes), 'float32') as tf.Tensor2D;
+        previous = tf.argMax(logits, 1) as tf.Tensor1D;
+        labels.push(previous);
       }
       return tf.stack(labels, 1) as tf.Tensor2D;
     });
