@@ -59,6 +59,9 @@ export function quantize(seq: NoteSequence, stepsPerQuarter = DEFAULT_STEPS_PER_
   const tempos = [...seq.tempos].sort((a, b) => a.time - b.time);
   checkTempos(tempos);
   const notes: QuantizedNote[] = seq.notes.map((n) => {
+    if (!Number.isFinite(n.startTime) || !Number.isFinite(n.endTime) || n.startTime < 0 || n.endTime < n.startTime) {
+      throw new SequenceError(`A note (pitch ${n.pitch}) has impossible times ${n.startTime}–${n.endTime} s; times must be finite, from 0, and end after they start.`);
+    }
     const start = toStep(secondsToQuarters(n.startTime, tempos), stepsPerQuarter);
     let end = toStep(secondsToQuarters(n.endTime, tempos), stepsPerQuarter);
     if (end <= start) end = start + 1;

@@ -25,7 +25,6 @@ export interface MelodyConverterArgs {
   numSteps: number;
   minPitch: number;
   maxPitch: number;
-  ignorePolyphony?: boolean;
 }
 
 /** Moves `pitch` by whole octaves into [min, max] (the range must span at least an octave). */
