@@ -6,6 +6,7 @@
  * {@link MAX_MIDI_NOTES} notes. Every problem is a named error with a message fit for users.
  */
 import { Midi } from '@tonejs/midi';
+import { parseMidi as parseMidiEvents } from 'midi-file';
 import { describeError } from '../core/errors';
 import { DrumsConverter, DEFAULT_DRUM_PITCH_CLASSES } from './converters/drums';
 import { MeterError, MidiParseError, NoMusicError } from './errors';
@@ -13,8 +14,13 @@ import { DEFAULT_QPM, type Note, type NoteSequence, type TimeSignature } from '.
 
 /** Largest MIDI file accepted (8 MB; real songs are rarely over 1 MB). */
 export const MAX_MIDI_BYTES = 8 * 1024 * 1024;
-/** Most notes accepted in one file. */
-export const MAX_MIDI_NOTES = 200_000;
+/**
+ * Most notes accepted in one file. @tonejs/midi pairs note-ons with note-offs in quadratic time
+ * (50,000 notes take ~6 s here), so note-on events are counted with a fast linear pre-pass first.
+ */
+export const MAX_MIDI_NOTES = 30_000;
+/** Longest piece accepted; longer means a damaged tempo or time field. */
+export const MAX_MIDI_SECONDS = 2 * 3600;
 /** MIDI channel 10 (0-based 9) carries drums in General MIDI. */
 export const DRUM_CHANNEL = 9;
 
@@ -38,19 +44,36 @@ export interface MidiFile {
   sequence: NoteSequence;
 }
 
-function mb(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(1) + ' MB';
+function mb(bytes: number, digits = 1): string {
+  return (bytes / 1024 / 1024).toFixed(digits) + ' MB';
+}
+
+/**
+ * A copy of the file's bytes as handed to `@tonejs/midi`, refusing to read a byte range that ends
+ * before it starts. Its parser (`midi-file`) reads lengths with 32-bit shifts, so a damaged length
+ * field can come out negative; it then slices a backwards range and moves its read position back,
+ * which on some damaged files loops until memory runs out. Every length it reads goes through
+ * `slice` (and the slices it parses further are of this class too), so this stops it at once.
+ */
+class ForwardOnlyBytes extends Uint8Array {
+  override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+    if (start !== undefined && end !== undefined && end < start) {
+      throw new Error(`a chunk or event declares a length of ${end - start} bytes`);
+    }
+    return super.slice(start, end);
+  }
 }
 
 /**
  * Parses a Standard MIDI File (format 0 or 1). Throws {@link MidiParseError} for empty, oversized,
- * non-MIDI or broken files, and {@link NoMusicError} for files without any notes.
+ * non-MIDI, broken or SMPTE-timed files, and {@link NoMusicError} for files without any notes.
+ * Notes with impossible pitches or velocities (from damaged bytes) are left out.
  */
 export function parseMidi(bytes: Uint8Array | ArrayBuffer, fileName = 'the file'): MidiFile {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (data.byteLength === 0) throw new MidiParseError(`${fileName} is empty (0 bytes). Choose a .mid file that contains music.`);
   if (data.byteLength > MAX_MIDI_BYTES) {
-    throw new MidiParseError(`${fileName} is ${mb(data.byteLength)}; Latent Lab reads MIDI files up to ${mb(MAX_MIDI_BYTES)}. Split it or export fewer tracks.`);
+    throw new MidiParseError(`${fileName} is ${mb(data.byteLength, 2)}; Latent Lab reads MIDI files up to ${mb(MAX_MIDI_BYTES, 0)}. Split it or export fewer tracks.`);
   }
   const magic = String.fromCharCode(...data.subarray(0, 4));
   if (magic !== 'MThd') {
@@ -59,9 +82,23 @@ export function parseMidi(bytes: Uint8Array | ArrayBuffer, fileName = 'the file'
   }
   let midi: Midi;
   try {
-    midi = new Midi(data);
+    let noteOns = 0;
+    for (const track of parseMidiEvents(new ForwardOnlyBytes(data)).tracks) for (const e of track) if (e.type === 'noteOn') noteOns++;
+    if (noteOns > MAX_MIDI_NOTES) {
+      throw new MidiParseError(`${fileName} has ${noteOns.toLocaleString('en')} notes; Latent Lab reads up to ${MAX_MIDI_NOTES.toLocaleString('en')}. Export only the part you need.`);
+    }
+    midi = new Midi(new ForwardOnlyBytes(data));
   } catch (error) {
+    if (error instanceof MidiParseError) throw error;
     throw new MidiParseError(`${fileName} is a damaged or truncated MIDI file and cannot be read (${describeError(error)}).`, { cause: error });
+  }
+  const ppq = midi.header.ppq;
+  if (!Number.isInteger(ppq) || ppq <= 0) {
+    // Bit 15 of the header's time division marks SMPTE timing (frames per second, not beats).
+    const timing = ((data[12] ?? 0) & 0x80) !== 0 ? 'SMPTE frame timing' : `a time division of ${String(ppq)} ticks per quarter note`;
+    throw new MidiParseError(
+      `${fileName} uses ${timing}, so its notes have no position in beats. Export it again from your music software as a standard MIDI file (timed in ticks per quarter note).`,
+    );
   }
   const noteTotal = midi.tracks.reduce((a, t) => a + t.notes.length, 0);
   if (noteTotal > MAX_MIDI_NOTES) {
@@ -72,8 +109,12 @@ export function parseMidi(bytes: Uint8Array | ArrayBuffer, fileName = 'the file'
   const notes: Note[] = [];
   const tracks: TrackInfo[] = midi.tracks.map((t, index) => {
     const isDrum = t.channel === DRUM_CHANNEL || t.instrument.percussion;
+    let kept = 0;
     for (const n of t.notes) {
       if (!Number.isFinite(n.time) || !Number.isFinite(n.duration) || n.time < 0) continue;
+      // A damaged file can hold data bytes ≥ 128 as pitches, or lose a velocity at its end.
+      if (!Number.isInteger(n.midi) || n.midi < 0 || n.midi > 127 || !Number.isFinite(n.velocity)) continue;
+      kept++;
       notes.push({
         pitch: n.midi,
         velocity: Math.max(0, Math.min(127, Math.round(n.velocity * 127))),
@@ -90,23 +131,32 @@ export function parseMidi(bytes: Uint8Array | ArrayBuffer, fileName = 'the file'
       instrument: isDrum ? 'drums' : t.instrument.name,
       program: t.instrument.number,
       channel: t.channel,
-      noteCount: t.notes.length,
+      noteCount: kept,
       isDrum,
     };
   });
+  if (notes.length === 0) {
+    throw new NoMusicError(`${fileName} contains no playable notes (its ${noteTotal.toLocaleString('en')} notes have broken pitches or times). The file is damaged; export it again.`);
+  }
   notes.sort((a, b) => a.startTime - b.startTime || b.pitch - a.pitch);
   const tempos = midi.header.tempos
     .filter((t) => Number.isFinite(t.bpm) && t.bpm > 0)
-    .map((t) => ({ time: t.time ?? midi.header.ticksToSeconds(t.ticks), qpm: t.bpm }));
+    .map((t) => ({ time: t.time ?? midi.header.ticksToSeconds(t.ticks), qpm: t.bpm }))
+    .filter((t) => Number.isFinite(t.time) && t.time >= 0);
   const timeSignatures: TimeSignature[] = midi.header.timeSignatures.map((t) => ({
     time: midi.header.ticksToSeconds(t.ticks),
     numerator: t.timeSignature[0] ?? 4,
     denominator: t.timeSignature[1] ?? 4,
   }));
   const totalTime = notes.reduce((m, n) => Math.max(m, n.endTime), 0);
+  if (totalTime > MAX_MIDI_SECONDS) {
+    throw new MidiParseError(
+      `${fileName} claims to last ${(totalTime / 3600).toFixed(1)} hours; Latent Lab reads pieces up to ${MAX_MIDI_SECONDS / 3600} hours. Its tempo or timing data is probably damaged.`,
+    );
+  }
   return {
     name: midi.header.name || fileName,
-    ppq: midi.header.ppq,
+    ppq,
     durationSeconds: totalTime,
     tracks,
     sequence: {

@@ -442,3 +442,10 @@ describe('quantize rejects impossible note times', () => {
     }
   });
 });
+
+describe('splitIntoWindows refuses absurd window counts', () => {
+  it('throws instead of making millions of windows', () => {
+    const huge = emptyQuantizedSequence(16 * 1_000_000);
+    expect(() => splitIntoWindows(huge, 32, 16)).toThrow(/would make 999,999 windows; at most 20,000/);
+  });
+});

@@ -109,6 +109,9 @@ export function trim(seq: QuantizedNoteSequence, startStep: number, endStep: num
   return unquantize(out);
 }
 
+/** Most windows `splitIntoWindows` makes at once (a very long or damaged file could ask for millions). */
+export const MAX_WINDOWS = 20_000;
+
 export interface Window {
   /** Step of the original sequence where the window starts. */
   startStep: number;
@@ -122,6 +125,10 @@ export interface Window {
 export function splitIntoWindows(seq: QuantizedNoteSequence, windowSteps = 32, hopSteps = 16): Window[] {
   if (!Number.isInteger(windowSteps) || windowSteps < 1 || !Number.isInteger(hopSteps) || hopSteps < 1) {
     throw new InvalidInputError(`Window and hop sizes must be positive whole numbers of steps; got ${windowSteps} and ${hopSteps}.`);
+  }
+  const count = Math.floor(Math.max(0, seq.totalQuantizedSteps - windowSteps) / hopSteps) + 1;
+  if (count > MAX_WINDOWS) {
+    throw new InvalidInputError(`This would make ${count.toLocaleString('en')} windows; at most ${MAX_WINDOWS.toLocaleString('en')} are made at once. Use a shorter piece or a larger hop.`);
   }
   const out: Window[] = [];
   for (let start = 0; start + windowSteps <= seq.totalQuantizedSteps; start += hopSteps) {
