@@ -4,7 +4,7 @@
  * Melody notes: [MIDI pitch, start step, length in steps] at 4 steps per quarter (16 per bar).
  * Drum rows: one character per step, "x" = hit.
  */
-import { DEFAULT_VELOCITY, emptyQuantizedSequence, type QuantizedNoteSequence } from './note-sequence';
+import { emptyQuantizedSequence, gridNote, type QuantizedNoteSequence } from './note-sequence';
 import { unquantize } from './sequences';
 
 export interface MelodyExample {
@@ -69,17 +69,7 @@ const DRUM_PITCHES = { kick: 36, snare: 38, closedHat: 42, openHat: 46, lowTom: 
 /** A melody example as a quantized 2-bar (32-step) sequence at `qpm`. */
 export function melodyExample(example: MelodyExample, qpm = 120): QuantizedNoteSequence {
   const seq = emptyQuantizedSequence(32, qpm);
-  seq.notes = example.notes.map(([pitch, start, length]) => ({
-    pitch,
-    velocity: DEFAULT_VELOCITY,
-    startTime: 0,
-    endTime: 0,
-    isDrum: false,
-    program: 0,
-    instrument: 0,
-    quantizedStartStep: start,
-    quantizedEndStep: start + length,
-  }));
+  seq.notes = example.notes.map(([pitch, start, length]) => gridNote(pitch, start, start + length));
   return unquantize(seq);
 }
 
@@ -90,7 +80,7 @@ export function drumExample(example: DrumExample, qpm = 120): QuantizedNoteSeque
     const pitch = DRUM_PITCHES[name as keyof typeof DRUM_PITCHES];
     [...(row ?? '')].forEach((ch, step) => {
       if (ch === 'x' && step < 32) {
-        seq.notes.push({ pitch, velocity: DEFAULT_VELOCITY, startTime: 0, endTime: 0, isDrum: true, program: 0, instrument: 9, quantizedStartStep: step, quantizedEndStep: step + 1 });
+        seq.notes.push(gridNote(pitch, step, step + 1, true));
       }
     });
   }

@@ -82,3 +82,21 @@ export function isQuantized(seq: NoteSequence): seq is QuantizedNoteSequence {
   const q = seq as Partial<QuantizedNoteSequence>;
   return q.quantizationInfo !== undefined && typeof q.totalQuantizedSteps === 'number';
 }
+
+/**
+ * A note on the step grid, at the default velocity (drums on GM channel 10's instrument index 9).
+ * Its seconds are 0 until the sequence is `unquantize`d.
+ */
+export function gridNote(pitch: number, startStep: number, endStep: number, isDrum = false): QuantizedNote {
+  return {
+    pitch,
+    velocity: DEFAULT_VELOCITY,
+    startTime: 0,
+    endTime: 0,
+    isDrum,
+    program: 0,
+    instrument: isDrum ? 9 : 0,
+    quantizedStartStep: startStep,
+    quantizedEndStep: endStep,
+  };
+}

@@ -13,7 +13,7 @@
  * gives Python Magenta's layout.
  */
 import { InvalidInputError } from '../../core/errors';
-import { DEFAULT_QPM, DEFAULT_VELOCITY, emptyQuantizedSequence, type QuantizedNoteSequence } from '../note-sequence';
+import { DEFAULT_QPM, emptyQuantizedSequence, gridNote, type QuantizedNoteSequence } from '../note-sequence';
 import { unquantize } from '../sequences';
 import type { ConversionReport, MusicConverter } from './types';
 
@@ -126,17 +126,7 @@ export class DrumsConverter implements MusicConverter {
       const mask = labels[s] ?? 0;
       this.pitchClasses.forEach((pitches, c) => {
         if ((mask >> c) & 1) {
-          seq.notes.push({
-            pitch: pitches[0] ?? 36,
-            velocity: DEFAULT_VELOCITY,
-            startTime: 0,
-            endTime: 0,
-            isDrum: true,
-            program: 0,
-            instrument: 9,
-            quantizedStartStep: s,
-            quantizedEndStep: s + 1,
-          });
+          seq.notes.push(gridNote(pitches[0] ?? 36, s, s + 1, true));
         }
       });
     }

@@ -13,7 +13,7 @@
  * report) instead of failing.
  */
 import { InvalidInputError } from '../../core/errors';
-import { DEFAULT_QPM, DEFAULT_VELOCITY, emptyQuantizedSequence, type QuantizedNote, type QuantizedNoteSequence } from '../note-sequence';
+import { DEFAULT_QPM, emptyQuantizedSequence, gridNote, type QuantizedNote, type QuantizedNoteSequence } from '../note-sequence';
 import { unquantize } from '../sequences';
 import type { ConversionReport, MusicConverter } from './types';
 
@@ -114,17 +114,7 @@ export class MelodyConverter implements MusicConverter {
       if (event === NO_EVENT) continue;
       close(s);
       if (event >= FIRST_PITCH) {
-        current = {
-          pitch: event - FIRST_PITCH + this.minPitch,
-          velocity: DEFAULT_VELOCITY,
-          startTime: 0,
-          endTime: 0,
-          isDrum: false,
-          program: 0,
-          instrument: 0,
-          quantizedStartStep: s,
-          quantizedEndStep: s + 1,
-        };
+        current = gridNote(event - FIRST_PITCH + this.minPitch, s, s + 1);
       }
     }
     close(labels.length);
