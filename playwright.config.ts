@@ -29,7 +29,13 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    { name: 'chromium', testIgnore: /no-gpu\.spec\.ts/ },
+    { name: 'chromium', testIgnore: /(no-gpu|backends-webgpu)\.spec\.ts/ },
+    {
+      // WebGPU exists in headless Chromium only behind this flag (a software adapter).
+      name: 'chromium-webgpu',
+      testMatch: /backends-webgpu\.spec\.ts/,
+      use: { launchOptions: { executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } },
+    },
     {
       // No GPU and no software rasterizer (so no WebGL or WebGPU, in workers too): the app must still work, on WASM, and say so.
       name: 'chromium-no-gpu',
