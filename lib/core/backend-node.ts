@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { installFastCpuMatMul } from './kernels/cpu-matmul';
 import { chooseBackend, parseBackendName, setTfBackend, type BackendChoice, type BackendName } from './backend';
 import { BackendError } from './errors';
 
@@ -33,6 +34,7 @@ export function initNodeBackend(override?: BackendName): Promise<BackendChoice> 
   pending = (async () => {
     tf.env().set('IS_TEST', true); // silences TF.js's "install tfjs-node" warning: tfjs-node cannot be installed here
     setWasmPaths(wasmDir());
+    installFastCpuMatMul();
     const choice = await chooseBackend(
       { candidates: ['wasm', 'cpu'], activate: setTfBackend },
       { override: forced, benchmark: false },
