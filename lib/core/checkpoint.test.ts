@@ -149,6 +149,13 @@ describe('loadCheckpointTensors failure messages', () => {
     await writeFile(path.join(nanDir, 'weights_manifest.json'), JSON.stringify(manifest));
     for (const [file, bytes] of shards) await writeFile(path.join(nanDir, file), bytes);
     await expect(loadCheckpointTensors(fsSource(nanDir))).rejects.toThrow(/"w" .* contains NaN or infinite values/);
+
+    const infDir = path.join(tmp, 'inf16');
+    const f16 = encodeCheckpoint([{ name: 'h', shape: [2], values: new Float32Array([1, Number.POSITIVE_INFINITY]) }], { quantization: 'float16' });
+    await mkdir(infDir, { recursive: true });
+    await writeFile(path.join(infDir, 'weights_manifest.json'), JSON.stringify(f16.manifest));
+    for (const [file, bytes] of f16.shards) await writeFile(path.join(infDir, file), bytes);
+    await expect(loadCheckpointTensors(fsSource(infDir))).rejects.toThrow(/"h" .* contains NaN or infinite values/);
   });
 });
 

@@ -172,19 +172,9 @@ export async function loadCheckpointTensors(source: WeightSource, options: LoadC
         joined.set(new Uint8Array(b), offset);
         offset += b.byteLength;
       }
+      assertFinite(joined, group.weights, source.location);
       const decoded = tf.io.decodeWeights(joined.buffer, group.weights);
       for (const [name, tensor] of Object.entries(decoded)) out[name] = tensor;
-    }
-    for (const [name, tensor] of Object.entries(out)) {
-      if (tensor.dtype !== 'float32') continue;
-      const values = await tensor.data();
-      for (let i = 0; i < values.length; i++) {
-        if (!Number.isFinite(values[i])) {
-          throw new CheckpointError(`Variable "${name}" in ${source.location} contains NaN or infinite values; the checkpoint is corrupt.`, {
-            variable: name,
-          });
-        }
-      }
     }
   } catch (error) {
     tf.dispose(out);
@@ -194,6 +184,35 @@ export async function loadCheckpointTensors(source: WeightSource, options: LoadC
     });
   }
   return out;
+}
+
+/**
+ * Throws if a float32 or float16 weight in a group's bytes is NaN or infinite. Runs on the raw
+ * bytes, before any tensor exists, so no backend (e.g. a GPU) has to hand data back for the check.
+ */
+function assertFinite(bytes: Uint8Array, weights: readonly WeightEntry[], location: string): void {
+  let offset = 0;
+  for (const w of weights) {
+    const size = storedBytes(w);
+    const q = w.quantization?.dtype;
+    if (w.dtype === 'float32' && (q === undefined || q === 'float16')) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset + offset, size);
+      const ok = q === 'float16' ? allFiniteFloat16(view) : allFiniteFloat32(view);
+      if (!ok) throw new CheckpointError(`Variable "${w.name}" in ${location} contains NaN or infinite values; the checkpoint is corrupt.`, { variable: w.name });
+    }
+    offset += size;
+  }
+}
+
+function allFiniteFloat32(view: DataView): boolean {
+  for (let i = 0; i + 4 <= view.byteLength; i += 4) if (!Number.isFinite(view.getFloat32(i, true))) return false;
+  return true;
+}
+
+function allFiniteFloat16(view: DataView): boolean {
+  // Exponent bits all ones means infinity or NaN in IEEE half precision.
+  for (let i = 0; i + 2 <= view.byteLength; i += 2) if ((view.getUint16(i, true) & 0x7c00) === 0x7c00) return false;
+  return true;
 }
 
 /** Largest single file the URL source accepts (a shard or JSON), to stop runaway downloads. */
