@@ -1,0 +1,130 @@
+/**
+ * Training data for MusicVAE: from MIDI files to 2-bar windows of class labels, split into training
+ * and validation *by file* (no window of a song lands in both), plus transposition augmentation.
+ *
+ * Pure functions only; `dataset-node.ts` walks folders, reads `info.csv` and caches the result.
+ * A window is stored as the decoder's class labels (32 numbers): melody events or drum-hit masks.
+ * The encoder input is derived from them with the converter (`labelsToInput`).
+ */
+import type { MusicConverter } from './converters/types';
+import { FIRST_PITCH } from './converters/melody';
+import { assertFourFour, extractDrums, extractMelody, type MidiFile } from './midi';
+import { STEPS_PER_BAR } from './note-sequence';
+import { quantize, splitIntoWindows } from './sequences';
+
+export type Split = 'train' | 'validation';
+
+export interface FileWindows {
+  /** Path of the file relative to the data folder. */
+  file: string;
+  split: Split;
+  /** One Int32Array of `numSteps` labels per kept window. */
+  windows: Int32Array[];
+  /** Windows dropped for having fewer than 2 onsets. */
+  sparse: number;
+}
+
+/** Onsets in a window: note-on events (melody) or steps with any hit (drums). */
+export function onsetCount(labels: ArrayLike<number>, kind: 'melody' | 'drums'): number {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i] ?? 0;
+    if (kind === 'melody' ? l >= FIRST_PITCH : l !== 0) n++;
+  }
+  return n;
+}
+
+/**
+ * Deterministic split of a file by its relative path: about `validationShare` of files go to
+ * validation (FNV-1a hash), so the split never changes between runs or machines.
+ */
+export function splitOf(file: string, validationShare = 0.1): Split {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) {
+    h ^= file.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h / 0x100000000 < validationShare ? 'validation' : 'train';
+}
+
+export interface WindowOptions {
+  /** Melody files: ignore time signatures (POP909's are unreliable; its songs are in 4/4). */
+  ignoreMeter?: boolean;
+  /** Drum kit of the files: Groove MIDI files use the Roland TD-11 map. */
+  kit?: 'gm' | 'roland-td11';
+}
+
+/**
+ * The 2-bar windows (hop one bar) of one MIDI file for `converter`, dropping windows with fewer
+ * than 2 onsets. Melodies come from a track named "MELODY" when there is one (POP909), else from
+ * the most melodic track. Throws the music core's named errors for unusable files.
+ */
+export function fileWindows(file: MidiFile, converter: MusicConverter, options: WindowOptions = {}): { windows: Int32Array[]; sparse: number; total: number } {
+  const kind = converter.kind;
+  if (kind === 'drums' || !options.ignoreMeter) assertFourFour(file.sequence, file.name);
+  let part;
+  if (kind === 'melody') {
+    const named = file.tracks.find((t) => !t.isDrum && t.noteCount > 0 && t.name.trim().toUpperCase() === 'MELODY');
+    part = extractMelody(file, named?.index).sequence;
+  } else {
+    part = extractDrums(file, options.kit ?? 'gm').sequence;
+  }
+  const q = quantize(part);
+  const padded = { ...q, totalQuantizedSteps: Math.ceil(q.totalQuantizedSteps / STEPS_PER_BAR) * STEPS_PER_BAR };
+  const all = splitIntoWindows(padded, converter.numSteps, STEPS_PER_BAR);
+  const windows: Int32Array[] = [];
+  let sparse = 0;
+  for (const w of all) {
+    const labels = converter.toLabels(w.sequence);
+    if (onsetCount(labels, kind) < 2) sparse++;
+    else windows.push(labels);
+  }
+  return { windows, sparse, total: all.length };
+}
+
+/**
+ * Melody events moved by `semitones`, or undefined if a note would leave the converter's pitch
+ * range (then that transposition is skipped for this window).
+ */
+export function transposeMelodyLabels(labels: ArrayLike<number>, semitones: number, depth: number): Int32Array | undefined {
+  const out = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i] ?? 0;
+    if (l < FIRST_PITCH) {
+      out[i] = l;
+      continue;
+    }
+    const moved = l + semitones;
+    if (moved < FIRST_PITCH || moved >= depth) return undefined;
+    out[i] = moved;
+  }
+  return out;
+}
+
+export interface DatasetCounts {
+  filesFound: number;
+  filesUsed: number;
+  /** Files skipped, by reason (e.g. "not 4/4", "no melody", "unreadable"). */
+  skipped: Record<string, number>;
+  trainFiles: number;
+  validationFiles: number;
+  trainWindows: number;
+  validationWindows: number;
+  sparseWindows: number;
+}
+
+/** Totals over per-file results. */
+export function countWindows(files: readonly FileWindows[], filesFound: number, skipped: Record<string, number>): DatasetCounts {
+  const train = files.filter((f) => f.split === 'train');
+  const validation = files.filter((f) => f.split === 'validation');
+  return {
+    filesFound,
+    filesUsed: files.length,
+    skipped,
+    trainFiles: train.length,
+    validationFiles: validation.length,
+    trainWindows: train.reduce((a, f) => a + f.windows.length, 0),
+    validationWindows: validation.reduce((a, f) => a + f.windows.length, 0),
+    sparseWindows: files.reduce((a, f) => a + f.sparse, 0),
+  };
+}
