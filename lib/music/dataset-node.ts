@@ -14,7 +14,8 @@ import type { MusicConverter } from './converters/types';
 import { countWindows, fileWindows, splitOf, type DatasetCounts, type FileWindows, type Split, type WindowOptions } from './dataset';
 import { parseMidi } from './midi';
 
-const CACHE_VERSION = 1;
+/** Bump when the windowing or the cache layout changes, so old caches are rebuilt. */
+const CACHE_VERSION = 2;
 
 export interface MusicDataset {
   converterType: string;
