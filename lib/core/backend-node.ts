@@ -32,7 +32,9 @@ export function initNodeBackend(override?: BackendName): Promise<BackendChoice> 
   if (pending && pendingKey === key) return pending;
   pendingKey = key;
   pending = (async () => {
-    tf.env().set('IS_TEST', true); // silences TF.js's "install tfjs-node" warning: tfjs-node cannot be installed here
+    // Silences TF.js's "install tfjs-node" warning (tfjs-node cannot be installed here). Not IS_TEST:
+    // that also turns on a kernel leak check which counts tensors saved by tf.customGrad as leaks.
+    tf.env().set('PROD', true);
     setWasmPaths(wasmDir());
     installFastCpuMatMul();
     const choice = await chooseBackend(
