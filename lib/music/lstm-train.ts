@@ -12,16 +12,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-type Saved = [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
-
 function lstmSequenceImpl(xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, save: tf.GradSaveFunc): { value: tf.Tensor3D; gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => tf.Tensor[] } {
-  // Everything but the output and the saved tensors must be freed here (TF.js checks it).
-  const [value, actsAll, csAll, hPrevAll] = tf.tidy(() => {
+  const T = xw.shape[0];
+  // Per-step tensors are saved one by one, never stacked and sliced again: on WASM every slice of a
+  // tensor first copies the whole tensor out of the heap, so T slices of a big tensor cost T copies.
+  const [value, ...kept] = tf.tidy(() => {
     let c = c0;
     let h = h0;
     const hs: tf.Tensor2D[] = [];
-    const cs: tf.Tensor2D[] = [c0];
     const acts: tf.Tensor2D[] = [];
+    const cs: tf.Tensor2D[] = [];
     for (const x of tf.unstack(xw) as tf.Tensor2D[]) {
       const [gi, gj, gf, go] = tf.split(tf.add(x, tf.matMul(h, wh)), 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
       const si = tf.sigmoid(gi);
@@ -34,26 +34,28 @@ function lstmSequenceImpl(xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0:
       cs.push(c);
       acts.push(tf.concat([si, tj, sf, so], 1));
     }
-    // Gate activations [T,B,4H], cell states [T+1,B,H], the h before each step [T,B,H].
-    return [tf.stack(hs), tf.stack(acts), tf.stack(cs), tf.stack([h0, ...hs.slice(0, -1)])] as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+    // Saved: gate activations per step, cell states per step, and the h's before each step as one [T·B, H] matrix.
+    return [tf.stack(hs) as tf.Tensor3D, ...acts, ...cs, tf.concat([h0, ...hs.slice(0, -1)], 0)];
   });
-  save([actsAll, csAll, hPrevAll, wh]);
+  save([...kept, wh]);
   return {
     value,
     gradFunc: (dy, saved) => {
-      const [actsAll, csAll, hPrevAll, whSaved] = saved as Saved;
-      const T = actsAll.shape[0];
+      const acts = saved.slice(0, T) as tf.Tensor2D[];
+      const cs = saved.slice(T, 2 * T) as tf.Tensor2D[];
+      const hPrev = saved[2 * T] as tf.Tensor2D;
+      const whSaved = saved[2 * T + 1] as tf.Tensor2D;
       const [batch, hidden] = [c0.shape[0], c0.shape[1]];
-      const actsT = tf.unstack(actsAll) as tf.Tensor2D[];
-      const csT = tf.unstack(csAll) as tf.Tensor2D[];
+      // Explicit transposes: WASM's matMul leaves its fast (XNNPACK) path when asked to transpose.
+      const whT = tf.transpose(whSaved) as tf.Tensor2D;
       const dyT = tf.unstack(dy) as tf.Tensor2D[];
       let dhNext: tf.Tensor2D = tf.zeros([batch, hidden]);
       let dcNext: tf.Tensor2D = tf.zeros([batch, hidden]);
       const dGs: tf.Tensor2D[] = new Array<tf.Tensor2D>(T);
       for (let t = T - 1; t >= 0; t--) {
-        const [si, tj, sf, so] = tf.split(actsT[t] as tf.Tensor2D, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const cPrev = csT[t] as tf.Tensor2D;
-        const tc = tf.tanh(csT[t + 1] as tf.Tensor2D);
+        const [si, tj, sf, so] = tf.split(acts[t] as tf.Tensor2D, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const cPrev = t === 0 ? c0 : (cs[t - 1] as tf.Tensor2D);
+        const tc = tf.tanh(cs[t] as tf.Tensor2D);
         const dh = tf.add(dyT[t] as tf.Tensor2D, dhNext);
         const dso = tf.mul(dh, tc);
         const dc = tf.add(dcNext, tf.mul(tf.mul(dh, so), tf.sub(1, tf.square(tc)))) as tf.Tensor2D;
@@ -64,11 +66,11 @@ function lstmSequenceImpl(xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0:
         const dG = tf.concat([dgi, dgj, dgf, dgo], 1) as tf.Tensor2D;
         dGs[t] = dG;
         dcNext = tf.mul(dc, sf) as tf.Tensor2D;
-        dhNext = tf.matMul(dG, whSaved, false, true);
+        dhNext = tf.matMul(dG, whT);
       }
       const dXw = tf.stack(dGs) as tf.Tensor3D;
-      const flatH = tf.reshape(hPrevAll, [T * batch, hidden]) as tf.Tensor2D;
-      const dWh = tf.matMul(flatH, tf.reshape(dXw, [T * batch, 4 * hidden]) as tf.Tensor2D, true, false);
+      // The recurrent kernel's gradient for all steps at once: [H, T·B] × [T·B, 4H].
+      const dWh = tf.matMul(tf.transpose(hPrev) as tf.Tensor2D, tf.reshape(dXw, [T * batch, 4 * hidden]) as tf.Tensor2D);
       return [dXw, dWh, dcNext, dhNext];
     },
   };
