@@ -279,7 +279,8 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
       const init = tf.split(tf.tanh(tf.add(tf.matMul(z, w.zInitKernel), w.zInitBias)), units.flatMap((u) => [u, u]), 1);
       const c = units.map((_, i) => init[2 * i] as tf.Tensor2D);
       const h = units.map((_, i) => init[2 * i + 1] as tf.Tensor2D);
-      const gumbel = noise ? tf.unstack(tf.tensor3d(noise, [steps, batch, classes])) : undefined;
+      // One tensor per step straight from the array (slicing one big tensor is slow on WASM).
+      const gumbel = noise ? Array.from({ length: steps }, (_, t) => tf.tensor2d(noise.subarray(t * batch * classes, (t + 1) * batch * classes), [batch, classes])) : undefined;
       const invT = temperature > 0 ? tf.scalar(1 / temperature) : undefined;
       const g0 = w.dec[0] as LstmGates;
       const biases0 = [g0.bi, g0.bj, g0.bf, g0.bo];
