@@ -37,7 +37,8 @@ function lstmSequenceImpl(xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0:
     // Saved: gate activations per step, cell states per step, and the h's before each step as one [T·B, H] matrix.
     return [tf.stack(hs) as tf.Tensor3D, ...acts, ...cs, tf.concat([h0, ...hs.slice(0, -1)], 0)];
   });
-  save([...kept, wh]);
+  // c0 is saved too: tensors captured from the forward pass are freed before the backward pass runs.
+  save([...kept, wh, c0]);
   return {
     value,
     gradFunc: (dy, saved) => {
@@ -45,6 +46,7 @@ function lstmSequenceImpl(xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0:
       const cs = saved.slice(T, 2 * T) as tf.Tensor2D[];
       const hPrev = saved[2 * T] as tf.Tensor2D;
       const whSaved = saved[2 * T + 1] as tf.Tensor2D;
+      const c0Saved = saved[2 * T + 2] as tf.Tensor2D;
       const [batch, hidden] = [c0.shape[0], c0.shape[1]];
       // Explicit transposes: WASM's matMul leaves its fast (XNNPACK) path when asked to transpose.
       const whT = tf.transpose(whSaved) as tf.Tensor2D;
@@ -54,7 +56,7 @@ function lstmSequenceImpl(xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0:
       const dGs: tf.Tensor2D[] = new Array<tf.Tensor2D>(T);
       for (let t = T - 1; t >= 0; t--) {
         const [si, tj, sf, so] = tf.split(acts[t] as tf.Tensor2D, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const cPrev = t === 0 ? c0 : (cs[t - 1] as tf.Tensor2D);
+        const cPrev = t === 0 ? c0Saved : (cs[t - 1] as tf.Tensor2D);
         const tc = tf.tanh(cs[t] as tf.Tensor2D);
         const dh = tf.add(dyT[t] as tf.Tensor2D, dhNext);
         const dso = tf.mul(dh, tc);

@@ -1,0 +1,305 @@
+/**
+ * Training a MusicVAE the way Magenta does (Roberts et al., 2018): a β-VAE whose loss is the
+ * decoder's cross-entropy with teacher forcing plus β·max(KL − free bits, 0), β warmed up as
+ * (1 − rate^step)·maxβ, Adam with an exponentially decaying learning rate, and gradients clipped
+ * by their global norm. Variables carry Magenta's names and layout, so a trained model is a
+ * Magenta checkpoint (see `toNamedValues`).
+ *
+ * In a learner's words: the reconstruction term asks "rebuild the melody from its code"; the KL
+ * term asks "keep the codes of all melodies looking like random normal numbers", which is what
+ * makes sampling and interpolation work. Free bits let each code keep some information for free.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { NamedValues } from '../core/checkpoint-write';
+import { InvalidInputError, LatentLabError } from '../core/errors';
+import { createRng } from '../core/random';
+import type { MusicConverter } from './converters/types';
+import { lstmSequence } from './lstm-train';
+
+export interface TrainHyperparams {
+  encoderUnits: number;
+  decoderUnits: number[];
+  zDims: number;
+  /** Final weight of the KL term. */
+  maxBeta: number;
+  /** β(step) = (1 − betaRate^step)·maxBeta; 0 = no warm-up. */
+  betaRate: number;
+  /** KL below freeBits·ln 2 nats (per example) costs nothing. */
+  freeBits: number;
+  learningRate: number;
+  /** lr(step) = (learningRate − minLearningRate)·decayRate^step + minLearningRate. */
+  decayRate: number;
+  minLearningRate: number;
+  /** Global gradient norm limit. */
+  clipNorm: number;
+  seed: number;
+}
+
+/** Magenta's recipe (DESIGN.md), with small sizes that train on 2 cores. */
+export const DEFAULT_HPARAMS: Record<'melody' | 'drums', TrainHyperparams> = {
+  melody: { encoderUnits: 256, decoderUnits: [256, 256], zDims: 128, maxBeta: 0.2, betaRate: 0.99999, freeBits: 0, learningRate: 1e-3, decayRate: 0.9999, minLearningRate: 1e-5, clipNorm: 1, seed: 1 },
+  drums: { encoderUnits: 256, decoderUnits: [256, 256], zDims: 128, maxBeta: 0.2, betaRate: 0.99999, freeBits: 48, learningRate: 1e-3, decayRate: 0.9999, minLearningRate: 1e-5, clipNorm: 1, seed: 1 },
+};
+
+/** The loss became NaN or infinite: the step was not applied, the weights are the last good ones. */
+export class TrainingDivergedError extends LatentLabError {}
+
+export interface StepStats {
+  step: number;
+  loss: number;
+  reconstruction: number;
+  kl: number;
+  beta: number;
+  accuracy: number;
+  gradNorm: number;
+  learningRate: number;
+}
+
+export interface EvalStats {
+  reconstruction: number;
+  kl: number;
+  /** Teacher-forced accuracy of the decoder from μ, over all steps. */
+  accuracy: number;
+}
+
+class DecayingAdam extends tf.AdamOptimizer {
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
+}
+
+const ENC = (dir: 'fw' | 'bw'): string => `encoder/cell_0/bidirectional_rnn/${dir}/multi_rnn_cell/cell_0/lstm_cell/`;
+const DEC = (i: number): string => `decoder/multi_rnn_cell/cell_${i}/lstm_cell/`;
+
+/** Adds the basic-LSTM forget bias (1.0) to the f quarter of a `[4H]` bias. */
+function withForgetBias(bias: tf.Tensor): tf.Tensor {
+  const h = (bias.shape[0] ?? 0) / 4;
+  return tf.add(bias, tf.concat([tf.zeros([2 * h]), tf.ones([h]), tf.zeros([h])]));
+}
+
+/** A batch of windows as tensors: encoder input, previous-step one-hots and targets (time-major). */
+export interface Batch {
+  x: tf.Tensor3D;
+  previous: tf.Tensor3D;
+  targets: tf.Tensor3D;
+  labels: tf.Tensor2D;
+}
+
+/** Builds a {@link Batch} from label windows (caller disposes the tensors). */
+export function batchTensors(converter: MusicConverter, windows: readonly ArrayLike<number>[]): Batch {
+  const [B, T, D, C] = [windows.length, converter.numSteps, converter.inputDepth, converter.outputDepth];
+  if (B === 0) throw new InvalidInputError('A batch needs at least one window.');
+  const x = new Float32Array(B * T * D);
+  const previous = new Float32Array(T * B * C);
+  const targets = new Float32Array(T * B * C);
+  const labels = new Int32Array(T * B);
+  windows.forEach((w, b) => {
+    x.set(converter.labelsToInput(w), b * T * D);
+    for (let t = 0; t < T; t++) {
+      const l = w[t] ?? 0;
+      if (l < 0 || l >= C) throw new InvalidInputError(`Label ${l} at step ${t} is outside 0–${C - 1}.`);
+      targets[(t * B + b) * C + l] = 1;
+      labels[t * B + b] = l;
+      if (t + 1 < T) previous[((t + 1) * B + b) * C + l] = 1;
+    }
+  });
+  return {
+    x: tf.tensor3d(x, [B, T, D]),
+    previous: tf.tensor3d(previous, [T, B, C]),
+    targets: tf.tensor3d(targets, [T, B, C]),
+    labels: tf.tensor2d(labels, [T, B], 'int32'),
+  };
+}
+
+export class MusicVaeTrainer {
+  readonly variables = new Map<string, tf.Variable>();
+  private readonly optimizer: DecayingAdam;
+  step = 0;
+
+  constructor(
+    readonly converter: MusicConverter,
+    readonly hparams: TrainHyperparams,
+    initial?: readonly NamedValues[],
+  ) {
+    const { encoderUnits: e, decoderUnits, zDims: z } = hparams;
+    if (decoderUnits.length === 0 || [e, z, ...decoderUnits].some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
+      throw new InvalidInputError(`Layer sizes must be whole numbers from 1 to 4096 (and at least one decoder layer); got encoder ${e}, decoder [${decoderUnits.join(', ')}], z ${z}.`);
+    }
+    const given = new Map((initial ?? []).map((v) => [v.name, v] as const));
+    const rng = createRng(hparams.seed);
+    const add = (name: string, shape: number[], kind: 'kernel' | 'bias'): void => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const start = given.get(name);
+      let values: Float32Array;
+      if (start) {
+        if (start.values.length !== size) throw new InvalidInputError(`Variable "${name}" has ${start.values.length} values; [${shape.join(', ')}] needs ${size}.`);
+        values = start.values;
+      } else if (kind === 'kernel') {
+        const limit = Math.sqrt(6 / ((shape[0] ?? 1) + (shape[1] ?? 1)));
+        values = Float32Array.from({ length: size }, () => (rng.next() * 2 - 1) * limit);
+      } else {
+        values = new Float32Array(size);
+      }
+      // TF.js variable names are global: keep Magenta's names in our map, let TF.js pick unique ones.
+      this.variables.set(name, tf.variable(tf.tensor(values, shape), true));
+    };
+    const d = converter.inputDepth;
+    const c = converter.outputDepth;
+    for (const dir of ['fw', 'bw'] as const) {
+      add(ENC(dir) + 'kernel', [d + e, 4 * e], 'kernel');
+      add(ENC(dir) + 'bias', [4 * e], 'bias');
+    }
+    add('encoder/mu/kernel', [2 * e, z], 'kernel');
+    add('encoder/mu/bias', [z], 'bias');
+    add('encoder/sigma/kernel', [2 * e, z], 'kernel');
+    add('encoder/sigma/bias', [z], 'bias');
+    const total = decoderUnits.reduce((a, b) => a + b, 0);
+    add('decoder/z_to_initial_state/kernel', [z, 2 * total], 'kernel');
+    add('decoder/z_to_initial_state/bias', [2 * total], 'bias');
+    decoderUnits.forEach((h, i) => {
+      add(DEC(i) + 'kernel', [(i === 0 ? c + z : (decoderUnits[i - 1] ?? 0)) + h, 4 * h], 'kernel');
+      add(DEC(i) + 'bias', [4 * h], 'bias');
+    });
+    add('decoder/output_projection/kernel', [decoderUnits[decoderUnits.length - 1] ?? 0, c], 'kernel');
+    add('decoder/output_projection/bias', [c], 'bias');
+    this.optimizer = new DecayingAdam(hparams.learningRate, 0.9, 0.999, 1e-8);
+  }
+
+  private v(name: string): tf.Variable {
+    const t = this.variables.get(name);
+    if (!t) throw new InvalidInputError(`Missing variable ${name}.`);
+    return t;
+  }
+
+  /** β at a step: warms up from 0 to maxBeta. */
+  beta(step = this.step): number {
+    const { betaRate, maxBeta } = this.hparams;
+    return betaRate > 0 ? (1 - betaRate ** step) * maxBeta : maxBeta;
+  }
+
+  learningRate(step = this.step): number {
+    const { learningRate, decayRate, minLearningRate } = this.hparams;
+    return (learningRate - minLearningRate) * decayRate ** step + minLearningRate;
+  }
+
+  /** Runs an LSTM layer with kernel `[in + H, 4H]` over time-major inputs `[T, B, in]`. */
+  private layer(prefix: string, inputs: tf.Tensor3D, c0: tf.Tensor2D, h0: tf.Tensor2D, extra?: tf.Tensor2D): tf.Tensor3D {
+    const [T, B, width] = inputs.shape;
+    const kernel = this.v(prefix + 'kernel');
+    const h = (kernel.shape[1] ?? 0) / 4;
+    const rows = kernel.shape[0] ?? 0;
+    const wx = tf.slice(kernel, [0, 0], [width, 4 * h]) as tf.Tensor2D;
+    const wh = tf.slice(kernel, [rows - h, 0], [h, 4 * h]) as tf.Tensor2D;
+    let xw = tf.add(tf.matMul(tf.reshape(inputs, [T * B, width]) as tf.Tensor2D, wx), withForgetBias(this.v(prefix + 'bias'))).reshape([T, B, 4 * h]);
+    // Inputs that are the same at every step (z for decoder layer 0) are projected once.
+    if (extra) xw = tf.add(xw, tf.matMul(extra, tf.slice(kernel, [width, 0], [extra.shape[1], 4 * h]) as tf.Tensor2D).expandDims(0));
+    return lstmSequence(xw as tf.Tensor3D, wh, c0, h0);
+  }
+
+  /** Encoder: μ and σ `[B, Z]` for encoder inputs `[B, T, D]`. */
+  private encodeTensors(x: tf.Tensor3D): { mu: tf.Tensor2D; sigma: tf.Tensor2D } {
+    const [B, T] = x.shape;
+    const e = this.hparams.encoderUnits;
+    const timeMajor = tf.transpose(x, [1, 0, 2]) as tf.Tensor3D;
+    const zeros = tf.zeros([B, e]) as tf.Tensor2D;
+    const last = (hs: tf.Tensor3D): tf.Tensor2D => tf.reshape(tf.slice(hs, [T - 1, 0, 0], [1, B, e]), [B, e]) as tf.Tensor2D;
+    const hFw = last(this.layer(ENC('fw'), timeMajor, zeros, zeros));
+    const hBw = last(this.layer(ENC('bw'), tf.reverse(timeMajor, 0) as tf.Tensor3D, zeros, zeros));
+    const both = tf.concat([hFw, hBw], 1) as tf.Tensor2D;
+    return {
+      mu: tf.add(tf.matMul(both, this.v('encoder/mu/kernel') as tf.Tensor2D), this.v('encoder/mu/bias')) as tf.Tensor2D,
+      sigma: tf.softplus(tf.add(tf.matMul(both, this.v('encoder/sigma/kernel') as tf.Tensor2D), this.v('encoder/sigma/bias'))) as tf.Tensor2D,
+    };
+  }
+
+  /** Teacher-forced decoder logits `[T·B, C]` for codes `z` and previous-step one-hots `[T, B, C]`. */
+  private decodeLogits(z: tf.Tensor2D, previous: tf.Tensor3D): tf.Tensor2D {
+    const units = this.hparams.decoderUnits;
+    const init = tf.split(tf.tanh(tf.add(tf.matMul(z, this.v('decoder/z_to_initial_state/kernel') as tf.Tensor2D), this.v('decoder/z_to_initial_state/bias'))), units.flatMap((u) => [u, u]), 1);
+    let hs = this.layer(DEC(0), previous, init[0] as tf.Tensor2D, init[1] as tf.Tensor2D, z);
+    for (let l = 1; l < units.length; l++) hs = this.layer(DEC(l), hs, init[2 * l] as tf.Tensor2D, init[2 * l + 1] as tf.Tensor2D);
+    const [T, B, H] = hs.shape;
+    return tf.add(tf.matMul(tf.reshape(hs, [T * B, H]) as tf.Tensor2D, this.v('decoder/output_projection/kernel') as tf.Tensor2D), this.v('decoder/output_projection/bias')) as tf.Tensor2D;
+  }
+
+  /** Per-example reconstruction (summed over steps) and accuracy, from logits. */
+  private reconstruction(logits: tf.Tensor2D, batch: Batch): { recon: tf.Tensor1D; accuracy: tf.Scalar } {
+    const [T, B, C] = batch.targets.shape;
+    const ce = tf.losses.softmaxCrossEntropy(tf.reshape(batch.targets, [T * B, C]), logits, undefined, undefined, tf.Reduction.NONE);
+    const recon = tf.sum(tf.reshape(ce, [T, B]), 0) as tf.Tensor1D;
+    const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.reshape(batch.labels, [T * B])), 'float32')) as tf.Scalar;
+    return { recon, accuracy };
+  }
+
+  /**
+   * One optimisation step on a batch. Returns plain numbers. Throws {@link TrainingDivergedError}
+   * (without changing any weight) if the loss or the gradients are not finite.
+   */
+  async trainStep(batch: Batch, seed: number): Promise<StepStats> {
+    const beta = this.beta();
+    const lr = this.learningRate();
+    const freeNats = this.hparams.freeBits * Math.LN2;
+    const [B] = batch.x.shape;
+    const eps = tf.tensor2d(createRng(seed).normalArray(B * this.hparams.zDims), [B, this.hparams.zDims]);
+    let parts: tf.Tensor[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const { mu, sigma } = this.encodeTensors(batch.x);
+      const z = tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
+      // KL(N(μ, σ²) ‖ N(0, 1)) per example, summed over the code's dimensions.
+      const kl = tf.sum(tf.sub(tf.div(tf.add(tf.square(sigma), tf.square(mu)), 2), tf.add(tf.log(sigma), 0.5)), 1);
+      const { recon, accuracy } = this.reconstruction(this.decodeLogits(z, batch.previous), batch);
+      const klCost = tf.relu(tf.sub(kl, freeNats));
+      parts = [tf.keep(tf.mean(recon)), tf.keep(tf.mean(kl)), tf.keep(accuracy)];
+      return tf.mean(tf.add(recon, tf.mul(klCost, beta))) as tf.Scalar;
+    });
+    eps.dispose();
+    try {
+      const gradList = Object.values(grads);
+      const norm = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
+      const read = async (t: tf.Tensor | undefined): Promise<number> => (t ? ((await t.data())[0] ?? NaN) : NaN);
+      const [loss, recon, kl, accuracy, gradNorm] = [await read(value), await read(parts[0]), await read(parts[1]), await read(parts[2]), await read(norm)];
+      norm.dispose();
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+        throw new TrainingDivergedError(
+          `Training diverged at step ${this.step + 1}: the loss is ${loss} and the gradient norm ${gradNorm}. The weights were left at the last good step. ` +
+            'Try a lower learning rate or a smaller β.',
+        );
+      }
+      const scale = gradNorm > this.hparams.clipNorm ? this.hparams.clipNorm / gradNorm : 1;
+      const clipped = Object.entries(grads).map(([name, g]) => ({ name, tensor: scale === 1 ? g : tf.mul(g, scale) }));
+      this.optimizer.setLearningRate(lr);
+      this.optimizer.applyGradients(clipped);
+      if (scale !== 1) tf.dispose(clipped.map((c) => c.tensor));
+      this.step++;
+      return { step: this.step, loss, reconstruction: recon, kl, beta, accuracy, gradNorm, learningRate: lr };
+    } finally {
+      tf.dispose([value, ...parts, ...Object.values(grads)]);
+    }
+  }
+
+  /** Reconstruction, KL and teacher-forced accuracy decoding from μ (no sampling), without training. */
+  async evaluate(batch: Batch): Promise<EvalStats> {
+    const out = tf.tidy(() => {
+      const { mu, sigma } = this.encodeTensors(batch.x);
+      const kl = tf.mean(tf.sum(tf.sub(tf.div(tf.add(tf.square(sigma), tf.square(mu)), 2), tf.add(tf.log(sigma), 0.5)), 1));
+      const { recon, accuracy } = this.reconstruction(this.decodeLogits(mu, batch.previous), batch);
+      return [tf.mean(recon), kl, accuracy];
+    });
+    const [reconstruction, kl, accuracy] = await Promise.all(out.map(async (t) => (await t.data())[0] ?? NaN));
+    tf.dispose(out);
+    return { reconstruction: reconstruction ?? NaN, kl: kl ?? NaN, accuracy: accuracy ?? NaN };
+  }
+
+  /** The variables as plain data with Magenta's names (for checkpoints). */
+  async toNamedValues(): Promise<NamedValues[]> {
+    const out: NamedValues[] = [];
+    for (const [name, v] of this.variables) out.push({ name, shape: v.shape.slice(), values: Float32Array.from(await v.data()) });
+    return out;
+  }
+
+  dispose(): void {
+    for (const v of this.variables.values()) v.dispose();
+    this.variables.clear();
+    this.optimizer.dispose();
+  }
+}
