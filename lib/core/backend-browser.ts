@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installFastCpuMatMul } from './kernels/cpu-matmul';
+import { installFastWasmTransposedMatMul } from './kernels/wasm-matmul';
 import { chooseBackend, setTfBackend, type BackendChoice, type BackendName } from './backend';
 
 /** What the browser offers for acceleration, for the badge and the "no GPU" notice. */
@@ -106,6 +107,7 @@ export function initBrowserBackend(options: { override?: BackendName; cached?: B
   pending ??= (async () => {
     useBundledWasm();
     installFastCpuMatMul();
+    installFastWasmTransposedMatMul();
     const gpu = await probeGpu();
     const candidates: BackendName[] = [];
     const notes: string[] = [];

@@ -8,6 +8,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { installFastCpuMatMul } from './kernels/cpu-matmul';
+import { installFastWasmTransposedMatMul } from './kernels/wasm-matmul';
 import { chooseBackend, parseBackendName, setTfBackend, type BackendChoice, type BackendName } from './backend';
 import { BackendError } from './errors';
 
@@ -37,6 +38,7 @@ export function initNodeBackend(override?: BackendName): Promise<BackendChoice> 
     tf.env().set('PROD', true);
     setWasmPaths(wasmDir());
     installFastCpuMatMul();
+    installFastWasmTransposedMatMul();
     const choice = await chooseBackend(
       { candidates: ['wasm', 'cpu'], activate: setTfBackend },
       { override: forced, benchmark: false },

@@ -124,8 +124,7 @@ export function installFastCpuMatMul(): void {
   originals = { matMul: originalMatMul, fused: originalFused };
   tf.unregisterKernel('BatchMatMul', 'cpu');
   tf.registerKernel({
-    kernelName: 'BatchMatMul',
-    backendName: 'cpu',
+    ...originalMatMul,
     kernelFunc: (args) => {
       const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
       const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
@@ -137,8 +136,7 @@ export function installFastCpuMatMul(): void {
   });
   tf.unregisterKernel('_FusedMatMul', 'cpu');
   tf.registerKernel({
-    kernelName: '_FusedMatMul',
-    backendName: 'cpu',
+    ...originalFused,
     kernelFunc: (args) => {
       const { a, b, bias, preluActivationWeights } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
       const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
