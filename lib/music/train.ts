@@ -290,6 +290,19 @@ export class MusicVaeTrainer {
     return { reconstruction: reconstruction ?? NaN, kl: kl ?? NaN, accuracy: accuracy ?? NaN };
   }
 
+  /** Adam's state (iteration count and moments, in variable order), for exact resumption. */
+  async optimizerWeights(): Promise<{ name: string; tensor: tf.Tensor }[]> {
+    return (await this.optimizer.getWeights()).map((w, i) => ({ name: `slot_${String(i).padStart(5, '0')}`, tensor: w.tensor }));
+  }
+
+  /** Restores Adam's state saved by {@link optimizerWeights} (the tensors are copied). */
+  async setOptimizerWeights(weights: tf.NamedTensorMap): Promise<void> {
+    const ordered = Object.keys(weights)
+      .sort()
+      .map((name) => ({ name, tensor: weights[name] as tf.Tensor }));
+    await this.optimizer.setWeights(ordered);
+  }
+
   /** The variables as plain data with Magenta's names (for checkpoints). */
   async toNamedValues(): Promise<NamedValues[]> {
     const out: NamedValues[] = [];

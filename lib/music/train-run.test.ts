@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCheckpointTensors } from '../core/checkpoint';
+import { fsSource } from '../core/checkpoint-node';
+import { MELODY_EXAMPLES, melodyExample } from './examples';
+import type { MusicDataset } from './dataset-node';
+import { MusicVAE } from './music-vae';
+import { converterFor } from './testing/random-checkpoint';
+import { DEFAULT_HPARAMS, type TrainHyperparams } from './train';
+import { runTraining, type RunOptions } from './train-run';
+
+const converter = converterFor('melody');
+const hparams: TrainHyperparams = { ...DEFAULT_HPARAMS.melody, encoderUnits: 16, decoderUnits: [16], zDims: 4, learningRate: 5e-3, betaRate: 0, maxBeta: 0.01 };
+let root: string;
+
+/** 8 example melodies, each shifted to make 16 windows: files 0–5 train, 6–7 validation. */
+function dataset(): MusicDataset {
+  const files = MELODY_EXAMPLES.map((e, i) => {
+    const base = converter.toLabels(melodyExample(e));
+    const windows = [base, base.map((l) => (l >= 2 && l < 80 ? l + 2 : l))];
+    return { file: `${e.id}.mid`, split: i < 6 ? ('train' as const) : ('validation' as const), windows, sparse: 0 };
+  });
+  return { converterType: converter.type, numSteps: 32, files, fromCache: false, counts: { filesFound: 8, filesUsed: 8, skipped: {}, trainFiles: 6, validationFiles: 2, trainWindows: 12, validationWindows: 4, sparseWindows: 0 } };
+}
+
+const options = (out: string, steps: number, resume = false): RunOptions => ({ out, steps, batchSize: 4, hparams, evalEvery: 3, checkpointEvery: 3, resume, transpose: 3 });
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'train-run-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('runTraining', () => {
+  it('resumes exactly: 6 steps straight equal 3 steps, stop, then resume to 6', async () => {
+    const straight = path.join(root, 'straight');
+    const split = path.join(root, 'split');
+    const a = await runTraining(dataset(), converter, options(straight, 6));
+    await runTraining(dataset(), converter, options(split, 3));
+    const b = await runTraining(dataset(), converter, options(split, 6, true));
+    expect(a.steps).toBe(6);
+    expect(b.steps).toBe(6);
+    const weights = async (dir: string): Promise<Record<string, number[]>> => {
+      const t = await loadCheckpointTensors(fsSource(path.join(dir, 'training')));
+      const out: Record<string, number[]> = {};
+      for (const [k, v] of Object.entries(t)) out[k] = Array.from(await v.data());
+      tf.dispose(t);
+      return out;
+    };
+    const [wa, wb] = [await weights(straight), await weights(split)];
+    for (const name of Object.keys(wa)) {
+      const x = wa[name] ?? [];
+      const y = wb[name] ?? [];
+      x.forEach((v, i) => expect(Math.abs(v - (y[i] ?? NaN)), name).toBeLessThan(1e-6));
+    }
+    expect(b.history.map((h) => h.step)).toEqual([3, 6]);
+  }, 120_000);
+
+  it('keeps the best model by validation accuracy as a loadable Magenta checkpoint, and records progress', async () => {
+    const out = path.join(root, 'best');
+    const result = await runTraining(dataset(), converter, { ...options(out, 9), quantization: 'float16' });
+    expect(result.stoppedBy).toBe('done');
+    expect(result.bestStep).toBeGreaterThan(0);
+    expect(result.history.length).toBe(3);
+    const model = await MusicVAE.load(fsSource(out), { expectKind: 'melody' });
+    expect(model.zDims).toBe(4);
+    const [seq] = await model.decodeSequences([[0, 0, 0, 0]]);
+    expect(seq?.totalQuantizedSteps).toBe(32);
+    model.dispose();
+    const state = JSON.parse(await readFile(path.join(out, 'training', 'training_state.json'), 'utf8')) as { step: number; bestStep: number };
+    expect(state).toMatchObject({ step: 9, bestStep: result.bestStep });
+  }, 120_000);
+
+  it('stops cleanly on cancel and refuses a dataset that cannot fill a batch', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await runTraining(dataset(), converter, { ...options(path.join(root, 'cancel'), 5), signal: controller.signal });
+    expect(r).toMatchObject({ stoppedBy: 'cancelled', steps: 0 });
+    await expect(runTraining(dataset(), converter, { ...options(path.join(root, 'big'), 5), batchSize: 64 })).rejects.toThrow(/Only 12 training windows for batches of 64/);
+  }, 60_000);
+});

@@ -1,0 +1,193 @@
+/**
+ * A whole training run (Node): data order, augmentation, periodic checkpoints, exact resume,
+ * validation, keeping the best model, and stopping cleanly on a NaN loss.
+ *
+ * Output folder layout:
+ *   <out>/                    the best model by validation accuracy, a Magenta checkpoint
+ *   <out>/training/           the latest training state: weights (Magenta names), Adam state, progress
+ * Resuming reads <out>/training and continues with exactly the batches, noise and learning rate the
+ * uninterrupted run would have used (everything is derived from the seed and the step number).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { fsSource, writeCheckpointFolder } from '../core/checkpoint-node';
+import { loadCheckpointTensors } from '../core/checkpoint';
+import { encodeCheckpoint, tensorsToNamedValues, type NamedValues, type Quantization } from '../core/checkpoint-write';
+import { CancelledError, InvalidInputError } from '../core/errors';
+import { createRng } from '../core/random';
+import type { MusicConverter } from './converters/types';
+import { transposeMelodyLabels } from './dataset';
+import type { MusicDataset } from './dataset-node';
+import { batchTensors, MusicVaeTrainer, TrainingDivergedError, type EvalStats, type StepStats, type TrainHyperparams } from './train';
+
+export interface RunOptions {
+  out: string;
+  steps: number;
+  batchSize: number;
+  hparams: TrainHyperparams;
+  /** Validate (and maybe keep as best) every this many steps, and at the end. */
+  evalEvery: number;
+  /** Write the training state every this many steps, and at the end. */
+  checkpointEvery: number;
+  /** Continue from <out>/training if it exists. */
+  resume: boolean;
+  /** Transpose melody windows by up to ±this many semitones (training only). */
+  transpose: number;
+  /** Quantization of the exported best model. */
+  quantization?: Quantization;
+  signal?: AbortSignal;
+  onStep?: (stats: StepStats, totalSteps: number) => void;
+  onEval?: (stats: EvalStats & { step: number; best: boolean }) => void;
+}
+
+const stateSchema = z.object({
+  step: z.number().int().nonnegative(),
+  hparams: z.record(z.string(), z.unknown()),
+  bestAccuracy: z.number(),
+  bestStep: z.number().int(),
+  history: z.array(z.record(z.string(), z.number())),
+});
+
+export interface RunResult {
+  steps: number;
+  bestAccuracy: number;
+  bestStep: number;
+  history: Record<string, number>[];
+  stoppedBy: 'done' | 'nan' | 'cancelled';
+  message?: string;
+}
+
+/** The training windows, in a deterministic order per epoch derived from the seed. */
+function batchAt(windows: readonly Int32Array[], step: number, batchSize: number, seed: number): Int32Array[] {
+  const perEpoch = Math.max(1, Math.floor(windows.length / batchSize));
+  const epoch = Math.floor(step / perEpoch);
+  const k = step % perEpoch;
+  const order = createRng((seed + epoch * 7919) >>> 0).shuffled(windows.map((_, i) => i));
+  return order.slice(k * batchSize, (k + 1) * batchSize).map((i) => windows[i] as Int32Array);
+}
+
+function augment(windows: Int32Array[], converter: MusicConverter, maxShift: number, seed: number): Int32Array[] {
+  if (converter.kind !== 'melody' || maxShift <= 0) return windows;
+  const rng = createRng(seed);
+  return windows.map((w) => transposeMelodyLabels(w, rng.int(2 * maxShift + 1) - maxShift, converter.outputDepth) ?? w);
+}
+
+async function validate(trainer: MusicVaeTrainer, converter: MusicConverter, windows: readonly Int32Array[]): Promise<EvalStats> {
+  let weight = 0;
+  const sum = { reconstruction: 0, kl: 0, accuracy: 0 };
+  for (let i = 0; i < windows.length; i += 256) {
+    const chunk = windows.slice(i, i + 256);
+    const batch = batchTensors(converter, chunk);
+    try {
+      const s = await trainer.evaluate(batch);
+      sum.reconstruction += s.reconstruction * chunk.length;
+      sum.kl += s.kl * chunk.length;
+      sum.accuracy += s.accuracy * chunk.length;
+      weight += chunk.length;
+    } finally {
+      tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
+    }
+  }
+  return { reconstruction: sum.reconstruction / weight, kl: sum.kl / weight, accuracy: sum.accuracy / weight };
+}
+
+function magentaConfig(converter: MusicConverter): object {
+  return { type: 'MusicVAE', dataConverter: converter.toSpec() };
+}
+
+async function saveState(dir: string, trainer: MusicVaeTrainer, converter: MusicConverter, state: z.infer<typeof stateSchema>): Promise<void> {
+  const weights = await trainer.toNamedValues();
+  const optimizer = await tensorsToNamedValues(Object.fromEntries((await trainer.optimizerWeights()).map((w) => [w.name, w.tensor])));
+  await writeCheckpointFolder(path.join(dir, 'optimizer'), encodeCheckpoint(optimizer));
+  // Written last: its presence says the state is complete.
+  await writeCheckpointFolder(dir, encodeCheckpoint(weights), { 'config.json': magentaConfig(converter), 'training_state.json': state });
+}
+
+async function loadState(dir: string): Promise<{ state: z.infer<typeof stateSchema>; weights: NamedValues[]; optimizer: tf.NamedTensorMap } | undefined> {
+  let raw: string;
+  try {
+    raw = await readFile(path.join(dir, 'training_state.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const state = stateSchema.parse(JSON.parse(raw));
+  const tensors = await loadCheckpointTensors(fsSource(dir));
+  const weights = await tensorsToNamedValues(tensors);
+  tf.dispose(tensors);
+  const optimizer = await loadCheckpointTensors(fsSource(path.join(dir, 'optimizer')));
+  return { state, weights, optimizer };
+}
+
+/** Trains (or resumes training) a MusicVAE on a dataset. */
+export async function runTraining(dataset: MusicDataset, converter: MusicConverter, options: RunOptions): Promise<RunResult> {
+  if (dataset.converterType !== converter.type) throw new InvalidInputError(`The dataset was built for ${dataset.converterType}, not ${converter.type}.`);
+  const train = dataset.files.filter((f) => f.split === 'train').flatMap((f) => f.windows);
+  const validation = dataset.files.filter((f) => f.split === 'validation').flatMap((f) => f.windows);
+  if (train.length < options.batchSize) throw new InvalidInputError(`Only ${train.length} training windows for batches of ${options.batchSize}; use a smaller --batch or more data.`);
+  if (validation.length === 0) throw new InvalidInputError('The dataset has no validation windows; add more files so some land in the validation split.');
+  const stateDir = path.join(options.out, 'training');
+  const resumed = options.resume ? await loadState(stateDir) : undefined;
+  const hparams = resumed ? ({ ...options.hparams, ...resumed.state.hparams } as TrainHyperparams) : options.hparams;
+  const trainer = new MusicVaeTrainer(converter, hparams, resumed?.weights);
+  const state = resumed?.state ?? { step: 0, hparams: { ...hparams }, bestAccuracy: -1, bestStep: -1, history: [] };
+  try {
+    if (resumed) {
+      trainer.step = state.step;
+      await trainer.setOptimizerWeights(resumed.optimizer);
+      tf.dispose(resumed.optimizer);
+    }
+    let stoppedBy: RunResult['stoppedBy'] = 'done';
+    let message: string | undefined;
+    const evaluate = async (): Promise<void> => {
+      const stats = await validate(trainer, converter, validation);
+      const best = stats.accuracy > state.bestAccuracy;
+      state.history.push({ step: trainer.step, valAccuracy: stats.accuracy, valReconstruction: stats.reconstruction, valKl: stats.kl });
+      if (best) {
+        state.bestAccuracy = stats.accuracy;
+        state.bestStep = trainer.step;
+        const weights = await trainer.toNamedValues();
+        await writeCheckpointFolder(options.out, encodeCheckpoint(weights, { quantization: options.quantization ?? 'none' }), { 'config.json': magentaConfig(converter) });
+      }
+      options.onEval?.({ ...stats, step: trainer.step, best });
+    };
+    while (trainer.step < options.steps) {
+      if (options.signal?.aborted) {
+        stoppedBy = 'cancelled';
+        break;
+      }
+      const step = trainer.step;
+      const windows = augment(batchAt(train, step, options.batchSize, hparams.seed), converter, options.transpose, (hparams.seed * 1_000_003 + step) >>> 0);
+      const batch = batchTensors(converter, windows);
+      try {
+        const stats = await trainer.trainStep(batch, (hparams.seed * 7_777_777 + step) >>> 0);
+        options.onStep?.(stats, options.steps);
+      } catch (error) {
+        if (!(error instanceof TrainingDivergedError)) throw error;
+        stoppedBy = 'nan';
+        message = error.message;
+        break;
+      } finally {
+        tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
+      }
+      state.step = trainer.step;
+      if (trainer.step % options.evalEvery === 0) await evaluate();
+      if (trainer.step % options.checkpointEvery === 0) await saveState(stateDir, trainer, converter, state);
+    }
+    if (stoppedBy !== 'nan') {
+      if (state.history.at(-1)?.step !== trainer.step) await evaluate();
+      await saveState(stateDir, trainer, converter, state);
+    }
+    return { steps: trainer.step, bestAccuracy: state.bestAccuracy, bestStep: state.bestStep, history: state.history, stoppedBy, message };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** Removes a run's training state (after exporting, to keep only the model). */
+export async function removeTrainingState(out: string): Promise<void> {
+  await rm(path.join(out, 'training'), { recursive: true, force: true });
+}
+
+export { CancelledError };

@@ -1,0 +1,119 @@
+/**
+ * `npm run train:music -- --model melody|drums --data <dir> --out models/<id> [flags]`: trains a
+ * MusicVAE on a folder of MIDI files with Magenta's recipe and writes a Magenta checkpoint.
+ *
+ * Flags: --steps N (default 2000) --batch B (64) --seed S (1) --resume --encoder 256 --decoder 256,256
+ * --z 128 --eval-every 200 --checkpoint-every 200 --transpose 5 (melody only) --quantize none|float16|uint8
+ * --backend wasm|cpu. Ctrl-C stops after the current step and saves the training state (--resume
+ * continues exactly). A NaN loss stops the run and keeps the last good state.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseBackendName } from '../lib/core/backend';
+import { initNodeBackend } from '../lib/core/backend-node';
+import { describeError } from '../lib/core/errors';
+import { DrumsConverter } from '../lib/music/converters/drums';
+import { MelodyConverter } from '../lib/music/converters/melody';
+import { buildMusicDataset } from '../lib/music/dataset-node';
+import { DEFAULT_HPARAMS } from '../lib/music/train';
+import { runTraining } from '../lib/music/train-run';
+
+function positive(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number; got "${value}".`);
+  return n;
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.floor(seconds % 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s).padStart(2, '0')}s`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    strict: true,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      steps: { type: 'string' },
+      batch: { type: 'string' },
+      seed: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      encoder: { type: 'string' },
+      decoder: { type: 'string' },
+      z: { type: 'string' },
+      'eval-every': { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      transpose: { type: 'string' },
+      quantize: { type: 'string' },
+      backend: { type: 'string' },
+    },
+  });
+  const kind = values.model;
+  if (kind !== 'melody' && kind !== 'drums') throw new Error('--model must be melody or drums.');
+  if (!values.data || !values.out) throw new Error('--data <folder of MIDI files> and --out <model folder> are required.');
+  const quantization = values.quantize ?? 'none';
+  if (quantization !== 'none' && quantization !== 'float16' && quantization !== 'uint8') throw new Error('--quantize must be none, float16 or uint8.');
+  const backend = parseBackendName(values.backend, '--backend');
+  if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu here.');
+  const choice = await initNodeBackend(backend);
+  const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
+  const defaults = DEFAULT_HPARAMS[kind];
+  const hparams = {
+    ...defaults,
+    seed: positive(values.seed, 'seed', defaults.seed),
+    encoderUnits: positive(values.encoder, 'encoder', defaults.encoderUnits),
+    decoderUnits: values.decoder ? values.decoder.split(',').map((d) => positive(d, 'decoder', 0)) : defaults.decoderUnits,
+    zDims: positive(values.z, 'z', defaults.zDims),
+  };
+  process.stderr.write(`Backend: ${choice.backend}. Building the dataset…\n`);
+  const dataset = await buildMusicDataset(path.resolve(values.data), converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
+  process.stderr.write(`${dataset.counts.trainWindows} training / ${dataset.counts.validationWindows} validation windows${dataset.fromCache ? ' (from cache)' : ''}.\n`);
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nStopping after this step and saving the training state…\n');
+    controller.abort();
+  });
+  const started = performance.now();
+  let firstStep: number | undefined;
+  const result = await runTraining(dataset, converter, {
+    out: path.resolve(values.out),
+    steps: positive(values.steps, 'steps', 2000),
+    batchSize: positive(values.batch, 'batch', 64),
+    hparams,
+    evalEvery: positive(values['eval-every'], 'eval-every', 200),
+    checkpointEvery: positive(values['checkpoint-every'], 'checkpoint-every', 200),
+    resume: values.resume,
+    transpose: values.transpose === undefined ? 5 : Number(values.transpose),
+    quantization,
+    signal: controller.signal,
+    onStep: (s, total) => {
+      firstStep ??= s.step - 1;
+      const elapsed = (performance.now() - started) / 1000;
+      const rate = (s.step - firstStep) / elapsed;
+      const width = 24;
+      const filled = Math.round((s.step / total) * width);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.step}/${total} ${rate.toFixed(2)} steps/s ETA ${duration((total - s.step) / rate)} ` +
+          `loss ${s.loss.toFixed(2)} recon ${s.reconstruction.toFixed(2)} KL ${s.kl.toFixed(2)} β ${s.beta.toFixed(3)} acc ${s.accuracy.toFixed(3)}   `,
+      );
+    },
+    onEval: (e) => process.stderr.write(`\n  validation @${e.step}: accuracy ${e.accuracy.toFixed(4)} recon ${e.reconstruction.toFixed(2)} KL ${e.kl.toFixed(2)}${e.best ? ' (best, saved)' : ''}\n`),
+  });
+  process.stderr.write('\n');
+  console.log(JSON.stringify({ backend: choice.backend, seconds: Math.round((performance.now() - started) / 1000), ...result }, null, 2));
+  if (result.stoppedBy === 'nan') {
+    console.error(result.message);
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`train:music: ${describeError(error)}`);
+  process.exit(1);
+});
