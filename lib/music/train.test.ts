@@ -17,6 +17,12 @@ const small = (kind: 'melody' | 'drums'): TrainHyperparams => ({
 });
 
 describe('MusicVaeTrainer', () => {
+  it('frees every tensor it made on dispose', () => {
+    const before = tf.memory().numTensors;
+    new MusicVaeTrainer(converterFor('drums'), small('drums')).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('schedules β and the learning rate like Magenta', () => {
     const t = new MusicVaeTrainer(converterFor('melody'), { ...small('melody'), betaRate: 0.99, maxBeta: 0.2, learningRate: 1e-3, decayRate: 0.9, minLearningRate: 1e-5 });
     expect(t.beta(0)).toBe(0);

@@ -141,7 +141,9 @@ export class MusicVaeTrainer {
         values = new Float32Array(size);
       }
       // TF.js variable names are global: keep Magenta's names in our map, let TF.js pick unique ones.
-      this.variables.set(name, tf.variable(tf.tensor(values, shape), true));
+      const init = tf.tensor(values, shape);
+      this.variables.set(name, tf.variable(init, true));
+      init.dispose(); // the variable keeps its own reference to the data
     };
     const d = converter.inputDepth;
     const c = converter.outputDepth;
