@@ -10,6 +10,7 @@
  * inputs, PReLU, unusual bias shapes) goes to TF.js's original kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import { overrideKernel } from './override';
 
 type Values = Float32Array | Int32Array | Uint8Array;
 interface CpuBackendLike {
@@ -110,65 +111,50 @@ const ACTIVATIONS: Record<string, ((x: number, alpha: number) => number) | undef
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
 };
 
-let originals: { matMul: tf.KernelConfig; fused: tf.KernelConfig } | undefined;
+let restore: (() => void)[] | undefined;
 
 /**
  * Replaces TF.js's CPU `BatchMatMul` and `_FusedMatMul` with the faster kernel (once; later calls do
  * nothing). The originals stay as the fallback for what this kernel does not handle.
  */
 export function installFastCpuMatMul(): void {
-  if (originals) return;
-  const originalMatMul = tf.getKernel('BatchMatMul', 'cpu');
-  const originalFused = tf.getKernel('_FusedMatMul', 'cpu');
-  if (!originalMatMul || !originalFused) return; // no CPU backend registered in this bundle
-  originals = { matMul: originalMatMul, fused: originalFused };
-  tf.unregisterKernel('BatchMatMul', 'cpu');
-  tf.registerKernel({
-    ...originalMatMul,
-    kernelFunc: (args) => {
-      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      const backend = args.backend;
-      const result = isCpuBackend(backend) ? product(backend, a, b, transposeA, transposeB) : undefined;
-      if (!result || !isCpuBackend(backend)) return originalMatMul.kernelFunc(args);
-      return backend.makeTensorInfo(result.shape, 'float32', result.values);
-    },
+  if (restore || !tf.getKernel('BatchMatMul', 'cpu') || !tf.getKernel('_FusedMatMul', 'cpu')) return;
+  const matMul = overrideKernel('BatchMatMul', 'cpu', (original) => (args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const backend = args.backend;
+    const result = isCpuBackend(backend) ? product(backend, a, b, transposeA, transposeB) : undefined;
+    if (!result || !isCpuBackend(backend)) return original(args);
+    return backend.makeTensorInfo(result.shape, 'float32', result.values);
   });
-  tf.unregisterKernel('_FusedMatMul', 'cpu');
-  tf.registerKernel({
-    ...originalFused,
-    kernelFunc: (args) => {
-      const { a, b, bias, preluActivationWeights } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
-      const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
-      const backend = args.backend;
-      const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
-      if (!isCpuBackend(backend) || !activation || preluActivationWeights) return originalFused.kernelFunc(args);
-      const result = product(backend, a, b, attrs.transposeA, attrs.transposeB);
-      if (!result) return originalFused.kernelFunc(args);
-      const n = result.shape[result.shape.length - 1] ?? 1;
-      let biasValues: Values | undefined;
-      if (bias) {
-        biasValues = valuesOf(backend, bias);
-        // Only a per-column bias ([n] or [1, n]) or a scalar is handled here.
-        if (!biasValues || bias.dtype !== 'float32' || !(biasValues.length === n || biasValues.length === 1)) return originalFused.kernelFunc(args);
-      }
-      const alpha = attrs.leakyreluAlpha ?? 0.2;
-      const out = result.values;
-      for (let i = 0; i < out.length; i++) {
-        const withBias = biasValues ? (out[i] ?? 0) + (biasValues[biasValues.length === 1 ? 0 : i % n] ?? 0) : (out[i] ?? 0);
-        out[i] = activation(withBias, alpha);
-      }
-      return backend.makeTensorInfo(result.shape, 'float32', out);
-    },
+  const fused = overrideKernel('_FusedMatMul', 'cpu', (original) => (args) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+    const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
+    const backend = args.backend;
+    const activation = ACTIVATIONS[attrs.activation ?? 'linear'];
+    if (!isCpuBackend(backend) || !activation || preluActivationWeights) return original(args);
+    const result = product(backend, a, b, attrs.transposeA, attrs.transposeB);
+    if (!result) return original(args);
+    const n = result.shape[result.shape.length - 1] ?? 1;
+    let biasValues: Values | undefined;
+    if (bias) {
+      biasValues = valuesOf(backend, bias);
+      // Only a per-column bias ([n] or [1, n]) or a scalar is handled here.
+      if (!biasValues || bias.dtype !== 'float32' || !(biasValues.length === n || biasValues.length === 1)) return original(args);
+    }
+    const alpha = attrs.leakyreluAlpha ?? 0.2;
+    const out = result.values;
+    for (let i = 0; i < out.length; i++) {
+      const withBias = biasValues ? (out[i] ?? 0) + (biasValues[biasValues.length === 1 ? 0 : i % n] ?? 0) : (out[i] ?? 0);
+      out[i] = activation(withBias, alpha);
+    }
+    return backend.makeTensorInfo(result.shape, 'float32', out);
   });
+  restore = [matMul, fused].filter((r): r is () => void => r !== undefined);
 }
 
 /** Puts TF.js's original CPU kernels back (for tests and benchmarks that compare the two). */
 export function uninstallFastCpuMatMul(): void {
-  if (!originals) return;
-  for (const config of [originals.matMul, originals.fused]) {
-    tf.unregisterKernel(config.kernelName, 'cpu');
-    tf.registerKernel(config);
-  }
-  originals = undefined;
+  restore?.forEach((r) => r());
+  restore = undefined;
 }
