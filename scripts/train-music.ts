@@ -4,7 +4,7 @@
  *
  * Flags: --steps N (default 2000) --batch B (64) --seed S (1) --resume --encoder 256 --decoder 256,256
  * --z 128 --eval-every 200 --checkpoint-every 200 --transpose 5 (melody only) --quantize none|float16|uint8
- * --backend wasm|cpu. Ctrl-C stops after the current step and saves the training state (--resume
+ * --backend wasm|cpu; the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001. Ctrl-C stops after the current step and saves the training state (--resume
  * continues exactly). A NaN loss stops the run and keeps the last good state.
  */
 import path from 'node:path';
@@ -22,6 +22,13 @@ function positive(value: string | undefined, name: string, fallback: number): nu
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number; got "${value}".`);
+  return n;
+}
+
+function fraction(value: string | undefined, name: string, fallback: number, max = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > max) throw new Error(`--${name} must be a number from 0 to ${max}; got "${value}".`);
   return n;
 }
 
@@ -52,6 +59,10 @@ async function main(): Promise<void> {
       transpose: { type: 'string' },
       quantize: { type: 'string' },
       backend: { type: 'string' },
+      'max-beta': { type: 'string' },
+      'beta-rate': { type: 'string' },
+      'free-bits': { type: 'string' },
+      lr: { type: 'string' },
     },
   });
   const kind = values.model;
@@ -70,6 +81,10 @@ async function main(): Promise<void> {
     encoderUnits: positive(values.encoder, 'encoder', defaults.encoderUnits),
     decoderUnits: values.decoder ? values.decoder.split(',').map((d) => positive(d, 'decoder', 0)) : defaults.decoderUnits,
     zDims: positive(values.z, 'z', defaults.zDims),
+    maxBeta: fraction(values['max-beta'], 'max-beta', defaults.maxBeta, 10),
+    betaRate: fraction(values['beta-rate'], 'beta-rate', defaults.betaRate),
+    freeBits: fraction(values['free-bits'], 'free-bits', defaults.freeBits, 1000),
+    learningRate: fraction(values.lr, 'lr', defaults.learningRate),
   };
   process.stderr.write(`Backend: ${choice.backend}. Building the dataset…\n`);
   const dataset = await buildMusicDataset(path.resolve(values.data), converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
