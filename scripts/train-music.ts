@@ -72,8 +72,7 @@ async function main(): Promise<void> {
   if (quantization !== 'none' && quantization !== 'float16' && quantization !== 'uint8') throw new Error('--quantize must be none, float16 or uint8.');
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu here.');
-  const choice = await initNodeBackend(backend);
-  const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
+  // Every flag is checked before any work starts.
   const defaults = DEFAULT_HPARAMS[kind];
   const hparams = {
     ...defaults,
@@ -86,6 +85,14 @@ async function main(): Promise<void> {
     freeBits: fraction(values['free-bits'], 'free-bits', defaults.freeBits, 1000),
     learningRate: fraction(values.lr, 'lr', defaults.learningRate),
   };
+  const steps = positive(values.steps, 'steps', 2000);
+  const batchSize = positive(values.batch, 'batch', 64);
+  const evalEvery = positive(values['eval-every'], 'eval-every', 200);
+  const checkpointEvery = positive(values['checkpoint-every'], 'checkpoint-every', 200);
+  const transpose = values.transpose === undefined ? 5 : Number(values.transpose);
+  if (!Number.isInteger(transpose) || transpose < 0 || transpose > 12) throw new Error(`--transpose must be a whole number of semitones from 0 to 12; got "${values.transpose}".`);
+  const choice = await initNodeBackend(backend);
+  const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
   process.stderr.write(`Backend: ${choice.backend}. Building the dataset…\n`);
   const dataset = await buildMusicDataset(path.resolve(values.data), converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
   process.stderr.write(`${dataset.counts.trainWindows} training / ${dataset.counts.validationWindows} validation windows${dataset.fromCache ? ' (from cache)' : ''}.\n`);
@@ -98,13 +105,13 @@ async function main(): Promise<void> {
   let firstStep: number | undefined;
   const result = await runTraining(dataset, converter, {
     out: path.resolve(values.out),
-    steps: positive(values.steps, 'steps', 2000),
-    batchSize: positive(values.batch, 'batch', 64),
+    steps,
+    batchSize,
     hparams,
-    evalEvery: positive(values['eval-every'], 'eval-every', 200),
-    checkpointEvery: positive(values['checkpoint-every'], 'checkpoint-every', 200),
+    evalEvery,
+    checkpointEvery,
     resume: values.resume,
-    transpose: values.transpose === undefined ? 5 : Number(values.transpose),
+    transpose,
     quantization,
     signal: controller.signal,
     onStep: (s, total) => {
