@@ -8,9 +8,8 @@
  */
 import type { MusicConverter } from './converters/types';
 import { FIRST_PITCH } from './converters/melody';
-import { assertFourFour, extractDrums, extractMelody, type MidiFile } from './midi';
-import { STEPS_PER_BAR } from './note-sequence';
-import { quantize, splitIntoWindows } from './sequences';
+import type { MidiFile } from './midi';
+import { midiWindows, type MidiWindowOptions } from './windows';
 
 export type Split = 'train' | 'validation';
 
@@ -47,12 +46,7 @@ export function splitOf(file: string, validationShare = 0.1): Split {
   return h / 0x100000000 < validationShare ? 'validation' : 'train';
 }
 
-export interface WindowOptions {
-  /** Melody files: ignore time signatures (POP909's are unreliable; its songs are in 4/4). */
-  ignoreMeter?: boolean;
-  /** Drum kit of the files: Groove MIDI files use the Roland TD-11 map. */
-  kit?: 'gm' | 'roland-td11';
-}
+export type WindowOptions = Pick<MidiWindowOptions, 'ignoreMeter' | 'kit'>;
 
 /**
  * The 2-bar windows (hop one bar) of one MIDI file for `converter`, dropping windows with fewer
@@ -61,17 +55,7 @@ export interface WindowOptions {
  */
 export function fileWindows(file: MidiFile, converter: MusicConverter, options: WindowOptions = {}): { windows: Int32Array[]; sparse: number; total: number } {
   const kind = converter.kind;
-  if (kind === 'drums' || !options.ignoreMeter) assertFourFour(file.sequence, file.name);
-  let part;
-  if (kind === 'melody') {
-    const named = file.tracks.find((t) => !t.isDrum && t.noteCount > 0 && t.name.trim().toUpperCase() === 'MELODY');
-    part = extractMelody(file, named?.index).sequence;
-  } else {
-    part = extractDrums(file, options.kit ?? 'gm').sequence;
-  }
-  const q = quantize(part);
-  const padded = { ...q, totalQuantizedSteps: Math.ceil(q.totalQuantizedSteps / STEPS_PER_BAR) * STEPS_PER_BAR };
-  const all = splitIntoWindows(padded, converter.numSteps, STEPS_PER_BAR);
+  const all = midiWindows(file, kind, { ...options, preferTrack: 'MELODY', minBars: 0, windowSteps: converter.numSteps }).windows;
   const windows: Int32Array[] = [];
   let sparse = 0;
   for (const w of all) {

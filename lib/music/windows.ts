@@ -17,23 +17,41 @@ export interface MidiWindows {
   notes: string[];
 }
 
-/** The 2-bar windows of a MIDI file's melody (`kind: 'melody'`) or drums. */
-export function midiWindows(file: MidiFile, kind: 'melody' | 'drums', options: { track?: number } = {}): MidiWindows {
-  assertFourFour(file.sequence, file.name);
+export interface MidiWindowOptions {
+  /** Melody: take this track (0-based); default the track named `preferTrack`, else the most melodic. */
+  track?: number;
+  /** Melody: a track name to take when present (POP909's "MELODY"). */
+  preferTrack?: string;
+  /** Melody: ignore time signatures (POP909's are unreliable; its songs are in 4/4). Drums always need 4/4. */
+  ignoreMeter?: boolean;
+  /** Drum kit of the file: Groove MIDI files use the Roland TD-11 map. */
+  kit?: 'gm' | 'roland-td11';
+  /** Pad short parts with silence to at least this many bars (default 2: one window). */
+  minBars?: number;
+  /** Window length in steps (default 2 bars). */
+  windowSteps?: number;
+}
+
+/** The 2-bar windows (one bar apart) of a MIDI file's melody (`kind: 'melody'`) or drums. */
+export function midiWindows(file: MidiFile, kind: 'melody' | 'drums', options: MidiWindowOptions = {}): MidiWindows {
+  if (kind === 'drums' || !options.ignoreMeter) assertFourFour(file.sequence, file.name);
   const notes: string[] = [];
   let part: QuantizedNoteSequence;
   if (kind === 'melody') {
-    const melody = extractMelody(file, options.track);
+    const preferred = options.preferTrack?.trim().toUpperCase();
+    const named = preferred === undefined ? undefined : file.tracks.find((t) => !t.isDrum && t.noteCount > 0 && t.name.trim().toUpperCase() === preferred);
+    const melody = extractMelody(file, options.track ?? named?.index);
     notes.push(`melody from track ${melody.track.index + 1} ("${melody.track.name}")`);
     if (melody.droppedNotes > 0) notes.push(`${melody.droppedNotes} lower note(s) at shared onsets dropped to keep one voice`);
     part = quantize(melody.sequence);
   } else {
-    const drums = extractDrums(file);
+    const drums = extractDrums(file, options.kit ?? 'gm');
     if (drums.unmappedNotes > 0) notes.push(`${drums.unmappedNotes} drum note(s) of unknown sounds dropped`);
     part = quantize(drums.sequence);
   }
-  const padded = { ...part, totalQuantizedSteps: Math.max(2 * STEPS_PER_BAR, Math.ceil(part.totalQuantizedSteps / STEPS_PER_BAR) * STEPS_PER_BAR) };
-  return { part, windows: splitIntoWindows(padded, 2 * STEPS_PER_BAR, STEPS_PER_BAR), notes };
+  const bars = Math.max(options.minBars ?? 2, Math.ceil(part.totalQuantizedSteps / STEPS_PER_BAR));
+  const padded = { ...part, totalQuantizedSteps: bars * STEPS_PER_BAR };
+  return { part, windows: splitIntoWindows(padded, options.windowSteps ?? 2 * STEPS_PER_BAR, STEPS_PER_BAR), notes };
 }
 
 /**
