@@ -8,8 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { installFastCpuMatMul } from './kernels/cpu-matmul';
-import { installFastWasmTransposedMatMul } from './kernels/wasm-matmul';
+import { installFastKernels } from './kernels';
 import { chooseBackend, setTfBackend, type BackendChoice, type BackendName } from './backend';
 
 /** What the browser offers for acceleration, for the badge and the "no GPU" notice. */
@@ -106,8 +105,7 @@ let pending: Promise<BrowserBackendResult> | undefined;
 export function initBrowserBackend(options: { override?: BackendName; cached?: BackendName } = {}): Promise<BrowserBackendResult> {
   pending ??= (async () => {
     useBundledWasm();
-    installFastCpuMatMul();
-    installFastWasmTransposedMatMul();
+    installFastKernels();
     const gpu = await probeGpu();
     const candidates: BackendName[] = [];
     const notes: string[] = [];

@@ -7,8 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { installFastCpuMatMul } from './kernels/cpu-matmul';
-import { installFastWasmTransposedMatMul } from './kernels/wasm-matmul';
+import { installFastKernels } from './kernels';
 import { chooseBackend, parseBackendName, setTfBackend, type BackendChoice, type BackendName } from './backend';
 import { BackendError } from './errors';
 
@@ -37,8 +36,7 @@ export function initNodeBackend(override?: BackendName): Promise<BackendChoice> 
     // that also turns on a kernel leak check which counts tensors saved by tf.customGrad as leaks.
     tf.env().set('PROD', true);
     setWasmPaths(wasmDir());
-    installFastCpuMatMul();
-    installFastWasmTransposedMatMul();
+    installFastKernels();
     const choice = await chooseBackend(
       { candidates: ['wasm', 'cpu'], activate: setTfBackend },
       { override: forced, benchmark: false },
