@@ -48,6 +48,9 @@ export class TensorLeakError extends LatentLabError {
   }
 }
 
+/** A training loss became NaN or infinite: the step was not applied, the weights are the last good ones. */
+export class TrainingDivergedError extends LatentLabError {}
+
 /** Long work was cancelled through its AbortSignal. */
 export class CancelledError extends LatentLabError {
   constructor(what = 'The operation') {

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NamedValues } from '../core/checkpoint-write';
-import { InvalidInputError, LatentLabError } from '../core/errors';
+import { InvalidInputError, TrainingDivergedError } from '../core/errors';
 import { createRng } from '../core/random';
 import type { MusicConverter } from './converters/types';
 import { lstmSequence } from './lstm-train';
@@ -41,8 +41,7 @@ export const DEFAULT_HPARAMS: Record<'melody' | 'drums', TrainHyperparams> = {
   drums: { encoderUnits: 256, decoderUnits: [256, 256], zDims: 128, maxBeta: 0.2, betaRate: 0.99999, freeBits: 48, learningRate: 1e-3, decayRate: 0.9999, minLearningRate: 1e-5, clipNorm: 1, seed: 1 },
 };
 
-/** The loss became NaN or infinite: the step was not applied, the weights are the last good ones. */
-export class TrainingDivergedError extends LatentLabError {}
+export { TrainingDivergedError };
 
 export interface StepStats {
   step: number;

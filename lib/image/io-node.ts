@@ -1,0 +1,87 @@
+/** Image model folders on disk (Node only): write atomically, read back with `tf.io.fromMemory`. */
+import * as tf from '@tensorflow/tfjs';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { CheckpointError } from '../core/errors';
+import type { ImageAutoencoder } from './image-model';
+import { imageModelArtifacts, loadImageModel, parseSpecFile } from './io';
+
+function weightBytes(artifacts: tf.io.ModelArtifacts): Uint8Array {
+  const data = artifacts.weightData;
+  if (!data) return new Uint8Array();
+  const buffers = Array.isArray(data) ? data : [data];
+  return new Uint8Array(tf.io.concatenateArrayBuffers(buffers));
+}
+
+/** Writes `dir/{spec.json, encoder/, decoder/}` (into a temporary folder first, then renamed). */
+export async function writeImageModelFolder(dir: string, model: ImageAutoencoder, extra: Record<string, string> = {}): Promise<{ bytes: number }> {
+  const { spec, encoder, decoder } = await imageModelArtifacts(model);
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await fs.rm(tmp, { recursive: true, force: true });
+  let bytes = 0;
+  for (const [part, artifacts] of [['encoder', encoder], ['decoder', decoder]] as const) {
+    await fs.mkdir(path.join(tmp, part), { recursive: true });
+    const weights = weightBytes(artifacts);
+    bytes += weights.byteLength;
+    const json = {
+      format: 'layers-model',
+      generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+      convertedBy: null,
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+    };
+    await fs.writeFile(path.join(tmp, part, 'model.json'), JSON.stringify(json));
+    await fs.writeFile(path.join(tmp, part, 'weights.bin'), weights);
+  }
+  await fs.writeFile(path.join(tmp, 'spec.json'), JSON.stringify(spec, null, 2) + '\n');
+  for (const [name, text] of Object.entries(extra)) await fs.writeFile(path.join(tmp, name), text);
+  // Keep files written by others (e.g. a model card) unless replaced.
+  try {
+    for (const name of await fs.readdir(dir)) {
+      if (!['encoder', 'decoder', 'spec.json', ...Object.keys(extra)].includes(name)) await fs.rename(path.join(dir, name), path.join(tmp, name));
+    }
+  } catch {
+    // no previous folder
+  }
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  await fs.rename(tmp, dir);
+  return { bytes };
+}
+
+async function readPart(dir: string, part: 'encoder' | 'decoder'): Promise<tf.io.IOHandler> {
+  const file = path.join(dir, part, 'model.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (error) {
+    throw new CheckpointError(`Could not read ${file}: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error });
+  }
+  if (typeof json !== 'object' || json === null || !('modelTopology' in json) || !('weightsManifest' in json) || !Array.isArray(json.weightsManifest)) {
+    throw new CheckpointError(`${file} is not a TF.js layers model.json (no modelTopology/weightsManifest).`, { file });
+  }
+  const groups = json.weightsManifest as tf.io.WeightsManifestConfig;
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: ArrayBuffer[] = [];
+  for (const group of groups) {
+    specs.push(...group.weights);
+    for (const shard of group.paths) {
+      const bytes = await fs.readFile(path.join(dir, part, shard));
+      buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    }
+  }
+  return tf.io.fromMemory({ modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs: specs, weightData: tf.io.concatenateArrayBuffers(buffers) });
+}
+
+/** Loads `dir` written by {@link writeImageModelFolder} (or the same layout from elsewhere). */
+export async function readImageModelFolder(dir: string): Promise<ImageAutoencoder> {
+  const specPath = path.join(dir, 'spec.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(specPath, 'utf8'));
+  } catch (error) {
+    throw new CheckpointError(`Could not read ${specPath}: is ${dir} an image model folder? (${error instanceof Error ? error.message : String(error)})`, { file: specPath, cause: error });
+  }
+  const spec = parseSpecFile(raw, specPath);
+  return loadImageModel(spec, { encoder: await readPart(dir, 'encoder'), decoder: await readPart(dir, 'decoder') });
+}
