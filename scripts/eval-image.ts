@@ -1,0 +1,48 @@
+/**
+ * `npm run eval:image -- --model models/image/<id> [--backend wasm|cpu]`: test-split metrics of a
+ * saved image model as JSON (BCE, 784·MSE + KL, PSNR and the baselines), with the issue's targets.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseBackendName } from '../lib/core/backend';
+import { initNodeBackend } from '../lib/core/backend-node';
+import { describeError } from '../lib/core/errors';
+import { upsampleBicubic } from '../lib/image/corrupt';
+import { readImageModelFolder } from '../lib/image/io-node';
+import { loadMnist } from '../lib/image/mnist-node';
+import { evaluateImageModel } from '../lib/image/train';
+import { imageTargets } from './image-card';
+
+async function denseVaeLoss(modelDir: string): Promise<number | undefined> {
+  try {
+    const raw: unknown = JSON.parse(await fs.readFile(path.join(modelDir, '..', 'vae', 'metrics.json'), 'utf8'));
+    if (typeof raw === 'object' && raw !== null && 'metrics' in raw && typeof raw.metrics === 'object' && raw.metrics !== null && 'vaeLoss' in raw.metrics) {
+      const v = raw.metrics.vaeLoss;
+      return typeof v === 'number' ? v : undefined;
+    }
+  } catch {
+    // no dense VAE next to it
+  }
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ strict: true, options: { model: { type: 'string' }, backend: { type: 'string' } } });
+  if (!values.model) throw new Error('--model <folder> is required, e.g. --model models/image/vae.');
+  const backend = parseBackendName(values.backend, '--backend');
+  if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu in Node.');
+  const choice = await initNodeBackend(backend);
+  const dir = path.resolve(values.model);
+  const model = await readImageModelFolder(dir);
+  const { test } = await loadMnist();
+  const metrics = await evaluateImageModel(model, test, { bicubic: (small, _n, size, factor) => upsampleBicubic(small, size, size, factor) });
+  const reference = model.spec.id === 'conv-vae' ? await denseVaeLoss(dir) : undefined;
+  console.log(JSON.stringify({ backend: choice.backend, ...metrics, targets: imageTargets(model.spec.id, metrics, reference) }, null, 2));
+  model.dispose();
+}
+
+main().catch((error: unknown) => {
+  console.error(`eval:image: ${describeError(error)}`);
+  process.exit(1);
+});

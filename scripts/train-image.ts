@@ -1,0 +1,147 @@
+/**
+ * `npm run train:image -- --model <id> [--epochs N] [--batch B] [--lr L] [--seed S] [--z N]
+ * [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu] [--no-manifest]`
+ *
+ * Trains one of the lesson's image models on the embedded MNIST split (samples 0–799 of each digit
+ * train, the rest test) with the same code the browser uses, evaluates it on the test split, and
+ * writes the model folder (TF.js layers format), `metrics.json`, `MODEL_CARD.md` and its
+ * `models/manifest.json` entry. Ctrl-C stops after the current batch and saves the weights of the
+ * last completed epoch.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseBackendName } from '../lib/core/backend';
+import { initNodeBackend } from '../lib/core/backend-node';
+import { describeError } from '../lib/core/errors';
+import { updateManifest } from '../lib/core/model-manifest-node';
+import { upsampleBicubic } from '../lib/image/corrupt';
+import { ImageAutoencoder } from '../lib/image/image-model';
+import { writeImageModelFolder } from '../lib/image/io-node';
+import { loadMnist } from '../lib/image/mnist-node';
+import { subsetImageSet } from '../lib/image/mnist';
+import { IMAGE_MODEL_IDS, imageModelSpec, isImageModelId } from '../lib/image/models';
+import { evaluateImageModel, trainImageModel, type EpochStats, type ImageMetrics } from '../lib/image/train';
+import { imageModelCard, imageTargets } from './image-card';
+
+function num(value: string | undefined, name: string, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be ${integer ? 'a whole number' : 'a number'}; got "${value}".`);
+  return n;
+}
+
+function bar(progress: number, width = 24): string {
+  const filled = Math.round(progress * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    strict: true,
+    options: {
+      model: { type: 'string' },
+      epochs: { type: 'string' },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      seed: { type: 'string' },
+      z: { type: 'string' },
+      noise: { type: 'string' },
+      subset: { type: 'string' },
+      out: { type: 'string' },
+      backend: { type: 'string' },
+      'no-manifest': { type: 'boolean', default: false },
+    },
+  });
+  const id = values.model;
+  if (!isImageModelId(id)) throw new Error(`--model must be one of ${IMAGE_MODEL_IDS.join(', ')}; got "${String(id)}".`);
+  const backend = parseBackendName(values.backend, '--backend');
+  if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu in Node.');
+  const spec = imageModelSpec(id, { zDims: num(values.z, 'z', true), noiseSigma: num(values.noise, 'noise', false) });
+  const epochs = num(values.epochs, 'epochs', true) ?? spec.defaults.epochs;
+  const batchSize = num(values.batch, 'batch', true) ?? spec.defaults.batchSize;
+  const learningRate = num(values.lr, 'lr', false) ?? spec.defaults.learningRate;
+  const seed = num(values.seed, 'seed', true) ?? 1;
+  const subset = num(values.subset, 'subset', true);
+  if (subset !== undefined && subset < 1) throw new Error('--subset must be at least 1.');
+  const out = path.resolve(values.out ?? path.join('models', 'image', id));
+  const choice = await initNodeBackend(backend);
+  const data = await loadMnist();
+  const train = subset ? subsetImageSet(data.train, subset) : data.train;
+  const test = data.test;
+  process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} test digits, ${epochs} epochs of batch ${batchSize}, lr ${learningRate}.\n`);
+  const model = ImageAutoencoder.create(spec);
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nStopping after this batch; the last completed epoch will be saved…\n');
+    controller.abort();
+  });
+  const history: EpochStats[] = [];
+  const started = performance.now();
+  const result = await trainImageModel(model, train, test, {
+    epochs,
+    batchSize,
+    learningRate,
+    seed,
+    signal: controller.signal,
+    onBatch: (s) => {
+      const elapsed = (performance.now() - started) / 1000;
+      const eta = (elapsed / s.progress) * (1 - s.progress);
+      process.stderr.write(`\r${bar(s.progress)} epoch ${s.epoch}/${epochs} batch ${s.batch}/${s.batches} loss ${s.loss.toFixed(4)} ${Math.round(s.examplesPerSecond)} img/s ETA ${Math.round(eta)} s   `);
+    },
+    onEpoch: (e) => {
+      history.push(e);
+      process.stderr.write(`\n  epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} test ${e.testLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)\n`);
+    },
+  });
+  process.stderr.write('\n');
+  if (history.length === 0) {
+    model.dispose();
+    throw new Error('Stopped before the first epoch finished: nothing was saved.');
+  }
+  const metrics: ImageMetrics = await evaluateImageModel(model, test, { bicubic: (small, _count, size, factor) => upsampleBicubic(small, size, size, factor) });
+  const seconds = (performance.now() - started) / 1000;
+  const command = `npm run train:image -- ${process.argv.slice(2).join(' ')}`;
+  const summary = {
+    model: id,
+    backend: choice.backend,
+    epochsRun: history.length,
+    stoppedBy: result.stoppedBy,
+    seconds: Math.round(seconds),
+    imagesPerSecond: Math.round((history.length * train.count) / history.reduce((s, e) => s + e.seconds, 0)),
+    trainImages: train.count,
+    hyperparameters: { epochs, batchSize, learningRate, seed, zDims: spec.zDims, ...(spec.corruption.kind === 'noise' ? { noiseSigma: spec.corruption.sigma } : {}) },
+    metrics,
+    targets: imageTargets(id, metrics),
+    history,
+    command,
+    trainedAt: new Date().toISOString(),
+  };
+  const { bytes } = await writeImageModelFolder(out, model, {
+    'metrics.json': JSON.stringify(summary, null, 2) + '\n',
+    'MODEL_CARD.md': imageModelCard(spec, summary),
+  });
+  const modelsDir = path.resolve('models');
+  if (!values['no-manifest'] && out.startsWith(modelsDir + path.sep)) {
+    const rel = path.relative(modelsDir, out).split(path.sep).join('/');
+    await updateManifest(path.join(modelsDir, 'manifest.json'), {
+      id: rel,
+      kind: 'image',
+      title: spec.title,
+      path: rel,
+      format: 'tfjs-layers-pair',
+      zDims: spec.zDims,
+      bytes,
+      metrics: Object.fromEntries(Object.entries(metrics).filter((e): e is [string, number] => typeof e[1] === 'number')),
+      trainedAt: summary.trainedAt,
+    });
+  }
+  await fs.access(out);
+  console.log(JSON.stringify({ out: path.relative(process.cwd(), out), bytes, ...summary, history: undefined }, null, 2));
+  model.dispose();
+}
+
+main().catch((error: unknown) => {
+  console.error(`train:image: ${describeError(error)}`);
+  process.exit(1);
+});
