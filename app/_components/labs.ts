@@ -13,7 +13,7 @@ export const LABS: readonly Lab[] = [
     href: '/image',
     title: 'Image lab',
     summary: 'Autoencoders on handwritten digits: compress, rebuild, denoise, sharpen and dream up new digits.',
-    status: 'coming-soon',
+    status: 'ready',
     plans: [
       'Dense and convolutional autoencoders, VAEs with a 2-D latent space, denoising and super-resolution on MNIST',
       'Train in your browser with live loss charts, or start from the pretrained models',

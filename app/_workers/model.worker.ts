@@ -5,9 +5,16 @@
  */
 import { initBrowserBackend } from '@/lib/core/backend-browser';
 import { describeError } from '@/lib/core/errors';
+import { handleImageRequest } from './image-handlers';
 import { workerRequestSchema, type WorkerResponse } from './protocol';
 
-const scope = self as unknown as { postMessage(message: WorkerResponse): void; addEventListener(type: 'message', listener: (e: MessageEvent<unknown>) => void): void };
+const scope = self as unknown as {
+  postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<unknown>) => void): void;
+};
+const post = (message: WorkerResponse, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
+/** Long requests that can be cancelled, by request id. */
+const running = new Map<number, AbortController>();
 
 scope.addEventListener('message', (event) => {
   const parsed = workerRequestSchema.safeParse(event.data);
@@ -17,23 +24,31 @@ scope.addEventListener('message', (event) => {
     return;
   }
   const request = parsed.data;
+  if (request.type === 'cancel') {
+    running.get(request.target)?.abort();
+    post({ id: request.id, type: 'ok' });
+    return;
+  }
+  const controller = new AbortController();
+  running.set(request.id, controller);
   void (async () => {
     try {
-      switch (request.type) {
-        case 'init': {
-          const t0 = performance.now();
-          const choice = await initBrowserBackend({ override: request.override, cached: request.cached });
-          scope.postMessage({ id: request.id, type: 'init:done', info: { ...choice, initMs: performance.now() - t0 } });
-          break;
-        }
+      if (request.type === 'init') {
+        const t0 = performance.now();
+        const choice = await initBrowserBackend({ override: request.override, cached: request.cached });
+        post({ id: request.id, type: 'init:done', info: { ...choice, initMs: performance.now() - t0 } });
+      } else {
+        await handleImageRequest(request, post, controller.signal);
       }
     } catch (error) {
-      scope.postMessage({
+      post({
         id: request.id,
         type: 'error',
         name: error instanceof Error ? error.name : 'Error',
         message: describeError(error),
       });
+    } finally {
+      running.delete(request.id);
     }
   })();
 });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { backendNameSchema } from '@/lib/core/backend';
+import { imageRequestSchemas, imageResponseSchemas } from './image-protocol';
 
 export const workerRequestSchema = z.discriminatedUnion('type', [
   z.object({
@@ -12,6 +13,9 @@ export const workerRequestSchema = z.discriminatedUnion('type', [
     override: backendNameSchema.optional(),
     cached: backendNameSchema.optional(),
   }),
+  /** Stops the long request `target` (training, UMAP) between steps. */
+  z.object({ id: z.number().int(), type: z.literal('cancel'), target: z.number().int() }),
+  ...imageRequestSchemas,
 ]);
 export type WorkerRequest = z.infer<typeof workerRequestSchema>;
 
@@ -33,5 +37,9 @@ export type BackendInfo = z.infer<typeof backendInfoSchema>;
 export const workerResponseSchema = z.discriminatedUnion('type', [
   z.object({ id: z.number().int(), type: z.literal('init:done'), info: backendInfoSchema }),
   z.object({ id: z.number().int(), type: z.literal('error'), name: z.string(), message: z.string() }),
+  ...imageResponseSchemas,
 ]);
+
+/** Responses that report progress of a request that is still running (they do not settle it). */
+export const STREAMED_RESPONSES: ReadonlySet<WorkerResponse['type']> = new Set(['image:batch', 'image:epoch', 'image:progress']);
 export type WorkerResponse = z.infer<typeof workerResponseSchema>;

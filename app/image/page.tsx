@@ -1,9 +1,18 @@
 import type { Metadata } from 'next';
-import { ComingSoon } from '@/app/_components/ComingSoon';
+import { Suspense } from 'react';
 import { labByHref } from '@/app/_components/labs';
+import { ImageLabApp } from './ImageLabApp';
 
 export const metadata: Metadata = { title: labByHref('/image').title };
 
 export default function Page() {
-  return <ComingSoon href="/image" />;
+  return (
+    <div className="page">
+      <h1>Image lab</h1>
+      <p className="muted">The lesson&apos;s autoencoders on handwritten digits — pretrained, explorable, and trainable right here in your browser.</p>
+      <Suspense fallback={<p className="muted">Loading the lab…</p>}>
+        <ImageLabApp />
+      </Suspense>
+    </div>
+  );
 }

@@ -1,0 +1,202 @@
+'use client';
+/**
+ * The image lab: pick one of the lesson's models (pretrained weights load at once), look at it
+ * through every view, train it further or from scratch in the browser. All model work runs in the
+ * model worker; the settings live in the URL.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { ProgressBar } from '@/app/_components/ProgressBar';
+import { enumParam, useUrlParams } from '@/app/_components/url-state';
+import { useBackendStore } from '@/app/_state/backend-store';
+import { request } from '@/app/_workers/client';
+import type { ImageModelSource, ModelInfo } from '@/app/_workers/image-protocol';
+import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelId } from '@/lib/image/models';
+import { DataPanel } from './DataPanel';
+import { TrainingPanel } from './TrainingPanel';
+import { BaselineView, GenerateView, InterpolateView, LatentView, ManifoldView, ReconstructionsView, type ViewProps } from './views';
+
+const VIEWS = ['reconstruct', 'latent', 'manifold', 'generate', 'interpolate', 'baseline'] as const;
+type View = (typeof VIEWS)[number];
+const VIEW_TITLES: Record<View, string> = {
+  reconstruct: 'Reconstructions',
+  latent: 'Latent space + drawing pad',
+  manifold: 'Manifold grid',
+  generate: 'Generate',
+  interpolate: 'Interpolate',
+  baseline: 'PCA baseline',
+};
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+export function ImageLabApp() {
+  const [params, setParams] = useUrlParams();
+  const modelId = enumParam<ImageModelId>(params, 'model', IMAGE_MODEL_IDS, 'vae');
+  const view = enumParam<View>(params, 'view', VIEWS, 'reconstruct');
+  const backend = useBackendStore((s) => s.state);
+  const startBackend = useBackendStore((s) => s.start);
+  const [data, setData] = useState<{ name: string; train: number; test: number; labels: Uint8Array }>();
+  const [model, setModel] = useState<ModelInfo>();
+  const [version, setVersion] = useState(0);
+  const [loading, setLoading] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [training, setTraining] = useState(false);
+  /** Set when a saved/uploaded model of another kind was loaded: the model switch must not replace it. */
+  const external = useRef<ImageModelId | undefined>(undefined);
+
+  useEffect(() => startBackend(), [startBackend]);
+
+  const loadData = useCallback(async (source: { kind: 'embedded' } | { kind: 'idx'; name: string; files: [Uint8Array, Uint8Array, Uint8Array, Uint8Array] }) => {
+    // Loading labels are set after a tick, never synchronously inside the effect that starts this.
+    await Promise.resolve();
+    setLoading(source.kind === 'embedded' ? 'Loading the embedded digits…' : `Reading ${source.name}…`);
+    try {
+      const r = await request({ type: 'image:data', source }, 'image:data:done');
+      setData({ name: r.name, train: r.train, test: r.test, labels: r.testLabels });
+      setVersion((v) => v + 1);
+    } finally {
+      setLoading(undefined);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (backend.status !== 'ready' || data) return;
+    request({ type: 'image:data', source: { kind: 'embedded' } }, 'image:data:done')
+      .then((r) => {
+        setData({ name: r.name, train: r.train, test: r.test, labels: r.testLabels });
+        setVersion((v) => v + 1);
+      })
+      .catch((e: unknown) => setError(message(e)));
+  }, [backend.status, data]);
+
+  const load = useCallback(async (source: ImageModelSource) => {
+    await Promise.resolve();
+    setLoading(source.kind === 'shipped' ? `Loading the pretrained ${imageModelSpec(source.id).title}…` : 'Loading the model…');
+    try {
+      const r = await request({ type: 'image:load', source }, 'image:loaded');
+      setModel(r.info);
+      setVersion((v) => v + 1);
+      return r.info;
+    } finally {
+      setLoading(undefined);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (!data) return;
+    if (external.current === modelId) {
+      external.current = undefined;
+      return;
+    }
+    load({ kind: 'shipped', id: modelId }).catch(async (e: unknown) => {
+      setError(`${message(e)} — loaded an untrained ${imageModelSpec(modelId).title} instead: train it below.`);
+      await load({ kind: 'fresh', id: modelId }).catch((e2: unknown) => setError(message(e2)));
+    });
+  }, [data, modelId, load]);
+
+  const bump = useCallback(() => setVersion((v) => v + 1), []);
+  const onError = useCallback((m: string) => setError(m), []);
+  const ready = model !== undefined && data !== undefined && model.id === modelId;
+  const viewProps: ViewProps | undefined = ready ? { model, version, testCount: data.test, testLabels: data.labels, params, setParams, onError, training } : undefined;
+
+  return (
+    <div className="image-lab">
+      <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
+      <section className="card lab-head">
+        <div className="controls">
+          <label>
+            Model{' '}
+            <select value={modelId} onChange={(e) => setParams({ model: e.target.value })} disabled={training} data-testid="image-model">
+              {IMAGE_MODEL_IDS.map((id) => (
+                <option key={id} value={id}>
+                  {imageModelSpec(id).title}
+                </option>
+              ))}
+            </select>
+          </label>
+          {backend.status === 'ready' && <span className="muted">running on {backend.info.backend.toUpperCase()}</span>}
+        </div>
+        {model && (
+          <p data-testid="model-info">
+            {model.lesson}{' '}
+            <span className="muted">
+              Code: {model.zDims} numbers · {model.parameters.toLocaleString('en')} weights · {model.source}
+            </span>
+          </p>
+        )}
+        {data && (
+          <p className="muted" data-testid="data-info">
+            Data: {data.name} — {data.train.toLocaleString('en')} training / {data.test.toLocaleString('en')} test digits.
+          </p>
+        )}
+        {loading && <ProgressBar label={loading} fraction={0.5} testId="lab-loading" />}
+        {!data && backend.status !== 'error' && <ProgressBar label={backend.status === 'ready' ? 'Loading the embedded digits…' : 'Starting TF.js in the model worker…'} fraction={0.3} />}
+        {backend.status === 'error' && <p className="muted">The model worker could not start: {backend.message}</p>}
+      </section>
+
+      <nav className="tabs" aria-label="Views">
+        {VIEWS.map((v) => (
+          <button key={v} type="button" className={v === view ? 'tab tab-active' : 'tab'} aria-pressed={v === view} onClick={() => setParams({ view: v })} data-testid={`view-${v}`}>
+            {VIEW_TITLES[v]}
+          </button>
+        ))}
+      </nav>
+
+      <div className="card view-card">
+        {!viewProps && <p className="muted">Getting the model ready…</p>}
+        {viewProps && view === 'reconstruct' && <ReconstructionsView {...viewProps} />}
+        {viewProps && view === 'latent' && <LatentView {...viewProps} />}
+        {viewProps && view === 'manifold' && <ManifoldView {...viewProps} />}
+        {viewProps && view === 'generate' && <GenerateView {...viewProps} />}
+        {viewProps && view === 'interpolate' && <InterpolateView {...viewProps} />}
+        {viewProps && view === 'baseline' && <BaselineView {...viewProps} />}
+      </div>
+
+      {ready && (
+        <TrainingPanel
+          key={model.id}
+          model={model}
+          busy={loading !== undefined}
+          onWeightsChanged={bump}
+          onError={onError}
+          onTrainingChange={setTraining}
+          onFresh={async () => {
+            await load({ kind: 'fresh', id: model.id });
+          }}
+          onLoadSaved={async (name) => {
+            try {
+              const info = await load({ kind: 'saved', name });
+              if (info.id !== modelId) {
+                external.current = info.id;
+                setParams({ model: info.id });
+              }
+            } catch (e) {
+              setError(message(e));
+            }
+          }}
+          onUploaded={async (files) => {
+            const enc = files.filter((f) => f.name.includes('encoder'));
+            const dec = files.filter((f) => f.name.includes('decoder'));
+            const pair = (fs: File[]) => [fs.find((f) => f.name.endsWith('.json')), fs.find((f) => f.name.endsWith('.bin'))];
+            const [ej, ew] = pair(enc);
+            const [dj, dw] = pair(dec);
+            if (!ej || !ew || !dj || !dw) {
+              setError('Choose all four files of a downloaded model: <id>-encoder.json, <id>-encoder.weights.bin, <id>-decoder.json, <id>-decoder.weights.bin.');
+              return;
+            }
+            try {
+              const info = await load({ kind: 'files', encoder: [ej, ew], decoder: [dj, dw] });
+              if (info.id !== modelId) {
+                external.current = info.id;
+                setParams({ model: info.id });
+              }
+            } catch (e) {
+              setError(message(e));
+            }
+          }}
+        />
+      )}
+      <DataPanel disabled={training || loading !== undefined} onLoad={(source) => loadData(source).catch((e: unknown) => setError(message(e)))} />
+    </div>
+  );
+}

@@ -1,0 +1,261 @@
+'use client';
+/**
+ * Training in the browser (in the model worker): settings, start / pause / resume / stop, a progress
+ * bar with ETA and a live loss chart; saving to this browser, downloading and uploading models.
+ */
+import * as Plot from '@observablehq/plot';
+import { useRef, useState } from 'react';
+import { PlotFigure } from '@/app/_components/PlotFigure';
+import { ProgressBar } from '@/app/_components/ProgressBar';
+import { cancelRequest, request, startCall } from '@/app/_workers/client';
+import type { BatchStatsMessage, EpochStatsMessage, ModelInfo } from '@/app/_workers/image-protocol';
+import { TRAIN_LIMITS } from '@/lib/image/train';
+
+interface Props {
+  model: ModelInfo;
+  /** Called after each epoch and at the end: the views should refresh. */
+  onWeightsChanged: () => void;
+  onError: (message: string) => void;
+  /** Loads a fresh (untrained) model of the same kind before training from scratch. */
+  onFresh: () => Promise<void>;
+  onLoadSaved: (name: string) => Promise<void>;
+  onUploaded: (files: File[]) => Promise<void>;
+  busy: boolean;
+  onTrainingChange: (training: boolean) => void;
+}
+
+type Point = { x: number; loss: number; series: 'train (batch)' | 'test (epoch)' };
+
+export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoadSaved, onUploaded, busy, onTrainingChange }: Props) {
+  const [epochs, setEpochs] = useState(2);
+  const [batchSize, setBatchSize] = useState(model.defaults.batchSize);
+  const [learningRate, setLearningRate] = useState(model.defaults.learningRate);
+  const [subset, setSubset] = useState(0);
+  const [fromScratch, setFromScratch] = useState(false);
+  const [running, setRunning] = useState<number | undefined>();
+  const [paused, setPaused] = useState(false);
+  const [progress, setProgress] = useState<{ fraction: number; eta: number; label: string }>();
+  const [points, setPoints] = useState<Point[]>([]);
+  const [lastEpoch, setLastEpoch] = useState<EpochStatsMessage>();
+  const [saveName, setSaveName] = useState('my-model');
+  const [saved, setSaved] = useState<string[] | undefined>();
+  const [status, setStatus] = useState('');
+  const started = useRef(0);
+
+  const start = async () => {
+    const errors: string[] = [];
+    if (!Number.isInteger(epochs) || epochs < TRAIN_LIMITS.epochs[0] || epochs > TRAIN_LIMITS.epochs[1]) errors.push(`Epochs must be from ${TRAIN_LIMITS.epochs[0]} to ${TRAIN_LIMITS.epochs[1]}.`);
+    if (!Number.isInteger(batchSize) || batchSize < 8 || batchSize > TRAIN_LIMITS.batchSize[1]) errors.push(`Batch size must be from 8 to ${TRAIN_LIMITS.batchSize[1]}.`);
+    if (!Number.isFinite(learningRate) || learningRate < TRAIN_LIMITS.learningRate[0] || learningRate > 0.1) errors.push(`Learning rate must be from ${TRAIN_LIMITS.learningRate[0]} to 0.1.`);
+    if (errors.length) {
+      onError(errors.join(' '));
+      return;
+    }
+    try {
+      if (fromScratch) await onFresh();
+      setPoints([]);
+      setLastEpoch(undefined);
+      setPaused(false);
+      setStatus('');
+      started.current = performance.now();
+      onTrainingChange(true);
+      const call = startCall(
+        { type: 'image:train', epochs, batchSize, learningRate, seed: 1, subset: subset || undefined },
+        (event) => {
+          if (event.type === 'image:batch') {
+            const s: BatchStatsMessage = event.stats;
+            const elapsed = (performance.now() - started.current) / 1000;
+            setProgress({ fraction: s.progress, eta: (elapsed / s.progress) * (1 - s.progress), label: `Epoch ${s.epoch}/${epochs}, batch ${s.batch}/${s.batches}, ${Math.round(s.examplesPerSecond)} digits/s` });
+            setPoints((p) => [...p, { x: s.epoch - 1 + s.batch / s.batches, loss: s.loss, series: 'train (batch)' }]);
+          } else if (event.type === 'image:epoch') {
+            const e: EpochStatsMessage = event.stats;
+            setLastEpoch(e);
+            setPoints((p) => [...p, { x: e.epoch, loss: e.testLoss, series: 'test (epoch)' }]);
+            onWeightsChanged();
+          }
+        },
+      );
+      setRunning(call.id);
+      const result = await call.done;
+      if (result.type === 'image:trained') {
+        setStatus(result.stoppedBy === 'cancelled' ? `Stopped after ${result.epochs.length} complete epoch(s); the model keeps its newest weights.` : `Trained ${result.epochs.length} epoch(s) in ${result.seconds.toFixed(1)} s.`);
+      }
+      onWeightsChanged();
+    } catch (error) {
+      onError(error instanceof Error ? error.message : String(error));
+      onWeightsChanged();
+    } finally {
+      setRunning(undefined);
+      setPaused(false);
+      onTrainingChange(false);
+    }
+  };
+
+  const pause = async (p: boolean) => {
+    await request({ type: 'image:pause', paused: p }, 'ok');
+    setPaused(p);
+  };
+
+  const stop = async () => {
+    if (running === undefined) return;
+    if (paused) await pause(false);
+    cancelRequest(running);
+  };
+
+  const save = async () => {
+    try {
+      const r = await request({ type: 'image:save', name: saveName.trim() }, 'image:saved');
+      setSaved(r.names);
+      setStatus(`Saved as "${saveName.trim()}" in this browser.`);
+    } catch (error) {
+      onError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const listSaved = async () => {
+    try {
+      setSaved((await request({ type: 'image:saved-list' }, 'image:saved')).names);
+    } catch (error) {
+      onError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const download = async () => {
+    try {
+      const r = await request({ type: 'image:export' }, 'image:export:done');
+      for (const file of r.files) {
+        const url = URL.createObjectURL(new Blob([file.data], { type: typeof file.data === 'string' ? 'application/json' : 'application/octet-stream' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = file.name;
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      }
+      setStatus(`Downloaded ${r.files.length} files: keep them together to upload the model later.`);
+    } catch (error) {
+      onError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const training = running !== undefined;
+  return (
+    <section className="card train-panel" aria-labelledby="train-h">
+      <h2 id="train-h">Train in your browser</h2>
+      <div className="controls">
+        <label>
+          Epochs <input type="number" min={1} max={500} value={epochs} onChange={(e) => setEpochs(Number(e.target.value))} data-testid="train-epochs" disabled={training} />
+        </label>
+        <label>
+          Batch size <input type="number" min={8} max={1024} value={batchSize} onChange={(e) => setBatchSize(Number(e.target.value))} data-testid="train-batch" disabled={training} />
+        </label>
+        <label>
+          Learning rate <input type="number" step="0.0005" min={0.00001} max={0.1} value={learningRate} onChange={(e) => setLearningRate(Number(e.target.value))} data-testid="train-lr" disabled={training} />
+        </label>
+        <label>
+          Digits{' '}
+          <select value={subset} onChange={(e) => setSubset(Number(e.target.value))} data-testid="train-subset" disabled={training}>
+            <option value={0}>all training digits</option>
+            <option value={1000}>first 1,000 (quick)</option>
+            <option value={256}>first 256 (very quick)</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={fromScratch} onChange={(e) => setFromScratch(e.target.checked)} disabled={training} data-testid="train-scratch" /> start from scratch
+        </label>
+      </div>
+      <div className="controls">
+        {!training ? (
+          <button type="button" onClick={() => void start()} disabled={busy} data-testid="train-start">
+            {fromScratch ? 'Train from scratch' : 'Train (continue from these weights)'}
+          </button>
+        ) : (
+          <>
+            <button type="button" onClick={() => void pause(!paused)} data-testid="train-pause">
+              {paused ? 'Resume' : 'Pause'}
+            </button>
+            <button type="button" onClick={() => void stop()} data-testid="train-stop">
+              Stop
+            </button>
+          </>
+        )}
+      </div>
+      {progress && (training || progress.fraction >= 1) && <ProgressBar label={paused ? `Paused — ${progress.label}` : progress.label} fraction={progress.fraction} etaSeconds={paused ? undefined : progress.eta} testId="train-progress" />}
+      {status && (
+        <p className="muted" data-testid="train-status" role="status">
+          {status}
+        </p>
+      )}
+      {lastEpoch && (
+        <p className="muted" data-testid="train-epoch">
+          Epoch {lastEpoch.epoch}: train loss {lastEpoch.trainLoss.toFixed(4)}, test loss {lastEpoch.testLoss.toFixed(4)} ({lastEpoch.seconds.toFixed(1)} s)
+        </p>
+      )}
+      <PlotFigure
+        label="Loss per batch and per epoch"
+        testId="loss-chart"
+        deps={[points]}
+        render={() =>
+          points.length === 0
+            ? null
+            : Plot.plot({
+                height: 220,
+                marginLeft: 55,
+                x: { label: 'epoch', grid: true },
+                y: { label: model.variational ? 'loss (784·MSE + KL)' : 'loss (BCE per pixel)', grid: true },
+                color: { legend: true, domain: ['train (batch)', 'test (epoch)'], range: ['#8b83c7', '#0f7a64'] },
+                marks: [
+                  Plot.line(points.filter((p) => p.series === 'train (batch)'), { x: 'x', y: 'loss', stroke: 'series' }),
+                  Plot.line(points.filter((p) => p.series === 'test (epoch)'), { x: 'x', y: 'loss', stroke: 'series', strokeWidth: 2 }),
+                  Plot.dot(points.filter((p) => p.series === 'test (epoch)'), { x: 'x', y: 'loss', fill: 'series', r: 4, tip: true }),
+                ],
+              })
+        }
+      />
+      <details className="save-box">
+        <summary>Save, download or upload a model</summary>
+        <div className="controls">
+          <label>
+            Name <input value={saveName} onChange={(e) => setSaveName(e.target.value)} maxLength={60} data-testid="save-name" />
+          </label>
+          <button type="button" onClick={() => void save()} disabled={training} data-testid="save-model">
+            Save in this browser
+          </button>
+          <button type="button" onClick={() => void listSaved()} disabled={training}>
+            Show saved models
+          </button>
+          <button type="button" onClick={() => void download()} disabled={training} data-testid="download-model">
+            Download model (4 files)
+          </button>
+          <label>
+            Upload model (the 4 files){' '}
+            <input
+              type="file"
+              multiple
+              accept=".json,.bin"
+              disabled={training}
+              data-testid="upload-model"
+              onChange={(e) => {
+                const files = Array.from(e.target.files ?? []);
+                e.target.value = '';
+                if (files.length) void onUploaded(files);
+              }}
+            />
+          </label>
+        </div>
+        {saved && (
+          <ul className="saved-list">
+            {saved.length === 0 && <li className="muted">No saved models in this browser yet.</li>}
+            {saved.map((name) => (
+              <li key={name}>
+                {name}{' '}
+                <button type="button" className="link-button" onClick={() => void onLoadSaved(name)} disabled={training}>
+                  load
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </details>
+    </section>
+  );
+}
