@@ -11,6 +11,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopOnInterrupt } from './interrupt';
 import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
@@ -72,10 +73,7 @@ async function main(): Promise<void> {
   process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} test digits, ${epochs} epochs of batch ${batchSize}, lr ${learningRate}.\n`);
   const model = ImageAutoencoder.create(spec);
   const controller = new AbortController();
-  process.once('SIGINT', () => {
-    process.stderr.write('\nStopping after this batch; the last completed epoch will be saved…\n');
-    controller.abort();
-  });
+  stopOnInterrupt(controller, 'Stopping after this batch; the last completed epoch will be saved…');
   const history: EpochStats[] = [];
   const started = performance.now();
   const result = await trainImageModel(model, train, test, {

@@ -1,6 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { MELODY_EXAMPLES, melodyExample } from '../lib/music/examples';
+import { sequenceToMidi } from '../lib/music/midi';
 
 const run = promisify(execFile);
 
@@ -30,4 +35,47 @@ describe('train:music, eval:music and dataset:music refuse bad input at once', (
       expect(r.code).toBe(1);
     }
   }, 120_000);
+});
+
+describe('train:music and Ctrl-C', () => {
+  it('stops after the current step on SIGINT, saves the state, and --resume continues from it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sigint-'));
+    try {
+      const data = path.join(dir, 'data');
+      await mkdir(data);
+      // 40 small files so the by-file split has validation files too.
+      for (let i = 0; i < 40; i++) {
+        const example = MELODY_EXAMPLES[i % MELODY_EXAMPLES.length];
+        if (!example) throw new Error('no examples');
+        await writeFile(path.join(data, `song-${i}.mid`), sequenceToMidi(melodyExample(example)));
+      }
+      const out = path.join(dir, 'model');
+      const args = ['--model', 'melody', '--data', data, '--out', out, '--encoder', '16', '--decoder', '16', '--z', '4', '--batch', '4', '--transpose', '0', '--steps', '100000', '--eval-every', '100000', '--checkpoint-every', '100000'];
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train-music.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no progress line within 90 s: ${stderr.slice(-500)}`)), 90_000);
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (/ 5\/100000 /.test(stderr)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(stderr).toContain('Stopping after this step and saving the training state');
+      const state = JSON.parse(await readFile(path.join(out, 'training', 'training_state.json'), 'utf8')) as { step: number };
+      expect(state.step).toBeGreaterThanOrEqual(5);
+      expect(JSON.parse(stdout)).toMatchObject({ stoppedBy: 'cancelled', steps: state.step });
+      const resumed = await run(process.execPath, ['--import', 'tsx', 'scripts/train-music.ts', ...args.slice(0, -6), '--steps', String(state.step + 2), '--eval-every', '100000', '--checkpoint-every', '100000', '--resume'], { timeout: 90_000 });
+      expect(JSON.parse(resumed.stdout)).toMatchObject({ stoppedBy: 'done', steps: state.step + 2 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

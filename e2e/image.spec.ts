@@ -1,0 +1,149 @@
+import { encodeIdx } from '../lib/image/idx';
+import { expect, test } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** A fingerprint of every digit canvas matching `selector` (to see that the pictures changed). */
+async function canvasPixels(page: Page, testId: string): Promise<string> {
+  return page.getByTestId(testId).evaluateAll((nodes) =>
+    nodes
+      .map((n) => (n instanceof HTMLCanvasElement ? n.toDataURL() : ''))
+      .join('|'),
+  );
+}
+
+async function labReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('model-info')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('data-info')).toContainText('8,000 training / 2,000 test digits');
+}
+
+test('the image lab opens with a pretrained model and shows reconstructions with PSNR', async ({ page, problems }) => {
+  await page.goto('/image?model=conv-ae');
+  await labReady(page);
+  await expect(page.getByTestId('model-info')).toContainText('pretrained');
+  await expect(page.getByTestId('recon-output')).toHaveCount(10);
+  await expect(page.getByTestId('recon-psnr')).toContainText(/Mean PSNR \d+\.\d dB/);
+  void problems;
+});
+
+test('training one short epoch in the browser draws the loss chart and changes the reconstructions', async ({ page, problems }) => {
+  await page.goto('/image?model=dense-ae');
+  await labReady(page);
+  await expect(page.getByTestId('recon-output')).toHaveCount(10);
+  const before = await canvasPixels(page, 'recon-output');
+  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('train-subset').selectOption('256');
+  await page.getByTestId('train-scratch').check();
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toContainText('Trained 1 epoch', { timeout: 90_000 });
+  await expect(page.getByTestId('train-epoch')).toContainText(/Epoch 1: train loss \d/);
+  await expect(page.getByTestId('loss-chart').locator('svg')).toBeVisible();
+  await expect(page.getByTestId('loss-chart').locator('svg path').first()).toBeVisible();
+  await expect(page.getByTestId('train-progress')).toContainText('100%');
+  await expect.poll(() => canvasPixels(page, 'recon-output'), { timeout: 30_000 }).not.toBe(before);
+  void problems;
+});
+
+test('training can be paused, resumed and stopped, and bad settings are refused clearly', async ({ page, problems }) => {
+  await page.goto('/image?model=dense-ae');
+  await labReady(page);
+  await page.getByTestId('train-lr').fill('5');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByRole('alert')).toContainText('Learning rate must be');
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByTestId('train-lr').fill('0.002');
+  await page.getByTestId('train-epochs').fill('50');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-progress')).toBeVisible();
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('train-progress')).toContainText('Paused');
+  await page.getByTestId('train-pause').click();
+  await page.getByTestId('train-stop').click();
+  await expect(page.getByTestId('train-status')).toContainText('Stopped after', { timeout: 60_000 });
+  await expect(page.getByTestId('train-start')).toBeEnabled();
+  void problems;
+});
+
+test('latent scatter with legend and hover, and the drawing pad places the drawn digit live', async ({ page, problems }) => {
+  await page.goto('/image?model=vae&view=latent');
+  await labReady(page);
+  const plot = page.getByTestId('scatter-plot');
+  await expect(plot.locator('svg circle')).not.toHaveCount(0);
+  expect(await plot.locator('svg circle').count()).toBeGreaterThanOrEqual(2000);
+  await expect(plot).toContainText('digit'); // legend
+  const box = await plot.locator('svg').last().boundingBox();
+  if (!box) throw new Error('no plot');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByTestId('scatter-hover')).toContainText(/#\d+, a \d/);
+  const pad = page.getByTestId('draw-pad');
+  const p = await pad.boundingBox();
+  if (!p) throw new Error('no pad');
+  await page.mouse.move(p.x + p.width * 0.5, p.y + p.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(p.x + p.width * 0.5, p.y + p.height * (0.15 + 0.07 * i));
+  await page.mouse.up();
+  await expect(page.getByTestId('drawn-result')).toBeVisible();
+  await expect(page.getByTestId('drawn-output')).toBeVisible();
+  await expect(plot.locator('svg path[d]').last()).toBeVisible(); // the star marks the drawn digit
+  void problems;
+});
+
+test('UMAP projection for a larger code, manifold grid, generation, latent noise, interpolation and the PCA baseline', async ({ page, problems }) => {
+  await page.goto('/image?model=dense-ae&view=latent&proj=umap');
+  await labReady(page);
+  await expect(page.getByTestId('scatter-plot').locator('svg circle')).not.toHaveCount(0, { timeout: 90_000 });
+  await expect(page.getByTestId('scatter-plot')).toContainText('UMAP');
+
+  await page.goto('/image?model=vae&view=manifold&grid=10');
+  await labReady(page);
+  const grid = page.getByTestId('manifold-grid');
+  await expect(grid).toHaveAttribute('width', '280');
+  await grid.click({ position: { x: 30, y: 30 } });
+  await expect(page.getByTestId('manifold-picked')).toContainText('z = (');
+
+  await page.getByTestId('view-generate').click();
+  await expect(page.getByTestId('generate-grid').locator('canvas')).toHaveCount(16);
+  const first = await canvasPixels(page, 'generate-grid');
+  await page.getByTestId('gen-seed').fill('77');
+  await expect.poll(() => page.url()).toContain('gseed=77');
+  await expect(page.getByTestId('noise-grid').locator('canvas')).toHaveCount(9);
+  void first;
+
+  await page.getByTestId('view-interpolate').click();
+  await page.getByTestId('interp-steps-image').fill('7');
+  await expect(page.getByTestId('interp-image')).toHaveCount(7);
+  await expect.poll(() => page.url()).toContain('steps=7');
+
+  await page.getByTestId('view-baseline').click();
+  await page.getByTestId('baseline-run').click();
+  await expect(page.getByTestId('baseline-table')).toContainText('PCA, 2 components', { timeout: 90_000 });
+  void problems;
+});
+
+test('a shared link reproduces the view, and a manifold is refused politely for codes that are not 2-D', async ({ page, problems }) => {
+  await page.goto('/image?model=conv-vae&view=interpolate&a=3&b=8&steps=5&mode=slerp');
+  await labReady(page);
+  await expect(page.getByTestId('interp-image')).toHaveCount(5);
+  await expect(page.getByTestId('interp-mode')).toHaveValue('slerp');
+  await page.goto('/image?model=conv-ae&view=manifold');
+  await labReady(page);
+  await expect(page.getByTestId('manifold-unavailable')).toContainText('2-D');
+  void problems;
+});
+
+test('loading IDX files: good generated files load; broken ones get a clear message and the lab keeps working', async ({ page, problems }) => {
+  await page.goto('/image?model=dense-ae');
+  await labReady(page);
+  await page.getByText('Other data: full MNIST').click();
+  const images = (n: number) => Buffer.from(encodeIdx({ type: 'ubyte', shape: [n, 28, 28], data: Array.from({ length: n * 784 }, (_, i) => (i * 7) % 256) }));
+  const labels = (n: number) => Buffer.from(encodeIdx({ type: 'ubyte', shape: [n], data: Array.from({ length: n }, (_, i) => i % 10) }));
+  const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
+  await page.getByTestId('idx-files').setInputFiles([file('train-images-idx3-ubyte', images(40)), file('train-labels-idx1-ubyte', labels(40)), file('t10k-images-idx3-ubyte', images(20)), file('t10k-labels-idx1-ubyte', labels(20))]);
+  await expect(page.getByTestId('data-info')).toContainText('40 training / 20 test digits');
+  await page.getByTestId('idx-files').setInputFiles([file('train-images-idx3-ubyte', Buffer.from('not an idx file at all')), file('train-labels-idx1-ubyte', labels(40)), file('t10k-images-idx3-ubyte', images(20)), file('t10k-labels-idx1-ubyte', labels(20))]);
+  await expect(page.getByRole('alert')).toContainText(/train images/i);
+  await expect(page.getByTestId('data-info')).toContainText('40 training / 20 test digits');
+  await page.getByTestId('idx-files').setInputFiles([file('readme.txt', Buffer.from('hello'))]);
+  await expect(page.getByTestId('idx-problem')).toContainText('Choose the four IDX files');
+  await expect(page.getByTestId('recon-output')).toHaveCount(10);
+  void problems;
+});
