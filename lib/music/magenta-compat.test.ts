@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fsSource, writeCheckpointFolder } from '../core/checkpoint-node';
 import { encodeCheckpoint } from '../core/checkpoint-write';
+import { manifestSchema } from '../core/model-manifest';
 import { createRng } from '../core/random';
 import { DRUM_EXAMPLES, drumExample, MELODY_EXAMPLES, melodyExample } from './examples';
 import { MusicVAE } from './music-vae';
@@ -53,7 +54,9 @@ beforeAll(async () => {
       res.end();
       return;
     }
-    readFile(path.join(root, rel))
+    // /shipped/… serves the repository's models/ folder (the shipped checkpoints).
+    const file = rel.startsWith('shipped/') ? path.resolve('models', rel.slice('shipped/'.length)) : path.join(root, rel);
+    readFile(file)
       .then((body) => res.end(body))
       .catch(() => {
         res.statusCode = 404;
@@ -75,14 +78,14 @@ function maxAbsDiff(a: readonly (readonly number[])[], b: readonly ArrayLike<num
   return Number.isNaN(m) ? Infinity : m;
 }
 
-async function compare(kind: 'melody' | 'drums', sequences: QuantizedNoteSequence[]): Promise<void> {
-  const model = await MusicVAE.load(fsSource(path.join(root, kind)));
+async function compare(kind: 'melody' | 'drums', sequences: QuantizedNoteSequence[], shipped?: string): Promise<void> {
+  const model = await MusicVAE.load(fsSource(shipped ? path.resolve('models', shipped) : path.join(root, kind)));
   try {
     const ours = await model.encodeSequences(sequences);
     const rng = createRng(3);
     const codes = [...ours.z.map((z) => Array.from(z)), ...Array.from({ length: 4 }, () => Array.from(rng.normalArray(model.zDims)))];
     const answer = await reference({
-      checkpointUrl: `${baseUrl}/${kind}`,
+      checkpointUrl: shipped ? `${baseUrl}/shipped/${shipped}` : `${baseUrl}/${kind}`,
       // The same backend on both sides: backends round differently (e.g. WASM's fused kernels), and
       // with random weights a few argmax choices sit close enough to a tie for that to show.
       backend: tf.getBackend(),
@@ -113,4 +116,15 @@ describe('compatibility with @magenta/music 1.23.1', () => {
   it('drums_2bar_lokl_small shapes: same μ (within 1e-4) and the same argmax decodes on real grooves', async () => {
     await compare('drums', DRUM_EXAMPLES.map((e) => drumExample(e)));
   }, 300_000);
+});
+
+describe('the shipped music models are real Magenta checkpoints', () => {
+  it('models/manifest.json lists mel_2bar and drums_2bar, and @magenta/music decodes them exactly as we do', async () => {
+    const manifest = manifestSchema.parse(JSON.parse(await readFile(path.resolve('models/manifest.json'), 'utf8')));
+    const music = manifest.models.filter((m) => m.format === 'magenta-musicvae');
+    expect(music.map((m) => m.id).sort()).toEqual(['drums_2bar', 'mel_2bar']);
+    for (const entry of music) {
+      await compare(entry.kind === 'drums' ? 'drums' : 'melody', entry.kind === 'drums' ? DRUM_EXAMPLES.map((e) => drumExample(e)) : MELODY_EXAMPLES.map((e) => melodyExample(e)), entry.path);
+    }
+  }, 600_000);
 });

@@ -48,6 +48,8 @@ const stateSchema = z.object({
   bestAccuracy: z.number(),
   bestStep: z.number().int(),
   history: z.array(z.record(z.string(), z.number())),
+  /** Wall-clock seconds of training so far, over all resumed runs. */
+  seconds: z.number().nonnegative().optional(),
 });
 
 export interface RunResult {
@@ -131,7 +133,10 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
   const resumed = options.resume ? await loadState(stateDir) : undefined;
   const hparams = resumed ? ({ ...options.hparams, ...resumed.state.hparams } as TrainHyperparams) : options.hparams;
   const trainer = new MusicVaeTrainer(converter, hparams, resumed?.weights);
-  const state = resumed?.state ?? { step: 0, hparams: { ...hparams }, bestAccuracy: -1, bestStep: -1, history: [] };
+  const state: z.infer<typeof stateSchema> = resumed?.state ?? { step: 0, hparams: { ...hparams }, bestAccuracy: -1, bestStep: -1, history: [] };
+  const runStart = performance.now();
+  const secondsBefore = state.seconds ?? 0;
+  const elapsed = (): number => secondsBefore + (performance.now() - runStart) / 1000;
   try {
     if (resumed) {
       trainer.step = state.step;
@@ -143,7 +148,8 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
     const evaluate = async (): Promise<void> => {
       const stats = await validate(trainer, converter, validation);
       const best = stats.accuracy > state.bestAccuracy;
-      state.history.push({ step: trainer.step, valAccuracy: stats.accuracy, valReconstruction: stats.reconstruction, valKl: stats.kl });
+      state.seconds = elapsed();
+      state.history.push({ step: trainer.step, seconds: Math.round(state.seconds), valAccuracy: stats.accuracy, valReconstruction: stats.reconstruction, valKl: stats.kl });
       if (best) {
         state.bestAccuracy = stats.accuracy;
         state.bestStep = trainer.step;
@@ -176,10 +182,14 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
       // signals (Ctrl-C), timers and I/O would wait until training ends.
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       if (trainer.step % options.evalEvery === 0) await evaluate();
-      if (trainer.step % options.checkpointEvery === 0) await saveState(stateDir, trainer, converter, state);
+      if (trainer.step % options.checkpointEvery === 0) {
+        state.seconds = elapsed();
+        await saveState(stateDir, trainer, converter, state);
+      }
     }
     if (stoppedBy !== 'nan') {
       if (state.history.at(-1)?.step !== trainer.step) await evaluate();
+      state.seconds = elapsed();
       await saveState(stateDir, trainer, converter, state);
     }
     return { steps: trainer.step, bestAccuracy: state.bestAccuracy, bestStep: state.bestStep, history: state.history, stoppedBy, message };
