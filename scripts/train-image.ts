@@ -1,6 +1,6 @@
 /**
  * `npm run train:image -- --model <id> [--epochs N] [--batch B] [--lr L] [--seed S] [--z N]
- * [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu] [--no-manifest]`
+ * [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu] [--no-manifest] [--resume]`
  *
  * Trains one of the lesson's image models on the embedded MNIST split (samples 0–799 of each digit
  * train, the rest test) with the same code the browser uses, evaluates it on the test split, and
@@ -18,7 +18,7 @@ import { describeError } from '../lib/core/errors';
 import { updateManifest } from '../lib/core/model-manifest-node';
 import { upsampleBicubic } from '../lib/image/corrupt';
 import { ImageAutoencoder } from '../lib/image/image-model';
-import { writeImageModelFolder } from '../lib/image/io-node';
+import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
 import { loadMnist } from '../lib/image/mnist-node';
 import { subsetImageSet } from '../lib/image/mnist';
 import { IMAGE_MODEL_IDS, imageModelSpec, isImageModelId } from '../lib/image/models';
@@ -30,6 +30,16 @@ function num(value: string | undefined, name: string, integer: boolean): number 
   const n = Number(value);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be ${integer ? 'a whole number' : 'a number'}; got "${value}".`);
   return n;
+}
+
+/** The history of an earlier run in `dir` (its metrics.json), for --resume. */
+async function readPrevious(dir: string): Promise<{ history: EpochStats[]; seconds: number; command: string }> {
+  try {
+    const raw = JSON.parse(await fs.readFile(path.join(dir, 'metrics.json'), 'utf8')) as { history?: EpochStats[]; seconds?: number; command?: string };
+    return { history: Array.isArray(raw.history) ? raw.history : [], seconds: typeof raw.seconds === 'number' ? raw.seconds : 0, command: typeof raw.command === 'string' ? raw.command : '' };
+  } catch (error) {
+    throw new Error(`--resume: cannot read ${path.join(dir, 'metrics.json')}; train without --resume first. (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 function bar(progress: number, width = 24): string {
@@ -52,6 +62,7 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       backend: { type: 'string' },
       'no-manifest': { type: 'boolean', default: false },
+      resume: { type: 'boolean', default: false },
     },
   });
   const id = values.model;
@@ -71,10 +82,15 @@ async function main(): Promise<void> {
   const train = subset ? subsetImageSet(data.train, subset) : data.train;
   const test = data.test;
   process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} test digits, ${epochs} epochs of batch ${batchSize}, lr ${learningRate}.\n`);
-  const model = ImageAutoencoder.create(spec);
+  // --resume: continue from the weights in --out (a fresh Adam; the layers format keeps no optimizer state).
+  const previous = values.resume ? await readPrevious(out) : undefined;
+  const model = previous ? await readImageModelFolder(out) : ImageAutoencoder.create(spec);
+  if (previous && model.spec.id !== spec.id) throw new Error(`--resume: ${out} holds a "${model.spec.id}" model, not "${spec.id}".`);
   const controller = new AbortController();
   stopOnInterrupt(controller, 'Stopping after this batch; the last completed epoch will be saved…');
   const history: EpochStats[] = [];
+  const earlier = previous?.history ?? [];
+  const earlierSeconds = previous?.seconds ?? 0;
   const started = performance.now();
   const result = await trainImageModel(model, train, test, {
     epochs,
@@ -88,7 +104,7 @@ async function main(): Promise<void> {
       process.stderr.write(`\r${bar(s.progress)} epoch ${s.epoch}/${epochs} batch ${s.batch}/${s.batches} loss ${s.loss.toFixed(4)} ${Math.round(s.examplesPerSecond)} img/s ETA ${Math.round(eta)} s   `);
     },
     onEpoch: (e) => {
-      history.push(e);
+      history.push({ ...e, epoch: earlier.length + e.epoch, epochs: earlier.length + e.epochs });
       process.stderr.write(`\n  epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} test ${e.testLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)\n`);
     },
   });
@@ -98,12 +114,12 @@ async function main(): Promise<void> {
     throw new Error('Stopped before the first epoch finished: nothing was saved.');
   }
   const metrics: ImageMetrics = await evaluateImageModel(model, test, { bicubic: (small, _count, size, factor) => upsampleBicubic(small, size, size, factor) });
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = earlierSeconds + (performance.now() - started) / 1000;
   const command = `npm run train:image -- ${process.argv.slice(2).join(' ')}`;
   const summary = {
     model: id,
     backend: choice.backend,
-    epochsRun: history.length,
+    epochsRun: earlier.length + history.length,
     stoppedBy: result.stoppedBy,
     seconds: Math.round(seconds),
     imagesPerSecond: Math.round((history.length * train.count) / history.reduce((s, e) => s + e.seconds, 0)),
@@ -111,8 +127,8 @@ async function main(): Promise<void> {
     hyperparameters: { epochs, batchSize, learningRate, seed, zDims: spec.zDims, ...(spec.corruption.kind === 'noise' ? { noiseSigma: spec.corruption.sigma } : {}) },
     metrics,
     targets: imageTargets(id, metrics),
-    history,
-    command,
+    history: [...earlier, ...history],
+    command: previous ? `${previous.command}\n${command}` : command,
     trainedAt: new Date().toISOString(),
   };
   const { bytes } = await writeImageModelFolder(out, model, {
