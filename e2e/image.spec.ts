@@ -1,6 +1,7 @@
 import { encodeIdx } from '../lib/image/idx';
 import { expect, test } from './fixtures';
-import type { Page } from '@playwright/test';
+import type { Download, Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 
 /** A fingerprint of every digit canvas matching `selector` (to see that the pictures changed). */
 async function canvasPixels(page: Page, testId: string): Promise<string> {
@@ -69,12 +70,14 @@ test('latent scatter with legend and hover, and the drawing pad places the drawn
   const plot = page.getByTestId('scatter-plot');
   await expect(plot.locator('svg circle')).not.toHaveCount(0);
   expect(await plot.locator('svg circle').count()).toBeGreaterThanOrEqual(2000);
-  await expect(plot).toContainText('digit'); // legend
-  const box = await plot.locator('svg').last().boundingBox();
-  if (!box) throw new Error('no plot');
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(plot.locator('[class$="-swatch"]')).toHaveCount(10); // the legend: one swatch per digit
+  await plot.scrollIntoViewIfNeeded();
+  const dot = await plot.locator('svg circle').nth(100).boundingBox();
+  if (!dot) throw new Error('no dot');
+  await page.mouse.move(dot.x + 2, dot.y + 2);
   await expect(page.getByTestId('scatter-hover')).toContainText(/#\d+, a \d/);
   const pad = page.getByTestId('draw-pad');
+  await pad.scrollIntoViewIfNeeded();
   const p = await pad.boundingBox();
   if (!p) throw new Error('no pad');
   await page.mouse.move(p.x + p.width * 0.5, p.y + p.height * 0.15);
@@ -140,10 +143,33 @@ test('loading IDX files: good generated files load; broken ones get a clear mess
   await page.getByTestId('idx-files').setInputFiles([file('train-images-idx3-ubyte', images(40)), file('train-labels-idx1-ubyte', labels(40)), file('t10k-images-idx3-ubyte', images(20)), file('t10k-labels-idx1-ubyte', labels(20))]);
   await expect(page.getByTestId('data-info')).toContainText('40 training / 20 test digits');
   await page.getByTestId('idx-files').setInputFiles([file('train-images-idx3-ubyte', Buffer.from('not an idx file at all')), file('train-labels-idx1-ubyte', labels(40)), file('t10k-images-idx3-ubyte', images(20)), file('t10k-labels-idx1-ubyte', labels(20))]);
-  await expect(page.getByRole('alert')).toContainText(/train images/i);
+  await expect(page.getByRole('alert').filter({ hasText: /train images/i })).toBeVisible();
   await expect(page.getByTestId('data-info')).toContainText('40 training / 20 test digits');
   await page.getByTestId('idx-files').setInputFiles([file('readme.txt', Buffer.from('hello'))]);
   await expect(page.getByTestId('idx-problem')).toContainText('Choose the four IDX files');
+  await expect(page.getByTestId('recon-output')).toHaveCount(10);
+  void problems;
+});
+
+test('a trained model can be saved in the browser, loaded back, and downloaded as four files', async ({ page, problems }) => {
+  await page.goto('/image?model=dense-ae');
+  await labReady(page);
+  await page.getByText('Save, download or upload a model').click();
+  await page.getByTestId('save-name').fill('lesson one');
+  await page.getByTestId('save-model').click();
+  await expect(page.getByTestId('train-status')).toContainText('Saved as "lesson one"');
+  await expect(page.getByRole('button', { name: 'load' })).toBeVisible();
+  await page.getByRole('button', { name: 'load' }).click();
+  await expect(page.getByTestId('model-info')).toContainText('saved in this browser: lesson one');
+  const downloads: Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByTestId('download-model').click();
+  await expect.poll(() => downloads.length).toBe(4);
+  expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(['dense-ae-decoder.json', 'dense-ae-decoder.weights.bin', 'dense-ae-encoder.json', 'dense-ae-encoder.weights.bin']);
+  // …and the four files upload again as a working model.
+  const files = await Promise.all(downloads.map(async (d) => ({ name: d.suggestedFilename(), mimeType: 'application/octet-stream', buffer: await readFile(await d.path()) })));
+  await page.getByTestId('upload-model').setInputFiles(files);
+  await expect(page.getByTestId('model-info')).toContainText('uploaded: dense-ae-encoder.json');
   await expect(page.getByTestId('recon-output')).toHaveCount(10);
   void problems;
 });

@@ -9,3 +9,11 @@ test('without WebGL or WebGPU the app runs on WASM and says so kindly', async ({
   await expect(page.getByRole('dialog', { name: 'TF.js backend details' })).toContainText('WebGL: not available');
   void problems;
 });
+
+test('without WebGL the image lab still loads its pretrained model and draws reconstructions (on WASM)', async ({ page, problems }) => {
+  await page.goto('/image?model=vae');
+  expect(await activeBackend(page)).toBe('wasm');
+  await expect(page.getByTestId('model-info')).toContainText('pretrained', { timeout: 90_000 });
+  await expect(page.getByTestId('recon-output')).toHaveCount(10);
+  void problems;
+});
