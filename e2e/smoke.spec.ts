@@ -1,4 +1,3 @@
-import { LABS } from '../app/_components/labs';
 import { activeBackend, expect, test } from './fixtures';
 
 const ROUTES = [
@@ -10,6 +9,9 @@ const ROUTES = [
   { path: '/classroom', heading: 'Classroom' },
 ];
 
+/** Labs not built yet: they must say so plainly. */
+const COMING_SOON = new Set(['/music/melody', '/music/drums', '/compare', '/classroom']);
+
 for (const route of ROUTES) {
   test(`${route.path} renders, shows the backend badge, and stays on this machine`, async ({ page, problems }) => {
     await page.goto(route.path);
@@ -17,8 +19,8 @@ for (const route of ROUTES) {
     const backend = await activeBackend(page);
     expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(backend);
     await expect(page.getByTestId('backend-badge')).toHaveText(/TF\.js: (WebGPU|WebGL|WASM|CPU)/);
-    const lab = LABS.find((l) => l.href === route.path);
-    if (lab?.status === 'coming-soon') await expect(page.getByText('Coming soon', { exact: true })).toBeVisible();
+    if (COMING_SOON.has(route.path)) await expect(page.getByText('Coming soon', { exact: true })).toBeVisible();
+    else if (route.path !== '/') await expect(page.getByText('Coming soon', { exact: true })).toHaveCount(0);
     void problems;
   });
 }

@@ -70,8 +70,6 @@ function accuracyPlot(history: HistoryPoint[], title: string): string {
   return figure.outerHTML.includes('<figure') ? `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n` : `<?xml version="1.0" encoding="UTF-8"?>\n${figure.outerHTML}\n`;
 }
 
-const pct = (x: number): string => (100 * x).toFixed(1) + '%';
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     strict: true,
