@@ -37,8 +37,8 @@ test('training one short epoch in the browser draws the loss chart and changes t
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toContainText('Trained 1 epoch', { timeout: 90_000 });
   await expect(page.getByTestId('train-epoch')).toContainText(/Epoch 1: train loss \d/);
-  await expect(page.getByTestId('loss-chart').locator('svg')).toBeVisible();
-  await expect(page.getByTestId('loss-chart').locator('svg path').first()).toBeVisible();
+  await expect(page.getByTestId('loss-chart').locator('g[aria-label="line"] path').first()).toBeVisible(); // the loss lines
+  await expect(page.getByTestId('loss-chart').locator('g[aria-label="dot"] circle')).toHaveCount(1); // one test-loss point per epoch
   await expect(page.getByTestId('train-progress')).toContainText('100%');
   await expect.poll(() => canvasPixels(page, 'recon-output'), { timeout: 30_000 }).not.toBe(before);
   void problems;
@@ -49,7 +49,7 @@ test('training can be paused, resumed and stopped, and bad settings are refused 
   await labReady(page);
   await page.getByTestId('train-lr').fill('5');
   await page.getByTestId('train-start').click();
-  await expect(page.getByRole('alert')).toContainText('Learning rate must be');
+  await expect(page.getByRole('alert').filter({ hasText: 'Learning rate must be' })).toBeVisible();
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await page.getByTestId('train-lr').fill('0.002');
   await page.getByTestId('train-epochs').fill('50');
@@ -158,8 +158,8 @@ test('a trained model can be saved in the browser, loaded back, and downloaded a
   await page.getByTestId('save-name').fill('lesson one');
   await page.getByTestId('save-model').click();
   await expect(page.getByTestId('train-status')).toContainText('Saved as "lesson one"');
-  await expect(page.getByRole('button', { name: 'load' })).toBeVisible();
-  await page.getByRole('button', { name: 'load' }).click();
+  await expect(page.getByRole('button', { name: 'load', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'load', exact: true }).click();
   await expect(page.getByTestId('model-info')).toContainText('saved in this browser: lesson one');
   const downloads: Download[] = [];
   page.on('download', (d) => downloads.push(d));

@@ -114,7 +114,7 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
       if (request.source.kind === 'embedded') {
         const files = await Promise.all(EMBEDDED.map((f) => fetchBytes(`/data/mnist/${f}`)));
         data = await splitFromIdx([files[0] ?? new Uint8Array(), files[1] ?? new Uint8Array(), files[2] ?? new Uint8Array(), files[3] ?? new Uint8Array()], EMBEDDED);
-        dataName = 'MNIST (embedded, 8,000 train / 2,000 test)';
+        dataName = 'MNIST, the 10,000 digits embedded in the mnist package (samples 0–799 of each digit train)';
       } else {
         data = await splitFromIdx(request.source.files, ['train images', 'train labels', 'test images', 'test labels']);
         dataName = request.source.name;

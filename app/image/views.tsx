@@ -477,7 +477,7 @@ export function InterpolateView({ model, version, testCount, params, setParams, 
     <section aria-labelledby="int-h">
       <h2 id="int-h">Interpolation</h2>
       <p className="muted">
-        Encode digit A and digit B, walk the straight line (lerp) or the great circle (slerp) between their codes in {steps} steps, and decode every step.
+        Encode digit A and digit B, walk the straight line (lerp) or the great circle (slerp) between their codes in {steps} steps, and decode every step. The framed digits at both ends are A and B as drawn; the first and last steps are how the model rebuilds them.
       </p>
       <div className="controls">
         <span>Pick</span>
@@ -516,9 +516,11 @@ export function InterpolateView({ model, version, testCount, params, setParams, 
       )}
       {strip.value && (
         <div className="digit-strip" data-testid="interp-strip">
+          {choices.value && a < choices.value.count && <DigitCanvas pixels={imageAt(choices.value.images, a)} title={`digit A (#${a}) as drawn`} selected />}
           {Array.from({ length: strip.value.count }, (_, i) => (
             <DigitCanvas key={i} pixels={imageAt(strip.value?.images ?? new Float32Array(), i)} title={i === 0 ? 'A' : i === (strip.value?.count ?? 0) - 1 ? 'B' : `step ${i}`} testId="interp-image" />
           ))}
+          {choices.value && b < choices.value.count && <DigitCanvas pixels={imageAt(choices.value.images, b)} title={`digit B (#${b}) as drawn`} selected />}
         </div>
       )}
     </section>
