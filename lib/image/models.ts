@@ -224,7 +224,7 @@ export function buildImageModel(spec: ImageModelSpec): { encoder: tf.LayersModel
         up('up1'),
         conv(32, 'deconv2'),
         up('up2'),
-        conv(32, 'deconv3'),
+        conv(16, 'deconv3'),
         conv(1, 'pixels', { activation: 'sigmoid' }),
       ]);
       break;
