@@ -2,7 +2,6 @@
  * `npm run eval:image -- --model models/image/<id> [--backend wasm|cpu]`: test-split metrics of a
  * saved image model as JSON (BCE, 784·MSE + KL, PSNR and the baselines), with the issue's targets.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseBackendName } from '../lib/core/backend';
@@ -12,20 +11,7 @@ import { upsampleBicubic } from '../lib/image/corrupt';
 import { readImageModelFolder } from '../lib/image/io-node';
 import { loadMnist } from '../lib/image/mnist-node';
 import { evaluateImageModel } from '../lib/image/train';
-import { imageTargets } from './image-card';
-
-async function denseVaeLoss(modelDir: string): Promise<number | undefined> {
-  try {
-    const raw: unknown = JSON.parse(await fs.readFile(path.join(modelDir, '..', 'vae', 'metrics.json'), 'utf8'));
-    if (typeof raw === 'object' && raw !== null && 'metrics' in raw && typeof raw.metrics === 'object' && raw.metrics !== null && 'vaeLoss' in raw.metrics) {
-      const v = raw.metrics.vaeLoss;
-      return typeof v === 'number' ? v : undefined;
-    }
-  } catch {
-    // no dense VAE next to it
-  }
-  return undefined;
-}
+import { denseVaeLoss, imageTargets } from './image-card';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ strict: true, options: { model: { type: 'string' }, backend: { type: 'string' } } });

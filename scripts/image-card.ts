@@ -1,4 +1,6 @@
 /** Targets and model cards for the image models (shared by train:image and eval:image). */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { ImageModelId, ImageModelSpec } from '../lib/image/models';
 import type { EpochStats, ImageMetrics } from '../lib/image/train';
 
@@ -98,4 +100,18 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The dense 2-D VAE's test loss from `<models>/image/vae/metrics.json` next to `modelDir`, if there. */
+export async function denseVaeLoss(modelDir: string): Promise<number | undefined> {
+  try {
+    const raw: unknown = JSON.parse(await fs.readFile(path.join(modelDir, '..', 'vae', 'metrics.json'), 'utf8'));
+    if (typeof raw === 'object' && raw !== null && 'metrics' in raw && typeof raw.metrics === 'object' && raw.metrics !== null && 'vaeLoss' in raw.metrics) {
+      const v = raw.metrics.vaeLoss;
+      return typeof v === 'number' ? v : undefined;
+    }
+  } catch {
+    // no dense VAE next to it
+  }
+  return undefined;
 }

@@ -23,7 +23,7 @@ import { loadMnist } from '../lib/image/mnist-node';
 import { subsetImageSet } from '../lib/image/mnist';
 import { IMAGE_MODEL_IDS, imageModelSpec, isImageModelId } from '../lib/image/models';
 import { evaluateImageModel, trainImageModel, type EpochStats, type ImageMetrics } from '../lib/image/train';
-import { imageModelCard, imageTargets } from './image-card';
+import { denseVaeLoss, imageModelCard, imageTargets } from './image-card';
 
 function num(value: string | undefined, name: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     trainImages: train.count,
     hyperparameters: { epochs, batchSize, learningRate, seed, zDims: spec.zDims, ...(spec.corruption.kind === 'noise' ? { noiseSigma: spec.corruption.sigma } : {}) },
     metrics,
-    targets: imageTargets(id, metrics),
+    targets: imageTargets(id, metrics, id === 'conv-vae' ? await denseVaeLoss(out) : undefined),
     history: [...earlier, ...history],
     command: previous ? `${previous.command}\n${command}` : command,
     trainedAt: new Date().toISOString(),
