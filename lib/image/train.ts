@@ -219,7 +219,7 @@ export interface ImageMetrics {
   testImages: number;
   /** BCE per pixel of the output against the clean digit (autoencoders' loss). */
   bce: number;
-  /** 784·MSE + KL per digit (VAEs' loss; KL is 0 for plain autoencoders). */
+  /** 784·MSE + KL per digit (VAEs' loss, on a sampled code as in the lesson; KL is 0 and no sampling for plain autoencoders). */
   vaeLoss: number;
   /** Mean PSNR of output vs clean, dB. */
   psnr: number;
@@ -251,7 +251,9 @@ export async function evaluateImageModel(model: ImageAutoencoder, test: ImageDat
       if (!mean) throw new Error('The encoder gave no output.');
       const out = model.decodeRaw(mean);
       const n = idx.length;
-      const mse = tf.mean(tf.square(tf.sub(clean, out)));
+      // The VAE loss is measured like the lesson's Keras notebook: on a sampled code (seeded here).
+      const sampled = logVar ? model.decodeRaw(tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.tensor2d(createRng(seed + 1).normalArray(mean.size), mean.shape))) as tf.Tensor2D) : out;
+      const mse = tf.mean(tf.square(tf.sub(clean, sampled)));
       const kl = logVar ? tf.mean(tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mean)), tf.exp(logVar)), 1))) : tf.scalar(0);
       const inputFull = spec.corruption.kind === 'downsample' ? tf.image.resizeNearestNeighbor(input, [IMAGE_SIZE, IMAGE_SIZE]) : input;
       const stats = tf.stack([
