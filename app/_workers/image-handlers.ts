@@ -100,6 +100,15 @@ async function loadModel(source: ImageModelSource): Promise<{ model: ImageAutoen
   }
 }
 
+/** The current model with its description stored in both halves' metadata (so saved or downloaded files load on their own). */
+function stampedModel(): ImageAutoencoder {
+  const model = currentLab().model;
+  const spec = specFile(model.spec);
+  model.encoder.setUserDefinedMetadata(spec);
+  model.decoder.setUserDefinedMetadata(spec);
+  return model;
+}
+
 function waitWhilePaused(): Promise<void> {
   if (!paused) return Promise.resolve();
   return new Promise((resolve) => resumeWaiters.push(resolve));
@@ -235,10 +244,7 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
       return;
     }
     case 'image:save': {
-      const model = currentLab().model;
-      const spec = specFile(model.spec);
-      model.encoder.setUserDefinedMetadata(spec);
-      model.decoder.setUserDefinedMetadata(spec);
+      const model = stampedModel();
       await model.encoder.save(`${SAVED_PREFIX}${request.name}/encoder`);
       await model.decoder.save(`${SAVED_PREFIX}${request.name}/decoder`);
       post({ id, type: 'image:saved', names: await savedNames() });
@@ -249,10 +255,8 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
       return;
     }
     case 'image:export': {
-      const model = currentLab().model;
+      const model = stampedModel();
       const spec = specFile(model.spec);
-      model.encoder.setUserDefinedMetadata(spec);
-      model.decoder.setUserDefinedMetadata(spec);
       const artifacts = await imageModelArtifacts(model);
       const files: Array<{ name: string; data: string | ArrayBuffer }> = [];
       for (const part of ['encoder', 'decoder'] as const) {
