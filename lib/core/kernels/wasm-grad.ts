@@ -31,6 +31,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { resizeNearestNeighborGradValues } from './cpu-resize-grad';
 import { overrideKernel } from './override';
 
 type KernelFunc = tf.KernelConfig['kernelFunc'];
@@ -289,18 +290,9 @@ export function conv2DBackpropInputWasm(args: Parameters<KernelFunc>[0]): tf.Ten
 }
 
 /** Source row (or column) of each output row in TF.js's nearest-neighbour resize (as its CPU kernel). */
-function nearestSources(oldSize: number, newSize: number, alignCorners: boolean, halfPixelCenters: boolean): Int32Array {
-  const ratio = alignCorners && newSize > 1 ? (oldSize - 1) / (newSize - 1) : oldSize / newSize;
-  return Int32Array.from({ length: newSize }, (_, r) => {
-    const frac = halfPixelCenters ? ratio * (r + 0.5) : ratio * r;
-    const nearest = Math.min(oldSize - 1, alignCorners ? Math.round(frac) : Math.floor(frac));
-    return halfPixelCenters ? Math.max(0, nearest) : nearest;
-  });
-}
-
 /**
  * `ResizeNearestNeighborGrad` for WASM: the exact adjoint of the forward resize — every dy pixel is
- * added to the pixel it was copied from — as a JS loop over the WASM heap. Used when
+ * added to the pixel it was copied from — with the same JS adjoint as the CPU fix, over the WASM heap. Used when
  * `halfPixelCenters` is set: WASM's own kernel (like the CPU backend's) ignores it there.
  */
 export function resizeNearestNeighborGradWasm(args: Parameters<KernelFunc>[0]): tf.TensorInfo {
@@ -310,23 +302,9 @@ export function resizeNearestNeighborGradWasm(args: Parameters<KernelFunc>[0]): 
   const { alignCorners, halfPixelCenters } = args.attrs as unknown as { alignCorners: boolean; halfPixelCenters?: boolean };
   const [batch = 0, inHeight = 0, inWidth = 0, depth = 0] = images.shape;
   const [, outHeight = 0, outWidth = 0] = dy.shape;
-  const rows = nearestSources(inHeight, outHeight, alignCorners, halfPixelCenters === true);
-  const cols = nearestSources(inWidth, outWidth, alignCorners, halfPixelCenters === true);
   const out = backend.makeOutput(images.shape, 'float32');
-  const dx = backend.typedArrayFromHeap(out);
   const g = backend.typedArrayFromHeap(dy);
-  dx.fill(0);
-  let o = 0;
-  for (let b = 0; b < batch; b++) {
-    const base = b * inHeight * inWidth * depth;
-    for (let r = 0; r < outHeight; r++) {
-      const rowBase = base + (rows[r] ?? 0) * inWidth * depth;
-      for (let c = 0; c < outWidth; c++) {
-        const at = rowBase + (cols[c] ?? 0) * depth;
-        for (let d = 0; d < depth; d++, o++) dx[at + d] = (dx[at + d] ?? 0) + (g[o] ?? 0);
-      }
-    }
-  }
+  backend.typedArrayFromHeap(out).set(resizeNearestNeighborGradValues(g, { batch, inHeight, inWidth, depth, outHeight, outWidth }, alignCorners, halfPixelCenters === true));
   return out;
 }
 
