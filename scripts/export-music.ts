@@ -67,7 +67,7 @@ function accuracyPlot(history: HistoryPoint[], title: string): string {
   const svg = figure.tagName.toLowerCase() === 'svg' ? figure : figure.querySelector('svg');
   if (!svg) throw new Error('Plot made no SVG.');
   svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  return figure.outerHTML.includes('<figure') ? `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n` : `<?xml version="1.0" encoding="UTF-8"?>\n${figure.outerHTML}\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`;
 }
 
 async function main(): Promise<void> {

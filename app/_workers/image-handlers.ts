@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '@/lib/core/errors';
 import { imagesAndLabels, parseIdx } from '@/lib/image/idx';
 import { ImageAutoencoder } from '@/lib/image/image-model';
-import { imageModelArtifacts, loadImageModel, loadImageModelFromUrl, parseSpecFile, specFile } from '@/lib/image/io';
+import { imageModelArtifacts, loadImageModel, loadImageModelFromUrl, parseSpecFile, specFile, weightBytes } from '@/lib/image/io';
 import { ImageLab } from '@/lib/image/lab';
-import type { ImageSplit } from '@/lib/image/mnist';
+import { subsetImageSet, type ImageSplit } from '@/lib/image/mnist';
 import { imageModelSpec } from '@/lib/image/models';
 import { trainImageModel } from '@/lib/image/train';
 import type { ImageModelSource, ModelInfo } from './image-protocol';
@@ -144,8 +144,8 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
     }
     case 'image:train': {
       const l = currentLab();
-      const train = request.subset ? { images: l.data.train.images.subarray(0, Math.min(request.subset, l.data.train.count) * 784), count: Math.min(request.subset, l.data.train.count) } : l.data.train;
-      const test = request.subset ? { images: l.data.test.images.subarray(0, Math.min(request.subset, l.data.test.count) * 784), count: Math.min(request.subset, l.data.test.count) } : l.data.test;
+      const train = request.subset ? subsetImageSet(l.data.train, request.subset) : l.data.train;
+      const test = request.subset ? subsetImageSet(l.data.test, request.subset) : l.data.test;
       paused = false;
       let lastPost = 0;
       const result = await trainImageModel(l.model, train, test, {
@@ -261,7 +261,7 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
       const files: Array<{ name: string; data: string | ArrayBuffer }> = [];
       for (const part of ['encoder', 'decoder'] as const) {
         const a = artifacts[part];
-        const weights = a.weightData ? tf.io.concatenateArrayBuffers(Array.isArray(a.weightData) ? a.weightData : [a.weightData]) : new ArrayBuffer(0);
+        const weights = weightBytes(a);
         const weightsName = `${spec.id}-${part}.weights.bin`;
         files.push({
           name: `${spec.id}-${part}.json`,

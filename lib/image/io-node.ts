@@ -4,14 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CheckpointError } from '../core/errors';
 import type { ImageAutoencoder } from './image-model';
-import { imageModelArtifacts, loadImageModel, parseSpecFile } from './io';
-
-function weightBytes(artifacts: tf.io.ModelArtifacts): Uint8Array {
-  const data = artifacts.weightData;
-  if (!data) return new Uint8Array();
-  const buffers = Array.isArray(data) ? data : [data];
-  return new Uint8Array(tf.io.concatenateArrayBuffers(buffers));
-}
+import { imageModelArtifacts, loadImageModel, parseSpecFile, weightBytes } from './io';
 
 /** Writes `dir/{spec.json, encoder/, decoder/}` (into a temporary folder first, then renamed). */
 export async function writeImageModelFolder(dir: string, model: ImageAutoencoder, extra: Record<string, string> = {}): Promise<{ bytes: number }> {
@@ -21,7 +14,7 @@ export async function writeImageModelFolder(dir: string, model: ImageAutoencoder
   let bytes = 0;
   for (const [part, artifacts] of [['encoder', encoder], ['decoder', decoder]] as const) {
     await fs.mkdir(path.join(tmp, part), { recursive: true });
-    const weights = weightBytes(artifacts);
+    const weights = new Uint8Array(weightBytes(artifacts));
     bytes += weights.byteLength;
     const json = {
       format: 'layers-model',

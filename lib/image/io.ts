@@ -39,6 +39,13 @@ export function parseSpecFile(value: unknown, source = 'spec.json'): ImageModelS
   return imageModelSpec(id, { zDims: fixed ? undefined : zDims, noiseSigma });
 }
 
+/** All weight bytes of saved artifacts as one buffer (what `weights.bin` holds). */
+export function weightBytes(artifacts: tf.io.ModelArtifacts): ArrayBuffer {
+  const data = artifacts.weightData;
+  if (!data) return new ArrayBuffer(0);
+  return tf.io.concatenateArrayBuffers(Array.isArray(data) ? data : [data]);
+}
+
 /** The layers-format artifacts of both halves (topology + weight specs + weight bytes). */
 export async function imageModelArtifacts(model: ImageAutoencoder): Promise<{ spec: ImageSpecFile; encoder: tf.io.ModelArtifacts; decoder: tf.io.ModelArtifacts }> {
   const capture = async (m: tf.LayersModel): Promise<tf.io.ModelArtifacts> => {

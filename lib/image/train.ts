@@ -89,6 +89,11 @@ function bce(target: tf.Tensor, pred: tf.Tensor): tf.Scalar {
   return tf.neg(tf.mean(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))))) as tf.Scalar;
 }
 
+/** KL(q(z|x) ‖ N(0, I)) per digit, averaged over the batch. Call inside tidy. */
+function meanKl(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Scalar {
+  return tf.mean(tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mean)), tf.exp(logVar)), 1))) as tf.Scalar;
+}
+
 /**
  * The model's loss on a batch (a scalar; call inside tidy or a gradient function). `noiseSeed`
  * seeds the reparameterisation noise of VAEs.
@@ -102,7 +107,7 @@ export function imageLoss(model: ImageAutoencoder, input: tf.Tensor4D, target: t
   const z = tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
   const recon = model.decodeRaw(z as tf.Tensor2D, training);
   const mse = tf.mean(tf.square(tf.sub(target, recon)));
-  const kl = tf.mean(tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mean)), tf.exp(logVar)), 1)));
+  const kl = meanKl(mean, logVar);
   return tf.add(tf.mul(mse, IMAGE_PIXELS), kl) as tf.Scalar;
 }
 
@@ -254,7 +259,7 @@ export async function evaluateImageModel(model: ImageAutoencoder, test: ImageDat
       // The VAE loss is measured like the lesson's Keras notebook: on a sampled code (seeded here).
       const sampled = logVar ? model.decodeRaw(tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), tf.tensor2d(createRng(seed + 1).normalArray(mean.size), mean.shape))) as tf.Tensor2D) : out;
       const mse = tf.mean(tf.square(tf.sub(clean, sampled)));
-      const kl = logVar ? tf.mean(tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logVar), tf.square(mean)), tf.exp(logVar)), 1))) : tf.scalar(0);
+      const kl = logVar ? meanKl(mean, logVar) : tf.scalar(0);
       const inputFull = spec.corruption.kind === 'downsample' ? tf.image.resizeNearestNeighbor(input, [IMAGE_SIZE, IMAGE_SIZE]) : input;
       const stats = tf.stack([
         tf.mul(bce(clean, out), n),
