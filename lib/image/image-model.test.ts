@@ -179,8 +179,10 @@ describe('image model folders', () => {
       const y1 = await model.decode(z1);
       const y2 = await loaded.decode(z2);
       expect(Array.from(await y2.data())).toEqual(Array.from(await y1.data()));
+      const before = liveTensorCount();
       const metrics = await evaluateImageModel(loaded, bars(16, 3));
       expect(metrics.vaeLoss).toBeGreaterThan(0);
+      expect(liveTensorCount()).toBe(before);
       tf.dispose([z1, z2, y1, y2]);
       loaded.dispose();
       await expect(readImageModelFolder(path.join(dir, 'missing'))).rejects.toThrow(/is .* an image model folder/);
