@@ -62,6 +62,8 @@ test('?backend=wasm and ?backend=cpu force a backend, and the choice survives na
   await expect(page.getByTestId('backend-badge')).toHaveText('TF.js: CPU');
   await page.goto('/image'); // full reload without the parameter
   expect(await activeBackend(page)).toBe('cpu');
+  // The image lab downloads digits and a model: let it finish before leaving (leaving aborts downloads).
+  await expect(page.getByTestId('model-info')).toContainText('pretrained', { timeout: 90_000 });
   await page.goto('/?backend=wasm');
   expect(await activeBackend(page)).toBe('wasm');
   expect(await page.getByTestId('backend-badge').getAttribute('data-reason')).toBe('override');
