@@ -3,6 +3,7 @@
  * Training in the browser (in the model worker): settings, start / pause / resume / stop, a progress
  * bar with ETA and a live loss chart; saving to this browser, downloading and uploading models.
  */
+import { downloadFile } from '@/app/_components/download';
 import * as Plot from '@observablehq/plot';
 import { useRef, useState } from 'react';
 import { PlotFigure } from '@/app/_components/PlotFigure';
@@ -123,14 +124,7 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
   const download = async () => {
     try {
       const r = await request({ type: 'image:export' }, 'image:export:done');
-      for (const file of r.files) {
-        const url = URL.createObjectURL(new Blob([file.data], { type: typeof file.data === 'string' ? 'application/json' : 'application/octet-stream' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = file.name;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      }
+      for (const file of r.files) downloadFile(file.data, file.name, typeof file.data === 'string' ? 'application/json' : 'application/octet-stream');
       setStatus(`Downloaded ${r.files.length} files: keep them together to upload the model later.`);
     } catch (error) {
       onError(error instanceof Error ? error.message : String(error));

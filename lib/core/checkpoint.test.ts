@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpointTensors, urlSource, type WeightSource } from './checkpoint';
+import { filesSource, loadCheckpointTensors, urlSource, type WeightSource } from './checkpoint';
 import { fsSource } from './checkpoint-node';
 import { encodeCheckpoint, float32ToFloat16Bits, type NamedValues, type Quantization } from './checkpoint-write';
 import { CheckpointError } from './errors';
@@ -199,6 +199,35 @@ describe('loadCheckpointTensors over HTTP', () => {
 
   it('rejects an invalid base URL', () => {
     expect(() => urlSource('http://[::1')).toThrow(CheckpointError);
+  });
+});
+
+describe('loadCheckpointTensors from picked files', () => {
+  /** The folder's files as a browser's folder picker hands them over (webkitRelativePath "<folder>/<name>"). */
+  async function picked(dir: string, skip?: string): Promise<File[]> {
+    const names = (await readdir(dir)).filter((n) => n !== skip);
+    return Promise.all(
+      names.map(async (n) => {
+        const file = new File([await readFile(path.join(dir, n))], n);
+        Object.defineProperty(file, 'webkitRelativePath', { value: `my-model/${n}` });
+        return file;
+      }),
+    );
+  }
+
+  it('reads a folder the user picked exactly like the same folder on disk', async () => {
+    const dir = await writeCheckpoint('picked');
+    expect(await loadValues(filesSource(await picked(dir)))).toEqual(await loadValues(fsSource(dir)));
+  });
+
+  it('names a missing shard and lists what was picked', async () => {
+    const dir = await writeCheckpoint('picked-missing');
+    const shard = (await readdir(dir)).filter((n) => n !== 'weights_manifest.json').sort()[1] ?? '';
+    expect(shard).not.toBe('');
+    const err = await loadValues(filesSource(await picked(dir, shard), 'my-model')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckpointError);
+    expect(String(err)).toContain(`my-model has no "${shard}"`);
+    expect(String(err)).toContain('weights_manifest.json');
   });
 });
 

@@ -271,3 +271,44 @@ export function urlSource(baseUrl: string, fetchFn: typeof fetch = (input, init)
     },
   };
 }
+
+/** The file's path inside the folder a user picked (`webkitRelativePath` minus the top folder), or its name. */
+function pathInFolder(file: File): string {
+  const relative = (file as File & { webkitRelativePath?: string }).webkitRelativePath ?? '';
+  const parts = relative.split('/').filter((p) => p.length > 0);
+  return parts.length > 1 ? parts.slice(1).join('/') : file.name;
+}
+
+/**
+ * A {@link WeightSource} over files a user picked (a folder, or its files selected together):
+ * `config.json`, `weights_manifest.json` and the shards are found by their path in the folder.
+ * A missing file gives a CheckpointError that names it and lists what was picked.
+ */
+export function filesSource(files: readonly File[], label = 'the chosen folder'): WeightSource {
+  const byPath = new Map<string, File>();
+  for (const f of files) byPath.set(pathInFolder(f), f);
+  const find = (name: string): File => {
+    assertSafeRelativePath(name, label);
+    const file = byPath.get(name) ?? files.find((f) => f.name === name);
+    if (!file) {
+      const listed = [...byPath.keys()].slice(0, 8).join(', ');
+      throw new CheckpointError(`${label} has no "${name}". A Magenta checkpoint folder holds config.json, weights_manifest.json and its shard files; got ${listed || 'no files'}.`, { file: name });
+    }
+    if (file.size > MAX_FILE_BYTES) throw new CheckpointError(`${name} is ${(file.size / 1e6).toFixed(0)} MB, too large for a checkpoint file.`, { file: name });
+    return file;
+  };
+  return {
+    location: label,
+    async readJson(name) {
+      const text = await find(name).text();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw new CheckpointError(`${name} in ${label} is not valid JSON (starts with "${text.slice(0, 40)}").`, { file: name, cause: error });
+      }
+    },
+    async readBinary(name) {
+      return find(name).arrayBuffer();
+    },
+  };
+}

@@ -15,6 +15,8 @@ export interface MidiWindows {
   windows: Window[];
   /** Human-readable notes about what was changed or dropped. */
   notes: string[];
+  /** Melody: the 0-based index of the track the melody came from. */
+  track?: number;
 }
 
 export interface MidiWindowOptions {
@@ -37,11 +39,13 @@ export function midiWindows(file: MidiFile, kind: 'melody' | 'drums', options: M
   if (kind === 'drums' || !options.ignoreMeter) assertFourFour(file.sequence, file.name);
   const notes: string[] = [];
   let part: QuantizedNoteSequence;
+  let track: number | undefined;
   if (kind === 'melody') {
     const preferred = options.preferTrack?.trim().toUpperCase();
     const named = preferred === undefined ? undefined : file.tracks.find((t) => !t.isDrum && t.noteCount > 0 && t.name.trim().toUpperCase() === preferred);
     const melody = extractMelody(file, options.track ?? named?.index);
     notes.push(`melody from track ${melody.track.index + 1} ("${melody.track.name}")`);
+    track = melody.track.index;
     if (melody.droppedNotes > 0) notes.push(`${melody.droppedNotes} lower note(s) at shared onsets dropped to keep one voice`);
     part = quantize(melody.sequence);
   } else {
@@ -51,7 +55,7 @@ export function midiWindows(file: MidiFile, kind: 'melody' | 'drums', options: M
   }
   const bars = Math.max(options.minBars ?? 2, Math.ceil(part.totalQuantizedSteps / STEPS_PER_BAR));
   const padded = { ...part, totalQuantizedSteps: bars * STEPS_PER_BAR };
-  return { part, windows: splitIntoWindows(padded, options.windowSteps ?? 2 * STEPS_PER_BAR, STEPS_PER_BAR), notes };
+  return { part, windows: splitIntoWindows(padded, options.windowSteps ?? 2 * STEPS_PER_BAR, STEPS_PER_BAR), notes, ...(track === undefined ? {} : { track }) };
 }
 
 /**

@@ -12,13 +12,16 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const SHARD = /^group\d+-shard\d+of\d+$/;
 
 export async function GET(_request: Request, context: { params: Promise<{ path: string[] }> }): Promise<Response> {
   const { path: segments } = await context.params;
   if (segments.length === 0 || segments.length > 6 || !segments.every((s) => SEGMENT.test(s) && !s.includes('..'))) {
     return Response.json({ error: 'Not a model file path.' }, { status: 404 });
   }
-  const type = TYPES[path.extname(segments.at(-1) ?? '')];
+  const name = segments.at(-1) ?? '';
+  // Weight shards of TF.js/Magenta checkpoints have no extension ("group1-shard1of3").
+  const type = SHARD.test(name) ? 'application/octet-stream' : TYPES[path.extname(name)];
   const root = path.join(process.cwd(), 'models');
   const file = path.join(root, ...segments);
   if (!type || !file.startsWith(root + path.sep)) return Response.json({ error: 'Not a model file.' }, { status: 404 });
