@@ -10,7 +10,7 @@ const ROUTES = [
 ];
 
 /** Labs not built yet: they must say so plainly. */
-const COMING_SOON = new Set(['/music/melody', '/music/drums', '/compare', '/classroom']);
+const COMING_SOON = new Set(['/compare', '/classroom']);
 
 for (const route of ROUTES) {
   test(`${route.path} renders, shows the backend badge, and stays on this machine`, async ({ page, problems }) => {
@@ -21,6 +21,8 @@ for (const route of ROUTES) {
     await expect(page.getByTestId('backend-badge')).toHaveText(/TF\.js: (WebGPU|WebGL|WASM|CPU)/);
     if (COMING_SOON.has(route.path)) await expect(page.getByText('Coming soon', { exact: true })).toBeVisible();
     else if (route.path !== '/') await expect(page.getByText('Coming soon', { exact: true })).toHaveCount(0);
+    // The music labs load their shipped model at once (and must not leave the download half-done).
+    if (route.path.startsWith('/music/')) await expect(page.getByTestId('music-model-info')).toBeVisible({ timeout: 90_000 });
     void problems;
   });
 }

@@ -24,14 +24,14 @@ export const LABS: readonly Lab[] = [
     href: '/music/melody',
     title: 'Melody lab',
     summary: 'Morph one 2-bar melody into another through a MusicVAE latent space, and hear every step.',
-    status: 'coming-soon',
+    status: 'ready',
     plans: ['Pick melodies from examples, MIDI files or a piano roll', 'Interpolate with lerp or slerp, make variations', 'Play, and export MIDI or WAV'],
   },
   {
     href: '/music/drums',
     title: 'Drum lab',
     summary: 'Sample new drum grooves and blend four patterns by dragging a puck across a square.',
-    status: 'coming-soon',
+    status: 'ready',
     plans: ['Sample 2-bar patterns with temperature and seed', 'Edit them on a step grid and loop them', 'Beat-Blender style 4-corner blending; export MIDI or WAV'],
   },
   {

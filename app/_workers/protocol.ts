@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { backendNameSchema } from '@/lib/core/backend';
 import { imageRequestSchemas, imageResponseSchemas } from './image-protocol';
+import { musicRequestSchemas, musicResponseSchemas } from './music-protocol';
 
 export const workerRequestSchema = z.discriminatedUnion('type', [
   z.object({
@@ -16,6 +17,7 @@ export const workerRequestSchema = z.discriminatedUnion('type', [
   /** Stops the long request `target` (training, UMAP) between steps. */
   z.object({ id: z.number().int(), type: z.literal('cancel'), target: z.number().int() }),
   ...imageRequestSchemas,
+  ...musicRequestSchemas,
 ]);
 export type WorkerRequest = z.infer<typeof workerRequestSchema>;
 
@@ -38,8 +40,9 @@ export const workerResponseSchema = z.discriminatedUnion('type', [
   z.object({ id: z.number().int(), type: z.literal('init:done'), info: backendInfoSchema }),
   z.object({ id: z.number().int(), type: z.literal('error'), name: z.string(), message: z.string() }),
   ...imageResponseSchemas,
+  ...musicResponseSchemas,
 ]);
 
 /** Responses that report progress of a request that is still running (they do not settle it). */
-export const STREAMED_RESPONSES: ReadonlySet<WorkerResponse['type']> = new Set(['image:batch', 'image:epoch', 'image:progress']);
+export const STREAMED_RESPONSES: ReadonlySet<WorkerResponse['type']> = new Set(['image:batch', 'image:epoch', 'image:progress', 'music:progress']);
 export type WorkerResponse = z.infer<typeof workerResponseSchema>;

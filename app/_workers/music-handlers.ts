@@ -1,0 +1,141 @@
+/// <reference lib="webworker" />
+/**
+ * The music labs inside the model worker: one MusicVAE per lab (melody, drums), loaded from the
+ * shipped folder, a URL or a picked folder, and the lab's requests (interpolate, variations,
+ * sample, 4-corner blend grid) answered as plain quantized sequences.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { filesSource, urlSource, type WeightSource } from '@/lib/core/checkpoint';
+import { CheckpointError, InvalidInputError } from '@/lib/core/errors';
+import { MusicVAE } from '@/lib/music/music-vae';
+import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
+import type { MusicModelInfo, MusicModelSource } from './music-protocol';
+import type { WorkerRequest, WorkerResponse } from './protocol';
+
+type MusicRequest = Extract<WorkerRequest, { type: `music:${string}` }>;
+type Post = (message: WorkerResponse, transfer?: Transferable[]) => void;
+type Lab = 'melody' | 'drums';
+
+/** The models shipped in models/ (served at /models/<path>/). */
+export const SHIPPED_MUSIC_MODELS: Record<Lab, string> = { melody: 'mel_2bar', drums: 'drums_2bar' };
+
+const models = new Map<Lab, { model: MusicVAE; info: MusicModelInfo }>();
+
+function modelFor(lab: Lab): MusicVAE {
+  const entry = models.get(lab);
+  if (!entry) throw new InvalidInputError(`No ${lab} model is loaded yet: wait for it to load, or pick one under "Model".`);
+  return entry.model;
+}
+
+/** Wraps a source to count the bytes read and report progress per shard. */
+function counting(source: WeightSource, onProgress: (fraction: number, label: string) => void): { source: WeightSource; bytes: () => number } {
+  let bytes = 0;
+  let shards = 0;
+  let read = 0;
+  return {
+    bytes: () => bytes,
+    source: {
+      location: source.location,
+      async readJson(name) {
+        const json = await source.readJson(name);
+        if (name === 'weights_manifest.json' && Array.isArray(json)) {
+          shards = json.reduce((n: number, g: unknown) => n + (typeof g === 'object' && g !== null && 'paths' in g && Array.isArray(g.paths) ? g.paths.length : 0), 0);
+        }
+        return json;
+      },
+      async readBinary(name) {
+        const data = await source.readBinary(name);
+        bytes += data.byteLength;
+        read++;
+        onProgress(shards > 0 ? read / shards : 0.5, `Loaded ${read}${shards > 0 ? ` of ${shards}` : ''} weight files (${(bytes / 1e6).toFixed(1)} MB)`);
+        return data;
+      },
+    },
+  };
+}
+
+function sourceFor(lab: Lab, source: MusicModelSource): { source: WeightSource; name?: string } {
+  if (source.kind === 'shipped') return { source: urlSource(new URL(`/models/${SHIPPED_MUSIC_MODELS[lab]}/`, self.location.href).href), name: SHIPPED_MUSIC_MODELS[lab] };
+  if (source.kind === 'folder') return { source: filesSource(source.files, `the folder "${source.name}"`), name: source.name };
+  let url: URL;
+  try {
+    url = new URL(source.url);
+  } catch (error) {
+    throw new CheckpointError(`"${source.url}" is not a web address. Paste the URL of a checkpoint folder, e.g. https://storage.googleapis.com/magentadata/js/checkpoints/music_vae/mel_2bar_small`, { cause: error });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CheckpointError(`Only http(s) addresses can be loaded; got "${url.protocol}".`);
+  return { source: urlSource(url.href) };
+}
+
+async function load(lab: Lab, source: MusicModelSource, report: (fraction: number, label: string) => void): Promise<MusicModelInfo> {
+  const t0 = performance.now();
+  const resolved = sourceFor(lab, source);
+  const counted = counting(resolved.source, report);
+  const model = await MusicVAE.load(counted.source, { expectKind: lab, ...(resolved.name ? { name: resolved.name } : {}) });
+  const info: MusicModelInfo = {
+    lab,
+    name: model.name,
+    source: source.kind,
+    location: resolved.source.location,
+    converter: model.converter.type,
+    zDims: model.zDims,
+    encoderUnits: model.sizes.encoderUnits,
+    decoderUnits: model.sizes.decoderUnits,
+    parameters: model.parameterCount,
+    bytes: counted.bytes(),
+    loadMs: performance.now() - t0,
+  };
+  // Only replace the working model once the new one loaded: a failed load keeps the lab usable.
+  models.get(lab)?.model.dispose();
+  models.set(lab, { model, info });
+  return info;
+}
+
+/** What the converter had to change in the user's inputs, said in words. */
+function inputNotes(model: MusicVAE, seqs: readonly QuantizedNoteSequence[], labels: readonly string[]): string[] {
+  const out: string[] = [];
+  seqs.forEach((seq, i) => {
+    const { report } = model.converter.toInput(seq);
+    const who = labels[i] ?? `input ${i + 1}`;
+    if (report.transposedNotes > 0) out.push(`${who}: ${report.transposedNotes} note(s) moved by octaves into the model's pitch range.`);
+    if (report.droppedNotes > 0) out.push(`${who}: ${report.droppedNotes} note(s) dropped (one voice only, or unknown drum sounds).`);
+  });
+  return out;
+}
+
+function decodeOptions(r: { temperature: number; seed: number; qpm: number }): { temperature?: number; seed: number; qpm: number } {
+  return r.temperature > 0 ? { temperature: r.temperature, seed: r.seed, qpm: r.qpm } : { seed: r.seed, qpm: r.qpm };
+}
+
+export async function handleMusicRequest(request: MusicRequest, post: Post): Promise<void> {
+  const t0 = performance.now();
+  const done = (sequences: QuantizedNoteSequence[], notes: string[] = []): void =>
+    post({ id: request.id, type: 'music:sequences', sequences, notes, ms: performance.now() - t0, backend: tf.getBackend() });
+  switch (request.type) {
+    case 'music:load': {
+      const info = await load(request.lab, request.source, (fraction, label) => post({ id: request.id, type: 'music:progress', fraction, label }));
+      post({ id: request.id, type: 'music:loaded', info });
+      return;
+    }
+    case 'music:interpolate': {
+      const model = modelFor('melody');
+      const result = await model.interpolateSequences(request.a, request.b, request.steps, request.mode, decodeOptions(request));
+      done(result, inputNotes(model, [request.a, request.b], ['Melody A', 'Melody B']));
+      return;
+    }
+    case 'music:similar': {
+      const model = modelFor('melody');
+      done(await model.similarSequences(request.source, request.n, request.similarity, decodeOptions(request)), inputNotes(model, [request.source], ['Melody A']));
+      return;
+    }
+    case 'music:sample': {
+      done(await modelFor(request.lab).sampleSequences(request.n, decodeOptions(request)));
+      return;
+    }
+    case 'music:grid': {
+      const model = modelFor('drums');
+      done(await model.gridSequences(request.corners, request.size, request.size, decodeOptions(request)), inputNotes(model, request.corners, ['Corner 1', 'Corner 2', 'Corner 3', 'Corner 4']));
+      return;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Music-lab messages of the model worker (validated with zod on both sides). Sequences travel as
+ * plain quantized NoteSequences, bounded so a damaged message cannot ask for absurd work.
+ */
+import { z } from 'zod';
+
+const id = z.number().int();
+const seed = z.number().int().min(0).max(0xffffffff);
+const kind = z.enum(['melody', 'drums']);
+
+const noteSchema = z.object({
+  pitch: z.number().int().min(0).max(127),
+  velocity: z.number().min(0).max(127),
+  startTime: z.number().finite(),
+  endTime: z.number().finite(),
+  isDrum: z.boolean(),
+  program: z.number().int().min(0).max(127),
+  instrument: z.number().int().min(0),
+  quantizedStartStep: z.number().int().min(0),
+  quantizedEndStep: z.number().int().min(0),
+});
+
+/** A quantized NoteSequence as it crosses the worker boundary (at most 64 bars of 16th notes). */
+export const sequenceSchema = z.object({
+  notes: z.array(noteSchema).max(4096),
+  totalTime: z.number().finite().min(0),
+  tempos: z.array(z.object({ time: z.number().finite(), qpm: z.number().min(1).max(1000) })).max(64),
+  timeSignatures: z.array(z.object({ time: z.number().finite(), numerator: z.number().int(), denominator: z.number().int() })).max(64),
+  quantizationInfo: z.object({ stepsPerQuarter: z.number().int().min(1).max(96) }),
+  totalQuantizedSteps: z.number().int().min(1).max(64 * 16),
+});
+
+export const musicModelSourceSchema = z.discriminatedUnion('kind', [
+  /** The model shipped in models/ for this lab. */
+  z.object({ kind: z.literal('shipped') }),
+  /** Any Magenta-format checkpoint folder on the web (e.g. the official hosted ones). */
+  z.object({ kind: z.literal('url'), url: z.string().min(1).max(2000) }),
+  /** A checkpoint folder the user picked on this computer. */
+  z.object({ kind: z.literal('folder'), name: z.string().max(200), files: z.array(z.instanceof(File)).min(1).max(500) }),
+]);
+export type MusicModelSource = z.infer<typeof musicModelSourceSchema>;
+
+const decodeOptions = {
+  /** 0 = argmax (the most likely output at every step). */
+  temperature: z.number().min(0).max(2),
+  seed,
+  qpm: z.number().min(20).max(400),
+};
+
+export const musicRequestSchemas = [
+  z.object({ id, type: z.literal('music:load'), lab: kind, source: musicModelSourceSchema }),
+  z.object({ id, type: z.literal('music:interpolate'), a: sequenceSchema, b: sequenceSchema, steps: z.number().int().min(2).max(32), mode: z.enum(['lerp', 'slerp']), ...decodeOptions }),
+  z.object({ id, type: z.literal('music:similar'), source: sequenceSchema, n: z.number().int().min(1).max(32), similarity: z.number().min(0).max(1), ...decodeOptions }),
+  z.object({ id, type: z.literal('music:sample'), lab: kind, n: z.number().int().min(1).max(32), ...decodeOptions }),
+  z.object({
+    id,
+    type: z.literal('music:grid'),
+    corners: z.tuple([sequenceSchema, sequenceSchema, sequenceSchema, sequenceSchema]),
+    size: z.number().int().min(2).max(11),
+    ...decodeOptions,
+  }),
+] as const;
+
+export const musicModelInfoSchema = z.object({
+  lab: kind,
+  name: z.string(),
+  source: z.enum(['shipped', 'url', 'folder']),
+  location: z.string(),
+  converter: z.string(),
+  zDims: z.number(),
+  encoderUnits: z.number(),
+  decoderUnits: z.array(z.number()),
+  parameters: z.number(),
+  bytes: z.number(),
+  loadMs: z.number(),
+});
+export type MusicModelInfo = z.infer<typeof musicModelInfoSchema>;
+
+export const musicResponseSchemas = [
+  z.object({ id, type: z.literal('music:loaded'), info: musicModelInfoSchema }),
+  /** Streamed while a model downloads (the request stays open). */
+  z.object({ id, type: z.literal('music:progress'), label: z.string(), fraction: z.number() }),
+  z.object({
+    id,
+    type: z.literal('music:sequences'),
+    sequences: z.array(sequenceSchema),
+    /** What the converter had to change in the inputs (e.g. pitches moved by octaves into range). */
+    notes: z.array(z.string()),
+    /** Time the model work took inside the worker. */
+    ms: z.number(),
+    backend: z.string(),
+  }),
+] as const;

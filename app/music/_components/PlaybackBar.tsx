@@ -1,0 +1,63 @@
+'use client';
+/**
+ * Transport controls of a lab: play / stop, tempo, loop (and swing for drums), the export buttons,
+ * and where the sound stands (waiting for a click, running, or blocked by the browser).
+ */
+import type { Player } from './usePlayer';
+
+export interface PlaybackBarProps {
+  player: Player;
+  qpm: number;
+  loop?: boolean;
+  swing?: number;
+  onTempo: (qpm: number) => void;
+  onLoop?: (loop: boolean) => void;
+  onSwing?: (swing: number) => void;
+  onPlay: () => void;
+  canPlay: boolean;
+  playLabel: string;
+  onExportMidi: () => void;
+  onExportWav: () => void;
+}
+
+export function PlaybackBar({ player, qpm, loop, swing, onTempo, onLoop, onSwing, onPlay, canPlay, playLabel, onExportMidi, onExportWav }: PlaybackBarProps) {
+  const playing = player.playing;
+  return (
+    <section className="card playback" aria-label="Playback">
+      <div className="controls">
+        <button type="button" onClick={onPlay} disabled={!canPlay} data-testid="play">
+          ▶ {playLabel}
+        </button>
+        <button type="button" onClick={player.stop} disabled={!playing} data-testid="stop">
+          ■ Stop
+        </button>
+        <label>
+          Tempo{' '}
+          <input type="range" min={40} max={240} step={1} value={qpm} onChange={(e) => onTempo(Number(e.target.value))} data-testid="tempo" /> <span className="muted">{qpm} BPM</span>
+        </label>
+        {onLoop && (
+          <label>
+            <input type="checkbox" checked={loop ?? false} onChange={(e) => onLoop(e.target.checked)} data-testid="loop" /> Loop
+          </label>
+        )}
+        {onSwing && (
+          <label>
+            Swing{' '}
+            <input type="range" min={0} max={0.5} step={0.05} value={swing ?? 0} onChange={(e) => onSwing(Number(e.target.value))} data-testid="swing" /> <span className="muted">{Math.round((swing ?? 0) * 100)}%</span>
+          </label>
+        )}
+        <button type="button" onClick={onExportMidi} disabled={!canPlay} data-testid="export-midi">
+          ⤓ MIDI
+        </button>
+        <button type="button" onClick={onExportWav} disabled={!canPlay} data-testid="export-wav">
+          ⤓ WAV
+        </button>
+        <span className="muted" data-testid="audio-state" data-state={player.audio} data-ticks={playing?.ticks ?? 0} data-segment={playing?.segment} data-step={playing?.step}>
+          {player.audio === 'idle' && 'Sound starts when you press a play button.'}
+          {player.audio === 'running' && (playing ? `Playing ${playing.segment + 1} · step ${Math.max(0, playing.step) + 1}` : 'Sound on.')}
+          {player.audio === 'blocked' && 'This browser blocked sound: click a play button again, or allow sound for this site.'}
+        </span>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+'use client';
+/**
+ * The music model of a lab, held by the model worker: the shipped one loads once the worker's
+ * backend is up; users can switch to a checkpoint URL or a local folder. A failed load keeps the
+ * previous model working and reports the error.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useBackendStore } from '@/app/_state/backend-store';
+import { request } from '@/app/_workers/client';
+import type { MusicModelInfo, MusicModelSource } from '@/app/_workers/music-protocol';
+
+export interface MusicModelState {
+  info: MusicModelInfo | undefined;
+  loading: { label: string; fraction: number } | undefined;
+  backend: string | undefined;
+  load(source: MusicModelSource): Promise<MusicModelInfo | undefined>;
+}
+
+export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string) => void): MusicModelState {
+  const backend = useBackendStore((s) => s.state);
+  const startBackend = useBackendStore((s) => s.start);
+  const [info, setInfo] = useState<MusicModelInfo>();
+  const [loading, setLoading] = useState<{ label: string; fraction: number }>();
+  const started = useRef(false);
+  const errorRef = useRef(onError);
+  useEffect(() => {
+    errorRef.current = onError;
+  }, [onError]);
+
+  useEffect(() => startBackend(), [startBackend]);
+
+  const load = useCallback(
+    async (source: MusicModelSource) => {
+      await Promise.resolve();
+      setLoading({ label: source.kind === 'shipped' ? 'Loading the shipped model…' : source.kind === 'url' ? `Loading ${source.url}…` : `Loading the folder ${source.name}…`, fraction: 0.05 });
+      try {
+        const r = await request({ type: 'music:load', lab, source }, 'music:loaded', (event) => {
+          if (event.type === 'music:progress') setLoading({ label: event.label, fraction: event.fraction });
+        });
+        setInfo(r.info);
+        return r.info;
+      } catch (error) {
+        errorRef.current(error instanceof Error ? error.message : String(error));
+        return undefined;
+      } finally {
+        setLoading(undefined);
+      }
+    },
+    [lab],
+  );
+
+  useEffect(() => {
+    if (backend.status !== 'ready' || started.current) return;
+    started.current = true;
+    void load({ kind: 'shipped' });
+  }, [backend.status, load]);
+
+  return { info, loading, backend: backend.status === 'ready' ? backend.info.backend : undefined, load };
+}

@@ -1,0 +1,103 @@
+'use client';
+/**
+ * Playback for a lab page: one LoopPlayer (lib/audio, loaded on first use so Tone.js never runs at
+ * import time or on the server), started from the click that asked for sound. Knows which group of
+ * clips is playing and where the playhead is, for the pictures.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { LoopPlayer } from '@/lib/audio/player';
+import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
+
+export interface PlayState {
+  /** Which clips are playing, e.g. "strip", "a", "variation-3". */
+  group: string;
+  /** Index of the clip that is sounding, and the step inside it. */
+  segment: number;
+  step: number;
+  /** Steps played since start (grows while looping). */
+  ticks: number;
+}
+
+export interface PlayOptions {
+  kind: 'melody' | 'drums';
+  qpm: number;
+  loop: boolean;
+  swing?: number;
+}
+
+export interface Player {
+  playing: PlayState | undefined;
+  /** 'running' once sound is allowed; 'blocked' if the browser refused; 'idle' before the first play. */
+  audio: 'idle' | 'running' | 'blocked';
+  play(group: string, seqs: readonly QuantizedNoteSequence[], options: PlayOptions): Promise<void>;
+  stop(): void;
+  /** Swaps what is playing without stopping (e.g. the blend puck moved). */
+  swap(seqs: readonly QuantizedNoteSequence[]): void;
+  setTempo(qpm: number): void;
+  setLoop(loop: boolean): void;
+  setSwing(swing: number): void;
+}
+
+export function usePlayer(onError: (message: string) => void): Player {
+  const player = useRef<LoopPlayer | undefined>(undefined);
+  const [playing, setPlaying] = useState<PlayState>();
+  const [audio, setAudio] = useState<'idle' | 'running' | 'blocked'>('idle');
+  const errorRef = useRef(onError);
+  useEffect(() => {
+    errorRef.current = onError;
+  }, [onError]);
+
+  useEffect(
+    () => () => {
+      player.current?.dispose();
+      player.current = undefined;
+    },
+    [],
+  );
+
+  const play = useCallback(async (group: string, seqs: readonly QuantizedNoteSequence[], options: PlayOptions) => {
+    try {
+      const [{ startAudio }, { LoopPlayer }] = await Promise.all([import('@/lib/audio/start'), import('@/lib/audio/player')]);
+      const started = await startAudio();
+      setAudio(started.state);
+      if (started.state === 'blocked') {
+        errorRef.current(started.reason ?? 'The browser blocked sound. Click Play again to allow it.');
+        return;
+      }
+      player.current ??= new LoopPlayer();
+      let ticks = 0;
+      const starts: number[] = [];
+      seqs.reduce((at, s) => (starts.push(at), at + s.totalQuantizedSteps), 0);
+      player.current.start(seqs, {
+        kind: options.kind,
+        qpm: options.qpm,
+        swing: options.swing ?? 0,
+        loop: options.loop,
+        onStep: (globalStep, segment) => {
+          ticks++;
+          setPlaying({ group, segment, step: globalStep - (starts[segment] ?? 0), ticks });
+        },
+        onEnd: () => setPlaying((p) => (p?.group === group ? undefined : p)),
+      });
+      setPlaying({ group, segment: 0, step: -1, ticks: 0 });
+    } catch (error) {
+      errorRef.current(`Could not play: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }, []);
+
+  const stop = useCallback(() => {
+    player.current?.stop();
+    setPlaying(undefined);
+  }, []);
+
+  return {
+    playing,
+    audio,
+    play,
+    stop,
+    swap: useCallback((seqs: readonly QuantizedNoteSequence[]) => player.current?.setSequences(seqs), []),
+    setTempo: useCallback((qpm: number) => player.current?.setTempo(qpm), []),
+    setLoop: useCallback((loop: boolean) => player.current?.setLoop(loop), []),
+    setSwing: useCallback((swing: number) => player.current?.setSwing(swing), []),
+  };
+}

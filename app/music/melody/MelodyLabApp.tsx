@@ -1,0 +1,274 @@
+'use client';
+/**
+ * The melody lab: two 2-bar melodies (examples, MIDI imports or drawn), morphed into each other
+ * through the MusicVAE's latent space; variations of A; playback with a moving playhead; MIDI and
+ * WAV export. Model work runs in the model worker; the melodies and settings live in the URL.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { downloadFile } from '@/app/_components/download';
+import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { ProgressBar } from '@/app/_components/ProgressBar';
+import { enumParam, intParam, numParam, useUrlParams } from '@/app/_components/url-state';
+import { request } from '@/app/_workers/client';
+import { decodeMelodyClip, encodeMelodyClip, withTempo } from '@/lib/music/clips';
+import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
+import { sequenceToMidi } from '@/lib/music/midi';
+import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
+import { concatenate } from '@/lib/music/sequences';
+import { ModelPicker } from '../_components/ModelPicker';
+import { PianoRoll, pitchSpanOf } from '../_components/PianoRoll';
+import { PlaybackBar } from '../_components/PlaybackBar';
+import { useMusicModel } from '../_components/useMusicModel';
+import { usePlayer } from '../_components/usePlayer';
+import { MelodySlot } from './MelodySlot';
+
+const MODES = ['lerp', 'slerp'] as const;
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+interface Result {
+  kind: 'interpolation' | 'variations';
+  /** Counts results, so tests and benchmarks can tell a new result from the previous one. */
+  run: number;
+  seqs: QuantizedNoteSequence[];
+  /** performance.now() of the click, for the click-to-drawn latency. */
+  clickedAt: number;
+  modelMs: number;
+  backend: string;
+}
+
+/** A clip from the URL, or the example when the parameter is missing or damaged. */
+function clipParam(params: URLSearchParams, key: string, fallback: number, qpm: number): { seq: QuantizedNoteSequence; problem?: string } {
+  const raw = params.get(key);
+  const example = MELODY_EXAMPLES[fallback] ?? MELODY_EXAMPLES[0];
+  const fallbackSeq = example ? withTempo(melodyExample(example), qpm) : decodeMelodyClip('', qpm);
+  if (raw === null) return { seq: fallbackSeq };
+  try {
+    return { seq: decodeMelodyClip(raw, qpm) };
+  } catch (error) {
+    return { seq: fallbackSeq, problem: `Melody ${key.toUpperCase()} in this link is damaged (${message(error)}); showing an example instead.` };
+  }
+}
+
+export function MelodyLabApp() {
+  const [params, setParams] = useUrlParams();
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const onError = useCallback((m: string) => setError(m), []);
+  const model = useMusicModel('melody', onError);
+  const player = usePlayer(onError);
+
+  const qpm = intParam(params, 'qpm', 120, 40, 240);
+  const steps = intParam(params, 'steps', 7, 2, 32);
+  const temperature = numParam(params, 'temp', 0, 0, 1.5);
+  const mode = enumParam(params, 'mode', MODES, 'slerp');
+  const seed = intParam(params, 'seed', 1, 0, 0xffffffff);
+  const nVariations = intParam(params, 'nvar', 4, 1, 16);
+  const similarity = numParam(params, 'sim', 0.8, 0, 1);
+  const loop = params.get('loop') === '1';
+  const aParam = params.get('a');
+  const bParam = params.get('b');
+  const a = useMemo(() => clipParam(new URLSearchParams(aParam === null ? '' : { a: aParam }), 'a', 0, qpm), [aParam, qpm]);
+  const b = useMemo(() => clipParam(new URLSearchParams(bParam === null ? '' : { b: bParam }), 'b', 1, qpm), [bParam, qpm]);
+  const editSpan = useMemo(() => {
+    const s = pitchSpanOf([a.seq, b.seq], 24);
+    return { min: Math.min(s.min, 55), max: Math.max(s.max, 79) };
+  }, [a.seq, b.seq]);
+
+  const [result, setResult] = useState<Result>();
+  const [busy, setBusy] = useState<string>();
+  const [latency, setLatency] = useState<{ ms: number; steps: number; run: number }>();
+  const autoRan = useRef(false);
+
+  const interpolate = useCallback(
+    async (clickedAt: number) => {
+      setBusy(`Interpolating ${steps} steps in the model worker…`);
+      try {
+        const r = await request({ type: 'music:interpolate', a: a.seq, b: b.seq, steps, mode, temperature, seed, qpm }, 'music:sequences');
+        setResult((prev) => ({ kind: 'interpolation', run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend }));
+        setNotice(r.notes.length ? r.notes.join(' ') : undefined);
+      } catch (e) {
+        setError(message(e));
+      } finally {
+        setBusy(undefined);
+      }
+    },
+    [a.seq, b.seq, steps, mode, temperature, seed, qpm],
+  );
+
+  const variations = async (clickedAt: number) => {
+    setBusy(`Making ${nVariations} variations of A…`);
+    try {
+      const r = await request({ type: 'music:similar', source: a.seq, n: nVariations, similarity, temperature, seed, qpm }, 'music:sequences');
+      setResult((prev) => ({ kind: 'variations', run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend }));
+    } catch (e) {
+      setError(message(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  // A shared link reproduces its result: interpolate once as soon as the model is ready.
+  useEffect(() => {
+    if (!model.info || autoRan.current) return;
+    autoRan.current = true;
+    void interpolate(performance.now());
+  }, [model.info, interpolate]);
+
+  // Click-to-drawn latency: measured after the browser has painted the new strip.
+  useEffect(() => {
+    if (!result) return;
+    const frame = requestAnimationFrame(() => setLatency({ ms: performance.now() - result.clickedAt, steps: result.seqs.length, run: result.run }));
+    return () => cancelAnimationFrame(frame);
+  }, [result]);
+
+  const span = useMemo(() => pitchSpanOf(result ? [a.seq, b.seq, ...result.seqs] : [a.seq, b.seq]), [result, a.seq, b.seq]);
+  const playing = player.playing;
+  const stepOf = (group: string, index = 0): number | undefined => (playing && playing.group === group && playing.segment === index ? playing.step : undefined);
+  const play = (group: string, seqs: readonly QuantizedNoteSequence[]) => void player.play(group, seqs, { kind: 'melody', qpm, loop });
+  const setClip = (key: 'a' | 'b') => (seq: QuantizedNoteSequence) => setParams({ [key]: encodeMelodyClip(seq) });
+
+  const exportMidi = (seqs: readonly QuantizedNoteSequence[], name: string) => {
+    try {
+      const joined = withTempo(concatenate(seqs), qpm);
+      downloadFile(sequenceToMidi(joined, { name: `Latent Lab ${name}` }) as BlobPart, `${name}.mid`, 'audio/midi');
+    } catch (e) {
+      setError(message(e));
+    }
+  };
+  const exportWav = async (seqs: readonly QuantizedNoteSequence[], name: string) => {
+    setBusy('Rendering audio offline…');
+    try {
+      const { renderWav } = await import('@/lib/audio/render');
+      const r = await renderWav(seqs, { kind: 'melody', qpm });
+      downloadFile(r.wav as BlobPart, `${name}.wav`, 'audio/wav');
+      setNotice(`Rendered ${r.seconds.toFixed(1)} s of audio (peak ${r.peak.toFixed(2)}).`);
+    } catch (e) {
+      setError(`Could not render the audio: ${message(e)}`);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const itemName = result?.kind === 'variations' ? 'variation' : 'step';
+  const ready = model.info !== undefined;
+
+  return (
+    <div className="music-lab">
+      <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
+      <ModelPicker lab="melody" model={model} />
+      {(a.problem || b.problem || notice) && (
+        <p className="notice" data-testid="music-notice">
+          {[a.problem, b.problem, notice].filter(Boolean).join(' ')}
+        </p>
+      )}
+      <div className="slots">
+        <MelodySlot which="a" seq={a.seq} qpm={qpm} span={editSpan} onChange={setClip('a')} onError={onError} onNotice={setNotice} onPlay={() => play('a', [a.seq])} playStep={stepOf('a')} />
+        <MelodySlot which="b" seq={b.seq} qpm={qpm} span={editSpan} onChange={setClip('b')} onError={onError} onNotice={setNotice} onPlay={() => play('b', [b.seq])} playStep={stepOf('b')} />
+      </div>
+
+      <section className="card" aria-label="Interpolate">
+        <div className="controls">
+          <label>
+            Steps{' '}
+            <input type="number" min={2} max={32} value={steps} onChange={(e) => setParams({ steps: e.target.value })} data-testid="interp-steps" />
+          </label>
+          <label>
+            Temperature{' '}
+            <input type="range" min={0} max={1.5} step={0.05} value={temperature} onChange={(e) => setParams({ temp: e.target.value })} data-testid="interp-temperature" />{' '}
+            <span className="muted">{temperature === 0 ? '0 (most likely notes)' : temperature.toFixed(2)}</span>
+          </label>
+          <label>
+            Path{' '}
+            <select value={mode} onChange={(e) => setParams({ mode: e.target.value })} data-testid="interp-mode">
+              <option value="slerp">slerp (along the sphere)</option>
+              <option value="lerp">lerp (straight line)</option>
+            </select>
+          </label>
+          <label>
+            Seed <input type="number" min={0} value={seed} onChange={(e) => setParams({ seed: e.target.value })} disabled={temperature === 0} data-testid="interp-seed" />
+          </label>
+          <button type="button" onClick={(e) => void interpolate(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="interpolate">
+            Interpolate A → B
+          </button>
+        </div>
+        <div className="controls">
+          <label>
+            Variations of A{' '}
+            <input type="number" min={1} max={16} value={nVariations} onChange={(e) => setParams({ nvar: e.target.value })} data-testid="variations-n" />
+          </label>
+          <label>
+            Similarity{' '}
+            <input type="range" min={0} max={1} step={0.05} value={similarity} onChange={(e) => setParams({ sim: e.target.value })} data-testid="variations-similarity" /> <span className="muted">{Math.round(similarity * 100)}%</span>
+          </label>
+          <button type="button" onClick={(e) => void variations(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="variations">
+            Make variations
+          </button>
+        </div>
+        {busy && <ProgressBar label={busy} fraction={0.5} testId="music-busy" />}
+      </section>
+
+      <PlaybackBar
+        player={player}
+        qpm={qpm}
+        loop={loop}
+        onTempo={(v) => {
+          setParams({ qpm: v });
+          player.setTempo(v);
+        }}
+        onLoop={(v) => {
+          setParams({ loop: v ? '1' : undefined });
+          player.setLoop(v);
+        }}
+        onPlay={() => result && play('strip', result.seqs)}
+        canPlay={result !== undefined}
+        playLabel={result?.kind === 'variations' ? 'Play all variations' : 'Play the interpolation'}
+        onExportMidi={() => result && exportMidi(result.seqs, result.kind)}
+        onExportWav={() => result && void exportWav(result.seqs, result.kind)}
+      />
+
+      {result && (
+        <section className="card" aria-label={result.kind === 'variations' ? 'Variations' : 'Interpolation'}>
+          <p className="muted" data-testid="interp-latency" data-ms={latency ? latency.ms.toFixed(1) : undefined} data-steps={latency?.steps} data-run={latency?.run} data-model-ms={result.modelMs.toFixed(1)} data-backend={result.backend}>
+            {result.seqs.length} {result.kind === 'variations' ? 'variations' : 'steps'} · model {result.modelMs.toFixed(0)} ms on {result.backend.toUpperCase()}
+            {latency ? ` · ${latency.ms.toFixed(0)} ms from click to picture` : ''}. Click a roll to hear it.
+          </p>
+          <div className="strip" data-testid="interp-strip" data-kind={result.kind}>
+            {result.kind === 'interpolation' && (
+              <figure className="strip-end">
+                <PianoRoll seq={a.seq} span={span} label="Melody A (original)" cell={{ w: 5, h: 3 }} />
+                <figcaption>A</figcaption>
+              </figure>
+            )}
+            {result.seqs.map((seq, i) => (
+              <figure key={i} className={`strip-item${stepOf('strip', i) !== undefined || stepOf(`item-${i}`) !== undefined ? ' strip-playing' : ''}`} data-testid={result.kind === 'variations' ? 'variation-item' : 'interp-item'} data-notes={seq.notes.length}>
+                <button type="button" className="roll-button" onClick={() => play(`item-${i}`, [seq])} aria-label={`Play ${itemName} ${i + 1}`}>
+                  <PianoRoll seq={seq} span={span} label={`${itemName} ${i + 1}`} cell={{ w: 5, h: 3 }} playStep={stepOf('strip', i) ?? stepOf(`item-${i}`)} />
+                </button>
+                <figcaption>
+                  {itemName} {i + 1}{' '}
+                  <button type="button" className="link-button" onClick={() => exportMidi([seq], `${itemName}-${i + 1}`)} data-testid="export-item-midi">
+                    MIDI
+                  </button>
+                  {result.kind === 'variations' && (
+                    <>
+                      {' · '}
+                      <button type="button" className="link-button" onClick={() => setParams({ b: encodeMelodyClip(seq) })}>
+                        use as B
+                      </button>
+                    </>
+                  )}
+                </figcaption>
+              </figure>
+            ))}
+            {result.kind === 'interpolation' && (
+              <figure className="strip-end">
+                <PianoRoll seq={b.seq} span={span} label="Melody B (original)" cell={{ w: 5, h: 3 }} />
+                <figcaption>B</figcaption>
+              </figure>
+            )}
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+'use client';
+/**
+ * One end of the interpolation (melody A or B): pick a built-in example, import a 2-bar window
+ * from a MIDI file (track and window chosen on a piano roll of the whole track), or draw and
+ * edit the notes on a piano roll.
+ */
+import { useState } from 'react';
+import { CLIP_STEPS, MELODY_PITCH_RANGE, encodeMelodyClip, placeMelodyNote, removeMelodyNoteAt, withTempo } from '@/lib/music/clips';
+import { foldIntoRange } from '@/lib/music/converters/melody';
+import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
+import { MAX_MIDI_BYTES, parseMidi, type MidiFile } from '@/lib/music/midi';
+import { emptyQuantizedSequence, STEPS_PER_BAR, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
+import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
+import { PianoRoll, type PitchSpan } from '../_components/PianoRoll';
+
+interface Imported {
+  file: MidiFile;
+  track: number;
+  found: MidiWindows;
+  bar: number;
+}
+
+export interface MelodySlotProps {
+  which: 'a' | 'b';
+  seq: QuantizedNoteSequence;
+  qpm: number;
+  span: PitchSpan;
+  onChange: (seq: QuantizedNoteSequence) => void;
+  onError: (message: string) => void;
+  onNotice: (message: string) => void;
+  onPlay: () => void;
+  playStep: number | undefined;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The 2-bar window at `bar` of an import, moved into the melody range and set to the lab's tempo. */
+function windowClip(found: MidiWindows, bar: number, qpm: number): { seq: QuantizedNoteSequence; moved: number } {
+  const w = found.windows.find((x) => x.startStep === bar * STEPS_PER_BAR) ?? found.windows[0];
+  if (!w) throw new Error('This track is shorter than 2 bars.');
+  let moved = 0;
+  const notes = w.sequence.notes.map((n) => {
+    const pitch = foldIntoRange(n.pitch, MELODY_PITCH_RANGE.min, MELODY_PITCH_RANGE.max);
+    if (pitch !== n.pitch) moved++;
+    return { ...n, pitch, velocity: Math.max(1, Math.min(127, Math.round(n.velocity))) };
+  });
+  return { seq: withTempo({ ...w.sequence, notes }, qpm), moved };
+}
+
+export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice, onPlay, playStep }: MelodySlotProps) {
+  const [imported, setImported] = useState<Imported>();
+  const label = which.toUpperCase();
+  const encoded = encodeMelodyClip(seq);
+  const example = MELODY_EXAMPLES.find((ex) => encodeMelodyClip(melodyExample(ex)) === encoded);
+
+  const applyWindow = (next: Imported) => {
+    const { seq: clip, moved } = windowClip(next.found, next.bar, qpm);
+    setImported(next);
+    onChange(clip);
+    onNotice(
+      `Melody ${label}: bars ${next.bar + 1}–${next.bar + 2} of track ${next.track + 1} of ${next.file.name} (${clip.notes.length} notes)` +
+        (moved > 0 ? `; ${moved} note(s) moved by octaves into the model's range ${MELODY_PITCH_RANGE.min}–${MELODY_PITCH_RANGE.max}.` : '.') +
+        (next.found.notes.length > 1 ? ` ${next.found.notes.slice(1).join('; ')}.` : ''),
+    );
+  };
+
+  const readFile = async (file: File) => {
+    if (file.size > MAX_MIDI_BYTES) {
+      throw new Error(`${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; MIDI files up to ${MAX_MIDI_BYTES / 1024 / 1024} MB are accepted. A 2-bar melody needs only a few KB: is this really a MIDI file?`);
+    }
+    const midi = parseMidi(new Uint8Array(await file.arrayBuffer()), file.name);
+    const found = midiWindows(midi, 'melody');
+    const w = pickWindow(found, file.name);
+    applyWindow({ file: midi, track: found.track ?? 0, found, bar: w.startStep / STEPS_PER_BAR });
+  };
+
+  const chooseTrack = (track: number) => {
+    if (!imported) return;
+    try {
+      const found = midiWindows(imported.file, 'melody', { track });
+      const w = pickWindow(found, imported.file.name);
+      applyWindow({ ...imported, track, found, bar: w.startStep / STEPS_PER_BAR });
+    } catch (error) {
+      onError(message(error));
+    }
+  };
+
+  const lastBar = imported ? Math.max(0, imported.found.windows.length - 1) : 0;
+  const melodicTracks = imported?.file.tracks.filter((t) => !t.isDrum && t.noteCount > 0) ?? [];
+
+  return (
+    <section className="card melody-slot" aria-label={`Melody ${label}`} data-testid={`melody-slot-${which}`}>
+      <div className="controls">
+        <h3>Melody {label}</h3>
+        <label>
+          Example{' '}
+          <select
+            value={example?.id ?? ''}
+            data-testid={`melody-example-${which}`}
+            onChange={(e) => {
+              const ex = MELODY_EXAMPLES.find((x) => x.id === e.target.value);
+              if (ex) {
+                setImported(undefined);
+                onChange(withTempo(melodyExample(ex), qpm));
+              }
+            }}
+          >
+            <option value="" disabled>
+              {imported ? 'From a MIDI file' : 'Your own melody'}
+            </option>
+            {MELODY_EXAMPLES.map((ex) => (
+              <option key={ex.id} value={ex.id}>
+                {ex.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="file-label">
+          MIDI file{' '}
+          <input
+            type="file"
+            accept=".mid,.midi,audio/midi,audio/x-midi"
+            data-testid={`melody-file-${which}`}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) readFile(file).catch((error: unknown) => onError(`Melody ${label}: ${message(error)}`));
+            }}
+          />
+        </label>
+        <button type="button" onClick={onPlay} data-testid={`play-${which}`}>
+          ▶ Play {label}
+        </button>
+        <button type="button" className="link-button" onClick={() => onChange(emptyQuantizedSequence(CLIP_STEPS, qpm))}>
+          Clear
+        </button>
+      </div>
+      {imported && (
+        <div className="import-preview" data-testid={`import-preview-${which}`}>
+          <div className="controls">
+            <label>
+              Track{' '}
+              <select value={imported.track} onChange={(e) => chooseTrack(Number(e.target.value))} data-testid={`melody-track-${which}`}>
+                {melodicTracks.map((t) => (
+                  <option key={t.index} value={t.index}>
+                    {t.index + 1}. {t.name || t.instrument} ({t.noteCount} notes)
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Start bar{' '}
+              <input
+                type="number"
+                min={1}
+                max={lastBar + 1}
+                value={imported.bar + 1}
+                onChange={(e) => {
+                  const bar = Math.min(lastBar, Math.max(0, Math.round(Number(e.target.value)) - 1));
+                  if (Number.isFinite(bar)) applyWindow({ ...imported, bar });
+                }}
+                data-testid={`melody-bar-${which}`}
+              />
+            </label>
+            <span className="muted">Click the roll to choose the 2 bars.</span>
+          </div>
+          <div className="roll-scroll">
+            <PianoRoll
+              seq={imported.found.part}
+              label={`Track ${imported.track + 1} of ${imported.file.name}`}
+              cell={{ w: 4, h: 3 }}
+              window={{ start: imported.bar * STEPS_PER_BAR, length: 2 * STEPS_PER_BAR, onPick: (bar) => applyWindow({ ...imported, bar: Math.min(lastBar, bar) }) }}
+              className="roll-wide"
+            />
+          </div>
+        </div>
+      )}
+      <PianoRoll
+        seq={seq}
+        span={span}
+        label={`Melody ${label} (editable)`}
+        playStep={playStep}
+        testId={`melody-roll-${which}`}
+        onPlace={(pitch, start, end) => {
+          setImported(undefined);
+          onChange(placeMelodyNote(seq, pitch, start, end));
+        }}
+        onRemove={(pitch, step) => onChange(removeMelodyNoteAt(seq, pitch, step))}
+      />
+      <p className="muted small">Drag on the roll to draw a note; click a note to remove it.</p>
+    </section>
+  );
+}

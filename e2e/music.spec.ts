@@ -1,0 +1,260 @@
+import { Midi } from '@tonejs/midi';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Download, Page } from '@playwright/test';
+import { expect, test, type PageProblems } from './fixtures';
+
+/** A Standard MIDI File written with @tonejs/midi: notes as [pitch, start beat, length in beats]. */
+function midiFile(notes: readonly (readonly [number, number, number])[], options: { drums?: boolean; meter?: [number, number]; emptyTrack?: boolean } = {}): Buffer {
+  const midi = new Midi();
+  midi.header.setTempo(120);
+  if (options.meter) midi.header.timeSignatures.push({ ticks: 0, timeSignature: options.meter });
+  const track = midi.addTrack();
+  track.name = options.drums ? 'Drums' : 'Lead';
+  if (options.drums) track.channel = 9;
+  if (!options.emptyTrack) for (const [pitch, beat, length] of notes) track.addNote({ midi: pitch, time: beat * 0.5, duration: length * 0.5, velocity: 0.8 });
+  return Buffer.from(midi.toArray());
+}
+
+const MELODY_A = midiFile([[60, 0, 1], [62, 1, 1], [64, 2, 1], [65, 3, 1], [67, 4, 2], [67, 6, 2]]);
+const MELODY_B = midiFile([[72, 0, 2], [71, 2, 1], [69, 3, 1], [67, 4, 1], [65, 5, 1], [64, 6, 2]]);
+
+async function melodyReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('music-model-info')).toContainText('mel_2bar', { timeout: 90_000 });
+  await expect(page.getByTestId('interp-item').first()).toBeVisible({ timeout: 60_000 }); // the first interpolation ran
+}
+
+async function drumsReady(page: Page, patterns = 8): Promise<void> {
+  await expect(page.getByTestId('music-model-info')).toContainText('drums_2bar', { timeout: 90_000 });
+  await expect(page.getByTestId('drum-pattern')).toHaveCount(patterns, { timeout: 60_000 });
+}
+
+/** Clicks "interpolate" and waits for that click's result (not the one already on screen) to be drawn. */
+async function interpolateAndWait(page: Page): Promise<void> {
+  const latency = page.getByTestId('interp-latency');
+  const run = Number((await latency.getAttribute('data-run')) ?? '0');
+  await page.getByTestId('interpolate').click();
+  await expect(latency).toHaveAttribute('data-run', String(run + 1));
+}
+
+/** The lab's error message (Next.js keeps its own empty role="alert" route announcer on every page). */
+function errorAlert(page: Page) {
+  return page.locator('[role="alert"].notice-error');
+}
+
+async function downloaded(page: Page, click: () => Promise<void>): Promise<{ download: Download; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  const file = await download.path();
+  return { download, bytes: await readFile(file) };
+}
+
+/** Removes the problems a test provoked on purpose (by exact URL), so the watcher still checks everything else. */
+function expectProvoked(problems: PageProblems, url: string): void {
+  const keep = (list: string[]) => list.filter((p) => !p.includes(url) && !/ERR_CONNECTION_REFUSED/.test(p));
+  problems.failedRequests.splice(0, problems.failedRequests.length, ...keep(problems.failedRequests));
+  problems.consoleErrors.splice(0, problems.consoleErrors.length, ...keep(problems.consoleErrors));
+}
+
+/** RMS of a 16-bit PCM WAV's samples (after checking its header). */
+function wavRms(bytes: Buffer): { rms: number; sampleRate: number; seconds: number } {
+  expect(bytes.toString('ascii', 0, 4)).toBe('RIFF');
+  expect(bytes.toString('ascii', 8, 12)).toBe('WAVE');
+  const channels = bytes.readUInt16LE(22);
+  const sampleRate = bytes.readUInt32LE(24);
+  expect(bytes.readUInt16LE(34)).toBe(16);
+  const dataBytes = bytes.readUInt32LE(40);
+  let sum = 0;
+  const n = dataBytes / 2;
+  for (let i = 0; i < n; i++) {
+    const s = bytes.readInt16LE(44 + i * 2) / 32768;
+    sum += s * s;
+  }
+  return { rms: Math.sqrt(sum / n), sampleRate, seconds: n / channels / sampleRate };
+}
+
+test('melody lab: upload two MIDI files, interpolate 7 steps, play with a moving playhead, export MIDI', async ({ page, problems }) => {
+  await page.goto('/music/melody');
+  await melodyReady(page);
+  await page.getByTestId('melody-file-a').setInputFiles({ name: 'scale-up.mid', mimeType: 'audio/midi', buffer: MELODY_A });
+  await expect(page.getByTestId('import-preview-a')).toBeVisible();
+  await expect(page.getByTestId('melody-roll-a')).toHaveAttribute('data-notes', '6');
+  await page.getByTestId('melody-file-b').setInputFiles({ name: 'scale-down.mid', mimeType: 'audio/midi', buffer: MELODY_B });
+  await expect(page.getByTestId('melody-roll-b')).toHaveAttribute('data-notes', '6');
+  await expect(page).toHaveURL(/a=60\.0\.4_62\.4\.4_64\.8\.4/); // the melodies live in the URL
+
+  await page.getByTestId('interp-steps').fill('7');
+  await interpolateAndWait(page);
+  await expect(page.getByTestId('interp-latency')).toHaveAttribute('data-steps', '7');
+  await expect(page.getByTestId('interp-item')).toHaveCount(7);
+  const perItem = (await page.getByTestId('interp-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-notes'))))) as number[];
+  expect(perItem.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('audio-state')).toHaveAttribute('data-state', 'running');
+  await expect(page.getByTestId('playhead')).toHaveCount(1); // a line on the roll that is sounding
+  const first = Number(await page.getByTestId('audio-state').getAttribute('data-ticks'));
+  await expect.poll(async () => Number(await page.getByTestId('audio-state').getAttribute('data-ticks')), { timeout: 10_000 }).toBeGreaterThan(first + 4);
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('playhead')).toHaveCount(0);
+
+  const { download, bytes } = await downloaded(page, () => page.getByTestId('export-midi').click());
+  expect(download.suggestedFilename()).toBe('interpolation.mid');
+  const midi = new Midi(bytes);
+  const notes = midi.tracks.flatMap((t) => t.notes);
+  const ppq = midi.header.ppq;
+  const twoBars = 8 * ppq;
+  // One MIDI file: the 7 results one after another, 2 bars each, the same notes as the pictures.
+  expect(notes.length).toBe(perItem.reduce((a, b) => a + b, 0));
+  for (const n of notes) {
+    expect(n.midi).toBeGreaterThanOrEqual(21);
+    expect(n.midi).toBeLessThanOrEqual(108);
+    expect(n.ticks).toBeLessThan(7 * twoBars);
+  }
+  const counts = Array.from({ length: 7 }, (_, i) => notes.filter((n) => Math.floor(n.ticks / twoBars) === i).length);
+  expect(counts).toEqual(perItem);
+  void problems;
+});
+
+test('melody lab: variations, a drawn note, single-step playback and a WAV that is not silent', async ({ page, problems }) => {
+  await page.goto('/music/melody?steps=3');
+  await melodyReady(page);
+  await expect(page.getByTestId('interp-item')).toHaveCount(3);
+
+  // Draw a note on A's piano roll: the URL's melody A grows by one note.
+  const roll = page.getByTestId('melody-roll-a');
+  const before = Number(await roll.getAttribute('data-notes'));
+  const box = await roll.boundingBox();
+  if (!box) throw new Error('no piano roll');
+  await page.mouse.move(box.x + box.width * 0.97, box.y + box.height * 0.1);
+  await page.mouse.down();
+  await page.mouse.up();
+  await expect(roll).toHaveAttribute('data-notes', String(before + 1));
+
+  await page.getByTestId('variations-n').fill('3');
+  await page.getByTestId('variations').click();
+  await expect(page.getByTestId('variation-item')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Play variation 2' }).click();
+  await expect(page.getByTestId('audio-state')).toHaveAttribute('data-state', 'running');
+  await expect(page.getByTestId('variation-item').nth(1).getByTestId('playhead')).toHaveCount(1);
+  await page.getByTestId('stop').click();
+
+  const { bytes } = await downloaded(page, () => page.getByTestId('export-wav').click());
+  const wav = wavRms(bytes);
+  expect(wav.sampleRate).toBe(44100);
+  expect(wav.seconds).toBeGreaterThan(3 * 4); // 3 × 2 bars at 120 BPM, plus a release tail
+  expect(wav.rms).toBeGreaterThan(0.005);
+  void problems;
+});
+
+test('melody lab: bad files and an unreachable model give clear messages and the lab keeps working', async ({ page, problems }) => {
+  await page.goto('/music/melody?steps=2');
+  await melodyReady(page);
+  const alert = errorAlert(page);
+  const cases: { name: string; buffer: Buffer; message: RegExp }[] = [
+    { name: 'notes.txt', buffer: Buffer.from('these are not the notes you are looking for'), message: /not a (Standard )?MIDI file/i },
+    { name: 'silent.mid', buffer: midiFile([], { emptyTrack: true }), message: /no notes/i },
+    { name: 'beat.mid', buffer: midiFile([[36, 0, 0.25], [38, 1, 0.25]], { drums: true }), message: /only drums/i },
+    { name: 'waltz.mid', buffer: midiFile([[60, 0, 1], [64, 1, 1], [67, 2, 1]], { meter: [3, 4] }), message: /3\/4.*4\/4|4\/4.*3\/4/ },
+  ];
+  // Playwright hands over at most 50 MB as a buffer: the 50 MB file goes through a temporary file.
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'latent-lab-'));
+  const huge = path.join(tmp, 'huge.mid');
+  await writeFile(huge, Buffer.alloc(50 * 1024 * 1024, 0x4d));
+  for (const c of [...cases, { name: 'huge.mid', buffer: undefined, message: /50\.0 MB.*up to 8 MB/ }]) {
+    await page.getByTestId('melody-file-a').setInputFiles(c.buffer ? { name: c.name, mimeType: 'audio/midi', buffer: c.buffer } : huge);
+    await expect(alert).toContainText(c.message);
+    await expect(alert).toContainText(c.name);
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(alert).toHaveCount(0);
+  }
+  await rm(tmp, { recursive: true, force: true });
+
+  const unreachable = 'http://127.0.0.1:9/checkpoints/mel_2bar_small';
+  await page.getByText('Use another model').click();
+  await page.getByTestId('model-url').fill(unreachable);
+  await page.getByTestId('model-url-load').click();
+  await expect(alert).toContainText(/Could not reach http:\/\/127\.0\.0\.1:9\/checkpoints\/mel_2bar_small\/config\.json/);
+  expectProvoked(problems, '127.0.0.1:9/');
+
+  // Still working: the shipped model is still loaded and interpolates.
+  await expect(page.getByTestId('music-model-info')).toContainText('mel_2bar');
+  await page.getByTestId('interp-steps').fill('4');
+  await interpolateAndWait(page);
+  await expect(page.getByTestId('interp-item')).toHaveCount(4);
+});
+
+test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck while it plays, export MIDI', async ({ page, problems }) => {
+  await page.goto('/music/drums');
+  await drumsReady(page);
+  await page.getByTestId('sample-drums').click();
+  await expect(page.getByTestId('drum-pattern')).toHaveCount(8);
+
+  // Edit pattern 1: one cell flips and the edit is kept in the URL.
+  const first = page.getByTestId('drum-pattern').first();
+  const cell = first.getByRole('button', { name: 'Crash, step 3', exact: true });
+  const was = await cell.getAttribute('aria-pressed');
+  await cell.click();
+  await expect(cell).toHaveAttribute('aria-pressed', was === 'true' ? 'false' : 'true');
+  await expect(first).toHaveAttribute('data-edited', '1');
+  await expect(page).toHaveURL(/[?&]p1=[0-9a-v]{64}/);
+
+  // Patterns 1–4 into the four corners, then blend.
+  for (let i = 0; i < 4; i++) await page.getByTestId('drum-pattern').nth(i).getByTestId('to-corner').selectOption(String(i));
+  await expect(page).toHaveURL(/c4=/);
+  await page.getByTestId('blend').click();
+  await expect(page.getByTestId('blend-pattern')).toBeVisible();
+  await page.getByTestId('play-blend').click();
+  await expect(page.getByTestId('audio-state')).toHaveAttribute('data-state', 'running');
+
+  const pad = page.getByTestId('blend-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  if (!box) throw new Error('no blend pad');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 4, box.y + 4, { steps: 5 });
+  await page.mouse.up();
+  await expect(pad).toHaveAttribute('data-cell', '0');
+  await expect(page).toHaveURL(/[?&]x=0\.0\d*&y=0\.0|[?&]y=0\.0\d*.*x=0\.0/);
+  const ticks = Number(await page.getByTestId('audio-state').getAttribute('data-ticks'));
+  await expect.poll(async () => Number(await page.getByTestId('audio-state').getAttribute('data-ticks')), { timeout: 10_000 }).toBeGreaterThan(ticks + 4); // still playing after the swap
+  const hits = Number(await page.getByTestId('blend-pattern').getAttribute('data-hits'));
+  await page.getByTestId('stop').click();
+
+  const { download, bytes } = await downloaded(page, () => page.getByTestId('export-midi').click());
+  expect(download.suggestedFilename()).toBe('blend.mid');
+  const midi = new Midi(bytes);
+  const drums = midi.tracks.filter((t) => t.channel === 9).flatMap((t) => t.notes);
+  expect(drums.length).toBe(hits);
+  const GM = new Set([36, 38, 42, 46, 45, 48, 50, 49, 51]);
+  for (const n of drums) {
+    expect(GM.has(n.midi)).toBe(true);
+    expect(n.ticks).toBeLessThan(8 * midi.header.ppq);
+  }
+  void problems;
+});
+
+test('drum lab: a corner from a drum MIDI, a melody model refused, and a WAV that is not silent', async ({ page, problems }) => {
+  await page.goto('/music/drums?n=2');
+  await drumsReady(page, 2);
+  const beat = midiFile([[36, 0, 0.25], [42, 0.5, 0.25], [38, 1, 0.25], [42, 1.5, 0.25], [36, 2, 0.25], [38, 3, 0.25]], { drums: true });
+  await page.getByTestId('corner-file-3').setInputFiles({ name: 'beat.mid', mimeType: 'audio/midi', buffer: beat });
+  await expect(page.getByTestId('blend-corner').nth(2).locator('svg')).toHaveAttribute('data-hits', '6');
+  await page.getByTestId('corner-file-1').setInputFiles({ name: 'tune.mid', mimeType: 'audio/midi', buffer: MELODY_A });
+  await expect(errorAlert(page)).toContainText(/tune\.mid has no drums/);
+  await errorAlert(page).getByRole('button', { name: 'Dismiss' }).click();
+
+  await page.getByText('Use another model').click();
+  await page.getByTestId('model-folder').setInputFiles('models/mel_2bar');
+  await expect(errorAlert(page)).toContainText(/is a melody model .* a drums model is needed here/);
+  await expect(page.getByTestId('music-model-info')).toContainText('drums_2bar');
+
+  await page.getByTestId('drum-pattern').first().getByTestId('play-pattern').click();
+  await page.getByTestId('stop').click();
+  const { bytes } = await downloaded(page, () => page.getByTestId('export-wav').click());
+  const wav = wavRms(bytes);
+  expect(wav.seconds).toBeGreaterThan(4.8); // 2 bars at 100 BPM
+  expect(wav.rms).toBeGreaterThan(0.005);
+  void problems;
+});
