@@ -9,7 +9,7 @@
  * stays steady. Parity is counted within each sequence (each sequence starts on a downbeat).
  */
 import { InvalidInputError } from '../core/errors';
-import { DEFAULT_DRUM_PITCH_CLASSES } from '../music/converters/drums';
+import { drumClassOf } from '../music/converters/drums';
 import { DEFAULT_STEPS_PER_QUARTER, type QuantizedNote, type QuantizedNoteSequence } from '../music/note-sequence';
 
 /** Allowed tempo, in quarter notes per minute (inclusive), with the default the labs start at. */
@@ -61,14 +61,8 @@ export interface Schedule {
   segmentStartSteps: number[];
 }
 
-const PITCH_TO_DRUM_CLASS: ReadonlyMap<number, number> = new Map(
-  DEFAULT_DRUM_PITCH_CLASSES.flatMap((pitches, c) => pitches.map((p) => [p, c] as const)),
-);
-
 /** The drum class 0..8 of a General MIDI drum pitch (Magenta's 9-class mapping), or undefined. */
-export function drumClassOf(pitch: number): number | undefined {
-  return PITCH_TO_DRUM_CLASS.get(pitch);
-}
+export { drumClassOf };
 
 /** Throws {@link InvalidInputError} unless `qpm` is a finite number within {@link TEMPO_RANGE}. */
 export function validateTempo(qpm: number): number {

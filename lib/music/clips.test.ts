@@ -4,7 +4,6 @@ import {
   CLIP_STEPS,
   decodeDrumClip,
   decodeMelodyClip,
-  drumClassOf,
   drumGrid,
   drumsFromGrid,
   encodeDrumClip,
@@ -15,6 +14,7 @@ import {
   toggleDrumCell,
   withTempo,
 } from './clips';
+import { drumClassOf } from './converters/drums';
 import { DRUM_EXAMPLES, MELODY_EXAMPLES, drumExample, melodyExample } from './examples';
 import { emptyQuantizedSequence } from './note-sequence';
 

@@ -4,7 +4,7 @@
  * note editing for the piano-roll editor. Pure functions on quantized sequences.
  */
 import { InvalidInputError } from '../core/errors';
-import { DEFAULT_DRUM_PITCH_CLASSES } from './converters/drums';
+import { DEFAULT_DRUM_PITCH_CLASSES, drumClassOf } from './converters/drums';
 import { DEFAULT_QPM, emptyQuantizedSequence, gridNote, type QuantizedNote, type QuantizedNoteSequence } from './note-sequence';
 import { unquantize } from './sequences';
 
@@ -97,12 +97,6 @@ export function drumGrid(seq: QuantizedNoteSequence): boolean[][] {
     if (row && n.quantizedStartStep >= 0 && n.quantizedStartStep < row.length) row[n.quantizedStartStep] = true;
   }
   return grid;
-}
-
-/** The drum class (0–8) of a General MIDI drum pitch, or undefined for unknown sounds. */
-export function drumClassOf(pitch: number): number | undefined {
-  const c = DEFAULT_DRUM_PITCH_CLASSES.findIndex((pitches) => pitches.includes(pitch));
-  return c < 0 ? undefined : c;
 }
 
 /** A drum clip from a 9×steps grid (each hit a 16th note at its class's GM pitch). */

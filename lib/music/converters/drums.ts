@@ -32,6 +32,13 @@ export const DEFAULT_DRUM_PITCH_CLASSES: readonly (readonly number[])[] = [
 
 export const DRUM_CLASS_NAMES = ['Kick', 'Snare', 'Closed hat', 'Open hat', 'Low tom', 'Mid tom', 'High tom', 'Crash', 'Ride'] as const;
 
+const PITCH_TO_DRUM_CLASS: ReadonlyMap<number, number> = new Map(DEFAULT_DRUM_PITCH_CLASSES.flatMap((pitches, c) => pitches.map((p) => [p, c] as const)));
+
+/** The drum class (0–8, see {@link DRUM_CLASS_NAMES}) of a General MIDI drum pitch, or undefined for unknown sounds. */
+export function drumClassOf(pitch: number): number | undefined {
+  return PITCH_TO_DRUM_CLASS.get(pitch);
+}
+
 export interface DrumsConverterArgs {
   numSteps: number;
   pitchClasses?: readonly (readonly number[])[];
