@@ -5,7 +5,6 @@
  * runs in the model worker; sampling settings, edits, corners and the puck live in the URL.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { downloadFile } from '@/app/_components/download';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { intParam, numParam, useUrlParams } from '@/app/_components/url-state';
@@ -13,12 +12,12 @@ import { request } from '@/app/_workers/client';
 import { decodeDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
 import { DRUM_EXAMPLES, drumExample } from '@/lib/music/examples';
 import { nearestGridCell } from '@/lib/latent/grid';
-import { MAX_MIDI_BYTES, parseMidi, sequenceToMidi } from '@/lib/music/midi';
+import { MAX_MIDI_BYTES, parseMidi } from '@/lib/music/midi';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
-import { concatenate } from '@/lib/music/sequences';
 import { midiWindows, pickWindow } from '@/lib/music/windows';
 import { DrumGrid } from '../_components/DrumGrid';
 import { ModelPicker } from '../_components/ModelPicker';
+import { exportMidi, exportWav, type ExportContext } from '../_components/exports';
 import { PlaybackBar } from '../_components/PlaybackBar';
 import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '../_components/usePlayer';
@@ -158,26 +157,7 @@ export function DrumLabApp() {
     setNotice(`${CORNER_NAMES[corner]}: bars ${w.startStep / 16 + 1}–${w.startStep / 16 + 2} of ${file.name}.${found.notes.length ? ' ' + found.notes.join('; ') + '.' : ''}`);
   };
 
-  const exportMidi = (seqs: readonly QuantizedNoteSequence[], name: string) => {
-    try {
-      downloadFile(sequenceToMidi(withTempo(concatenate(seqs), qpm), { name: `Latent Lab ${name}` }) as BlobPart, `${name}.mid`, 'audio/midi');
-    } catch (e) {
-      setError(message(e));
-    }
-  };
-  const exportWav = async (seqs: readonly QuantizedNoteSequence[], name: string) => {
-    setBusy('Rendering audio offline…');
-    try {
-      const { renderWav } = await import('@/lib/audio/render');
-      const r = await renderWav(seqs, { kind: 'drums', qpm, swing });
-      downloadFile(r.wav as BlobPart, `${name}.wav`, 'audio/wav');
-      setNotice(`Rendered ${r.seconds.toFixed(1)} s of audio (peak ${r.peak.toFixed(2)}).`);
-    } catch (e) {
-      setError(`Could not render the audio: ${message(e)}`);
-    } finally {
-      setBusy(undefined);
-    }
-  };
+  const exportCtx: ExportContext = { kind: 'drums', qpm, swing, onError, onNotice: setNotice, onBusy: setBusy };
 
   const movePuck = (nx: number, ny: number) => {
     setPuck({ x: nx, y: ny });
@@ -237,8 +217,8 @@ export function DrumLabApp() {
         onPlay={() => play(selection.kind === 'blend' ? 'blend' : `pattern-${selection.index}`, selected)}
         canPlay={selected !== undefined}
         playLabel={selection.kind === 'blend' ? 'Play the blend' : `Play pattern ${selection.index + 1}`}
-        onExportMidi={() => selected && exportMidi([selected], selectedName)}
-        onExportWav={() => selected && void exportWav([selected], selectedName)}
+        onExportMidi={() => selected && exportMidi(exportCtx, [selected], selectedName)}
+        onExportWav={() => selected && void exportWav(exportCtx, [selected], selectedName)}
       />
 
       <div className="patterns">
@@ -270,7 +250,7 @@ export function DrumLabApp() {
                     ))}
                   </select>
                 </label>
-                <button type="button" className="link-button" onClick={() => exportMidi([seq], `pattern-${i + 1}`)}>
+                <button type="button" className="link-button" onClick={() => exportMidi(exportCtx, [seq], `pattern-${i + 1}`)}>
                   MIDI
                 </button>
               </div>

@@ -5,18 +5,16 @@
  * WAV export. Model work runs in the model worker; the melodies and settings live in the URL.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { downloadFile } from '@/app/_components/download';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { enumParam, intParam, numParam, useUrlParams } from '@/app/_components/url-state';
 import { request } from '@/app/_workers/client';
 import { decodeMelodyClip, encodeMelodyClip, withTempo } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
-import { sequenceToMidi } from '@/lib/music/midi';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
-import { concatenate } from '@/lib/music/sequences';
 import { ModelPicker } from '../_components/ModelPicker';
 import { PianoRoll, pitchSpanOf } from '../_components/PianoRoll';
+import { exportMidi, exportWav, type ExportContext } from '../_components/exports';
 import { PlaybackBar } from '../_components/PlaybackBar';
 import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '../_components/usePlayer';
@@ -127,27 +125,7 @@ export function MelodyLabApp() {
   const play = (group: string, seqs: readonly QuantizedNoteSequence[]) => void player.play(group, seqs, { kind: 'melody', qpm, loop });
   const setClip = (key: 'a' | 'b') => (seq: QuantizedNoteSequence) => setParams({ [key]: encodeMelodyClip(seq) });
 
-  const exportMidi = (seqs: readonly QuantizedNoteSequence[], name: string) => {
-    try {
-      const joined = withTempo(concatenate(seqs), qpm);
-      downloadFile(sequenceToMidi(joined, { name: `Latent Lab ${name}` }) as BlobPart, `${name}.mid`, 'audio/midi');
-    } catch (e) {
-      setError(message(e));
-    }
-  };
-  const exportWav = async (seqs: readonly QuantizedNoteSequence[], name: string) => {
-    setBusy('Rendering audio offline…');
-    try {
-      const { renderWav } = await import('@/lib/audio/render');
-      const r = await renderWav(seqs, { kind: 'melody', qpm });
-      downloadFile(r.wav as BlobPart, `${name}.wav`, 'audio/wav');
-      setNotice(`Rendered ${r.seconds.toFixed(1)} s of audio (peak ${r.peak.toFixed(2)}).`);
-    } catch (e) {
-      setError(`Could not render the audio: ${message(e)}`);
-    } finally {
-      setBusy(undefined);
-    }
-  };
+  const exportCtx: ExportContext = { kind: 'melody', qpm, onError, onNotice: setNotice, onBusy: setBusy };
 
   const itemName = result?.kind === 'variations' ? 'variation' : 'step';
   const ready = model.info !== undefined;
@@ -222,8 +200,8 @@ export function MelodyLabApp() {
         onPlay={() => result && play('strip', result.seqs)}
         canPlay={result !== undefined}
         playLabel={result?.kind === 'variations' ? 'Play all variations' : 'Play the interpolation'}
-        onExportMidi={() => result && exportMidi(result.seqs, result.kind)}
-        onExportWav={() => result && void exportWav(result.seqs, result.kind)}
+        onExportMidi={() => result && exportMidi(exportCtx, result.seqs, result.kind)}
+        onExportWav={() => result && void exportWav(exportCtx, result.seqs, result.kind)}
       />
 
       {result && (
@@ -246,7 +224,7 @@ export function MelodyLabApp() {
                 </button>
                 <figcaption>
                   {itemName} {i + 1}{' '}
-                  <button type="button" className="link-button" onClick={() => exportMidi([seq], `${itemName}-${i + 1}`)} data-testid="export-item-midi">
+                  <button type="button" className="link-button" onClick={() => exportMidi(exportCtx, [seq], `${itemName}-${i + 1}`)} data-testid="export-item-midi">
                     MIDI
                   </button>
                   {result.kind === 'variations' && (

@@ -1,0 +1,45 @@
+'use client';
+/**
+ * Taking music home: clips one after another as one MIDI file, or rendered offline to a WAV
+ * (lib/audio, loaded on first use). Errors and progress go to the lab's own alert and busy bar.
+ */
+import { downloadFile } from '@/app/_components/download';
+import { withTempo } from '@/lib/music/clips';
+import { sequenceToMidi } from '@/lib/music/midi';
+import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
+import { concatenate } from '@/lib/music/sequences';
+
+export interface ExportContext {
+  kind: 'melody' | 'drums';
+  qpm: number;
+  swing?: number;
+  onError: (message: string) => void;
+  onNotice: (message: string) => void;
+  onBusy: (label: string | undefined) => void;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Downloads `seqs` joined into one MIDI file `<name>.mid` (melody on piano, drums on channel 10). */
+export function exportMidi(ctx: ExportContext, seqs: readonly QuantizedNoteSequence[], name: string): void {
+  try {
+    downloadFile(sequenceToMidi(withTempo(concatenate(seqs), ctx.qpm), { name: `Latent Lab ${name}` }) as BlobPart, `${name}.mid`, 'audio/midi');
+  } catch (error) {
+    ctx.onError(message(error));
+  }
+}
+
+/** Renders `seqs` offline with the lab's instruments and downloads `<name>.wav`. */
+export async function exportWav(ctx: ExportContext, seqs: readonly QuantizedNoteSequence[], name: string): Promise<void> {
+  ctx.onBusy('Rendering audio offline…');
+  try {
+    const { renderWav } = await import('@/lib/audio/render');
+    const r = await renderWav(seqs, { kind: ctx.kind, qpm: ctx.qpm, swing: ctx.swing ?? 0 });
+    downloadFile(r.wav as BlobPart, `${name}.wav`, 'audio/wav');
+    ctx.onNotice(`Rendered ${r.seconds.toFixed(1)} s of audio (peak ${r.peak.toFixed(2)}).`);
+  } catch (error) {
+    ctx.onError(`Could not render the audio: ${message(error)}`);
+  } finally {
+    ctx.onBusy(undefined);
+  }
+}
