@@ -17,3 +17,13 @@ test('without WebGL the image lab still loads its pretrained model and draws rec
   await expect(page.getByTestId('recon-output')).toHaveCount(10);
   void problems;
 });
+
+test('without WebGL the music labs interpolate melodies and sample grooves (on WASM)', async ({ page, problems }) => {
+  await page.goto('/music/melody?steps=5');
+  expect(await activeBackend(page)).toBe('wasm');
+  await expect(page.getByTestId('music-model-info')).toContainText('running on WASM', { timeout: 90_000 });
+  await expect(page.getByTestId('interp-item')).toHaveCount(5, { timeout: 60_000 });
+  await page.goto('/music/drums?n=3');
+  await expect(page.getByTestId('drum-pattern')).toHaveCount(3, { timeout: 90_000 });
+  void problems;
+});
