@@ -48,7 +48,7 @@ export function DrumLabApp() {
   const player = usePlayer(onError);
 
   const n = intParam(params, 'n', 8, 1, 16);
-  const temperature = numParam(params, 'temp', 0.8, 0.05, 1.5);
+  const temperature = numParam(params, 'temp', 0.5, 0.05, 1.5);
   const seed = intParam(params, 'seed', 1, 0, 0xffffffff);
   const qpm = intParam(params, 'qpm', 100, 40, 240);
   const swing = numParam(params, 'swing', 0, 0, 0.5);
@@ -333,7 +333,14 @@ export function DrumLabApp() {
               </button>
               {!blend && <span className="muted">Press “Blend the corners” to decode the square.</span>}
             </div>
-            {blended && <DrumGrid seq={blended} label="Blend at the puck" playStep={stepIn('blend')} testId="blend-pattern" />}
+            {blended && (
+              <figure className="corner">
+                <figcaption>
+                  <strong>The blend at the puck</strong> (cell {blendIndex + 1} of {BLEND_SIZE * BLEND_SIZE})
+                </figcaption>
+                <DrumGrid seq={blended} label="Blend at the puck" playStep={stepIn('blend')} testId="blend-pattern" />
+              </figure>
+            )}
           </div>
         </div>
       </section>

@@ -163,7 +163,7 @@ export function MelodyLabApp() {
             </select>
           </label>
           <label>
-            Seed <input type="number" min={0} value={seed} onChange={(e) => setParams({ seed: e.target.value })} disabled={temperature === 0} data-testid="interp-seed" />
+            Seed <input type="number" min={0} value={seed} onChange={(e) => setParams({ seed: e.target.value })} title="Seeds the random codes of variations and temperature sampling" data-testid="interp-seed" />
           </label>
           <button type="button" onClick={(e) => void interpolate(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="interpolate">
             Interpolate A → B
