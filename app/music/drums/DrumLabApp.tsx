@@ -12,10 +12,10 @@ import { request } from '@/app/_workers/client';
 import { decodeDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
 import { DRUM_EXAMPLES, drumExample } from '@/lib/music/examples';
 import { nearestGridCell } from '@/lib/latent/grid';
-import { MAX_MIDI_BYTES, parseMidi } from '@/lib/music/midi';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow } from '@/lib/music/windows';
 import { DrumGrid } from '../_components/DrumGrid';
+import { readMidiFile } from '../_components/midi-file';
 import { ModelPicker } from '../_components/ModelPicker';
 import { exportMidi, exportWav, type ExportContext } from '../_components/exports';
 import { PlaybackBar } from '../_components/PlaybackBar';
@@ -149,8 +149,7 @@ export function DrumLabApp() {
   };
 
   const importCorner = async (corner: number, file: File) => {
-    if (file.size > MAX_MIDI_BYTES) throw new Error(`${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; MIDI files up to ${MAX_MIDI_BYTES / 1024 / 1024} MB are accepted.`);
-    const midi = parseMidi(new Uint8Array(await file.arrayBuffer()), file.name);
+    const midi = await readMidiFile(file);
     const found = midiWindows(midi, 'drums');
     const w = pickWindow(found, file.name);
     setCorner(corner, withTempo(w.sequence, qpm));

@@ -8,9 +8,10 @@ import { useState } from 'react';
 import { CLIP_STEPS, MELODY_PITCH_RANGE, encodeMelodyClip, placeMelodyNote, removeMelodyNoteAt, withTempo } from '@/lib/music/clips';
 import { foldIntoRange } from '@/lib/music/converters/melody';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
-import { MAX_MIDI_BYTES, parseMidi, type MidiFile } from '@/lib/music/midi';
+import type { MidiFile } from '@/lib/music/midi';
 import { emptyQuantizedSequence, STEPS_PER_BAR, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
+import { readMidiFile } from '../_components/midi-file';
 import { PianoRoll, type PitchSpan } from '../_components/PianoRoll';
 
 interface Imported {
@@ -65,10 +66,7 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
   };
 
   const readFile = async (file: File) => {
-    if (file.size > MAX_MIDI_BYTES) {
-      throw new Error(`${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; MIDI files up to ${MAX_MIDI_BYTES / 1024 / 1024} MB are accepted. A 2-bar melody needs only a few KB: is this really a MIDI file?`);
-    }
-    const midi = parseMidi(new Uint8Array(await file.arrayBuffer()), file.name);
+    const midi = await readMidiFile(file);
     const found = midiWindows(midi, 'melody');
     const w = pickWindow(found, file.name);
     applyWindow({ file: midi, track: found.track ?? 0, found, bar: w.startStep / STEPS_PER_BAR });
