@@ -28,6 +28,7 @@ async function melodyReady(page: Page): Promise<void> {
 async function drumsReady(page: Page, patterns = 8): Promise<void> {
   await expect(page.getByTestId('music-model-info')).toContainText('drums_2bar', { timeout: 90_000 });
   await expect(page.getByTestId('drum-pattern')).toHaveCount(patterns, { timeout: 60_000 });
+  await expect(page.getByTestId('drum-patterns')).not.toHaveAttribute('data-busy', '1');
 }
 
 /** Clicks "interpolate" and waits for that click's result (not the one already on screen) to be drawn. */
@@ -87,6 +88,10 @@ test('melody lab: upload two MIDI files, interpolate 7 steps, play with a moving
   await interpolateAndWait(page);
   await expect(page.getByTestId('interp-latency')).toHaveAttribute('data-steps', '7');
   await expect(page.getByTestId('interp-item')).toHaveCount(7);
+  // The strip was made from the uploaded melodies (not the examples the page opened with).
+  const url = new URL(page.url());
+  await expect(page.getByTestId('interp-strip')).toHaveAttribute('data-a', url.searchParams.get('a') ?? '-');
+  await expect(page.getByTestId('interp-strip')).toHaveAttribute('data-b', url.searchParams.get('b') ?? '-');
   const perItem = (await page.getByTestId('interp-item').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-notes'))))) as number[];
   expect(perItem.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 
@@ -187,8 +192,12 @@ test('melody lab: bad files and an unreachable model give clear messages and the
 test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck while it plays, export MIDI', async ({ page, problems }) => {
   await page.goto('/music/drums');
   await drumsReady(page);
-  await page.getByTestId('sample-drums').click();
+  const firstClip = await page.getByTestId('drum-pattern').first().locator('.drum-grid').getAttribute('data-clip');
+  await page.getByTestId('sample-drums').click(); // new patterns: the next seed
+  await expect(page.getByTestId('drum-patterns')).toHaveAttribute('data-seed', '2');
+  await expect(page).toHaveURL(/[?&]seed=2/);
   await expect(page.getByTestId('drum-pattern')).toHaveCount(8);
+  await expect(page.getByTestId('drum-pattern').first().locator('.drum-grid')).not.toHaveAttribute('data-clip', firstClip ?? '');
 
   // Edit pattern 1: one cell flips and the edit is kept in the URL.
   const first = page.getByTestId('drum-pattern').first();
@@ -203,7 +212,9 @@ test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck w
   for (let i = 0; i < 4; i++) await page.getByTestId('drum-pattern').nth(i).getByTestId('to-corner').selectOption(String(i));
   await expect(page).toHaveURL(/c4=/);
   await page.getByTestId('blend').click();
+  await expect(page.getByTestId('blend-pad')).toHaveAttribute('data-ready', '1'); // decoded for these corners
   await expect(page.getByTestId('blend-pattern')).toBeVisible();
+  const centre = (await page.getByTestId('blend-pattern').getAttribute('data-clip')) ?? '';
   await page.getByTestId('play-blend').click();
   await expect(page.getByTestId('audio-state')).toHaveAttribute('data-state', 'running');
 
@@ -216,6 +227,7 @@ test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck w
   await page.mouse.move(box.x + 4, box.y + 4, { steps: 5 });
   await page.mouse.up();
   await expect(pad).toHaveAttribute('data-cell', '0');
+  await expect(page.getByTestId('blend-pattern')).not.toHaveAttribute('data-clip', centre); // corner 1's blend, not the centre's
   await expect(page).toHaveURL(/[?&]x=0\.0\d*&y=0\.0|[?&]y=0\.0\d*.*x=0\.0/);
   const ticks = Number(await page.getByTestId('audio-state').getAttribute('data-ticks'));
   await expect.poll(async () => Number(await page.getByTestId('audio-state').getAttribute('data-ticks')), { timeout: 10_000 }).toBeGreaterThan(ticks + 4); // still playing after the swap

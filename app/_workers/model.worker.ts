@@ -6,7 +6,7 @@
 import { initBrowserBackend } from '@/lib/core/backend-browser';
 import { describeError } from '@/lib/core/errors';
 import { handleImageRequest } from './image-handlers';
-import { handleMusicRequest } from './music-handlers';
+import { handleMusicRequest, isMusicRequest } from './music-handlers';
 import { workerRequestSchema, type WorkerResponse } from './protocol';
 
 const scope = self as unknown as {
@@ -38,10 +38,10 @@ scope.addEventListener('message', (event) => {
         const t0 = performance.now();
         const choice = await initBrowserBackend({ override: request.override, cached: request.cached });
         post({ id: request.id, type: 'init:done', info: { ...choice, initMs: performance.now() - t0 } });
-      } else if (request.type.startsWith('music:')) {
-        await handleMusicRequest(request as Extract<typeof request, { type: `music:${string}` }>, post);
+      } else if (isMusicRequest(request)) {
+        await handleMusicRequest(request, post);
       } else {
-        await handleImageRequest(request as Extract<typeof request, { type: `image:${string}` }>, post, controller.signal);
+        await handleImageRequest(request, post, controller.signal);
       }
     } catch (error) {
       post({

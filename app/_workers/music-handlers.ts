@@ -19,12 +19,35 @@ type Lab = 'melody' | 'drums';
 /** The models shipped in models/ (served at /models/<path>/). */
 export const SHIPPED_MUSIC_MODELS: Record<Lab, string> = { melody: 'mel_2bar', drums: 'drums_2bar' };
 
-const models = new Map<Lab, { model: MusicVAE; info: MusicModelInfo }>();
+interface Entry {
+  model: MusicVAE;
+  info: MusicModelInfo;
+  /** Requests still running on this model; a replaced model is disposed when the last one ends. */
+  inUse: number;
+  replaced: boolean;
+}
 
-function modelFor(lab: Lab): MusicVAE {
+const models = new Map<Lab, Entry>();
+
+/** Runs `work` on the lab's current model, which stays alive until `work` ends even if a new model replaces it. */
+async function withModel<T>(lab: Lab, work: (model: MusicVAE) => Promise<T>): Promise<T> {
   const entry = models.get(lab);
   if (!entry) throw new InvalidInputError(`No ${lab} model is loaded yet: wait for it to load, or pick one under "Model".`);
-  return entry.model;
+  entry.inUse++;
+  try {
+    return await work(entry.model);
+  } finally {
+    entry.inUse--;
+    if (entry.replaced && entry.inUse === 0) entry.model.dispose();
+  }
+}
+
+function replaceModel(lab: Lab, model: MusicVAE, info: MusicModelInfo): void {
+  const old = models.get(lab);
+  models.set(lab, { model, info, inUse: 0, replaced: false });
+  if (!old) return;
+  old.replaced = true;
+  if (old.inUse === 0) old.model.dispose();
 }
 
 /** Wraps a source to count the bytes read and report progress per shard. */
@@ -86,8 +109,7 @@ async function load(lab: Lab, source: MusicModelSource, report: (fraction: numbe
     loadMs: performance.now() - t0,
   };
   // Only replace the working model once the new one loaded: a failed load keeps the lab usable.
-  models.get(lab)?.model.dispose();
-  models.set(lab, { model, info });
+  replaceModel(lab, model, info);
   return info;
 }
 
@@ -107,6 +129,11 @@ function decodeOptions(r: { temperature: number; seed: number; qpm: number }): {
   return r.temperature > 0 ? { temperature: r.temperature, seed: r.seed, qpm: r.qpm } : { seed: r.seed, qpm: r.qpm };
 }
 
+/** True for the music labs' requests. */
+export function isMusicRequest(request: WorkerRequest): request is MusicRequest {
+  return request.type.startsWith('music:');
+}
+
 export async function handleMusicRequest(request: MusicRequest, post: Post): Promise<void> {
   const t0 = performance.now();
   const done = (sequences: QuantizedNoteSequence[], notes: string[] = []): void =>
@@ -117,25 +144,20 @@ export async function handleMusicRequest(request: MusicRequest, post: Post): Pro
       post({ id: request.id, type: 'music:loaded', info });
       return;
     }
-    case 'music:interpolate': {
-      const model = modelFor('melody');
-      const result = await model.interpolateSequences(request.a, request.b, request.steps, request.mode, decodeOptions(request));
-      done(result, inputNotes(model, [request.a, request.b], ['Melody A', 'Melody B']));
-      return;
-    }
-    case 'music:similar': {
-      const model = modelFor('melody');
-      done(await model.similarSequences(request.source, request.n, request.similarity, decodeOptions(request)), inputNotes(model, [request.source], ['Melody A']));
-      return;
-    }
-    case 'music:sample': {
-      done(await modelFor(request.lab).sampleSequences(request.n, decodeOptions(request)));
-      return;
-    }
-    case 'music:grid': {
-      const model = modelFor('drums');
-      done(await model.gridSequences(request.corners, request.size, request.size, decodeOptions(request)), inputNotes(model, request.corners, ['Corner 1', 'Corner 2', 'Corner 3', 'Corner 4']));
-      return;
-    }
+    case 'music:interpolate':
+      return withModel('melody', async (model) => {
+        const result = await model.interpolateSequences(request.a, request.b, request.steps, request.mode, decodeOptions(request));
+        done(result, inputNotes(model, [request.a, request.b], ['Melody A', 'Melody B']));
+      });
+    case 'music:similar':
+      return withModel('melody', async (model) => {
+        done(await model.similarSequences(request.source, request.n, request.similarity, decodeOptions(request)), inputNotes(model, [request.source], ['Melody A']));
+      });
+    case 'music:sample':
+      return withModel(request.lab, async (model) => done(await model.sampleSequences(request.n, decodeOptions(request))));
+    case 'music:grid':
+      return withModel('drums', async (model) => {
+        done(await model.gridSequences(request.corners, request.size, request.size, decodeOptions(request)), inputNotes(model, request.corners, ['Corner 1', 'Corner 2', 'Corner 3', 'Corner 4']));
+      });
   }
 }

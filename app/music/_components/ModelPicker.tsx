@@ -14,10 +14,10 @@ export const OFFICIAL_CHECKPOINTS: Record<'melody' | 'drums', string[]> = {
   drums: [OFFICIAL + 'drums_2bar_lokl_small', OFFICIAL + 'drums_2bar_hikl_small'],
 };
 
-export function ModelPicker({ lab, model }: { lab: 'melody' | 'drums'; model: MusicModelState }) {
+export function ModelPicker({ lab, model, busy: labBusy = false }: { lab: 'melody' | 'drums'; model: MusicModelState; /** The lab is waiting for the model: switching now would cut that work off. */ busy?: boolean }) {
   const [url, setUrl] = useState('');
   const { info, loading, backend } = model;
-  const busy = loading !== undefined;
+  const busy = loading !== undefined || labBusy;
   return (
     <section className="card model-picker" aria-label="Model">
       <div className="controls">

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LoopPlayer } from '@/lib/audio/player';
+import type { startAudio as StartAudio } from '@/lib/audio/start';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 
 export interface PlayState {
@@ -38,8 +39,22 @@ export interface Player {
   setSwing(swing: number): void;
 }
 
+type AudioModules = { startAudio: typeof StartAudio; LoopPlayer: typeof LoopPlayer };
+
+/** Loads lib/audio (Tone.js) once; it creates a suspended AudioContext, which only a click resumes. */
+let audioModules: Promise<AudioModules> | undefined;
+function loadAudio(): Promise<AudioModules> {
+  audioModules ??= Promise.all([import('@/lib/audio/start'), import('@/lib/audio/player')]).then(([start, player]) => ({ startAudio: start.startAudio, LoopPlayer: player.LoopPlayer }));
+  audioModules.catch(() => {
+    audioModules = undefined;
+  });
+  return audioModules;
+}
+
 export function usePlayer(onError: (message: string) => void): Player {
   const player = useRef<LoopPlayer | undefined>(undefined);
+  const modules = useRef<AudioModules | undefined>(undefined);
+  const mounted = useRef(true);
   const [playing, setPlaying] = useState<PlayState>();
   const [audio, setAudio] = useState<'idle' | 'running' | 'blocked'>('idle');
   const errorRef = useRef(onError);
@@ -47,18 +62,29 @@ export function usePlayer(onError: (message: string) => void): Player {
     errorRef.current = onError;
   }, [onError]);
 
-  useEffect(
-    () => () => {
+  // Audio code is fetched ahead, so a Play click can start the AudioContext before any await:
+  // Safari-like browsers only allow that synchronously inside the click.
+  useEffect(() => {
+    mounted.current = true;
+    loadAudio()
+      .then((m) => {
+        modules.current = m;
+      })
+      .catch(() => undefined);
+    return () => {
+      mounted.current = false;
       player.current?.dispose();
       player.current = undefined;
-    },
-    [],
-  );
+    };
+  }, []);
 
   const play = useCallback(async (group: string, seqs: readonly QuantizedNoteSequence[], options: PlayOptions) => {
     try {
-      const [{ startAudio }, { LoopPlayer }] = await Promise.all([import('@/lib/audio/start'), import('@/lib/audio/player')]);
-      const started = await startAudio();
+      const ready = modules.current;
+      const starting = ready?.startAudio(); // synchronous up to Tone.start(), when the modules are here
+      const { startAudio, LoopPlayer } = ready ?? (await loadAudio());
+      const started = await (starting ?? startAudio());
+      if (!mounted.current) return; // the page was left while audio was starting
       setAudio(started.state);
       if (started.state === 'blocked') {
         errorRef.current(started.reason ?? 'The browser blocked sound. Click Play again to allow it.');

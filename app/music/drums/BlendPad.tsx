@@ -17,9 +17,11 @@ export interface BlendPadProps {
   onRelease: (x: number, y: number) => void;
   cornerLabels: readonly [string, string, string, string];
   disabled?: boolean;
+  /** The blends for the current corners are decoded (for tests and the screen-reader text). */
+  ready?: boolean;
 }
 
-export function BlendPad({ size, x, y, onMove, onRelease, cornerLabels, disabled }: BlendPadProps) {
+export function BlendPad({ size, x, y, onMove, onRelease, cornerLabels, disabled, ready }: BlendPadProps) {
   const box = useRef<HTMLDivElement>(null);
   const [dragging, setDragging] = useState(false);
   const at = (e: PointerEvent<HTMLDivElement>): [number, number] | undefined => {
@@ -46,7 +48,11 @@ export function BlendPad({ size, x, y, onMove, onRelease, cornerLabels, disabled
       role="slider"
       tabIndex={disabled ? -1 : 0}
       aria-label="Blend position: drag the puck, or use the arrow keys"
+      aria-valuemin={1}
+      aria-valuemax={size * size}
+      aria-valuenow={cell + 1}
       aria-valuetext={`column ${(cell % size) + 1} of ${size}, row ${Math.floor(cell / size) + 1} of ${size}`}
+      data-ready={ready ? '1' : undefined}
       aria-disabled={disabled}
       data-testid="blend-pad"
       data-cell={cell}

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { intParam, numParam, useUrlParams } from '@/app/_components/url-state';
 import { request } from '@/app/_workers/client';
@@ -22,6 +23,7 @@ import { PlaybackBar } from '../_components/PlaybackBar';
 import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '../_components/usePlayer';
 import { BlendPad } from './BlendPad';
+import { PatternCard } from './PatternCard';
 
 const BLEND_SIZE = 7;
 const CORNER_KEYS = ['c1', 'c2', 'c3', 'c4'] as const;
@@ -56,12 +58,17 @@ export function DrumLabApp() {
   const py = numParam(params, 'y', 0.5, 0, 1);
   const query = params.toString();
 
-  const [sampled, setSampled] = useState<{ seqs: QuantizedNoteSequence[]; ms: number; backend: string }>();
-  const [blend, setBlend] = useState<QuantizedNoteSequence[]>();
+  const [sampled, setSampled] = useState<{ seqs: QuantizedNoteSequence[]; seed: number; ms: number; backend: string }>();
+  const [blend, setBlend] = useState<{ key: string; seqs: QuantizedNoteSequence[] }>();
+  const [blendNonce, setBlendNonce] = useState(0);
   const [puck, setPuck] = useState<{ x: number; y: number }>();
   const [selection, setSelection] = useState<Selection>({ kind: 'pattern', index: 0 });
-  const [busy, setBusy] = useState<string>();
-  const autoRan = useRef(false);
+  const [sampling, setSampling] = useState<string>();
+  const [blending, setBlending] = useState<string>();
+  const [exporting, setExporting] = useState<string>();
+  /** Only the answer to the latest request of each kind is used (older ones arriving late are dropped). */
+  const sampleTicket = useRef(0);
+  const blendTicket = useRef(0);
 
   // Edited patterns (p1…p16) and corners (c1…c4) come from the URL; damaged entries are reported.
   const { patterns, corners, problems } = useMemo(() => {
@@ -81,72 +88,73 @@ export function DrumLabApp() {
     const cs = CORNER_KEYS.map((k, i) => read(k, () => presetClip(DEFAULT_CORNERS[i] ?? 'rock', qpm))) as Corners;
     return { patterns: pats, corners: cs, problems: issues };
   }, [query, sampled, qpm]);
+  const cornersKey = corners.map(encodeDrumClip).join('.');
 
-  const sample = useCallback(async (clearEdits: boolean) => {
-    setBusy(`Sampling ${n} patterns in the model worker…`);
-    try {
-      const r = await request({ type: 'music:sample', lab: 'drums', n, temperature, seed, qpm }, 'music:sequences');
-      if (clearEdits) {
-        // New samples replace the old ones, so their edits go too (a shared link keeps its own).
-        const clear: Record<string, undefined> = {};
-        for (let i = 1; i <= 16; i++) clear[`p${i}`] = undefined;
-        setParams(clear);
-      }
-      setSampled({ seqs: r.sequences, ms: r.ms, backend: r.backend });
-    } catch (e) {
-      setError(message(e));
-    } finally {
-      setBusy(undefined);
-    }
-  }, [n, temperature, seed, qpm, setParams]);
-
-  const makeBlend = useCallback(
-    async (cs: Corners) => {
-      setBusy(`Decoding a ${BLEND_SIZE}×${BLEND_SIZE} blend grid…`);
-      try {
-        const r = await request({ type: 'music:grid', corners: cs, size: BLEND_SIZE, temperature: 0, seed, qpm }, 'music:sequences');
-        setBlend(r.sequences);
-        if (r.notes.length) setNotice(r.notes.join(' '));
-      } catch (e) {
-        setError(message(e));
-      } finally {
-        setBusy(undefined);
-      }
-    },
-    [seed, qpm],
-  );
-
-  // A shared link reproduces its patterns: sample and blend once the model is ready.
+  // The patterns are a function of (model, n, temperature, seed), so a shared link gives them back.
   useEffect(() => {
-    if (!model.info || autoRan.current) return;
-    autoRan.current = true;
-    void sample(false).then(() => makeBlend(corners));
-  }, [model.info, sample, makeBlend, corners]);
+    if (!model.info) return;
+    const ticket = ++sampleTicket.current;
+    const timer = setTimeout(() => {
+      setSampling(`Sampling ${n} patterns in the model worker…`);
+      request({ type: 'music:sample', lab: 'drums', n, temperature, seed, qpm: 120 }, 'music:sequences')
+        .then((r) => {
+          if (ticket === sampleTicket.current) setSampled({ seqs: r.sequences, seed, ms: r.ms, backend: r.backend });
+        })
+        .catch((e: unknown) => {
+          if (ticket === sampleTicket.current) setError(message(e));
+        })
+        .finally(() => {
+          if (ticket === sampleTicket.current) setSampling(undefined);
+        });
+    }, 120);
+    return () => clearTimeout(timer);
+  }, [model.info, n, temperature, seed]);
+
+  // The blend square is decoded ahead whenever the corners change (or on request).
+  useEffect(() => {
+    if (!model.info) return;
+    const ticket = ++blendTicket.current;
+    const timer = setTimeout(() => {
+      setBlending(`Decoding a ${BLEND_SIZE}×${BLEND_SIZE} blend grid…`);
+      const cs = cornersKey.split('.').map((k) => decodeDrumClip(k)) as Corners;
+      request({ type: 'music:grid', corners: cs, size: BLEND_SIZE, temperature: 0, seed: 1, qpm: 120 }, 'music:sequences')
+        .then((r) => {
+          if (ticket !== blendTicket.current) return;
+          setBlend({ key: cornersKey, seqs: r.sequences });
+          if (r.notes.length) setNotice(r.notes.join(' '));
+        })
+        .catch((e: unknown) => {
+          if (ticket === blendTicket.current) setError(message(e));
+        })
+        .finally(() => {
+          if (ticket === blendTicket.current) setBlending(undefined);
+        });
+    }, 120);
+    return () => clearTimeout(timer);
+  }, [model.info, cornersKey, blendNonce]);
+
+  /** Changes the sampling settings; the old patterns' edits no longer apply, so they go. */
+  const resample = (patch: Record<string, number>) => {
+    const clear: Record<string, undefined> = {};
+    for (let i = 1; i <= 16; i++) clear[`p${i}`] = undefined;
+    setParams({ ...clear, ...patch });
+  };
 
   const x = puck?.x ?? px;
   const y = puck?.y ?? py;
   const blendIndex = nearestGridCell(BLEND_SIZE, x, y);
-  const blended = blend?.[blendIndex];
+  const blendReady = blend !== undefined && blend.key === cornersKey;
+  const blended = blendReady ? blend.seqs[blendIndex] : undefined;
   const selected: QuantizedNoteSequence | undefined = selection.kind === 'blend' ? blended : patterns[selection.index];
   const selectedName = selection.kind === 'blend' ? 'blend' : `pattern-${selection.index + 1}`;
   const playing = player.playing;
+  const exportCtx: ExportContext = { kind: 'drums', qpm, swing, onError, onNotice: setNotice, onBusy: setExporting };
 
   const play = (group: string, seq: QuantizedNoteSequence | undefined) => {
     if (seq) void player.play(group, [seq], { kind: 'drums', qpm, swing, loop: true });
   };
 
-  const edit = (index: number, drumClass: number, step: number) => {
-    const seq = patterns[index];
-    if (!seq) return;
-    const next = toggleDrumCell(seq, drumClass, step);
-    setParams({ [`p${index + 1}`]: encodeDrumClip(next) });
-    if (playing?.group === `pattern-${index}`) player.swap([next]);
-  };
-
-  const setCorner = (corner: number, seq: QuantizedNoteSequence) => {
-    setParams({ [CORNER_KEYS[corner] ?? 'c1']: encodeDrumClip(seq) });
-    setBlend(undefined);
-  };
+  const setCorner = (corner: number, seq: QuantizedNoteSequence) => setParams({ [CORNER_KEYS[corner] ?? 'c1']: encodeDrumClip(seq) });
 
   const importCorner = async (corner: number, file: File) => {
     const midi = await readMidiFile(file);
@@ -156,11 +164,45 @@ export function DrumLabApp() {
     setNotice(`${CORNER_NAMES[corner]}: bars ${w.startStep / 16 + 1}–${w.startStep / 16 + 2} of ${file.name}.${found.notes.length ? ' ' + found.notes.join('; ') + '.' : ''}`);
   };
 
-  const exportCtx: ExportContext = { kind: 'drums', qpm, swing, onError, onNotice: setNotice, onBusy: setBusy };
+  // The pattern cards get stable callbacks (so they skip redrawing while another one plays); the
+  // callbacks read the current state through this ref, refreshed after every render.
+  const actions = useRef({
+    toggle: (_i: number, _c: number, _s: number): void => undefined,
+    play: (_i: number): void => undefined,
+    corner: (_i: number, _c: number): void => undefined,
+    midi: (_i: number): void => undefined,
+  });
+  useEffect(() => {
+    actions.current = {
+      toggle: (i, c, s) => {
+        const seq = patterns[i];
+        if (!seq || sampling) return; // new patterns are on their way: an edit now would land on the wrong one
+        const next = toggleDrumCell(seq, c, s);
+        setParams({ [`p${i + 1}`]: encodeDrumClip(next) });
+        if (playing?.group === `pattern-${i}`) player.swap([next]);
+      },
+      play: (i) => {
+        setSelection({ kind: 'pattern', index: i });
+        play(`pattern-${i}`, patterns[i]);
+      },
+      corner: (i, c) => {
+        const seq = patterns[i];
+        if (seq) setCorner(c, seq);
+      },
+      midi: (i) => {
+        const seq = patterns[i];
+        if (seq) exportMidi(exportCtx, [seq], `pattern-${i + 1}`);
+      },
+    };
+  });
+  const onToggle = useCallback((i: number, c: number, s: number) => actions.current.toggle(i, c, s), []);
+  const onPlayPattern = useCallback((i: number) => actions.current.play(i), []);
+  const onCorner = useCallback((i: number, c: number) => actions.current.corner(i, c), []);
+  const onMidi = useCallback((i: number) => actions.current.midi(i), []);
 
   const movePuck = (nx: number, ny: number) => {
     setPuck({ x: nx, y: ny });
-    const next = blend?.[nearestGridCell(BLEND_SIZE, nx, ny)];
+    const next = blendReady ? blend.seqs[nearestGridCell(BLEND_SIZE, nx, ny)] : undefined;
     if (next && playing?.group === 'blend') player.swap([next]);
   };
 
@@ -170,7 +212,7 @@ export function DrumLabApp() {
   return (
     <div className="music-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
-      <ModelPicker lab="drums" model={model} />
+      <ModelPicker lab="drums" model={model} busy={sampling !== undefined || blending !== undefined} />
       {(problems.length > 0 || notice) && (
         <p className="notice" data-testid="music-notice">
           {[...problems, notice].filter(Boolean).join(' ')}
@@ -180,16 +222,16 @@ export function DrumLabApp() {
       <section className="card" aria-label="Sample">
         <div className="controls">
           <label>
-            Patterns <input type="number" min={1} max={16} value={n} onChange={(e) => setParams({ n: e.target.value })} data-testid="drums-n" />
+            Patterns <NumberField min={1} max={16} value={n} onCommit={(v) => resample({ n: v })} data-testid="drums-n" />
           </label>
           <label>
             Temperature{' '}
-            <input type="range" min={0.05} max={1.5} step={0.05} value={temperature} onChange={(e) => setParams({ temp: e.target.value })} data-testid="drums-temperature" /> <span className="muted">{temperature.toFixed(2)}</span>
+            <input type="range" min={0.05} max={1.5} step={0.05} value={temperature} onChange={(e) => resample({ temp: Number(e.target.value) })} data-testid="drums-temperature" /> <span className="muted">{temperature.toFixed(2)}</span>
           </label>
           <label>
-            Seed <input type="number" min={0} value={seed} onChange={(e) => setParams({ seed: e.target.value })} data-testid="drums-seed" />
+            Seed <NumberField min={0} max={0xffffffff} value={seed} onCommit={(v) => resample({ seed: v })} data-testid="drums-seed" />
           </label>
-          <button type="button" onClick={() => void sample(true)} disabled={!ready || busy !== undefined} data-testid="sample-drums">
+          <button type="button" onClick={() => resample({ seed: (seed + 1) % 0x100000000 })} disabled={!ready} data-testid="sample-drums" title="Samples with the next seed">
             Sample new patterns
           </button>
           {sampled && (
@@ -198,7 +240,8 @@ export function DrumLabApp() {
             </span>
           )}
         </div>
-        {busy && <ProgressBar label={busy} fraction={0.5} testId="music-busy" />}
+        {sampling && <ProgressBar label={sampling} fraction={0.5} testId="music-busy" />}
+        {exporting && <ProgressBar label={exporting} fraction={0.5} testId="music-exporting" />}
       </section>
 
       <PlaybackBar
@@ -220,43 +263,22 @@ export function DrumLabApp() {
         onExportWav={() => selected && void exportWav(exportCtx, [selected], selectedName)}
       />
 
-      <div className="patterns">
-        {patterns.map((seq, i) => {
-          const isSelected = selection.kind === 'pattern' && selection.index === i;
-          return (
-            <section key={i} className={`card pattern${isSelected ? ' pattern-selected' : ''}`} aria-label={`Pattern ${i + 1}`} data-testid="drum-pattern" data-edited={params.has(`p${i + 1}`) ? '1' : undefined}>
-              <div className="controls">
-                <strong>Pattern {i + 1}</strong>
-                {params.has(`p${i + 1}`) && <span className="chip">edited</span>}
-                <button
-                  type="button"
-                  onClick={() => {
-                    setSelection({ kind: 'pattern', index: i });
-                    play(`pattern-${i}`, seq);
-                  }}
-                  data-testid="play-pattern"
-                >
-                  ▶ Loop
-                </button>
-                <label>
-                  Put in{' '}
-                  <select value="" onChange={(e) => e.target.value !== '' && setCorner(Number(e.target.value), seq)} data-testid="to-corner">
-                    <option value="">a corner…</option>
-                    {CORNER_NAMES.map((name, c) => (
-                      <option key={c} value={c}>
-                        {name}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <button type="button" className="link-button" onClick={() => exportMidi(exportCtx, [seq], `pattern-${i + 1}`)}>
-                  MIDI
-                </button>
-              </div>
-              <DrumGrid seq={seq} label={`Pattern ${i + 1}`} onToggle={(c, s) => edit(i, c, s)} playStep={stepIn(`pattern-${i}`)} />
-            </section>
-          );
-        })}
+      <div className="patterns" data-testid="drum-patterns" data-seed={sampled?.seed} data-busy={sampling ? '1' : undefined}>
+        {patterns.map((seq, i) => (
+          <PatternCard
+            key={i}
+            index={i}
+            seq={seq}
+            edited={params.has(`p${i + 1}`)}
+            selected={selection.kind === 'pattern' && selection.index === i}
+            playStep={stepIn(`pattern-${i}`)}
+            cornerNames={CORNER_NAMES}
+            onToggle={onToggle}
+            onPlay={onPlayPattern}
+            onCorner={onCorner}
+            onMidi={onMidi}
+          />
+        ))}
       </div>
 
       <section className="card blend" aria-label="Blend">
@@ -301,16 +323,18 @@ export function DrumLabApp() {
                 <DrumGrid seq={seq} label={`${CORNER_NAMES[c]} corner`} small />
               </figure>
             ))}
-            <button type="button" onClick={() => void makeBlend(corners)} disabled={!ready || busy !== undefined} data-testid="blend">
+            <button type="button" onClick={() => setBlendNonce((k) => k + 1)} disabled={!ready || blending !== undefined} data-testid="blend">
               Blend the corners
             </button>
+            {blending && <ProgressBar label={blending} fraction={0.5} testId="blend-busy" />}
           </div>
           <div className="blend-side">
             <BlendPad
               size={BLEND_SIZE}
               x={x}
               y={y}
-              disabled={!blend}
+              disabled={!blendReady}
+              ready={blendReady}
               cornerLabels={['1', '2', '3', '4']}
               onMove={(nx, ny) => {
                 setSelection({ kind: 'blend' });
@@ -330,7 +354,7 @@ export function DrumLabApp() {
               >
                 ▶ Loop the blend
               </button>
-              {!blend && <span className="muted">Press “Blend the corners” to decode the square.</span>}
+              {!blendReady && <span className="muted">Decoding the square between the corners…</span>}
             </div>
             {blended && (
               <figure className="corner">

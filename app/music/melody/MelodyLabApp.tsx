@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { enumParam, intParam, numParam, useUrlParams } from '@/app/_components/url-state';
 import { request } from '@/app/_workers/client';
@@ -25,6 +26,9 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 interface Result {
   kind: 'interpolation' | 'variations';
+  /** The melodies the result was made from (A and B may have been edited since). */
+  a: QuantizedNoteSequence;
+  b: QuantizedNoteSequence;
   /** Counts results, so tests and benchmarks can tell a new result from the previous one. */
   run: number;
   seqs: QuantizedNoteSequence[];
@@ -74,43 +78,49 @@ export function MelodyLabApp() {
 
   const [result, setResult] = useState<Result>();
   const [busy, setBusy] = useState<string>();
+  const [exporting, setExporting] = useState<string>();
   const [latency, setLatency] = useState<{ ms: number; steps: number; run: number }>();
   const autoRan = useRef(false);
+  /** Only the answer to the latest model request is shown (an older one arriving late is dropped). */
+  const latest = useRef(0);
 
-  const interpolate = useCallback(
-    async (clickedAt: number) => {
-      setBusy(`Interpolating ${steps} steps in the model worker…`);
+  const run = useCallback(
+    async (kind: Result['kind'], clickedAt: number) => {
+      const ticket = ++latest.current;
+      const [sa, sb] = [a.seq, b.seq];
+      setBusy(kind === 'interpolation' ? `Interpolating ${steps} steps in the model worker…` : `Making ${nVariations} variations of A…`);
       try {
-        const r = await request({ type: 'music:interpolate', a: a.seq, b: b.seq, steps, mode, temperature, seed, qpm }, 'music:sequences');
-        setResult((prev) => ({ kind: 'interpolation', run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend }));
+        const r =
+          kind === 'interpolation'
+            ? await request({ type: 'music:interpolate', a: sa, b: sb, steps, mode, temperature, seed, qpm }, 'music:sequences')
+            : await request({ type: 'music:similar', source: sa, n: nVariations, similarity, temperature, seed, qpm }, 'music:sequences');
+        if (ticket !== latest.current) return;
+        setResult((prev) => ({ kind, a: sa, b: sb, run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend }));
         setNotice(r.notes.length ? r.notes.join(' ') : undefined);
       } catch (e) {
-        setError(message(e));
+        if (ticket === latest.current) setError(message(e));
       } finally {
-        setBusy(undefined);
+        if (ticket === latest.current) setBusy(undefined);
       }
     },
-    [a.seq, b.seq, steps, mode, temperature, seed, qpm],
+    [a.seq, b.seq, steps, nVariations, similarity, mode, temperature, seed, qpm],
   );
-
-  const variations = async (clickedAt: number) => {
-    setBusy(`Making ${nVariations} variations of A…`);
-    try {
-      const r = await request({ type: 'music:similar', source: a.seq, n: nVariations, similarity, temperature, seed, qpm }, 'music:sequences');
-      setResult((prev) => ({ kind: 'variations', run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend }));
-    } catch (e) {
-      setError(message(e));
-    } finally {
-      setBusy(undefined);
-    }
+  const interpolate = (clickedAt: number) => {
+    setParams({ show: undefined });
+    return run('interpolation', clickedAt);
+  };
+  const variations = (clickedAt: number) => {
+    setParams({ show: 'variations' });
+    return run('variations', clickedAt);
   };
 
-  // A shared link reproduces its result: interpolate once as soon as the model is ready.
+  // A shared link reproduces its result: run it once as soon as the model is ready.
+  const shown = params.get('show') === 'variations' ? 'variations' : 'interpolation';
   useEffect(() => {
     if (!model.info || autoRan.current) return;
     autoRan.current = true;
-    void interpolate(performance.now());
-  }, [model.info, interpolate]);
+    void run(shown, performance.now());
+  }, [model.info, run, shown]);
 
   // Click-to-drawn latency: measured after the browser has painted the new strip.
   useEffect(() => {
@@ -119,13 +129,13 @@ export function MelodyLabApp() {
     return () => cancelAnimationFrame(frame);
   }, [result]);
 
-  const span = useMemo(() => pitchSpanOf(result ? [a.seq, b.seq, ...result.seqs] : [a.seq, b.seq]), [result, a.seq, b.seq]);
+  const span = useMemo(() => pitchSpanOf(result ? [result.a, result.b, ...result.seqs] : [a.seq, b.seq]), [result, a.seq, b.seq]);
   const playing = player.playing;
   const stepOf = (group: string, index = 0): number | undefined => (playing && playing.group === group && playing.segment === index ? playing.step : undefined);
   const play = (group: string, seqs: readonly QuantizedNoteSequence[]) => void player.play(group, seqs, { kind: 'melody', qpm, loop });
   const setClip = (key: 'a' | 'b') => (seq: QuantizedNoteSequence) => setParams({ [key]: encodeMelodyClip(seq) });
 
-  const exportCtx: ExportContext = { kind: 'melody', qpm, onError, onNotice: setNotice, onBusy: setBusy };
+  const exportCtx: ExportContext = { kind: 'melody', qpm, onError, onNotice: setNotice, onBusy: setExporting };
 
   const itemName = result?.kind === 'variations' ? 'variation' : 'step';
   const ready = model.info !== undefined;
@@ -133,7 +143,7 @@ export function MelodyLabApp() {
   return (
     <div className="music-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
-      <ModelPicker lab="melody" model={model} />
+      <ModelPicker lab="melody" model={model} busy={busy !== undefined} />
       {(a.problem || b.problem || notice) && (
         <p className="notice" data-testid="music-notice">
           {[a.problem, b.problem, notice].filter(Boolean).join(' ')}
@@ -148,7 +158,7 @@ export function MelodyLabApp() {
         <div className="controls">
           <label>
             Steps{' '}
-            <input type="number" min={2} max={32} value={steps} onChange={(e) => setParams({ steps: e.target.value })} data-testid="interp-steps" />
+            <NumberField min={2} max={32} value={steps} onCommit={(v) => setParams({ steps: v })} data-testid="interp-steps" />
           </label>
           <label>
             Temperature{' '}
@@ -163,7 +173,7 @@ export function MelodyLabApp() {
             </select>
           </label>
           <label>
-            Seed <input type="number" min={0} value={seed} onChange={(e) => setParams({ seed: e.target.value })} title="Seeds the random codes of variations and temperature sampling" data-testid="interp-seed" />
+            Seed <NumberField min={0} max={0xffffffff} value={seed} onCommit={(v) => setParams({ seed: v })} title="Seeds the random codes of variations and temperature sampling" data-testid="interp-seed" />
           </label>
           <button type="button" onClick={(e) => void interpolate(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="interpolate">
             Interpolate A → B
@@ -172,7 +182,7 @@ export function MelodyLabApp() {
         <div className="controls">
           <label>
             Variations of A{' '}
-            <input type="number" min={1} max={16} value={nVariations} onChange={(e) => setParams({ nvar: e.target.value })} data-testid="variations-n" />
+            <NumberField min={1} max={16} value={nVariations} onCommit={(v) => setParams({ nvar: v })} data-testid="variations-n" />
           </label>
           <label>
             Similarity{' '}
@@ -183,6 +193,7 @@ export function MelodyLabApp() {
           </button>
         </div>
         {busy && <ProgressBar label={busy} fraction={0.5} testId="music-busy" />}
+        {exporting && <ProgressBar label={exporting} fraction={0.5} testId="music-exporting" />}
       </section>
 
       <PlaybackBar
@@ -210,10 +221,10 @@ export function MelodyLabApp() {
             {result.seqs.length} {result.kind === 'variations' ? 'variations' : 'steps'} · model {result.modelMs.toFixed(0)} ms on {result.backend.toUpperCase()}
             {latency ? ` · ${latency.ms.toFixed(0)} ms from click to picture` : ''}. Click a roll to hear it.
           </p>
-          <div className="strip" data-testid="interp-strip" data-kind={result.kind}>
+          <div className="strip" data-testid="interp-strip" data-kind={result.kind} data-a={encodeMelodyClip(result.a)} data-b={encodeMelodyClip(result.b)}>
             {result.kind === 'interpolation' && (
               <figure className="strip-end">
-                <PianoRoll seq={a.seq} span={span} label="Melody A (original)" cell={{ w: 5, h: 3 }} />
+                <PianoRoll seq={result.a} span={span} label="Melody A (original)" cell={{ w: 5, h: 3 }} />
                 <figcaption>A</figcaption>
               </figure>
             )}
@@ -240,7 +251,7 @@ export function MelodyLabApp() {
             ))}
             {result.kind === 'interpolation' && (
               <figure className="strip-end">
-                <PianoRoll seq={b.seq} span={span} label="Melody B (original)" cell={{ w: 5, h: 3 }} />
+                <PianoRoll seq={result.b} span={span} label="Melody B (original)" cell={{ w: 5, h: 3 }} />
                 <figcaption>B</figcaption>
               </figure>
             )}
