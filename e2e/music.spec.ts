@@ -136,6 +136,12 @@ test('melody lab: variations, a drawn note, single-step playback and a WAV that 
   await page.mouse.up();
   await expect(roll).toHaveAttribute('data-notes', String(before + 1));
 
+  // Typing "12" passes through "1" (below the minimum of 2) without snapping back.
+  const steps = page.getByTestId('interp-steps');
+  await steps.fill('');
+  await steps.pressSequentially('12');
+  await expect(steps).toHaveValue('12');
+  await expect(page).toHaveURL(/[?&]steps=12/);
   await page.getByTestId('variations-n').fill('3');
   await page.getByTestId('variations').click();
   await expect(page.getByTestId('variation-item')).toHaveCount(3);
@@ -207,6 +213,14 @@ test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck w
   await expect(cell).toHaveAttribute('aria-pressed', was === 'true' ? 'false' : 'true');
   await expect(first).toHaveAttribute('data-edited', '1');
   await expect(page).toHaveURL(/[?&]p1=[0-9a-v]{64}/);
+  // Keyboard: the arrow keys move inside the grid, Space toggles.
+  await cell.focus();
+  await page.keyboard.press('ArrowRight');
+  const next = first.getByRole('button', { name: 'Crash, step 4', exact: true });
+  await expect(next).toBeFocused();
+  const nextWas = await next.getAttribute('aria-pressed');
+  await page.keyboard.press('Space');
+  await expect(next).toHaveAttribute('aria-pressed', nextWas === 'true' ? 'false' : 'true');
 
   // Patterns 1–4 into the four corners, then blend.
   for (let i = 0; i < 4; i++) await page.getByTestId('drum-pattern').nth(i).getByTestId('to-corner').selectOption(String(i));
