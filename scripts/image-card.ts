@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ImageModelId, ImageModelSpec } from '../lib/image/models';
-import type { EpochStats, ImageMetrics } from '../lib/image/train';
+import { describeSchedule, type EpochStats, type ImageMetrics, type LearningRateSchedule } from '../lib/image/train';
 
 export interface TargetCheck {
   target: string;
@@ -40,6 +40,8 @@ export interface CardSummary {
   imagesPerSecond: number;
   trainImages: number;
   hyperparameters: Record<string, number>;
+  /** The learning-rate schedule of the last run (constant when absent). */
+  schedule?: LearningRateSchedule;
   metrics: ImageMetrics;
   targets: TargetCheck[];
   history: EpochStats[];
@@ -51,6 +53,11 @@ const f = (x: number | undefined, digits = 4): string => (x === undefined ? '—
 
 export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
   const m = s.metrics;
+  const wd = s.hyperparameters.weightDecay;
+  const warmup = s.hyperparameters.klWarmupEpochs;
+  const decay =
+    (wd ? ` and decoupled (AdamW) weight decay ${wd} on the weight matrices and kernels` : '') +
+    (warmup ? `; KL warm-up: the KL term's weight rises linearly from 0 to 1 over the first ${warmup} epochs (training loss only)` : '');
   const lines = [
     `# Model card: ${spec.id} — ${spec.title}`,
     '',
@@ -71,7 +78,10 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     '',
     '## Training',
     '',
-    `- Hyperparameters: ${Object.entries(s.hyperparameters).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `- Hyperparameters${s.command.includes('\n') ? ' (of the last command)' : ''}: ${Object.entries(s.hyperparameters).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    s.command.includes('\n')
+      ? `- Optimizer: Adam, a fresh one for each command (the weights carry over; the layers format keeps no optimizer state); a command without \`--lr-schedule\` keeps its learning rate constant. Last command: ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}.`
+      : `- Optimizer: Adam with a ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}.`,
     `- ${s.epochsRun} epochs in ${s.seconds} s wall on the ${s.backend} backend in Node (2-core machine), ${s.imagesPerSecond} images/s.`,
     `- Trained ${s.trainedAt.slice(0, 10)} with:`,
     '',
@@ -94,9 +104,9 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
       : []),
     '## Loss per epoch',
     '',
-    '| epoch | train | test | seconds |',
-    '|---|---|---|---|',
-    ...s.history.map((e) => `| ${e.epoch} | ${f(e.trainLoss)} | ${f(e.testLoss)} | ${e.seconds.toFixed(1)} |`),
+    '| epoch | train | test | learning rate (last batch) | seconds |',
+    '|---|---|---|---|---|',
+    ...s.history.map((e) => `| ${e.epoch} | ${f(e.trainLoss)} | ${f(e.testLoss)} | ${e.learningRate === undefined ? '—' : e.learningRate.toPrecision(3)} | ${e.seconds.toFixed(1)} |`),
     '',
   ];
   return lines.join('\n');

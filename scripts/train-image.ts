@@ -1,12 +1,18 @@
 /**
- * `npm run train:image -- --model <id> [--epochs N] [--batch B] [--lr L] [--seed S] [--z N]
- * [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu] [--no-manifest] [--resume]`
+ * `npm run train:image -- --model <id> [--epochs N] [--batch B] [--lr L] [--lr-schedule constant|cosine|exponential]
+ * [--lr-final L] [--weight-decay W] [--kl-warmup N] [--seed S] [--z N] [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu]
+ * [--no-manifest] [--resume]`
  *
  * Trains one of the lesson's image models on the embedded MNIST split (samples 0–799 of each digit
  * train, the rest test) with the same code the browser uses, evaluates it on the test split, and
  * writes the model folder (TF.js layers format), `metrics.json`, `MODEL_CARD.md` and its
  * `models/manifest.json` entry. Ctrl-C stops after the current batch and saves the weights of the
  * last completed epoch.
+ *
+ * `--lr-schedule cosine|exponential` decays the learning rate per batch from `--lr` to `--lr-final`
+ * (default `--lr` / 10) over this run's epochs (with `--resume`, over the resumed epochs);
+ * `--weight-decay W` adds decoupled (AdamW-style) decay of the weight matrices and kernels;
+ * `--kl-warmup N` (VAEs) ramps the KL term's weight from 0 to 1 over the first N epochs.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +28,16 @@ import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-nod
 import { loadMnist } from '../lib/image/mnist-node';
 import { subsetImageSet } from '../lib/image/mnist';
 import { IMAGE_MODEL_IDS, imageModelSpec, isImageModelId } from '../lib/image/models';
-import { evaluateImageModel, trainImageModel, type EpochStats, type ImageMetrics } from '../lib/image/train';
+import {
+  describeSchedule,
+  evaluateImageModel,
+  LEARNING_RATE_SCHEDULES,
+  trainImageModel,
+  type EpochStats,
+  type ImageMetrics,
+  type LearningRateSchedule,
+  type LearningRateScheduleKind,
+} from '../lib/image/train';
 import { denseVaeLoss, imageModelCard, imageTargets } from './image-card';
 
 function num(value: string | undefined, name: string, integer: boolean): number | undefined {
@@ -55,6 +70,10 @@ async function main(): Promise<void> {
       epochs: { type: 'string' },
       batch: { type: 'string' },
       lr: { type: 'string' },
+      'lr-schedule': { type: 'string' },
+      'lr-final': { type: 'string' },
+      'weight-decay': { type: 'string' },
+      'kl-warmup': { type: 'string' },
       seed: { type: 'string' },
       z: { type: 'string' },
       noise: { type: 'string' },
@@ -73,6 +92,15 @@ async function main(): Promise<void> {
   const epochs = num(values.epochs, 'epochs', true) ?? spec.defaults.epochs;
   const batchSize = num(values.batch, 'batch', true) ?? spec.defaults.batchSize;
   const learningRate = num(values.lr, 'lr', false) ?? spec.defaults.learningRate;
+  const scheduleKind = values['lr-schedule'] ?? 'constant';
+  if (!(LEARNING_RATE_SCHEDULES as readonly string[]).includes(scheduleKind)) throw new Error(`--lr-schedule must be one of ${LEARNING_RATE_SCHEDULES.join(', ')}; got "${scheduleKind}".`);
+  const lrFinal = num(values['lr-final'], 'lr-final', false);
+  if (lrFinal !== undefined && scheduleKind === 'constant') throw new Error('--lr-final needs --lr-schedule cosine or exponential.');
+  const schedule: LearningRateSchedule =
+    scheduleKind === 'constant' ? { kind: 'constant' } : { kind: scheduleKind as Exclude<LearningRateScheduleKind, 'constant'>, finalLearningRate: lrFinal ?? learningRate / 10 };
+  const weightDecay = num(values['weight-decay'], 'weight-decay', false) ?? 0;
+  const klWarmupEpochs = num(values['kl-warmup'], 'kl-warmup', true) ?? 0;
+  if (klWarmupEpochs > 0 && !spec.variational) throw new Error(`--kl-warmup is for the VAEs; "${id}" has no KL term.`);
   const seed = num(values.seed, 'seed', true) ?? 1;
   const subset = num(values.subset, 'subset', true);
   if (subset !== undefined && subset < 1) throw new Error('--subset must be at least 1.');
@@ -81,7 +109,7 @@ async function main(): Promise<void> {
   const data = await loadMnist();
   const train = subset ? subsetImageSet(data.train, subset) : data.train;
   const test = data.test;
-  process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} test digits, ${epochs} epochs of batch ${batchSize}, lr ${learningRate}.\n`);
+  process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} test digits, ${epochs} epochs of batch ${batchSize}, ${describeSchedule(learningRate, schedule)}.\n`);
   // --resume: continue from the weights in --out (a fresh Adam; the layers format keeps no optimizer state).
   const previous = values.resume ? await readPrevious(out) : undefined;
   const model = previous ? await readImageModelFolder(out) : ImageAutoencoder.create(spec);
@@ -96,6 +124,9 @@ async function main(): Promise<void> {
     epochs,
     batchSize,
     learningRate,
+    schedule,
+    weightDecay,
+    klWarmupEpochs,
     seed,
     signal: controller.signal,
     onBatch: (s) => {
@@ -105,7 +136,7 @@ async function main(): Promise<void> {
     },
     onEpoch: (e) => {
       history.push({ ...e, epoch: earlier.length + e.epoch, epochs: earlier.length + e.epochs });
-      process.stderr.write(`\n  epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} test ${e.testLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)\n`);
+      process.stderr.write(`\n  epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} test ${e.testLoss.toFixed(4)} lr ${(e.learningRate ?? learningRate).toPrecision(3)} (${e.seconds.toFixed(1)} s)\n`);
     },
   });
   process.stderr.write('\n');
@@ -124,7 +155,18 @@ async function main(): Promise<void> {
     seconds: Math.round(seconds),
     imagesPerSecond: Math.round((history.length * train.count) / history.reduce((s, e) => s + e.seconds, 0)),
     trainImages: train.count,
-    hyperparameters: { epochs, batchSize, learningRate, seed, zDims: spec.zDims, ...(spec.corruption.kind === 'noise' ? { noiseSigma: spec.corruption.sigma } : {}) },
+    hyperparameters: {
+      epochs,
+      batchSize,
+      learningRate,
+      ...(schedule.kind !== 'constant' ? { finalLearningRate: schedule.finalLearningRate } : {}),
+      ...(weightDecay > 0 ? { weightDecay } : {}),
+      ...(klWarmupEpochs > 0 ? { klWarmupEpochs } : {}),
+      seed,
+      zDims: spec.zDims,
+      ...(spec.corruption.kind === 'noise' ? { noiseSigma: spec.corruption.sigma } : {}),
+    },
+    schedule,
     metrics,
     targets: imageTargets(id, metrics, id === 'conv-vae' ? await denseVaeLoss(out) : undefined),
     history: [...earlier, ...history],

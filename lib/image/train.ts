@@ -1,6 +1,7 @@
 /**
  * Training and evaluating the image autoencoders — the same loop in Node (`npm run train:image`)
- * and in the browser's model worker. Adam, seeded shuffles and corruption, a loss read back every
+ * and in the browser's model worker. Adam (with an optional per-batch learning-rate decay and
+ * decoupled weight decay; off by default), seeded shuffles and corruption, a loss read back every
  * batch (for the live chart), a test pass every epoch, pause/stop between batches, and a NaN guard
  * that restores the last good weights.
  *
@@ -19,10 +20,36 @@ export interface ImageData {
   count: number;
 }
 
+/**
+ * How the learning rate moves over a run, per batch: `constant` (the default) keeps
+ * `learningRate`; `cosine` and `exponential` start at `learningRate` on the first batch and reach
+ * `finalLearningRate` on the last batch of the run (cosine: half a cosine wave; exponential: a
+ * geometric decay).
+ */
+export type LearningRateSchedule = { kind: 'constant' } | { kind: 'cosine' | 'exponential'; finalLearningRate: number };
+
+export const LEARNING_RATE_SCHEDULES = ['constant', 'cosine', 'exponential'] as const;
+export type LearningRateScheduleKind = (typeof LEARNING_RATE_SCHEDULES)[number];
+
 export interface ImageTrainOptions {
   epochs: number;
   batchSize: number;
+  /** Adam's learning rate (the first batch's, with a decaying {@link LearningRateSchedule}). */
   learningRate: number;
+  /** Learning-rate decay over the run; without it the rate stays constant. */
+  schedule?: LearningRateSchedule;
+  /**
+   * Decoupled weight decay (AdamW): after every step each weight matrix and convolution kernel
+   * (not the biases) is multiplied by `1 − rate · weightDecay`, with `rate` the step's learning
+   * rate. 0 or absent: none. The reported losses never include it.
+   */
+  weightDecay?: number;
+  /**
+   * KL warm-up for VAEs: the KL term's weight in the training loss rises linearly per batch from
+   * 0 to 1 over this many epochs (and stays 1 after). The reported training loss of those epochs
+   * uses the weighted KL; test losses never do. 0 or absent: none.
+   */
+  klWarmupEpochs?: number;
   seed: number;
   signal?: AbortSignal;
   /** Awaited between batches: return a promise that resolves when the user resumes. */
@@ -48,6 +75,8 @@ export interface EpochStats {
   trainLoss: number;
   testLoss: number;
   seconds: number;
+  /** The learning rate of the epoch's last batch. */
+  learningRate?: number;
 }
 
 export interface TrainResult {
@@ -58,7 +87,11 @@ export interface TrainResult {
 
 export const TRAIN_LIMITS = { epochs: [1, 500], batchSize: [1, 1024], learningRate: [1e-6, 1] } as const;
 
-export function validateTrainOptions(o: Pick<ImageTrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'seed'>): void {
+/**
+ * Checks the training settings (and the schedule's final rate, which must lie in the same range as
+ * the learning rate and not above it); throws {@link InvalidInputError} naming the bad one.
+ */
+export function validateTrainOptions(o: Pick<ImageTrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'seed' | 'schedule' | 'weightDecay' | 'klWarmupEpochs'>): void {
   const [e0, e1] = TRAIN_LIMITS.epochs;
   const [b0, b1] = TRAIN_LIMITS.batchSize;
   const [l0, l1] = TRAIN_LIMITS.learningRate;
@@ -68,6 +101,54 @@ export function validateTrainOptions(o: Pick<ImageTrainOptions, 'epochs' | 'batc
     throw new InvalidInputError(`Learning rate must be from ${l0} to ${l1}; got ${o.learningRate}.`);
   }
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new InvalidInputError(`Seed must be a whole number from 0 to 4294967295; got ${o.seed}.`);
+  if (o.weightDecay !== undefined && (!Number.isFinite(o.weightDecay) || o.weightDecay < 0 || o.weightDecay > 1)) {
+    throw new InvalidInputError(`Weight decay must be from 0 to 1; got ${o.weightDecay}.`);
+  }
+  if (o.klWarmupEpochs !== undefined && (!Number.isInteger(o.klWarmupEpochs) || o.klWarmupEpochs < 0 || o.klWarmupEpochs > e1)) {
+    throw new InvalidInputError(`KL warm-up must be a whole number of epochs from 0 to ${e1}; got ${o.klWarmupEpochs}.`);
+  }
+  const schedule = o.schedule;
+  if (schedule && schedule.kind !== 'constant') {
+    const final = schedule.finalLearningRate;
+    if (!Number.isFinite(final) || final < l0 || final > o.learningRate) {
+      throw new InvalidInputError(`The final learning rate of a ${schedule.kind} decay must be from ${l0} to the learning rate (${o.learningRate}); got ${final}.`);
+    }
+  }
+}
+
+/**
+ * The learning rate for batch `step` (0-based) of a run of `totalSteps` batches: `learningRate`
+ * at step 0, the schedule's final rate at step `totalSteps - 1` (and beyond), in between by the
+ * schedule. A constant schedule (or none) always gives `learningRate`.
+ */
+export function scheduledLearningRate(learningRate: number, schedule: LearningRateSchedule | undefined, step: number, totalSteps: number): number {
+  if (!schedule || schedule.kind === 'constant' || totalSteps <= 1) return learningRate;
+  const t = Math.min(1, Math.max(0, step / (totalSteps - 1)));
+  const final = schedule.finalLearningRate;
+  if (schedule.kind === 'cosine') return final + ((learningRate - final) * (1 + Math.cos(Math.PI * t))) / 2;
+  return learningRate * Math.pow(final / learningRate, t);
+}
+
+/**
+ * The KL weight for batch `step` (0-based) with `batches` per epoch and a warm-up of
+ * `warmupEpochs`: `(step + 1) / (warmupEpochs · batches)`, capped at 1; always 1 without warm-up.
+ */
+export function klWarmupWeight(warmupEpochs: number | undefined, step: number, batches: number): number {
+  if (!warmupEpochs || warmupEpochs <= 0) return 1;
+  return Math.min(1, (step + 1) / (warmupEpochs * batches));
+}
+
+/** A one-line description of a schedule, for logs and model cards. */
+export function describeSchedule(learningRate: number, schedule: LearningRateSchedule | undefined): string {
+  if (!schedule || schedule.kind === 'constant') return `constant learning rate ${learningRate}`;
+  return `${schedule.kind} decay of the learning rate from ${learningRate} to ${schedule.finalLearningRate} over the run (per batch)`;
+}
+
+/** Adam whose learning rate can be changed between steps (the moments are kept). */
+class ScheduledAdam extends tf.AdamOptimizer {
+  setLearningRate(rate: number): void {
+    this.learningRate = rate;
+  }
 }
 
 /** Copies the digits at `indices` into a `[n, 28, 28, 1]` tensor. Caller disposes. */
@@ -96,9 +177,10 @@ function meanKl(mean: tf.Tensor2D, logVar: tf.Tensor2D): tf.Scalar {
 
 /**
  * The model's loss on a batch (a scalar; call inside tidy or a gradient function). `noiseSeed`
- * seeds the reparameterisation noise of VAEs.
+ * seeds the reparameterisation noise of VAEs; `klWeight` scales their KL term (1, the true loss,
+ * unless warming up).
  */
-export function imageLoss(model: ImageAutoencoder, input: tf.Tensor4D, target: tf.Tensor4D, noiseSeed: number, training: boolean): tf.Scalar {
+export function imageLoss(model: ImageAutoencoder, input: tf.Tensor4D, target: tf.Tensor4D, noiseSeed: number, training: boolean, klWeight = 1): tf.Scalar {
   const spec = model.spec;
   const [mean, logVar] = model.encodeRaw(input, training);
   if (!mean) throw new Error('The encoder gave no output.');
@@ -108,7 +190,7 @@ export function imageLoss(model: ImageAutoencoder, input: tf.Tensor4D, target: t
   const recon = model.decodeRaw(z as tf.Tensor2D, training);
   const mse = tf.mean(tf.square(tf.sub(target, recon)));
   const kl = meanKl(mean, logVar);
-  return tf.add(tf.mul(mse, IMAGE_PIXELS), kl) as tf.Scalar;
+  return tf.add(tf.mul(mse, IMAGE_PIXELS), klWeight === 1 ? kl : tf.mul(kl, klWeight)) as tf.Scalar;
 }
 
 /** Mean loss over a whole set in batches (deterministic: fixed noise seeds). */
@@ -147,8 +229,13 @@ export async function trainImageModel(model: ImageAutoencoder, train: ImageData,
   if (train.count < 1) throw new InvalidInputError('There are no training images.');
   if (test.count < 1) throw new InvalidInputError('There are no test images.');
   const vars = model.trainableVariables;
-  const optimizer = tf.train.adam(options.learningRate);
+  // The same defaults as tf.train.adam (beta1 0.9, beta2 0.999, the backend's epsilon).
+  const optimizer = new ScheduledAdam(options.learningRate, 0.9, 0.999);
   const batches = Math.ceil(train.count / options.batchSize);
+  const totalSteps = options.epochs * batches;
+  let rate = options.learningRate;
+  const weightDecay = options.weightDecay ?? 0;
+  const decayed = vars.filter((v) => v.rank >= 2);
   const started = performance.now();
   const epochs: EpochStats[] = [];
   let lastGood = snapshot(vars);
@@ -163,11 +250,15 @@ export async function trainImageModel(model: ImageAutoencoder, train: ImageData,
         if (options.signal?.aborted) return { epochs, seconds: (performance.now() - started) / 1000, stoppedBy: 'cancelled' };
         const idx = order.slice(b * options.batchSize, (b + 1) * options.batchSize);
         const seed = (options.seed * 1_000_003 + epoch * 10_007 + b * 2) >>> 0;
+        rate = scheduledLearningRate(options.learningRate, options.schedule, (epoch - 1) * batches + b, totalSteps);
+        optimizer.setLearningRate(rate);
+        const klWeight = klWarmupWeight(options.klWarmupEpochs, (epoch - 1) * batches + b, batches);
         const loss = tf.tidy(() => {
           const clean = imagesTensor(train, idx);
           const input = corruptImages(clean, model.spec, seed);
-          const cost = optimizer.minimize(() => imageLoss(model, input, clean, seed + 1, true), true, vars);
+          const cost = optimizer.minimize(() => imageLoss(model, input, clean, seed + 1, true, klWeight), true, vars);
           if (!cost) throw new Error('The optimizer returned no loss.');
+          if (weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, 1 - rate * weightDecay));
           return cost;
         });
         const value = (await loss.data())[0] ?? NaN;
@@ -195,7 +286,7 @@ export async function trainImageModel(model: ImageAutoencoder, train: ImageData,
         await nextTask();
       }
       const testLoss = await datasetLoss(model, test, { signal: options.signal });
-      const stats: EpochStats = { epoch, epochs: options.epochs, trainLoss: sum / train.count, testLoss, seconds: (performance.now() - epochStart) / 1000 };
+      const stats: EpochStats = { epoch, epochs: options.epochs, trainLoss: sum / train.count, testLoss, seconds: (performance.now() - epochStart) / 1000, learningRate: rate };
       epochs.push(stats);
       tf.dispose(lastGood);
       lastGood = snapshot(vars);
