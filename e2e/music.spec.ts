@@ -136,6 +136,20 @@ test('melody lab: variations, a drawn note, single-step playback and a WAV that 
   await page.mouse.up();
   await expect(roll).toHaveAttribute('data-notes', String(before + 1));
 
+  // The same from the keyboard: → moves the cursor to step 2 (where no note starts: the editor keeps
+  // one voice, so a new note replaces one starting on the same step), Space adds a note there,
+  // Shift+→ lengthens it, Space removes it.
+  await roll.focus();
+  await expect(page.getByTestId('roll-cursor')).toHaveCount(1);
+  await page.keyboard.press('ArrowRight');
+  await expect(roll).toHaveAttribute('aria-label', /Cursor: [A-G]♯?-?\d, step 2[.,]/);
+  await page.keyboard.press('Space');
+  await expect(roll).toHaveAttribute('data-notes', String(before + 2));
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(page).toHaveURL(/a=[^&]*\.1\.2(_|&|$)/);
+  await page.keyboard.press('Space');
+  await expect(roll).toHaveAttribute('data-notes', String(before + 1));
+
   // Typing "12" passes through "1" (below the minimum of 2) without snapping back.
   const steps = page.getByTestId('interp-steps');
   await steps.fill('');

@@ -4,7 +4,7 @@
  * editable (press on an empty cell and drag to draw a note, press on a note to remove it), with a
  * playhead, and with a highlighted 2-bar window that can be picked by clicking (for imports).
  */
-import { useRef, useState, type PointerEvent } from 'react';
+import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 
 export interface PitchSpan {
@@ -59,6 +59,33 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
   const svg = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<{ pitch: number; start: number; end: number }>();
   const editable = onPlace !== undefined;
+  // Keyboard editing: a cursor cell moved with the arrow keys (shown while the roll has focus).
+  const [cursor, setCursor] = useState<{ pitch: number; step: number }>({ pitch: Math.round((s.min + s.max) / 2), step: 0 });
+  const [focused, setFocused] = useState(false);
+  const cur = { pitch: Math.min(s.max, Math.max(s.min, cursor.pitch)), step: Math.min(steps - 1, Math.max(0, cursor.step)) };
+  const noteAt = (pitch: number, step: number) => seq.notes.find((n) => n.pitch === pitch && n.quantizedStartStep <= step && n.quantizedEndStep > step);
+
+  const onKey = (e: KeyboardEvent<SVGSVGElement>) => {
+    if (!editable) return;
+    const note = noteAt(cur.pitch, cur.step);
+    const move = (dp: number, ds: number) => setCursor({ pitch: Math.min(s.max, Math.max(s.min, cur.pitch + dp)), step: Math.min(steps - 1, Math.max(0, cur.step + ds)) });
+    if (e.shiftKey && (e.key === 'ArrowRight' || e.key === 'ArrowLeft') && note) {
+      // Lengthen or shorten the note under the cursor by one step.
+      const end = note.quantizedEndStep + (e.key === 'ArrowRight' ? 1 : -1);
+      if (end > note.quantizedStartStep && end <= steps) {
+        onPlace?.(note.pitch, note.quantizedStartStep, end);
+        setCursor({ pitch: cur.pitch, step: end - 1 });
+      }
+    } else if (e.key === 'ArrowUp') move(1, 0);
+    else if (e.key === 'ArrowDown') move(-1, 0);
+    else if (e.key === 'ArrowLeft') move(0, -1);
+    else if (e.key === 'ArrowRight') move(0, 1);
+    else if (e.key === ' ' || e.key === 'Enter') {
+      if (note) onRemove?.(note.pitch, cur.step);
+      else onPlace?.(cur.pitch, cur.step, cur.step + 1);
+    } else return;
+    e.preventDefault();
+  };
 
   const cellAt = (e: PointerEvent<SVGSVGElement>): { pitch: number; step: number } | undefined => {
     const box = svg.current?.getBoundingClientRect();
@@ -104,8 +131,17 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
       className={`piano-roll${editable ? ' piano-roll-edit' : ''}${win ? ' piano-roll-pick' : ''}${className ? ' ' + className : ''}`}
       viewBox={`0 0 ${width} ${height}`}
       preserveAspectRatio="none"
-      role="img"
-      aria-label={`${label}: ${seq.notes.length} notes over ${steps / 16} bars`}
+      role={editable ? 'application' : 'img'}
+      tabIndex={editable ? 0 : undefined}
+      aria-roledescription={editable ? 'piano roll editor' : undefined}
+      aria-label={
+        editable
+          ? `${label}: ${seq.notes.length} notes. Arrow keys move, Space adds or removes a note, Shift+Right/Left lengthens or shortens it. Cursor: ${pitchName(cur.pitch)}, step ${cur.step + 1}${noteAt(cur.pitch, cur.step) ? ', on a note' : ''}.`
+          : `${label}: ${seq.notes.length} notes over ${steps / 16} bars`
+      }
+      onKeyDown={onKey}
+      onFocus={() => setFocused(true)}
+      onBlur={() => setFocused(false)}
       data-testid={testId}
       data-notes={seq.notes.length}
       onPointerDown={onDown}
@@ -145,6 +181,7 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
           </rect>
         ),
       )}
+      {editable && focused && <rect x={keyW + cur.step * cell.w} y={(s.max - cur.pitch) * cell.h} width={cell.w} height={cell.h} className="pr-cursor" data-testid="roll-cursor" />}
       {drag && <rect x={keyW + drag.start * cell.w} y={(s.max - drag.pitch) * cell.h} width={(drag.end - drag.start + 1) * cell.w} height={cell.h} className="pr-note pr-note-draft" />}
       {playStep !== undefined && playStep >= 0 && playStep < steps && <line x1={keyW + (playStep + 0.5) * cell.w} x2={keyW + (playStep + 0.5) * cell.w} y1={0} y2={height} className="pr-playhead" data-testid="playhead" data-step={playStep} />}
     </svg>
