@@ -112,7 +112,8 @@ async function main(): Promise<void> {
   process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} test digits, ${epochs} epochs of batch ${batchSize}, ${describeSchedule(learningRate, schedule)}.\n`);
   // --resume: continue from the weights in --out (a fresh Adam; the layers format keeps no optimizer state).
   const previous = values.resume ? await readPrevious(out) : undefined;
-  const model = previous ? await readImageModelFolder(out) : ImageAutoencoder.create(spec);
+  // The seed fixes the initial weights too, so the same command gives the same model.
+  const model = previous ? await readImageModelFolder(out) : ImageAutoencoder.create(spec, seed);
   if (previous && model.spec.id !== spec.id) throw new Error(`--resume: ${out} holds a "${model.spec.id}" model, not "${spec.id}".`);
   const controller = new AbortController();
   stopOnInterrupt(controller, 'Stopping after this batch; the last completed epoch will be saved…');

@@ -57,6 +57,25 @@ describe('image models', () => {
     expect(imageModelSpec('conv-ae').zDims).toBe(4 * 4 * 8);
   });
 
+  it('starts from the same weights for the same seed (every layer), and from others for another seed', async () => {
+    const weights = async (seed: number | undefined): Promise<number[][]> => {
+      const m = ImageAutoencoder.create(imageModelSpec('conv-vae'), seed);
+      const out = await Promise.all(m.trainableVariables.map(async (v) => Array.from(await v.data())));
+      m.dispose();
+      return out;
+    };
+    const a = await weights(7);
+    const b = await weights(7);
+    const c = await weights(8);
+    expect(a).toEqual(b);
+    const kernels = a.map((w, i) => i).filter((i) => (a[i]?.some((x) => x !== 0) ?? false));
+    expect(kernels.length).toBeGreaterThanOrEqual(8); // conv and dense kernels (biases start at 0)
+    for (const i of kernels) expect(c[i]).not.toEqual(a[i]);
+    // Layers of the same shape still get different starting values within one model.
+    const same = kernels.filter((i) => a[i]?.length === a[kernels[0] ?? 0]?.length);
+    if (same.length > 1) expect(a[same[0] ?? 0]).not.toEqual(a[same[1] ?? 0]);
+  });
+
   it('rejects inputs of the wrong size and bad options with clear messages', async () => {
     const model = ImageAutoencoder.create(imageModelSpec('superres-2x'));
     const wrong = randomImages(1, 28, 1);

@@ -41,9 +41,9 @@ export class ImageAutoencoder extends LatentModelBase<tf.Tensor4D> {
     }
   }
 
-  /** A new model with random weights. */
-  static create(spec: ImageModelSpec): ImageAutoencoder {
-    const { encoder, decoder } = buildImageModel(spec);
+  /** A new, untrained model; with `seed`, its initial weights are the same every time. */
+  static create(spec: ImageModelSpec, seed?: number): ImageAutoencoder {
+    const { encoder, decoder } = buildImageModel(spec, seed);
     return new ImageAutoencoder(spec, encoder, decoder);
   }
 

@@ -148,14 +148,22 @@ function chain(input: tf.SymbolicTensor, layers: Layer[]): tf.SymbolicTensor {
   return t;
 }
 
-const conv = (filters: number, name: string, options: { activation?: 'relu' | 'sigmoid'; padding?: 'same' | 'valid'; strides?: number } = {}): Layer =>
-  tf.layers.conv2d({ filters, kernelSize: 3, activation: options.activation ?? 'relu', padding: options.padding ?? 'same', strides: options.strides ?? 1, name });
 const pool = (name: string): Layer => tf.layers.maxPooling2d({ poolSize: 2, padding: 'same', name });
 const up = (name: string, size = 2): Layer => tf.layers.upSampling2d({ size: [size, size], name });
-const dense = (units: number, name: string, activation: 'relu' | 'sigmoid' | 'linear' = 'relu'): Layer => tf.layers.dense({ units, activation, name });
 
-/** Builds a fresh (randomly initialised) encoder and decoder for a spec. Caller disposes both. */
-export function buildImageModel(spec: ImageModelSpec): { encoder: tf.LayersModel; decoder: tf.LayersModel } {
+/**
+ * Builds a fresh encoder and decoder for a spec, with Glorot-uniform kernels (TF.js's default) and
+ * zero biases. With `seed`, every kernel's initial values come from `seed` (layer by layer), so the
+ * same seed gives the same starting weights and a training run can be repeated exactly; without
+ * one they are random. Caller disposes both.
+ */
+export function buildImageModel(spec: ImageModelSpec, seed?: number): { encoder: tf.LayersModel; decoder: tf.LayersModel } {
+  let layerSeed = seed;
+  const init = (): { kernelInitializer?: ReturnType<typeof tf.initializers.glorotUniform> } =>
+    layerSeed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: (layerSeed = (layerSeed + 1) >>> 0) }) };
+  const conv = (filters: number, name: string, options: { activation?: 'relu' | 'sigmoid'; padding?: 'same' | 'valid'; strides?: number } = {}): Layer =>
+    tf.layers.conv2d({ filters, kernelSize: 3, activation: options.activation ?? 'relu', padding: options.padding ?? 'same', strides: options.strides ?? 1, name, ...init() });
+  const dense = (units: number, name: string, activation: 'relu' | 'sigmoid' | 'linear' = 'relu'): Layer => tf.layers.dense({ units, activation, name, ...init() });
   const inShape: [number, number, number] = [spec.inputSize, spec.inputSize, 1];
   const x = tf.input({ shape: inShape, name: 'image' });
   const z = tf.input({ shape: [spec.zDims], name: 'code' });
@@ -194,9 +202,9 @@ export function buildImageModel(spec: ImageModelSpec): { encoder: tf.LayersModel
       decoded = chain(z, [
         dense(7 * 7 * 64, 'hidden'),
         tf.layers.reshape({ targetShape: [7, 7, 64], name: 'to_map' }),
-        tf.layers.conv2dTranspose({ filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'deconv1' }),
-        tf.layers.conv2dTranspose({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'deconv2' }),
-        tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid', name: 'pixels' }),
+        tf.layers.conv2dTranspose({ filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'deconv1', ...init() }),
+        tf.layers.conv2dTranspose({ filters: 32, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'deconv2', ...init() }),
+        tf.layers.conv2dTranspose({ filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid', name: 'pixels', ...init() }),
       ]);
       break;
     }
