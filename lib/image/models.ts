@@ -152,15 +152,15 @@ const pool = (name: string): Layer => tf.layers.maxPooling2d({ poolSize: 2, padd
 const up = (name: string, size = 2): Layer => tf.layers.upSampling2d({ size: [size, size], name });
 
 /**
- * Builds a fresh encoder and decoder for a spec, with Glorot-uniform kernels (TF.js's default) and
+ * Builds a fresh encoder and decoder for a spec, with Glorot-normal kernels (TF.js's default) and
  * zero biases. With `seed`, every kernel's initial values come from `seed` (layer by layer), so the
  * same seed gives the same starting weights and a training run can be repeated exactly; without
  * one they are random. Caller disposes both.
  */
 export function buildImageModel(spec: ImageModelSpec, seed?: number): { encoder: tf.LayersModel; decoder: tf.LayersModel } {
   let layerSeed = seed;
-  const init = (): { kernelInitializer?: ReturnType<typeof tf.initializers.glorotUniform> } =>
-    layerSeed === undefined ? {} : { kernelInitializer: tf.initializers.glorotUniform({ seed: (layerSeed = (layerSeed + 1) >>> 0) }) };
+  const init = (): { kernelInitializer?: ReturnType<typeof tf.initializers.glorotNormal> } =>
+    layerSeed === undefined ? {} : { kernelInitializer: tf.initializers.glorotNormal({ seed: (layerSeed = (layerSeed + 1) >>> 0) }) };
   const conv = (filters: number, name: string, options: { activation?: 'relu' | 'sigmoid'; padding?: 'same' | 'valid'; strides?: number } = {}): Layer =>
     tf.layers.conv2d({ filters, kernelSize: 3, activation: options.activation ?? 'relu', padding: options.padding ?? 'same', strides: options.strides ?? 1, name, ...init() });
   const dense = (units: number, name: string, activation: 'relu' | 'sigmoid' | 'linear' = 'relu'): Layer => tf.layers.dense({ units, activation, name, ...init() });
