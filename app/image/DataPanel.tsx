@@ -1,5 +1,6 @@
 'use client';
 /** Loading other digits: the full MNIST or Fashion-MNIST from the four standard IDX files (raw or .gz). */
+import { describeError } from '@/lib/core/errors';
 import { useState } from 'react';
 
 type Files = [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
@@ -57,7 +58,7 @@ export function DataPanel({ onLoad, disabled }: { onLoad: (source: DataSource) =
       )) as Files;
       onLoad({ kind: 'idx', name: base.href, files });
     } catch (error) {
-      setProblem(`Could not download the IDX files: ${error instanceof Error ? error.message : String(error)}`);
+      setProblem(`Could not download the IDX files: ${describeError(error)}`);
     }
   };
   return (

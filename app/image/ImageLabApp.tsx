@@ -4,6 +4,7 @@
  * through every view, train it further or from scratch in the browser. All model work runs in the
  * model worker; the settings live in the URL.
  */
+import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { ProgressBar } from '@/app/_components/ProgressBar';
@@ -26,8 +27,6 @@ const VIEW_TITLES: Record<View, string> = {
   interpolate: 'Interpolate',
   baseline: 'PCA baseline',
 };
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export function ImageLabApp() {
   const [params, setParams] = useUrlParams();
@@ -66,7 +65,7 @@ export function ImageLabApp() {
         setData({ name: r.name, train: r.train, test: r.test, labels: r.testLabels });
         setVersion((v) => v + 1);
       })
-      .catch((e: unknown) => setError(message(e)));
+      .catch((e: unknown) => setError(describeError(e)));
   }, [backend.status, data]);
 
   const load = useCallback(async (source: ImageModelSource) => {
@@ -89,8 +88,8 @@ export function ImageLabApp() {
       return;
     }
     load({ kind: 'shipped', id: modelId }).catch(async (e: unknown) => {
-      setError(`${message(e)} — loaded an untrained ${imageModelSpec(modelId).title} instead: train it below.`);
-      await load({ kind: 'fresh', id: modelId }).catch((e2: unknown) => setError(message(e2)));
+      setError(`${describeError(e)} — loaded an untrained ${imageModelSpec(modelId).title} instead: train it below.`);
+      await load({ kind: 'fresh', id: modelId }).catch((e2: unknown) => setError(describeError(e2)));
     });
   }, [data, modelId, load]);
 
@@ -171,7 +170,7 @@ export function ImageLabApp() {
                 setParams({ model: info.id });
               }
             } catch (e) {
-              setError(message(e));
+              setError(describeError(e));
             }
           }}
           onUploaded={async (files) => {
@@ -191,12 +190,12 @@ export function ImageLabApp() {
                 setParams({ model: info.id });
               }
             } catch (e) {
-              setError(message(e));
+              setError(describeError(e));
             }
           }}
         />
       )}
-      <DataPanel disabled={training || loading !== undefined} onLoad={(source) => loadData(source).catch((e: unknown) => setError(message(e)))} />
+      <DataPanel disabled={training || loading !== undefined} onLoad={(source) => loadData(source).catch((e: unknown) => setError(describeError(e)))} />
     </div>
   );
 }

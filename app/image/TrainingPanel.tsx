@@ -3,6 +3,7 @@
  * Training in the browser (in the model worker): settings, start / pause / resume / stop, a progress
  * bar with ETA and a live loss chart; saving to this browser, downloading and uploading models.
  */
+import { describeError } from '@/lib/core/errors';
 import { downloadFile } from '@/app/_components/download';
 import * as Plot from '@observablehq/plot';
 import { useRef, useState } from 'react';
@@ -83,7 +84,7 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
       }
       onWeightsChanged();
     } catch (error) {
-      onError(error instanceof Error ? error.message : String(error));
+      onError(describeError(error));
       onWeightsChanged();
     } finally {
       setRunning(undefined);
@@ -109,7 +110,7 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
       setSaved(r.names);
       setStatus(`Saved as "${saveName.trim()}" in this browser.`);
     } catch (error) {
-      onError(error instanceof Error ? error.message : String(error));
+      onError(describeError(error));
     }
   };
 
@@ -117,7 +118,7 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
     try {
       setSaved((await request({ type: 'image:saved-list' }, 'image:saved')).names);
     } catch (error) {
-      onError(error instanceof Error ? error.message : String(error));
+      onError(describeError(error));
     }
   };
 
@@ -127,7 +128,7 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
       for (const file of r.files) downloadFile(file.data, file.name, typeof file.data === 'string' ? 'application/json' : 'application/octet-stream');
       setStatus(`Downloaded ${r.files.length} files: keep them together to upload the model later.`);
     } catch (error) {
-      onError(error instanceof Error ? error.message : String(error));
+      onError(describeError(error));
     }
   };
 

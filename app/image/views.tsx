@@ -1,5 +1,6 @@
 'use client';
 /** The image lab's views. Each asks the model worker for plain arrays and draws them. */
+import { describeError } from '@/lib/core/errors';
 import * as Plot from '@observablehq/plot';
 import { useEffect, useRef, useState, type DependencyList } from 'react';
 import { DigitCanvas, imageAt } from '@/app/_components/DigitCanvas';
@@ -23,8 +24,6 @@ export interface ViewProps {
   training: boolean;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /**
  * Runs `load` when `deps` change and keeps the newest answer; `loading` is true while the answer
  * for the current deps is still missing. Answers for stale deps are dropped.
@@ -42,7 +41,7 @@ function useWorkerResult<T>(load: () => Promise<T>, deps: DependencyList, onErro
       .catch((error: unknown) => {
         if (latest.current !== key) return;
         setResult((r) => ({ key, value: r.value }));
-        onError(message(error));
+        onError(describeError(error));
       });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
@@ -206,7 +205,7 @@ export function LatentView({ model, version, params, setParams, onError, trainin
             onInk={(ink, w, h) =>
               request({ type: 'image:drawn', ink, width: w, height: h }, 'image:drawn:done')
                 .then(setDrawn)
-                .catch((e: unknown) => onError(message(e)))
+                .catch((e: unknown) => onError(describeError(e)))
             }
             onClear={() => setDrawn(undefined)}
           />
@@ -397,7 +396,7 @@ export function ManifoldView({ model, version, params, setParams, onError }: Vie
             const z = codeAt(e);
             decodePoint(z)
               .then((pixels) => setPicked({ z, pixels }))
-              .catch((error: unknown) => onError(message(error)));
+              .catch((error: unknown) => onError(describeError(error)));
           }}
         />
         {picked && (
@@ -537,7 +536,7 @@ export function BaselineView({ model, version, onError }: ViewProps) {
     setRunning(true);
     request({ type: 'image:baseline', count: 500 }, 'image:baseline:done')
       .then((value) => setAnswer({ key, value }))
-      .catch((e: unknown) => onError(message(e)))
+      .catch((e: unknown) => onError(describeError(e)))
       .finally(() => setRunning(false));
   };
   return (

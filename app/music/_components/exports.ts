@@ -3,6 +3,7 @@
  * Taking music home: clips one after another as one MIDI file, or rendered offline to a WAV
  * (lib/audio, loaded on first use). Errors and progress go to the lab's own alert and busy bar.
  */
+import { describeError } from '@/lib/core/errors';
 import { downloadFile } from '@/app/_components/download';
 import { withTempo } from '@/lib/music/clips';
 import { sequenceToMidi } from '@/lib/music/midi';
@@ -18,14 +19,12 @@ export interface ExportContext {
   onBusy: (label: string | undefined) => void;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** Downloads `seqs` joined into one MIDI file `<name>.mid` (melody on piano, drums on channel 10). */
 export function exportMidi(ctx: ExportContext, seqs: readonly QuantizedNoteSequence[], name: string): void {
   try {
     downloadFile(sequenceToMidi(withTempo(concatenate(seqs), ctx.qpm), { name: `Latent Lab ${name}` }) as BlobPart, `${name}.mid`, 'audio/midi');
   } catch (error) {
-    ctx.onError(message(error));
+    ctx.onError(describeError(error));
   }
 }
 
@@ -38,7 +37,7 @@ export async function exportWav(ctx: ExportContext, seqs: readonly QuantizedNote
     downloadFile(r.wav as BlobPart, `${name}.wav`, 'audio/wav');
     ctx.onNotice(`Rendered ${r.seconds.toFixed(1)} s of audio (peak ${r.peak.toFixed(2)}).`);
   } catch (error) {
-    ctx.onError(`Could not render the audio: ${message(error)}`);
+    ctx.onError(`Could not render the audio: ${describeError(error)}`);
   } finally {
     ctx.onBusy(undefined);
   }

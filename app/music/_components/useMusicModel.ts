@@ -4,6 +4,7 @@
  * backend is up; users can switch to a checkpoint URL or a local folder. A failed load keeps the
  * previous model working and reports the error.
  */
+import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useBackendStore } from '@/app/_state/backend-store';
 import { request } from '@/app/_workers/client';
@@ -40,7 +41,7 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
         setInfo(r.info);
         return r.info;
       } catch (error) {
-        errorRef.current(error instanceof Error ? error.message : String(error));
+        errorRef.current(describeError(error));
         return undefined;
       } finally {
         setLoading(undefined);

@@ -4,6 +4,7 @@
  * import time or on the server), started from the click that asked for sound. Knows which group of
  * clips is playing and where the playhead is, for the pictures.
  */
+import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LoopPlayer } from '@/lib/audio/player';
 import type { startAudio as StartAudio } from '@/lib/audio/start';
@@ -107,7 +108,7 @@ export function usePlayer(onError: (message: string) => void): Player {
       });
       setPlaying({ group, segment: 0, step: -1, ticks: 0 });
     } catch (error) {
-      errorRef.current(`Could not play: ${error instanceof Error ? error.message : String(error)}`);
+      errorRef.current(`Could not play: ${describeError(error)}`);
     }
   }, []);
 

@@ -4,6 +4,7 @@
  * a synthesized kit with tempo and swing, and blend four patterns Beat-Blender style. Model work
  * runs in the model worker; sampling settings, edits, corners and the puck live in the URL.
  */
+import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { NumberField } from '@/app/_components/NumberField';
@@ -29,7 +30,6 @@ const BLEND_SIZE = 7;
 const CORNER_KEYS = ['c1', 'c2', 'c3', 'c4'] as const;
 const CORNER_NAMES = ['Top left', 'Top right', 'Bottom left', 'Bottom right'] as const;
 const DEFAULT_CORNERS = ['rock', 'funk', 'bossa', 'four-on-the-floor'] as const;
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 type Corners = [QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence];
 /** What the play button plays and the export buttons save. */
@@ -80,7 +80,7 @@ export function DrumLabApp() {
       try {
         return decodeDrumClip(raw, qpm);
       } catch (e) {
-        issues.push(`${key} in this link: ${message(e)}`);
+        issues.push(`${key} in this link: ${describeError(e)}`);
         return fallback();
       }
     };
@@ -101,7 +101,7 @@ export function DrumLabApp() {
           if (ticket === sampleTicket.current) setSampled({ seqs: r.sequences, seed, ms: r.ms, backend: r.backend });
         })
         .catch((e: unknown) => {
-          if (ticket === sampleTicket.current) setError(message(e));
+          if (ticket === sampleTicket.current) setError(describeError(e));
         })
         .finally(() => {
           if (ticket === sampleTicket.current) setSampling(undefined);
@@ -124,7 +124,7 @@ export function DrumLabApp() {
           if (r.notes.length) setNotice(r.notes.join(' '));
         })
         .catch((e: unknown) => {
-          if (ticket === blendTicket.current) setError(message(e));
+          if (ticket === blendTicket.current) setError(describeError(e));
         })
         .finally(() => {
           if (ticket === blendTicket.current) setBlending(undefined);
@@ -315,7 +315,7 @@ export function DrumLabApp() {
                       onChange={(e) => {
                         const file = e.target.files?.[0];
                         e.target.value = '';
-                        if (file) importCorner(c, file).catch((err: unknown) => setError(`${CORNER_NAMES[c]} corner: ${message(err)}`));
+                        if (file) importCorner(c, file).catch((err: unknown) => setError(`${CORNER_NAMES[c]} corner: ${describeError(err)}`));
                       }}
                     />
                   </label>

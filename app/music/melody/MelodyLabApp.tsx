@@ -4,6 +4,7 @@
  * through the MusicVAE's latent space; variations of A; playback with a moving playhead; MIDI and
  * WAV export. Model work runs in the model worker; the melodies and settings live in the URL.
  */
+import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { NumberField } from '@/app/_components/NumberField';
@@ -22,7 +23,6 @@ import { usePlayer } from '../_components/usePlayer';
 import { MelodySlot } from './MelodySlot';
 
 const MODES = ['lerp', 'slerp'] as const;
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 interface Result {
   kind: 'interpolation' | 'variations';
@@ -47,7 +47,7 @@ function clipParam(params: URLSearchParams, key: string, fallback: number, qpm: 
   try {
     return { seq: decodeMelodyClip(raw, qpm) };
   } catch (error) {
-    return { seq: fallbackSeq, problem: `Melody ${key.toUpperCase()} in this link is damaged (${message(error)}); showing an example instead.` };
+    return { seq: fallbackSeq, problem: `Melody ${key.toUpperCase()} in this link is damaged (${describeError(error)}); showing an example instead.` };
   }
 }
 
@@ -98,7 +98,7 @@ export function MelodyLabApp() {
         setResult((prev) => ({ kind, a: sa, b: sb, run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend }));
         setNotice(r.notes.length ? r.notes.join(' ') : undefined);
       } catch (e) {
-        if (ticket === latest.current) setError(message(e));
+        if (ticket === latest.current) setError(describeError(e));
       } finally {
         if (ticket === latest.current) setBusy(undefined);
       }

@@ -4,6 +4,7 @@
  * from a MIDI file (track and window chosen on a piano roll of the whole track), or draw and
  * edit the notes on a piano roll.
  */
+import { describeError } from '@/lib/core/errors';
 import { useState } from 'react';
 import { CLIP_STEPS, MELODY_PITCH_RANGE, encodeMelodyClip, placeMelodyNote, removeMelodyNoteAt, withTempo } from '@/lib/music/clips';
 import { foldIntoRange } from '@/lib/music/converters/melody';
@@ -32,8 +33,6 @@ export interface MelodySlotProps {
   onPlay: () => void;
   playStep: number | undefined;
 }
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The 2-bar window at `bar` of an import, moved into the melody range and set to the lab's tempo. */
 function windowClip(found: MidiWindows, bar: number, qpm: number): { seq: QuantizedNoteSequence; moved: number } {
@@ -79,7 +78,7 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
       const w = pickWindow(found, imported.file.name);
       applyWindow({ ...imported, track, found, bar: w.startStep / STEPS_PER_BAR });
     } catch (error) {
-      onError(message(error));
+      onError(describeError(error));
     }
   };
 
@@ -122,7 +121,7 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) readFile(file).catch((error: unknown) => onError(`Melody ${label}: ${message(error)}`));
+              if (file) readFile(file).catch((error: unknown) => onError(`Melody ${label}: ${describeError(error)}`));
             }}
           />
         </label>
