@@ -2,8 +2,9 @@
 /** The image lab's views. Each asks the model worker for plain arrays and draws them. */
 import { describeError } from '@/lib/core/errors';
 import * as Plot from '@observablehq/plot';
-import { useEffect, useRef, useState, type DependencyList } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DigitCanvas, imageAt } from '@/app/_components/DigitCanvas';
+import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { PlotFigure } from '@/app/_components/PlotFigure';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { enumParam, intParam, numParam, type Patch } from '@/app/_components/url-state';
@@ -22,30 +23,6 @@ export interface ViewProps {
   onError: (message: string) => void;
   /** True while training runs: heavy views wait for the epoch boundary. */
   training: boolean;
-}
-
-/**
- * Runs `load` when `deps` change and keeps the newest answer; `loading` is true while the answer
- * for the current deps is still missing. Answers for stale deps are dropped.
- */
-function useWorkerResult<T>(load: () => Promise<T>, deps: DependencyList, onError: (m: string) => void): { value: T | undefined; loading: boolean } {
-  const key = JSON.stringify(deps.map((d) => (typeof d === 'object' ? String(d) : d)));
-  const [result, setResult] = useState<{ key: string; value: T | undefined }>({ key: '', value: undefined });
-  const latest = useRef('');
-  useEffect(() => {
-    latest.current = key;
-    load()
-      .then((value) => {
-        if (latest.current === key) setResult({ key, value });
-      })
-      .catch((error: unknown) => {
-        if (latest.current !== key) return;
-        setResult((r) => ({ key, value: r.value }));
-        onError(describeError(error));
-      });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  return { value: result.value, loading: result.key !== key };
 }
 
 /** `n` distinct test-digit indices chosen by a seed (0 = the first n). */

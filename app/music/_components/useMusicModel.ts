@@ -12,6 +12,8 @@ import type { MusicModelInfo, MusicModelSource } from '@/app/_workers/music-prot
 
 export interface MusicModelState {
   info: MusicModelInfo | undefined;
+  /** Counts successful loads (a new model, even from the same place, gives new results). */
+  version: number;
   loading: { label: string; fraction: number } | undefined;
   backend: string | undefined;
   load(source: MusicModelSource): Promise<MusicModelInfo | undefined>;
@@ -20,7 +22,7 @@ export interface MusicModelState {
 export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string) => void): MusicModelState {
   const backend = useBackendStore((s) => s.state);
   const startBackend = useBackendStore((s) => s.start);
-  const [info, setInfo] = useState<MusicModelInfo>();
+  const [loaded, setLoaded] = useState<{ info: MusicModelInfo; version: number }>();
   const [loading, setLoading] = useState<{ label: string; fraction: number }>();
   const started = useRef(false);
   const errorRef = useRef(onError);
@@ -38,7 +40,7 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
         const r = await request({ type: 'music:load', lab, source }, 'music:loaded', (event) => {
           if (event.type === 'music:progress') setLoading({ label: event.label, fraction: event.fraction });
         });
-        setInfo(r.info);
+        setLoaded((prev) => ({ info: r.info, version: (prev?.version ?? 0) + 1 }));
         return r.info;
       } catch (error) {
         errorRef.current(describeError(error));
@@ -56,5 +58,5 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
     void load({ kind: 'shipped' });
   }, [backend.status, load]);
 
-  return { info, loading, backend: backend.status === 'ready' ? backend.info.backend : undefined, load };
+  return { info: loaded?.info, version: loaded?.version ?? 0, loading, backend: backend.status === 'ready' ? backend.info.backend : undefined, load };
 }

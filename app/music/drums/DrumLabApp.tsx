@@ -10,6 +10,7 @@ import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { intParam, numParam, useUrlParams } from '@/app/_components/url-state';
+import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { request } from '@/app/_workers/client';
 import { decodeDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
 import { DRUM_EXAMPLES, drumExample } from '@/lib/music/examples';
@@ -58,17 +59,20 @@ export function DrumLabApp() {
   const py = numParam(params, 'y', 0.5, 0, 1);
   const query = params.toString();
 
-  const [sampled, setSampled] = useState<{ seqs: QuantizedNoteSequence[]; seed: number; ms: number; backend: string }>();
-  const [blend, setBlend] = useState<{ key: string; seqs: QuantizedNoteSequence[] }>();
   const [blendNonce, setBlendNonce] = useState(0);
   const [puck, setPuck] = useState<{ x: number; y: number }>();
   const [selection, setSelection] = useState<Selection>({ kind: 'pattern', index: 0 });
-  const [sampling, setSampling] = useState<string>();
-  const [blending, setBlending] = useState<string>();
   const [exporting, setExporting] = useState<string>();
-  /** Only the answer to the latest request of each kind is used (older ones arriving late are dropped). */
-  const sampleTicket = useRef(0);
-  const blendTicket = useRef(0);
+
+  // The patterns are a function of (model, n, temperature, seed), so a shared link gives them back.
+  const samples = useWorkerResult(
+    () => request({ type: 'music:sample', lab: 'drums', n, temperature, seed, qpm: 120 }, 'music:sequences').then((r) => ({ ...r, seed })),
+    [model.version, n, temperature, seed],
+    onError,
+    { enabled: model.info !== undefined, delayMs: 120 },
+  );
+  const sampled = samples.value;
+  const sampling = samples.loading && model.info !== undefined ? `Sampling ${n} patterns in the model worker…` : undefined;
 
   // Edited patterns (p1…p16) and corners (c1…c4) come from the URL; damaged entries are reported.
   const { patterns, corners, problems } = useMemo(() => {
@@ -84,54 +88,22 @@ export function DrumLabApp() {
         return fallback();
       }
     };
-    const pats = (sampled?.seqs ?? []).map((s, i) => read(`p${i + 1}`, () => withTempo(s, qpm)));
+    const pats = (sampled?.sequences ?? []).map((s, i) => read(`p${i + 1}`, () => withTempo(s, qpm)));
     const cs = CORNER_KEYS.map((k, i) => read(k, () => presetClip(DEFAULT_CORNERS[i] ?? 'rock', qpm))) as Corners;
     return { patterns: pats, corners: cs, problems: issues };
   }, [query, sampled, qpm]);
-  const cornersKey = corners.map(encodeDrumClip).join('.');
+  const cornersKey = useMemo(() => corners.map(encodeDrumClip).join('.'), [corners]);
 
-  // The patterns are a function of (model, n, temperature, seed), so a shared link gives them back.
-  useEffect(() => {
-    if (!model.info) return;
-    const ticket = ++sampleTicket.current;
-    const timer = setTimeout(() => {
-      setSampling(`Sampling ${n} patterns in the model worker…`);
-      request({ type: 'music:sample', lab: 'drums', n, temperature, seed, qpm: 120 }, 'music:sequences')
-        .then((r) => {
-          if (ticket === sampleTicket.current) setSampled({ seqs: r.sequences, seed, ms: r.ms, backend: r.backend });
-        })
-        .catch((e: unknown) => {
-          if (ticket === sampleTicket.current) setError(describeError(e));
-        })
-        .finally(() => {
-          if (ticket === sampleTicket.current) setSampling(undefined);
-        });
-    }, 120);
-    return () => clearTimeout(timer);
-  }, [model.info, n, temperature, seed]);
-
-  // The blend square is decoded ahead whenever the corners change (or on request).
-  useEffect(() => {
-    if (!model.info) return;
-    const ticket = ++blendTicket.current;
-    const timer = setTimeout(() => {
-      setBlending(`Decoding a ${BLEND_SIZE}×${BLEND_SIZE} blend grid…`);
-      const cs = cornersKey.split('.').map((k) => decodeDrumClip(k)) as Corners;
-      request({ type: 'music:grid', corners: cs, size: BLEND_SIZE, temperature: 0, seed: 1, qpm: 120 }, 'music:sequences')
-        .then((r) => {
-          if (ticket !== blendTicket.current) return;
-          setBlend({ key: cornersKey, seqs: r.sequences });
-          if (r.notes.length) setNotice(r.notes.join(' '));
-        })
-        .catch((e: unknown) => {
-          if (ticket === blendTicket.current) setError(describeError(e));
-        })
-        .finally(() => {
-          if (ticket === blendTicket.current) setBlending(undefined);
-        });
-    }, 120);
-    return () => clearTimeout(timer);
-  }, [model.info, cornersKey, blendNonce]);
+  // The blend square is decoded ahead whenever the corners change (or on request); a grid made for
+  // other corners than the current ones is never used.
+  const blendResult = useWorkerResult(
+    () => request({ type: 'music:grid', corners, size: BLEND_SIZE, temperature: 0, seed: 1, qpm: 120 }, 'music:sequences').then((r) => ({ ...r, key: cornersKey })),
+    [model.version, cornersKey, blendNonce],
+    onError,
+    { enabled: model.info !== undefined, delayMs: 120 },
+  );
+  const blending = blendResult.loading && model.info !== undefined ? `Decoding a ${BLEND_SIZE}×${BLEND_SIZE} blend grid…` : undefined;
+  const blend = blendResult.value?.key === cornersKey ? blendResult.value : undefined;
 
   /** Changes the sampling settings; the old patterns' edits no longer apply, so they go. */
   const resample = (patch: Record<string, number>) => {
@@ -143,8 +115,8 @@ export function DrumLabApp() {
   const x = puck?.x ?? px;
   const y = puck?.y ?? py;
   const blendIndex = nearestGridCell(BLEND_SIZE, x, y);
-  const blendReady = blend !== undefined && blend.key === cornersKey;
-  const blended = blendReady ? blend.seqs[blendIndex] : undefined;
+  const blendReady = blend !== undefined;
+  const blended = blend?.sequences[blendIndex];
   const selected: QuantizedNoteSequence | undefined = selection.kind === 'blend' ? blended : patterns[selection.index];
   const selectedName = selection.kind === 'blend' ? 'blend' : `pattern-${selection.index + 1}`;
   const playing = player.playing;
@@ -202,7 +174,7 @@ export function DrumLabApp() {
 
   const movePuck = (nx: number, ny: number) => {
     setPuck({ x: nx, y: ny });
-    const next = blendReady ? blend.seqs[nearestGridCell(BLEND_SIZE, nx, ny)] : undefined;
+    const next = blend?.sequences[nearestGridCell(BLEND_SIZE, nx, ny)];
     if (next && playing?.group === 'blend') player.swap([next]);
   };
 
@@ -213,9 +185,9 @@ export function DrumLabApp() {
     <div className="music-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
       <ModelPicker lab="drums" model={model} busy={sampling !== undefined || blending !== undefined} />
-      {(problems.length > 0 || notice) && (
+      {(problems.length > 0 || notice || (blend?.notes.length ?? 0) > 0) && (
         <p className="notice" data-testid="music-notice">
-          {[...problems, notice].filter(Boolean).join(' ')}
+          {[...problems, notice, ...(blend?.notes ?? [])].filter(Boolean).join(' ')}
         </p>
       )}
 
@@ -236,7 +208,7 @@ export function DrumLabApp() {
           </button>
           {sampled && (
             <span className="muted">
-              {sampled.seqs.length} patterns in {sampled.ms.toFixed(0)} ms on {sampled.backend.toUpperCase()}
+              {sampled.sequences.length} patterns in {sampled.ms.toFixed(0)} ms on {sampled.backend.toUpperCase()}
             </span>
           )}
         </div>
