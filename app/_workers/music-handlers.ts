@@ -5,7 +5,7 @@
  * sample, 4-corner blend grid) answered as plain quantized sequences.
  */
 import * as tf from '@tensorflow/tfjs';
-import { filesSource, urlSource, type WeightSource } from '@/lib/core/checkpoint';
+import { filesSource, urlSource, weightsManifestSchema, type WeightSource } from '@/lib/core/checkpoint';
 import { CheckpointError, InvalidInputError } from '@/lib/core/errors';
 import { MusicVAE } from '@/lib/music/music-vae';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
@@ -21,7 +21,6 @@ export const SHIPPED_MUSIC_MODELS: Record<Lab, string> = { melody: 'mel_2bar', d
 
 interface Entry {
   model: MusicVAE;
-  info: MusicModelInfo;
   /** Requests still running on this model; a replaced model is disposed when the last one ends. */
   inUse: number;
   replaced: boolean;
@@ -42,9 +41,9 @@ async function withModel<T>(lab: Lab, work: (model: MusicVAE) => Promise<T>): Pr
   }
 }
 
-function replaceModel(lab: Lab, model: MusicVAE, info: MusicModelInfo): void {
+function replaceModel(lab: Lab, model: MusicVAE): void {
   const old = models.get(lab);
-  models.set(lab, { model, info, inUse: 0, replaced: false });
+  models.set(lab, { model, inUse: 0, replaced: false });
   if (!old) return;
   old.replaced = true;
   if (old.inUse === 0) old.model.dispose();
@@ -61,9 +60,8 @@ function counting(source: WeightSource, onProgress: (fraction: number, label: st
       location: source.location,
       async readJson(name) {
         const json = await source.readJson(name);
-        if (name === 'weights_manifest.json' && Array.isArray(json)) {
-          shards = json.reduce((n: number, g: unknown) => n + (typeof g === 'object' && g !== null && 'paths' in g && Array.isArray(g.paths) ? g.paths.length : 0), 0);
-        }
+        const manifest = name === 'weights_manifest.json' ? weightsManifestSchema.safeParse(json) : undefined;
+        if (manifest?.success) shards = manifest.data.reduce((n, group) => n + group.paths.length, 0);
         return json;
       },
       async readBinary(name) {
@@ -109,7 +107,7 @@ async function load(lab: Lab, source: MusicModelSource, report: (fraction: numbe
     loadMs: performance.now() - t0,
   };
   // Only replace the working model once the new one loaded: a failed load keeps the lab usable.
-  replaceModel(lab, model, info);
+  replaceModel(lab, model);
   return info;
 }
 

@@ -3,7 +3,6 @@ import { InvalidInputError } from '../core/errors';
 import { emptyQuantizedSequence, gridNote, type QuantizedNoteSequence } from '../music/note-sequence';
 import {
   drumClassOf,
-  eventsAtStep,
   locateStep,
   noteTiming,
   notesByStep,
@@ -164,17 +163,12 @@ describe('sequenceEvents', () => {
 describe('step helpers for the looping player', () => {
   const a = seq(8, [[60, 0, 1], [64, 0, 2], [67, 5, 6], [70, 9, 10]]);
 
-  it('finds the notes starting at a step', () => {
-    expect(eventsAtStep(a, 0).map((n) => n.pitch)).toEqual([60, 64]);
-    expect(eventsAtStep(a, 5).map((n) => n.pitch)).toEqual([67]);
-    expect(eventsAtStep(a, 1)).toEqual([]);
-  });
-
   it('groups notes by step and leaves out notes past the end', () => {
     const byStep = notesByStep(a);
     expect(byStep).toHaveLength(8);
     expect(byStep[0]?.map((n) => n.pitch)).toEqual([60, 64]);
     expect(byStep[5]?.map((n) => n.pitch)).toEqual([67]);
+    expect(byStep[1]).toEqual([]);
     expect(byStep.flat()).toHaveLength(3);
   });
 

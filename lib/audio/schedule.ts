@@ -211,11 +211,6 @@ export function sequenceEvents(seqs: readonly QuantizedNoteSequence[], options: 
   return { events, stepSeconds: sec, totalSteps, totalSeconds: totalSteps * sec, segmentStartSteps };
 }
 
-/** The notes of `seq` that start exactly at `step` (a step within this one sequence), in input order. */
-export function eventsAtStep(seq: QuantizedNoteSequence, step: number): QuantizedNote[] {
-  return seq.notes.filter((n) => n.quantizedStartStep === step);
-}
-
 /**
  * The notes of `seq` grouped by start step: entry `s` lists the notes starting at step `s`
  * (`totalQuantizedSteps` entries; notes outside the sequence are left out). Lets a step-based player

@@ -4,7 +4,7 @@
  * note editing for the piano-roll editor. Pure functions on quantized sequences.
  */
 import { InvalidInputError } from '../core/errors';
-import { DEFAULT_DRUM_PITCH_CLASSES, drumClassOf } from './converters/drums';
+import { DEFAULT_DRUM_PITCH_CLASSES, DRUM_CLASS_PITCHES, drumClassOf } from './converters/drums';
 import { DEFAULT_QPM, emptyQuantizedSequence, gridNote, type QuantizedNote, type QuantizedNoteSequence } from './note-sequence';
 import { unquantize } from './sequences';
 
@@ -17,8 +17,6 @@ export const MELODY_PITCH_RANGE = { min: 21, max: 108 } as const;
 /** Most notes a melody clip may have in the URL form (one per step at most). */
 const MAX_CLIP_NOTES = CLIP_STEPS;
 
-/** The standard General MIDI pitch of each drum class (the first of its class). */
-export const DRUM_CLASS_PITCHES: readonly number[] = DEFAULT_DRUM_PITCH_CLASSES.map((c) => c[0] ?? 36);
 
 function finish(seq: QuantizedNoteSequence): QuantizedNoteSequence {
   seq.notes.sort((a, b) => a.quantizedStartStep - b.quantizedStartStep || a.pitch - b.pitch);

@@ -5,6 +5,7 @@
  * Drum rows: one character per step, "x" = hit.
  */
 import { emptyQuantizedSequence, gridNote, type QuantizedNoteSequence } from './note-sequence';
+import { DRUM_CLASS_PITCHES } from './converters/drums';
 import { unquantize } from './sequences';
 
 export interface MelodyExample {
@@ -64,7 +65,8 @@ export const DRUM_EXAMPLES: readonly DrumExample[] = [
   },
 ];
 
-const DRUM_PITCHES = { kick: 36, snare: 38, closedHat: 42, openHat: 46, lowTom: 45, midTom: 48, highTom: 50, crash: 49, ride: 51 } as const;
+/** Each row's drum class (Magenta's class order), whose General MIDI pitch is written. */
+const ROW_CLASS = { kick: 0, snare: 1, closedHat: 2, openHat: 3, lowTom: 4, midTom: 5, highTom: 6, crash: 7, ride: 8 } as const;
 
 /** A melody example as a quantized 2-bar (32-step) sequence at `qpm`. */
 export function melodyExample(example: MelodyExample, qpm = 120): QuantizedNoteSequence {
@@ -77,7 +79,7 @@ export function melodyExample(example: MelodyExample, qpm = 120): QuantizedNoteS
 export function drumExample(example: DrumExample, qpm = 120): QuantizedNoteSequence {
   const seq = emptyQuantizedSequence(32, qpm);
   for (const [name, row] of Object.entries(example.rows)) {
-    const pitch = DRUM_PITCHES[name as keyof typeof DRUM_PITCHES];
+    const pitch = DRUM_CLASS_PITCHES[ROW_CLASS[name as keyof typeof ROW_CLASS]] ?? 36;
     [...(row ?? '')].forEach((ch, step) => {
       if (ch === 'x' && step < 32) {
         seq.notes.push(gridNote(pitch, step, step + 1, true));

@@ -8,7 +8,7 @@
 import { Midi } from '@tonejs/midi';
 import { parseMidi as parseMidiEvents } from 'midi-file';
 import { describeError } from '../core/errors';
-import { DrumsConverter, DEFAULT_DRUM_PITCH_CLASSES } from './converters/drums';
+import { DrumsConverter, DEFAULT_DRUM_PITCH_CLASSES, DRUM_CLASS_PITCHES } from './converters/drums';
 import { MeterError, MidiParseError, NoMusicError } from './errors';
 import { DEFAULT_QPM, type Note, type NoteSequence, type TimeSignature } from './note-sequence';
 
@@ -292,7 +292,7 @@ export function extractDrums(file: MidiFile, kit: 'gm' | 'roland-td11' = 'gm'): 
   let unmapped = 0;
   for (const n of drumNotes) {
     const c = mapper.classOf(n.pitch);
-    const pitch = c === undefined ? undefined : DEFAULT_DRUM_PITCH_CLASSES[c]?.[0];
+    const pitch = c === undefined ? undefined : DRUM_CLASS_PITCHES[c];
     if (pitch === undefined) {
       unmapped++;
       continue;

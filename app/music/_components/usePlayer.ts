@@ -7,6 +7,7 @@
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LoopPlayer } from '@/lib/audio/player';
+import { segmentStarts } from '@/lib/audio/schedule';
 import type { startAudio as StartAudio } from '@/lib/audio/start';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 
@@ -93,8 +94,7 @@ export function usePlayer(onError: (message: string) => void): Player {
       }
       player.current ??= new LoopPlayer();
       let ticks = 0;
-      const starts: number[] = [];
-      seqs.reduce((at, s) => (starts.push(at), at + s.totalQuantizedSteps), 0);
+      const starts = segmentStarts(seqs);
       player.current.start(seqs, {
         kind: options.kind,
         qpm: options.qpm,

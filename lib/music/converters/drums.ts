@@ -30,6 +30,9 @@ export const DEFAULT_DRUM_PITCH_CLASSES: readonly (readonly number[])[] = [
   [51, 52, 53, 59, 82],
 ];
 
+/** The General MIDI pitch written for each default drum class (the first of its list). */
+export const DRUM_CLASS_PITCHES: readonly number[] = DEFAULT_DRUM_PITCH_CLASSES.map((c) => c[0] ?? 36);
+
 export const DRUM_CLASS_NAMES = ['Kick', 'Snare', 'Closed hat', 'Open hat', 'Low tom', 'Mid tom', 'High tom', 'Crash', 'Ride'] as const;
 
 const PITCH_TO_DRUM_CLASS: ReadonlyMap<number, number> = new Map(DEFAULT_DRUM_PITCH_CLASSES.flatMap((pitches, c) => pitches.map((p) => [p, c] as const)));
