@@ -38,16 +38,15 @@ interface Result {
   backend: string;
 }
 
-/** A clip from the URL, or the example when the parameter is missing or damaged. */
-function clipParam(params: URLSearchParams, key: string, fallback: number, qpm: number): { seq: QuantizedNoteSequence; problem?: string } {
-  const raw = params.get(key);
+/** Melody `which` from its URL text, or the example when the parameter is missing or damaged. */
+function clipParam(raw: string | null, which: 'a' | 'b', fallback: number, qpm: number): { seq: QuantizedNoteSequence; problem?: string } {
   const example = MELODY_EXAMPLES[fallback] ?? MELODY_EXAMPLES[0];
   const fallbackSeq = example ? withTempo(melodyExample(example), qpm) : decodeMelodyClip('', qpm);
   if (raw === null) return { seq: fallbackSeq };
   try {
     return { seq: decodeMelodyClip(raw, qpm) };
   } catch (error) {
-    return { seq: fallbackSeq, problem: `Melody ${key.toUpperCase()} in this link is damaged (${describeError(error)}); showing an example instead.` };
+    return { seq: fallbackSeq, problem: `Melody ${which.toUpperCase()} in this link is damaged (${describeError(error)}); showing an example instead.` };
   }
 }
 
@@ -69,8 +68,8 @@ export function MelodyLabApp() {
   const loop = params.get('loop') === '1';
   const aParam = params.get('a');
   const bParam = params.get('b');
-  const a = useMemo(() => clipParam(new URLSearchParams(aParam === null ? '' : { a: aParam }), 'a', 0, qpm), [aParam, qpm]);
-  const b = useMemo(() => clipParam(new URLSearchParams(bParam === null ? '' : { b: bParam }), 'b', 1, qpm), [bParam, qpm]);
+  const a = useMemo(() => clipParam(aParam, 'a', 0, qpm), [aParam, qpm]);
+  const b = useMemo(() => clipParam(bParam, 'b', 1, qpm), [bParam, qpm]);
   const editSpan = useMemo(() => {
     const s = pitchSpanOf([a.seq, b.seq], 24);
     return { min: Math.min(s.min, 55), max: Math.max(s.max, 79) };

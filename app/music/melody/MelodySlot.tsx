@@ -8,7 +8,7 @@ import { describeError } from '@/lib/core/errors';
 import { useState } from 'react';
 import { CLIP_STEPS, MELODY_PITCH_RANGE, encodeMelodyClip, placeMelodyNote, removeMelodyNoteAt, withTempo } from '@/lib/music/clips';
 import { foldIntoRange } from '@/lib/music/converters/melody';
-import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
+import { MELODY_EXAMPLES, melodyExample, type MelodyExample } from '@/lib/music/examples';
 import type { MidiFile } from '@/lib/music/midi';
 import { emptyQuantizedSequence, STEPS_PER_BAR, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
@@ -34,6 +34,17 @@ export interface MelodySlotProps {
   playStep: number | undefined;
 }
 
+const exampleClips = new Map<string, string>();
+/** An example's URL form, computed once (the slots redraw on every step while music plays). */
+function exampleClip(ex: MelodyExample): string {
+  let clip = exampleClips.get(ex.id);
+  if (clip === undefined) {
+    clip = encodeMelodyClip(melodyExample(ex));
+    exampleClips.set(ex.id, clip);
+  }
+  return clip;
+}
+
 /** The 2-bar window at `bar` of an import, moved into the melody range and set to the lab's tempo. */
 function windowClip(found: MidiWindows, bar: number, qpm: number): { seq: QuantizedNoteSequence; moved: number } {
   const w = found.windows.find((x) => x.startStep === bar * STEPS_PER_BAR) ?? found.windows[0];
@@ -51,7 +62,7 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
   const [imported, setImported] = useState<Imported>();
   const label = which.toUpperCase();
   const encoded = encodeMelodyClip(seq);
-  const example = MELODY_EXAMPLES.find((ex) => encodeMelodyClip(melodyExample(ex)) === encoded);
+  const example = MELODY_EXAMPLES.find((ex) => exampleClip(ex) === encoded);
 
   const applyWindow = (next: Imported) => {
     const { seq: clip, moved } = windowClip(next.found, next.bar, qpm);
@@ -64,19 +75,17 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
     );
   };
 
-  const readFile = async (file: File) => {
-    const midi = await readMidiFile(file);
-    const found = midiWindows(midi, 'melody');
+  /** Opens a track of a MIDI file (default: the most melodic one) at its first 2 bars with notes. */
+  const openTrack = (file: MidiFile, track?: number) => {
+    const found = midiWindows(file, 'melody', track === undefined ? {} : { track });
     const w = pickWindow(found, file.name);
-    applyWindow({ file: midi, track: found.track ?? 0, found, bar: w.startStep / STEPS_PER_BAR });
+    applyWindow({ file, track: found.track ?? 0, found, bar: w.startStep / STEPS_PER_BAR });
   };
 
   const chooseTrack = (track: number) => {
     if (!imported) return;
     try {
-      const found = midiWindows(imported.file, 'melody', { track });
-      const w = pickWindow(found, imported.file.name);
-      applyWindow({ ...imported, track, found, bar: w.startStep / STEPS_PER_BAR });
+      openTrack(imported.file, track);
     } catch (error) {
       onError(describeError(error));
     }
@@ -121,7 +130,7 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) readFile(file).catch((error: unknown) => onError(`Melody ${label}: ${describeError(error)}`));
+              if (file) readMidiFile(file).then((midi) => openTrack(midi)).catch((error: unknown) => onError(`Melody ${label}: ${describeError(error)}`));
             }}
           />
         </label>
