@@ -1,6 +1,7 @@
 /**
  * `npm run eval:image -- --model models/image/<id> [--backend wasm|cpu]`: test-split metrics of a
- * saved image model as JSON (BCE, 784·MSE + KL, PSNR and the baselines), with the issue's targets.
+ * saved image model as JSON (BCE, 784·MSE + KL, PSNR and the baselines; for 2-D VAEs the amortisation
+ * gap of lib/image/gap.ts), with the issue's targets.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +9,9 @@ import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { upsampleBicubic } from '../lib/image/corrupt';
+import { amortisationGap } from '../lib/image/gap';
 import { readImageModelFolder } from '../lib/image/io-node';
+import { subsetImageSet } from '../lib/image/mnist';
 import { loadMnist } from '../lib/image/mnist-node';
 import { evaluateImageModel } from '../lib/image/train';
 import { denseVaeLoss, imageTargets } from './image-card';
@@ -21,10 +24,13 @@ async function main(): Promise<void> {
   const choice = await initNodeBackend(backend);
   const dir = path.resolve(values.model);
   const model = await readImageModelFolder(dir);
-  const { test } = await loadMnist();
+  const { train, test } = await loadMnist();
   const metrics = await evaluateImageModel(model, test, { bicubic: (small, _n, size, factor) => upsampleBicubic(small, size, size, factor) });
   const reference = model.spec.id === 'conv-vae' ? await denseVaeLoss(dir) : undefined;
-  console.log(JSON.stringify({ backend: choice.backend, ...metrics, targets: imageTargets(model.spec.id, metrics, reference) }, null, 2));
+  // 2-D VAEs: how much of the loss is the encoder's placement (on as many training digits as test ones).
+  const amortisation =
+    model.spec.variational && model.zDims === 2 ? { train: await amortisationGap(model, subsetImageSet(train, test.count)), test: await amortisationGap(model, test) } : undefined;
+  console.log(JSON.stringify({ backend: choice.backend, ...metrics, ...(amortisation ? { amortisation } : {}), targets: imageTargets(model.spec.id, metrics, reference) }, null, 2));
   model.dispose();
 }
 

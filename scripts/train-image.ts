@@ -1,6 +1,6 @@
 /**
  * `npm run train:image -- --model <id> [--epochs N] [--batch B] [--lr L] [--lr-schedule constant|cosine|exponential]
- * [--lr-final L] [--weight-decay W] [--kl-warmup N] [--seed S] [--z N] [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu]
+ * [--lr-final L] [--weight-decay W] [--kl-warmup N] [--input-noise σ] [--validate N] [--seed S] [--z N] [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu]
  * [--no-manifest] [--resume]`
  *
  * Trains one of the lesson's image models on the embedded MNIST split (samples 0–799 of each digit
@@ -12,7 +12,13 @@
  * `--lr-schedule cosine|exponential` decays the learning rate per batch from `--lr` to `--lr-final`
  * (default `--lr` / 10) over this run's epochs (with `--resume`, over the resumed epochs);
  * `--weight-decay W` adds decoupled (AdamW-style) decay of the weight matrices and kernels;
- * `--kl-warmup N` (VAEs) ramps the KL term's weight from 0 to 1 over the first N epochs.
+ * `--kl-warmup N` (VAEs) ramps the KL term's weight from 0 to 1 over the first N epochs;
+ * `--input-noise σ` (models that see clean digits) adds Gaussian noise to the encoder's training input;
+ * `--train-only encoder` (with `--resume`) trains the encoder with the decoder frozen.
+ *
+ * `--validate N` is for choosing a recipe without looking at the test digits: it holds the last N
+ * training digits out (with N = 1000, samples 700–799 of each digit), trains on the rest and reports
+ * every loss on the held-out ones. Its models must be written outside models/ (`--out`).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -23,10 +29,11 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { updateManifest } from '../lib/core/model-manifest-node';
 import { upsampleBicubic } from '../lib/image/corrupt';
+import { amortisationGap } from '../lib/image/gap';
 import { ImageAutoencoder } from '../lib/image/image-model';
 import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
 import { loadMnist } from '../lib/image/mnist-node';
-import { subsetImageSet } from '../lib/image/mnist';
+import { batchOf, subsetImageSet } from '../lib/image/mnist';
 import { IMAGE_MODEL_IDS, imageModelSpec, isImageModelId } from '../lib/image/models';
 import {
   describeSchedule,
@@ -74,6 +81,9 @@ async function main(): Promise<void> {
       'lr-final': { type: 'string' },
       'weight-decay': { type: 'string' },
       'kl-warmup': { type: 'string' },
+      'input-noise': { type: 'string' },
+      'train-only': { type: 'string' },
+      validate: { type: 'string' },
       seed: { type: 'string' },
       z: { type: 'string' },
       noise: { type: 'string' },
@@ -101,15 +111,29 @@ async function main(): Promise<void> {
   const weightDecay = num(values['weight-decay'], 'weight-decay', false) ?? 0;
   const klWarmupEpochs = num(values['kl-warmup'], 'kl-warmup', true) ?? 0;
   if (klWarmupEpochs > 0 && !spec.variational) throw new Error(`--kl-warmup is for the VAEs; "${id}" has no KL term.`);
+  const inputNoise = num(values['input-noise'], 'input-noise', false) ?? 0;
+  if (inputNoise > 0 && spec.corruption.kind !== 'none') throw new Error(`--input-noise is for the models that see clean digits; "${id}" already sees corrupted ones.`);
+  const trainOnly = values['train-only'];
+  if (trainOnly !== undefined && trainOnly !== 'encoder') throw new Error(`--train-only takes "encoder" (the decoder stays frozen); got "${trainOnly}".`);
+  if (trainOnly && !values.resume) throw new Error('--train-only encoder fits the encoder of a trained model again: use it with --resume.');
   const seed = num(values.seed, 'seed', true) ?? 1;
   const subset = num(values.subset, 'subset', true);
   if (subset !== undefined && subset < 1) throw new Error('--subset must be at least 1.');
+  const validate = num(values.validate, 'validate', true);
   const out = path.resolve(values.out ?? path.join('models', 'image', id));
+  const modelsDir = path.resolve('models');
+  if (validate !== undefined) {
+    if (subset !== undefined) throw new Error('--validate and --subset cannot be combined.');
+    if (out === modelsDir || out.startsWith(modelsDir + path.sep)) throw new Error('--validate runs choose a recipe and must not replace a shipped model: give --out a folder outside models/.');
+  }
   const choice = await initNodeBackend(backend);
   const data = await loadMnist();
-  const train = subset ? subsetImageSet(data.train, subset) : data.train;
-  const test = data.test;
-  process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} test digits, ${epochs} epochs of batch ${batchSize}, ${describeSchedule(learningRate, schedule)}.\n`);
+  if (validate !== undefined && (validate < 1 || validate >= data.train.count)) throw new Error(`--validate must be from 1 to ${data.train.count - 1} (training digits held out); got ${validate}.`);
+  // The training set is interleaved by sample then digit, so its last N digits are balanced.
+  const train = validate !== undefined ? subsetImageSet(data.train, data.train.count - validate) : subset ? subsetImageSet(data.train, subset) : data.train;
+  const test = validate !== undefined ? batchOf(data.train, data.train.count - validate, validate) : data.test;
+  const evalName = validate !== undefined ? 'validation' : 'test';
+  process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} ${evalName} digits, ${epochs} epochs of batch ${batchSize}, ${describeSchedule(learningRate, schedule)}.\n`);
   // --resume: continue from the weights in --out (a fresh Adam; the layers format keeps no optimizer state).
   const previous = values.resume ? await readPrevious(out) : undefined;
   // The seed fixes the initial weights too, so the same command gives the same model.
@@ -128,6 +152,8 @@ async function main(): Promise<void> {
     schedule,
     weightDecay,
     klWarmupEpochs,
+    inputNoise,
+    ...(trainOnly ? { trainOnly } : {}),
     seed,
     signal: controller.signal,
     onBatch: (s) => {
@@ -137,7 +163,7 @@ async function main(): Promise<void> {
     },
     onEpoch: (e) => {
       history.push({ ...e, epoch: earlier.length + e.epoch, epochs: earlier.length + e.epochs });
-      process.stderr.write(`\n  epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} test ${e.testLoss.toFixed(4)} lr ${(e.learningRate ?? learningRate).toPrecision(3)} (${e.seconds.toFixed(1)} s)\n`);
+      process.stderr.write(`\n  epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} ${evalName} ${e.testLoss.toFixed(4)} lr ${(e.learningRate ?? learningRate).toPrecision(3)} (${e.seconds.toFixed(1)} s)\n`);
     },
   });
   process.stderr.write('\n');
@@ -146,6 +172,7 @@ async function main(): Promise<void> {
     throw new Error('Stopped before the first epoch finished: nothing was saved.');
   }
   const metrics: ImageMetrics = await evaluateImageModel(model, test, { bicubic: (small, _count, size, factor) => upsampleBicubic(small, size, size, factor) });
+  const amortisation = spec.variational && spec.zDims === 2 ? { train: await amortisationGap(model, subsetImageSet(train, test.count)), evaluated: await amortisationGap(model, test) } : undefined;
   const seconds = earlierSeconds + (performance.now() - started) / 1000;
   const command = `npm run train:image -- ${process.argv.slice(2).join(' ')}`;
   const summary = {
@@ -156,6 +183,7 @@ async function main(): Promise<void> {
     seconds: Math.round(seconds),
     imagesPerSecond: Math.round((history.length * train.count) / history.reduce((s, e) => s + e.seconds, 0)),
     trainImages: train.count,
+    ...(validate !== undefined ? { validationImages: validate } : {}),
     hyperparameters: {
       epochs,
       batchSize,
@@ -163,13 +191,16 @@ async function main(): Promise<void> {
       ...(schedule.kind !== 'constant' ? { finalLearningRate: schedule.finalLearningRate } : {}),
       ...(weightDecay > 0 ? { weightDecay } : {}),
       ...(klWarmupEpochs > 0 ? { klWarmupEpochs } : {}),
+      ...(inputNoise > 0 ? { inputNoise } : {}),
+      ...(trainOnly ? { encoderOnly: 1 } : {}),
       seed,
       zDims: spec.zDims,
       ...(spec.corruption.kind === 'noise' ? { noiseSigma: spec.corruption.sigma } : {}),
     },
     schedule,
     metrics,
-    targets: imageTargets(id, metrics, id === 'conv-vae' ? await denseVaeLoss(out) : undefined),
+    ...(amortisation ? { amortisation } : {}),
+    targets: validate !== undefined ? [] : imageTargets(id, metrics, id === 'conv-vae' ? await denseVaeLoss(out) : undefined),
     history: [...earlier, ...history],
     command: previous ? `${previous.command}\n${command}` : command,
     trainedAt: new Date().toISOString(),
@@ -178,7 +209,6 @@ async function main(): Promise<void> {
     'metrics.json': JSON.stringify(summary, null, 2) + '\n',
     'MODEL_CARD.md': imageModelCard(spec, summary),
   });
-  const modelsDir = path.resolve('models');
   if (!values['no-manifest'] && out.startsWith(modelsDir + path.sep)) {
     const rel = path.relative(modelsDir, out).split(path.sep).join('/');
     await updateManifest(path.join(modelsDir, 'manifest.json'), {

@@ -52,6 +52,11 @@ export class ImageAutoencoder extends LatentModelBase<tf.Tensor4D> {
     return [...this.encoder.trainableWeights, ...this.decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   }
 
+  /** The encoder's trainable variables only (to train it with the decoder frozen). */
+  get encoderVariables(): tf.Variable[] {
+    return this.encoder.trainableWeights.map((w) => w.read() as tf.Variable);
+  }
+
   private checkInput(x: tf.Tensor4D): void {
     const s = this.spec.inputSize;
     if (x.rank !== 4 || x.shape[1] !== s || x.shape[2] !== s || x.shape[3] !== 1) {

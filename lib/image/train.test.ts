@@ -162,4 +162,17 @@ describe('training with a schedule and weight decay', () => {
     const decayed = await run({ weightDecay: 0.9 });
     expect(decayed.norm).toBeLessThan(plain.norm * 0.95);
   });
+
+  it('feeds the encoder noisy digits with input noise (a zero σ is no noise), and checks the setting', async () => {
+    const plain = await run({});
+    expect((await run({ inputNoise: 0 })).batchLosses).toEqual(plain.batchLosses);
+    const noisy = await run({ inputNoise: 0.3 });
+    // The first loss is computed before any step: it differs only because the input does.
+    expect(noisy.batchLosses[0]).not.toEqual(plain.batchLosses[0]);
+    expect(noisy.batchLosses.every(Number.isFinite)).toBe(true);
+    for (const bad of [-0.1, 2, NaN]) expect(() => validateTrainOptions({ ...base, inputNoise: bad })).toThrow(/Input noise/);
+    const denoiser = ImageAutoencoder.create(imageModelSpec('denoise'), 3);
+    await expect(trainImageModel(denoiser, train, test, { ...base, inputNoise: 0.2 })).rejects.toThrow(InvalidInputError);
+    denoiser.dispose();
+  });
 });
