@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../core/errors';
-import { ImageAutoencoder } from './image-model';
+import { type ImageAutoencoder } from './image-model';
 import { IMAGE_PIXELS } from './models';
 import { imagesTensor, type ImageData } from './train';
 
