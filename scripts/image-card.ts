@@ -65,6 +65,10 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     (wd ? ` and decoupled (AdamW) weight decay ${wd} on the weight matrices and kernels` : '') +
     (warmup ? `; KL warm-up: the KL term's weight rises linearly from 0 to 1 over the first ${warmup} epochs (training loss only)` : '') +
     (noise ? `; input noise: during training the encoder sees the digit plus zero-mean Gaussian noise σ = ${noise} (not clipped) and the decoder must rebuild the clean digit — it keeps the encoder from placing only its training digits well` : '');
+  const rot = s.hyperparameters.augmentRotateDegrees;
+  const extra =
+    (s.hyperparameters.encoderOnly ? '; only the encoder was trained (decoder frozen)' : '') +
+    (rot !== undefined ? `; augmentation: every training digit distorted at random (rotation ±${rot}°, size ±${(s.hyperparameters.augmentScale ?? 0) * 100} %, shift ±${s.hyperparameters.augmentShiftPixels ?? 0} px) and rebuilt as distorted` : '');
   const held = s.validationImages;
   const evalName = held === undefined ? 'test' : 'validation';
   const lines = [
@@ -91,8 +95,8 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     '',
     `- Hyperparameters${s.command.includes('\n') ? ' (of the last command)' : ''}: ${Object.entries(s.hyperparameters).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     s.command.includes('\n')
-      ? `- Optimizer: Adam, a fresh one for each command (the weights carry over; the layers format keeps no optimizer state); a command without \`--lr-schedule\` keeps its learning rate constant. Last command: ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}.`
-      : `- Optimizer: Adam with a ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}.`,
+      ? `- Optimizer: Adam, a fresh one for each command (the weights carry over; the layers format keeps no optimizer state); a command without \`--lr-schedule\` keeps its learning rate constant. Last command: ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}${extra}.`
+      : `- Optimizer: Adam with a ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}${extra}.`,
     `- ${s.epochsRun} epochs in ${s.seconds} s wall on the ${s.backend} backend in Node (2-core machine), ${s.imagesPerSecond} images/s.`,
     `- Trained ${s.trainedAt.slice(0, 10)} with:`,
     '',

@@ -15,6 +15,9 @@ import { type ImageAutoencoder } from './image-model';
 import { IMAGE_PIXELS } from './models';
 import { imagesTensor, type ImageData } from './train';
 
+/** Grid codes decoded per call. */
+const GRID_CHUNK = 1024;
+
 export interface AmortisationGap {
   /** Mean loss with each digit at the encoder's μ. */
   atEncoder: number;
@@ -58,8 +61,15 @@ export async function amortisationGap(model: ImageAutoencoder, data: ImageData, 
   if (data.count < 1) throw new InvalidInputError('There are no images to measure the gap on.');
   if (!Number.isInteger(steps) || steps < 2 || !(radius > 0)) throw new InvalidInputError(`The grid needs at least 2×2 codes over a positive radius; got ${steps}×${steps}, radius ${radius}.`);
   const grid = tf.tensor2d(codeGrid(radius, steps), [steps * steps, 2]);
+  const codes = steps * steps;
   const [decoded, decodedNorms, priorTerms] = tf.tidy(() => {
-    const d = tf.reshape(model.decodeRaw(grid), [steps * steps, IMAGE_PIXELS]) as tf.Tensor2D;
+    // In chunks: a convolutional decoder's feature maps for 40,000 codes at once would not fit in WASM memory.
+    const parts: tf.Tensor2D[] = [];
+    for (let start = 0; start < codes; start += GRID_CHUNK) {
+      const size = Math.min(GRID_CHUNK, codes - start);
+      parts.push(tf.reshape(model.decodeRaw(tf.slice(grid, [start, 0], [size, 2])), [size, IMAGE_PIXELS]) as tf.Tensor2D);
+    }
+    const d = tf.concat(parts);
     // ‖x − d‖² = ‖x‖² − 2 x·d + ‖d‖²; the KL's μ part is ½‖z‖².
     return [d, tf.sum(tf.square(d), 1), tf.mul(0.5, tf.sum(tf.square(grid), 1))];
   });
