@@ -65,10 +65,7 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     (wd ? ` and decoupled (AdamW) weight decay ${wd} on the weight matrices and kernels` : '') +
     (warmup ? `; KL warm-up: the KL term's weight rises linearly from 0 to 1 over the first ${warmup} epochs (training loss only)` : '') +
     (noise ? `; input noise: during training the encoder sees the digit plus zero-mean Gaussian noise σ = ${noise} (not clipped) and the decoder must rebuild the clean digit — it keeps the encoder from placing only its training digits well` : '');
-  const rot = s.hyperparameters.augmentRotateDegrees;
-  const extra =
-    (s.hyperparameters.encoderOnly ? '; only the encoder was trained (decoder frozen)' : '') +
-    (rot !== undefined ? `; augmentation: every training digit distorted at random (rotation ±${rot}°, size ±${(s.hyperparameters.augmentScale ?? 0) * 100} %, shift ±${s.hyperparameters.augmentShiftPixels ?? 0} px) and rebuilt as distorted` : '');
+  const extra = s.hyperparameters.encoderOnly ? '; only the encoder was trained (decoder frozen)' : '';
   const held = s.validationImages;
   const evalName = held === undefined ? 'test' : 'validation';
   const lines = [

@@ -1,6 +1,6 @@
 /**
  * `npm run train:image -- --model <id> [--epochs N] [--batch B] [--lr L] [--lr-schedule constant|cosine|exponential]
- * [--lr-final L] [--weight-decay W] [--kl-warmup N] [--input-noise σ] [--train-only encoder] [--augment] [--validate N] [--seed S] [--z N] [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu]
+ * [--lr-final L] [--weight-decay W] [--kl-warmup N] [--input-noise σ] [--train-only encoder] [--validate N] [--seed S] [--z N] [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu]
  * [--no-manifest] [--resume]`
  *
  * Trains one of the lesson's image models on the embedded MNIST split (samples 0–799 of each digit
@@ -14,8 +14,7 @@
  * `--weight-decay W` adds decoupled (AdamW-style) decay of the weight matrices and kernels;
  * `--kl-warmup N` (VAEs) ramps the KL term's weight from 0 to 1 over the first N epochs;
  * `--input-noise σ` (models that see clean digits) adds Gaussian noise to the encoder's training input;
- * `--train-only encoder` (with `--resume`) trains the encoder with the decoder frozen; `--augment`
- * distorts each training digit at random (±10°, ±10 % size, ±1 px; lib/image/augment.ts).
+ * `--train-only encoder` (with `--resume`) trains the encoder with the decoder frozen.
  *
  * `--validate N` is for choosing a recipe without looking at the test digits: it holds the last N
  * training digits out (with N = 1000, samples 700–799 of each digit), trains on the rest and reports
@@ -30,7 +29,6 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { updateManifest } from '../lib/core/model-manifest-node';
 import { upsampleBicubic } from '../lib/image/corrupt';
-import { DEFAULT_AFFINE } from '../lib/image/augment';
 import { amortisationGap } from '../lib/image/gap';
 import { ImageAutoencoder } from '../lib/image/image-model';
 import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
@@ -85,7 +83,6 @@ async function main(): Promise<void> {
       'kl-warmup': { type: 'string' },
       'input-noise': { type: 'string' },
       'train-only': { type: 'string' },
-      augment: { type: 'boolean', default: false },
       validate: { type: 'string' },
       seed: { type: 'string' },
       z: { type: 'string' },
@@ -157,7 +154,6 @@ async function main(): Promise<void> {
     klWarmupEpochs,
     inputNoise,
     ...(trainOnly ? { trainOnly } : {}),
-    ...(values.augment ? { augment: DEFAULT_AFFINE } : {}),
     seed,
     signal: controller.signal,
     onBatch: (s) => {
@@ -197,7 +193,6 @@ async function main(): Promise<void> {
       ...(klWarmupEpochs > 0 ? { klWarmupEpochs } : {}),
       ...(inputNoise > 0 ? { inputNoise } : {}),
       ...(trainOnly ? { encoderOnly: 1 } : {}),
-      ...(values.augment ? { augmentRotateDegrees: DEFAULT_AFFINE.rotateDegrees, augmentScale: DEFAULT_AFFINE.scale, augmentShiftPixels: DEFAULT_AFFINE.shiftPixels } : {}),
       seed,
       zDims: spec.zDims,
       ...(spec.corruption.kind === 'noise' ? { noiseSigma: spec.corruption.sigma } : {}),

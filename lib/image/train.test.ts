@@ -163,6 +163,17 @@ describe('training with a schedule and weight decay', () => {
     expect(decayed.norm).toBeLessThan(plain.norm * 0.95);
   });
 
+  it('trains only the encoder when asked, leaving every decoder weight as it was', async () => {
+    const model = seededDenseAe(11);
+    const snapshot = (vars: tf.Variable[]): number[][] => vars.map((v) => Array.from(v.dataSync()));
+    const decoderBefore = snapshot(model.decoder.trainableWeights.map((w) => w.read() as tf.Variable));
+    const encoderBefore = snapshot(model.encoderVariables);
+    await trainImageModel(model, train, test, { ...base, trainOnly: 'encoder' });
+    expect(snapshot(model.decoder.trainableWeights.map((w) => w.read() as tf.Variable))).toEqual(decoderBefore);
+    expect(snapshot(model.encoderVariables)).not.toEqual(encoderBefore);
+    model.dispose();
+  });
+
   it('feeds the encoder noisy digits with input noise (a zero σ is no noise), and checks the setting', async () => {
     const plain = await run({});
     expect((await run({ inputNoise: 0 })).batchLosses).toEqual(plain.batchLosses);

@@ -9,7 +9,6 @@
  * VAEs — 784·MSE + KL per digit (the Keras notebook's loss), with the reparameterisation trick.
  */
 import * as tf from '@tensorflow/tfjs';
-import { augmentImages, validateAffineRanges, type AffineRanges } from './augment';
 import { CancelledError, InvalidInputError, TrainingDivergedError } from '../core/errors';
 import { createRng } from '../core/random';
 import { corruptImages, type ImageAutoencoder } from './image-model';
@@ -65,11 +64,6 @@ export interface ImageTrainOptions {
    * fit a trained model's encoder again under {@link inputNoise} without touching its decoder.
    */
   trainOnly?: 'encoder';
-  /**
-   * Training-only random affine distortions of each digit (see `augment.ts`); the distorted digit
-   * is both what the model sees (then corrupted as usual) and what it must rebuild. Absent: none.
-   */
-  augment?: AffineRanges;
   seed: number;
   signal?: AbortSignal;
   /** Awaited between batches: return a promise that resolves when the user resumes. */
@@ -111,7 +105,7 @@ export const TRAIN_LIMITS = { epochs: [1, 500], batchSize: [1, 1024], learningRa
  * Checks the training settings (and the schedule's final rate, which must lie in the same range as
  * the learning rate and not above it); throws {@link InvalidInputError} naming the bad one.
  */
-export function validateTrainOptions(o: Pick<ImageTrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'seed' | 'schedule' | 'weightDecay' | 'klWarmupEpochs' | 'inputNoise' | 'augment'>): void {
+export function validateTrainOptions(o: Pick<ImageTrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'seed' | 'schedule' | 'weightDecay' | 'klWarmupEpochs' | 'inputNoise'>): void {
   const [e0, e1] = TRAIN_LIMITS.epochs;
   const [b0, b1] = TRAIN_LIMITS.batchSize;
   const [l0, l1] = TRAIN_LIMITS.learningRate;
@@ -130,7 +124,6 @@ export function validateTrainOptions(o: Pick<ImageTrainOptions, 'epochs' | 'batc
   if (o.inputNoise !== undefined && (!Number.isFinite(o.inputNoise) || o.inputNoise < 0 || o.inputNoise > 1)) {
     throw new InvalidInputError(`Input noise σ must be from 0 to 1; got ${o.inputNoise}.`);
   }
-  if (o.augment) validateAffineRanges(o.augment);
   const schedule = o.schedule;
   if (schedule && schedule.kind !== 'constant') {
     const final = schedule.finalLearningRate;
@@ -287,8 +280,7 @@ export async function trainImageModel(model: ImageAutoencoder, train: ImageData,
         optimizer.setLearningRate(rate);
         const klWeight = klWarmupWeight(options.klWarmupEpochs, (epoch - 1) * batches + b, batches);
         const loss = tf.tidy(() => {
-          const digits = imagesTensor(train, idx);
-          const clean = options.augment ? augmentImages(digits, options.augment, (seed ^ 0x2545f491) >>> 0) : digits;
+          const clean = imagesTensor(train, idx);
           const input = inputNoise > 0 ? addInputNoise(clean, inputNoise, (seed ^ 0x5bd1e995) >>> 0) : corruptImages(clean, model.spec, seed);
           const cost = optimizer.minimize(() => imageLoss(model, input, clean, seed + 1, true, klWeight), true, vars);
           if (!cost) throw new Error('The optimizer returned no loss.');
