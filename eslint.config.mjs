@@ -27,7 +27,7 @@ const restrict = (files, patterns, ignores = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['.next/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'models/**', 'public/**'] },
+  { ignores: ['.next/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'models/**', 'public/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { '@next/next': nextPlugin, 'react-hooks': reactHooks },

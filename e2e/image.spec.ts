@@ -33,6 +33,7 @@ test('training one short epoch in the browser draws the loss chart and changes t
   const before = await canvasPixels(page, 'recon-output');
   await page.getByTestId('train-epochs').fill('1');
   await page.getByTestId('train-subset').selectOption('256');
+  await page.getByTestId('train-input-noise').fill('0.1'); // the shipped 2-D VAE's regulariser, here on the dense AE
   await page.getByTestId('train-scratch').check();
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toContainText('Trained 1 epoch', { timeout: 90_000 });
@@ -52,6 +53,11 @@ test('training can be paused, resumed and stopped, and bad settings are refused 
   await expect(page.getByRole('alert').filter({ hasText: 'Learning rate must be' })).toBeVisible();
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await page.getByTestId('train-lr').fill('0.002');
+  await page.getByTestId('train-input-noise').fill('3');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Encoder input noise σ must be from 0 to 1' })).toBeVisible();
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByTestId('train-input-noise').fill('0');
   await page.getByTestId('train-epochs').fill('50');
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-progress')).toBeVisible();

@@ -152,6 +152,7 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
         epochs: request.epochs,
         batchSize: request.batchSize,
         learningRate: request.learningRate,
+        ...(request.inputNoise ? { inputNoise: request.inputNoise } : {}),
         seed: request.seed,
         signal,
         waitWhilePaused,

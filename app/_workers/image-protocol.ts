@@ -37,6 +37,8 @@ export const imageRequestSchemas = [
     epochs: z.number(),
     batchSize: z.number(),
     learningRate: z.number(),
+    /** Gaussian noise σ on the encoder's training input (models that see clean digits). */
+    inputNoise: z.number().min(0).max(1).optional(),
     seed,
     subset: z.number().int().min(1).max(100_000).optional(),
   }),

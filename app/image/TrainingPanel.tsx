@@ -33,6 +33,8 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
   const [batchSize, setBatchSize] = useState(model.defaults.batchSize);
   const [learningRate, setLearningRate] = useState(model.defaults.learningRate);
   const [subset, setSubset] = useState(0);
+  const [inputNoise, setInputNoise] = useState(0);
+  const cleanInput = model.corruption === 'none';
   const [fromScratch, setFromScratch] = useState(false);
   const [running, setRunning] = useState<number | undefined>();
   const [paused, setPaused] = useState(false);
@@ -49,6 +51,7 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
     if (!Number.isInteger(epochs) || epochs < TRAIN_LIMITS.epochs[0] || epochs > TRAIN_LIMITS.epochs[1]) errors.push(`Epochs must be from ${TRAIN_LIMITS.epochs[0]} to ${TRAIN_LIMITS.epochs[1]}.`);
     if (!Number.isInteger(batchSize) || batchSize < 8 || batchSize > TRAIN_LIMITS.batchSize[1]) errors.push(`Batch size must be from 8 to ${TRAIN_LIMITS.batchSize[1]}.`);
     if (!Number.isFinite(learningRate) || learningRate < TRAIN_LIMITS.learningRate[0] || learningRate > 0.1) errors.push(`Learning rate must be from ${TRAIN_LIMITS.learningRate[0]} to 0.1.`);
+    if (cleanInput && !(inputNoise >= 0 && inputNoise <= 1)) errors.push('Encoder input noise σ must be from 0 to 1.');
     if (errors.length) {
       onError(errors.join(' '));
       return;
@@ -62,7 +65,7 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
       started.current = performance.now();
       onTrainingChange(true);
       const call = startCall(
-        { type: 'image:train', epochs, batchSize, learningRate, seed: 1, subset: subset || undefined },
+        { type: 'image:train', epochs, batchSize, learningRate, inputNoise: cleanInput && inputNoise > 0 ? inputNoise : undefined, seed: 1, subset: subset || undefined },
         (event) => {
           if (event.type === 'image:batch') {
             const s: BatchStatsMessage = event.stats;
@@ -146,6 +149,12 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
         <label>
           Learning rate <input type="number" step="0.0005" min={0.00001} max={0.1} value={learningRate} onChange={(e) => setLearningRate(Number(e.target.value))} data-testid="train-lr" disabled={training} />
         </label>
+        {cleanInput && (
+          <label title="Training only: the encoder sees each digit plus Gaussian noise of this σ and the decoder must rebuild the clean digit. It keeps the encoder from placing only its training digits well (the shipped 2-D VAE uses 0.1). 0 = off.">
+            Encoder input noise σ{' '}
+            <input type="number" step="0.05" min={0} max={1} value={inputNoise} onChange={(e) => setInputNoise(Number(e.target.value))} data-testid="train-input-noise" disabled={training} />
+          </label>
+        )}
         <label>
           Digits{' '}
           <select value={subset} onChange={(e) => setSubset(Number(e.target.value))} data-testid="train-subset" disabled={training}>
