@@ -9,7 +9,7 @@ import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { upsampleBicubic } from '../lib/image/corrupt';
-import { amortisationGap } from '../lib/image/gap';
+import { amortisationGaps, hasAmortisationGap } from '../lib/image/gap';
 import { readImageModelFolder } from '../lib/image/io-node';
 import { subsetImageSet } from '../lib/image/mnist';
 import { loadMnist } from '../lib/image/mnist-node';
@@ -28,8 +28,7 @@ async function main(): Promise<void> {
   const metrics = await evaluateImageModel(model, test, { bicubic: (small, _n, size, factor) => upsampleBicubic(small, size, size, factor) });
   const reference = model.spec.id === 'conv-vae' ? await denseVaeLoss(dir) : undefined;
   // 2-D VAEs: how much of the loss is the encoder's placement (on as many training digits as test ones).
-  const amortisation =
-    model.spec.variational && model.zDims === 2 ? { train: await amortisationGap(model, subsetImageSet(train, test.count)), test: await amortisationGap(model, test) } : undefined;
+  const amortisation = hasAmortisationGap(model) ? await amortisationGaps(model, { train: subsetImageSet(train, test.count), test }) : undefined;
   console.log(JSON.stringify({ backend: choice.backend, ...metrics, ...(amortisation ? { amortisation } : {}), targets: imageTargets(model.spec.id, metrics, reference) }, null, 2));
   model.dispose();
 }

@@ -29,7 +29,7 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { updateManifest } from '../lib/core/model-manifest-node';
 import { upsampleBicubic } from '../lib/image/corrupt';
-import { amortisationGap } from '../lib/image/gap';
+import { amortisationGaps, hasAmortisationGap } from '../lib/image/gap';
 import { ImageAutoencoder } from '../lib/image/image-model';
 import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
 import { loadMnist } from '../lib/image/mnist-node';
@@ -112,7 +112,6 @@ async function main(): Promise<void> {
   const klWarmupEpochs = num(values['kl-warmup'], 'kl-warmup', true) ?? 0;
   if (klWarmupEpochs > 0 && !spec.variational) throw new Error(`--kl-warmup is for the VAEs; "${id}" has no KL term.`);
   const inputNoise = num(values['input-noise'], 'input-noise', false) ?? 0;
-  if (inputNoise > 0 && spec.corruption.kind !== 'none') throw new Error(`--input-noise is for the models that see clean digits; "${id}" already sees corrupted ones.`);
   const trainOnly = values['train-only'];
   if (trainOnly !== undefined && trainOnly !== 'encoder') throw new Error(`--train-only takes "encoder" (the decoder stays frozen); got "${trainOnly}".`);
   if (trainOnly && !values.resume) throw new Error('--train-only encoder fits the encoder of a trained model again: use it with --resume.');
@@ -172,7 +171,7 @@ async function main(): Promise<void> {
     throw new Error('Stopped before the first epoch finished: nothing was saved.');
   }
   const metrics: ImageMetrics = await evaluateImageModel(model, test, { bicubic: (small, _count, size, factor) => upsampleBicubic(small, size, size, factor) });
-  const amortisation = spec.variational && spec.zDims === 2 ? { train: await amortisationGap(model, subsetImageSet(train, test.count)), evaluated: await amortisationGap(model, test) } : undefined;
+  const amortisation = hasAmortisationGap(model) ? await amortisationGaps(model, { train: subsetImageSet(train, test.count), evaluated: test }) : undefined;
   const seconds = earlierSeconds + (performance.now() - started) / 1000;
   const command = `npm run train:image -- ${process.argv.slice(2).join(' ')}`;
   const summary = {

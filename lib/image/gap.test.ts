@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors';
 import { liveTensorCount } from '../core/memory';
 import { createRng } from '../core/random';
-import { amortisationGap, codeGrid } from './gap';
+import { squareCodeGrid } from '../latent/grid';
+import { amortisationGaps } from './gap';
 import { ImageAutoencoder } from './image-model';
 import { IMAGE_PIXELS, imageModelSpec } from './models';
 import type { ImageData } from './train';
@@ -23,20 +24,16 @@ function lossAt(model: ImageAutoencoder, image: Float32Array, z: [number, number
 }
 
 describe('amortisation gap of a 2-D VAE', () => {
-  it('lays the grid out row by row over the square', () => {
-    const g = codeGrid(2, 3);
-    expect(g.length).toBe(18);
-    expect(Array.from(g.subarray(0, 4))).toEqual([-2, -2, -2, 0]);
-    expect(Array.from(g.subarray(16))).toEqual([2, 2]);
-  });
-
   it('matches a brute-force search over the same grid, and leaks no tensors', async () => {
     const model = ImageAutoencoder.create(imageModelSpec('vae'), 5);
     const data = noiseImages(5, 2);
     const before = liveTensorCount();
-    const result = await amortisationGap(model, data, { radius: 1.5, steps: 4, batch: 2 });
+    const both = await amortisationGaps(model, { data, other: noiseImages(3, 9) }, { radius: 1.5, steps: 4, batch: 2 });
     expect(liveTensorCount()).toBe(before);
-    const grid = codeGrid(1.5, 4);
+    const result = both.data;
+    // One decoded grid serves every set: each answer equals that set measured alone.
+    expect((await amortisationGaps(model, { other: noiseImages(3, 9) }, { radius: 1.5, steps: 4, batch: 2 })).other).toEqual(both.other);
+    const grid = squareCodeGrid(4, 1.5);
     let at = 0;
     let best = 0;
     for (let k = 0; k < data.count; k++) {
@@ -61,7 +58,7 @@ describe('amortisation gap of a 2-D VAE', () => {
     const [kernel, bias] = layer.getWeights();
     if (!kernel || !bias) throw new Error('z_mean has no weights');
     tf.tidy(() => layer.setWeights([tf.zerosLike(kernel), tf.fill(bias.shape, 3)]));
-    const result = await amortisationGap(model, noiseImages(4, 3));
+    const result = (await amortisationGaps(model, { digits: noiseImages(4, 3) })).digits;
     // At μ = (3, 3) the KL's μ part alone is ½·18 = 9; codes near the origin cost almost nothing.
     expect(result.gap).toBeGreaterThan(6);
     model.dispose();
@@ -69,12 +66,12 @@ describe('amortisation gap of a 2-D VAE', () => {
 
   it('refuses models without a 2-D variational code and empty sets', async () => {
     const ae = ImageAutoencoder.create(imageModelSpec('dense-ae'), 1);
-    await expect(amortisationGap(ae, noiseImages(2, 1))).rejects.toThrow(InvalidInputError);
+    await expect(amortisationGaps(ae, { digits: noiseImages(2, 1) })).rejects.toThrow(InvalidInputError);
     const wide = ImageAutoencoder.create(imageModelSpec('vae', { zDims: 3 }), 1);
-    await expect(amortisationGap(wide, noiseImages(2, 1))).rejects.toThrow(/2-D code/);
+    await expect(amortisationGaps(wide, { digits: noiseImages(2, 1) })).rejects.toThrow(/2-D code/);
     const vae = ImageAutoencoder.create(imageModelSpec('vae'), 1);
-    await expect(amortisationGap(vae, { images: new Float32Array(0), count: 0 })).rejects.toThrow(/no images/);
-    await expect(amortisationGap(vae, noiseImages(1, 1), { steps: 1 })).rejects.toThrow(/2×2/);
+    await expect(amortisationGaps(vae, { digits: noiseImages(1, 1), empty: { images: new Float32Array(0), count: 0 } })).rejects.toThrow(/no images/);
+    await expect(amortisationGaps(vae, { digits: noiseImages(1, 1) }, { steps: 1 })).rejects.toThrow(/2×2/);
     for (const m of [ae, wide, vae]) m.dispose();
   });
 });

@@ -11,9 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../core/errors';
+import { squareCodeGrid } from '../latent/grid';
 import { type ImageAutoencoder } from './image-model';
 import { IMAGE_PIXELS } from './models';
-import { imagesTensor, type ImageData } from './train';
+import { imagesTensor, range, type ImageData } from './train';
 
 /** Grid codes decoded per call. */
 const GRID_CHUNK = 1024;
@@ -36,32 +37,27 @@ export interface GapOptions {
   batch?: number;
 }
 
-/** The codes of a `steps` × `steps` grid over [−radius, radius]², row by row. */
-export function codeGrid(radius: number, steps: number): Float32Array {
-  const codes = new Float32Array(steps * steps * 2);
-  for (let i = 0; i < steps; i++) {
-    for (let j = 0; j < steps; j++) {
-      codes[(i * steps + j) * 2] = -radius + (2 * radius * i) / (steps - 1);
-      codes[(i * steps + j) * 2 + 1] = -radius + (2 * radius * j) / (steps - 1);
-    }
-  }
-  return codes;
+/** Whether the gap can be measured for this model (a VAE with a 2-D code). */
+export function hasAmortisationGap(model: ImageAutoencoder): boolean {
+  return model.spec.variational && model.zDims === 2;
 }
 
 /**
- * The amortisation gap of a VAE with a 2-D code on `data` (see the module notes).
+ * The amortisation gap of a VAE with a 2-D code on each of `sets` (see the module notes), keyed
+ * like `sets`. The grid is decoded once for all of them.
  *
  * @throws {InvalidInputError} for a model that is not a 2-D VAE, an empty set, or a grid under 2×2.
  */
-export async function amortisationGap(model: ImageAutoencoder, data: ImageData, options: GapOptions = {}): Promise<AmortisationGap> {
+export async function amortisationGaps<K extends string>(model: ImageAutoencoder, sets: Record<K, ImageData>, options: GapOptions = {}): Promise<Record<K, AmortisationGap>> {
   const radius = options.radius ?? 4;
   const steps = options.steps ?? 201;
   const batch = options.batch ?? 250;
-  if (!model.spec.variational || model.zDims !== 2) throw new InvalidInputError(`The amortisation gap is measured for VAEs with a 2-D code; "${model.spec.id}" has ${model.zDims} ${model.spec.variational ? 'dimensions' : 'and is not variational'}.`);
-  if (data.count < 1) throw new InvalidInputError('There are no images to measure the gap on.');
+  if (!hasAmortisationGap(model)) throw new InvalidInputError(`The amortisation gap is measured for VAEs with a 2-D code; "${model.spec.id}" has ${model.zDims} ${model.spec.variational ? 'dimensions' : 'and is not variational'}.`);
+  const entries = Object.entries(sets) as [K, ImageData][];
+  if (entries.some(([, data]) => data.count < 1)) throw new InvalidInputError('There are no images to measure the gap on.');
   if (!Number.isInteger(steps) || steps < 2 || !(radius > 0)) throw new InvalidInputError(`The grid needs at least 2×2 codes over a positive radius; got ${steps}×${steps}, radius ${radius}.`);
-  const grid = tf.tensor2d(codeGrid(radius, steps), [steps * steps, 2]);
   const codes = steps * steps;
+  const grid = tf.tensor2d(squareCodeGrid(steps, radius), [codes, 2]);
   const [decoded, decodedNorms, priorTerms] = tf.tidy(() => {
     // In chunks: a convolutional decoder's feature maps for 40,000 codes at once would not fit in WASM memory.
     const parts: tf.Tensor2D[] = [];
@@ -73,11 +69,11 @@ export async function amortisationGap(model: ImageAutoencoder, data: ImageData, 
     // ‖x − d‖² = ‖x‖² − 2 x·d + ‖d‖²; the KL's μ part is ½‖z‖².
     return [d, tf.sum(tf.square(d), 1), tf.mul(0.5, tf.sum(tf.square(grid), 1))];
   });
-  let atSum = 0;
-  let bestSum = 0;
-  try {
+  const gapOn = async (data: ImageData): Promise<AmortisationGap> => {
+    let atSum = 0;
+    let bestSum = 0;
     for (let start = 0; start < data.count; start += batch) {
-      const idx = Array.from({ length: Math.min(data.count, start + batch) - start }, (_, i) => start + i);
+      const idx = range(start, Math.min(data.count, start + batch));
       const sums = tf.tidy(() => {
         const images = imagesTensor(data, idx);
         const x = tf.reshape(images, [idx.length, IMAGE_PIXELS]) as tf.Tensor2D;
@@ -95,10 +91,15 @@ export async function amortisationGap(model: ImageAutoencoder, data: ImageData, 
       atSum += a ?? NaN;
       bestSum += b ?? NaN;
     }
+    const atEncoder = atSum / data.count;
+    const bestCode = bestSum / data.count;
+    return { atEncoder, bestCode, gap: atEncoder - bestCode, grid: { radius, steps } };
+  };
+  try {
+    const result: Partial<Record<K, AmortisationGap>> = {};
+    for (const [key, data] of entries) result[key] = await gapOn(data);
+    return result as Record<K, AmortisationGap>;
   } finally {
     tf.dispose([grid, decoded, decodedNorms, priorTerms]);
   }
-  const atEncoder = atSum / data.count;
-  const bestCode = bestSum / data.count;
-  return { atEncoder, bestCode, gap: atEncoder - bestCode, grid: { radius, steps } };
 }

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../core/errors';
 import type { InterpolationMode } from '../core/latent-model';
 import { createRng } from '../core/random';
+import { squareCodeGrid } from '../latent/grid';
 import { fitPca, pca2, pcaReconstruct, umap2, type PcaBasis, type Projection } from '../latent/project';
 import { psnrPerImage } from './corrupt';
 import { drawingToDigit } from './draw';
@@ -155,9 +156,7 @@ export class ImageLab {
     if (!Number.isFinite(range) || range <= 0 || range > 10) throw new InvalidInputError(`The range must be from 0 to 10; got ${range}.`);
     const model = this.model;
     if (model.zDims !== 2) throw new InvalidInputError(`The manifold grid needs a model with a 2-D code; "${model.name}" has ${model.zDims}.`);
-    const codes: number[] = [];
-    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) codes.push(-range + (2 * range * c) / (n - 1), range - (2 * range * r) / (n - 1));
-    return this.decodeCodes(Float32Array.from(codes), n * n);
+    return this.decodeCodes(squareCodeGrid(n, range), n * n);
   }
 
   async decodeCodes(codes: Float32Array, count: number): Promise<Float32Array> {

@@ -178,7 +178,8 @@ export function imagesTensor(data: ImageData, indices: ArrayLike<number>): tf.Te
   return tf.tensor4d(out, [indices.length, IMAGE_SIZE, IMAGE_SIZE, 1]);
 }
 
-function range(start: number, end: number): number[] {
+/** The whole numbers start, start + 1, …, end − 1. */
+export function range(start: number, end: number): number[] {
   return Array.from({ length: Math.max(0, end - start) }, (_, i) => start + i);
 }
 

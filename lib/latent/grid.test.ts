@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearestGridCell } from './grid';
+import { nearestGridCell, squareCodeGrid } from './grid';
 
 describe('nearestGridCell', () => {
   it('puts the corners on the corner cells, row-major', () => {
@@ -18,5 +18,16 @@ describe('nearestGridCell', () => {
 
   it('refuses grids smaller than 2×2', () => {
     expect(() => nearestGridCell(1, 0, 0)).toThrow(RangeError);
+  });
+});
+
+describe('squareCodeGrid', () => {
+  it('lays the codes out as a picture of the plane: top row highest y, each row left to right', () => {
+    const g = squareCodeGrid(3, 2);
+    expect(g.length).toBe(18);
+    expect(Array.from(g.subarray(0, 6))).toEqual([-2, 2, 0, 2, 2, 2]);
+    expect(Array.from(g.subarray(8, 10))).toEqual([0, 0]);
+    expect(Array.from(g.subarray(16))).toEqual([2, -2]);
+    expect(() => squareCodeGrid(1, 2)).toThrow(RangeError);
   });
 });

@@ -14,3 +14,19 @@ export function nearestGridCell(size: number, x: number, y: number): number {
   const row = Math.round(clamp(y) * (size - 1));
   return row * size + col;
 }
+
+/**
+ * The codes of an `n`×`n` grid over [−range, range]², row by row as a picture of the plane: the top
+ * row has the highest y, each row runs from the lowest x to the highest. `n` ≥ 2.
+ */
+export function squareCodeGrid(n: number, range: number): Float32Array {
+  if (!Number.isInteger(n) || n < 2) throw new RangeError(`A code grid needs a whole size of at least 2; got ${n}.`);
+  const codes = new Float32Array(n * n * 2);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      codes[(r * n + c) * 2] = -range + (2 * range * c) / (n - 1);
+      codes[(r * n + c) * 2 + 1] = range - (2 * range * r) / (n - 1);
+    }
+  }
+  return codes;
+}
