@@ -168,7 +168,9 @@ describe('training with a schedule and weight decay', () => {
     const snapshot = (vars: tf.Variable[]): number[][] => vars.map((v) => Array.from(v.dataSync()));
     const decoderBefore = snapshot(model.decoder.trainableWeights.map((w) => w.read() as tf.Variable));
     const encoderBefore = snapshot(model.encoderVariables);
+    const before = liveTensorCount();
     await trainImageModel(model, train, test, { ...base, trainOnly: 'encoder' });
+    expect(liveTensorCount()).toBe(before);
     expect(snapshot(model.decoder.trainableWeights.map((w) => w.read() as tf.Variable))).toEqual(decoderBefore);
     expect(snapshot(model.encoderVariables)).not.toEqual(encoderBefore);
     model.dispose();
@@ -177,7 +179,9 @@ describe('training with a schedule and weight decay', () => {
   it('feeds the encoder noisy digits with input noise (a zero σ is no noise), and checks the setting', async () => {
     const plain = await run({});
     expect((await run({ inputNoise: 0 })).batchLosses).toEqual(plain.batchLosses);
+    const before = liveTensorCount();
     const noisy = await run({ inputNoise: 0.3 });
+    expect(liveTensorCount()).toBe(before);
     // The first loss is computed before any step: it differs only because the input does.
     expect(noisy.batchLosses[0]).not.toEqual(plain.batchLosses[0]);
     expect(noisy.batchLosses.every(Number.isFinite)).toBe(true);
