@@ -8,13 +8,9 @@ import { parseArgs } from 'node:util';
 import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
-import { upsampleBicubic } from '../lib/image/corrupt';
-import { amortisationGaps, hasAmortisationGap } from '../lib/image/gap';
 import { readImageModelFolder } from '../lib/image/io-node';
-import { subsetImageSet } from '../lib/image/mnist';
 import { loadMnist } from '../lib/image/mnist-node';
-import { evaluateImageModel } from '../lib/image/train';
-import { denseVaeLoss, imageTargets } from './image-card';
+import { measureImageModel } from './image-card';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ strict: true, options: { model: { type: 'string' }, backend: { type: 'string' } } });
@@ -25,11 +21,9 @@ async function main(): Promise<void> {
   const dir = path.resolve(values.model);
   const model = await readImageModelFolder(dir);
   const { train, test } = await loadMnist();
-  const metrics = await evaluateImageModel(model, test, { bicubic: (small, _n, size, factor) => upsampleBicubic(small, size, size, factor) });
-  const reference = model.spec.id === 'conv-vae' ? await denseVaeLoss(dir) : undefined;
-  // 2-D VAEs: how much of the loss is the encoder's placement (on as many training digits as test ones).
-  const amortisation = hasAmortisationGap(model) ? await amortisationGaps(model, { train: subsetImageSet(train, test.count), test }) : undefined;
-  console.log(JSON.stringify({ backend: choice.backend, ...metrics, ...(amortisation ? { amortisation } : {}), targets: imageTargets(model.spec.id, metrics, reference) }, null, 2));
+  const { metrics, amortisation, targets } = await measureImageModel(model, dir, { train, test });
+  const gaps = amortisation ? { amortisation: { train: amortisation.train, test: amortisation.evaluated } } : {};
+  console.log(JSON.stringify({ backend: choice.backend, ...metrics, ...gaps, targets }, null, 2));
   model.dispose();
 }
 

@@ -1,9 +1,14 @@
 /** Targets and model cards for the image models (shared by train:image and eval:image). */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { ImageModelId, ImageModelSpec } from '../lib/image/models';
-import type { AmortisationGap } from '../lib/image/gap';
-import { describeSchedule, type EpochStats, type ImageMetrics, type LearningRateSchedule } from '../lib/image/train';
+import { updateManifest } from '../lib/core/model-manifest-node';
+import { upsampleBicubic } from '../lib/image/corrupt';
+import { amortisationGaps, hasAmortisationGap, type AmortisationGap } from '../lib/image/gap';
+import type { ImageAutoencoder } from '../lib/image/image-model';
+import { subsetImageSet, type ImageSet } from '../lib/image/mnist';
+import { describeSchedule, evaluateImageModel, type ImageMetrics } from '../lib/image/train';
 
 export interface TargetCheck {
   target: string;
@@ -34,25 +39,35 @@ export function imageTargets(id: ImageModelId, m: ImageMetrics, denseVaeLoss?: n
   }
 }
 
-export interface CardSummary {
-  backend: string;
-  epochsRun: number;
-  seconds: number;
-  imagesPerSecond: number;
-  trainImages: number;
-  /** Set for a `--validate N` run: the metrics are on N training digits held out, not on the test split. */
-  validationImages?: number;
-  hyperparameters: Record<string, number>;
-  /** The learning-rate schedule of the last run (constant when absent). */
-  schedule?: LearningRateSchedule;
-  metrics: ImageMetrics;
-  /** 2-D VAEs: the amortisation gap on the training digits and on the evaluated ones. */
-  amortisation?: { train: AmortisationGap; evaluated: AmortisationGap };
-  targets: TargetCheck[];
-  history: EpochStats[];
-  command: string;
-  trainedAt: string;
-}
+const num = z.number();
+const imageMetricsSchema = z.object({ model: z.string(), testImages: num, bce: num, vaeLoss: num, psnr: num, inputPsnr: num.optional(), bicubicPsnr: num.optional() });
+const gapSchema = z.object({ atEncoder: num, bestCode: num, gap: num, grid: z.object({ radius: num, steps: num }) });
+
+/** What train:image writes to a model folder's `metrics.json` (checked when a script reads it back). */
+export const cardSummarySchema = z
+  .object({
+    backend: z.string(),
+    epochsRun: num,
+    seconds: num,
+    imagesPerSecond: num,
+    trainImages: num,
+    /** Set for a `--validate N` run: the metrics are on N training digits held out, not on the test split. */
+    validationImages: num.optional(),
+    hyperparameters: z.record(z.string(), num),
+    /** The learning-rate schedule of the last run (constant when absent). */
+    schedule: z.union([z.object({ kind: z.literal('constant') }), z.object({ kind: z.enum(['cosine', 'exponential']), finalLearningRate: num })]).optional(),
+    metrics: imageMetricsSchema,
+    /** 2-D VAEs: the amortisation gap on the training digits and on the evaluated ones. */
+    amortisation: z.object({ train: gapSchema, evaluated: gapSchema }).optional(),
+    targets: z.array(z.object({ target: z.string(), value: num, met: z.boolean() })),
+    history: z.array(z.object({ epoch: num, epochs: num, trainLoss: num, testLoss: num, seconds: num, learningRate: num.optional() })),
+    command: z.string(),
+    trainedAt: z.string(),
+    /** Set by quantize:image: the weights are stored as half floats; `float32` holds the metrics before. */
+    quantized: z.object({ to: z.literal('float16'), command: z.string(), float32: imageMetricsSchema }).optional(),
+  })
+  .passthrough();
+export type CardSummary = z.infer<typeof cardSummarySchema>;
 
 const f = (x: number | undefined, digits = 4): string => (x === undefined ? '—' : x.toFixed(digits));
 
@@ -85,7 +100,8 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     '## Model',
     '',
     `- Input ${spec.inputSize}×${spec.inputSize}×1 (${spec.corruption.kind === 'none' ? 'the clean digit' : spec.corruption.kind === 'noise' ? `the digit plus Gaussian noise σ = ${spec.corruption.sigma}, clipped to 0..1` : `the digit averaged down ${spec.corruption.factor}×`}), code of ${spec.zDims} numbers${spec.variational ? ' (μ and log σ²)' : ''}, output 28×28×1 in 0..1.`,
-    `- Files: \`encoder/model.json\`, \`decoder/model.json\` (TF.js layers format, float32 weights), \`spec.json\`, \`metrics.json\`.`,
+    `- Files: \`encoder/model.json\`, \`decoder/model.json\` (TF.js layers format, ${s.quantized ? 'float16' : 'float32'} weights), \`spec.json\`, \`metrics.json\`.`,
+    ...(s.quantized ? [`- The weights were trained as float32 and then stored as float16 (half the bytes) with \`${s.quantized.command}\`; the metrics below are the float16 model's (float32: BCE ${f(s.quantized.float32.bce)}, 784·MSE + KL ${f(s.quantized.float32.vaeLoss, 2)}, PSNR ${f(s.quantized.float32.psnr, 2)} dB).`] : []),
     `- Loss: ${spec.loss === 'vae' ? '784·MSE + KL per digit (the lesson\'s VAE loss), reparameterisation trick' : 'binary cross-entropy per pixel against the clean digit'}; Adam.`,
     '',
     '## Training',
@@ -152,4 +168,39 @@ export async function denseVaeLoss(modelDir: string): Promise<number | undefined
     // no dense VAE next to it
   }
   return undefined;
+}
+
+/**
+ * The test-split measurements a model card shows, as `eval:image` prints them: metrics with their
+ * baselines, for 2-D VAEs the amortisation gap (on as many training digits as test ones), and the
+ * issue's targets (the conv VAE against the dense VAE in the models folder next to `dir`).
+ */
+export async function measureImageModel(
+  model: ImageAutoencoder,
+  dir: string,
+  sets: { train: ImageSet; test: ImageSet },
+): Promise<{ metrics: ImageMetrics; amortisation?: { train: AmortisationGap; evaluated: AmortisationGap }; targets: TargetCheck[] }> {
+  const metrics = await evaluateImageModel(model, sets.test, { bicubic: (small, _n, size, factor) => upsampleBicubic(small, size, size, factor) });
+  const amortisation = hasAmortisationGap(model) ? await amortisationGaps(model, { train: subsetImageSet(sets.train, sets.test.count), evaluated: sets.test }) : undefined;
+  const targets = imageTargets(model.spec.id, metrics, model.spec.id === 'conv-vae' ? await denseVaeLoss(dir) : undefined);
+  return { metrics, ...(amortisation ? { amortisation } : {}), targets };
+}
+
+/** Writes the manifest entry of a model folder inside `models/` (folders elsewhere have none; returns false). */
+export async function updateImageManifest(dir: string, spec: ImageModelSpec, bytes: number, metrics: ImageMetrics, trainedAt: string): Promise<boolean> {
+  const modelsDir = path.resolve('models');
+  if (!dir.startsWith(modelsDir + path.sep)) return false;
+  const rel = path.relative(modelsDir, dir).split(path.sep).join('/');
+  await updateManifest(path.join(modelsDir, 'manifest.json'), {
+    id: rel,
+    kind: 'image',
+    title: spec.title,
+    path: rel,
+    format: 'tfjs-layers-pair',
+    zDims: spec.zDims,
+    bytes,
+    metrics: Object.fromEntries(Object.entries(metrics).filter((e): e is [string, number] => typeof e[1] === 'number')),
+    trainedAt,
+  });
+  return true;
 }

@@ -27,9 +27,6 @@ import { stopOnInterrupt } from './interrupt';
 import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
-import { updateManifest } from '../lib/core/model-manifest-node';
-import { upsampleBicubic } from '../lib/image/corrupt';
-import { amortisationGaps, hasAmortisationGap } from '../lib/image/gap';
 import { ImageAutoencoder } from '../lib/image/image-model';
 import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
 import { loadMnist } from '../lib/image/mnist-node';
@@ -37,15 +34,13 @@ import { batchOf, subsetImageSet } from '../lib/image/mnist';
 import { IMAGE_MODEL_IDS, imageModelSpec, isImageModelId } from '../lib/image/models';
 import {
   describeSchedule,
-  evaluateImageModel,
   LEARNING_RATE_SCHEDULES,
   trainImageModel,
   type EpochStats,
-  type ImageMetrics,
   type LearningRateSchedule,
   type LearningRateScheduleKind,
 } from '../lib/image/train';
-import { denseVaeLoss, imageModelCard, imageTargets } from './image-card';
+import { imageModelCard, measureImageModel, updateImageManifest } from './image-card';
 
 function num(value: string | undefined, name: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -170,8 +165,8 @@ async function main(): Promise<void> {
     model.dispose();
     throw new Error('Stopped before the first epoch finished: nothing was saved.');
   }
-  const metrics: ImageMetrics = await evaluateImageModel(model, test, { bicubic: (small, _count, size, factor) => upsampleBicubic(small, size, size, factor) });
-  const amortisation = hasAmortisationGap(model) ? await amortisationGaps(model, { train: subsetImageSet(train, test.count), evaluated: test }) : undefined;
+  // With --validate, `test` is the held-out training digits and the issue's targets do not apply.
+  const { metrics, amortisation, targets } = await measureImageModel(model, out, { train, test });
   const seconds = earlierSeconds + (performance.now() - started) / 1000;
   const command = `npm run train:image -- ${process.argv.slice(2).join(' ')}`;
   const summary = {
@@ -199,7 +194,7 @@ async function main(): Promise<void> {
     schedule,
     metrics,
     ...(amortisation ? { amortisation } : {}),
-    targets: validate !== undefined ? [] : imageTargets(id, metrics, id === 'conv-vae' ? await denseVaeLoss(out) : undefined),
+    targets: validate !== undefined ? [] : targets,
     history: [...earlier, ...history],
     command: previous ? `${previous.command}\n${command}` : command,
     trainedAt: new Date().toISOString(),
@@ -208,20 +203,7 @@ async function main(): Promise<void> {
     'metrics.json': JSON.stringify(summary, null, 2) + '\n',
     'MODEL_CARD.md': imageModelCard(spec, summary),
   });
-  if (!values['no-manifest'] && out.startsWith(modelsDir + path.sep)) {
-    const rel = path.relative(modelsDir, out).split(path.sep).join('/');
-    await updateManifest(path.join(modelsDir, 'manifest.json'), {
-      id: rel,
-      kind: 'image',
-      title: spec.title,
-      path: rel,
-      format: 'tfjs-layers-pair',
-      zDims: spec.zDims,
-      bytes,
-      metrics: Object.fromEntries(Object.entries(metrics).filter((e): e is [string, number] => typeof e[1] === 'number')),
-      trainedAt: summary.trainedAt,
-    });
-  }
+  if (!values['no-manifest']) await updateImageManifest(out, spec, bytes, metrics, summary.trainedAt);
   await fs.access(out);
   console.log(JSON.stringify({ out: path.relative(process.cwd(), out), bytes, ...summary, history: undefined }, null, 2));
   model.dispose();

@@ -58,7 +58,8 @@ export function float32ToFloat16Bits(value: number): number {
   return sign | (e << 10) | m;
 }
 
-function quantize(v: NamedValues, q: Quantization): { entry: WeightEntry; bytes: Uint8Array } {
+/** One variable's manifest entry and stored bytes under quantization `q`. */
+export function quantizeVariable(v: NamedValues, q: Quantization): { entry: WeightEntry; bytes: Uint8Array } {
   const size = v.shape.reduce((a, b) => a * b, 1);
   if (size !== v.values.length) {
     throw new InvalidInputError(`Variable "${v.name}": shape [${v.shape.join(', ')}] needs ${size} values, got ${v.values.length}.`);
@@ -97,7 +98,7 @@ function quantize(v: NamedValues, q: Quantization): { entry: WeightEntry; bytes:
 export function encodeCheckpoint(variables: readonly NamedValues[], options: { quantization?: Quantization; shardBytes?: number } = {}): EncodedCheckpoint {
   const q = options.quantization ?? 'none';
   const shardBytes = options.shardBytes ?? 4 * 1024 * 1024;
-  const parts = variables.map((v) => quantize(v, q));
+  const parts = variables.map((v) => quantizeVariable(v, q));
   const total = parts.reduce((a, p) => a + p.bytes.byteLength, 0);
   const all = new Uint8Array(total);
   let offset = 0;

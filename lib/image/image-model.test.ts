@@ -8,6 +8,7 @@ import { liveTensorCount } from '../core/memory';
 import { createRng } from '../core/random';
 import { describeLatentModelContract } from '../core/testing/latent-model-contract';
 import { ImageAutoencoder } from './image-model';
+import { imageModelArtifacts, storedWeights } from './io';
 import { readImageModelFolder, writeImageModelFolder } from './io-node';
 import { IMAGE_MODEL_IDS, IMAGE_PIXELS, imageModelSpec } from './models';
 import { datasetLoss, evaluateImageModel, trainImageModel, type ImageData } from './train';
@@ -209,6 +210,56 @@ describe('image model folders', () => {
       await expect(readImageModelFolder(path.join(dir, 'conv-vae'))).rejects.toThrow(CheckpointError);
       await fs.writeFile(path.join(dir, 'conv-vae', 'spec.json'), JSON.stringify({ format: 'latent-lab-image-model', version: 1, id: 'dense-ae', zDims: 2 }));
       await expect(readImageModelFolder(path.join(dir, 'conv-vae'))).rejects.toThrow(/do not hold a "dense-ae" model|Could not load/);
+    } finally {
+      x.dispose();
+      model.dispose();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+  it('store weights as float16 at half the size; loading widens them back within half-float rounding', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'image-model-f16-'));
+    const model = ImageAutoencoder.create(imageModelSpec('vae'), 3);
+    const x = randomImages(4, 28, 5);
+    try {
+      const full = await writeImageModelFolder(path.join(dir, 'f32'), model);
+      const half = await writeImageModelFolder(path.join(dir, 'f16'), model, {}, { weights: 'float16' });
+      expect(half.bytes * 2).toBe(full.bytes);
+      for (const part of ['encoder', 'decoder']) {
+        expect((await fs.stat(path.join(dir, 'f16', part, 'weights.bin'))).size * 2).toBe((await fs.stat(path.join(dir, 'f32', part, 'weights.bin'))).size);
+        const json = JSON.parse(await fs.readFile(path.join(dir, 'f16', part, 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
+        expect(json.weightsManifest[0]?.weights.every((w) => w.quantization?.dtype === 'float16')).toBe(true);
+      }
+      const loaded = await readImageModelFolder(path.join(dir, 'f16'));
+      // Every weight is the nearest half float: within 2^-11 relative (plus the subnormal step), and not all unchanged.
+      let changed = 0;
+      let tooFar = 0;
+      const original = model.encoder.getWeights().concat(model.decoder.getWeights());
+      const widened = loaded.encoder.getWeights().concat(loaded.decoder.getWeights());
+      expect(widened.length).toBe(original.length);
+      for (let i = 0; i < original.length; i++) {
+        const a = original[i]?.dataSync() ?? new Float32Array();
+        const b = widened[i]?.dataSync() ?? new Float32Array();
+        expect(b.length).toBe(a.length);
+        for (let j = 0; j < a.length; j++) {
+          const [u, v] = [a[j] ?? NaN, b[j] ?? NaN];
+          if (!(Math.abs(v - u) <= Math.abs(u) * 2 ** -11 + 2 ** -25)) tooFar++;
+          if (v !== u) changed++;
+        }
+      }
+      expect(tooFar).toBe(0);
+      expect(changed).toBeGreaterThan(1000);
+      const [m1, m2] = [await model.encode(x), await loaded.encode(x)];
+      const [y1, y2] = [await model.decode(m1), await loaded.decode(m2)];
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(y1, y2))).dataSync()[0] ?? NaN);
+      expect(diff).toBeGreaterThan(0);
+      expect(diff).toBeLessThan(0.01);
+      tf.dispose([m1, m2, y1, y2]);
+      loaded.dispose();
+      // Weights already stored as half floats, or bytes that do not match their list, are refused.
+      const { encoder } = await imageModelArtifacts(model);
+      const halfSpecs = storedWeights(encoder, 'float16').specs;
+      expect(() => storedWeights({ ...encoder, weightSpecs: halfSpecs }, 'float16')).toThrow(/already stored as float16/);
+      expect(() => storedWeights({ ...encoder, weightData: new ArrayBuffer(8) }, 'float16')).toThrow(/ends inside/);
     } finally {
       x.dispose();
       model.dispose();

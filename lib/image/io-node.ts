@@ -4,24 +4,27 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CheckpointError } from '../core/errors';
 import type { ImageAutoencoder } from './image-model';
-import { imageModelArtifacts, loadImageModel, parseSpecFile, weightBytes } from './io';
+import { imageModelArtifacts, loadImageModel, parseSpecFile, storedWeights, type ImageWeightFormat } from './io';
 
-/** Writes `dir/{spec.json, encoder/, decoder/}` (into a temporary folder first, then renamed). */
-export async function writeImageModelFolder(dir: string, model: ImageAutoencoder, extra: Record<string, string> = {}): Promise<{ bytes: number }> {
+/**
+ * Writes `dir/{spec.json, encoder/, decoder/}` (into a temporary folder first, then renamed), the
+ * weights as float32 or, with `weights: 'float16'`, at half the size.
+ */
+export async function writeImageModelFolder(dir: string, model: ImageAutoencoder, extra: Record<string, string> = {}, options: { weights?: ImageWeightFormat } = {}): Promise<{ bytes: number }> {
   const { spec, encoder, decoder } = await imageModelArtifacts(model);
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   let bytes = 0;
   for (const [part, artifacts] of [['encoder', encoder], ['decoder', decoder]] as const) {
     await fs.mkdir(path.join(tmp, part), { recursive: true });
-    const weights = new Uint8Array(weightBytes(artifacts));
+    const { specs, bytes: weights } = storedWeights(artifacts, options.weights ?? 'float32');
     bytes += weights.byteLength;
     const json = {
       format: 'layers-model',
       generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
       convertedBy: null,
       modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+      weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
     };
     await fs.writeFile(path.join(tmp, part, 'model.json'), JSON.stringify(json));
     await fs.writeFile(path.join(tmp, part, 'weights.bin'), weights);

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { cardSummarySchema } from './image-card';
+
+const run = promisify(execFile);
+
+async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', script, ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const weightBytes = async (dir: string): Promise<number> => (await stat(path.join(dir, 'encoder', 'weights.bin'))).size + (await stat(path.join(dir, 'decoder', 'weights.bin'))).size;
+
+describe('quantize:image', () => {
+  it('stores a trained model as float16 at half the size, re-measures it and keeps the float32 numbers in its card', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'quantize-image-'));
+    try {
+      const out = path.join(dir, 'dense-ae');
+      const trained = await cli('scripts/train-image.ts', ['--model', 'dense-ae', '--epochs', '1', '--subset', '300', '--out', out, '--no-manifest']);
+      expect(trained.code, trained.stderr.slice(-400)).toBe(0);
+      const float32 = cardSummarySchema.parse(JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')));
+      const fullBytes = await weightBytes(out);
+
+      const r = await cli('scripts/quantize-image.ts', ['--model', out]);
+      expect(r.code, r.stderr.slice(-400)).toBe(0);
+      expect(await weightBytes(out)).toBe(fullBytes / 2);
+      const summary = cardSummarySchema.parse(JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')));
+      expect(summary.quantized?.to).toBe('float16');
+      expect(summary.quantized?.command).toContain('npm run quantize:image -- --model');
+      // The float32 numbers are those train:image measured; the stored model's are measured anew and close to them.
+      expect(summary.quantized?.float32.bce).toBeCloseTo(float32.metrics.bce, 6);
+      expect(Math.abs(summary.metrics.bce - float32.metrics.bce)).toBeLessThan(0.002);
+      expect(summary.history).toEqual(float32.history);
+      expect(summary.command).toBe(float32.command);
+      const card = await readFile(path.join(out, 'MODEL_CARD.md'), 'utf8');
+      expect(card).toContain('float16 weights');
+      expect(card).toContain(`BCE ${float32.metrics.bce.toFixed(4)}`);
+      const printed = JSON.parse(r.stdout) as { bytes: number; manifest: boolean };
+      expect(printed).toMatchObject({ bytes: fullBytes / 2, manifest: false });
+
+      const again = await cli('scripts/quantize-image.ts', ['--model', out]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/already stores its weights as float16/);
+      expect(await weightBytes(out)).toBe(fullBytes / 2);
+
+      const missing = await cli('scripts/quantize-image.ts', ['--model', path.join(dir, 'nothing-here')]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/Cannot read .*metrics\.json .*quantize a folder written by train:image/);
+      await writeFile(path.join(out, 'metrics.json'), JSON.stringify({ metrics: { bce: 'low' } }));
+      const broken = await cli('scripts/quantize-image.ts', ['--model', out]);
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toMatch(/metrics\.json is not what train:image writes/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});

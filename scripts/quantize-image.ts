@@ -1,0 +1,78 @@
+/**
+ * `npm run quantize:image -- --model models/image/<id> [--force] [--backend wasm|cpu]`
+ *
+ * Stores a trained image model's weights as half floats (float16: half the download; TF.js widens
+ * them again on load), measures the stored model on the test split exactly as `eval:image` does, and
+ * rewrites the folder's `metrics.json`, `MODEL_CARD.md` (which keep the float32 numbers for
+ * comparison) and its `models/manifest.json` entry. If a target the float32 model met would be
+ * missed, it changes nothing and says so (`--force` stores it anyway).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseBackendName } from '../lib/core/backend';
+import { initNodeBackend } from '../lib/core/backend-node';
+import { describeError } from '../lib/core/errors';
+import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
+import { loadMnist } from '../lib/image/mnist-node';
+import { cardSummarySchema, imageModelCard, measureImageModel, updateImageManifest, type CardSummary } from './image-card';
+
+async function readSummary(dir: string): Promise<CardSummary> {
+  const file = path.join(dir, 'metrics.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read ${file} (${error instanceof Error ? error.message : String(error)}): quantize a folder written by train:image.`);
+  }
+  const parsed = cardSummarySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file} is not what train:image writes (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'}).`);
+  }
+  return parsed.data;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ strict: true, options: { model: { type: 'string' }, force: { type: 'boolean', default: false }, backend: { type: 'string' } } });
+  if (!values.model) throw new Error('--model <folder> is required, e.g. --model models/image/vae.');
+  const backend = parseBackendName(values.backend, '--backend');
+  if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu in Node.');
+  const dir = path.resolve(values.model);
+  const summary = await readSummary(dir);
+  if (summary.quantized) throw new Error(`${values.model} already stores its weights as ${summary.quantized.to} (${summary.quantized.command}).`);
+  if (summary.validationImages !== undefined) throw new Error(`${values.model} is a --validate run (metrics on held-out training digits): quantize shipped models, not recipe trials.`);
+  await initNodeBackend(backend);
+  const model = await readImageModelFolder(dir);
+  const { train, test } = await loadMnist();
+  const tmp = `${dir}.quantize-${process.pid}`;
+  try {
+    const before = await measureImageModel(model, dir, { train, test });
+    await writeImageModelFolder(tmp, model, {}, { weights: 'float16' });
+    const stored = await readImageModelFolder(tmp);
+    const after = await measureImageModel(stored, dir, { train, test }).finally(() => stored.dispose());
+    const lost = before.targets.filter((t, i) => t.met && !after.targets[i]?.met);
+    if (lost.length > 0 && !values.force) {
+      throw new Error(`As float16 the model would miss ${lost.map((t) => `"${t.target}" (${t.value.toFixed(4)} → ${after.targets[before.targets.indexOf(t)]?.value.toFixed(4)})`).join(', ')}; nothing was changed (--force stores it anyway).`);
+    }
+    const command = `npm run quantize:image -- ${process.argv.slice(2).join(' ')}`;
+    const next: CardSummary = {
+      ...summary,
+      metrics: after.metrics,
+      ...(after.amortisation ? { amortisation: after.amortisation } : {}),
+      targets: after.targets,
+      quantized: { to: 'float16', command, float32: before.metrics },
+    };
+    const { bytes } = await writeImageModelFolder(dir, model, { 'metrics.json': JSON.stringify(next, null, 2) + '\n', 'MODEL_CARD.md': imageModelCard(model.spec, next) }, { weights: 'float16' });
+    const listed = await updateImageManifest(dir, model.spec, bytes, after.metrics, next.trainedAt);
+    console.log(JSON.stringify({ model: values.model, bytes, manifest: listed, float32: before.metrics, float16: after.metrics, targets: after.targets }, null, 2));
+  } finally {
+    model.dispose();
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`quantize:image: ${describeError(error)}`);
+  process.exit(1);
+});
