@@ -43,9 +43,17 @@ const num = z.number();
 const imageMetricsSchema = z.object({ model: z.string(), testImages: num, bce: num, vaeLoss: num, psnr: num, inputPsnr: num.optional(), bicubicPsnr: num.optional() });
 const gapSchema = z.object({ atEncoder: num, bestCode: num, gap: num, grid: z.object({ radius: num, steps: num }) });
 
+/**
+ * The met targets of `was` that `now` no longer meets, matched by position (a target's text may carry a
+ * number that changes, e.g. the dense VAE's loss); a target missing from `now` counts as lost.
+ */
+export function lostTargets(was: readonly TargetCheck[], now: readonly TargetCheck[]): TargetCheck[] {
+  return was.filter((t, i) => t.met && !now[i]?.met);
+}
+
 /** What train:image writes to a model folder's `metrics.json` (checked when a script reads it back). */
 export const cardSummarySchema = z
-  .object({
+  .looseObject({
     backend: z.string(),
     epochsRun: num,
     seconds: num,
@@ -65,8 +73,7 @@ export const cardSummarySchema = z
     trainedAt: z.string(),
     /** Set by quantize:image: the weights are stored as half floats; `float32` holds the metrics before. */
     quantized: z.object({ to: z.literal('float16'), command: z.string(), float32: imageMetricsSchema }).optional(),
-  })
-  .passthrough();
+  });
 export type CardSummary = z.infer<typeof cardSummarySchema>;
 
 const f = (x: number | undefined, digits = 4): string => (x === undefined ? '—' : x.toFixed(digits));

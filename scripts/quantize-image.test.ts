@@ -30,6 +30,15 @@ describe('quantize:image', () => {
       const float32 = cardSummarySchema.parse(JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')));
       const fullBytes = await weightBytes(out);
 
+      // A target the card claims but float16 cannot show (here: one made up) is refused, and nothing changes.
+      const rawBefore = await readFile(path.join(out, 'metrics.json'), 'utf8');
+      await writeFile(path.join(out, 'metrics.json'), JSON.stringify({ ...float32, targets: [{ target: 'made up', value: 1, met: true }] }));
+      const refused = await cli('scripts/quantize-image.ts', ['--model', out]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/would no longer meet "made up" \(1\.0000\).*nothing was changed/);
+      expect(await weightBytes(out)).toBe(fullBytes);
+      await writeFile(path.join(out, 'metrics.json'), rawBefore);
+
       const r = await cli('scripts/quantize-image.ts', ['--model', out]);
       expect(r.code, r.stderr.slice(-400)).toBe(0);
       expect(await weightBytes(out)).toBe(fullBytes / 2);
@@ -39,7 +48,8 @@ describe('quantize:image', () => {
       // The float32 numbers are those train:image measured; the stored model's are measured anew and close to them.
       expect(summary.quantized?.float32.bce).toBeCloseTo(float32.metrics.bce, 6);
       expect(Math.abs(summary.metrics.bce - float32.metrics.bce)).toBeLessThan(0.002);
-      expect(summary.history).toEqual(float32.history);
+      const raw = (text: string): unknown => (JSON.parse(text) as { history: unknown }).history;
+      expect(raw(await readFile(path.join(out, 'metrics.json'), 'utf8'))).toEqual(raw(rawBefore));
       expect(summary.command).toBe(float32.command);
       const card = await readFile(path.join(out, 'MODEL_CARD.md'), 'utf8');
       expect(card).toContain('float16 weights');

@@ -8,6 +8,7 @@
  * missed, it changes nothing and says so (`--force` stores it anyway).
  */
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseBackendName } from '../lib/core/backend';
@@ -15,7 +16,7 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
 import { loadMnist } from '../lib/image/mnist-node';
-import { cardSummarySchema, imageModelCard, measureImageModel, updateImageManifest, type CardSummary } from './image-card';
+import { cardSummarySchema, imageModelCard, lostTargets, measureImageModel, updateImageManifest, type CardSummary } from './image-card';
 
 async function readSummary(dir: string): Promise<CardSummary> {
   const file = path.join(dir, 'metrics.json');
@@ -45,15 +46,20 @@ async function main(): Promise<void> {
   await initNodeBackend(backend);
   const model = await readImageModelFolder(dir);
   const { train, test } = await loadMnist();
-  const tmp = `${dir}.quantize-${process.pid}`;
+  // The measured copy goes to the system's temp folder, never next to the shipped models.
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'quantize-image-'));
   try {
     const before = await measureImageModel(model, dir, { train, test });
-    await writeImageModelFolder(tmp, model, {}, { weights: 'float16' });
-    const stored = await readImageModelFolder(tmp);
+    await writeImageModelFolder(path.join(tmp, 'model'), model, {}, { weights: 'float16' });
+    const stored = await readImageModelFolder(path.join(tmp, 'model'));
     const after = await measureImageModel(stored, dir, { train, test }).finally(() => stored.dispose());
-    const lost = before.targets.filter((t, i) => t.met && !after.targets[i]?.met);
+    const broken = Object.entries(after.metrics).filter(([, v]) => typeof v === 'number' && !Number.isFinite(v));
+    if (broken.length > 0) throw new Error(`As float16 the model measures ${broken.map(([k, v]) => `${k} ${String(v)}`).join(', ')}; nothing was changed.`);
+    // Against the card's targets and the ones measured now (a conv VAE's exists only next to the dense VAE's folder).
+    const lost = [...lostTargets(summary.targets, after.targets), ...lostTargets(before.targets, after.targets)];
     if (lost.length > 0 && !values.force) {
-      throw new Error(`As float16 the model would miss ${lost.map((t) => `"${t.target}" (${t.value.toFixed(4)} → ${after.targets[before.targets.indexOf(t)]?.value.toFixed(4)})`).join(', ')}; nothing was changed (--force stores it anyway).`);
+      const names = [...new Set(lost.map((t) => `"${t.target}" (${t.value.toFixed(4)})`))].join(', ');
+      throw new Error(`As float16 the model would no longer meet ${names}${after.targets.length === 0 ? ' (no target could be measured: for the conv VAE, is the dense VAE\'s folder next to it?)' : ''}; nothing was changed (--force stores it anyway).`);
     }
     const command = `npm run quantize:image -- ${process.argv.slice(2).join(' ')}`;
     const next: CardSummary = {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { manifestSchema } from '../lib/core/model-manifest';
 import { readImageModelFolder } from '../lib/image/io-node';
 import { IMAGE_MODEL_IDS } from '../lib/image/models';
-import { cardSummarySchema } from './image-card';
+import { cardSummarySchema, imageTargets } from './image-card';
 
 describe('the shipped image models', () => {
   it('every id loads from models/image, its metrics.json is what train:image writes, met its targets, and agrees with the manifest', async () => {
@@ -23,9 +23,19 @@ describe('the shipped image models', () => {
       expect(entry?.bytes, id).toBe(bytes);
       expect(entry?.metrics?.vaeLoss, id).toBe(summary.metrics.vaeLoss);
       expect(entry?.metrics?.bce, id).toBe(summary.metrics.bce);
+      // The stored weights are what metrics.json says they are.
+      for (const part of ['encoder', 'decoder']) {
+        const json = JSON.parse(await readFile(path.join(dir, part, 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
+        const kinds = new Set(json.weightsManifest.flatMap((g) => g.weights.map((w) => w.quantization?.dtype ?? 'float32')));
+        expect([...kinds], `${id} ${part}`).toEqual([summary.quantized ? 'float16' : 'float32']);
+      }
       const card = await readFile(path.join(dir, 'MODEL_CARD.md'), 'utf8');
       expect(card).toContain(summary.command.split('\n')[0] ?? '');
       expect(card).toContain(summary.quantized ? 'float16 weights' : 'float32 weights');
     }
+    // The conv VAE's target is checked against the dense VAE as shipped now, not as it was when the card was written.
+    const read = async (id: string) => cardSummarySchema.parse(JSON.parse(await readFile(path.resolve('models/image', id, 'metrics.json'), 'utf8')));
+    const [dense, conv] = [await read('vae'), await read('conv-vae')];
+    expect(conv.targets).toEqual(imageTargets('conv-vae', conv.metrics, dense.metrics.vaeLoss));
   }, 120_000);
 });

@@ -260,6 +260,19 @@ describe('image model folders', () => {
       const halfSpecs = storedWeights(encoder, 'float16').specs;
       expect(() => storedWeights({ ...encoder, weightSpecs: halfSpecs }, 'float16')).toThrow(/already stored as float16/);
       expect(() => storedWeights({ ...encoder, weightData: new ArrayBuffer(8) }, 'float16')).toThrow(/ends inside/);
+      // A weight beyond the half-float range is refused, and the folder being replaced stays as it was.
+      await fs.writeFile(path.join(dir, 'f16', 'MODEL_CARD.md'), '# card\n');
+      const before = await fs.readFile(path.join(dir, 'f16', 'encoder', 'weights.bin'));
+      const layer = model.decoder.layers.find((l) => l.getWeights().length > 0);
+      const [kernel, ...rest] = layer?.getWeights() ?? [];
+      if (!layer || !kernel) throw new Error('no decoder weights');
+      const huge = tf.tidy(() => tf.add(kernel, tf.scalar(1e6)));
+      layer.setWeights([huge, ...rest]);
+      huge.dispose();
+      await expect(writeImageModelFolder(path.join(dir, 'f16'), model, {}, { weights: 'float16' })).rejects.toThrow(/beyond what a half float can store/);
+      expect(await fs.readFile(path.join(dir, 'f16', 'encoder', 'weights.bin'))).toEqual(before);
+      expect(await fs.readFile(path.join(dir, 'f16', 'MODEL_CARD.md'), 'utf8')).toBe('# card\n');
+      expect((await fs.readdir(dir)).sort()).toEqual(['f16', 'f32']);
     } finally {
       x.dispose();
       model.dispose();

@@ -6,42 +6,71 @@ import { CheckpointError } from '../core/errors';
 import type { ImageAutoencoder } from './image-model';
 import { imageModelArtifacts, loadImageModel, parseSpecFile, storedWeights, type ImageWeightFormat } from './io';
 
+const isMissing = (error: unknown): boolean => typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
+
 /**
- * Writes `dir/{spec.json, encoder/, decoder/}` (into a temporary folder first, then renamed), the
- * weights as float32 or, with `weights: 'float16'`, at half the size.
+ * Writes `dir/{spec.json, encoder/, decoder/}`, the weights as float32 or, with `weights: 'float16'`,
+ * at half the size. Everything is written into a temporary folder first; other files already in `dir`
+ * (e.g. a model card) are copied over unless replaced; only then is the old folder swapped out. A
+ * failure before the swap leaves `dir` as it was.
  */
 export async function writeImageModelFolder(dir: string, model: ImageAutoencoder, extra: Record<string, string> = {}, options: { weights?: ImageWeightFormat } = {}): Promise<{ bytes: number }> {
   const { spec, encoder, decoder } = await imageModelArtifacts(model);
   const tmp = `${dir}.tmp-${process.pid}`;
+  const old = `${dir}.old-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   let bytes = 0;
-  for (const [part, artifacts] of [['encoder', encoder], ['decoder', decoder]] as const) {
-    await fs.mkdir(path.join(tmp, part), { recursive: true });
-    const { specs, bytes: weights } = storedWeights(artifacts, options.weights ?? 'float32');
-    bytes += weights.byteLength;
-    const json = {
-      format: 'layers-model',
-      generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
-      convertedBy: null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
-    };
-    await fs.writeFile(path.join(tmp, part, 'model.json'), JSON.stringify(json));
-    await fs.writeFile(path.join(tmp, part, 'weights.bin'), weights);
-  }
-  await fs.writeFile(path.join(tmp, 'spec.json'), JSON.stringify(spec, null, 2) + '\n');
-  for (const [name, text] of Object.entries(extra)) await fs.writeFile(path.join(tmp, name), text);
-  // Keep files written by others (e.g. a model card) unless replaced.
   try {
-    for (const name of await fs.readdir(dir)) {
-      if (!['encoder', 'decoder', 'spec.json', ...Object.keys(extra)].includes(name)) await fs.rename(path.join(dir, name), path.join(tmp, name));
+    for (const [part, artifacts] of [['encoder', encoder], ['decoder', decoder]] as const) {
+      await fs.mkdir(path.join(tmp, part), { recursive: true });
+      const { specs, bytes: weights } = storedWeights(artifacts, options.weights ?? 'float32');
+      bytes += weights.byteLength;
+      const json = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
+      };
+      await fs.writeFile(path.join(tmp, part, 'model.json'), JSON.stringify(json));
+      await fs.writeFile(path.join(tmp, part, 'weights.bin'), weights);
     }
-  } catch {
-    // no previous folder
+    await fs.writeFile(path.join(tmp, 'spec.json'), JSON.stringify(spec, null, 2) + '\n');
+    for (const [name, text] of Object.entries(extra)) await fs.writeFile(path.join(tmp, name), text);
+    let previous: string[] = [];
+    try {
+      previous = await fs.readdir(dir);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+    for (const name of previous) {
+      if (!['encoder', 'decoder', 'spec.json', ...Object.keys(extra)].includes(name)) await fs.cp(path.join(dir, name), path.join(tmp, name), { recursive: true });
+    }
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+  } catch (error) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw error;
   }
-  await fs.rm(dir, { recursive: true, force: true });
-  await fs.mkdir(path.dirname(dir), { recursive: true });
-  await fs.rename(tmp, dir);
+  // The swap: the old folder steps aside, the new one takes its name; if that fails, the old one comes back.
+  await fs.rm(old, { recursive: true, force: true });
+  let movedAside = false;
+  try {
+    await fs.rename(dir, old);
+    movedAside = true;
+  } catch (error) {
+    if (!isMissing(error)) {
+      await fs.rm(tmp, { recursive: true, force: true });
+      throw error;
+    }
+  }
+  try {
+    await fs.rename(tmp, dir);
+  } catch (error) {
+    if (movedAside) await fs.rename(old, dir);
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw error;
+  }
+  if (movedAside) await fs.rm(old, { recursive: true, force: true });
   return { bytes };
 }
 

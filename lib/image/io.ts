@@ -51,6 +51,9 @@ export function weightBytes(artifacts: tf.io.ModelArtifacts): ArrayBuffer {
 export const IMAGE_WEIGHT_FORMATS = ['float32', 'float16'] as const;
 export type ImageWeightFormat = (typeof IMAGE_WEIGHT_FORMATS)[number];
 
+/** The largest finite half float. */
+const FLOAT16_MAX = 65504;
+
 /**
  * The weight specs and bytes of saved artifacts stored as `format`. For float16 each float32 weight is
  * rounded to the nearest half float and its spec says so (`quantization: {dtype: 'float16'}`), which
@@ -67,7 +70,11 @@ export function storedWeights(artifacts: tf.io.ModelArtifacts, format: ImageWeig
     if (spec.dtype !== 'float32' || spec.quantization) throw new CheckpointError(`Weight "${spec.name}" is ${spec.quantization ? `already stored as ${spec.quantization.dtype}` : spec.dtype}; only float32 weights can be stored as float16.`);
     const size = spec.shape.reduce((a, b) => a * b, 1);
     if (offset + size * 4 > data.byteLength) throw new CheckpointError(`The weight data ends inside "${spec.name}" (${data.byteLength} bytes for the listed weights).`);
-    const { bytes } = quantizeVariable({ name: spec.name, shape: spec.shape, values: new Float32Array(data, offset, size) }, 'float16');
+    const values = new Float32Array(data, offset, size);
+    for (const v of values) {
+      if (Math.abs(v) > FLOAT16_MAX) throw new CheckpointError(`Weight "${spec.name}" holds ${v}, beyond what a half float can store (±${FLOAT16_MAX}); keep this model as float32.`);
+    }
+    const { bytes } = quantizeVariable({ name: spec.name, shape: spec.shape, values }, 'float16');
     offset += size * 4;
     out.push({ name: spec.name, shape: spec.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
     parts.push(bytes);
