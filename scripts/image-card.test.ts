@@ -1,5 +1,7 @@
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lostTargets, type TargetCheck } from './image-card';
+import { lostTargets, pathInModels, type TargetCheck } from './image-card';
 
 const t = (target: string, met: boolean): TargetCheck => ({ target, value: 1, met });
 
@@ -11,5 +13,16 @@ describe('lostTargets', () => {
     expect(lostTargets([t('a', true)], [])).toEqual([t('a', true)]);
     expect(lostTargets([t('a', false)], [t('a', false)])).toEqual([]);
     expect(lostTargets([], [t('a', false)])).toEqual([]);
+  });
+});
+
+describe('pathInModels', () => {
+  it('gives the path inside models/ and nothing for folders elsewhere', () => {
+    expect(pathInModels('models/image/vae')).toBe('image/vae');
+    expect(pathInModels(path.resolve('models', 'image', 'vae'))).toBe('image/vae');
+    expect(pathInModels('models')).toBe('');
+    expect(pathInModels('models-other/vae')).toBeUndefined();
+    expect(pathInModels('models/../runs/vae')).toBeUndefined();
+    expect(pathInModels(path.join(os.tmpdir(), 'vae'))).toBeUndefined();
   });
 });

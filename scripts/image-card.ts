@@ -163,18 +163,33 @@ function amortisationLines(a: { train: AmortisationGap; evaluated: AmortisationG
   ];
 }
 
+/**
+ * A model folder's `metrics.json` as train:image wrote it, checked; `use` ends the message when it cannot
+ * be read (what the user should do instead).
+ */
+export async function readCardSummary(dir: string, use: string): Promise<CardSummary> {
+  const file = path.join(dir, 'metrics.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read ${file} (${error instanceof Error ? error.message : String(error)}): ${use}`);
+  }
+  const parsed = cardSummarySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file} is not what train:image writes (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'}): ${use}`);
+  }
+  return parsed.data;
+}
+
 /** The dense 2-D VAE's test loss from `<models>/image/vae/metrics.json` next to `modelDir`, if there. */
 export async function denseVaeLoss(modelDir: string): Promise<number | undefined> {
   try {
-    const raw: unknown = JSON.parse(await fs.readFile(path.join(modelDir, '..', 'vae', 'metrics.json'), 'utf8'));
-    if (typeof raw === 'object' && raw !== null && 'metrics' in raw && typeof raw.metrics === 'object' && raw.metrics !== null && 'vaeLoss' in raw.metrics) {
-      const v = raw.metrics.vaeLoss;
-      return typeof v === 'number' ? v : undefined;
-    }
+    return (await readCardSummary(path.join(modelDir, '..', 'vae'), '')).metrics.vaeLoss;
   } catch {
-    // no dense VAE next to it
+    return undefined; // no dense VAE next to it
   }
-  return undefined;
 }
 
 /**
@@ -193,12 +208,18 @@ export async function measureImageModel(
   return { metrics, ...(amortisation ? { amortisation } : {}), targets };
 }
 
+/** `dir`'s path inside `models/` with `/` separators ('' for `models/` itself), or undefined if it lies elsewhere. */
+export function pathInModels(dir: string): string | undefined {
+  const rel = path.relative(path.resolve('models'), path.resolve(dir));
+  if (rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
 /** Writes the manifest entry of a model folder inside `models/` (folders elsewhere have none; returns false). */
 export async function updateImageManifest(dir: string, spec: ImageModelSpec, bytes: number, metrics: ImageMetrics, trainedAt: string): Promise<boolean> {
-  const modelsDir = path.resolve('models');
-  if (!dir.startsWith(modelsDir + path.sep)) return false;
-  const rel = path.relative(modelsDir, dir).split(path.sep).join('/');
-  await updateManifest(path.join(modelsDir, 'manifest.json'), {
+  const rel = pathInModels(dir);
+  if (!rel) return false;
+  await updateManifest(path.resolve('models', 'manifest.json'), {
     id: rel,
     kind: 'image',
     title: spec.title,

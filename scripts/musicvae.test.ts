@@ -1,27 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MELODY_EXAMPLES, melodyExample } from '../lib/music/examples';
 import { parseMidi, sequenceToMidi } from '../lib/music/midi';
 import { concatenate } from '../lib/music/sequences';
 import { TINY_MELODY, writeTinyCheckpoint } from '../lib/music/testing/fixtures';
+import { runScript } from './testing/cli';
 
-const run = promisify(execFile);
+const cli = (args: string[]) => runScript('scripts/musicvae.ts', args);
 let root: string;
 let model: string;
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/musicvae.ts', ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'musicvae-cli-'));

@@ -16,23 +16,7 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
 import { loadMnist } from '../lib/image/mnist-node';
-import { cardSummarySchema, imageModelCard, lostTargets, measureImageModel, updateImageManifest, type CardSummary } from './image-card';
-
-async function readSummary(dir: string): Promise<CardSummary> {
-  const file = path.join(dir, 'metrics.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`Cannot read ${file} (${error instanceof Error ? error.message : String(error)}): quantize a folder written by train:image.`);
-  }
-  const parsed = cardSummarySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file} is not what train:image writes (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'}).`);
-  }
-  return parsed.data;
-}
+import { imageModelCard, lostTargets, measureImageModel, readCardSummary, updateImageManifest, type CardSummary } from './image-card';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ strict: true, options: { model: { type: 'string' }, force: { type: 'boolean', default: false }, backend: { type: 'string' } } });
@@ -40,7 +24,7 @@ async function main(): Promise<void> {
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu in Node.');
   const dir = path.resolve(values.model);
-  const summary = await readSummary(dir);
+  const summary = await readCardSummary(dir, 'quantize a folder written by train:image.');
   if (summary.quantized) throw new Error(`${values.model} already stores its weights as ${summary.quantized.to} (${summary.quantized.command}).`);
   if (summary.validationImages !== undefined) throw new Error(`${values.model} is a --validate run (metrics on held-out training digits): quantize shipped models, not recipe trials.`);
   await initNodeBackend(backend);

@@ -40,23 +40,13 @@ import {
   type LearningRateSchedule,
   type LearningRateScheduleKind,
 } from '../lib/image/train';
-import { imageModelCard, measureImageModel, updateImageManifest } from './image-card';
+import { imageModelCard, measureImageModel, pathInModels, readCardSummary, updateImageManifest } from './image-card';
 
 function num(value: string | undefined, name: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be ${integer ? 'a whole number' : 'a number'}; got "${value}".`);
   return n;
-}
-
-/** The history of an earlier run in `dir` (its metrics.json), for --resume. */
-async function readPrevious(dir: string): Promise<{ history: EpochStats[]; seconds: number; command: string }> {
-  try {
-    const raw = JSON.parse(await fs.readFile(path.join(dir, 'metrics.json'), 'utf8')) as { history?: EpochStats[]; seconds?: number; command?: string };
-    return { history: Array.isArray(raw.history) ? raw.history : [], seconds: typeof raw.seconds === 'number' ? raw.seconds : 0, command: typeof raw.command === 'string' ? raw.command : '' };
-  } catch (error) {
-    throw new Error(`--resume: cannot read ${path.join(dir, 'metrics.json')}; train without --resume first. (${error instanceof Error ? error.message : String(error)})`);
-  }
 }
 
 function bar(progress: number, width = 24): string {
@@ -115,10 +105,9 @@ async function main(): Promise<void> {
   if (subset !== undefined && subset < 1) throw new Error('--subset must be at least 1.');
   const validate = num(values.validate, 'validate', true);
   const out = path.resolve(values.out ?? path.join('models', 'image', id));
-  const modelsDir = path.resolve('models');
   if (validate !== undefined) {
     if (subset !== undefined) throw new Error('--validate and --subset cannot be combined.');
-    if (out === modelsDir || out.startsWith(modelsDir + path.sep)) throw new Error('--validate runs choose a recipe and must not replace a shipped model: give --out a folder outside models/.');
+    if (pathInModels(out) !== undefined) throw new Error('--validate runs choose a recipe and must not replace a shipped model: give --out a folder outside models/.');
   }
   const choice = await initNodeBackend(backend);
   const data = await loadMnist();
@@ -129,7 +118,7 @@ async function main(): Promise<void> {
   const evalName = validate !== undefined ? 'validation' : 'test';
   process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} ${evalName} digits, ${epochs} epochs of batch ${batchSize}, ${describeSchedule(learningRate, schedule)}.\n`);
   // --resume: continue from the weights in --out (a fresh Adam; the layers format keeps no optimizer state).
-  const previous = values.resume ? await readPrevious(out) : undefined;
+  const previous = values.resume ? await readCardSummary(out, '--resume continues a folder written by train:image; train without --resume first.') : undefined;
   // The seed fixes the initial weights too, so the same command gives the same model.
   const model = previous ? await readImageModelFolder(out) : ImageAutoencoder.create(spec, seed);
   if (previous && model.spec.id !== spec.id) throw new Error(`--resume: ${out} holds a "${model.spec.id}" model, not "${spec.id}".`);

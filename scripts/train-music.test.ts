@@ -6,18 +6,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { MELODY_EXAMPLES, melodyExample } from '../lib/music/examples';
 import { sequenceToMidi } from '../lib/music/midi';
+import { runScript } from './testing/cli';
 
 const run = promisify(execFile);
-
-async function cli(script: string, args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await run(process.execPath, ['--import', 'tsx', script, ...args], { timeout: 60_000 });
-    return { code: 0, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stderr?: string };
-    return { code: e.code ?? -1, stderr: e.stderr ?? '' };
-  }
-}
 
 describe('train:music, eval:music and dataset:music refuse bad input at once', () => {
   it('says what is wrong and exits with 1', async () => {
@@ -30,7 +21,7 @@ describe('train:music, eval:music and dataset:music refuse bad input at once', (
       ['scripts/dataset-music.ts', ['--model', 'drums', '--data', 'app'], /No \.mid files were found/],
     ];
     for (const [script, args, message] of cases) {
-      const r = await cli(script, args);
+      const r = await runScript(script, args);
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.code).toBe(1);
     }

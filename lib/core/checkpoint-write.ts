@@ -25,6 +25,9 @@ export interface EncodedCheckpoint {
   shards: Map<string, Uint8Array>;
 }
 
+/** The largest finite half float. */
+const FLOAT16_MAX = 65504;
+
 /** Rounds a float32 to the nearest float16 (round half to even) and returns its 16 bits. */
 export function float32ToFloat16Bits(value: number): number {
   const f32 = new Float32Array([value]);
@@ -58,8 +61,7 @@ export function float32ToFloat16Bits(value: number): number {
   return sign | (e << 10) | m;
 }
 
-/** One variable's manifest entry and stored bytes under quantization `q`. */
-export function quantizeVariable(v: NamedValues, q: Quantization): { entry: WeightEntry; bytes: Uint8Array } {
+function quantize(v: NamedValues, q: Quantization): { entry: WeightEntry; bytes: Uint8Array } {
   const size = v.shape.reduce((a, b) => a * b, 1);
   if (size !== v.values.length) {
     throw new InvalidInputError(`Variable "${v.name}": shape [${v.shape.join(', ')}] needs ${size} values, got ${v.values.length}.`);
@@ -69,7 +71,12 @@ export function quantizeVariable(v: NamedValues, q: Quantization): { entry: Weig
   }
   if (q === 'float16') {
     const out = new Uint16Array(size);
-    for (let i = 0; i < size; i++) out[i] = float32ToFloat16Bits(v.values[i] ?? 0);
+    for (let i = 0; i < size; i++) {
+      const x = v.values[i] ?? 0;
+      // A finite weight must stay finite (±∞ and NaN are kept as they are).
+      if (Number.isFinite(x) && Math.abs(x) > FLOAT16_MAX) throw new InvalidInputError(`Variable "${v.name}" holds ${x}, beyond what a half float can store (±${FLOAT16_MAX}); keep it as float32.`);
+      out[i] = float32ToFloat16Bits(x);
+    }
     return {
       entry: { name: v.name, shape: v.shape, dtype: 'float32', quantization: { dtype: 'float16', original_dtype: 'float32' } },
       bytes: new Uint8Array(out.buffer),
@@ -98,7 +105,7 @@ export function quantizeVariable(v: NamedValues, q: Quantization): { entry: Weig
 export function encodeCheckpoint(variables: readonly NamedValues[], options: { quantization?: Quantization; shardBytes?: number } = {}): EncodedCheckpoint {
   const q = options.quantization ?? 'none';
   const shardBytes = options.shardBytes ?? 4 * 1024 * 1024;
-  const parts = variables.map((v) => quantizeVariable(v, q));
+  const parts = variables.map((v) => quantize(v, q));
   const total = parts.reduce((a, p) => a + p.bytes.byteLength, 0);
   const all = new Uint8Array(total);
   let offset = 0;

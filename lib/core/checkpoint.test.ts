@@ -156,6 +156,10 @@ describe('loadCheckpointTensors failure messages', () => {
     await writeFile(path.join(infDir, 'weights_manifest.json'), JSON.stringify(f16.manifest));
     for (const [file, bytes] of f16.shards) await writeFile(path.join(infDir, file), bytes);
     await expect(loadCheckpointTensors(fsSource(infDir))).rejects.toThrow(/"h" .* contains NaN or infinite values/);
+
+    // A finite weight too large for a half float is refused rather than written as ±∞.
+    expect(() => encodeCheckpoint([{ name: 'big', shape: [2], values: new Float32Array([1, -1e6]) }], { quantization: 'float16' })).toThrow(/"big" holds -1000000, beyond what a half float can store/);
+    expect(() => encodeCheckpoint([{ name: 'edge', shape: [1], values: new Float32Array([65504]) }], { quantization: 'float16' })).not.toThrow();
   });
 });
 

@@ -11,8 +11,8 @@ const isMissing = (error: unknown): boolean => typeof error === 'object' && erro
 /**
  * Writes `dir/{spec.json, encoder/, decoder/}`, the weights as float32 or, with `weights: 'float16'`,
  * at half the size. Everything is written into a temporary folder first; other files already in `dir`
- * (e.g. a model card) are copied over unless replaced; only then is the old folder swapped out. A
- * failure before the swap leaves `dir` as it was.
+ * (e.g. a model card) are copied over unless replaced; only then is the old folder swapped out. On
+ * any failure `dir` is left as it was.
  */
 export async function writeImageModelFolder(dir: string, model: ImageAutoencoder, extra: Record<string, string> = {}, options: { weights?: ImageWeightFormat } = {}): Promise<{ bytes: number }> {
   const { spec, encoder, decoder } = await imageModelArtifacts(model);
@@ -20,6 +20,7 @@ export async function writeImageModelFolder(dir: string, model: ImageAutoencoder
   const old = `${dir}.old-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   let bytes = 0;
+  let movedAside = false;
   try {
     for (const [part, artifacts] of [['encoder', encoder], ['decoder', decoder]] as const) {
       await fs.mkdir(path.join(tmp, part), { recursive: true });
@@ -37,35 +38,25 @@ export async function writeImageModelFolder(dir: string, model: ImageAutoencoder
     }
     await fs.writeFile(path.join(tmp, 'spec.json'), JSON.stringify(spec, null, 2) + '\n');
     for (const [name, text] of Object.entries(extra)) await fs.writeFile(path.join(tmp, name), text);
-    let previous: string[] = [];
+    let previous: string[] | undefined;
     try {
       previous = await fs.readdir(dir);
     } catch (error) {
       if (!isMissing(error)) throw error;
     }
-    for (const name of previous) {
+    for (const name of previous ?? []) {
       if (!['encoder', 'decoder', 'spec.json', ...Object.keys(extra)].includes(name)) await fs.cp(path.join(dir, name), path.join(tmp, name), { recursive: true });
     }
     await fs.mkdir(path.dirname(dir), { recursive: true });
-  } catch (error) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
-  // The swap: the old folder steps aside, the new one takes its name; if that fails, the old one comes back.
-  await fs.rm(old, { recursive: true, force: true });
-  let movedAside = false;
-  try {
-    await fs.rename(dir, old);
-    movedAside = true;
-  } catch (error) {
-    if (!isMissing(error)) {
-      await fs.rm(tmp, { recursive: true, force: true });
-      throw error;
+    // The swap: the old folder steps aside, the new one takes its name.
+    await fs.rm(old, { recursive: true, force: true });
+    if (previous) {
+      await fs.rename(dir, old);
+      movedAside = true;
     }
-  }
-  try {
     await fs.rename(tmp, dir);
   } catch (error) {
+    // Whatever failed, the old folder comes back and the new one goes.
     if (movedAside) await fs.rename(old, dir);
     await fs.rm(tmp, { recursive: true, force: true });
     throw error;

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { quantizeVariable } from '../core/checkpoint-write';
+import { encodeCheckpoint, type NamedValues } from '../core/checkpoint-write';
 import { CheckpointError } from '../core/errors';
 import { ImageAutoencoder } from './image-model';
 import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelSpec } from './models';
@@ -51,42 +51,27 @@ export function weightBytes(artifacts: tf.io.ModelArtifacts): ArrayBuffer {
 export const IMAGE_WEIGHT_FORMATS = ['float32', 'float16'] as const;
 export type ImageWeightFormat = (typeof IMAGE_WEIGHT_FORMATS)[number];
 
-/** The largest finite half float. */
-const FLOAT16_MAX = 65504;
-
 /**
- * The weight specs and bytes of saved artifacts stored as `format`. For float16 each float32 weight is
- * rounded to the nearest half float and its spec says so (`quantization: {dtype: 'float16'}`), which
- * `tf.loadLayersModel` understands.
+ * The weight specs and bytes of saved artifacts stored as `format`. For float16 the weights go through
+ * the checkpoint writer's quantizer (`encodeCheckpoint`, one shard): each is rounded to the nearest half
+ * float and its spec says so (`quantization: {dtype: 'float16'}`), which `tf.loadLayersModel` understands.
  */
 export function storedWeights(artifacts: tf.io.ModelArtifacts, format: ImageWeightFormat): { specs: tf.io.WeightsManifestEntry[]; bytes: Uint8Array } {
   const specs = artifacts.weightSpecs ?? [];
   const data = weightBytes(artifacts);
   if (format === 'float32') return { specs, bytes: new Uint8Array(data) };
-  const out: tf.io.WeightsManifestEntry[] = [];
-  const parts: Uint8Array[] = [];
+  const variables: NamedValues[] = [];
   let offset = 0;
   for (const spec of specs) {
     if (spec.dtype !== 'float32' || spec.quantization) throw new CheckpointError(`Weight "${spec.name}" is ${spec.quantization ? `already stored as ${spec.quantization.dtype}` : spec.dtype}; only float32 weights can be stored as float16.`);
     const size = spec.shape.reduce((a, b) => a * b, 1);
     if (offset + size * 4 > data.byteLength) throw new CheckpointError(`The weight data ends inside "${spec.name}" (${data.byteLength} bytes for the listed weights).`);
-    const values = new Float32Array(data, offset, size);
-    for (const v of values) {
-      if (Math.abs(v) > FLOAT16_MAX) throw new CheckpointError(`Weight "${spec.name}" holds ${v}, beyond what a half float can store (±${FLOAT16_MAX}); keep this model as float32.`);
-    }
-    const { bytes } = quantizeVariable({ name: spec.name, shape: spec.shape, values }, 'float16');
+    variables.push({ name: spec.name, shape: spec.shape, values: new Float32Array(data, offset, size) });
     offset += size * 4;
-    out.push({ name: spec.name, shape: spec.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
-    parts.push(bytes);
   }
   if (offset !== data.byteLength) throw new CheckpointError(`The weight data has ${data.byteLength - offset} bytes more than the listed weights need.`);
-  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.byteLength;
-  }
-  return { specs: out, bytes };
+  const { manifest, shards } = encodeCheckpoint(variables, { quantization: 'float16', shardBytes: Math.max(1, data.byteLength) });
+  return { specs: manifest[0]?.weights ?? [], bytes: shards.values().next().value ?? new Uint8Array(0) };
 }
 
 /** The layers-format artifacts of both halves (topology + weight specs + weight bytes). */
