@@ -4,7 +4,7 @@
  *
  * Flags: --steps N (default 2000) --batch B (64) --seed S (1) --resume --encoder 256 --decoder 256,256
  * --z 128 --eval-every 200 --checkpoint-every 200 --transpose 5 (melody only) --quantize none|float16|uint8
- * --backend wasm|cpu; the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001. Ctrl-C stops after the current step and saves the training state (--resume
+ * --backend wasm|cpu --init <model folder> [--init-step N] (start from a trained model: weights, step, history); the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001. Ctrl-C stops after the current step and saves the training state (--resume
  * continues exactly). A NaN loss stops the run and keeps the last good state.
  */
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { DrumsConverter } from '../lib/music/converters/drums';
 import { MelodyConverter } from '../lib/music/converters/melody';
 import { buildMusicDataset } from '../lib/music/dataset-node';
 import { DEFAULT_HPARAMS } from '../lib/music/train';
-import { runTraining } from '../lib/music/train-run';
+import { loadInitialModel, runTraining } from '../lib/music/train-run';
 
 function positive(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -52,6 +52,8 @@ async function main(): Promise<void> {
       batch: { type: 'string' },
       seed: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      init: { type: 'string' },
+      'init-step': { type: 'string' },
       encoder: { type: 'string' },
       decoder: { type: 'string' },
       z: { type: 'string' },
@@ -92,7 +94,10 @@ async function main(): Promise<void> {
   const checkpointEvery = positive(values['checkpoint-every'], 'checkpoint-every', 200);
   const transpose = values.transpose === undefined ? 5 : Number(values.transpose);
   if (!Number.isInteger(transpose) || transpose < 0 || transpose > 12) throw new Error(`--transpose must be a whole number of semitones from 0 to 12; got "${values.transpose}".`);
+  const initStep = values['init-step'] === undefined ? undefined : Number(values['init-step']);
+  if (initStep !== undefined && (!Number.isInteger(initStep) || initStep < 0)) throw new Error(`--init-step must be a whole number ≥ 0; got "${values['init-step']}".`);
   const choice = await initNodeBackend(backend);
+  const init = values.init ? await loadInitialModel(path.resolve(values.init), initStep) : undefined;
   const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
   process.stderr.write(`Backend: ${choice.backend}. Building the dataset…\n`);
   const dataset = await buildMusicDataset(path.resolve(values.data), converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
@@ -109,6 +114,7 @@ async function main(): Promise<void> {
     evalEvery,
     checkpointEvery,
     resume: values.resume,
+    init,
     transpose,
     quantization,
     signal: controller.signal,

@@ -33,6 +33,12 @@ export interface RunOptions {
   checkpointEvery: number;
   /** Continue from <out>/training if it exists. */
   resume: boolean;
+  /**
+   * Start from a trained model instead of random weights (when there is no state to resume):
+   * its weights, the step it reached (so β, the learning rate and the schedules continue) and its
+   * validation history (so the accuracy-vs-time curve continues). Adam's moments start at zero.
+   */
+  init?: InitialModel;
   /** Transpose melody windows by up to ±this many semitones (training only). */
   transpose: number;
   /** Quantization of the exported best model. */
@@ -50,6 +56,22 @@ const stateSchema = z.object({
   history: z.array(z.record(z.string(), z.number())),
   /** Wall-clock seconds of training so far, over all resumed runs. */
   seconds: z.number().nonnegative().optional(),
+});
+
+/** A trained model to continue from (see {@link RunOptions.init}). */
+export interface InitialModel {
+  weights: NamedValues[];
+  step: number;
+  history: Record<string, number>[];
+  /** Wall-clock seconds of training that made it. */
+  seconds: number;
+}
+
+/** The validation history a run writes beside a shipped model (`history.json`). */
+export const historySchema = z.object({
+  step: z.number().int().nonnegative(),
+  seconds: z.number().nonnegative(),
+  history: z.array(z.object({ step: z.number().int().nonnegative(), seconds: z.number().nonnegative().optional(), valAccuracy: z.number() }).catchall(z.number())),
 });
 
 export interface RunResult {
@@ -122,6 +144,26 @@ async function loadState(dir: string): Promise<{ state: z.infer<typeof stateSche
   return { state, weights, optimizer };
 }
 
+/**
+ * Reads a trained model folder as a starting point: its weights and, from `history.json` beside
+ * them (written by export:music), the step, wall time and validation history. Without that file
+ * the step must be given.
+ */
+export async function loadInitialModel(dir: string, step?: number): Promise<InitialModel> {
+  let history: z.infer<typeof historySchema> | undefined;
+  try {
+    history = historySchema.parse(JSON.parse(await readFile(path.join(dir, 'history.json'), 'utf8')));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InvalidInputError(`${path.join(dir, 'history.json')} is not a valid training history: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const at = step ?? history?.step;
+  if (at === undefined) throw new InvalidInputError(`${dir} has no history.json; say which step it reached with --init-step.`);
+  const tensors = await loadCheckpointTensors(fsSource(dir));
+  const weights = await tensorsToNamedValues(tensors);
+  tf.dispose(tensors);
+  return { weights, step: at, history: history?.history.filter((h) => h.step <= at) ?? [], seconds: history?.seconds ?? 0 };
+}
+
 /** Trains (or resumes training) a MusicVAE on a dataset. */
 export async function runTraining(dataset: MusicDataset, converter: MusicConverter, options: RunOptions): Promise<RunResult> {
   if (dataset.converterType !== converter.type) throw new InvalidInputError(`The dataset was built for ${dataset.converterType}, not ${converter.type}.`);
@@ -132,14 +174,22 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
   const stateDir = path.join(options.out, 'training');
   const resumed = options.resume ? await loadState(stateDir) : undefined;
   const hparams = resumed ? ({ ...options.hparams, ...resumed.state.hparams } as TrainHyperparams) : options.hparams;
-  const trainer = new MusicVaeTrainer(converter, hparams, resumed?.weights);
-  const state: z.infer<typeof stateSchema> = resumed?.state ?? { step: 0, hparams: { ...hparams }, bestAccuracy: -1, bestStep: -1, history: [] };
+  const init = resumed ? undefined : options.init;
+  const trainer = new MusicVaeTrainer(converter, hparams, resumed?.weights ?? init?.weights);
+  const state: z.infer<typeof stateSchema> = resumed?.state ?? {
+    step: init?.step ?? 0,
+    hparams: { ...hparams },
+    bestAccuracy: -1,
+    bestStep: -1,
+    history: init ? init.history.map((h) => ({ ...h })) : [],
+    seconds: init?.seconds ?? 0,
+  };
   const runStart = performance.now();
   const secondsBefore = state.seconds ?? 0;
   const elapsed = (): number => secondsBefore + (performance.now() - runStart) / 1000;
   try {
+    trainer.step = state.step;
     if (resumed) {
-      trainer.step = state.step;
       await trainer.setOptimizerWeights(resumed.optimizer);
       tf.dispose(resumed.optimizer);
     }
