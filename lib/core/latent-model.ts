@@ -33,6 +33,43 @@ export interface SampleOptions extends DecodeOptions {
   seed?: number;
 }
 
+/**
+ * Refined codes (test-time inference). The encoder's μ is one network's guess for every input; from
+ * it, `steps` Adam steps on z lower the decoder's loss of rebuilding *this* input (the amortisation
+ * gap: Cremer et al. 2018; semi-amortized VAEs: Kim et al. 2018). `priorWeight` adds a pull toward μ,
+ * ½·priorWeight·Σ((z − μ)/σ)², so the code does not wander far from where the encoder put it.
+ */
+export interface RefineOptions {
+  /** Adam steps (K), 1–1000. */
+  steps: number;
+  /** Adam's learning rate (default 0.3). */
+  learningRate?: number;
+  /** Weight of the pull toward μ, in units of σ (default 0: none). */
+  priorWeight?: number;
+  /** Called after each step with the steps done and the batch's mean loss. */
+  onProgress?: (done: number, total: number, loss: number) => void;
+  /** Stops the refinement with a `CancelledError`. */
+  signal?: AbortSignal;
+}
+
+/** The largest refinement allowed (a guard against absurd requests). */
+export const MAX_REFINE_STEPS = 1000;
+
+/** Per item: how refinement changed the loss and how far the code moved. */
+export interface RefinementReport {
+  /** Loss at μ (reconstruction only, the quantity the steps lower). */
+  lossBefore: number;
+  /** Loss at the returned code. */
+  lossAfter: number;
+  /** Length of (z − μ)/σ: how far the code moved, measured in the encoder's own σ (√zDims is a typical draw). */
+  distanceSigma: number;
+}
+
+export interface EncodeOptions {
+  /** Refine each code from μ with the decoder's loss of the input itself (models that support it). */
+  refine?: RefineOptions;
+}
+
 /** The contract. `X` is the model's batch tensor type (e.g. images `[n, 28, 28, 1]`). */
 export interface LatentModel<X extends tf.Tensor = tf.Tensor> {
   /** Short identifier shown in the UI, e.g. "vae" or "mel_2bar". */
@@ -41,8 +78,13 @@ export interface LatentModel<X extends tf.Tensor = tf.Tensor> {
   readonly zDims: number;
   /** True once `dispose()` ran; every other call then throws `DisposedError`. */
   readonly isDisposed: boolean;
-  /** Codes for a batch: `[batch, zDims]` (for VAEs the mean μ). */
-  encode(x: X): Promise<tf.Tensor2D>;
+  /**
+   * Codes for a batch: `[batch, zDims]` (for VAEs the mean μ; with `options.refine`, μ refined by
+   * gradient steps on the decoder's loss of `x` — models that cannot refine throw `InvalidInputError`).
+   */
+  encode(x: X, options?: EncodeOptions): Promise<tf.Tensor2D>;
+  /** Whether `encode` accepts `refine` for this model. */
+  readonly canRefine: boolean;
   /** Items for a batch of codes `[batch, zDims]`. */
   decode(z: tf.Tensor2D, options?: DecodeOptions): Promise<X>;
   /** `n` new items decoded from standard-normal codes drawn with `options.seed`. */

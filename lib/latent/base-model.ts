@@ -5,9 +5,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DisposedError, InvalidInputError } from '../core/errors';
-import type { DecodeOptions, InterpolationMode, LatentModel, SampleOptions } from '../core/latent-model';
+import type { DecodeOptions, EncodeOptions, InterpolationMode, LatentModel, RefinementReport, RefineOptions, SampleOptions } from '../core/latent-model';
 import { randomSeed, validateSeed } from '../core/random';
 import { interpolateCodesTensor, MAX_LATENT_BATCH, randomCodesTensor } from './interpolate';
+import { checkRefineOptions, refineCodesTensor, type RefinementProblem } from './refine';
 
 export abstract class LatentModelBase<X extends tf.Tensor> implements LatentModel<X> {
   abstract readonly name: string;
@@ -25,6 +26,19 @@ export abstract class LatentModelBase<X extends tf.Tensor> implements LatentMode
   /** Frees the model's own tensors/layers. Called once. */
   protected abstract disposeWeights(): void;
 
+  /**
+   * For models that can refine codes: μ, σ and the differentiable per-item loss of rebuilding `x`
+   * (see lib/latent/refine). Models that cannot return undefined (the default).
+   */
+  protected refinementProblem(_x: X): Promise<RefinementProblem | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  /** Whether `encode` accepts `refine` (see {@link refinementProblem}). */
+  get canRefine(): boolean {
+    return false;
+  }
+
   protected assertUsable(): void {
     if (this.disposed) throw new DisposedError(`The model "${this.name}" was disposed; load it again to use it.`);
   }
@@ -37,11 +51,34 @@ export abstract class LatentModelBase<X extends tf.Tensor> implements LatentMode
     if (options.seed !== undefined) validateSeed(options.seed);
   }
 
-  async encode(x: X): Promise<tf.Tensor2D> {
+  private checkBatch(x: X): void {
     this.assertUsable();
     if (x.rank < 1 || x.shape[0] === 0) throw new InvalidInputError(`encode needs a non-empty batch; got shape [${x.shape.join(', ')}].`);
     if ((x.shape[0] ?? 0) > MAX_LATENT_BATCH) throw new InvalidInputError(`encode takes at most ${MAX_LATENT_BATCH} items at once; got ${x.shape[0]}.`);
+  }
+
+  async encode(x: X, options: EncodeOptions = {}): Promise<tf.Tensor2D> {
+    if (options.refine) return (await this.encodeRefined(x, options.refine)).z;
+    this.checkBatch(x);
     return this.encodeBatch(x);
+  }
+
+  /**
+   * Refined codes `[batch, zDims]` (caller disposes) and, per item, the loss at μ and at the code and
+   * how far it moved in σ. See {@link RefineOptions}.
+   *
+   * @throws {InvalidInputError} for models that cannot refine or bad options; `CancelledError` on abort.
+   */
+  async encodeRefined(x: X, refine: RefineOptions): Promise<{ z: tf.Tensor2D; reports: RefinementReport[] }> {
+    this.checkBatch(x);
+    checkRefineOptions(refine);
+    const problem = await this.refinementProblem(x);
+    if (!problem) throw new InvalidInputError(`"${this.name}" cannot refine its codes: its decoder does not rebuild the encoder's input (or it has no differentiable decoder).`);
+    try {
+      return await refineCodesTensor(problem, refine);
+    } finally {
+      problem.dispose();
+    }
   }
 
   async decode(z: tf.Tensor2D, options: DecodeOptions = {}): Promise<X> {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { preferFusedLstm } from '../core/kernels/lstm-sequence';
 import { createRng } from '../core/random';
-import { lstmSequence } from './lstm-train';
+import { fixedMatMul, lstmSequence, lstmSequenceOps } from './lstm-train';
 
 function rand(shape: number[], seed: number, scale = 1): tf.Tensor {
   const rng = createRng(seed);
@@ -29,9 +30,12 @@ async function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   return m;
 }
 
+const IMPLEMENTATIONS = { 'fused kernels': lstmSequence, 'op by op': lstmSequenceOps } as const;
+
 describe('lstmSequence (hand-written BPTT)', () => {
+  for (const [impl, lstm] of Object.entries(IMPLEMENTATIONS))
   for (const backend of ['cpu', 'wasm']) {
-    it(`matches TF.js autodiff of a step-by-step LSTM, values and all four gradients (${backend})`, async () => {
+    it(`${impl}: matches TF.js autodiff of a step-by-step LSTM, values and all four gradients (${backend})`, async () => {
       const initial = tf.getBackend();
       await tf.setBackend(backend);
       const [T, B, H] = [7, 3, 5];
@@ -40,16 +44,40 @@ describe('lstmSequence (hand-written BPTT)', () => {
       const c0 = rand([B, H], 3) as tf.Tensor2D;
       const h0 = rand([B, H], 4) as tf.Tensor2D;
       const weights = rand([T, B, H], 5); // a loss that weighs every step's h differently
+      if (impl === 'fused kernels') expect(preferFusedLstm(B, H)).toBe(true);
       const loss = (f: typeof reference) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
         tf.sum(tf.mul(f(a as tf.Tensor3D, b as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor2D), weights));
-      expect(await maxAbsDiff(lstmSequence(xw, wh, c0, h0), reference(xw, wh, c0, h0))).toBeLessThan(1e-5);
-      const ours = tf.grads(loss(lstmSequence))([xw, wh, c0, h0]);
+      expect(await maxAbsDiff(lstm(xw, wh, c0, h0), reference(xw, wh, c0, h0))).toBeLessThan(1e-5);
+      const ours = tf.grads(loss(lstm))([xw, wh, c0, h0]);
       const want = tf.grads(loss(reference))([xw, wh, c0, h0]);
       for (let k = 0; k < 4; k++) expect(await maxAbsDiff(ours[k] as tf.Tensor, want[k] as tf.Tensor)).toBeLessThan(1e-4);
       tf.dispose([xw, wh, c0, h0, weights, ...ours, ...want]);
       await tf.setBackend(initial);
     });
   }
+
+  it('with a fixed kernel gives the same gradients for the inputs and states, and none for the kernel', async () => {
+    const [T, B, H] = [5, 2, 4];
+    const [xw, wh, c0, h0] = [rand([T, B, 4 * H], 11) as tf.Tensor3D, rand([H, 4 * H], 12, 0.5) as tf.Tensor2D, rand([B, H], 13) as tf.Tensor2D, rand([B, H], 14) as tf.Tensor2D];
+    const f = (fixedKernel: boolean) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.square(lstmSequence(a as tf.Tensor3D, b as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor2D, { fixedKernel })));
+    const full = tf.grads(f(false))([xw, wh, c0, h0]);
+    const fixed = tf.grads(f(true))([xw, wh, c0, h0]);
+    for (const k of [0, 2, 3]) expect(await maxAbsDiff(full[k] as tf.Tensor, fixed[k] as tf.Tensor)).toBeLessThan(1e-6);
+    expect(await maxAbsDiff(fixed[1] as tf.Tensor, tf.zerosLike(wh))).toBe(0);
+    expect(await maxAbsDiff(full[1] as tf.Tensor, tf.zerosLike(wh))).toBeGreaterThan(1e-3);
+    tf.dispose([xw, wh, c0, h0, ...full, ...fixed]);
+  });
+
+  it('fixedMatMul: x·w with the gradient dy·wT for x', async () => {
+    const x = rand([3, 4], 21) as tf.Tensor2D;
+    const w = rand([4, 5], 22) as tf.Tensor2D;
+    const wT = tf.transpose(w) as tf.Tensor2D;
+    expect(await maxAbsDiff(fixedMatMul(x, w, wT), tf.matMul(x, w))).toBeLessThan(1e-6);
+    const g1 = tf.grad((a: tf.Tensor) => tf.sum(tf.square(fixedMatMul(a as tf.Tensor2D, w, wT))))(x);
+    const g2 = tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.matMul(a as tf.Tensor2D, w))))(x);
+    expect(await maxAbsDiff(g1, g2)).toBeLessThan(1e-5);
+    tf.dispose([x, w, wT, g1, g2]);
+  });
 
   it('leaves no tensors behind after a gradient computation', () => {
     const [T, B, H] = [4, 2, 3];

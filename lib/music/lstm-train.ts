@@ -11,6 +11,31 @@
  * Gates follow TF's basic LSTM cell (i, j, f, o); the forget bias must already be in `xw`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { LSTM_BACKWARD, LSTM_FORWARD, preferFusedLstm } from '../core/kernels/lstm-sequence';
+
+type LstmImpl = (xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, save: tf.GradSaveFunc) => { value: tf.Tensor3D; gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => tf.Tensor[] };
+
+/** The same LSTM through the fused kernels of lib/core/kernels/lstm-sequence (small batches on WASM/CPU). */
+const fusedLstmSequenceImpl: LstmImpl = (xw, wh, c0, h0, save) => {
+  const [T, B] = xw.shape;
+  const H = wh.shape[0];
+  const [value, acts, cs, hPrev] = tf.tidy(() => {
+    const [hs, a, c] = tf.engine().runKernel(LSTM_FORWARD, { xw, wh, c0, h0 }) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+    const before = T > 1 ? tf.concat([h0, tf.reshape(tf.slice(hs, [0, 0, 0], [T - 1, B, H]), [(T - 1) * B, H])], 0) : tf.clone(h0);
+    return [hs, a, c, before];
+  });
+  save([acts, cs, hPrev, wh, c0] as tf.Tensor[]);
+  return {
+    value,
+    gradFunc: (dy, saved) => {
+      const [a, c, before, whSaved, c0Saved] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const whT = tf.transpose(whSaved);
+      const [dXw, dc0, dh0] = tf.engine().runKernel(LSTM_BACKWARD, { dy, acts: a, cs: c, c0: c0Saved, whT }) as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
+      const dWh = tf.matMul(tf.transpose(before) as tf.Tensor2D, tf.reshape(dXw, [T * B, 4 * H]) as tf.Tensor2D);
+      return [dXw, dWh, dc0, dh0];
+    },
+  };
+};
 
 function lstmSequenceImpl(xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, save: tf.GradSaveFunc): { value: tf.Tensor3D; gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => tf.Tensor[] } {
   const T = xw.shape[0];
@@ -78,14 +103,42 @@ function lstmSequenceImpl(xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0:
   };
 }
 
+type LstmSequence = (xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D) => tf.Tensor3D;
+const opsLstm = tf.customGrad(lstmSequenceImpl as unknown as Parameters<typeof tf.customGrad>[0]) as LstmSequence;
+const fusedLstm = tf.customGrad(fusedLstmSequenceImpl as unknown as Parameters<typeof tf.customGrad>[0]) as LstmSequence;
+/** As {@link fusedLstmSequenceImpl}, for a fixed recurrent kernel: its gradient is not computed (zeros). */
+const fusedLstmFixedKernel = tf.customGrad(((xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  const { value } = fusedLstmSequenceImpl(xw, wh, c0, h0, save);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+      const [a, c, , whSaved, c0Saved] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const [dXw, dc0, dh0] = tf.engine().runKernel(LSTM_BACKWARD, { dy, acts: a, cs: c, c0: c0Saved, whT: tf.transpose(whSaved) }) as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
+      return [dXw, tf.zerosLike(whSaved), dc0, dh0];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as LstmSequence;
+
 /**
  * Runs an LSTM over `xw` (`[T, B, 4H]`: each step's input projection plus bias, forget bias
  * included) from states `c0`, `h0` (`[B, H]`) with recurrent kernel `wh` (`[H, 4H]`), and returns
- * every step's h (`[T, B, H]`). Differentiable with respect to all four inputs.
+ * every step's h (`[T, B, H]`). Differentiable with respect to all four inputs; with
+ * `fixedKernel`, the gradient with respect to `wh` is skipped (returned as zeros) — for refining
+ * codes, where the weights do not train.
  */
-export const lstmSequence = tf.customGrad(lstmSequenceImpl as unknown as Parameters<typeof tf.customGrad>[0]) as (
-  xw: tf.Tensor3D,
-  wh: tf.Tensor2D,
-  c0: tf.Tensor2D,
-  h0: tf.Tensor2D,
-) => tf.Tensor3D;
+export const lstmSequence = (xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, options: { fixedKernel?: boolean } = {}): tf.Tensor3D => {
+  if (!preferFusedLstm(xw.shape[1], wh.shape[0])) return opsLstm(xw, wh, c0, h0);
+  return (options.fixedKernel ? fusedLstmFixedKernel : fusedLstm)(xw, wh, c0, h0);
+};
+
+/**
+ * `x · w` for a fixed `w` whose transpose `wT` is already at hand: the gradient with respect to `x`
+ * (`dy · wT`) needs no transpose per call, and none is computed for `w`.
+ */
+export const fixedMatMul = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, wT: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  save([wT]);
+  return { value: tf.matMul(x, w), gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [tf.matMul(dy, saved[0] as tf.Tensor2D), tf.zerosLike(w), tf.zerosLike(wT)] };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, w: tf.Tensor2D, wT: tf.Tensor2D) => tf.Tensor2D;
+
+/** The op-by-op implementation on any backend, for tests comparing it with the fused kernels. */
+export const lstmSequenceOps: LstmSequence = opsLstm;

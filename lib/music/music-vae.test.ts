@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { urlSource } from '../core/checkpoint';
 import { fsSource } from '../core/checkpoint-node';
-import { CheckpointError, DisposedError, InvalidInputError } from '../core/errors';
+import { tensorsToNamedValues } from '../core/checkpoint-write';
+import { CancelledError, CheckpointError, DisposedError, InvalidInputError } from '../core/errors';
 import { createRng } from '../core/random';
 import { describeLatentModelContract } from '../core/testing/latent-model-contract';
 import { SequenceError } from './errors';
@@ -14,6 +15,7 @@ import { MusicVAE } from './music-vae';
 import type { QuantizedNoteSequence } from './note-sequence';
 import { TINY_DRUMS, TINY_MELODY, writeTinyCheckpoint } from './testing/fixtures';
 import { converterFor } from './testing/random-checkpoint';
+import { batchTensors, DEFAULT_HPARAMS, MusicVaeTrainer } from './train';
 
 let root: string;
 let melodyDir: string;
@@ -64,6 +66,62 @@ describe('MusicVAE sequence API', () => {
       expect(path_[0]?.notes).toEqual(ra?.notes);
       expect(path_[6]?.notes).toEqual(rb?.notes);
     }
+    model.dispose();
+  });
+
+  it('refines codes: the loss at μ is the trainer\'s teacher-forced reconstruction, refining lowers it, a batch refines as its items alone', async () => {
+    const initial = tf.getBackend();
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      for (const dir of [melodyDir, drumsDir]) {
+        const model = await MusicVAE.load(fsSource(dir), { keepVariables: true });
+        const seqs = dir === melodyDir ? melodies().slice(0, 3) : DRUM_EXAMPLES.slice(0, 3).map((e) => drumExample(e));
+        const labels = seqs.map((q) => model.converter.toLabels(q));
+        const trainer = new MusicVaeTrainer(model.converter, { ...DEFAULT_HPARAMS[model.converter.kind], ...model.sizes }, await tensorsToNamedValues(model.variables ?? {}));
+        const batch = batchTensors(model.converter, labels);
+        const reference = await trainer.evaluate(batch);
+        tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
+        trainer.dispose();
+        const before = tf.memory().numTensors;
+        const all = await model.encodeWithFidelity(seqs, { refine: { steps: 15 } });
+        const alone = await model.encodeWithFidelity(seqs.slice(1, 2), { refine: { steps: 15 } });
+        expect(tf.memory().numTensors).toBe(before);
+        const meanBefore = (all.refinements ?? []).reduce((a, r) => a + r.lossBefore, 0) / seqs.length;
+        expect(meanBefore).toBeCloseTo(reference.reconstruction, 3);
+        for (const r of all.refinements ?? []) {
+          expect(r.lossAfter).toBeLessThan(r.lossBefore);
+          expect(r.distanceSigma).toBeGreaterThan(0);
+        }
+        const [solo, inBatch] = [alone.z[0] ?? new Float32Array(), all.z[1] ?? new Float32Array()];
+        expect(solo.length).toBe(model.zDims);
+        solo.forEach((v, i) => expect(Math.abs(v - (inBatch[i] ?? NaN))).toBeLessThan(1e-3));
+        for (const f of all.fidelity) {
+          expect(f.totalSteps).toBe(32);
+          expect(f.matchingSteps).toBeLessThanOrEqual(32);
+          expect(f.refinement).toBeDefined();
+        }
+        model.dispose();
+      }
+    }
+    await tf.setBackend(initial);
+  }, 120_000);
+
+  it('interpolates between refined codes: the ends are the greedy decodes of those codes, even with a temperature', async () => {
+    const model = await MusicVAE.load(fsSource(melodyDir));
+    const [a, b] = melodies() as [QuantizedNoteSequence, QuantizedNoteSequence];
+    const refine = { steps: 10 };
+    const { z } = await model.encodeSequences([a, b], { refine });
+    const [ra, rb] = await model.decodeSequences(z);
+    const strip = await model.interpolateSequences(a, b, 5, 'slerp', { refine, temperature: 1.5, seed: 4 });
+    expect(strip[0]?.notes).toEqual(ra?.notes);
+    expect(strip[4]?.notes).toEqual(rb?.notes);
+    const plain = await model.encodeSequences([a, b]);
+    expect(Array.from(plain.z[0] ?? [])).not.toEqual(Array.from(z[0] ?? []));
+    await expect(model.encodeSequences([a], { refine: { steps: 0 } })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(model.encodeSequences([a], { refine: { steps: 5, learningRate: NaN } })).rejects.toThrow(/learning rate/);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(model.encodeSequences([a], { refine: { steps: 5, signal: controller.signal } })).rejects.toBeInstanceOf(CancelledError);
     model.dispose();
   });
 

@@ -16,16 +16,18 @@ import * as tf from '@tensorflow/tfjs';
 import { z as zod } from 'zod';
 import { loadCheckpointTensors, type WeightSource } from '../core/checkpoint';
 import { CheckpointError, InvalidInputError } from '../core/errors';
-import type { DecodeOptions, InterpolationMode } from '../core/latent-model';
+import type { DecodeOptions, InterpolationMode, RefinementReport, RefineOptions } from '../core/latent-model';
 import { createRng, randomSeed, validateSeed } from '../core/random';
 import { LatentModelBase } from '../latent/base-model';
 import { bilinearGridTensor, codesAtTensor, interpolateCodesTensor, randomCodesTensor } from '../latent/interpolate';
+import type { RefinementProblem } from '../latent/refine';
 import { DrumsConverter } from './converters/drums';
 import { MelodyConverter } from './converters/melody';
 import type { ConversionReport, MusicConverter } from './converters/types';
 import { SequenceError } from './errors';
 import { DEFAULT_QPM, DEFAULT_STEPS_PER_QUARTER, type QuantizedNoteSequence } from './note-sequence';
 import { bidirectionalFinalStates, lstmFromPreactivations, lstmStep, lstmTensors, prepareLstm, type LstmGates } from './lstm';
+import { fixedMatMul, lstmSequence } from './lstm-train';
 
 const converterSpecSchema = zod.object({ type: zod.string(), args: zod.record(zod.string(), zod.unknown()).default({}) });
 
@@ -119,6 +121,8 @@ type InferenceWeights = {
   encBw: LstmGates;
   muKernel: tf.Tensor2D;
   muBias: tf.Tensor1D;
+  /** σ = softplus(h·sigmaKernel + sigmaBias); absent from checkpoints that dropped it. */
+  sigma: { kernel: tf.Tensor2D; bias: tf.Tensor1D } | undefined;
   zInitKernel: tf.Tensor2D;
   zInitBias: tf.Tensor1D;
   /**
@@ -146,10 +150,46 @@ export interface SequenceDecodeOptions extends DecodeOptions {
   qpm?: number;
 }
 
+/** Options of the sequence-level calls that encode the user's inputs. */
+export interface SequenceEncodeOptions {
+  /** Refine the inputs' codes from μ (see {@link RefineOptions}); without it the encoder's μ is used. */
+  refine?: RefineOptions;
+}
+
+/** How faithfully a code rebuilds its input: greedy (argmax) decode compared step by step. */
+export interface Fidelity {
+  /** Steps whose decoded class equals the input's (out of `totalSteps`). */
+  matchingSteps: number;
+  totalSteps: number;
+  /** Steps where the input has an event (note-on/off, a drum hit), and how many of those match. */
+  eventSteps: number;
+  matchingEventSteps: number;
+  /** Present when the code was refined. */
+  refinement?: RefinementReport;
+}
+
 /** The result of encoding sequences: codes plus what the converter had to change. */
 export interface EncodedSequences {
   z: Float32Array[];
   reports: ConversionReport[];
+  /** Per input, when refined: loss before/after and the distance moved in σ. */
+  refinements?: RefinementReport[];
+}
+
+/** Matching steps between an input's labels and a decode's labels (see {@link Fidelity}). */
+export function compareLabels(input: ArrayLike<number>, decoded: ArrayLike<number>): Omit<Fidelity, 'refinement'> {
+  let matchingSteps = 0;
+  let eventSteps = 0;
+  let matchingEventSteps = 0;
+  for (let t = 0; t < input.length; t++) {
+    const hit = input[t] === decoded[t];
+    if (hit) matchingSteps++;
+    if ((input[t] ?? 0) !== 0) {
+      eventSteps++;
+      if (hit) matchingEventSteps++;
+    }
+  }
+  return { matchingSteps, totalSteps: input.length, eventSteps, matchingEventSteps };
 }
 
 export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
@@ -184,6 +224,7 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
       encBw: prepareLstm(v(ENC('bw') + 'kernel') as tf.Tensor2D, v(ENC('bw') + 'bias') as tf.Tensor1D),
       muKernel: tf.clone(v('encoder/mu/kernel')) as tf.Tensor2D,
       muBias: tf.clone(v('encoder/mu/bias')) as tf.Tensor1D,
+      sigma: vars['encoder/sigma/kernel'] && vars['encoder/sigma/bias'] ? this.sigmaWeights(vars, location) : undefined,
       zInitKernel: tf.clone(v('decoder/z_to_initial_state/kernel')) as tf.Tensor2D,
       zInitBias: tf.clone(v('decoder/z_to_initial_state/bias')) as tf.Tensor1D,
       dec: this.sizes.decoderUnits.map((_, i) => prepareLstm(v(DEC(i) + 'kernel') as tf.Tensor2D, v(DEC(i) + 'bias') as tf.Tensor1D)),
@@ -238,6 +279,94 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     const dec0 = [...w.dec0.classRows, ...w.dec0.zRows, ...w.dec0.hRows];
     // Layer 0's full kernels are not needed after the split.
     return [...lstmTensors(w.encFw), ...lstmTensors(w.encBw), w.muKernel, w.muBias, w.zInitKernel, w.zInitBias, ...w.dec.flatMap(lstmTensors), ...dec0, w.outKernel, w.outBias];
+  }
+
+  private sigmaWeights(vars: tf.NamedTensorMap, location: string): { kernel: tf.Tensor2D; bias: tf.Tensor1D } {
+    const e = this.sizes.encoderUnits;
+    return {
+      kernel: tf.clone(need(vars, 'encoder/sigma/kernel', [2 * e, this.zDims], location)) as tf.Tensor2D,
+      bias: tf.clone(need(vars, 'encoder/sigma/bias', [this.zDims], location)) as tf.Tensor1D,
+    };
+  }
+
+  override get canRefine(): boolean {
+    return true;
+  }
+
+  /**
+   * μ, σ and the teacher-forced cross-entropy of the input's own classes as a function of z, for
+   * refined codes. The decoder runs as in training (all steps' inputs known), through the
+   * hand-written back-propagation of lstm-train.ts, with everything that does not depend on z (the
+   * previous-step one-hots times their kernel rows) computed once.
+   */
+  protected override async refinementProblem(x: tf.Tensor3D): Promise<RefinementProblem> {
+    this.checkInput(x);
+    const { numSteps: T, inputDepth: D, outputDepth: C } = this.converter;
+    const B = x.shape[0];
+    const flat = await x.data();
+    const labels = Array.from({ length: B }, (_, b) => this.converter.inputToLabels(flat.subarray(b * T * D, (b + 1) * T * D)));
+    const w = this.w;
+    const units = this.sizes.decoderUnits;
+    const keep = tf.tidy(() => {
+      const [hFw, hBw] = bidirectionalFinalStates(tf.cast(x, 'float32') as tf.Tensor3D, w.encFw, w.encBw);
+      const both = tf.concat([hFw, hBw], 1);
+      const mu = tf.add(tf.matMul(both, w.muKernel), w.muBias) as tf.Tensor2D;
+      const sigma = (w.sigma ? tf.softplus(tf.add(tf.matMul(both, w.sigma.kernel), w.sigma.bias)) : tf.onesLike(mu)) as tf.Tensor2D;
+      // Time-major one-hots of the targets and of each step's previous class (zeros at step 0).
+      const targets = new Float32Array(T * B * C);
+      const previous = new Float32Array(T * B * C);
+      labels.forEach((l, b) => {
+        for (let t = 0; t < T; t++) {
+          const c = l[t] ?? 0;
+          targets[(t * B + b) * C + c] = 1;
+          if (t + 1 < T) previous[((t + 1) * B + b) * C + c] = 1;
+        }
+      });
+      const g0 = w.dec[0] as LstmGates;
+      const cat = (parts: tf.Tensor2D[]): tf.Tensor2D => tf.concat(parts, 1) as tf.Tensor2D;
+      const bias0 = tf.concat([g0.bi, g0.bj, g0.bf, g0.bo]);
+      const base0 = tf.add(tf.matMul(tf.tensor2d(previous, [T * B, C]), cat(w.dec0.classRows)), bias0).reshape([T, B, 4 * (units[0] ?? 0)]);
+      const upper = w.dec.slice(1).map((g, i) => {
+        const kernel = cat([g.wi, g.wj, g.wf, g.wo]);
+        const input = units[i] ?? 0;
+        const wx = tf.slice(kernel, [0, 0], [input, 4 * g.hidden]) as tf.Tensor2D;
+        return { wx, wxT: tf.transpose(wx) as tf.Tensor2D, wh: tf.slice(kernel, [input, 0], [g.hidden, 4 * g.hidden]) as tf.Tensor2D, bias: tf.concat([g.bi, g.bj, g.bf, g.bo]) };
+      });
+      const wz0 = cat(w.dec0.zRows);
+      return {
+        mu,
+        sigma,
+        targets: tf.tensor2d(targets, [T * B, C]),
+        base0,
+        wz0,
+        wz0T: tf.transpose(wz0) as tf.Tensor2D,
+        wh0: cat(w.dec0.hRows),
+        zInitT: tf.transpose(w.zInitKernel) as tf.Tensor2D,
+        outT: tf.transpose(w.outKernel) as tf.Tensor2D,
+        upper,
+      };
+    });
+    // Every weight is fixed: products with them use precomputed transposes and skip weight gradients.
+    const loss = (z: tf.Tensor2D): tf.Tensor1D => {
+      const init = tf.split(tf.tanh(tf.add(fixedMatMul(z, w.zInitKernel, keep.zInitT), w.zInitBias)), units.flatMap((u) => [u, u]), 1);
+      const xw0 = tf.add(keep.base0, fixedMatMul(z, keep.wz0, keep.wz0T).expandDims(0)) as tf.Tensor3D;
+      let hs = lstmSequence(xw0, keep.wh0, init[0] as tf.Tensor2D, init[1] as tf.Tensor2D, { fixedKernel: true });
+      keep.upper.forEach((layer, i) => {
+        const [, , H] = hs.shape;
+        const xw = tf.add(fixedMatMul(tf.reshape(hs, [T * B, H]) as tf.Tensor2D, layer.wx, layer.wxT), layer.bias).reshape([T, B, -1]) as tf.Tensor3D;
+        hs = lstmSequence(xw, layer.wh, init[2 * (i + 1)] as tf.Tensor2D, init[2 * (i + 1) + 1] as tf.Tensor2D, { fixedKernel: true });
+      });
+      const [, , H] = hs.shape;
+      const logits = tf.add(fixedMatMul(tf.reshape(hs, [T * B, H]) as tf.Tensor2D, w.outKernel, keep.outT), w.outBias) as tf.Tensor2D;
+      const ce = tf.losses.softmaxCrossEntropy(keep.targets, logits, undefined, undefined, tf.Reduction.NONE);
+      return tf.sum(tf.reshape(ce, [T, B]), 0) as tf.Tensor1D;
+    };
+    return {
+      mu: keep.mu,
+      sigma: keep.sigma,
+      loss,
+      dispose: () => tf.dispose([keep.mu, keep.sigma, keep.targets, keep.base0, keep.wz0, keep.wz0T, keep.wh0, keep.zInitT, keep.outT, ...keep.upper.flatMap((u) => [u.wx, u.wxT, u.wh, u.bias])]),
+    };
   }
 
   private checkInput(x: tf.Tensor): void {
@@ -337,6 +466,7 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
 
   protected disposeWeights(): void {
     tf.dispose(this.inferenceTensors());
+    if (this.w.sigma) tf.dispose([this.w.sigma.kernel, this.w.sigma.bias]);
     if (this.variables) tf.dispose(this.variables);
   }
 
@@ -359,20 +489,45 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     return { x: tf.tensor3d(data, [seqs.length, numSteps, inputDepth]), reports };
   }
 
-  /** μ for each 2-bar sequence, as plain arrays. */
-  async encodeSequences(seqs: readonly QuantizedNoteSequence[]): Promise<EncodedSequences> {
+  /** μ (or, with `refine`, refined codes) for each 2-bar sequence, as plain arrays. */
+  async encodeSequences(seqs: readonly QuantizedNoteSequence[], options: SequenceEncodeOptions = {}): Promise<EncodedSequences> {
     this.assertUsable();
     const { x, reports } = this.sequencesToInputTensor(seqs);
     try {
-      const z = await this.encode(x);
+      const { z, reports: refinements } = options.refine ? await this.encodeRefined(x, options.refine) : { z: await this.encode(x), reports: undefined };
       try {
         const flat = await z.data();
-        return { z: seqs.map((_, i) => Float32Array.from(flat.subarray(i * this.zDims, (i + 1) * this.zDims))), reports };
+        return { z: seqs.map((_, i) => Float32Array.from(flat.subarray(i * this.zDims, (i + 1) * this.zDims))), reports, ...(refinements ? { refinements } : {}) };
       } finally {
         z.dispose();
       }
     } finally {
       x.dispose();
+    }
+  }
+
+  /**
+   * Codes for the user's inputs plus how faithfully each comes back (greedy decode vs the input),
+   * refined when `options.refine` is given.
+   */
+  async encodeWithFidelity(seqs: readonly QuantizedNoteSequence[], options: SequenceEncodeOptions = {}): Promise<EncodedSequences & { fidelity: Fidelity[] }> {
+    const encoded = await this.encodeSequences(seqs, options);
+    const decoded = await this.decodeLabelsOf(encoded.z);
+    const fidelity = seqs.map((s, i) => {
+      const f: Fidelity = compareLabels(this.converter.toLabels(s), decoded[i] ?? []);
+      const r = encoded.refinements?.[i];
+      return r ? { ...f, refinement: r } : f;
+    });
+    return { ...encoded, fidelity };
+  }
+
+  /** Greedy class labels for plain codes. */
+  private async decodeLabelsOf(codes: readonly ArrayLike<number>[]): Promise<Int32Array[]> {
+    const z = this.codesTensor(codes);
+    try {
+      return await this.decodeLabels(z);
+    } finally {
+      z.dispose();
     }
   }
 
@@ -415,18 +570,36 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
   }
 
   /** `steps` sequences morphing from `a` to `b` through latent space (lerp or slerp). */
-  async interpolateSequences(a: QuantizedNoteSequence, b: QuantizedNoteSequence, steps: number, mode: InterpolationMode = 'lerp', options: SequenceDecodeOptions = {}): Promise<QuantizedNoteSequence[]> {
+  async interpolateSequences(
+    a: QuantizedNoteSequence,
+    b: QuantizedNoteSequence,
+    steps: number,
+    mode: InterpolationMode = 'lerp',
+    options: SequenceDecodeOptions & SequenceEncodeOptions = {},
+  ): Promise<QuantizedNoteSequence[]> {
     this.assertUsable();
-    const { x } = this.sequencesToInputTensor([a, b]);
-    let zs: tf.Tensor2D | undefined;
+    const { z } = await this.encodeSequences([a, b], options.refine ? { refine: options.refine } : {});
+    return this.interpolateCodeSequences(z[0] as Float32Array, z[1] as Float32Array, steps, mode, options);
+  }
+
+  /**
+   * `steps` sequences on the path between two codes. The two ends are always decoded greedily (they
+   * are the reconstructions of the inputs); a temperature applies to the steps between.
+   */
+  async interpolateCodeSequences(a: ArrayLike<number>, b: ArrayLike<number>, steps: number, mode: InterpolationMode = 'lerp', options: SequenceDecodeOptions = {}): Promise<QuantizedNoteSequence[]> {
+    this.assertUsable();
+    const ends = this.codesTensor([a, b]);
     let path: tf.Tensor2D | undefined;
     try {
-      zs = await this.encode(x);
-      const pair = zs;
-      path = tf.tidy(() => interpolateCodesTensor(pair.slice([0, 0], [1, -1]), pair.slice([1, 0], [1, -1]), steps, mode));
-      return await this.labelsFor(path, options);
+      path = tf.tidy(() => interpolateCodesTensor(ends.slice([0, 0], [1, -1]), ends.slice([1, 0], [1, -1]), steps, mode));
+      const out = await this.labelsFor(path, options);
+      if ((options.temperature ?? 0) > 0 && out.length >= 2) {
+        const [first, last] = await this.labelsFor(ends, { qpm: options.qpm });
+        if (first && last) [out[0], out[out.length - 1]] = [first, last];
+      }
+      return out;
     } finally {
-      tf.dispose([x, zs, path]);
+      tf.dispose([ends, path]);
     }
   }
 
@@ -434,17 +607,28 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
    * A rows×cols grid blending four corner sequences (top-left, top-right, bottom-left,
    * bottom-right) bilinearly in latent space, row-major.
    */
-  async gridSequences(corners: readonly [QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence], rows: number, cols: number, options: SequenceDecodeOptions = {}): Promise<QuantizedNoteSequence[]> {
+  async gridSequences(
+    corners: readonly [QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence],
+    rows: number,
+    cols: number,
+    options: SequenceDecodeOptions & SequenceEncodeOptions = {},
+  ): Promise<QuantizedNoteSequence[]> {
     this.assertUsable();
-    const { x } = this.sequencesToInputTensor(corners);
-    let zs: tf.Tensor2D | undefined;
+    const { z } = await this.encodeSequences(corners, options.refine ? { refine: options.refine } : {});
+    return this.gridCodeSequences(z, rows, cols, options);
+  }
+
+  /** The rows×cols blend of four corner codes (see {@link gridSequences}). */
+  async gridCodeSequences(corners: readonly ArrayLike<number>[], rows: number, cols: number, options: SequenceDecodeOptions = {}): Promise<QuantizedNoteSequence[]> {
+    this.assertUsable();
+    if (corners.length !== 4) throw new InvalidInputError(`A blend grid needs 4 corner codes; got ${corners.length}.`);
+    const zs = this.codesTensor(corners);
     let grid: tf.Tensor2D | undefined;
     try {
-      zs = await this.encode(x);
       grid = bilinearGridTensor(zs, rows, cols);
       return await this.labelsFor(grid, options);
     } finally {
-      tf.dispose([x, zs, grid]);
+      tf.dispose([zs, grid]);
     }
   }
 
@@ -452,15 +636,22 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
    * `n` variations of `seq`: its code slerped toward random codes by (1 − similarity); similarity 1
    * gives the input back, 0 gives unrelated samples.
    */
-  async similarSequences(seq: QuantizedNoteSequence, n: number, similarity: number, options: SequenceDecodeOptions = {}): Promise<QuantizedNoteSequence[]> {
+  async similarSequences(seq: QuantizedNoteSequence, n: number, similarity: number, options: SequenceDecodeOptions & SequenceEncodeOptions = {}): Promise<QuantizedNoteSequence[]> {
+    this.assertUsable();
+    if (!Number.isFinite(similarity) || similarity < 0 || similarity > 1) throw new InvalidInputError(`similarity must be between 0 and 1; got ${similarity}.`);
+    const { z } = await this.encodeSequences([seq], options.refine ? { refine: options.refine } : {});
+    return this.similarCodeSequences(z[0] as Float32Array, n, similarity, options);
+  }
+
+  /** `n` variations of a code (see {@link similarSequences}). */
+  async similarCodeSequences(code: ArrayLike<number>, n: number, similarity: number, options: SequenceDecodeOptions = {}): Promise<QuantizedNoteSequence[]> {
     this.assertUsable();
     if (!Number.isFinite(similarity) || similarity < 0 || similarity > 1) throw new InvalidInputError(`similarity must be between 0 and 1; got ${similarity}.`);
     const seed = validateSeed(options.seed ?? randomSeed());
-    const { x } = this.sequencesToInputTensor([seq]);
     let z0: tf.Tensor2D | undefined;
     let codes: tf.Tensor2D | undefined;
     try {
-      z0 = await this.encode(x);
+      z0 = this.codesTensor([code]);
       const origin = z0;
       const random = randomCodesTensor(n, this.zDims, seed);
       try {
@@ -474,7 +665,7 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
       }
       return await this.labelsFor(codes, { ...options, seed: (seed + 1) >>> 0 });
     } finally {
-      tf.dispose([x, z0, codes]);
+      tf.dispose([z0, codes]);
     }
   }
 }

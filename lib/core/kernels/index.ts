@@ -2,6 +2,7 @@
 import { installFastCpuMatMul } from './cpu-matmul';
 import { installCpuResizeGradFix } from './cpu-resize-grad';
 import { installWasmGradientKernels } from './wasm-grad';
+import { installLstmSequenceKernels } from './lstm-sequence';
 import { installFastWasmTransposedMatMul } from './wasm-matmul';
 
 /**
@@ -18,4 +19,5 @@ export function installFastKernels(): void {
   installFastWasmTransposedMatMul();
   installWasmGradientKernels();
   installCpuResizeGradFix();
+  installLstmSequenceKernels();
 }

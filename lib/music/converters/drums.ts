@@ -112,6 +112,17 @@ export class DrumsConverter implements MusicConverter {
     return this.hits(seq).masks;
   }
 
+  inputToLabels(input: ArrayLike<number>): Int32Array {
+    const d = this.inputDepth;
+    return Int32Array.from({ length: this.numSteps }, (_, s) => {
+      let mask = 0;
+      this.pitchClasses.forEach((_p, c) => {
+        if ((input[s * d + c] ?? 0) > 0.5) mask |= 1 << c;
+      });
+      return mask;
+    });
+  }
+
   labelsToInput(labels: ArrayLike<number>): Float32Array {
     return this.roll(labels, Uint8Array.from({ length: this.numSteps }, (_, s) => ((labels[s] ?? 0) !== 0 ? 1 : 0)));
   }

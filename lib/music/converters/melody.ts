@@ -90,6 +90,15 @@ export class MelodyConverter implements MusicConverter {
     return this.toEvents(seq).events;
   }
 
+  inputToLabels(input: ArrayLike<number>): Int32Array {
+    const d = this.inputDepth;
+    return Int32Array.from({ length: this.numSteps }, (_, s) => {
+      let best = NO_EVENT;
+      for (let c = 1; c < d; c++) if ((input[s * d + c] ?? 0) > (input[s * d + best] ?? 0)) best = c;
+      return best;
+    });
+  }
+
   labelsToInput(labels: ArrayLike<number>): Float32Array {
     const out = new Float32Array(this.numSteps * this.inputDepth);
     for (let s = 0; s < this.numSteps; s++) {

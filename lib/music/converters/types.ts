@@ -25,6 +25,8 @@ export interface MusicConverter {
   toInput(seq: QuantizedNoteSequence): { input: Float32Array; report: ConversionReport };
   /** The class label of each step (the decoder's training targets). */
   toLabels(seq: QuantizedNoteSequence): Int32Array;
+  /** The class labels an encoder input stands for (the inverse of {@link labelsToInput}). */
+  inputToLabels(input: ArrayLike<number>): Int32Array;
   /** Encoder input rows for a list of class labels (what the decoder produced). */
   labelsToInput(labels: ArrayLike<number>): Float32Array;
   /** Notes for a list of class labels, on a 4-steps-per-quarter grid at `qpm`. */

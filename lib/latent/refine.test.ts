@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { CancelledError, InvalidInputError } from '../core/errors';
+import { refineCodesTensor, type RefinementProblem } from './refine';
+
+/** A problem whose best code is known: loss(z) = Σ (z − target)² per item, from μ. */
+function quadratic(mu: number[][], target: number[][], sigma?: number[][]): RefinementProblem {
+  const m = tf.tensor2d(mu);
+  const s = sigma ? tf.tensor2d(sigma) : tf.onesLike(m);
+  const t = tf.tensor2d(target);
+  return { mu: m as tf.Tensor2D, sigma: s as tf.Tensor2D, loss: (z) => tf.sum(tf.square(tf.sub(z, t)), 1) as tf.Tensor1D, dispose: () => tf.dispose([m, s, t]) };
+}
+
+async function rows(t: tf.Tensor): Promise<number[][]> {
+  return (await t.array()) as number[][];
+}
+
+describe('refineCodesTensor', () => {
+  it('moves each code from μ to the loss minimum, reports the losses and the distance in σ', async () => {
+    const p = quadratic([[0, 0], [1, 1]], [[2, -1], [1, 1]], [[0.5, 0.5], [1, 1]]);
+    const { z, reports } = await refineCodesTensor(p, { steps: 300, learningRate: 0.05 });
+    const [a, b] = (await rows(z)) as [number[], number[]];
+    expect(a[0]).toBeCloseTo(2, 1);
+    expect(a[1]).toBeCloseTo(-1, 1);
+    expect(b).toEqual([1, 1]); // already at its minimum: μ is kept (the best code seen)
+    expect(reports[0]?.lossBefore).toBeCloseTo(5, 5);
+    expect(reports[0]?.lossAfter).toBeLessThan(0.01);
+    expect(reports[0]?.distanceSigma).toBeCloseTo(Math.hypot(2 / 0.5, 1 / 0.5), 0);
+    expect(reports[1]).toMatchObject({ lossBefore: 0, lossAfter: 0, distanceSigma: 0 });
+    z.dispose();
+    p.dispose();
+  });
+
+  it('refines each item as if alone: a batch gives the same codes as one item at a time', async () => {
+    const both = quadratic([[0, 0], [3, -2]], [[2, -1], [-1, 0.5]]);
+    const first = quadratic([[0, 0]], [[2, -1]]);
+    const second = quadratic([[3, -2]], [[-1, 0.5]]);
+    const options = { steps: 25, learningRate: 0.3 };
+    const [rb, r1, r2] = [await refineCodesTensor(both, options), await refineCodesTensor(first, options), await refineCodesTensor(second, options)];
+    const [b, one, two] = [await rows(rb.z), await rows(r1.z), await rows(r2.z)];
+    expect(b[0]?.[0]).toBeCloseTo(one[0]?.[0] ?? NaN, 5);
+    expect(b[1]?.[1]).toBeCloseTo(two[0]?.[1] ?? NaN, 5);
+    tf.dispose([rb.z, r1.z, r2.z]);
+    [both, first, second].forEach((p) => p.dispose());
+  });
+
+  it('priorWeight pulls the code toward μ (in units of σ)', async () => {
+    const free = quadratic([[0]], [[4]]);
+    const pulled = quadratic([[0]], [[4]]);
+    const a = await refineCodesTensor(free, { steps: 400, learningRate: 0.1 });
+    const b = await refineCodesTensor(pulled, { steps: 400, learningRate: 0.1, priorWeight: 2 });
+    // (z − 4)² + ½·2·z² is lowest where 2(z − 4) + 2z = 0: z = 2.
+    expect((await rows(a.z))[0]?.[0]).toBeCloseTo(4, 1);
+    expect((await rows(b.z))[0]?.[0]).toBeCloseTo(2, 1);
+    tf.dispose([a.z, b.z]);
+    free.dispose();
+    pulled.dispose();
+  });
+
+  it('reports progress every step, stops with CancelledError on abort, and leaves no tensors behind', async () => {
+    const p = quadratic([[0, 0]], [[1, 1]]);
+    const before = tf.memory().numTensors;
+    const seen: number[] = [];
+    const result = await refineCodesTensor(p, { steps: 5, onProgress: (done) => seen.push(done) });
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    result.z.dispose();
+    const controller = new AbortController();
+    await expect(refineCodesTensor(p, { steps: 50, signal: controller.signal, onProgress: (done) => done === 3 && controller.abort() })).rejects.toBeInstanceOf(CancelledError);
+    expect(tf.memory().numTensors).toBe(before);
+    p.dispose();
+  });
+
+  it('refuses bad options with a named error', async () => {
+    const p = quadratic([[0]], [[1]]);
+    for (const bad of [{ steps: 0 }, { steps: -3 }, { steps: 2.5 }, { steps: 5000 }, { steps: 5, learningRate: NaN }, { steps: 5, learningRate: 0 }, { steps: 5, priorWeight: -1 }]) {
+      await expect(refineCodesTensor(p, bad)).rejects.toBeInstanceOf(InvalidInputError);
+    }
+    p.dispose();
+  });
+});
