@@ -46,6 +46,22 @@ for (const id of IMAGE_MODEL_IDS) {
 }
 
 describe('image models', () => {
+  it('refine codes where the decoder rebuilds the input (loss goes down), and only there', async () => {
+    const rng = createRng(5);
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * IMAGE_PIXELS }, () => (rng.next() < 0.2 ? 1 : 0)), [2, 28, 28, 1]);
+    for (const id of IMAGE_MODEL_IDS) {
+      const model = ImageAutoencoder.create(imageModelSpec(id), 3);
+      expect(model.canRefine).toBe(imageModelSpec(id).corruption.kind === 'none');
+      if (model.canRefine) {
+        const { z, reports } = await model.encodeRefined(x, { steps: 10, learningRate: 0.1 });
+        for (const r of reports) expect(r.lossAfter).toBeLessThan(r.lossBefore);
+        z.dispose();
+      }
+      model.dispose();
+    }
+    x.dispose();
+  });
+
   it('each builds with the documented input, code and output shapes', () => {
     for (const id of IMAGE_MODEL_IDS) {
       const spec = imageModelSpec(id);

@@ -10,6 +10,7 @@ import { InvalidInputError } from '../core/errors';
 import type { DecodeOptions } from '../core/latent-model';
 import { createRng } from '../core/random';
 import { LatentModelBase } from '../latent/base-model';
+import type { RefinementProblem } from '../latent/refine';
 import { buildImageModel, IMAGE_SIZE, type ImageModelSpec } from './models';
 
 export class ImageAutoencoder extends LatentModelBase<tf.Tensor4D> {
@@ -90,6 +91,34 @@ export class ImageAutoencoder extends LatentModelBase<tf.Tensor4D> {
       if (!mean) throw new Error('The encoder gave no output.');
       return { mean, logVar: logVar ?? tf.zerosLike(mean) };
     });
+  }
+
+  /** Refining codes needs the decoder to rebuild the encoder's own input: not for denoising or super-resolution. */
+  override get canRefine(): boolean {
+    return this.spec.corruption.kind === 'none';
+  }
+
+  /**
+   * μ, σ and the per-digit reconstruction loss of `x` from a code (the model's own: 784·MSE for
+   * VAEs, summed binary cross-entropy for autoencoders), for refined codes.
+   */
+  protected override refinementProblem(x: tf.Tensor4D): Promise<RefinementProblem | undefined> {
+    if (!this.canRefine) return Promise.resolve(undefined);
+    this.checkInput(x);
+    const target = tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
+    const [mu, sigma] = tf.tidy(() => {
+      const [mean, logVar] = this.encodeRaw(x);
+      if (!mean) throw new Error('The encoder gave no output.');
+      return [mean, logVar ? tf.exp(tf.mul(logVar, 0.5)) : tf.onesLike(mean)] as [tf.Tensor2D, tf.Tensor2D];
+    });
+    const variational = this.spec.variational;
+    const loss = (z: tf.Tensor2D): tf.Tensor1D => {
+      const out = tf.reshape(this.decodeRaw(z), target.shape);
+      if (variational) return tf.sum(tf.square(tf.sub(target, out)), 1) as tf.Tensor1D;
+      const p = tf.clipByValue(out, 1e-7, 1 - 1e-7);
+      return tf.neg(tf.sum(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))), 1)) as tf.Tensor1D;
+    };
+    return Promise.resolve({ mu, sigma, loss, dispose: () => tf.dispose([mu, sigma, target]) });
   }
 
   protected encodeBatch(x: tf.Tensor4D): Promise<tf.Tensor2D> {

@@ -137,5 +137,29 @@ export function describeLatentModelContract<X extends tf.Tensor>(label: string, 
       x.dispose();
       expect(liveTensorCount()).toBe(before);
     });
+
+    it('refines codes when it can (same shape, finite, no leaks, named errors), and refuses clearly when it cannot', async () => {
+      const model = await subject.create();
+      const x = subject.makeInput(2, 7);
+      try {
+        const before = liveTensorCount();
+        if (model.canRefine) {
+          const seen: number[] = [];
+          const z = await model.encode(x, { refine: { steps: 3, onProgress: (done) => seen.push(done) } });
+          expect(z.shape).toEqual([2, model.zDims]);
+          expect((await values(z)).every(Number.isFinite)).toBe(true);
+          expect(seen).toEqual([1, 2, 3]);
+          z.dispose();
+          await expect(model.encode(x, { refine: { steps: 0 } })).rejects.toBeInstanceOf(InvalidInputError);
+          await expect(model.encode(x, { refine: { steps: 3, learningRate: Number.NaN } })).rejects.toBeInstanceOf(InvalidInputError);
+        } else {
+          await expect(model.encode(x, { refine: { steps: 3 } })).rejects.toBeInstanceOf(InvalidInputError);
+        }
+        expect(liveTensorCount()).toBe(before);
+      } finally {
+        x.dispose();
+        model.dispose();
+      }
+    });
   });
 }
