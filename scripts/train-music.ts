@@ -4,7 +4,7 @@
  *
  * Flags: --steps N (default 2000) --batch B (64) --seed S (1) --resume --encoder 256 --decoder 256,256
  * --z 128 --eval-every 200 --checkpoint-every 200 --transpose 5 (melody only) --quantize none|float16|uint8
- * --backend wasm|cpu --init <model folder> [--init-step N] (start from a trained model: weights, step, history); the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001. Ctrl-C stops after the current step and saves the training state (--resume
+ * --sampling-rate k [--sampling-from S] (scheduled sampling, Magenta's inverse sigmoid) --backend wasm|cpu --init <model folder> [--init-step N] (start from a trained model: weights, step, history); the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001. Ctrl-C stops after the current step and saves the training state (--resume
  * continues exactly). A NaN loss stops the run and keeps the last good state.
  */
 import path from 'node:path';
@@ -66,6 +66,8 @@ async function main(): Promise<void> {
       'beta-rate': { type: 'string' },
       'free-bits': { type: 'string' },
       lr: { type: 'string' },
+      'sampling-rate': { type: 'string' },
+      'sampling-from': { type: 'string' },
     },
   });
   const kind = values.model;
@@ -87,7 +89,14 @@ async function main(): Promise<void> {
     betaRate: fraction(values['beta-rate'], 'beta-rate', defaults.betaRate),
     freeBits: fraction(values['free-bits'], 'free-bits', defaults.freeBits, 1000),
     learningRate: fraction(values.lr, 'lr', defaults.learningRate),
+    samplingRate: fraction(values['sampling-rate'], 'sampling-rate', 0, 1e6),
+    samplingFrom: fraction(values['sampling-from'], 'sampling-from', 0, 1e9),
   };
+  // Flags given on the command line win over a resumed run's saved recipe.
+  const flagOf: Record<string, keyof typeof hparams> = {
+    seed: 'seed', encoder: 'encoderUnits', decoder: 'decoderUnits', z: 'zDims', 'max-beta': 'maxBeta', 'beta-rate': 'betaRate', 'free-bits': 'freeBits', lr: 'learningRate', 'sampling-rate': 'samplingRate', 'sampling-from': 'samplingFrom',
+  };
+  const overrides = Object.fromEntries(Object.entries(flagOf).filter(([flag]) => (values as Record<string, unknown>)[flag] !== undefined).map(([, key]) => [key, hparams[key]]));
   const steps = positive(values.steps, 'steps', 2000);
   const batchSize = positive(values.batch, 'batch', 64);
   const evalEvery = positive(values['eval-every'], 'eval-every', 200);
@@ -114,6 +123,7 @@ async function main(): Promise<void> {
     evalEvery,
     checkpointEvery,
     resume: values.resume,
+    overrides,
     init,
     transpose,
     quantization,
@@ -126,7 +136,7 @@ async function main(): Promise<void> {
       const filled = Math.round((s.step / total) * width);
       process.stderr.write(
         `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.step}/${total} ${rate.toFixed(2)} steps/s ETA ${duration((total - s.step) / rate)} ` +
-          `loss ${s.loss.toFixed(2)} recon ${s.reconstruction.toFixed(2)} KL ${s.kl.toFixed(2)} β ${s.beta.toFixed(3)} acc ${s.accuracy.toFixed(3)}   `,
+          `loss ${s.loss.toFixed(2)} recon ${s.reconstruction.toFixed(2)} KL ${s.kl.toFixed(2)} β ${s.beta.toFixed(3)} acc ${s.accuracy.toFixed(3)}${s.samplingProbability > 0 ? ` sampled ${(100 * s.samplingProbability).toFixed(1)}%` : ''}   `,
       );
     },
     onEval: (e) => process.stderr.write(`\n  validation @${e.step}: accuracy ${e.accuracy.toFixed(4)} recon ${e.reconstruction.toFixed(2)} KL ${e.kl.toFixed(2)}${e.best ? ' (best, saved)' : ''}\n`),

@@ -34,6 +34,11 @@ export interface RunOptions {
   /** Continue from <out>/training if it exists. */
   resume: boolean;
   /**
+   * Recipe settings that win over a resumed run's saved ones (e.g. turning on scheduled sampling
+   * part-way). Layer sizes cannot change.
+   */
+  overrides?: Partial<TrainHyperparams>;
+  /**
    * Start from a trained model instead of random weights (when there is no state to resume):
    * its weights, the step it reached (so β, the learning rate and the schedules continue) and its
    * validation history (so the accuracy-vs-time curve continues). Adam's moments start at zero.
@@ -173,9 +178,18 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
   if (validation.length === 0) throw new InvalidInputError('The dataset has no validation windows; add more files so some land in the validation split.');
   const stateDir = path.join(options.out, 'training');
   const resumed = options.resume ? await loadState(stateDir) : undefined;
-  const hparams = resumed ? ({ ...options.hparams, ...resumed.state.hparams } as TrainHyperparams) : options.hparams;
+  const saved = resumed ? ({ ...options.hparams, ...resumed.state.hparams } as TrainHyperparams) : options.hparams;
+  for (const key of ['encoderUnits', 'zDims'] as const) {
+    const wanted = options.overrides?.[key];
+    if (wanted !== undefined && wanted !== saved[key]) throw new InvalidInputError(`The run in ${options.out} has ${key} ${saved[key]}; a resumed run cannot change it to ${wanted}.`);
+  }
+  if (options.overrides?.decoderUnits && options.overrides.decoderUnits.join(',') !== saved.decoderUnits.join(',')) {
+    throw new InvalidInputError(`The run in ${options.out} has decoder layers [${saved.decoderUnits.join(', ')}]; a resumed run cannot change them.`);
+  }
+  const hparams: TrainHyperparams = { ...saved, ...options.overrides };
   const init = resumed ? undefined : options.init;
   const trainer = new MusicVaeTrainer(converter, hparams, resumed?.weights ?? init?.weights);
+  if (resumed) resumed.state.hparams = { ...hparams };
   const state: z.infer<typeof stateSchema> = resumed?.state ?? {
     step: init?.step ?? 0,
     hparams: { ...hparams },

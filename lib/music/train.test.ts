@@ -32,6 +32,43 @@ describe('MusicVaeTrainer', () => {
     t.dispose();
   });
 
+  it('schedules sampling with Magenta\'s inverse sigmoid, from a chosen step', () => {
+    const t = new MusicVaeTrainer(converterFor('melody'), { ...small('melody'), samplingRate: 1000, samplingFrom: 500 });
+    expect(t.samplingProbability(0)).toBeCloseTo(1 - 1000 / 1001, 10);
+    expect(t.samplingProbability(500)).toBeCloseTo(1 - 1000 / 1001, 10);
+    expect(t.samplingProbability(500 + 1000 * Math.log(1000))).toBeCloseTo(0.5, 6);
+    expect(t.samplingProbability(500 + 20000)).toBeGreaterThan(0.99);
+    t.dispose();
+    const off = new MusicVaeTrainer(converterFor('melody'), small('melody'));
+    expect(off.samplingProbability(1e6)).toBe(0);
+    off.dispose();
+  });
+
+  it('scheduled sampling feeds the decoder its own samples, exactly as a step-by-step run would (p = 1: every step sampled)', async () => {
+    const converter = converterFor('melody');
+    const trainer = new MusicVaeTrainer(converter, small('melody'));
+    // A sharp output layer makes sampling at temperature 1 pick the argmax, which teacher forcing can check.
+    const out = trainer.variables.get('decoder/output_projection/kernel');
+    out?.assign(tf.mul(out, 20000) as tf.Tensor);
+    const windows = MELODY_EXAMPLES.slice(0, 3).map((e) => converter.toLabels(melodyExample(e)));
+    const batch = batchTensors(converter, windows);
+    const z = tf.tensor2d(Float32Array.from({ length: 3 * 8 }, (_, i) => Math.sin(i)), [3, 8]);
+    const before = tf.memory().numTensors;
+    const { previous, sampledSteps } = await trainer.sampledPrevious(batch, z, 1, 7);
+    expect(sampledSteps).toBe(31 * 3);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    // Teacher forcing on those inputs: each fed class is the argmax of the previous step's output.
+    const logits = tf.tidy(() => (trainer as unknown as { decodeLogits(z: tf.Tensor2D, p: tf.Tensor3D): tf.Tensor2D }).decodeLogits(z, previous));
+    const argmax = (await tf.argMax(logits, 1).data()) as Int32Array; // [T·B]
+    const fed = (await tf.argMax(previous, 2).data()) as Int32Array; // [T, B]
+    for (let t = 0; t + 1 < 32; t++) for (let b = 0; b < 3; b++) expect(fed[(t + 1) * 3 + b]).toBe(argmax[t * 3 + b]);
+    const truth = await trainer.sampledPrevious(batch, z, 0, 7);
+    expect(truth.sampledSteps).toBe(0);
+    expect(Array.from(await truth.previous.data())).toEqual(Array.from(await batch.previous.data()));
+    tf.dispose([previous, logits, truth.previous, z, batch.x, batch.previous, batch.targets, batch.labels]);
+    trainer.dispose();
+  });
+
   it('learns a few melodies; the exported weights decode them back in the inference model', async () => {
     const converter = converterFor('melody');
     const windows = MELODY_EXAMPLES.map((e) => converter.toLabels(melodyExample(e)));

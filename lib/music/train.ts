@@ -14,6 +14,7 @@ import type { NamedValues } from '../core/checkpoint-write';
 import { InvalidInputError, TrainingDivergedError } from '../core/errors';
 import { createRng } from '../core/random';
 import type { MusicConverter } from './converters/types';
+import { lstmStep, prepareLstm, type LstmGates } from './lstm';
 import { lstmSequence } from './lstm-train';
 
 export interface TrainHyperparams {
@@ -33,6 +34,14 @@ export interface TrainHyperparams {
   /** Global gradient norm limit. */
   clipNorm: number;
   seed: number;
+  /**
+   * Scheduled sampling (Bengio et al. 2015, as in Magenta's cat-mel_2bar config): the rate k of the
+   * inverse-sigmoid schedule, p(s) = 1 − k/(k + exp(s/k)) with s = step − samplingFrom, the chance
+   * that a decoder step is fed its own sample instead of the true previous class. 0 = off.
+   */
+  samplingRate?: number;
+  /** The step at which the schedule's clock starts (for runs continued from a model trained without it). */
+  samplingFrom?: number;
 }
 
 /** Magenta's recipe (DESIGN.md), with small sizes that train on 2 cores. */
@@ -52,6 +61,39 @@ export interface StepStats {
   accuracy: number;
   gradNorm: number;
   learningRate: number;
+  /** Scheduled-sampling probability used at this step (0 when off). */
+  samplingProbability: number;
+}
+
+/** Items `offset` to `offset + n − 1` of a batch of `total` (data-parallel training). */
+export interface Shard {
+  offset: number;
+  total: number;
+}
+
+/** A batch's (or shard's) statistics as sums, so shards add up. */
+export interface StepSums {
+  items: number;
+  /** Items × steps. */
+  steps: number;
+  /** Σ per-item loss (reconstruction + β·max(KL − free bits, 0)). */
+  loss: number;
+  reconstruction: number;
+  kl: number;
+  /** Steps whose argmax (teacher-forced) was right. */
+  correct: number;
+}
+
+/** Adds shards' statistics. */
+export function addSums(all: readonly StepSums[]): StepSums {
+  return all.reduce((a, b) => ({ items: a.items + b.items, steps: a.steps + b.steps, loss: a.loss + b.loss, reconstruction: a.reconstruction + b.reconstruction, kl: a.kl + b.kl, correct: a.correct + b.correct }), {
+    items: 0,
+    steps: 0,
+    loss: 0,
+    reconstruction: 0,
+    kl: 0,
+    correct: 0,
+  });
 }
 
 export interface EvalStats {
@@ -178,6 +220,14 @@ export class MusicVaeTrainer {
     return betaRate > 0 ? (1 - betaRate ** step) * maxBeta : maxBeta;
   }
 
+  /** The scheduled-sampling probability at a step (0 when off). */
+  samplingProbability(step = this.step): number {
+    const k = this.hparams.samplingRate ?? 0;
+    if (!(k > 0)) return 0;
+    const s = Math.max(0, step - (this.hparams.samplingFrom ?? 0));
+    return 1 - k / (k + Math.exp(s / k));
+  }
+
   learningRate(step = this.step): number {
     const { learningRate, decayRate, minLearningRate } = this.hparams;
     return (learningRate - minLearningRate) * decayRate ** step + minLearningRate;
@@ -233,48 +283,162 @@ export class MusicVaeTrainer {
   }
 
   /**
-   * One optimisation step on a batch. Returns plain numbers. Throws {@link TrainingDivergedError}
-   * (without changing any weight) if the loss or the gradients are not finite.
+   * The decoder inputs of a scheduled-sampling step, as time-major one-hots `[T, B, C]` (caller
+   * disposes): the decoder runs step by step from `z` (no gradient), and at each step, with
+   * probability `p` per item, is fed a class sampled (temperature 1) from its own previous output
+   * instead of the true previous class. Teacher forcing on these inputs then reproduces exactly the
+   * outputs of that run, so the gradient is Magenta's (none flows through the samples).
    */
-  async trainStep(batch: Batch, seed: number): Promise<StepStats> {
+  /** @internal exposed for tests */
+  async sampledPrevious(batch: Batch, z: tf.Tensor2D, p: number, seed: number, shard: Shard = { offset: 0, total: batch.x.shape[0] }): Promise<{ previous: tf.Tensor3D; sampledSteps: number }> {
+    const [T, B, C] = batch.targets.shape;
+    const truth = (await batch.labels.data()) as Int32Array; // [T, B]
+    const rng = createRng(seed);
+    // The whole batch's draws, cut to the shard: step-major [T, total]; step 0 has no previous step.
+    const all = Float64Array.from({ length: T * shard.total }, () => rng.next());
+    const mask = Uint8Array.from({ length: T * B }, (_, i) => (i >= B && (all[Math.floor(i / B) * shard.total + shard.offset + (i % B)] ?? 1) < p ? 1 : 0));
+    const sampledSteps = mask.reduce((a, b) => a + b, 0);
+    const inputs = new Int32Array(T * B).fill(-1); // −1: zeros (step 0)
+    for (let i = B; i < T * B; i++) inputs[i] = truth[i - B] ?? 0;
+    if (sampledSteps > 0) {
+      const units = this.hparams.decoderUnits;
+      const cells = units.map((_, l) => prepareLstm(this.v(DEC(l) + 'kernel') as tf.Tensor2D, this.v(DEC(l) + 'bias') as tf.Tensor1D));
+      let state = tf.tidy(() => {
+        const init = tf.split(tf.tanh(tf.add(tf.matMul(z, this.v('decoder/z_to_initial_state/kernel') as tf.Tensor2D), this.v('decoder/z_to_initial_state/bias'))), units.flatMap((u) => [u, u]), 1);
+        return init as tf.Tensor2D[];
+      });
+      try {
+        for (let t = 0; t + 1 < T; t++) {
+          const needed = mask.subarray((t + 1) * B, (t + 2) * B);
+          const draws = Float32Array.from({ length: shard.total * C }, () => -Math.log(-Math.log(rng.next() * (1 - 2e-7) + 1e-7)));
+          const gumbel = tf.tensor2d(draws.subarray(shard.offset * C, (shard.offset + B) * C), [B, C]);
+          const oneHot = new Float32Array(B * C);
+          for (let b = 0; b < B; b++) {
+            const label = inputs[t * B + b] ?? -1;
+            if (label >= 0) oneHot[b * C + label] = 1;
+          }
+          const prevLabels = tf.tensor2d(oneHot, [B, C]);
+          const [next, sampled] = tf.tidy(() => {
+            const out: tf.Tensor2D[] = [];
+            let below: tf.Tensor2D = tf.concat([prevLabels, z], 1) as tf.Tensor2D;
+            cells.forEach((g: LstmGates, l) => {
+              const [c, h] = lstmStep(tf.concat([below, state[2 * l + 1] as tf.Tensor2D], 1) as tf.Tensor2D, state[2 * l] as tf.Tensor2D, g);
+              out.push(c, h);
+              below = h;
+            });
+            const logits = tf.add(tf.matMul(below, this.v('decoder/output_projection/kernel') as tf.Tensor2D), this.v('decoder/output_projection/bias'));
+            return [out, tf.argMax(tf.add(logits, gumbel), 1)] as [tf.Tensor2D[], tf.Tensor1D];
+          });
+          tf.dispose([gumbel, prevLabels, ...state]);
+          state = next;
+          const samples = (await sampled.data()) as Int32Array;
+          sampled.dispose();
+          for (let b = 0; b < B; b++) if (needed[b]) inputs[(t + 1) * B + b] = samples[b] ?? 0;
+        }
+      } finally {
+        tf.dispose(state);
+        cells.forEach((g) => tf.dispose([g.wi, g.wj, g.wf, g.wo, g.bi, g.bj, g.bf, g.bo]));
+      }
+    }
+    const oneHots = new Float32Array(T * B * C);
+    inputs.forEach((label, i) => {
+      if (label >= 0) oneHots[i * C + label] = 1;
+    });
+    return { previous: tf.tensor3d(oneHots, [T, B, C]), sampledSteps };
+  }
+
+  /**
+   * Gradients of the loss on a batch, or on one shard of it (items `offset`… of a batch of `total`,
+   * as in data-parallel training): the loss is the shard's summed per-item loss divided by `total`,
+   * so the shards' gradients add up to the whole batch's. The reparameterisation noise and the
+   * scheduled-sampling draws are those of the whole batch, cut to the shard, so N shards give the
+   * same update as one batch. The caller disposes `grads`.
+   */
+  async computeGradients(batch: Batch, seed: number, shard: Shard = { offset: 0, total: batch.x.shape[0] }): Promise<{ grads: tf.NamedTensorMap; sums: StepSums }> {
     const beta = this.beta();
-    const lr = this.learningRate();
     const freeNats = this.hparams.freeBits * Math.LN2;
-    const [B] = batch.x.shape;
-    const eps = tf.tensor2d(createRng(seed).normalArray(B * this.hparams.zDims), [B, this.hparams.zDims]);
+    const [B, T] = batch.x.shape;
+    const Z = this.hparams.zDims;
+    if (shard.offset < 0 || shard.offset + B > shard.total) throw new InvalidInputError(`A shard of ${B} items at ${shard.offset} does not fit a batch of ${shard.total}.`);
+    const eps = tf.tensor2d(createRng(seed).normalArray(shard.total * Z).subarray(shard.offset * Z, (shard.offset + B) * Z), [B, Z]);
+    const p = this.samplingProbability();
+    let previous = batch.previous;
+    if (p > 0) {
+      const z0 = tf.tidy(() => {
+        const { mu, sigma } = this.encodeTensors(batch.x);
+        return tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
+      });
+      try {
+        previous = (await this.sampledPrevious(batch, z0, p, (seed ^ 0x9e3779b9) >>> 0, shard)).previous;
+      } finally {
+        z0.dispose();
+      }
+    }
     let parts: tf.Tensor[] = [];
     const { value, grads } = tf.variableGrads(() => {
       const { mu, sigma } = this.encodeTensors(batch.x);
       const z = tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor2D;
       // KL(N(μ, σ²) ‖ N(0, 1)) per example, summed over the code's dimensions.
       const kl = tf.sum(tf.sub(tf.div(tf.add(tf.square(sigma), tf.square(mu)), 2), tf.add(tf.log(sigma), 0.5)), 1);
-      const { recon, accuracy } = this.reconstruction(this.decodeLogits(z, batch.previous), batch);
+      const { recon, accuracy } = this.reconstruction(this.decodeLogits(z, previous), batch);
       const klCost = tf.relu(tf.sub(kl, freeNats));
-      parts = [tf.keep(tf.mean(recon)), tf.keep(tf.mean(kl)), tf.keep(accuracy)];
-      return tf.mean(tf.add(recon, tf.mul(klCost, beta))) as tf.Scalar;
+      const perItem = tf.add(recon, tf.mul(klCost, beta));
+      parts = [tf.keep(tf.sum(perItem)), tf.keep(tf.sum(recon)), tf.keep(tf.sum(kl)), tf.keep(tf.mul(accuracy, B * T))];
+      return tf.div(tf.sum(perItem), shard.total) as tf.Scalar;
     });
     eps.dispose();
+    if (previous !== batch.previous) previous.dispose();
     try {
-      const gradList = Object.values(grads);
-      const norm = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
-      const read = async (t: tf.Tensor | undefined): Promise<number> => (t ? ((await t.data())[0] ?? NaN) : NaN);
-      const [loss, recon, kl, accuracy, gradNorm] = [await read(value), await read(parts[0]), await read(parts[1]), await read(parts[2]), await read(norm)];
-      norm.dispose();
-      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-        throw new TrainingDivergedError(
-          `Training diverged at step ${this.step + 1}: the loss is ${loss} and the gradient norm ${gradNorm}. The weights were left at the last good step. ` +
-            'Try a lower learning rate or a smaller β.',
-        );
-      }
-      const scale = gradNorm > this.hparams.clipNorm ? this.hparams.clipNorm / gradNorm : 1;
-      const clipped = Object.entries(grads).map(([name, g]) => ({ name, tensor: scale === 1 ? g : tf.mul(g, scale) }));
-      this.optimizer.setLearningRate(lr);
-      this.optimizer.applyGradients(clipped);
-      if (scale !== 1) tf.dispose(clipped.map((c) => c.tensor));
-      this.step++;
-      return { step: this.step, loss, reconstruction: recon, kl, beta, accuracy, gradNorm, learningRate: lr };
+      const [loss, reconstruction, kl, correct] = await Promise.all(parts.map(async (t) => (await t.data())[0] ?? NaN));
+      return { grads, sums: { items: B, steps: B * T, loss: loss ?? NaN, reconstruction: reconstruction ?? NaN, kl: kl ?? NaN, correct: correct ?? NaN } };
+    } catch (error) {
+      tf.dispose(grads);
+      throw error;
     } finally {
-      tf.dispose([value, ...parts, ...Object.values(grads)]);
+      tf.dispose([value, ...parts]);
+    }
+  }
+
+  /**
+   * Applies gradients (the whole batch's; `sums` its statistics, added over shards): checks they are
+   * finite, clips by global norm, runs one Adam step at the scheduled learning rate. Does not
+   * dispose `grads`. Throws {@link TrainingDivergedError} (without changing any weight) on a
+   * non-finite loss or gradient.
+   */
+  async applyGradients(grads: tf.NamedTensorMap, sums: StepSums): Promise<StepStats> {
+    const beta = this.beta();
+    const lr = this.learningRate();
+    const p = this.samplingProbability();
+    const gradList = Object.values(grads);
+    const norm = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
+    const gradNorm = (await norm.data())[0] ?? NaN;
+    norm.dispose();
+    const loss = sums.loss / sums.items;
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      throw new TrainingDivergedError(
+        `Training diverged at step ${this.step + 1}: the loss is ${loss} and the gradient norm ${gradNorm}. The weights were left at the last good step. ` +
+          'Try a lower learning rate or a smaller β.',
+      );
+    }
+    const scale = gradNorm > this.hparams.clipNorm ? this.hparams.clipNorm / gradNorm : 1;
+    const clipped = Object.entries(grads).map(([name, g]) => ({ name, tensor: scale === 1 ? g : tf.mul(g, scale) }));
+    this.optimizer.setLearningRate(lr);
+    this.optimizer.applyGradients(clipped);
+    if (scale !== 1) tf.dispose(clipped.map((c) => c.tensor));
+    this.step++;
+    return { step: this.step, loss, reconstruction: sums.reconstruction / sums.items, kl: sums.kl / sums.items, beta, accuracy: sums.correct / sums.steps, gradNorm, learningRate: lr, samplingProbability: p };
+  }
+
+  /**
+   * One optimisation step on a batch. Returns plain numbers. Throws {@link TrainingDivergedError}
+   * (without changing any weight) if the loss or the gradients are not finite.
+   */
+  async trainStep(batch: Batch, seed: number): Promise<StepStats> {
+    const { grads, sums } = await this.computeGradients(batch, seed);
+    try {
+      return await this.applyGradients(grads, sums);
+    } finally {
+      tf.dispose(grads);
     }
   }
 
