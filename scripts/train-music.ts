@@ -4,9 +4,10 @@
  *
  * Flags: --steps N (default 2000) --batch B (64) --seed S (1) --resume --encoder 256 --decoder 256,256
  * --z 128 --eval-every 200 --checkpoint-every 200 --transpose 5 (melody only) --quantize none|float16|uint8
- * --sampling-rate k [--sampling-from S] (scheduled sampling, Magenta's inverse sigmoid) --backend wasm|cpu --init <model folder> [--init-step N] (start from a trained model: weights, step, history); the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001. Ctrl-C stops after the current step and saves the training state (--resume
+ * --workers N (data-parallel, one WASM per worker; default: every core) --sampling-rate k [--sampling-from S] (scheduled sampling, Magenta's inverse sigmoid) --backend wasm|cpu --init <model folder> [--init-step N] (start from a trained model: weights, step, history); the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001. Ctrl-C stops after the current step and saves the training state (--resume
  * continues exactly). A NaN loss stops the run and keeps the last good state.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopOnInterrupt } from './interrupt';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
       'free-bits': { type: 'string' },
       lr: { type: 'string' },
       'sampling-rate': { type: 'string' },
+      workers: { type: 'string' },
       'sampling-from': { type: 'string' },
     },
   });
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     seed: 'seed', encoder: 'encoderUnits', decoder: 'decoderUnits', z: 'zDims', 'max-beta': 'maxBeta', 'beta-rate': 'betaRate', 'free-bits': 'freeBits', lr: 'learningRate', 'sampling-rate': 'samplingRate', 'sampling-from': 'samplingFrom',
   };
   const overrides = Object.fromEntries(Object.entries(flagOf).filter(([flag]) => (values as Record<string, unknown>)[flag] !== undefined).map(([, key]) => [key, hparams[key]]));
+  const workers = positive(values.workers, 'workers', os.availableParallelism());
   const steps = positive(values.steps, 'steps', 2000);
   const batchSize = positive(values.batch, 'batch', 64);
   const evalEvery = positive(values['eval-every'], 'eval-every', 200);
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
   const choice = await initNodeBackend(backend);
   const init = values.init ? await loadInitialModel(path.resolve(values.init), initStep) : undefined;
   const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
-  process.stderr.write(`Backend: ${choice.backend}. Building the dataset…\n`);
+  process.stderr.write(`Backend: ${choice.backend}, ${workers} worker${workers === 1 ? '' : 's'}. Building the dataset…\n`);
   const dataset = await buildMusicDataset(path.resolve(values.data), converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
   process.stderr.write(`${dataset.counts.trainWindows} training / ${dataset.counts.validationWindows} validation windows${dataset.fromCache ? ' (from cache)' : ''}.\n`);
   const controller = new AbortController();
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
     evalEvery,
     checkpointEvery,
     resume: values.resume,
+    workers,
     overrides,
     init,
     transpose,

@@ -60,6 +60,24 @@ describe('runTraining', () => {
     expect(b.history.map((h) => h.step)).toEqual([3, 6]);
   }, 120_000);
 
+  it('trains data-parallel: two workers give one worker\'s weights up to float rounding, also across a resume, with scheduled sampling', async () => {
+    const withSampling = { ...hparams, samplingRate: 3 };
+    const one = path.join(root, 'one-worker');
+    const two = path.join(root, 'two-workers');
+    await runTraining(dataset(), converter, { ...options(one, 6), hparams: withSampling });
+    await runTraining(dataset(), converter, { ...options(two, 3), hparams: withSampling, workers: 2 });
+    const resumed = await runTraining(dataset(), converter, { ...options(two, 6, true), hparams: withSampling, workers: 2 });
+    expect(resumed.steps).toBe(6);
+    const [a, b] = [await loadCheckpointTensors(fsSource(path.join(one, 'training'))), await loadCheckpointTensors(fsSource(path.join(two, 'training')))];
+    let largest = 0;
+    for (const [name, t] of Object.entries(a)) {
+      const [x, y] = [await t.data(), await (b[name] as tf.Tensor).data()];
+      x.forEach((v, i) => (largest = Math.max(largest, Math.abs(v - (y[i] ?? NaN)))));
+    }
+    expect(largest).toBeLessThan(1e-5);
+    tf.dispose([...Object.values(a), ...Object.values(b)]);
+  }, 180_000);
+
   it('keeps the best model by validation accuracy as a loadable Magenta checkpoint, and records progress', async () => {
     const out = path.join(root, 'best');
     const result = await runTraining(dataset(), converter, { ...options(out, 9), quantization: 'float16' });

@@ -21,6 +21,7 @@ import type { MusicConverter } from './converters/types';
 import { transposeMelodyLabels } from './dataset';
 import type { MusicDataset } from './dataset-node';
 import { batchTensors, MusicVaeTrainer, TrainingDivergedError, type EvalStats, type StepStats, type TrainHyperparams } from './train';
+import { ParallelTrainer } from './train-parallel';
 
 export interface RunOptions {
   out: string;
@@ -46,6 +47,11 @@ export interface RunOptions {
   init?: InitialModel;
   /** Transpose melody windows by up to ±this many semitones (training only). */
   transpose: number;
+  /**
+   * Participants in data-parallel training (this thread plus worker threads, one TF.js WASM each;
+   * see train-parallel.ts). 1 (the default) trains in this thread alone.
+   */
+  workers?: number;
   /** Quantization of the exported best model. */
   quantization?: Quantization;
   signal?: AbortSignal;
@@ -198,6 +204,7 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
     history: init ? init.history.map((h) => ({ ...h })) : [],
     seconds: init?.seconds ?? 0,
   };
+  const parallel = new ParallelTrainer(trainer, converter, options.workers ?? 1);
   const runStart = performance.now();
   const secondsBefore = state.seconds ?? 0;
   const elapsed = (): number => secondsBefore + (performance.now() - runStart) / 1000;
@@ -207,6 +214,7 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
       await trainer.setOptimizerWeights(resumed.optimizer);
       tf.dispose(resumed.optimizer);
     }
+    await parallel.start();
     let stoppedBy: RunResult['stoppedBy'] = 'done';
     let message: string | undefined;
     const evaluate = async (): Promise<void> => {
@@ -229,17 +237,14 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
       }
       const step = trainer.step;
       const windows = augment(batchAt(train, step, options.batchSize, hparams.seed), converter, options.transpose, (hparams.seed * 1_000_003 + step) >>> 0);
-      const batch = batchTensors(converter, windows);
       try {
-        const stats = await trainer.trainStep(batch, (hparams.seed * 7_777_777 + step) >>> 0);
+        const stats = await parallel.trainStep(windows, (hparams.seed * 7_777_777 + step) >>> 0);
         options.onStep?.(stats, options.steps);
       } catch (error) {
-        if (!(error instanceof TrainingDivergedError)) throw error;
+        if (!(error instanceof TrainingDivergedError || (error instanceof Error && error.name === 'TrainingDivergedError'))) throw error;
         stoppedBy = 'nan';
         message = error.message;
         break;
-      } finally {
-        tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
       }
       state.step = trainer.step;
       // Give the event loop a turn: without it a step only awaits already-settled promises, and
@@ -258,6 +263,7 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
     }
     return { steps: trainer.step, bestAccuracy: state.bestAccuracy, bestStep: state.bestStep, history: state.history, stoppedBy, message };
   } finally {
+    await parallel.close();
     trainer.dispose();
   }
 }
