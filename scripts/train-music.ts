@@ -143,7 +143,10 @@ async function main(): Promise<void> {
           `loss ${s.loss.toFixed(2)} recon ${s.reconstruction.toFixed(2)} KL ${s.kl.toFixed(2)} β ${s.beta.toFixed(3)} acc ${s.accuracy.toFixed(3)}${s.samplingProbability > 0 ? ` sampled ${(100 * s.samplingProbability).toFixed(1)}%` : ''}   `,
       );
     },
-    onEval: (e) => process.stderr.write(`\n  validation @${e.step}: accuracy ${e.accuracy.toFixed(4)} recon ${e.reconstruction.toFixed(2)} KL ${e.kl.toFixed(2)}${e.best ? ' (best, saved)' : ''}\n`),
+    onEval: (e) =>
+      process.stderr.write(
+        `\n  validation @${e.step}: teacher-forced ${e.accuracy.toFixed(4)} greedy ${e.greedyAccuracy.toFixed(4)} (events ${e.greedyEventAccuracy.toFixed(4)}) recon ${e.reconstruction.toFixed(2)} KL ${e.kl.toFixed(2)}${e.best ? ' (best, saved)' : ''}\n`,
+      ),
   });
   process.stderr.write('\n');
   console.log(JSON.stringify({ backend: choice.backend, seconds: Math.round((performance.now() - started) / 1000), ...result }, null, 2));

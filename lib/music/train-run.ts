@@ -22,6 +22,7 @@ import { transposeMelodyLabels } from './dataset';
 import type { MusicDataset } from './dataset-node';
 import { batchTensors, MusicVaeTrainer, TrainingDivergedError, type EvalStats, type StepStats, type TrainHyperparams } from './train';
 import { ParallelTrainer } from './train-parallel';
+import { compareLabels, MusicVAE } from './music-vae';
 
 export interface RunOptions {
   out: string;
@@ -56,7 +57,7 @@ export interface RunOptions {
   quantization?: Quantization;
   signal?: AbortSignal;
   onStep?: (stats: StepStats, totalSteps: number) => void;
-  onEval?: (stats: EvalStats & { step: number; best: boolean }) => void;
+  onEval?: (stats: EvalStats & { greedyAccuracy: number; greedyEventAccuracy: number; step: number; best: boolean }) => void;
 }
 
 const stateSchema = z.object({
@@ -67,6 +68,8 @@ const stateSchema = z.object({
   history: z.array(z.record(z.string(), z.number())),
   /** Wall-clock seconds of training so far, over all resumed runs. */
   seconds: z.number().nonnegative().optional(),
+  /** What "best" means: greedy accuracy (free-running decode, what users hear); older runs kept teacher-forced accuracy. */
+  bestBy: z.enum(['teacher-forced', 'greedy']).optional(),
 });
 
 /** A trained model to continue from (see {@link RunOptions.init}). */
@@ -109,7 +112,55 @@ function augment(windows: Int32Array[], converter: MusicConverter, maxShift: num
   return windows.map((w) => transposeMelodyLabels(w, rng.int(2 * maxShift + 1) - maxShift, converter.outputDepth) ?? w);
 }
 
-async function validate(trainer: MusicVaeTrainer, converter: MusicConverter, windows: readonly Int32Array[]): Promise<EvalStats> {
+/** Validation windows used for the greedy (free-running) accuracy: evenly spread over the set. */
+const GREEDY_WINDOWS = 1024;
+
+/**
+ * Greedy reconstruction accuracy (encode to μ, decode with argmax, compare every step, and event
+ * steps only) on up to {@link GREEDY_WINDOWS} windows spread over the validation set.
+ */
+async function greedyAccuracy(trainer: MusicVaeTrainer, converter: MusicConverter, windows: readonly Int32Array[]): Promise<{ greedyAccuracy: number; greedyEventAccuracy: number }> {
+  const stride = Math.max(1, windows.length / GREEDY_WINDOWS);
+  const picked = Array.from({ length: Math.min(windows.length, GREEDY_WINDOWS) }, (_, i) => windows[Math.floor(i * stride)] as Int32Array);
+  const vars: tf.NamedTensorMap = {};
+  for (const [name, v] of trainer.variables) vars[name] = tf.clone(v);
+  const model = new MusicVAE({ type: 'MusicVAE', dataConverter: converter.toSpec() }, vars);
+  const total = { steps: 0, matching: 0, events: 0, matchingEvents: 0 };
+  try {
+    for (let i = 0; i < picked.length; i += 256) {
+      const chunk = picked.slice(i, i + 256);
+      const x = tf.tensor3d(concatInputs(converter, chunk), [chunk.length, converter.numSteps, converter.inputDepth]);
+      try {
+        const z = await model.encode(x);
+        try {
+          (await model.decodeLabels(z)).forEach((labels, k) => {
+            const f = compareLabels(chunk[k] ?? [], labels);
+            total.steps += f.totalSteps;
+            total.matching += f.matchingSteps;
+            total.events += f.eventSteps;
+            total.matchingEvents += f.matchingEventSteps;
+          });
+        } finally {
+          z.dispose();
+        }
+      } finally {
+        x.dispose();
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+  return { greedyAccuracy: total.matching / total.steps, greedyEventAccuracy: total.events > 0 ? total.matchingEvents / total.events : 0 };
+}
+
+function concatInputs(converter: MusicConverter, windows: readonly Int32Array[]): Float32Array {
+  const size = converter.numSteps * converter.inputDepth;
+  const out = new Float32Array(windows.length * size);
+  windows.forEach((w, i) => out.set(converter.labelsToInput(w), i * size));
+  return out;
+}
+
+async function validate(trainer: MusicVaeTrainer, converter: MusicConverter, windows: readonly Int32Array[]): Promise<EvalStats & { greedyAccuracy: number; greedyEventAccuracy: number }> {
   let weight = 0;
   const sum = { reconstruction: 0, kl: 0, accuracy: 0 };
   for (let i = 0; i < windows.length; i += 256) {
@@ -125,7 +176,7 @@ async function validate(trainer: MusicVaeTrainer, converter: MusicConverter, win
       tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
     }
   }
-  return { reconstruction: sum.reconstruction / weight, kl: sum.kl / weight, accuracy: sum.accuracy / weight };
+  return { reconstruction: sum.reconstruction / weight, kl: sum.kl / weight, accuracy: sum.accuracy / weight, ...(await greedyAccuracy(trainer, converter, windows)) };
 }
 
 function magentaConfig(converter: MusicConverter): object {
@@ -217,13 +268,26 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
     await parallel.start();
     let stoppedBy: RunResult['stoppedBy'] = 'done';
     let message: string | undefined;
+    if (state.bestBy !== 'greedy') {
+      // The best model is chosen by greedy accuracy; a run that kept teacher-forced accuracy starts that choice afresh.
+      state.bestBy = 'greedy';
+      state.bestAccuracy = -1;
+    }
     const evaluate = async (): Promise<void> => {
       const stats = await validate(trainer, converter, validation);
-      const best = stats.accuracy > state.bestAccuracy;
+      const best = stats.greedyAccuracy > state.bestAccuracy;
       state.seconds = elapsed();
-      state.history.push({ step: trainer.step, seconds: Math.round(state.seconds), valAccuracy: stats.accuracy, valReconstruction: stats.reconstruction, valKl: stats.kl });
+      state.history.push({
+        step: trainer.step,
+        seconds: Math.round(state.seconds),
+        valAccuracy: stats.accuracy,
+        valGreedyAccuracy: stats.greedyAccuracy,
+        valGreedyEventAccuracy: stats.greedyEventAccuracy,
+        valReconstruction: stats.reconstruction,
+        valKl: stats.kl,
+      });
       if (best) {
-        state.bestAccuracy = stats.accuracy;
+        state.bestAccuracy = stats.greedyAccuracy;
         state.bestStep = trainer.step;
         const weights = await trainer.toNamedValues();
         await writeCheckpointFolder(options.out, encodeCheckpoint(weights, { quantization: options.quantization ?? 'none' }), { 'config.json': magentaConfig(converter) });
