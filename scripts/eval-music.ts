@@ -1,8 +1,11 @@
 /**
- * `npm run eval:music -- --model models/<id> --data <dir> [--split validation|train] [--limit N] [--backend wasm|cpu]`:
+ * `npm run eval:music -- --model models/<id> --data <dir> [--split validation|train | --all] [--limit N] [--refine K] [--backend wasm|cpu]`:
  * evaluates a MusicVAE checkpoint on the windows of a MIDI folder (the same windows and split as
- * training) and prints JSON: windows, teacher-forced accuracy, greedy reconstruction accuracy (all
- * steps and event steps), mean KL, active latent units, and sample vs data note density and range.
+ * training; `--all`: every window of the folder, no split — e.g. a folder the model never saw) and
+ * prints JSON: windows, teacher-forced accuracy, greedy reconstruction accuracy (all steps and event
+ * steps), mean KL, active latent units, and sample vs data note density and range. With
+ * `--refine K`, also `refined: {greedyAccuracy, greedyEventAccuracy, meanDistanceSigma}` from codes
+ * refined by K Adam steps (learning rate `--refine-lr`, default 0.3).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,11 +20,27 @@ import { MusicVAE } from '../lib/music/music-vae';
 async function main(): Promise<void> {
   const { values } = parseArgs({
     strict: true,
-    options: { model: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string' } },
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      split: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      limit: { type: 'string' },
+      refine: { type: 'string' },
+      'refine-lr': { type: 'string' },
+      backend: { type: 'string' },
+    },
   });
   if (!values.model || !values.data) throw new Error('--model <checkpoint folder or URL> and --data <folder of MIDI files> are required.');
-  const split = values.split ?? 'validation';
-  if (split !== 'validation' && split !== 'train') throw new Error('--split must be validation or train.');
+  const split = values.all ? 'all' : (values.split ?? 'validation');
+  if (split !== 'validation' && split !== 'train' && split !== 'all') throw new Error('--split must be validation or train (or pass --all for every window).');
+  if (values.all && values.split) throw new Error('Give --split or --all, not both.');
+  const refineSteps = values.refine === undefined ? undefined : Number(values.refine);
+  if (refineSteps !== undefined && (!Number.isInteger(refineSteps) || refineSteps < 1 || refineSteps > 1000)) throw new Error(`--refine must be a whole number of steps from 1 to 1000; got "${values.refine}".`);
+  const refineLr = values['refine-lr'] === undefined ? 0.3 : Number(values['refine-lr']);
+  if (!Number.isFinite(refineLr) || refineLr <= 0) throw new Error(`--refine-lr must be a positive number; got "${values['refine-lr']}".`);
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Error(`--limit must be a whole number ≥ 1; got "${values.limit}".`);
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu here.');
   const choice = await initNodeBackend(backend);
@@ -29,10 +48,19 @@ async function main(): Promise<void> {
   try {
     const kind = model.converter.kind;
     const dataset = await buildMusicDataset(path.resolve(values.data), model.converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
-    let windows = dataset.files.filter((f) => f.split === split).flatMap((f) => f.windows);
-    if (values.limit) windows = windows.slice(0, Math.max(1, Number(values.limit)));
+    let windows = dataset.files.filter((f) => split === 'all' || f.split === split).flatMap((f) => f.windows);
+    if (windows.length === 0) throw new Error(`${values.data} has no ${split === 'all' ? '' : `${split} `}2-bar windows for a ${kind} model.`);
+    // --limit N takes N windows spread evenly over the set (every file has its turn), not the first N.
+    if (limit !== undefined && limit < windows.length) {
+      const all = windows;
+      windows = Array.from({ length: limit }, (_, i) => all[Math.floor((i * all.length) / limit)] as Int32Array);
+    }
     const t0 = performance.now();
-    const report = await evaluateModel(model, windows);
+    const report = await evaluateModel(model, windows, {
+      ...(refineSteps ? { refine: { steps: refineSteps, learningRate: refineLr } } : {}),
+      onProgress: (done, total) => process.stderr.write(`\r${done}/${total} windows evaluated${refineSteps ? ` (codes refined with ${refineSteps} steps)` : ''}…`),
+    });
+    process.stderr.write('\n');
     console.log(JSON.stringify({ model: values.model, split, backend: choice.backend, seconds: +((performance.now() - t0) / 1000).toFixed(1), ...report }, null, 2));
   } finally {
     model.dispose();

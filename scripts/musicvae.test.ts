@@ -58,6 +58,27 @@ describe('npm run musicvae', () => {
     for (const w of json.windows) expect(w.mu).toHaveLength(json.zDims);
   }, 120_000);
 
+  it('reconstruct rebuilds every 2-bar window (or one with --window), says how many steps came back; --refine and --window', async () => {
+    const out = path.join(root, 'recon.mid');
+    const plain = await cli(['reconstruct', '--model', model, '--in', path.join(root, 'a.mid'), '--out', out]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(/bars 1–2: \d+\/32 steps right/);
+    expect(plain.stderr).toMatch(/bars 3–4: \d+\/32 steps right/);
+    expect(plain.stderr).toMatch(/Wrote 2 × 2 bars to .*: \d+\/64 steps right \(the encoder's codes, not refined\)/);
+    const midi = parseMidi(new Uint8Array(await readFile(out)));
+    for (const n of midi.sequence.notes) expect(n.endTime).toBeLessThanOrEqual(8 + 1e-6); // 4 bars at 120 qpm
+    const one = await cli(['reconstruct', '--model', model, '--in', path.join(root, 'a.mid'), '--out', out, '--window', '2', '--refine', '5']);
+    expect(one.code).toBe(0);
+    expect(one.stderr).toMatch(/bars 2–3: \d+\/32 steps right/);
+    expect(one.stderr).toMatch(/Wrote 1 × 2 bars .*codes refined with 5 steps/);
+    const bad = await cli(['reconstruct', '--model', model, '--in', path.join(root, 'a.mid'), '--out', out, '--refine', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--refine must be a whole number from 1 to 1000/);
+    const interp = await cli(['interpolate', '--model', model, '--a', path.join(root, 'a.mid'), '--b', path.join(root, 'b.mid'), '--steps', '3', '--refine', '3', '--out', out]);
+    expect(interp.code).toBe(0);
+    expect(interp.stderr).toMatch(/Ends: A \d+\/32, B \d+\/32 steps right \(codes refined with 3 steps\)/);
+  }, 180_000);
+
   it('fails with a clear message and a non-zero exit code on bad input', async () => {
     const cases: [string[], number, RegExp][] = [
       [['encode', '--model', path.join(root, 'nope'), '--in', path.join(root, 'a.mid'), '--json'], 1, /config\.json does not exist/],

@@ -2,7 +2,8 @@
  * `npm run musicvae -- <command> [flags]`: MusicVAE from the command line, over the same code as the
  * app (like Magenta Studio's tools, without a DAW).
  *
- *   interpolate --model <dir|url> --a <a.mid> --b <b.mid> --steps N [--temperature T] [--seed S] [--slerp] [--bar K] --out <file.mid>
+ *   interpolate --model <dir|url> --a <a.mid> --b <b.mid> --steps N [--temperature T] [--seed S] [--slerp] [--bar K] [--refine K] --out <file.mid>
+ *   reconstruct --model <dir|url> --in <x.mid> --out <y.mid> [--refine K] [--window N]
  *   sample      --model <dir|url> --n N [--temperature T] [--seed S] --out <file.mid>
  *   encode      --model <dir|url> --in <file.mid> --json
  * Common: --backend cpu|wasm (default wasm, else cpu), --qpm Q (tempo of written files).
@@ -22,7 +23,9 @@ import { concatenate, unquantize } from '../lib/music/sequences';
 import { midiWindows, pickWindow } from '../lib/music/windows';
 
 const USAGE = `Usage:
-  npm run musicvae -- interpolate --model <dir|url> --a <a.mid> --b <b.mid> --steps N [--temperature T] [--seed S] [--slerp] [--bar K] --out <file.mid>
+  npm run musicvae -- interpolate --model <dir|url> --a <a.mid> --b <b.mid> --steps N [--temperature T] [--seed S] [--slerp] [--bar K] [--refine K] --out <file.mid>
+  npm run musicvae -- reconstruct --model <dir|url> --in <x.mid> --out <y.mid> [--refine K] [--window N]
+      (every 2-bar window of the file, bars 1–2, 3–4, …; or only the window starting at bar N; --refine K refines each code with K steps)
   npm run musicvae -- sample --model <dir|url> --n N [--temperature T] [--seed S] --out <file.mid>
   npm run musicvae -- encode --model <dir|url> --in <file.mid> --json
 Common flags: --backend cpu|wasm   --qpm <tempo of written MIDI, default 120>`;
@@ -81,16 +84,20 @@ async function main(argv: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       backend: { type: 'string' },
       qpm: { type: 'string' },
+      refine: { type: 'string' },
+      window: { type: 'string' },
     },
   });
-  if (!['interpolate', 'sample', 'encode'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (!['interpolate', 'sample', 'encode', 'reconstruct'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
   if (!values.model) throw new UsageError('--model is required (a checkpoint folder or URL).');
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new UsageError('--backend must be cpu or wasm on the command line.');
   const temperature = num(values.temperature, 'temperature', 0, 10);
   const seed = values.seed === undefined ? undefined : int(values.seed, 'seed', 0, 0xffffffff);
   const qpm = num(values.qpm, 'qpm', 20, 300) ?? DEFAULT_QPM;
-  if ((command === 'interpolate' || command === 'sample') && !values.out) throw new UsageError('--out <file.mid> is required.');
+  if ((command === 'interpolate' || command === 'sample' || command === 'reconstruct') && !values.out) throw new UsageError('--out <file.mid> is required.');
+  const refineSteps = values.refine === undefined ? undefined : int(values.refine, 'refine', 1, 1000);
+  const refine = refineSteps === undefined ? undefined : { steps: refineSteps };
 
   const choice = await initNodeBackend(backend);
   const model = await MusicVAE.load(sourceFor(values.model));
@@ -104,11 +111,37 @@ async function main(argv: string[]): Promise<void> {
       const [fa, fb] = [values.a, values.b];
       const wa = pickWindow(midiWindows(await readMidi(fa), kind), path.basename(fa), bar);
       const wb = pickWindow(midiWindows(await readMidi(fb), kind), path.basename(fb), bar);
-      const result = await model.interpolateSequences(wa.sequence, wb.sequence, steps, values.slerp ? 'slerp' : 'lerp', decode);
+      const ends = await model.encodeWithFidelity([wa.sequence, wb.sequence], refine ? { refine } : {});
+      const result = await model.interpolateCodeSequences(ends.z[0] as Float32Array, ends.z[1] as Float32Array, steps, values.slerp ? 'slerp' : 'lerp', decode);
       await writeFile(values.out as string, sequenceToMidi(unquantize(concatenate(result), qpm), { name: `${model.name} interpolation` }));
+      const [fa_, fb_] = ends.fidelity;
       console.error(
         `Wrote ${steps} × 2 bars (${steps * 2 * STEPS_PER_BAR} steps) to ${values.out} — A from bar ${wa.startStep / STEPS_PER_BAR + 1}, ` +
-          `B from bar ${wb.startStep / STEPS_PER_BAR + 1}, ${values.slerp ? 'slerp' : 'lerp'}, backend ${choice.backend}.`,
+          `B from bar ${wb.startStep / STEPS_PER_BAR + 1}, ${values.slerp ? 'slerp' : 'lerp'}, backend ${choice.backend}. ` +
+          `Ends: A ${fa_?.matchingSteps}/32, B ${fb_?.matchingSteps}/32 steps right (${refine ? `codes refined with ${refine.steps} steps` : 'encoder only'}).`,
+      );
+    } else if (command === 'reconstruct') {
+      if (!values.in) throw new UsageError('reconstruct needs --in <file.mid>.');
+      const found = midiWindows(await readMidi(values.in), kind);
+      const bar = values.window === undefined ? undefined : int(values.window, 'window', 1, 100_000);
+      // Bars 1–2, 3–4, … so the output is the whole file rebuilt; or the one window asked for.
+      const picked = bar === undefined ? found.windows.filter((w) => w.startStep % (2 * STEPS_PER_BAR) === 0) : [pickWindow(found, path.basename(values.in), bar)];
+      if (picked.length === 0) throw new InvalidInputError(`${path.basename(values.in)} has no 2-bar window.`);
+      const rebuilt = [];
+      let matching = 0;
+      for (let i = 0; i < picked.length; i += 64) {
+        const chunk = picked.slice(i, i + 64);
+        const encoded = await model.encodeWithFidelity(chunk.map((w) => w.sequence), refine ? { refine: { ...refine, onProgress: (done, total) => process.stderr.write(`\rwindows ${i + 1}–${i + chunk.length}: refining, step ${done}/${total}`) } } : {});
+        rebuilt.push(...(await model.decodeSequences(encoded.z, { qpm })));
+        encoded.fidelity.forEach((f, k) => {
+          matching += f.matchingSteps;
+          process.stderr.write(`${refine ? '\n' : ''}bars ${(chunk[k]?.startStep ?? 0) / STEPS_PER_BAR + 1}–${(chunk[k]?.startStep ?? 0) / STEPS_PER_BAR + 2}: ${f.matchingSteps}/${f.totalSteps} steps right (${f.matchingEventSteps}/${f.eventSteps} events)\n`);
+        });
+      }
+      await writeFile(values.out as string, sequenceToMidi(unquantize(concatenate(rebuilt), qpm), { name: `${model.name} reconstruction` }));
+      console.error(
+        `Wrote ${rebuilt.length} × 2 bars to ${values.out}: ${matching}/${rebuilt.length * 2 * STEPS_PER_BAR} steps right ` +
+          `(${refine ? `codes refined with ${refine.steps} steps` : "the encoder's codes, not refined"}), backend ${choice.backend}.`,
       );
     } else if (command === 'sample') {
       const n = int(values.n, 'n', 1, 256, 4);

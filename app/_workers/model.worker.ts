@@ -39,7 +39,7 @@ scope.addEventListener('message', (event) => {
         const choice = await initBrowserBackend({ override: request.override, cached: request.cached });
         post({ id: request.id, type: 'init:done', info: { ...choice, initMs: performance.now() - t0 } });
       } else if (isMusicRequest(request)) {
-        await handleMusicRequest(request, post);
+        await handleMusicRequest(request, post, controller.signal);
       } else {
         await handleImageRequest(request, post, controller.signal);
       }

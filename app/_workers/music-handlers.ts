@@ -9,7 +9,8 @@ import { filesSource, urlSource, weightsManifestSchema, type WeightSource } from
 import { CheckpointError, InvalidInputError } from '@/lib/core/errors';
 import { MusicVAE } from '@/lib/music/music-vae';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
-import type { MusicModelInfo, MusicModelSource } from './music-protocol';
+import type { RefineOptions } from '@/lib/core/latent-model';
+import type { FidelityInfo, MusicModelInfo, MusicModelSource } from './music-protocol';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 
 type MusicRequest = Extract<WorkerRequest, { type: `music:${string}` }>;
@@ -132,10 +133,51 @@ export function isMusicRequest(request: WorkerRequest): request is MusicRequest 
   return request.type.startsWith('music:');
 }
 
-export async function handleMusicRequest(request: MusicRequest, post: Post): Promise<void> {
+/**
+ * Codes for the user's inputs — refined when the request asks (with progress messages and the
+ * request's cancel signal) — and how faithfully each comes back.
+ */
+async function encodeInputs(
+  model: MusicVAE,
+  seqs: readonly QuantizedNoteSequence[],
+  labels: readonly string[],
+  refine: { steps: number; learningRate?: number; priorWeight?: number } | undefined,
+  signal: AbortSignal | undefined,
+  progress: (fraction: number, label: string) => void,
+): Promise<{ z: Float32Array[]; fidelity: FidelityInfo[]; refineMs: number }> {
   const t0 = performance.now();
-  const done = (sequences: QuantizedNoteSequence[], notes: string[] = []): void =>
-    post({ id: request.id, type: 'music:sequences', sequences, notes, ms: performance.now() - t0, backend: tf.getBackend() });
+  const what = labels.length === 2 ? `${labels[0]} and ${labels[1]}` : labels.length === 1 ? (labels[0] ?? 'the input') : `the ${labels.length} inputs`;
+  const options: RefineOptions | undefined = refine && {
+    ...refine,
+    signal,
+    onProgress: (done, total) => progress(done / total, `Refining the codes of ${what}: step ${done} of ${total}`),
+  };
+  const encoded = await model.encodeWithFidelity(seqs, options ? { refine: options } : {});
+  const fidelity = encoded.fidelity.map((f, i) => ({
+    label: labels[i] ?? `Input ${i + 1}`,
+    matchingSteps: f.matchingSteps,
+    totalSteps: f.totalSteps,
+    eventSteps: f.eventSteps,
+    matchingEventSteps: f.matchingEventSteps,
+    refined: f.refinement !== undefined,
+    ...(f.refinement ? { distanceSigma: f.refinement.distanceSigma } : {}),
+  }));
+  return { z: encoded.z, fidelity, refineMs: refine ? performance.now() - t0 : 0 };
+}
+
+export async function handleMusicRequest(request: MusicRequest, post: Post, signal?: AbortSignal): Promise<void> {
+  const t0 = performance.now();
+  const done = (sequences: QuantizedNoteSequence[], notes: string[] = [], encoded?: { fidelity: FidelityInfo[]; refineMs: number }): void =>
+    post({
+      id: request.id,
+      type: 'music:sequences',
+      sequences,
+      notes,
+      ms: performance.now() - t0,
+      backend: tf.getBackend(),
+      ...(encoded ? { fidelity: encoded.fidelity, refineMs: encoded.refineMs } : {}),
+    });
+  const progress = (fraction: number, label: string): void => post({ id: request.id, type: 'music:progress', fraction, label });
   switch (request.type) {
     case 'music:load': {
       const info = await load(request.lab, request.source, (fraction, label) => post({ id: request.id, type: 'music:progress', fraction, label }));
@@ -144,18 +186,24 @@ export async function handleMusicRequest(request: MusicRequest, post: Post): Pro
     }
     case 'music:interpolate':
       return withModel('melody', async (model) => {
-        const result = await model.interpolateSequences(request.a, request.b, request.steps, request.mode, decodeOptions(request));
-        done(result, inputNotes(model, [request.a, request.b], ['Melody A', 'Melody B']));
+        const labels = ['Melody A', 'Melody B'];
+        const encoded = await encodeInputs(model, [request.a, request.b], labels, request.refine, signal, progress);
+        const [za, zb] = encoded.z as [Float32Array, Float32Array];
+        const result = await model.interpolateCodeSequences(za, zb, request.steps, request.mode, decodeOptions(request));
+        done(result, inputNotes(model, [request.a, request.b], labels), encoded);
       });
     case 'music:similar':
       return withModel('melody', async (model) => {
-        done(await model.similarSequences(request.source, request.n, request.similarity, decodeOptions(request)), inputNotes(model, [request.source], ['Melody A']));
+        const encoded = await encodeInputs(model, [request.source], ['Melody A'], request.refine, signal, progress);
+        done(await model.similarCodeSequences(encoded.z[0] as Float32Array, request.n, request.similarity, decodeOptions(request)), inputNotes(model, [request.source], ['Melody A']), encoded);
       });
     case 'music:sample':
       return withModel(request.lab, async (model) => done(await model.sampleSequences(request.n, decodeOptions(request))));
     case 'music:grid':
       return withModel('drums', async (model) => {
-        done(await model.gridSequences(request.corners, request.size, request.size, decodeOptions(request)), inputNotes(model, request.corners, ['Corner 1', 'Corner 2', 'Corner 3', 'Corner 4']));
+        const labels = ['Corner 1', 'Corner 2', 'Corner 3', 'Corner 4'];
+        const encoded = await encodeInputs(model, request.corners, labels, request.refine, signal, progress);
+        done(await model.gridCodeSequences(encoded.z, request.size, request.size, decodeOptions(request)), inputNotes(model, request.corners, labels), encoded);
       });
   }
 }

@@ -47,19 +47,46 @@ const decodeOptions = {
   qpm: z.number().min(20).max(400),
 };
 
+/**
+ * Refined codes for the user's own inputs (see RefineOptions in lib/core/latent-model). Numbers are
+ * passed through as given (NaN included) so the model can refuse bad ones with a named error.
+ */
+const refineSchema = z
+  .object({
+    steps: z.union([z.number(), z.nan()]),
+    learningRate: z.union([z.number(), z.nan()]).optional(),
+    priorWeight: z.union([z.number(), z.nan()]).optional(),
+  })
+  .optional();
+
 export const musicRequestSchemas = [
   z.object({ id, type: z.literal('music:load'), lab: kind, source: musicModelSourceSchema }),
-  z.object({ id, type: z.literal('music:interpolate'), a: sequenceSchema, b: sequenceSchema, steps: z.number().int().min(2).max(32), mode: z.enum(['lerp', 'slerp']), ...decodeOptions }),
-  z.object({ id, type: z.literal('music:similar'), source: sequenceSchema, n: z.number().int().min(1).max(32), similarity: z.number().min(0).max(1), ...decodeOptions }),
+  z.object({ id, type: z.literal('music:interpolate'), a: sequenceSchema, b: sequenceSchema, steps: z.number().int().min(2).max(32), mode: z.enum(['lerp', 'slerp']), refine: refineSchema, ...decodeOptions }),
+  z.object({ id, type: z.literal('music:similar'), source: sequenceSchema, n: z.number().int().min(1).max(32), similarity: z.number().min(0).max(1), refine: refineSchema, ...decodeOptions }),
   z.object({ id, type: z.literal('music:sample'), lab: kind, n: z.number().int().min(1).max(32), ...decodeOptions }),
   z.object({
     id,
     type: z.literal('music:grid'),
     corners: z.tuple([sequenceSchema, sequenceSchema, sequenceSchema, sequenceSchema]),
     size: z.number().int().min(2).max(11),
+    refine: refineSchema,
     ...decodeOptions,
   }),
 ] as const;
+
+/** How faithfully one of the user's inputs comes back from its code (greedy decode vs the input). */
+export const fidelitySchema = z.object({
+  /** "Melody A", "Corner 2", … */
+  label: z.string(),
+  matchingSteps: z.number().int(),
+  totalSteps: z.number().int(),
+  eventSteps: z.number().int(),
+  matchingEventSteps: z.number().int(),
+  refined: z.boolean(),
+  /** When refined: how far the code moved from the encoder's guess, in σ. */
+  distanceSigma: z.number().optional(),
+});
+export type FidelityInfo = z.infer<typeof fidelitySchema>;
 
 export const musicModelInfoSchema = z.object({
   lab: kind,
@@ -89,5 +116,9 @@ export const musicResponseSchemas = [
     /** Time the model work took inside the worker. */
     ms: z.number(),
     backend: z.string(),
+    /** For requests that encode the user's inputs: how faithfully each comes back. */
+    fidelity: z.array(fidelitySchema).optional(),
+    /** Of `ms`, the time spent refining codes. */
+    refineMs: z.number().optional(),
   }),
 ] as const;

@@ -32,6 +32,14 @@ describe('evaluateModel', () => {
     expect(report.meanKl).toBeGreaterThan(0);
     expect(report.data.noteDensity).toBeCloseTo(windows.reduce((a, w) => a + w.filter((l) => l >= 2).length, 0) / 8, 6);
     expect(report.samples.noteDensity).toBeGreaterThan(0);
+    expect(report.refined).toBeUndefined();
+    const refined = await evaluateModel(model, windows, { samples: 8, seed: 3, refine: { steps: 30 } });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(refined.refined?.steps).toBe(30);
+    // Refining the codes of windows the model knows keeps (or improves) what greedy decoding gets right.
+    expect(refined.refined?.greedyAccuracy).toBeGreaterThanOrEqual(report.greedyAccuracy - 0.05);
+    expect(refined.refined?.meanDistanceSigma).toBeGreaterThan(0);
+    expect(refined.greedyAccuracy).toBe(report.greedyAccuracy);
     model.dispose();
   }, 120_000);
 

@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { tensorsToNamedValues } from '../core/checkpoint-write';
 import { InvalidInputError } from '../core/errors';
-import type { MusicVAE } from './music-vae';
+import type { RefineOptions } from '../core/latent-model';
+import { compareLabels, type MusicVAE } from './music-vae';
 import { batchTensors, DEFAULT_HPARAMS, MusicVaeTrainer } from './train';
 import type { QuantizedNoteSequence } from './note-sequence';
 
@@ -32,6 +33,8 @@ export interface EvaluationReport {
   zDims: number;
   samples: SequenceStats;
   data: SequenceStats;
+  /** With `refine`: greedy accuracy from refined codes, and how far the codes moved (in σ, mean over windows). */
+  refined?: { steps: number; greedyAccuracy: number; greedyEventAccuracy: number; meanDistanceSigma: number };
 }
 
 /** Note density and pitch range of sequences. */
@@ -51,7 +54,11 @@ export function sequenceStats(seqs: readonly QuantizedNoteSequence[]): SequenceS
  * Evaluates `model` (loaded with `keepVariables: true`, for σ) on label windows. Works in batches
  * of `batchSize`; `samples` sequences are drawn at temperature 0.5 with `seed`.
  */
-export async function evaluateModel(model: MusicVAE, windows: readonly Int32Array[], options: { batchSize?: number; samples?: number; seed?: number } = {}): Promise<EvaluationReport> {
+export async function evaluateModel(
+  model: MusicVAE,
+  windows: readonly Int32Array[],
+  options: { batchSize?: number; samples?: number; seed?: number; refine?: Omit<RefineOptions, 'onProgress'>; onProgress?: (done: number, total: number) => void } = {},
+): Promise<EvaluationReport> {
   if (!model.variables) throw new InvalidInputError('Load the model with keepVariables: true to evaluate it (the KL needs encoder/sigma).');
   if (windows.length === 0) throw new InvalidInputError('There are no windows to evaluate on.');
   const converter = model.converter;
@@ -64,6 +71,7 @@ export async function evaluateModel(model: MusicVAE, windows: readonly Int32Arra
   let events = 0;
   let eventCorrect = 0;
   const mus: Float32Array[] = [];
+  const refined = { correct: 0, events: 0, eventCorrect: 0, distance: 0 };
   try {
     for (let i = 0; i < windows.length; i += batchSize) {
       const chunk = windows.slice(i, i + batchSize);
@@ -78,19 +86,29 @@ export async function evaluateModel(model: MusicVAE, windows: readonly Int32Arra
           for (let k = 0; k < chunk.length; k++) mus.push(Float32Array.from(flat.subarray(k * zDims, (k + 1) * zDims)));
           const decoded = await model.decodeLabels(z);
           decoded.forEach((labels, k) => {
-            const target = chunk[k] as Int32Array;
-            for (let t = 0; t < target.length; t++) {
-              const hit = labels[t] === target[t];
-              if (hit) correct++;
-              if ((target[t] ?? 0) !== 0) {
-                events++;
-                if (hit) eventCorrect++;
-              }
-            }
+            const f = compareLabels(chunk[k] as Int32Array, labels);
+            correct += f.matchingSteps;
+            events += f.eventSteps;
+            eventCorrect += f.matchingEventSteps;
           });
         } finally {
           z.dispose();
         }
+        if (options.refine) {
+          const r = await model.encodeRefined(batch.x, options.refine);
+          try {
+            (await model.decodeLabels(r.z)).forEach((labels, k) => {
+              const f = compareLabels(chunk[k] as Int32Array, labels);
+              refined.correct += f.matchingSteps;
+              refined.events += f.eventSteps;
+              refined.eventCorrect += f.matchingEventSteps;
+              refined.distance += r.reports[k]?.distanceSigma ?? NaN;
+            });
+          } finally {
+            r.z.dispose();
+          }
+        }
+        options.onProgress?.(Math.min(windows.length, i + batchSize), windows.length);
       } finally {
         tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
       }
@@ -117,5 +135,15 @@ export async function evaluateModel(model: MusicVAE, windows: readonly Int32Arra
     zDims,
     samples: sequenceStats(samples),
     data: sequenceStats(windows.map((w) => converter.labelsToSequence(w))),
+    ...(options.refine
+      ? {
+          refined: {
+            steps: options.refine.steps,
+            greedyAccuracy: refined.correct / steps,
+            greedyEventAccuracy: refined.events > 0 ? refined.eventCorrect / refined.events : 0,
+            meanDistanceSigma: refined.distance / windows.length,
+          },
+        }
+      : {}),
   };
 }

@@ -10,7 +10,8 @@ import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { enumParam, intParam, numParam, useUrlParams } from '@/app/_components/url-state';
-import { request } from '@/app/_workers/client';
+import { cancelRequest, startCall, WorkerError } from '@/app/_workers/client';
+import type { FidelityInfo } from '@/app/_workers/music-protocol';
 import { decodeMelodyClip, encodeMelodyClip, withTempo } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
@@ -36,6 +37,22 @@ interface Result {
   clickedAt: number;
   modelMs: number;
   backend: string;
+  /** How faithfully A (and B) come back from their codes, and whether the codes were refined. */
+  fidelity: FidelityInfo[];
+  refineMs: number;
+}
+
+/** Default refinement: Adam steps on each input's code (0 = the encoder's guess alone). */
+const DEFAULT_REFINE_STEPS = 50;
+const MAX_REFINE_STEPS = 200;
+
+function refineStepsOf(result: Result): string {
+  return `${(result.refineMs / 1000).toFixed(1)} s`;
+}
+
+/** "Melody A: 31/32 steps" — how many of the 32 sixteenths come back as they went in. */
+function fidelityText(f: FidelityInfo): string {
+  return `${f.label}: ${f.matchingSteps}/${f.totalSteps} steps`;
 }
 
 /** Melody `which` from its URL text, or the example when the parameter is missing or damaged. */
@@ -66,6 +83,7 @@ export function MelodyLabApp() {
   const nVariations = intParam(params, 'nvar', 4, 1, 16);
   const similarity = numParam(params, 'sim', 0.8, 0, 1);
   const loop = params.get('loop') === '1';
+  const refineSteps = intParam(params, 'refine', DEFAULT_REFINE_STEPS, 0, MAX_REFINE_STEPS);
   const aParam = params.get('a');
   const bParam = params.get('b');
   const a = useMemo(() => clipParam(aParam, 'a', 0, qpm), [aParam, qpm]);
@@ -77,6 +95,9 @@ export function MelodyLabApp() {
 
   const [result, setResult] = useState<Result>();
   const [busy, setBusy] = useState<string>();
+  /** Real progress of the running request (refinement steps), when it reports any. */
+  const [progress, setProgress] = useState<{ fraction: number; label: string }>();
+  const running = useRef<number>(undefined);
   const [exporting, setExporting] = useState<string>();
   const [latency, setLatency] = useState<{ ms: number; steps: number; run: number }>();
   const autoRan = useRef(false);
@@ -88,22 +109,40 @@ export function MelodyLabApp() {
       const ticket = ++latest.current;
       const [sa, sb] = [a.seq, b.seq];
       setBusy(kind === 'interpolation' ? `Interpolating ${steps} steps in the model worker…` : `Making ${nVariations} variations of A…`);
+      setProgress(undefined);
+      const refine = refineSteps > 0 ? { steps: refineSteps } : undefined;
       try {
-        const r =
+        const call = startCall(
           kind === 'interpolation'
-            ? await request({ type: 'music:interpolate', a: sa, b: sb, steps, mode, temperature, seed, qpm }, 'music:sequences')
-            : await request({ type: 'music:similar', source: sa, n: nVariations, similarity, temperature, seed, qpm }, 'music:sequences');
+            ? { type: 'music:interpolate', a: sa, b: sb, steps, mode, temperature, seed, qpm, refine }
+            : { type: 'music:similar', source: sa, n: nVariations, similarity, temperature, seed, qpm, refine },
+          (event) => {
+            if (event.type === 'music:progress' && ticket === latest.current) setProgress({ fraction: event.fraction, label: event.label });
+          },
+        );
+        running.current = call.id;
+        const r = await call.done;
+        if (r.type !== 'music:sequences') throw new WorkerError('WorkerError', `Unexpected worker answer "${r.type}".`);
         if (ticket !== latest.current) return;
-        setResult((prev) => ({ kind, a: sa, b: sb, run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend }));
+        setResult((prev) => ({ kind, a: sa, b: sb, run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend, fidelity: r.fidelity ?? [], refineMs: r.refineMs ?? 0 }));
         setNotice(r.notes.length ? r.notes.join(' ') : undefined);
+        setError(undefined);
       } catch (e) {
+        // The previous result stays on screen; the error says what went wrong.
         if (ticket === latest.current) setError(describeError(e));
       } finally {
-        if (ticket === latest.current) setBusy(undefined);
+        if (ticket === latest.current) {
+          setBusy(undefined);
+          setProgress(undefined);
+          running.current = undefined;
+        }
       }
     },
-    [a.seq, b.seq, steps, nVariations, similarity, mode, temperature, seed, qpm],
+    [a.seq, b.seq, steps, nVariations, similarity, mode, temperature, seed, qpm, refineSteps],
   );
+  const cancel = () => {
+    if (running.current !== undefined) cancelRequest(running.current);
+  };
   const interpolate = (clickedAt: number) => {
     setParams({ show: undefined });
     return run('interpolation', clickedAt);
@@ -137,6 +176,8 @@ export function MelodyLabApp() {
   const exportCtx: ExportContext = { kind: 'melody', qpm, onError, onNotice: setNotice, onBusy: setExporting };
 
   const itemName = result?.kind === 'variations' ? 'variation' : 'step';
+  // A result made from an earlier A or B is marked, not silently shown as if it were current.
+  const stale = result !== undefined && (encodeMelodyClip(result.a) !== encodeMelodyClip(a.seq) || (result.kind === 'interpolation' && encodeMelodyClip(result.b) !== encodeMelodyClip(b.seq)));
   const ready = model.info !== undefined;
 
   return (
@@ -179,6 +220,17 @@ export function MelodyLabApp() {
           </button>
         </div>
         <div className="controls">
+          <label title="The encoder guesses a code for a melody in one pass; refining then adjusts the code step by step until the decoder rebuilds the melody as closely as it can. Turn it off to see what the encoder alone gets right.">
+            <input type="checkbox" checked={refineSteps > 0} onChange={(e) => setParams({ refine: e.target.checked ? undefined : 0 })} data-testid="refine-toggle" /> Refine the codes of A and B
+          </label>
+          {refineSteps > 0 && (
+            <label>
+              Refinement steps <NumberField min={1} max={MAX_REFINE_STEPS} value={refineSteps} onCommit={(v) => setParams({ refine: v === DEFAULT_REFINE_STEPS ? undefined : v })} data-testid="refine-steps" />
+            </label>
+          )}
+          <span className="muted">{refineSteps > 0 ? 'so A and B come back as themselves' : 'the encoder\'s guess alone (a lesson in itself: compare the ends of the strip with A and B)'}</span>
+        </div>
+        <div className="controls">
           <label>
             Variations of A{' '}
             <NumberField min={1} max={16} value={nVariations} onCommit={(v) => setParams({ nvar: v })} data-testid="variations-n" />
@@ -191,7 +243,16 @@ export function MelodyLabApp() {
             Make variations
           </button>
         </div>
-        {busy && <ProgressBar label={busy} fraction={0.5} testId="music-busy" />}
+        {busy && (
+          <div className="busy-row">
+            <ProgressBar label={progress?.label ?? busy} fraction={progress?.fraction ?? 0.5} testId="music-busy" />
+            {progress && (
+              <button type="button" onClick={cancel} data-testid="music-cancel">
+                Cancel
+              </button>
+            )}
+          </div>
+        )}
         {exporting && <ProgressBar label={exporting} fraction={0.5} testId="music-exporting" />}
       </section>
 
@@ -220,7 +281,23 @@ export function MelodyLabApp() {
             {result.seqs.length} {result.kind === 'variations' ? 'variations' : 'steps'} · model {result.modelMs.toFixed(0)} ms on {result.backend.toUpperCase()}
             {latency ? ` · ${latency.ms.toFixed(0)} ms from click to picture` : ''}. Click a roll to hear it.
           </p>
-          <div className="strip" data-testid="interp-strip" data-kind={result.kind} data-a={encodeMelodyClip(result.a)} data-b={encodeMelodyClip(result.b)}>
+          {result.fidelity.length > 0 && (
+            <p className="fidelity" data-testid="fidelity" data-refined={result.fidelity.every((f) => f.refined) ? '1' : '0'} data-matching={result.fidelity.map((f) => f.matchingSteps).join(',')}>
+              <strong>How faithfully the inputs come back:</strong> {result.fidelity.map(fidelityText).join(' · ')}{' '}
+              <span className="muted">
+                {result.fidelity.every((f) => f.refined)
+                  ? `(codes refined in ${refineStepsOf(result)}; the ${result.kind === 'interpolation' ? 'first and last steps are' : 'variations start from'} these reconstructions)`
+                  : '(the encoder\'s guess alone, not refined)'}
+              </span>
+            </p>
+          )}
+          {stale && (
+            <p className="notice" data-testid="stale-result">
+              These {result.kind === 'variations' ? 'variations were made from an earlier melody A' : 'steps were made from an earlier A or B'}. Press {result.kind === 'variations' ? '"Make variations"' : '"Interpolate A → B"'} to
+              update them.
+            </p>
+          )}
+          <div className={`strip${stale ? ' strip-stale' : ''}`} data-stale={stale ? '1' : '0'} data-testid="interp-strip" data-kind={result.kind} data-a={encodeMelodyClip(result.a)} data-b={encodeMelodyClip(result.b)}>
             {result.kind === 'interpolation' && (
               <figure className="strip-end">
                 <PianoRoll seq={result.a} span={span} label="Melody A (original)" cell={{ w: 5, h: 3 }} />
