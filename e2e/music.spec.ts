@@ -239,8 +239,9 @@ test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck w
   // Patterns 1–4 into the four corners, then blend.
   for (let i = 0; i < 4; i++) await page.getByTestId('drum-pattern').nth(i).getByTestId('to-corner').selectOption(String(i));
   await expect(page).toHaveURL(/c4=/);
-  await page.getByTestId('blend').click();
-  await expect(page.getByTestId('blend-pad')).toHaveAttribute('data-ready', '1'); // decoded for these corners
+  // The square re-blends by itself when the corners change (from the corners' refined codes).
+  await expect(page.getByTestId('blend-pad')).toHaveAttribute('data-ready', '1', { timeout: 60_000 }); // decoded for these corners
+  await expect(page.getByTestId('corner-fidelity')).toHaveCount(4);
   await expect(page.getByTestId('blend-pattern')).toBeVisible();
   const centre = (await page.getByTestId('blend-pattern').getAttribute('data-clip')) ?? '';
   await page.getByTestId('play-blend').click();
@@ -257,6 +258,19 @@ test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck w
   await expect(pad).toHaveAttribute('data-cell', '0');
   await expect(page.getByTestId('blend-pattern')).not.toHaveAttribute('data-clip', centre); // corner 1's blend, not the centre's
   await expect(page).toHaveURL(/[?&]x=0\.0\d*&y=0\.0|[?&]y=0\.0\d*.*x=0\.0/);
+  // Every drag works, not only the first (the pad's labels must not become selected text that the next drag drags).
+  for (const [fx, fy, cell] of [[0.98, 0.98, '48'], [0.98, 0.02, '6'], [0.02, 0.98, '42']] as const) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 6 });
+    await page.mouse.up();
+    await expect(pad).toHaveAttribute('data-cell', cell);
+  }
+  expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('');
+  await page.mouse.move(box.x + 4, box.y + 4);
+  await page.mouse.down();
+  await page.mouse.up();
+  await expect(pad).toHaveAttribute('data-cell', '0');
   const ticks = Number(await page.getByTestId('audio-state').getAttribute('data-ticks'));
   await expect.poll(async () => Number(await page.getByTestId('audio-state').getAttribute('data-ticks')), { timeout: 10_000 }).toBeGreaterThan(ticks + 4); // still playing after the swap
   const hits = Number(await page.getByTestId('blend-pattern').getAttribute('data-hits'));

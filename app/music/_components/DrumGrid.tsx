@@ -19,6 +19,9 @@ export interface DrumGridProps {
   testId?: string;
 }
 
+/** Short instrument names for the small pictures (the full names are in the tooltip and screen-reader label). */
+const SHORT_NAMES = ['Kick', 'Snare', 'C.hat', 'O.hat', 'L.tom', 'M.tom', 'H.tom', 'Crash', 'Ride'] as const;
+
 const MOVES: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
 export const DrumGrid = memo(function DrumGrid({ seq, label, playStep, onToggle, small, testId }: DrumGridProps) {
@@ -29,6 +32,14 @@ export const DrumGrid = memo(function DrumGrid({ seq, label, playStep, onToggle,
   const hits = grid.reduce((n, row) => n + row.filter(Boolean).length, 0);
   if (!onToggle) {
     return (
+      <div className={small ? 'drum-pic small' : 'drum-pic'}>
+        <ol className="drum-pic-labels" aria-hidden="true">
+          {grid.map((_, c) => (
+            <li key={c} title={DRUM_CLASS_NAMES[c]}>
+              {small ? SHORT_NAMES[c] : DRUM_CLASS_NAMES[c]}
+            </li>
+          ))}
+        </ol>
       <svg className={small ? 'drum-grid-pic small' : 'drum-grid-pic'} viewBox={`0 0 ${steps * 4} ${grid.length * 4}`} preserveAspectRatio="none" role="img" aria-label={`${label}: ${hits} hits`} data-testid={testId} data-hits={hits} data-clip={encodeDrumClip(seq)}>
         {Array.from({ length: steps / 4 }, (_, i) => (
           <rect key={i} x={i * 16} y={0} width={16} height={grid.length * 4} className={i % 2 === 0 ? 'dg-beat-a' : 'dg-beat-b'} />
@@ -36,6 +47,7 @@ export const DrumGrid = memo(function DrumGrid({ seq, label, playStep, onToggle,
         {grid.map((row, c) => row.map((hit, s) => (hit ? <rect key={`${c}-${s}`} x={s * 4 + 0.4} y={c * 4 + 0.4} width={3.2} height={3.2} rx={0.6} className={`dg-hit dg-c${c}`} /> : null)))}
         {playStep !== undefined && playStep >= 0 && <rect x={playStep * 4} y={0} width={4} height={grid.length * 4} className="dg-playhead" />}
       </svg>
+      </div>
     );
   }
   const onKey = (e: KeyboardEvent<HTMLButtonElement>, c: number, st: number) => {

@@ -61,6 +61,10 @@ export function BlendPad({ size, x, y, onMove, onRelease, cornerLabels, disabled
         if (disabled) return;
         const p = at(e);
         if (!p) return;
+        // No text selection and no native drag-and-drop may start here: after a first drag selected the
+        // corner labels, later drags became native text drags and were cancelled (the puck moved one cell).
+        e.preventDefault();
+        e.currentTarget.focus();
         e.currentTarget.setPointerCapture(e.pointerId);
         setDragging(true);
         onMove(p[0], p[1]);
@@ -77,6 +81,7 @@ export function BlendPad({ size, x, y, onMove, onRelease, cornerLabels, disabled
         if (p) onRelease(p[0], p[1]);
       }}
       onPointerCancel={() => setDragging(false)}
+      onDragStart={(e) => e.preventDefault()}
       style={{ backgroundSize: `${100 / (size - 1)}% ${100 / (size - 1)}%` }}
     >
       {cornerLabels.map((label, i) => (

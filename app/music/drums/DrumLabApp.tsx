@@ -11,7 +11,7 @@ import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { intParam, numParam, useUrlParams } from '@/app/_components/url-state';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
-import { request } from '@/app/_workers/client';
+import { request, startCall, WorkerError } from '@/app/_workers/client';
 import { decodeDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
 import { DRUM_EXAMPLES, drumExample } from '@/lib/music/examples';
 import { nearestGridCell } from '@/lib/latent/grid';
@@ -31,6 +31,9 @@ const BLEND_SIZE = 7;
 const CORNER_KEYS = ['c1', 'c2', 'c3', 'c4'] as const;
 const CORNER_NAMES = ['Top left', 'Top right', 'Bottom left', 'Bottom right'] as const;
 const DEFAULT_CORNERS = ['rock', 'funk', 'bossa', 'four-on-the-floor'] as const;
+/** Refinement of the corners' codes by default (Adam steps; 0 = the encoder's guess alone). */
+const DEFAULT_REFINE_STEPS = 50;
+const MAX_REFINE_STEPS = 200;
 
 type Corners = [QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence];
 /** What the play button plays and the export buttons save. */
@@ -55,11 +58,12 @@ export function DrumLabApp() {
   const seed = intParam(params, 'seed', 1, 0, 0xffffffff);
   const qpm = intParam(params, 'qpm', 100, 40, 240);
   const swing = numParam(params, 'swing', 0, 0, 0.5);
+  const refineSteps = intParam(params, 'refine', DEFAULT_REFINE_STEPS, 0, MAX_REFINE_STEPS);
   const px = numParam(params, 'x', 0.5, 0, 1);
   const py = numParam(params, 'y', 0.5, 0, 1);
   const query = params.toString();
 
-  const [blendNonce, setBlendNonce] = useState(0);
+  const [blendProgress, setBlendProgress] = useState<{ fraction: number; label: string }>();
   const [puck, setPuck] = useState<{ x: number; y: number }>();
   const [selection, setSelection] = useState<Selection>({ kind: 'pattern', index: 0 });
   const [exporting, setExporting] = useState<string>();
@@ -94,15 +98,24 @@ export function DrumLabApp() {
   }, [query, sampled, qpm]);
   const cornersKey = useMemo(() => corners.map(encodeDrumClip).join('.'), [corners]);
 
-  // The blend square is decoded ahead whenever the corners change (or on request); a grid made for
-  // other corners than the current ones is never used.
+  // The blend square is decoded ahead whenever the corners change, from the corners' refined codes
+  // (so each corner of the square is the corner pattern itself); a grid made for other corners than
+  // the current ones is never used.
   const blendResult = useWorkerResult(
-    () => request({ type: 'music:grid', corners, size: BLEND_SIZE, temperature: 0, seed: 1, qpm: 120 }, 'music:sequences').then((r) => ({ ...r, key: cornersKey })),
-    [model.version, cornersKey, blendNonce],
+    async () => {
+      setBlendProgress(undefined);
+      const call = startCall({ type: 'music:grid', corners, size: BLEND_SIZE, temperature: 0, seed: 1, qpm: 120, refine: refineSteps > 0 ? { steps: refineSteps } : undefined }, (event) => {
+        if (event.type === 'music:progress') setBlendProgress({ fraction: event.fraction, label: event.label });
+      });
+      const r = await call.done;
+      if (r.type !== 'music:sequences') throw new WorkerError('WorkerError', `Unexpected worker answer "${r.type}".`);
+      return { ...r, key: cornersKey };
+    },
+    [model.version, cornersKey, refineSteps],
     onError,
     { enabled: model.info !== undefined, delayMs: 120 },
   );
-  const blending = blendResult.loading && model.info !== undefined ? `Decoding a ${BLEND_SIZE}×${BLEND_SIZE} blend grid…` : undefined;
+  const blending = blendResult.loading && model.info !== undefined ? (blendProgress?.label ?? `Decoding a ${BLEND_SIZE}×${BLEND_SIZE} blend grid…`) : undefined;
   const blend = blendResult.value?.key === cornersKey ? blendResult.value : undefined;
 
   /** Changes the sampling settings; the old patterns' edits no longer apply, so they go. */
@@ -293,12 +306,17 @@ export function DrumLabApp() {
                   </label>
                 </figcaption>
                 <DrumGrid seq={seq} label={`${CORNER_NAMES[c]} corner`} small />
+                {blend?.fidelity?.[c] && (
+                  <span className="muted corner-fidelity" data-testid="corner-fidelity" data-matching={blend.fidelity[c].matchingSteps}>
+                    comes back {blend.fidelity[c].matchingSteps}/{blend.fidelity[c].totalSteps} steps ({blend.fidelity[c].matchingEventSteps}/{blend.fidelity[c].eventSteps} with hits)
+                  </span>
+                )}
               </figure>
             ))}
-            <button type="button" onClick={() => setBlendNonce((k) => k + 1)} disabled={!ready || blending !== undefined} data-testid="blend">
-              Blend the corners
-            </button>
-            {blending && <ProgressBar label={blending} fraction={0.5} testId="blend-busy" />}
+            <label className="refine-toggle" title="The encoder guesses each corner's code in one pass; refining adjusts the codes until the decoder rebuilds the corners as closely as it can, so the corners of the square are the corner patterns themselves.">
+              <input type="checkbox" checked={refineSteps > 0} onChange={(e) => setParams({ refine: e.target.checked ? undefined : 0 })} data-testid="refine-toggle" /> Refine the corners&apos; codes
+            </label>
+            {blending && <ProgressBar label={blending} fraction={blendProgress?.fraction ?? 0.5} testId="blend-busy" />}
           </div>
           <div className="blend-side">
             <BlendPad
