@@ -7,6 +7,7 @@ import {
   drumGrid,
   drumsFromGrid,
   encodeDrumClip,
+  EMPTY_MELODY_CLIP,
   encodeMelodyClip,
   melodyNoteAt,
   placeMelodyNote,
@@ -34,6 +35,11 @@ describe('melody clips in the URL', () => {
 
   it('reads an empty string as silence and gives seconds at the tempo', () => {
     expect(decodeMelodyClip('').notes).toEqual([]);
+    // An empty melody has its own non-empty form, so a cleared slot stays empty in the URL.
+    const empty = encodeMelodyClip(decodeMelodyClip(''));
+    expect(empty).toBe(EMPTY_MELODY_CLIP);
+    expect(empty).not.toBe('');
+    expect(decodeMelodyClip(empty).notes).toEqual([]);
     const s = decodeMelodyClip('60.4.4', 60);
     expect(s.notes[0]?.startTime).toBeCloseTo(1); // 4 sixteenths at 60 qpm = 1 s
     expect(s.notes[0]?.endTime).toBeCloseTo(2);

@@ -28,11 +28,17 @@ function finish(seq: QuantizedNoteSequence): QuantizedNoteSequence {
  * (e.g. `60.0.4_62.4.4`). Steps are 16th notes from the clip's start.
  */
 export function encodeMelodyClip(seq: QuantizedNoteSequence): string {
-  return seq.notes
+  const text = seq.notes
     .filter((n) => !n.isDrum && n.quantizedStartStep < CLIP_STEPS)
     .map((n) => `${n.pitch}.${n.quantizedStartStep}.${Math.max(1, Math.min(CLIP_STEPS, n.quantizedEndStep) - n.quantizedStartStep)}`)
     .join('_');
+  // An empty melody has a form of its own, so a link (or a cleared slot) keeps it empty instead of
+  // falling back to an example.
+  return text === '' ? EMPTY_MELODY_CLIP : text;
 }
+
+/** The encoded form of a melody with no notes. */
+export const EMPTY_MELODY_CLIP = '-';
 
 /**
  * Reads {@link encodeMelodyClip}'s form back into a 2-bar clip at `qpm`. Throws InvalidInputError
@@ -41,7 +47,7 @@ export function encodeMelodyClip(seq: QuantizedNoteSequence): string {
  */
 export function decodeMelodyClip(text: string, qpm = DEFAULT_QPM): QuantizedNoteSequence {
   const seq = emptyQuantizedSequence(CLIP_STEPS, qpm);
-  if (text.trim() === '') return seq;
+  if (text.trim() === '' || text.trim() === EMPTY_MELODY_CLIP) return seq;
   const parts = text.split('_');
   if (parts.length > MAX_CLIP_NOTES) throw new InvalidInputError(`A 2-bar melody has at most ${MAX_CLIP_NOTES} notes; this link has ${parts.length}.`);
   let clip = seq;

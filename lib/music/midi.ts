@@ -182,6 +182,22 @@ export function assertFourFour(seq: NoteSequence, fileName = 'This file'): void 
   }
 }
 
+/** Meters whose bars fit the models' grid of 16 sixteenths (2/2 exactly; 2/4 twice per window bar). */
+const GRID_METERS = new Set(['4/4', '2/2', '2/4']);
+
+/**
+ * A note for music not in 4/4, 2/2 or 2/4 (undefined for those): the models read 32 sixteenths at a
+ * time, so in 3/4 or 6/8 a window crosses bar lines — it is read anyway, and the note says so.
+ */
+export function meterNote(seq: NoteSequence): string | undefined {
+  const others = [...new Set(seq.timeSignatures.map((t) => `${t.numerator}/${t.denominator}`).filter((m) => !GRID_METERS.has(m)))];
+  if (others.length === 0) return undefined;
+  return (
+    `in ${others.join(' and ')}: the models read 2 bars of 4/4 (32 sixteenths, 8 quarter beats) at a time, so here a window starts every 4 quarter beats and crosses bar lines ` +
+    '(the music is read as it is, only cut differently)'
+  );
+}
+
 /** How melodic a track is: many notes, rarely two at once; names like "melody" or "lead" help. */
 function melodyScore(notes: readonly Note[], name: string): number {
   if (notes.length < 2) return 0;
@@ -270,37 +286,60 @@ export const ROLAND_TD11_PITCH_CLASSES: readonly (readonly number[])[] = [
   [51, 53, 59],
 ];
 
+/** Which drum kit map reads a file: General MIDI, the Roland TD-11 (Groove MIDI), or chosen from the file. */
+export type DrumKit = 'gm' | 'roland-td11' | 'auto';
+
+/**
+ * Every pitch Magenta's drum classes know on a General MIDI kit: its default lists plus the Roland
+ * TD-11's own hi-hat edge pitches (22 closed, 26 open), which no GM sound uses.
+ */
+export const GM_AND_ROLAND_PITCH_CLASSES: readonly (readonly number[])[] = DEFAULT_DRUM_PITCH_CLASSES.map((pitches, c) => [
+  ...pitches,
+  ...(ROLAND_TD11_PITCH_CLASSES[c] ?? []).filter((p) => !DEFAULT_DRUM_PITCH_CLASSES.some((list) => list.includes(p))),
+]);
+
+/** Pitches only a Roland TD-11 writes (hi-hat edges): a file with them is read with the TD-11 map. */
+const ROLAND_ONLY_PITCHES = new Set([22, 26]);
+
 export interface DrumExtraction {
   /** Drum notes, each moved to the first General MIDI pitch of its class. Unquantized. */
   sequence: NoteSequence;
   /** Drum notes whose pitch belongs to no class (dropped). */
   unmappedNotes: number;
+  /** Their distinct pitches, ascending. */
+  unmappedPitches: number[];
+  /** The kit map used. */
+  kit: 'gm' | 'roland-td11';
 }
 
 /**
  * The drums of a MIDI file (channel 10), mapped to Magenta's 9 classes and written with each
  * class's standard General MIDI pitch. `kit: 'roland-td11'` reads Groove MIDI Dataset files.
  */
-export function extractDrums(file: MidiFile, kit: 'gm' | 'roland-td11' = 'gm'): DrumExtraction {
+export function extractDrums(file: MidiFile, kit: DrumKit = 'gm'): DrumExtraction {
   const drumNotes = file.sequence.notes.filter((n) => n.isDrum);
   if (drumNotes.length === 0) {
     throw new NoMusicError(`${file.name} has no drums (no notes on MIDI channel 10). Choose a drum MIDI file (or use the melody lab).`);
   }
-  const classes = kit === 'gm' ? DEFAULT_DRUM_PITCH_CLASSES : ROLAND_TD11_PITCH_CLASSES;
+  const used: 'gm' | 'roland-td11' = kit === 'auto' ? (drumNotes.some((n) => ROLAND_ONLY_PITCHES.has(n.pitch)) ? 'roland-td11' : 'gm') : kit;
+  // 'auto' on a GM file still knows the TD-11's hi-hat edges; 'gm' is Magenta's own list alone.
+  const classes = used === 'roland-td11' ? ROLAND_TD11_PITCH_CLASSES : kit === 'auto' ? GM_AND_ROLAND_PITCH_CLASSES : DEFAULT_DRUM_PITCH_CLASSES;
   const mapper = new DrumsConverter({ numSteps: 1, pitchClasses: classes });
   const notes: Note[] = [];
+  const unmappedPitches = new Set<number>();
   let unmapped = 0;
   for (const n of drumNotes) {
     const c = mapper.classOf(n.pitch);
     const pitch = c === undefined ? undefined : DRUM_CLASS_PITCHES[c];
     if (pitch === undefined) {
       unmapped++;
+      unmappedPitches.add(n.pitch);
       continue;
     }
     notes.push({ ...n, pitch, isDrum: true });
   }
-  if (notes.length === 0) throw new NoMusicError(`None of the ${drumNotes.length} drum notes of ${file.name} is a known drum sound.`);
-  return { sequence: { ...file.sequence, notes }, unmappedNotes: unmapped };
+  if (notes.length === 0) throw new NoMusicError(`None of the ${drumNotes.length} drum notes of ${file.name} is a known drum sound (pitches ${[...unmappedPitches].sort((a, b) => a - b).join(', ')}).`);
+  return { sequence: { ...file.sequence, notes }, unmappedNotes: unmapped, unmappedPitches: [...unmappedPitches].sort((a, b) => a - b), kit: used };
 }
 
 export interface MidiExportOptions {

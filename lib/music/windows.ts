@@ -4,7 +4,7 @@
  */
 import { InvalidInputError } from '../core/errors';
 import { NoMusicError } from './errors';
-import { assertFourFour, extractDrums, extractMelody, type MidiFile } from './midi';
+import { assertFourFour, extractDrums, extractMelody, meterNote, type DrumKit, type MidiFile } from './midi';
 import { STEPS_PER_BAR, type QuantizedNoteSequence } from './note-sequence';
 import { quantize, splitIntoWindows, type Window } from './sequences';
 
@@ -24,10 +24,17 @@ export interface MidiWindowOptions {
   track?: number;
   /** Melody: a track name to take when present (POP909's "MELODY"). */
   preferTrack?: string;
-  /** Melody: ignore time signatures (POP909's are unreliable; its songs are in 4/4). Drums always need 4/4. */
+  /**
+   * Time signatures: `'any'` (the default, for the user's files) reads every meter on the 16th-note
+   * grid and explains windows that cross bar lines in a note; `'strict'` refuses all but 4/4 (the
+   * training data); `'ignore'` reads every file as 4/4 without a note (POP909, whose time
+   * signatures are unreliable).
+   */
+  meter?: 'any' | 'strict' | 'ignore';
+  /** @deprecated use `meter: 'ignore'` (kept for the dataset cache's options). true = 'ignore', false = 'strict'. */
   ignoreMeter?: boolean;
-  /** Drum kit of the file: Groove MIDI files use the Roland TD-11 map. */
-  kit?: 'gm' | 'roland-td11';
+  /** Drum kit of the file (default `'auto'`: General MIDI, and the Roland TD-11 map when the file uses its hi-hat edge pitches). */
+  kit?: DrumKit;
   /** Pad short parts with silence to at least this many bars (default 2: one window). */
   minBars?: number;
   /** Window length in steps (default 2 bars). */
@@ -36,8 +43,10 @@ export interface MidiWindowOptions {
 
 /** The 2-bar windows (one bar apart) of a MIDI file's melody (`kind: 'melody'`) or drums. */
 export function midiWindows(file: MidiFile, kind: 'melody' | 'drums', options: MidiWindowOptions = {}): MidiWindows {
-  if (kind === 'drums' || !options.ignoreMeter) assertFourFour(file.sequence, file.name);
+  const meter = options.meter ?? (options.ignoreMeter === undefined ? 'any' : options.ignoreMeter ? 'ignore' : 'strict');
+  if (meter === 'strict') assertFourFour(file.sequence, file.name);
   const notes: string[] = [];
+  const aboutMeter = meter === 'any' ? meterNote(file.sequence) : undefined;
   let part: QuantizedNoteSequence;
   let track: number | undefined;
   if (kind === 'melody') {
@@ -49,10 +58,12 @@ export function midiWindows(file: MidiFile, kind: 'melody' | 'drums', options: M
     if (melody.droppedNotes > 0) notes.push(`${melody.droppedNotes} lower note(s) at shared onsets dropped to keep one voice`);
     part = quantize(melody.sequence);
   } else {
-    const drums = extractDrums(file, options.kit ?? 'gm');
-    if (drums.unmappedNotes > 0) notes.push(`${drums.unmappedNotes} drum note(s) of unknown sounds dropped`);
+    const drums = extractDrums(file, options.kit ?? 'auto');
+    if (drums.kit === 'roland-td11' && (options.kit ?? 'auto') === 'auto') notes.push('drums read with the Roland TD-11 kit map (the file uses its hi-hat edge sounds, as Groove MIDI takes do)');
+    if (drums.unmappedNotes > 0) notes.push(`${drums.unmappedNotes} drum note(s) of unknown sounds dropped (pitches ${drums.unmappedPitches.join(', ')})`);
     part = quantize(drums.sequence);
   }
+  if (aboutMeter) notes.push(aboutMeter);
   const bars = Math.max(options.minBars ?? 2, Math.ceil(part.totalQuantizedSteps / STEPS_PER_BAR));
   const padded = { ...part, totalQuantizedSteps: bars * STEPS_PER_BAR };
   return { part, windows: splitIntoWindows(padded, options.windowSteps ?? 2 * STEPS_PER_BAR, STEPS_PER_BAR), notes, ...(track === undefined ? {} : { track }) };
@@ -70,6 +81,13 @@ export function pickWindow(found: MidiWindows, fileName: string, bar?: number): 
     return w;
   }
   const w = found.windows.find((x) => x.sequence.notes.length > 0);
-  if (!w) throw new NoMusicError(`${fileName} has no 2-bar window with notes.`);
+  if (!w) {
+    const last = found.windows.length;
+    throw new NoMusicError(
+      last === 0
+        ? `${fileName} is shorter than 2 bars: there is no 2-bar window to read.`
+        : `${fileName} has no 2-bar window with notes: tried the ${last} window${last === 1 ? '' : 's'} starting at bars 1${last > 1 ? `–${last}` : ''} (bars 1–${last + 1} of 16th notes); every one is silent${found.notes.length > 0 ? ` (${found.notes.join('; ')})` : ''}.`,
+    );
+  }
   return w;
 }

@@ -16,7 +16,8 @@ import { decodeDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib
 import { DRUM_EXAMPLES, drumExample } from '@/lib/music/examples';
 import { nearestGridCell } from '@/lib/latent/grid';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
-import { midiWindows, pickWindow } from '@/lib/music/windows';
+import { STEPS_PER_BAR } from '@/lib/music/note-sequence';
+import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
 import { DrumGrid } from '../_components/DrumGrid';
 import { readMidiFile } from '../_components/midi-file';
 import { ModelPicker } from '../_components/ModelPicker';
@@ -141,12 +142,23 @@ export function DrumLabApp() {
 
   const setCorner = (corner: number, seq: QuantizedNoteSequence) => setParams({ [CORNER_KEYS[corner] ?? 'c1']: encodeDrumClip(seq) });
 
+  /** Corners that came from a MIDI file keep the file's windows, so another 2 bars can be chosen. */
+  const [imports, setImports] = useState<Partial<Record<number, { name: string; found: MidiWindows; bar: number }>>>({});
+  const applyCornerWindow = (corner: number, imported: { name: string; found: MidiWindows; bar: number }) => {
+    const w = imported.found.windows[imported.bar];
+    if (!w) return;
+    setImports((all) => ({ ...all, [corner]: imported }));
+    setCorner(corner, withTempo(w.sequence, qpm));
+    setError(undefined);
+    setNotice(
+      `${CORNER_NAMES[corner]}: bars ${imported.bar + 1}–${imported.bar + 2} of ${imported.name} (${w.sequence.notes.length} hits).${imported.found.notes.length ? ' ' + imported.found.notes.join('; ') + '.' : ''}`,
+    );
+  };
   const importCorner = async (corner: number, file: File) => {
     const midi = await readMidiFile(file);
     const found = midiWindows(midi, 'drums');
     const w = pickWindow(found, file.name);
-    setCorner(corner, withTempo(w.sequence, qpm));
-    setNotice(`${CORNER_NAMES[corner]}: bars ${w.startStep / 16 + 1}–${w.startStep / 16 + 2} of ${file.name}.${found.notes.length ? ' ' + found.notes.join('; ') + '.' : ''}`);
+    applyCornerWindow(corner, { name: file.name, found, bar: w.startStep / STEPS_PER_BAR });
   };
 
   // The pattern cards get stable callbacks (so they skip redrawing while another one plays); the
@@ -280,7 +292,9 @@ export function DrumLabApp() {
                   <select
                     value=""
                     onChange={(e) => {
-                      if (e.target.value) setCorner(c, presetClip(e.target.value, qpm));
+                      if (!e.target.value) return;
+                      setImports((all) => ({ ...all, [c]: undefined }));
+                      setCorner(c, presetClip(e.target.value, qpm));
                     }}
                     aria-label={`Preset for the ${CORNER_NAMES[c]?.toLowerCase()} corner`}
                   >
@@ -305,6 +319,26 @@ export function DrumLabApp() {
                     />
                   </label>
                 </figcaption>
+                {imports[c] && (
+                  <label className="corner-bars">
+                    Bars{' '}
+                    <input
+                      type="number"
+                      min={1}
+                      max={imports[c].found.windows.length}
+                      value={imports[c].bar + 1}
+                      onChange={(e) => {
+                        const from = imports[c];
+                        const bar = Math.round(Number(e.target.value)) - 1;
+                        if (from && Number.isFinite(bar) && bar >= 0 && bar < from.found.windows.length) applyCornerWindow(c, { ...from, bar });
+                      }}
+                      data-testid={`corner-bar-${c + 1}`}
+                    />{' '}
+                    <span className="muted">
+                      –{imports[c].bar + 2} of {imports[c].name} ({imports[c].found.windows.length + 1} bars)
+                    </span>
+                  </label>
+                )}
                 <DrumGrid seq={seq} label={`${CORNER_NAMES[c]} corner`} small />
                 {blend?.fidelity?.[c] && (
                   <span className="muted corner-fidelity" data-testid="corner-fidelity" data-matching={blend.fidelity[c].matchingSteps}>

@@ -171,7 +171,10 @@ export function MelodyLabApp() {
   const playing = player.playing;
   const stepOf = (group: string, index = 0): number | undefined => (playing && playing.group === group && playing.segment === index ? playing.step : undefined);
   const play = (group: string, seqs: readonly QuantizedNoteSequence[]) => void player.play(group, seqs, { kind: 'melody', qpm, loop });
-  const setClip = (key: 'a' | 'b') => (seq: QuantizedNoteSequence) => setParams({ [key]: encodeMelodyClip(seq) });
+  const setClip = (key: 'a' | 'b') => (seq: QuantizedNoteSequence) => {
+    setParams({ [key]: encodeMelodyClip(seq) });
+    setError(undefined); // a melody that loaded (or an edit) replaces an earlier import error
+  };
 
   const exportCtx: ExportContext = { kind: 'melody', qpm, onError, onNotice: setNotice, onBusy: setExporting };
 

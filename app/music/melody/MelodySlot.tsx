@@ -137,7 +137,15 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
         <button type="button" onClick={onPlay} data-testid={`play-${which}`}>
           ▶ Play {label}
         </button>
-        <button type="button" className="link-button" onClick={() => onChange(emptyQuantizedSequence(CLIP_STEPS, qpm))}>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            setImported(undefined);
+            onChange(emptyQuantizedSequence(CLIP_STEPS, qpm));
+          }}
+          data-testid={`melody-clear-${which}`}
+        >
           Clear
         </button>
       </div>
