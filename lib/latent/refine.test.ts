@@ -31,6 +31,23 @@ describe('refineCodesTensor', () => {
     p.dispose();
   });
 
+  it('with a score, keeps the best-scoring candidate (μ, every few steps, the last), ties to the lower loss', async () => {
+    // The score prefers codes near 1 while the loss pulls toward 3: the kept code is near 1, not 3.
+    const p = { ...quadratic([[0]], [[3]]), score: async (z: tf.Tensor2D) => Array.from(await z.data()).map((v) => -Math.abs(v - 1)) };
+    const { z, reports } = await refineCodesTensor(p, { steps: 40, learningRate: 0.1 });
+    const kept = (await rows(z))[0]?.[0] ?? NaN;
+    expect(Math.abs(kept - 1)).toBeLessThan(0.6);
+    expect(reports[0]?.lossAfter).toBeGreaterThan(0.5); // not the loss minimum
+    z.dispose();
+    p.dispose();
+    // A constant score: ties everywhere, so the lowest loss among the candidates wins.
+    const flat = { ...quadratic([[0]], [[3]]), score: () => Promise.resolve([0]) };
+    const r = await refineCodesTensor(flat, { steps: 200, learningRate: 0.1 });
+    expect((await rows(r.z))[0]?.[0]).toBeCloseTo(3, 0);
+    r.z.dispose();
+    flat.dispose();
+  });
+
   it('refines each item as if alone: a batch gives the same codes as one item at a time', async () => {
     const both = quadratic([[0, 0], [3, -2]], [[2, -1], [-1, 0.5]]);
     const first = quadratic([[0, 0]], [[2, -1]]);

@@ -22,6 +22,13 @@ export interface RefinementProblem {
   /** σ of the encoder (ones for plain autoencoders). */
   sigma: tf.Tensor2D;
   loss: (z: tf.Tensor2D) => tf.Tensor1D;
+  /**
+   * Optional per-item quality of a code, higher is better (music: how many steps a greedy decode
+   * gets right). When given, the code kept per item is the best-scoring one among μ, every
+   * {@link SCORE_EVERY}-th step and the last (ties go to the lower loss) — the loss is what the
+   * steps lower, the score is what the user sees.
+   */
+  score?: (z: tf.Tensor2D) => Promise<ArrayLike<number>>;
   /** Frees μ, σ and anything the loss closes over. */
   dispose: () => void;
 }
@@ -65,6 +72,9 @@ function yieldToEventLoop(): Promise<void> {
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
+/** With a score, candidates are μ, every this many steps, and the last step. */
+export const SCORE_EVERY = 5;
+
 /**
  * Runs Adam on the codes of a {@link RefinementProblem} from μ and returns, per item, the code with the
  * lowest loss seen (μ included, so refining never makes an item worse by its own measure) and a report.
@@ -91,21 +101,30 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
   let returned = false;
   let bestObjective: Float32Array | undefined;
   let bestRecon: Float32Array | undefined;
+  let bestScore: Float64Array | undefined;
   let firstRecon: Float32Array | undefined;
-  const keepBest = async (perItem: tf.Tensor1D, recon: tf.Tensor1D, at: tf.Tensor2D): Promise<number> => {
+  /** Considers the code `at` (its objective and reconstruction given) as each item's best; with a score, only at candidate steps. */
+  const keepBest = async (perItem: tf.Tensor1D, recon: tf.Tensor1D, at: tf.Tensor2D, candidate: boolean): Promise<number> => {
     const [obj, rec] = [(await perItem.data()) as Float32Array, (await recon.data()) as Float32Array];
+    const mean = obj.reduce((a, b) => a + b, 0) / batch;
+    if (problem.score && !candidate) return mean;
+    const scores = problem.score ? Float64Array.from(await problem.score(at)) : undefined;
     if (!bestObjective || !bestRecon) {
       bestObjective = Float32Array.from(obj);
       bestRecon = Float32Array.from(rec);
       firstRecon = Float32Array.from(rec);
-      return obj.reduce((a, b) => a + b, 0) / batch;
+      bestScore = scores;
+      return mean;
     }
     const better = new Array<boolean>(batch);
     for (let i = 0; i < batch; i++) {
-      better[i] = (obj[i] ?? Infinity) < (bestObjective[i] ?? Infinity);
+      const lower = (obj[i] ?? Infinity) < (bestObjective[i] ?? Infinity);
+      const [s, b] = [scores?.[i] ?? 0, bestScore?.[i] ?? 0];
+      better[i] = scores ? s > b || (s === b && lower) : lower;
       if (better[i]) {
         bestObjective[i] = obj[i] ?? Infinity;
         bestRecon[i] = rec[i] ?? Infinity;
+        if (bestScore) bestScore[i] = s;
       }
     }
     if (better.some(Boolean)) {
@@ -115,7 +134,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
       best.dispose();
       best = next;
     }
-    return obj.reduce((a, b) => a + b, 0) / batch;
+    return mean;
   };
   try {
     for (let k = 1; k <= steps; k++) {
@@ -134,7 +153,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
       let meanLoss: number;
       try {
         // The loss at z_{k−1} (z_0 = μ): keep the best code seen so far.
-        meanLoss = await keepBest(perItem, recon, current);
+        meanLoss = await keepBest(perItem, recon, current, (k - 1) % SCORE_EVERY === 0);
         if (!Number.isFinite((await value.data())[0] ?? NaN)) throw new InvalidInputError('The refinement loss is not finite: the model gives NaN or infinite values for this input.');
         const [nm, nv, nz] = tf.tidy(() => {
           const m1 = tf.add(tf.mul(m, ADAM.beta1), tf.mul(grads, 1 - ADAM.beta1));
@@ -160,7 +179,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
       return [o.perItem, o.recon];
     }) as [tf.Tensor1D, tf.Tensor1D];
     try {
-      await keepBest(last[0], last[1], final);
+      await keepBest(last[0], last[1], final, true);
     } finally {
       tf.dispose(last);
     }

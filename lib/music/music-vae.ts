@@ -361,10 +361,13 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
       const ce = tf.losses.softmaxCrossEntropy(keep.targets, logits, undefined, undefined, tf.Reduction.NONE);
       return tf.sum(tf.reshape(ce, [T, B]), 0) as tf.Tensor1D;
     };
+    // The code kept is the one whose greedy decode rebuilds the most steps (what the user hears).
+    const score = async (z: tf.Tensor2D): Promise<number[]> => (await this.decodeLabels(z)).map((decoded, b) => compareLabels(labels[b] ?? [], decoded).matchingSteps);
     return {
       mu: keep.mu,
       sigma: keep.sigma,
       loss,
+      score,
       dispose: () => tf.dispose([keep.mu, keep.sigma, keep.targets, keep.base0, keep.wz0, keep.wz0T, keep.wh0, keep.zInitT, keep.outT, ...keep.upper.flatMap((u) => [u.wx, u.wxT, u.wh, u.bias])]),
     };
   }
