@@ -225,6 +225,7 @@ test('melody lab: bad files and an unreachable model give clear messages and the
 });
 
 test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck while it plays, export MIDI', async ({ page, problems }) => {
+  test.setTimeout(240_000); // the blend square is decoded from refined corner codes each time the corners change
   await page.goto('/music/drums');
   await drumsReady(page);
   const firstClip = await page.getByTestId('drum-pattern').first().locator('.drum-grid').getAttribute('data-clip');
@@ -305,6 +306,7 @@ test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck w
 });
 
 test('drum lab: a corner from a drum MIDI, a melody model refused, and a WAV that is not silent', async ({ page, problems }) => {
+  test.setTimeout(240_000); // the blend square is decoded from refined corner codes each time the corners change
   await page.goto('/music/drums?n=2');
   await drumsReady(page, 2);
   // Bars 1–2: 6 hits (a Roland TD-11 hi-hat edge, pitch 22, among them); bars 3–4: 4 more hits.

@@ -1,9 +1,10 @@
 /**
- * `npm run eval:music -- --model models/<id> --data <dir> [--split validation|train | --all] [--limit N] [--refine K] [--backend wasm|cpu]`:
+ * `npm run eval:music -- --model models/<id> --data <dir> [--split validation|train | --all] [--limit N] [--samples N] [--refine K] [--backend wasm|cpu]`:
  * evaluates a MusicVAE checkpoint on the windows of a MIDI folder (the same windows and split as
  * training; `--all`: every window of the folder, no split — e.g. a folder the model never saw) and
  * prints JSON: windows, teacher-forced accuracy, greedy reconstruction accuracy (all steps and event
- * steps), mean KL, active latent units, and sample vs data note density and range. With
+ * steps), mean KL, active latent units, and sample vs data note density and range — and the share of
+ * `--samples` T = 0.5 samples (default 64) with over twice the data's notes/hits per window. With
  * `--refine K`, also `refined: {greedyAccuracy, greedyEventAccuracy, meanDistanceSigma}` from codes
  * refined by K Adam steps (learning rate `--refine-lr`, default 0.3).
  */
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       split: { type: 'string' },
       all: { type: 'boolean', default: false },
       limit: { type: 'string' },
+      samples: { type: 'string' },
       refine: { type: 'string' },
       'refine-lr': { type: 'string' },
       backend: { type: 'string' },
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
   if (refineSteps !== undefined && (!Number.isInteger(refineSteps) || refineSteps < 1 || refineSteps > 1000)) throw new Error(`--refine must be a whole number of steps from 1 to 1000; got "${values.refine}".`);
   const refineLr = values['refine-lr'] === undefined ? 0.3 : Number(values['refine-lr']);
   if (!Number.isFinite(refineLr) || refineLr <= 0) throw new Error(`--refine-lr must be a positive number; got "${values['refine-lr']}".`);
+  const samples = values.samples === undefined ? 64 : Number(values.samples);
+  if (!Number.isInteger(samples) || samples < 1 || samples > 100_000) throw new Error(`--samples must be a whole number from 1 to 100000; got "${values.samples}".`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Error(`--limit must be a whole number ≥ 1; got "${values.limit}".`);
   const backend = parseBackendName(values.backend, '--backend');
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
     }
     const t0 = performance.now();
     const report = await evaluateModel(model, windows, {
+      samples,
       ...(refineSteps ? { refine: { steps: refineSteps, learningRate: refineLr } } : {}),
       onProgress: (done, total) => process.stderr.write(`\r${done}/${total} windows evaluated${refineSteps ? ` (codes refined with ${refineSteps} steps)` : ''}…`),
     });

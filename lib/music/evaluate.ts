@@ -31,7 +31,12 @@ export interface EvaluationReport {
   meanKl: number;
   activeUnits: number;
   zDims: number;
-  samples: SequenceStats;
+  samples: SequenceStats & {
+    /** How many samples were drawn (T = 0.5). */
+    count: number;
+    /** Share of samples with more than twice the data's mean notes/hits per window (runaway patterns). */
+    overDoubleShare: number;
+  };
   data: SequenceStats;
   /** With `refine`: greedy accuracy from refined codes, and how far the codes moved (in σ, mean over windows). */
   refined?: { steps: number; greedyAccuracy: number; greedyEventAccuracy: number; meanDistanceSigma: number };
@@ -123,7 +128,12 @@ export async function evaluateModel(
     const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
     if (variance > 0.01) activeUnits++;
   }
-  const samples = await model.sampleSequences(options.samples ?? 64, { temperature: 0.5, seed: options.seed ?? 1 });
+  const sampleCount = options.samples ?? 64;
+  const samples: QuantizedNoteSequence[] = [];
+  for (let drawn = 0; drawn < sampleCount; drawn += 256) {
+    samples.push(...(await model.sampleSequences(Math.min(256, sampleCount - drawn), { temperature: 0.5, seed: ((options.seed ?? 1) + drawn) >>> 0 })));
+  }
+  const data = sequenceStats(windows.map((w) => converter.labelsToSequence(w)));
   const steps = windows.length * converter.numSteps;
   return {
     windows: windows.length,
@@ -133,8 +143,8 @@ export async function evaluateModel(
     meanKl: kl / windows.length,
     activeUnits,
     zDims,
-    samples: sequenceStats(samples),
-    data: sequenceStats(windows.map((w) => converter.labelsToSequence(w))),
+    samples: { ...sequenceStats(samples), count: samples.length, overDoubleShare: samples.filter((q) => q.notes.length > 2 * data.noteDensity).length / Math.max(1, samples.length) },
+    data,
     ...(options.refine
       ? {
           refined: {
