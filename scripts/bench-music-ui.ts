@@ -3,7 +3,8 @@
  * headless Chromium, per TF.js backend available there: the time from clicking "Interpolate"
  * (11 steps by default) to the strip of piano rolls drawn on screen, as the page itself measures
  * it (click event time → first animation frame after the new strip rendered). Also prints the
- * model time inside the worker. Needs a production build (`npm run build`; built here if missing)
+ * model time inside the worker, with the codes of A and B refined (K = 50, the lab's default: the
+ * time spent refining is printed on its own) and without (the encoder's guess). Needs a production build (`npm run build`; built here if missing)
  * and Debian's chromium. Medians after one warm-up run.
  */
 import { chromium, type Browser } from '@playwright/test';
@@ -36,16 +37,18 @@ interface Row {
   backend: string;
   gpu: string;
   ran: string;
+  refine: number;
   clickToDrawn: number[];
   model: number[];
+  refineMs: number[];
   note?: string;
 }
 
-async function measure(browser: Browser, base: string, backend: string, gpu: string, runs: number, steps: number): Promise<Row> {
+async function measure(browser: Browser, base: string, backend: string, gpu: string, runs: number, steps: number, refine: number): Promise<Row> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  const row: Row = { backend, gpu, ran: '', clickToDrawn: [], model: [] };
+  const row: Row = { backend, gpu, ran: '', refine, clickToDrawn: [], model: [], refineMs: [] };
   try {
-    await page.goto(`${base}/music/melody?steps=${steps}&backend=${backend}`);
+    await page.goto(`${base}/music/melody?steps=${steps}&refine=${refine}&backend=${backend}`);
     const badge = page.getByTestId('backend-badge');
     await badge.waitFor();
     await page.waitForFunction(() => /^(webgpu|webgl|wasm|cpu)$/.test(document.querySelector('[data-testid="backend-badge"]')?.getAttribute('data-backend') ?? ''), undefined, { timeout: 120_000 });
@@ -61,6 +64,7 @@ async function measure(browser: Browser, base: string, backend: string, gpu: str
       if (i === 0) continue; // warm-up
       row.clickToDrawn.push(Number(await latency.getAttribute('data-ms')));
       row.model.push(Number(await latency.getAttribute('data-model-ms')));
+      row.refineMs.push(Number(await latency.getAttribute('data-refine-ms')));
     }
     if (row.ran !== backend) row.note = `asked for ${backend}, the app fell back to ${row.ran}`;
   } catch (error) {
@@ -72,7 +76,12 @@ async function measure(browser: Browser, base: string, backend: string, gpu: str
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, steps: { type: 'string', default: '11' }, port: { type: 'string', default: '3198' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '10' }, steps: { type: 'string', default: '11' }, port: { type: 'string', default: '3198' }, backends: { type: 'string' }, refine: { type: 'string', default: '0,50' } },
+  });
+  const only = values.backends?.split(',');
+  const refines = values.refine.split(',').map(Number);
+  if (refines.some((k) => !Number.isInteger(k) || k < 0 || k > 200)) throw new Error('--refine takes step counts 0–200, e.g. 0,50.');
   const runs = Number(values.runs);
   const steps = Number(values.steps);
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(steps) || steps < 2 || steps > 32) throw new Error('--runs must be ≥ 1 and --steps 2–32.');
@@ -95,9 +104,11 @@ async function main(): Promise<void> {
     for (const c of configs) {
       const browser = await chromium.launch({ executablePath: chromiumPath(), args: c.args });
       try {
-        for (const backend of c.backends) {
-          process.stdout.write(`measuring ${backend}…\n`);
-          rows.push(await measure(browser, base, backend, c.gpu, runs, steps));
+        for (const backend of c.backends.filter((b) => !only || only.includes(b))) {
+          for (const refine of refines) {
+            process.stdout.write(`measuring ${backend}, refine ${refine}…\n`);
+            rows.push(await measure(browser, base, backend, c.gpu, runs, steps, refine));
+          }
         }
       } finally {
         await browser.close();
@@ -107,15 +118,16 @@ async function main(): Promise<void> {
     if (server.pid) process.kill(-server.pid, 'SIGTERM');
   }
   console.log(`\nMelody lab, interpolate ${steps} steps, headless Chromium, median of ${runs} after a warm-up (ms):\n`);
-  console.log('| backend | ran on | click → strip drawn | min–max | model work in worker |');
-  console.log('|---|---|---|---|---|');
+  console.log('| backend | ran on | codes of A and B | click → strip drawn | min–max | model work in worker | of which refining A and B |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
+    const ends = r.refine > 0 ? `refined, K = ${r.refine}` : "encoder's μ";
     if (r.clickToDrawn.length === 0) {
-      console.log(`| ${r.backend} | ${r.ran || '–'} | – | – | – | ${r.note ?? ''}`);
+      console.log(`| ${r.backend} | ${r.ran || '–'} | ${ends} | – | – | – | – | ${r.note ?? ''}`);
       continue;
     }
     const range = `${Math.min(...r.clickToDrawn).toFixed(0)}–${Math.max(...r.clickToDrawn).toFixed(0)}`;
-    console.log(`| ${r.backend} | ${r.ran} (${r.gpu}) | ${median(r.clickToDrawn).toFixed(0)} | ${range} | ${median(r.model).toFixed(0)} |${r.note ? ' ' + r.note : ''}`);
+    console.log(`| ${r.backend} | ${r.ran} (${r.gpu}) | ${ends} | ${median(r.clickToDrawn).toFixed(0)} | ${range} | ${median(r.model).toFixed(0)} | ${r.refine > 0 ? median(r.refineMs).toFixed(0) : '–'} |${r.note ? ' ' + r.note : ''}`);
   }
 }
 

@@ -5,7 +5,7 @@
  * sample, 4-corner blend grid) answered as plain quantized sequences.
  */
 import * as tf from '@tensorflow/tfjs';
-import { filesSource, urlSource, weightsManifestSchema, type WeightSource } from '@/lib/core/checkpoint';
+import { filesSource, storedBytes, urlSource, weightsManifestSchema, type WeightSource } from '@/lib/core/checkpoint';
 import { CheckpointError, InvalidInputError } from '@/lib/core/errors';
 import { MusicVAE } from '@/lib/music/music-vae';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
@@ -50,11 +50,14 @@ function replaceModel(lab: Lab, model: MusicVAE): void {
   if (old.inUse === 0) old.model.dispose();
 }
 
-/** Wraps a source to count the bytes read and report progress per shard. */
+/** Wraps a source to count the bytes read and report progress in bytes (the manifest says how many to expect). */
 function counting(source: WeightSource, onProgress: (fraction: number, label: string) => void): { source: WeightSource; bytes: () => number } {
   let bytes = 0;
-  let shards = 0;
-  let read = 0;
+  let expected = 0;
+  const report = (now: number): void => {
+    const mb = (now / 1e6).toFixed(1);
+    onProgress(expected > 0 ? Math.min(1, now / expected) : 0, expected > 0 ? `Downloading the model's weights: ${mb} of ${(expected / 1e6).toFixed(1)} MB` : `Downloading the model's weights: ${mb} MB`);
+  };
   return {
     bytes: () => bytes,
     source: {
@@ -62,14 +65,14 @@ function counting(source: WeightSource, onProgress: (fraction: number, label: st
       async readJson(name) {
         const json = await source.readJson(name);
         const manifest = name === 'weights_manifest.json' ? weightsManifestSchema.safeParse(json) : undefined;
-        if (manifest?.success) shards = manifest.data.reduce((n, group) => n + group.paths.length, 0);
+        if (manifest?.success) expected = manifest.data.reduce((n, group) => n + group.weights.reduce((m, w) => m + storedBytes(w), 0), 0);
         return json;
       },
       async readBinary(name) {
-        const data = await source.readBinary(name);
+        const before = bytes;
+        const data = await source.readBinary(name, (received) => report(before + received));
         bytes += data.byteLength;
-        read++;
-        onProgress(shards > 0 ? read / shards : 0.5, `Loaded ${read}${shards > 0 ? ` of ${shards}` : ''} weight files (${(bytes / 1e6).toFixed(1)} MB)`);
+        report(bytes);
         return data;
       },
     },

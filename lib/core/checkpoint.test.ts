@@ -206,6 +206,27 @@ describe('loadCheckpointTensors over HTTP', () => {
   });
 });
 
+describe('urlSource downloads', () => {
+  it('streams a file and reports the bytes received so far', async () => {
+    const chunks = [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5]), new Uint8Array([6])];
+    const fakeFetch = (() =>
+      Promise.resolve(
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              for (const c of chunks) controller.enqueue(c);
+              controller.close();
+            },
+          }),
+        ),
+      )) as unknown as typeof fetch;
+    const seen: number[] = [];
+    const data = await urlSource('http://127.0.0.1:9/ckpt', fakeFetch).readBinary('group1-shard1of1', (n) => seen.push(n));
+    expect(Array.from(new Uint8Array(data))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(seen).toEqual([3, 5, 6]);
+  });
+});
+
 describe('loadCheckpointTensors from picked files', () => {
   /** The folder's files as a browser's folder picker hands them over (webkitRelativePath "<folder>/<name>"). */
   async function picked(dir: string, skip?: string): Promise<File[]> {

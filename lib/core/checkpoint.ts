@@ -17,7 +17,8 @@ export interface WeightSource {
   /** Shown in error messages, e.g. the URL or folder. */
   readonly location: string;
   readJson(name: string): Promise<unknown>;
-  readBinary(name: string): Promise<ArrayBuffer>;
+  /** A file's bytes; `onBytes` (optional) hears the bytes received so far while a download streams in. */
+  readBinary(name: string, onBytes?: (received: number) => void): Promise<ArrayBuffer>;
 }
 
 const quantizationSchema = z.object({
@@ -266,8 +267,32 @@ export function urlSource(baseUrl: string, fetchFn: typeof fetch = (input, init)
         throw new CheckpointError(`${new URL(name, base).href} is not valid JSON (starts with "${text.slice(0, 40)}").`, { file: name, cause: error });
       }
     },
-    async readBinary(name) {
-      return (await get(name)).arrayBuffer();
+    async readBinary(name, onBytes) {
+      const response = await get(name);
+      const body = response.body;
+      if (!onBytes || !body) return response.arrayBuffer();
+      // Streamed, so a progress bar can follow the bytes of a big shard as they arrive.
+      const reader = body.getReader();
+      const chunks: Uint8Array[] = [];
+      let received = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        received += value.byteLength;
+        if (received > MAX_FILE_BYTES) {
+          await reader.cancel();
+          throw new CheckpointError(`${new URL(name, base).href} is over ${(MAX_FILE_BYTES / 1e6).toFixed(0)} MB, too large for a checkpoint file.`, { file: name });
+        }
+        onBytes(received);
+      }
+      const out = new Uint8Array(received);
+      let offset = 0;
+      for (const c of chunks) {
+        out.set(c, offset);
+        offset += c.byteLength;
+      }
+      return out.buffer;
     },
   };
 }

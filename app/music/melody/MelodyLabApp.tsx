@@ -280,7 +280,7 @@ export function MelodyLabApp() {
 
       {result && (
         <section className="card" aria-label={result.kind === 'variations' ? 'Variations' : 'Interpolation'}>
-          <p className="muted" data-testid="interp-latency" data-ms={latency ? latency.ms.toFixed(1) : undefined} data-steps={latency?.steps} data-run={latency?.run} data-model-ms={result.modelMs.toFixed(1)} data-backend={result.backend}>
+          <p className="muted" data-testid="interp-latency" data-ms={latency ? latency.ms.toFixed(1) : undefined} data-steps={latency?.steps} data-run={latency?.run} data-model-ms={result.modelMs.toFixed(1)} data-refine-ms={result.refineMs.toFixed(1)} data-backend={result.backend}>
             {result.seqs.length} {result.kind === 'variations' ? 'variations' : 'steps'} · model {result.modelMs.toFixed(0)} ms on {result.backend.toUpperCase()}
             {latency ? ` · ${latency.ms.toFixed(0)} ms from click to picture` : ''}. Click a roll to hear it.
           </p>
