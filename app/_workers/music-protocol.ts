@@ -3,6 +3,7 @@
  * plain quantized NoteSequences, bounded so a damaged message cannot ask for absurd work.
  */
 import { z } from 'zod';
+import { TEMPO_RANGE } from '@/lib/music/note-sequence';
 
 const id = z.number().int();
 const seed = z.number().int().min(0).max(0xffffffff);
@@ -44,7 +45,7 @@ const decodeOptions = {
   /** 0 = argmax (the most likely output at every step). */
   temperature: z.number().min(0).max(2),
   seed,
-  qpm: z.number().min(20).max(400),
+  qpm: z.number().min(TEMPO_RANGE.min).max(TEMPO_RANGE.max),
 };
 
 /**

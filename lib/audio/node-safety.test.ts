@@ -35,7 +35,7 @@ describe('Tone-based modules in Node (no Web Audio)', () => {
     const player = new LoopPlayer();
     expect(player.playing).toBe(false);
     expect(() => player.start([], { kind: 'drums', qpm: 120 })).toThrow(InvalidInputError);
-    expect(() => player.start([pattern], { kind: 'drums', qpm: 10 })).toThrow(/Tempo must be 20–400/);
+    expect(() => player.start([pattern], { kind: 'drums', qpm: 10 })).toThrow(/Tempo must be 40–240/);
     expect(() => player.start([pattern], { kind: 'drums', qpm: 120, swing: 0.9 })).toThrow(/Swing must be/);
     expect(() => player.start([pattern], { kind: 'drums', qpm: 120, fromSegment: 1 })).toThrow(/fromSegment/);
     expect(() => player.setTempo(1000)).toThrow(InvalidInputError);

@@ -43,7 +43,7 @@ export type EndReason = 'finished' | 'stopped';
 export interface LoopPlayerStartOptions {
   /** `'melody'`: non-drum notes on the melody synth. `'drums'`: every note mapped by pitch to a drum class. */
   kind: PlayerKind;
-  /** Tempo in quarter notes per minute (20–400). */
+  /** Tempo in quarter notes per minute (see TEMPO_RANGE, 40–240). */
   qpm: number;
   /** 0..0.5 of a step by which odd steps are delayed. Default 0. */
   swing?: number;
@@ -182,7 +182,7 @@ export class LoopPlayer {
     this.sequences = seqs;
   }
 
-  /** Changes the tempo (quarter notes per minute, 20–400), live if playing. @throws InvalidInputError */
+  /** Changes the tempo (quarter notes per minute, 40–240), live if playing. @throws InvalidInputError */
   setTempo(qpm: number): void {
     this.qpm = validateTempo(qpm);
     if (this.playing && LoopPlayer.active === this) Tone.getTransport().bpm.value = this.qpm;

@@ -23,7 +23,7 @@ export const RENDER_TAIL_SECONDS = 1.5;
 export interface RenderOptions {
   /** `'melody'`: non-drum notes on the melody synth. `'drums'`: every note mapped by pitch to a drum class. */
   kind: PlayerKind;
-  /** Tempo in quarter notes per minute (20–400). */
+  /** Tempo in quarter notes per minute (see TEMPO_RANGE, 40–240). */
   qpm: number;
   /** 0..0.5 of a step by which odd steps are delayed. Default 0. */
   swing?: number;

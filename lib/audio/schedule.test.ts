@@ -22,7 +22,7 @@ function seq(steps: number, notes: [pitch: number, start: number, end: number][]
 
 describe('constants and small helpers', () => {
   it('exposes the documented ranges', () => {
-    expect(TEMPO_RANGE).toMatchObject({ min: 20, max: 400, default: 120 });
+    expect(TEMPO_RANGE).toMatchObject({ min: 40, max: 240, default: 120 });
     expect(SWING_RANGE).toMatchObject({ min: 0, max: 0.5, default: 0 });
   });
 
@@ -145,8 +145,8 @@ describe('sequenceEvents', () => {
 
   it('rejects bad options and inputs with InvalidInputError', () => {
     const a = seq(16, [[60, 0, 1]]);
-    expect(() => sequenceEvents([a], { qpm: 19 })).toThrow(InvalidInputError);
-    expect(() => sequenceEvents([a], { qpm: 401 })).toThrow(/Tempo must be 20–400/);
+    expect(() => sequenceEvents([a], { qpm: 39 })).toThrow(InvalidInputError);
+    expect(() => sequenceEvents([a], { qpm: 241 })).toThrow(/Tempo must be 40–240/);
     expect(() => sequenceEvents([a], { qpm: Number.NaN })).toThrow(InvalidInputError);
     expect(() => sequenceEvents([a], { qpm: 120, swing: -0.1 })).toThrow(/Swing must be 0–0.5/);
     expect(() => sequenceEvents([a], { qpm: 120, swing: 0.51 })).toThrow(InvalidInputError);
@@ -155,8 +155,8 @@ describe('sequenceEvents', () => {
     expect(() => sequenceEvents([emptyQuantizedSequence(0)], { qpm: 120 })).toThrow(/positive number of steps/);
     expect(() => sequenceEvents([a, emptyQuantizedSequence(12, 120, 3)], { qpm: 120 })).toThrow(/3 steps per quarter/);
     // The limits themselves are allowed.
-    expect(sequenceEvents([a], { qpm: 20, swing: 0 }).stepSeconds).toBe(0.75);
-    expect(sequenceEvents([a], { qpm: 400, swing: 0.5 }).stepSeconds).toBeCloseTo(0.0375, 12);
+    expect(sequenceEvents([a], { qpm: 40, swing: 0 }).stepSeconds).toBe(0.375);
+    expect(sequenceEvents([a], { qpm: 240, swing: 0.5 }).stepSeconds).toBeCloseTo(0.0625, 12);
   });
 });
 

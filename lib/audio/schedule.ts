@@ -10,13 +10,11 @@
  */
 import { InvalidInputError } from '../core/errors';
 import { drumClassOf } from '../music/converters/drums';
-import { DEFAULT_STEPS_PER_QUARTER, type QuantizedNote, type QuantizedNoteSequence } from '../music/note-sequence';
+import { DEFAULT_STEPS_PER_QUARTER, SWING_RANGE, TEMPO_RANGE, type QuantizedNote, type QuantizedNoteSequence } from '../music/note-sequence';
 
-/** Allowed tempo, in quarter notes per minute (inclusive), with the default the labs start at. */
-export const TEMPO_RANGE = { min: 20, max: 400, default: 120 } as const;
-
-/** Allowed swing, as a fraction of one step (inclusive): 0 = straight, 0.5 = a half step late. */
-export const SWING_RANGE = { min: 0, max: 0.5, default: 0 } as const;
+// The limits live with the music core (lib/music/note-sequence), so the labs' URL state, the worker
+// protocol, the CLI and the audio engine all use the same ones.
+export { SWING_RANGE, TEMPO_RANGE } from '../music/note-sequence';
 
 /** One note placed on the clock. */
 export interface NoteEvent {

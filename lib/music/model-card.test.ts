@@ -1,7 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { EvaluationReport } from './evaluate';
-import { accuracyPlot, musicModelCard, musicTargets } from './model-card';
+import { accuracyPlot, musicModelCard, musicTargets, type HistoryPoint } from './model-card';
 
 const report = (greedy: number, refined: number): EvaluationReport => ({
   windows: 100,
@@ -26,7 +26,7 @@ describe('music model cards', () => {
   });
 
   it('write the card with refined metrics, targets and the whole history; the plot has both curves', () => {
-    const history = [
+    const history: HistoryPoint[] = [
       { step: 300, seconds: 1920, valAccuracy: 0.58 },
       { step: 2000, seconds: 9000, valAccuracy: 0.74, valGreedyAccuracy: 0.63, valGreedyEventAccuracy: 0.35 },
     ];

@@ -100,3 +100,12 @@ export function gridNote(pitch: number, startStep: number, endStep: number, isDr
     quantizedEndStep: endStep,
   };
 }
+
+/**
+ * Tempo the labs, the CLI and the audio engine accept, in quarter notes per minute (inclusive), with
+ * the default the labs start at (the drum lab starts at 100).
+ */
+export const TEMPO_RANGE = { min: 40, max: 240, default: 120 } as const;
+
+/** Allowed swing, as a fraction of one step (inclusive): 0 = straight, 0.5 = a half step late. */
+export const SWING_RANGE = { min: 0, max: 0.5, default: 0 } as const;
