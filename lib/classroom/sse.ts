@@ -1,0 +1,171 @@
+/**
+ * A session's live events as Server-Sent Events. On connect the listener gets either the events
+ * it missed (it sends the last id it saw, as `Last-Event-ID` or `?since=`) or, for a fresh
+ * connection, a `snapshot` of the whole gallery; then every change as it commits. Ids are the
+ * session's gap-free event sequence numbers, so a listener never misses or repeats an event: a
+ * gap in what the bus delivers is filled from the store's log.
+ *
+ * Headers: `Cache-Control: no-cache, no-transform` (no proxy buffers or compresses the stream), a
+ * `: ping` comment every 15 s keeps idle connections open, and everything is released when the
+ * client goes away (`request.signal` aborts) or the stream is cancelled.
+ */
+import 'server-only';
+import { ClassroomError } from './errors';
+import type { BusMessage } from './events';
+import type { ClassroomEvent } from './schema';
+import type { ClassroomService, Viewer } from './service';
+import type { StoredEvent } from './store';
+
+export const HEARTBEAT_MS = 15_000;
+/** Events read from the log per query while catching up. */
+const PAGE = 500;
+/** A listener this many chunks behind is cut off; it reconnects and catches up from the log. */
+const MAX_BACKLOG = 2000;
+
+export interface EventStreamOptions {
+  /** The last event id the client saw (`Last-Event-ID` header or `since` query), if any. */
+  lastEventId: string | null;
+  signal: AbortSignal;
+  heartbeatMs?: number;
+}
+
+function frame(seq: number | undefined, event: ClassroomEvent): string {
+  return `${seq !== undefined ? `id: ${seq}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** Opens the stream after checking the token (a refusal is a normal JSON error, not a stream). */
+export async function openEventStream(service: ClassroomService, code: string, token: string | undefined, options: EventStreamOptions): Promise<Response> {
+  const viewer = await service.authorize(code, token);
+  const since = options.lastEventId !== null && /^\d{1,15}$/.test(options.lastEventId.trim()) ? Number(options.lastEventId) : undefined;
+  const encoder = new TextEncoder();
+  const sessionId = viewer.session.id;
+  const principal = viewer.principal;
+  const state = { votesRevealed: viewer.session.votesRevealed };
+  let cursor = 0;
+  let closed = false;
+  let unsubscribe: (() => void) | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const cleanup = () => {
+          if (closed) return;
+          closed = true;
+          unsubscribe?.();
+          if (heartbeat) clearInterval(heartbeat);
+          options.signal.removeEventListener('abort', cleanup);
+          try {
+            controller.close();
+          } catch {
+            // already closed or errored by the runtime
+          }
+        };
+        const send = (text: string) => {
+          if (closed) return;
+          if ((controller.desiredSize ?? 0) < -MAX_BACKLOG) {
+            cleanup();
+            return;
+          }
+          controller.enqueue(encoder.encode(text));
+        };
+        const deliver = async (e: StoredEvent) => {
+          const wasRevealed = state.votesRevealed;
+          const out = service.projectEvent(e, principal, state);
+          cursor = e.seq;
+          if (!out) {
+            // Nothing for this listener, but its cursor moves so a reconnect does not replay it.
+            send(`id: ${e.seq}\n: skip\n\n`);
+            return;
+          }
+          if (out.type === 'session' && principal.role === 'student' && !wasRevealed && state.votesRevealed) {
+            // Votes were just revealed: a student gets the gallery again, now with the counts.
+            const snap = await service.snapshotFor(viewer);
+            send(frame(e.seq, { ...snap.event }));
+            return;
+          }
+          send(frame(e.seq, out));
+          if (out.type === 'kicked' && principal.role === 'student') cleanup();
+        };
+        const catchUp = async (upTo: number) => {
+          while (!closed && cursor < upTo) {
+            const page = await service.store.eventsSince(sessionId, cursor, PAGE);
+            if (page.length === 0) break;
+            for (const e of page) if (!closed && e.seq > cursor) await deliver(e);
+          }
+        };
+        const onMessage = (m: BusMessage) => {
+          chain = chain
+            .then(async () => {
+              if (closed) return;
+              if (m.kind === 'deleted') {
+                send(frame(undefined, { type: 'deleted' }));
+                cleanup();
+                return;
+              }
+              for (const e of m.events) {
+                if (closed || e.seq <= cursor) continue;
+                if (e.seq > cursor + 1) await catchUp(e.seq - 1);
+                if (!closed && e.seq > cursor) await deliver(e);
+              }
+            })
+            .catch((error: unknown) => {
+              console.error('Classroom event stream failed:', error);
+              cleanup();
+            });
+        };
+
+        options.signal.addEventListener('abort', cleanup);
+        if (options.signal.aborted) {
+          cleanup();
+          return;
+        }
+        // Subscribe first, then read: whatever commits in between is queued behind the first read.
+        unsubscribe = service.bus.subscribe(sessionId, onMessage);
+        heartbeat = setInterval(() => send(': ping\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
+        send('retry: 2000\n\n');
+        chain = chain
+          .then(async () => {
+            const current = (await service.store.snapshot(sessionId))?.session.lastSeq;
+            if (current === undefined) {
+              send(frame(undefined, { type: 'deleted' }));
+              cleanup();
+              return;
+            }
+            if (since !== undefined && since <= current) {
+              cursor = since;
+              await catchUp(current);
+            } else {
+              const snap = await service.snapshotFor(viewer);
+              cursor = snap.seq;
+              state.votesRevealed = snap.event.session.votesRevealed;
+              send(frame(snap.seq, snap.event));
+            }
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof ClassroomError)) console.error('Classroom event stream failed to start:', error);
+            cleanup();
+          });
+      },
+      cancel() {
+        closed = true;
+        unsubscribe?.();
+        if (heartbeat) clearInterval(heartbeat);
+      },
+    },
+    { highWaterMark: 64 },
+  );
+
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    },
+  });
+}
+
+export type { Viewer };
