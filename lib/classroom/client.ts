@@ -163,7 +163,8 @@ export async function readServerSentEvents(
   onId: (id: string) => void,
   onRetry?: (ms: number) => void,
 ): Promise<void> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let buffer = '';
   let data: string[] = [];
   let type = '';
@@ -171,7 +172,7 @@ export async function readServerSentEvents(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
-    buffer += value;
+    buffer += decoder.decode(value, { stream: true });
     let nl: number;
     while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
       const sep = buffer.startsWith('\r\n', nl) ? 2 : 1;

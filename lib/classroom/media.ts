@@ -49,6 +49,7 @@ export function checkMidi(bytes: Uint8Array): MidiSummary {
   if (bytes.byteLength > LIMITS.midiBytes) {
     throw new MediaError('too_large', `The MIDI file is ${(bytes.byteLength / 1024).toFixed(0)} KB; entries may be at most ${LIMITS.midiBytes / 1024} KB.`);
   }
+  checkMidiChunks(bytes);
   try {
     const midi = parseMidi(bytes, 'The MIDI file');
     const drumNotes = midi.sequence.notes.filter((n) => n.isDrum).length;
@@ -57,6 +58,31 @@ export function checkMidi(bytes: Uint8Array): MidiSummary {
   } catch (error) {
     throw new MediaError('invalid', error instanceof Error ? error.message : 'The MIDI file cannot be read.', { cause: error });
   }
+}
+
+/**
+ * Walks the file's chunk structure: an `MThd` header of 6 bytes, then as many `MTrk` chunks as it
+ * announces, each fully present. Parsers forgive a cut-off last track; a submitted file must not be.
+ */
+function checkMidiChunks(bytes: Uint8Array): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
+  if (bytes.byteLength < 14 || tag(0) !== 'MThd' || view.getUint32(4) < 6) {
+    throw new MediaError('invalid', 'The file is not a Standard MIDI File (it does not start with an "MThd" header).');
+  }
+  const announced = view.getUint16(10);
+  let at = 8 + view.getUint32(4);
+  let tracks = 0;
+  while (at < bytes.byteLength) {
+    if (at + 8 > bytes.byteLength) throw new MediaError('invalid', 'The MIDI file is truncated: it ends inside a chunk header.');
+    const length = view.getUint32(at + 4);
+    if (at + 8 + length > bytes.byteLength) {
+      throw new MediaError('invalid', `The MIDI file is truncated: a ${tag(at)} chunk announces ${length} bytes but only ${bytes.byteLength - at - 8} follow.`);
+    }
+    if (tag(at) === 'MTrk') tracks++;
+    at += 8 + length;
+  }
+  if (tracks !== announced) throw new MediaError('invalid', `The MIDI file announces ${announced} track(s) but holds ${tracks}.`);
 }
 
 export interface PngSummary {
