@@ -48,7 +48,6 @@ export function isSessionCode(raw: string): boolean {
 
 // Control characters, bidi overrides and zero-width characters make names that look like others or
 // break the layout; they are refused (text is always rendered as text, never as HTML).
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 /** Trims, collapses runs of white space and puts the text in Unicode NFC form. */

@@ -1,0 +1,178 @@
+// The HTTP layer of the classroom API, through the real route handlers (the same functions Next
+// serves) on a real SQLite file: statuses, JSON error shapes, body limits, and no 500 for bad input.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToBase64 } from '@/lib/classroom/client';
+import { LIMITS } from '@/lib/classroom/schema';
+import { drumEntry, freeSession, melodyMidi } from '@/lib/classroom/testing/fixtures';
+import * as sessionRoute from './[code]/route';
+import * as eventsRoute from './[code]/events/route';
+import * as exportRoute from './[code]/export/route';
+import * as joinRoute from './[code]/join/route';
+import * as kickRoute from './[code]/participants/[nickname]/route';
+import * as entryRoute from './[code]/submissions/[id]/route';
+import * as voteRoute from './[code]/submissions/[id]/vote/route';
+import * as listRoute from './[code]/submissions/route';
+import * as createRoute from './route';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'latent-lab-api-'));
+beforeAll(() => {
+  process.env.LATENT_LAB_DB = path.join(dir, 'api.db');
+});
+afterAll(async () => {
+  const holder = globalThis as { __latentLabClassroom?: { store: { close(): Promise<void> } } };
+  await holder.__latentLabClassroom?.store.close();
+  delete holder.__latentLabClassroom;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const base = 'http://127.0.0.1/api/sessions';
+function req(method: string, url: string, options: { token?: string; body?: unknown; raw?: BodyInit; headers?: Record<string, string> } = {}): Request {
+  const headers: Record<string, string> = { 'x-forwarded-for': '192.0.2.10', ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  return new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
+}
+const ctx = <T extends Record<string, string>>(params: T) => ({ params: Promise.resolve(params) });
+
+async function errorOf(res: Response): Promise<{ status: number; code: string; message: string }> {
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(typeof body.error.message).toBe('string');
+  expect(body.error.message.length).toBeGreaterThan(10);
+  return { status: res.status, code: body.error.code, message: body.error.message };
+}
+
+async function newSession() {
+  const res = await createRoute.POST(req('POST', base, { body: freeSession() }));
+  expect(res.status).toBe(201);
+  const s = (await res.json()) as { code: string; teacherToken: string };
+  const join = async (nickname: string) => {
+    const r = await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { body: { nickname } }), ctx({ code: s.code }));
+    expect(r.status).toBe(201);
+    return ((await r.json()) as { studentToken: string }).studentToken;
+  };
+  return { ...s, join };
+}
+
+describe('classroom HTTP API', () => {
+  it('walks the documented happy path with the documented statuses and shapes', async () => {
+    const s = await newSession();
+    const ada = await s.join('Ada');
+    const bo = await s.join('Bo');
+    const sub = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('Groove') }), ctx({ code: s.code }));
+    expect(sub.status).toBe(201);
+    const { id } = (await sub.json()) as { id: number };
+    expect(Number.isInteger(id)).toBe(true);
+    const list = await listRoute.GET(req('GET', `${base}/${s.code}/submissions`, { token: s.teacherToken }), ctx({ code: s.code }));
+    expect(list.status).toBe(200);
+    const rows = (await list.json()) as Record<string, unknown>[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id, nickname: 'Ada', title: 'Groove', kind: 'drums', votes: 0 });
+    expect(Number.isNaN(Date.parse(String(rows[0]?.createdAt)))).toBe(false);
+    const vote = () => voteRoute.POST(req('POST', `${base}/${s.code}/submissions/${id}/vote`, { token: bo }), ctx({ code: s.code, id: String(id) }));
+    expect((await vote()).status).toBe(200);
+    expect(await errorOf(await vote())).toMatchObject({ status: 409, code: 'already_voted' });
+    const patch = await sessionRoute.PATCH(req('PATCH', `${base}/${s.code}`, { token: s.teacherToken, body: { status: 'locked' } }), ctx({ code: s.code }));
+    expect(patch.status).toBe(200);
+    expect(((await patch.json()) as { status: string }).status).toBe('locked');
+    const locked = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('Late') }), ctx({ code: s.code }));
+    expect(await errorOf(locked)).toMatchObject({ status: 403, code: 'locked' });
+    const zip = await exportRoute.GET(req('GET', `${base}/${s.code}/export`, { token: s.teacherToken }), ctx({ code: s.code }));
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect(zip.headers.get('content-disposition')).toContain(`latent-lab-${s.code}.zip`);
+    expect([...new Uint8Array(await zip.arrayBuffer()).subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+    const kick = await kickRoute.DELETE(req('DELETE', `${base}/${s.code}/participants/Bo`, { token: s.teacherToken }), ctx({ code: s.code, nickname: 'Bo' }));
+    expect(kick.status).toBe(204);
+    const del = await entryRoute.DELETE(req('DELETE', `${base}/${s.code}/submissions/${id}`, { token: ada }), ctx({ code: s.code, id: String(id) }));
+    expect(del.status).toBe(204);
+    const gone = await sessionRoute.DELETE(req('DELETE', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code }));
+    expect(gone.status).toBe(204);
+    expect(await errorOf(await sessionRoute.GET(req('GET', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code })))).toMatchObject({ status: 404, code: 'not_found' });
+  });
+
+  it('answers the event stream with SSE headers, and refuses it without a token', async () => {
+    const s = await newSession();
+    const abort = new AbortController();
+    const request = new Request(`${base}/${s.code}/events`, { headers: { authorization: `Bearer ${s.teacherToken}` }, signal: abort.signal });
+    const res = await eventsRoute.GET(request, ctx({ code: s.code }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!text.includes('event: snapshot')) text += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+    expect(await errorOf(await eventsRoute.GET(new Request(`${base}/${s.code}/events`), ctx({ code: s.code })))).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+
+  it('refuses oversize bodies with 413 before buffering them', async () => {
+    const s = await newSession();
+    const ada = await s.join('Ada');
+    const big = 'x'.repeat(LIMITS.smallBodyBytes + 1);
+    expect(await errorOf(await createRoute.POST(req('POST', base, { raw: JSON.stringify({ title: big }) })))).toMatchObject({ status: 413, code: 'too_large' });
+    // No Content-Length (a stream): cut off while reading.
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 64; i++) c.enqueue(new Uint8Array(16 * 1024).fill(32));
+        c.close();
+      },
+    });
+    expect(await errorOf(await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, raw: stream }), ctx({ code: s.code })))).toMatchObject({ status: 413 });
+    // A MIDI over 256 KB inside an acceptable body.
+    const midi = new Uint8Array(LIMITS.midiBytes + 10);
+    midi.set(melodyMidi());
+    const res = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: { title: 'big', kind: 'melody', midiBase64: bytesToBase64(midi) } }), ctx({ code: s.code }));
+    expect(await errorOf(res)).toMatchObject({ status: 413, code: 'too_large' });
+    // Titles and nicknames over 40 characters: 422.
+    expect(await errorOf(await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { body: { nickname: 'n'.repeat(41) } }), ctx({ code: s.code })))).toMatchObject({ status: 422, code: 'invalid' });
+    const longTitle = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('t'.repeat(41)) }), ctx({ code: s.code }));
+    expect(await errorOf(longTitle)).toMatchObject({ status: 422, code: 'invalid' });
+  });
+
+  it('never answers 500 to bad input', async () => {
+    const s = await newSession();
+    const ada = await s.join('Ada');
+    const bodies: (string | undefined)[] = [undefined, '', '   ', '{', 'null', '[]', '"text"', '42', 'true', '{"nickname":null}', '{"nickname":[1,2]}', '{"nickname":{"$gt":""}}', '{"title":1e309}', '\u0000', '{"__proto__":{"x":1}}'];
+    const codes = ['lower1', 'TOOLONGCODE', '', '%00', '../../etc', s.code.toLowerCase()];
+    const ids = ['abc', '-1', '0', '1.5', '99999999999999999999', '1e3', ''];
+    const statuses: number[] = [];
+    for (const raw of bodies) {
+      statuses.push((await createRoute.POST(req('POST', base, { raw }))).status);
+      statuses.push((await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { raw }), ctx({ code: s.code }))).status);
+      statuses.push((await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, raw }), ctx({ code: s.code }))).status);
+      statuses.push((await sessionRoute.PATCH(req('PATCH', `${base}/${s.code}`, { token: s.teacherToken, raw }), ctx({ code: s.code }))).status);
+      statuses.push((await entryRoute.PATCH(req('PATCH', `${base}/${s.code}/submissions/1`, { token: s.teacherToken, raw }), ctx({ code: s.code, id: '1' }))).status);
+    }
+    for (const code of codes) {
+      statuses.push((await joinRoute.POST(req('POST', `${base}/x/join`, { body: { nickname: 'Zed' } }), ctx({ code }))).status);
+      statuses.push((await listRoute.GET(req('GET', `${base}/x/submissions`, { token: ada }), ctx({ code }))).status);
+    }
+    for (const id of ids) {
+      statuses.push((await voteRoute.POST(req('POST', `${base}/${s.code}/submissions/x/vote`, { token: ada }), ctx({ code: s.code, id }))).status);
+      statuses.push((await entryRoute.GET(req('GET', `${base}/${s.code}/submissions/x`, { token: ada }), ctx({ code: s.code, id }))).status);
+    }
+    for (const auth of ['Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', `Bearer ${'s_'.padEnd(2000, 'x')}`]) {
+      statuses.push((await listRoute.GET(req('GET', `${base}/${s.code}/submissions`, { headers: { authorization: auth } }), ctx({ code: s.code }))).status);
+    }
+    expect(statuses.filter((x) => x >= 500)).toEqual([]);
+    expect(new Set(statuses).size).toBeGreaterThan(3);
+    expect(statuses.every((x) => [200, 201, 400, 401, 403, 404, 409, 413, 422].includes(x))).toBe(true);
+  });
+
+  it('answers 429 with Retry-After once a token passes its limit', async () => {
+    const s = await newSession();
+    const ada = await s.join('Ada');
+    let last: Response | undefined;
+    for (let i = 0; i <= LIMITS.titleChars && (!last || last.status !== 429); i++) {
+      last = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry(`g${i}`) }), ctx({ code: s.code }));
+    }
+    expect(last?.status).toBe(429);
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await errorOf(last as Response)).code).toBe('rate_limited');
+  });
+});
