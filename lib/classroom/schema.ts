@@ -5,7 +5,7 @@
  * in any bundle; it imports only zod and lib/music's TF-free clip format.
  */
 import { z } from 'zod';
-import { decodeMelodyClip } from '../music/clips';
+import { decodeMelodyClip, encodeMelodyClip } from '../music/clips';
 
 /** Size limits, in one place for the forms, the service and the tests. */
 export const LIMITS = {
@@ -73,15 +73,21 @@ function line(what: string, max: number) {
 export const titleSchema = line('The title', LIMITS.titleChars);
 export const nicknameSchema = line('The nickname', LIMITS.nicknameChars);
 
-/** A melody clip in the melody lab's URL form (`pitch.start.length_…`), with at least one note. */
+/**
+ * A melody clip in the melody lab's URL form (`pitch.start.length_…`), with at least one note,
+ * rewritten in the lab's own canonical form (so the lab's A and B compare equal to the challenge's).
+ */
 const melodyClipSchema = z
   .string()
   .max(LIMITS.paramChars)
-  .superRefine((text, ctx) => {
+  .transform((text, ctx) => {
     try {
-      if (decodeMelodyClip(text).notes.length === 0) ctx.addIssue({ code: 'custom', message: 'The melody has no notes.' });
+      const seq = decodeMelodyClip(text);
+      if (seq.notes.length === 0) ctx.addIssue({ code: 'custom', message: 'The melody has no notes.' });
+      return encodeMelodyClip(seq);
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'The melody cannot be read.' });
+      return z.NEVER;
     }
   });
 

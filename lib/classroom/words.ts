@@ -17,17 +17,14 @@ const STEMS = ['fuck', 'shit', 'cunt', 'nigg', 'fagg', 'wank', 'whore', 'slut', 
 const WORD_SET = new Set(WORDS);
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'i', '+': 't' };
 
-function fold(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[0-9@$!|+]/g, (c) => LEET[c] ?? c);
+function fold(text: string, leet: boolean): string {
+  const plain = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  return leet ? plain.replace(/[0-9@$!|+]/g, (c) => LEET[c] ?? c) : plain;
 }
 
 function bad(word: string): boolean {
-  const squeezed = word.replace(/(.)\1{2,}/g, '$1$1');
-  for (const w of new Set([word, squeezed, word.replace(/(.)\1+/g, '$1')])) {
+  // Stretched letters (`fuuuuck`): runs of three or more read as one or two.
+  for (const w of new Set([word, word.replace(/(.)\1{2,}/g, '$1$1'), word.replace(/(.)\1{2,}/g, '$1')])) {
     if (WORD_SET.has(w) || WORD_SET.has(w.replace(/s$/, '')) || STEMS.some((s) => w.startsWith(s))) return true;
   }
   return false;
@@ -39,7 +36,11 @@ function bad(word: string): boolean {
  * spaces (`f.u.c.k`) are joined first.
  */
 export function findBlockedWord(text: string): string | undefined {
-  const folded = fold(text);
+  // With look-alikes read as letters (`sh1t`) and without (`Bastard!` must not become `bastardi`).
+  return findIn(fold(text, true)) ?? findIn(fold(text, false));
+}
+
+function findIn(folded: string): string | undefined {
   const words = folded.split(/[^\p{L}]+/u).filter(Boolean);
   for (const w of words) if (bad(w)) return w;
   // Spelled-out letters: "f u c k", "s.h.i.t".

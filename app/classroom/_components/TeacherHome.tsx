@@ -1,0 +1,205 @@
+'use client';
+/**
+ * The teacher's start page: set a challenge (title, kind and what it fixes, optional time limit)
+ * and open its projector view; the sessions made on this browser are listed to reopen.
+ */
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { describeError } from '@/lib/core/errors';
+import { ClassroomClient } from '@/lib/classroom/client';
+import { CHALLENGE_KINDS, DIGIT_MODELS, LIMITS, type ChallengeInput, type ChallengeKind } from '@/lib/classroom/schema';
+import { encodeMelodyClip } from '@/lib/music/clips';
+import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
+import { loadTeacherSessions, saveTeacher, type TeacherIdentity } from './storage';
+
+const api = new ClassroomClient();
+
+const KIND_TITLES: Record<ChallengeKind, string> = {
+  'melody-interpolation': 'The smoothest morph from melody A to melody B (melody lab)',
+  'drum-groove': 'The best 2-bar groove (drum lab)',
+  'digit-from-code': 'A digit from a random code that looks like a … (image lab, 2-D VAE)',
+  free: 'Free: anything from any lab',
+};
+
+export function TeacherHome({ retentionDays }: { retentionDays: number }) {
+  const router = useRouter();
+  const [title, setTitle] = useState('');
+  const [kind, setKind] = useState<ChallengeKind>('melody-interpolation');
+  const [melodyA, setMelodyA] = useState(MELODY_EXAMPLES[0]?.id ?? '');
+  const [melodyB, setMelodyB] = useState(MELODY_EXAMPLES[1]?.id ?? '');
+  const [maxTemperature, setMaxTemperature] = useState(1);
+  const [digitModel, setDigitModel] = useState<(typeof DIGIT_MODELS)[number]>('vae');
+  const [target, setTarget] = useState(7);
+  const [instructions, setInstructions] = useState('');
+  const [timed, setTimed] = useState(false);
+  const [minutes, setMinutes] = useState(15);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [sessions, setSessions] = useState<TeacherIdentity[]>([]);
+
+  useEffect(() => {
+    // localStorage exists only in the browser: read after the first render.
+    const t = setTimeout(() => setSessions(loadTeacherSessions().filter((s) => Date.parse(s.expiresAt) > Date.now())), 0);
+    return () => clearTimeout(t);
+  }, []);
+
+  const challenge = (): ChallengeInput => {
+    const extra = instructions.trim() ? { instructions: instructions.trim() } : {};
+    switch (kind) {
+      case 'melody-interpolation': {
+        const a = MELODY_EXAMPLES.find((m) => m.id === melodyA);
+        const b = MELODY_EXAMPLES.find((m) => m.id === melodyB);
+        if (!a || !b) throw new Error('Choose melodies A and B.');
+        return { kind, a: encodeMelodyClip(melodyExample(a)), b: encodeMelodyClip(melodyExample(b)), ...extra };
+      }
+      case 'drum-groove':
+        return { kind, maxTemperature, ...extra };
+      case 'digit-from-code':
+        return { kind, model: digitModel, target, ...extra };
+      case 'free':
+        return { kind, ...extra };
+    }
+  };
+
+  const create = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await api.createSession({ title, challenge: challenge(), timeLimitMinutes: timed ? minutes : null });
+      saveTeacher({ code: r.code, token: r.teacherToken, title: title.trim(), createdAt: new Date().toISOString(), expiresAt: r.expiresAt });
+      router.push(`/classroom/session?code=${r.code}`);
+    } catch (e) {
+      setError(describeError(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="classroom">
+      <section className="card" aria-labelledby="new-h">
+        <h2 id="new-h">Start a challenge</h2>
+        <form
+          className="form-grid"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create();
+          }}
+        >
+          <label>
+            Title <span className="muted small">(shown to the class, up to {LIMITS.titleChars} characters)</span>
+            <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={LIMITS.titleChars} required placeholder="Friday morph-off" data-testid="session-title" />
+          </label>
+          <label>
+            Challenge
+            <select value={kind} onChange={(e) => setKind(e.target.value as ChallengeKind)} data-testid="challenge-kind">
+              {CHALLENGE_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {KIND_TITLES[k]}
+                </option>
+              ))}
+            </select>
+          </label>
+          {kind === 'melody-interpolation' && (
+            <div className="controls">
+              <label>
+                Melody A{' '}
+                <select value={melodyA} onChange={(e) => setMelodyA(e.target.value)} data-testid="melody-a">
+                  {MELODY_EXAMPLES.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.title}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Melody B{' '}
+                <select value={melodyB} onChange={(e) => setMelodyB(e.target.value)} data-testid="melody-b">
+                  {MELODY_EXAMPLES.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.title}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <span className="muted">Model: the shipped mel_2bar (fixed for everyone).</span>
+            </div>
+          )}
+          {kind === 'drum-groove' && (
+            <label>
+              Highest temperature allowed{' '}
+              <input type="number" min={0.05} max={1.5} step={0.05} value={maxTemperature} onChange={(e) => setMaxTemperature(Number(e.target.value))} data-testid="max-temperature" />
+            </label>
+          )}
+          {kind === 'digit-from-code' && (
+            <div className="controls">
+              <label>
+                Model{' '}
+                <select value={digitModel} onChange={(e) => setDigitModel(e.target.value as (typeof DIGIT_MODELS)[number])}>
+                  <option value="vae">VAE (dense, 2-D code)</option>
+                  <option value="conv-vae">Convolutional VAE (2-D code)</option>
+                </select>
+              </label>
+              <label>
+                Should look like a{' '}
+                <select value={target} onChange={(e) => setTarget(Number(e.target.value))}>
+                  {Array.from({ length: 10 }, (_, d) => (
+                    <option key={d} value={d}>
+                      {d}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <span className="muted">Everyone starts from the same random code.</span>
+            </div>
+          )}
+          <label>
+            Instructions <span className="muted small">(optional, up to {LIMITS.instructionsChars} characters)</span>
+            <textarea value={instructions} onChange={(e) => setInstructions(e.target.value)} maxLength={LIMITS.instructionsChars} rows={2} />
+          </label>
+          <div className="controls">
+            <label>
+              <input type="checkbox" checked={timed} onChange={(e) => setTimed(e.target.checked)} data-testid="timed" /> Time limit
+            </label>
+            {timed && (
+              <label>
+                <input type="number" min={LIMITS.timeLimitMinutes.min} max={LIMITS.timeLimitMinutes.max} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} data-testid="minutes" /> minutes
+              </label>
+            )}
+          </div>
+          <p className="muted small">
+            No accounts: you get a secret teacher link. The session and everything in it (entries, nicknames, votes) is deleted automatically after{' '}
+            <strong data-testid="retention-days">{retentionDays} days</strong>, or when you delete it.
+          </p>
+          <div className="controls">
+            <button type="submit" className="primary" disabled={busy || !title.trim()} data-testid="create-session">
+              {busy ? 'Creating…' : 'Create the session'}
+            </button>
+          </div>
+          <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
+        </form>
+      </section>
+
+      {sessions.length > 0 && (
+        <section className="card" aria-labelledby="yours-h">
+          <h2 id="yours-h">Your sessions on this browser</h2>
+          <ul>
+            {sessions.map((s) => (
+              <li key={s.code}>
+                <Link href={`/classroom/session?code=${s.code}`}>{s.title}</Link> <span className="muted">· code {s.code} · deleted on {new Date(s.expiresAt).toLocaleDateString()}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <section className="card" aria-labelledby="student-h">
+        <h2 id="student-h">Are you a student?</h2>
+        <p>
+          <Link href="/classroom/join">Join a session with its code →</Link>
+        </p>
+      </section>
+    </div>
+  );
+}
