@@ -1,4 +1,6 @@
 import { defineConfig } from '@playwright/test';
+import os from 'node:os';
+import path from 'node:path';
 import { chromiumPath } from './scripts/chromium-path.mjs';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
@@ -48,6 +50,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
-    env: { NEXT_TELEMETRY_DISABLED: '1' },
+    // The classroom's database for this run: a fresh file in the temp folder, never ./data.
+    env: { NEXT_TELEMETRY_DISABLED: '1', LATENT_LAB_DB: process.env.LATENT_LAB_DB ?? path.join(os.tmpdir(), `latent-lab-e2e-${PORT}-${Date.now()}.db`) },
   },
 });

@@ -10,7 +10,7 @@ const ROUTES = [
 ];
 
 /** Labs not built yet: they must say so plainly. */
-const COMING_SOON = new Set(['/compare', '/classroom']);
+const COMING_SOON = new Set(['/compare']);
 
 for (const route of ROUTES) {
   test(`${route.path} renders, shows the backend badge, and stays on this machine`, async ({ page, problems }) => {

@@ -44,9 +44,9 @@ export const LABS: readonly Lab[] = [
   {
     href: '/classroom',
     title: 'Classroom',
-    summary: 'A teacher runs a challenge; students submit, play and vote.',
-    status: 'coming-soon',
-    plans: ['Challenge sessions with a join code', 'Submissions from the labs, listening and voting'],
+    summary: 'A teacher runs a challenge with a join code; students make an entry in a lab, submit it, listen and vote, live.',
+    status: 'ready',
+    plans: ['Challenge sessions with a join code and QR code', 'Submissions from the labs, a live gallery, listening and voting', 'Moderation, export as ZIP, automatic deletion'],
   },
 ];
 

@@ -1,9 +1,22 @@
 import type { Metadata } from 'next';
-import { ComingSoon } from '@/app/_components/ComingSoon';
 import { labByHref } from '@/app/_components/labs';
+import { configFromEnv } from '@/lib/classroom/server';
+import { TeacherHome } from './_components/TeacherHome';
+import './classroom.css';
 
 export const metadata: Metadata = { title: labByHref('/classroom').title };
+// The retention period comes from the server's environment when the page is asked for.
+export const dynamic = 'force-dynamic';
 
 export default function Page() {
-  return <ComingSoon href="/classroom" />;
+  return (
+    <div className="page">
+      <h1>Classroom</h1>
+      <p className="lead">
+        Run a challenge with your class: you set it and project a join code; students join from their own computers with a nickname (no accounts), make
+        their entry in the lab with the challenge loaded, submit it, then everyone listens, looks and votes, live.
+      </p>
+      <TeacherHome retentionDays={configFromEnv().retentionDays} />
+    </div>
+  );
 }

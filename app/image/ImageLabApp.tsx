@@ -7,6 +7,8 @@
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
+import { digitEntry } from '@/app/classroom/_components/lab-entries';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { enumParam, useUrlParams } from '@/app/_components/url-state';
 import { useBackendStore } from '@/app/_state/backend-store';
@@ -101,6 +103,7 @@ export function ImageLabApp() {
   return (
     <div className="image-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
+      <ClassroomBar lab="image" getEntry={() => digitEntry({ model: ready ? model.id : undefined, zDims: ready ? model.zDims : undefined, z: params.get('z') })} />
       <section className="card lab-head">
         <div className="controls">
           <label>

@@ -11,6 +11,7 @@ import { enumParam, intParam, numParam, type Patch } from '@/app/_components/url
 import { request } from '@/app/_workers/client';
 import type { ModelInfo } from '@/app/_workers/image-protocol';
 import type { WorkerResponse } from '@/app/_workers/protocol';
+import { formatCode, parseCode } from '@/lib/classroom/challenge';
 
 export interface ViewProps {
   model: ModelInfo;
@@ -303,6 +304,19 @@ export function ManifoldView({ model, version, params, setParams, onError }: Vie
   const n = intParam(params, 'grid', 15, 2, 30);
   const range = numParam(params, 'range', 3, 0.5, 10);
   const [picked, setPicked] = useState<{ z: [number, number]; pixels: Float32Array }>();
+  // The picked point lives in the URL (`z=x,y`), so a link (or a classroom challenge) opens on it.
+  const zText = params.get('z');
+  useEffect(() => {
+    const z = parseCode(zText);
+    if (!z || model.zDims !== 2) return;
+    let live = true;
+    decodePoint(z)
+      .then((pixels) => live && setPicked({ z, pixels }))
+      .catch((error: unknown) => live && onError(describeError(error)));
+    return () => {
+      live = false;
+    };
+  }, [zText, version, model.zDims, onError]);
   const ref = useRef<HTMLCanvasElement>(null);
   const enabled = model.zDims === 2;
   const { value, loading } = useWorkerResult(
@@ -369,12 +383,7 @@ export function ManifoldView({ model, version, params, setParams, onError }: Vie
           className="manifold"
           data-testid="manifold-grid"
           aria-label={`Decoded ${n}×${n} grid of the latent plane`}
-          onClick={(e) => {
-            const z = codeAt(e);
-            decodePoint(z)
-              .then((pixels) => setPicked({ z, pixels }))
-              .catch((error: unknown) => onError(describeError(error)));
-          }}
+          onClick={(e) => setParams({ z: formatCode(codeAt(e)) })}
         />
         {picked && (
           <figure data-testid="manifold-picked">

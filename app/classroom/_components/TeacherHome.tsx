@@ -9,7 +9,7 @@ import { useEffect, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { describeError } from '@/lib/core/errors';
 import { ClassroomClient } from '@/lib/classroom/client';
-import { CHALLENGE_KINDS, DIGIT_MODELS, LIMITS, type ChallengeInput, type ChallengeKind } from '@/lib/classroom/schema';
+import { CHALLENGE_KINDS, LIMITS, type DIGIT_MODELS, type ChallengeInput, type ChallengeKind } from '@/lib/classroom/schema';
 import { encodeMelodyClip } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
 import { loadTeacherSessions, saveTeacher, type TeacherIdentity } from './storage';

@@ -7,6 +7,8 @@
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
+import { drumEntry } from '@/app/classroom/_components/lab-entries';
 import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { intParam, numParam, useUrlParams } from '@/app/_components/url-state';
@@ -209,6 +211,7 @@ export function DrumLabApp() {
   return (
     <div className="music-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
+      <ClassroomBar lab="drums" getEntry={() => drumEntry(selected, { name: selectedName, temperature, seed, qpm, swing })} />
       <ModelPicker lab="drums" model={model} busy={sampling !== undefined || blending !== undefined} />
       {(problems.length > 0 || notice || (blend?.notes.length ?? 0) > 0) && (
         <p className="notice" data-testid="music-notice">

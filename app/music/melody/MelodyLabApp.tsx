@@ -7,6 +7,8 @@
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
+import { melodyEntry } from '@/app/classroom/_components/lab-entries';
 import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { enumParam, intParam, numParam, useUrlParams } from '@/app/_components/url-state';
@@ -40,6 +42,8 @@ interface Result {
   /** How faithfully A (and B) come back from their codes, and whether the codes were refined. */
   fidelity: FidelityInfo[];
   refineMs: number;
+  /** The choices that made it (a classroom entry reports them). */
+  settings: { steps: number; temperature: number; mode: string; seed: number };
 }
 
 /** Default refinement: Adam steps on each input's code (0 = the encoder's guess alone). */
@@ -124,7 +128,7 @@ export function MelodyLabApp() {
         const r = await call.done;
         if (r.type !== 'music:sequences') throw new WorkerError('WorkerError', `Unexpected worker answer "${r.type}".`);
         if (ticket !== latest.current) return;
-        setResult((prev) => ({ kind, a: sa, b: sb, run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend, fidelity: r.fidelity ?? [], refineMs: r.refineMs ?? 0 }));
+        setResult((prev) => ({ kind, a: sa, b: sb, run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend, fidelity: r.fidelity ?? [], refineMs: r.refineMs ?? 0, settings: { steps, temperature, mode, seed } }));
         setNotice(r.notes.length ? r.notes.join(' ') : undefined);
         setError(undefined);
       } catch (e) {
@@ -186,6 +190,7 @@ export function MelodyLabApp() {
   return (
     <div className="music-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
+      <ClassroomBar lab="melody" getEntry={() => melodyEntry(result, { qpm, modelShipped: model.info?.source === 'shipped' })} />
       <ModelPicker lab="melody" model={model} busy={busy !== undefined} />
       {(a.problem || b.problem || notice) && (
         <p className="notice" data-testid="music-notice">

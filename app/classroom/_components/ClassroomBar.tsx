@@ -1,0 +1,170 @@
+'use client';
+/**
+ * The classroom bar a lab shows when its URL says `classroom=<code>`: which session and challenge
+ * this is, "Submit to <session>" with a title, and a link back to the gallery. The lab only
+ * supplies `getEntry` (its current entry, or what to do first). What the challenge fixes is kept
+ * through the lab's own URL parameters: A and B of the melody challenge, the drum challenge's
+ * temperature cap, the digit challenge's model.
+ */
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import { useUrlParams } from '@/app/_components/url-state';
+import { CLASSROOM_PARAM, describeChallenge } from '@/lib/classroom/challenge';
+import { ClassroomApiError, ClassroomClient, bytesToBase64 } from '@/lib/classroom/client';
+import { LIMITS, isSessionCode, normalizeCode, type SessionView } from '@/lib/classroom/schema';
+import { describeError } from '@/lib/core/errors';
+import type { LabEntryResult } from './lab-entries';
+import { loadStudent, type StudentIdentity } from './storage';
+import '../classroom.css';
+
+const api = new ClassroomClient();
+
+export interface ClassroomBarProps {
+  lab: 'melody' | 'drums' | 'image';
+  getEntry: () => LabEntryResult | Promise<LabEntryResult>;
+}
+
+export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
+  const [params, setParams] = useUrlParams();
+  const raw = params.get(CLASSROOM_PARAM);
+  const code = raw ? normalizeCode(raw) : undefined;
+  const [identity, setIdentity] = useState<StudentIdentity | null>();
+  const [session, setSession] = useState<SessionView>();
+  const [title, setTitle] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    if (!code) return;
+    const t = setTimeout(() => setIdentity(isSessionCode(code) ? (loadStudent(code) ?? null) : null), 0);
+    return () => clearTimeout(t);
+  }, [code]);
+
+  useEffect(() => {
+    if (!code || !identity) return;
+    let live = true;
+    api
+      .getSession(code, identity.token)
+      .then((s) => live && setSession(s))
+      .catch((e: unknown) => live && setError(describeError(e)));
+    return () => {
+      live = false;
+    };
+  }, [code, identity, reload]);
+
+  const challenge = session?.challenge;
+  const temp = params.get('temp');
+  // The drum challenge caps the temperature: a higher one in the URL is brought down to the cap.
+  useEffect(() => {
+    if (lab !== 'drums' || challenge?.kind !== 'drum-groove') return;
+    const t = Number(temp ?? '0.5');
+    if (Number.isFinite(t) && t > challenge.maxTemperature) setParams({ temp: challenge.maxTemperature });
+  }, [lab, challenge, temp, setParams]);
+
+  if (!code) return null;
+  const gallery = `/classroom/join?code=${code}`;
+  if (identity === undefined) return null;
+  if (identity === null) {
+    return (
+      <section className="classroom-bar card" aria-label="Classroom" data-testid="classroom-bar">
+        <p>
+          This lab was opened for classroom session <strong>{code}</strong>, but this browser has not joined it. <Link href={gallery}>Join the session</Link> to submit.
+        </p>
+      </section>
+    );
+  }
+
+  const fixes: { text: string; fix?: () => void; label?: string }[] = [];
+  if (challenge?.kind === 'melody-interpolation' && lab === 'melody' && (params.get('a') !== challenge.a || params.get('b') !== challenge.b)) {
+    fixes.push({ text: 'The challenge fixes melodies A and B; yours were changed.', fix: () => setParams({ a: challenge.a, b: challenge.b }), label: 'Put back A and B' });
+  }
+  if (challenge?.kind === 'digit-from-code' && lab === 'image' && (params.get('model') ?? 'vae') !== challenge.model) {
+    fixes.push({ text: `The challenge uses the ${challenge.model === 'vae' ? 'VAE' : 'convolutional VAE'}.`, fix: () => setParams({ model: challenge.model, view: 'manifold' }), label: 'Switch back' });
+  }
+  if (challenge?.kind === 'drum-groove' && lab === 'drums') fixes.push({ text: `Temperature at most ${challenge.maxTemperature} (the challenge's cap).` });
+  const wrongLab = challenge && challenge.kind !== 'free' && { 'melody-interpolation': 'melody', 'drum-groove': 'drums', 'digit-from-code': 'image' }[challenge.kind] !== lab;
+  const accepting = session?.accepting ?? false;
+
+  const submit = async () => {
+    if (!session) return;
+    setBusy(true);
+    setError(undefined);
+    setDone(undefined);
+    try {
+      const entry = await getEntry();
+      if ('problem' in entry) {
+        setError(entry.problem);
+        return;
+      }
+      const r = await api.submit(session.code, identity.token, {
+        title,
+        kind: entry.kind,
+        midiBase64: entry.midi ? bytesToBase64(entry.midi) : undefined,
+        pngBase64: entry.png ? bytesToBase64(entry.png) : undefined,
+        latent: entry.latent,
+        params: entry.params,
+      });
+      setDone(`Submitted "${title.trim()}" (${entry.summary}) as entry ${r.id}.`);
+      setTitle('');
+    } catch (e) {
+      setError(describeError(e));
+      if (e instanceof ClassroomApiError && (e.code === 'locked' || e.code === 'closed')) setReload((n) => n + 1);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="classroom-bar card" aria-label="Classroom" data-testid="classroom-bar">
+      <div className="controls">
+        <strong>Classroom · {session?.title ?? code}</strong>
+        <span className="muted">
+          you are <span data-testid="bar-nickname">{identity.nickname}</span>
+        </span>
+        <Link href={gallery} data-testid="bar-gallery">
+          Gallery and votes →
+        </Link>
+      </div>
+      {challenge && <p className="small">{describeChallenge(challenge)}</p>}
+      {wrongLab && <p className="notice">This challenge is made in another lab. <Link href={gallery}>Back to the session</Link>.</p>}
+      {fixes.map((f) => (
+        <p key={f.text} className="notice small">
+          {f.text}{' '}
+          {f.fix && (
+            <button type="button" className="link-button" onClick={f.fix}>
+              {f.label}
+            </button>
+          )}
+        </p>
+      ))}
+      <form
+        className="controls"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label>
+          Entry title{' '}
+          <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={LIMITS.titleChars} required placeholder="Name your entry" data-testid="entry-title-input" />
+        </label>
+        <button type="submit" className="primary" disabled={busy || !session || !accepting || !title.trim() || Boolean(wrongLab)} data-testid="submit-entry">
+          {busy ? 'Submitting…' : `Submit to ${session?.title ?? code}`}
+        </button>
+        {session && !accepting && <span className="muted">{session.status === 'closed' ? 'The session has ended.' : 'Submissions are locked for now.'}</span>}
+      </form>
+      {error && (
+        <p role="alert" className="notice notice-error" data-testid="bar-error">
+          {error}
+        </p>
+      )}
+      {done && (
+        <p role="status" className="notice" data-testid="bar-done">
+          {done} <Link href={gallery}>See the gallery →</Link>
+        </p>
+      )}
+    </section>
+  );
+}
