@@ -271,6 +271,7 @@ export const ERROR_STATUS = {
   locked: 403,
   closed: 403,
   own_entry: 403,
+  session_full: 403,
   not_found: 404,
   nickname_taken: 409,
   already_voted: 409,

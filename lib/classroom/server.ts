@@ -11,7 +11,7 @@ import { SqliteClassroomStore } from './sqlite-store';
 
 /** Where the embedded database lives. */
 export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.LATENT_LAB_DB?.trim() || path.join(process.cwd(), 'data', 'latent-lab.db'));
+  return path.resolve(/*turbopackIgnore: true*/ env.LATENT_LAB_DB?.trim() || path.join(/*turbopackIgnore: true*/ process.cwd(), 'data', 'latent-lab.db'));
 }
 
 /** The configuration from the environment; bad values fall back to the defaults with a warning. */

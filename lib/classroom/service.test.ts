@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bytesToBase64 } from './client';
 import { ClassroomError } from './errors';
 import { CODE_ALPHABET, ERROR_STATUS, LIMITS, type ErrorCode } from './schema';
+import { DEFAULT_CONFIG } from './service';
 import { digitEntry, digitSession, drumEntry, drumMidi, drumSession, freeSession, melodyEntry, melodyMidi, melodySession } from './testing/fixtures';
 import { openHarness, type Harness } from './testing/harness';
 
@@ -404,8 +405,24 @@ describe('rate limits', () => {
     expect(await codeOf(h.service.join(c.code, { nickname: 'From elsewhere' }, '198.51.100.1'))).toBe('ok');
   });
 
+  it('caps joins per session whatever the address (addresses can be forged) and the size of a session', async () => {
+    const h2 = openHarness({ maxParticipants: 6, rateLimits: { ...DEFAULT_CONFIG.rateLimits, joinsPerSession: 4 } });
+    try {
+      const c = await h2.service.createSession(freeSession(), 'a');
+      const codes = [];
+      for (let i = 0; i < 5; i++) codes.push(await codeOf(h2.service.join(c.code, { nickname: `N${i}` }, `198.51.100.${i}`)));
+      expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'rate_limited']);
+      h2.advance(60_000);
+      codes.length = 0;
+      for (let i = 5; i < 8; i++) codes.push(await codeOf(h2.service.join(c.code, { nickname: `N${i}` }, `198.51.100.${i}`)));
+      expect(codes).toEqual(['ok', 'ok', 'session_full']);
+    } finally {
+      await h2.close();
+    }
+  });
+
   it('counts votes per token', async () => {
-    const h2 = openHarness({ rateLimits: { joinsPerAddress: 240, createsPerAddress: 20, submissionsPerToken: 20, votesPerToken: 3, changesPerToken: 240 } });
+    const h2 = openHarness({ rateLimits: { ...DEFAULT_CONFIG.rateLimits, votesPerToken: 3 } });
     try {
       const c = await h2.service.createSession(freeSession(), 'a');
       const a = (await h2.service.join(c.code, { nickname: 'Ada' }, 'a')).studentToken;

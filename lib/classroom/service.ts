@@ -40,6 +40,13 @@ const MINUTE_MS = 60_000;
 export interface RateLimits {
   /** Joins per client address per minute (a whole school may share one address). */
   joinsPerAddress: number;
+  /**
+   * Joins per session per minute, whatever the address: the backstop when addresses can be forged
+   * (a client reaching `next start` directly can send its own X-Forwarded-For).
+   */
+  joinsPerSession: number;
+  /** Sessions created per minute on this server, whatever the address (same reason). */
+  createsPerServer: number;
   /** Sessions created per client address per minute. */
   createsPerAddress: number;
   /** Entries per student token per minute. */
@@ -53,12 +60,15 @@ export interface RateLimits {
 export interface ClassroomConfig {
   /** Days after creation when a session and all its data are deleted. */
   retentionDays: number;
+  /** Most students (joined, including removed ones) one session takes. */
+  maxParticipants: number;
   rateLimits: RateLimits;
 }
 
 export const DEFAULT_CONFIG: ClassroomConfig = {
   retentionDays: 7,
-  rateLimits: { joinsPerAddress: 240, createsPerAddress: 20, submissionsPerToken: 20, votesPerToken: 120, changesPerToken: 240 },
+  maxParticipants: 500,
+  rateLimits: { joinsPerAddress: 240, joinsPerSession: 600, createsPerAddress: 20, createsPerServer: 120, submissionsPerToken: 20, votesPerToken: 120, changesPerToken: 240 },
 };
 
 /** Who is asking, once their token is checked against the session. */
@@ -260,6 +270,7 @@ export class ClassroomService {
   async createSession(body: unknown, address: string): Promise<{ code: string; teacherToken: string; expiresAt: string }> {
     await this.maybeSweep();
     await this.limit(`create:${address}`, this.config.rateLimits.createsPerAddress, 'new sessions from this address');
+    await this.limit('create:*', this.config.rateLimits.createsPerServer, 'new sessions on this server');
     const input = parse(createSessionSchema, body);
     refuseBlocked(input.title, 'The title');
     if (input.challenge.instructions) refuseBlocked(input.challenge.instructions, 'The instructions');
@@ -311,9 +322,11 @@ export class ClassroomService {
     const session = await this.sessionOrThrow(rawCode);
     const { nickname } = parse(joinSchema, body);
     refuseBlocked(nickname, 'The nickname');
+    await this.limit(`join-session:${session.id}`, this.config.rateLimits.joinsPerSession, 'joins to this session');
     const studentToken = newToken('student');
-    const r = await this.store.addParticipant(session.id, { nickname, nicknameKey: nicknameKey(nickname), tokenHash: hashToken(studentToken) }, this.now());
+    const r = await this.store.addParticipant(session.id, { nickname, nicknameKey: nicknameKey(nickname), tokenHash: hashToken(studentToken) }, this.now(), this.config.maxParticipants);
     if (!r.ok) {
+      if (r.reason === 'full') throw new ClassroomError('session_full', `This session is full (${this.config.maxParticipants} students). Ask your teacher to start another one.`);
       if (r.reason === 'nickname_taken') throw new ClassroomError('nickname_taken', `Someone in this session is already called "${nickname}". Choose another nickname.`);
       if (r.reason === 'closed') throw new ClassroomError('closed', 'This session has ended; it takes no new students.');
       throw new ClassroomError('not_found', 'This session was deleted.');

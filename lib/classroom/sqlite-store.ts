@@ -246,11 +246,18 @@ export class SqliteClassroomStore implements ClassroomStore {
     return this.write(() => this.stmt('DELETE FROM sessions WHERE id = ?').run(sessionId).changes > 0);
   }
 
-  addParticipant(sessionId: number, p: { nickname: string; nicknameKey: string; tokenHash: string }, now: number): Promise<Outcome<{ participantId: number }, 'nickname_taken' | 'closed' | 'not_found'>> {
+  addParticipant(
+    sessionId: number,
+    p: { nickname: string; nicknameKey: string; tokenHash: string },
+    now: number,
+    maxParticipants: number,
+  ): Promise<Outcome<{ participantId: number }, 'nickname_taken' | 'closed' | 'not_found' | 'full'>> {
     return this.write(() => {
       const s = this.sessionRow(sessionId);
       if (!s) return { ok: false as const, reason: 'not_found' as const };
       if (s.status === 'closed') return { ok: false as const, reason: 'closed' as const };
+      const count = num((this.stmt('SELECT COUNT(*) AS n FROM participants WHERE session_id = ?').get(sessionId) as Row).n);
+      if (count >= maxParticipants) return { ok: false as const, reason: 'full' as const };
       const r = this.db
         .prepare(
           `INSERT INTO participants (session_id, nickname, nickname_key, token_hash, joined_at) VALUES (?, ?, ?, ?, ?)

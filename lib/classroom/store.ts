@@ -121,11 +121,13 @@ export interface ClassroomStore {
   /** Deletes the session and everything in it; false when it did not exist. */
   deleteSession(sessionId: number): Promise<boolean>;
 
+  /** Adds a student unless the nickname is taken, the session closed or it already has `maxParticipants`. */
   addParticipant(
     sessionId: number,
     p: { nickname: string; nicknameKey: string; tokenHash: string },
     now: number,
-  ): Promise<Outcome<{ participantId: number }, 'nickname_taken' | 'closed' | 'not_found'>>;
+    maxParticipants: number,
+  ): Promise<Outcome<{ participantId: number }, 'nickname_taken' | 'closed' | 'not_found' | 'full'>>;
   kickParticipant(sessionId: number, nicknameKey: string, now: number): Promise<Outcome<{ nickname: string }, 'not_found'>>;
   listParticipants(sessionId: number): Promise<ParticipantRecord[]>;
 
