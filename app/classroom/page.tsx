@@ -1,12 +1,9 @@
 import type { Metadata } from 'next';
 import { labByHref } from '@/app/_components/labs';
-import { configFromEnv } from '@/lib/classroom/server';
 import { TeacherHome } from './_components/TeacherHome';
 import './classroom.css';
 
 export const metadata: Metadata = { title: labByHref('/classroom').title };
-// The retention period comes from the server's environment when the page is asked for.
-export const dynamic = 'force-dynamic';
 
 export default function Page() {
   return (
@@ -16,7 +13,7 @@ export default function Page() {
         Run a challenge with your class: you set it and project a join code; students join from their own computers with a nickname (no accounts), make
         their entry in the lab with the challenge loaded, submit it, then everyone listens, looks and votes, live.
       </p>
-      <TeacherHome retentionDays={configFromEnv().retentionDays} />
+      <TeacherHome />
     </div>
   );
 }

@@ -109,6 +109,12 @@ export class SqliteClassroomStore implements ClassroomStore {
   readonly dialect = 'sqlite';
   readonly file: string;
   private readonly db: Db;
+  /**
+   * A second connection for rate-limit counters only, with `synchronous=OFF`: a counter is not worth
+   * an fsync (a crash may forget the last moment's counts, never an entry or a vote), and each fsync
+   * blocks the server's event loop. Entries, votes and everything else go through `db` (FULL).
+   */
+  private readonly counters: Db;
   private closed = false;
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -123,9 +129,10 @@ export class SqliteClassroomStore implements ClassroomStore {
     return s;
   }
 
-  private constructor(file: string, db: Db) {
+  private constructor(file: string, db: Db, counters: Db) {
     this.file = file;
     this.db = db;
+    this.counters = counters;
   }
 
   /** Opens (creating the folder and file if needed) and migrates the database at `file`. */
@@ -137,16 +144,20 @@ export class SqliteClassroomStore implements ClassroomStore {
     } catch (error) {
       throw new StoreUnavailableError(`Cannot open the classroom database at ${file}: ${error instanceof Error ? error.message : String(error)}. Check that the folder is writable (LATENT_LAB_DB sets another path).`, { cause: error });
     }
+    let counters: Db | undefined;
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       migrate(db);
+      counters = file === ':memory:' ? db : new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
+      if (counters !== db) counters.pragma('synchronous = OFF');
     } catch (error) {
+      counters?.close();
       db.close();
       throw error;
     }
-    return new SqliteClassroomStore(file, db);
+    return new SqliteClassroomStore(file, db, counters);
   }
 
   /** Runs `fn` in a write transaction (BEGIN IMMEDIATE); driver errors that pass become StoreUnavailableError. */
@@ -400,8 +411,8 @@ export class SqliteClassroomStore implements ClassroomStore {
 
   hitRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
     const windowStart = now - (now % windowMs);
-    return this.write(() => {
-      const r = this.db
+    return this.run(() => {
+      const r = this.counters
         .prepare(
           `INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
            ON CONFLICT (key) DO UPDATE SET
@@ -450,6 +461,7 @@ export class SqliteClassroomStore implements ClassroomStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.counters !== this.db) this.counters.close();
     this.db.close();
   }
 }

@@ -23,7 +23,7 @@ const KIND_TITLES: Record<ChallengeKind, string> = {
   free: 'Free: anything from any lab',
 };
 
-export function TeacherHome({ retentionDays }: { retentionDays: number }) {
+export function TeacherHome() {
   const router = useRouter();
   const [title, setTitle] = useState('');
   const [kind, setKind] = useState<ChallengeKind>('melody-interpolation');
@@ -38,6 +38,15 @@ export function TeacherHome({ retentionDays }: { retentionDays: number }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [sessions, setSessions] = useState<TeacherIdentity[]>([]);
+  const [retentionDays, setRetentionDays] = useState<number>();
+
+  useEffect(() => {
+    // The retention period is the server's setting (LATENT_LAB_RETENTION_DAYS).
+    fetch('/api/classroom', { cache: 'no-store' })
+      .then((r) => r.json() as Promise<{ retentionDays?: unknown }>)
+      .then((j) => typeof j.retentionDays === 'number' && setRetentionDays(j.retentionDays))
+      .catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     // localStorage exists only in the browser: read after the first render.
@@ -170,7 +179,7 @@ export function TeacherHome({ retentionDays }: { retentionDays: number }) {
           </div>
           <p className="muted small">
             No accounts: you get a secret teacher link. The session and everything in it (entries, nicknames, votes) is deleted automatically after{' '}
-            <strong data-testid="retention-days">{retentionDays} days</strong>, or when you delete it.
+            <strong data-testid="retention-days">{retentionDays === undefined ? 'the retention period' : `${retentionDays} day${retentionDays === 1 ? '' : 's'}`}</strong>, or when you delete it.
           </p>
           <div className="controls">
             <button type="submit" className="primary" disabled={busy || !title.trim()} data-testid="create-session">
