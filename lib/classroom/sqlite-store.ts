@@ -36,6 +36,15 @@ type Db = Database.Database;
 /** SQLite result codes that pass by themselves: the API answers 503 and the client retries. */
 const TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL|NOMEM)/;
 
+/** Driver errors that pass by themselves become StoreUnavailableError (503); others stay as they are. */
+function transient(error: unknown): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && TRANSIENT.test(code)) {
+    return new StoreUnavailableError(`The classroom database is busy or unavailable (${code}); try again in a moment.`, { cause: error });
+  }
+  return error;
+}
+
 function num(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
@@ -161,8 +170,50 @@ export class SqliteClassroomStore implements ClassroomStore {
   }
 
   /** Runs `fn` in a write transaction (BEGIN IMMEDIATE); driver errors that pass become StoreUnavailableError. */
+  /**
+   * Runs `fn` as a write. Writes that arrive in the same turn of the event loop share one
+   * transaction and so one fsync (group commit): each runs in its own savepoint, so one that fails
+   * is rolled back alone, and none is acknowledged before the shared commit is on disk. Under load
+   * this turns one 7 ms fsync per request into one per batch.
+   */
   private write<T>(fn: () => T): Promise<T> {
-    return this.run(() => this.db.transaction(fn).immediate());
+    if (this.closed) return Promise.reject(new StoreUnavailableError('The classroom database is closed (the server is shutting down).'));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private readonly pending: { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      if (this.closed) throw new StoreUnavailableError('The classroom database is closed (the server is shutting down).');
+      this.db
+        .transaction(() => {
+          for (const item of batch) {
+            try {
+              // A nested better-sqlite3 transaction is a savepoint: a throw undoes only this write.
+              outcomes.push({ ok: true, value: this.db.transaction(item.fn)() });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      const e = transient(error);
+      for (const item of batch) item.reject(e);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const o = outcomes[i];
+      if (o?.ok) item.resolve(o.value);
+      else item.reject(transient(o?.error));
+    });
   }
 
   private read<T>(fn: () => T): Promise<T> {
@@ -174,11 +225,7 @@ export class SqliteClassroomStore implements ClassroomStore {
     try {
       return fn();
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && TRANSIENT.test(code)) {
-        throw new StoreUnavailableError(`The classroom database is busy or unavailable (${code}); try again in a moment.`, { cause: error });
-      }
-      throw error;
+      throw transient(error);
     }
   }
 
