@@ -3,6 +3,7 @@
  * Transport controls of a lab: play / stop, tempo, loop (and swing for drums), the export buttons,
  * and where the sound stands (waiting for a click, running, or blocked by the browser).
  */
+import { SWING_RANGE, TEMPO_RANGE } from '@/lib/music/note-sequence';
 import type { Player } from './usePlayer';
 
 export interface PlaybackBarProps {
@@ -33,7 +34,7 @@ export function PlaybackBar({ player, qpm, loop, swing, onTempo, onLoop, onSwing
         </button>
         <label>
           Tempo{' '}
-          <input type="range" min={40} max={240} step={1} value={qpm} onChange={(e) => onTempo(Number(e.target.value))} data-testid="tempo" /> <span className="muted">{qpm} BPM</span>
+          <input type="range" min={TEMPO_RANGE.min} max={TEMPO_RANGE.max} step={1} value={qpm} onChange={(e) => onTempo(Number(e.target.value))} data-testid="tempo" /> <span className="muted">{qpm} BPM</span>
         </label>
         {onLoop && (
           <label>
@@ -43,7 +44,7 @@ export function PlaybackBar({ player, qpm, loop, swing, onTempo, onLoop, onSwing
         {onSwing && (
           <label>
             Swing{' '}
-            <input type="range" min={0} max={0.5} step={0.05} value={swing ?? 0} onChange={(e) => onSwing(Number(e.target.value))} data-testid="swing" /> <span className="muted">{Math.round((swing ?? 0) * 100)}%</span>
+            <input type="range" min={SWING_RANGE.min} max={SWING_RANGE.max} step={0.05} value={swing ?? 0} onChange={(e) => onSwing(Number(e.target.value))} data-testid="swing" /> <span className="muted">{Math.round((swing ?? 0) * 100)}%</span>
           </label>
         )}
         <button type="button" onClick={onExportMidi} disabled={!canPlay} data-testid="export-midi">

@@ -11,7 +11,8 @@ import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
 import { drumEntry } from '@/app/classroom/_components/lab-entries';
 import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
-import { intParam, numParam, useUrlParams } from '@/app/_components/url-state';
+import { ignoredNote, useTypedUrlState } from '@/app/_components/useTypedUrlState';
+import { CORNER_KEYS, DRUM_LAB_LIMITS, drumLabUrl, PATTERN_KEYS } from '@/lib/music/lab-url';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { request, startCall, WorkerError } from '@/app/_workers/client';
 import { decodeDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
@@ -31,12 +32,8 @@ import { BlendPad } from './BlendPad';
 import { PatternCard } from './PatternCard';
 
 const BLEND_SIZE = 7;
-const CORNER_KEYS = ['c1', 'c2', 'c3', 'c4'] as const;
 const CORNER_NAMES = ['Top left', 'Top right', 'Bottom left', 'Bottom right'] as const;
 const DEFAULT_CORNERS = ['rock', 'funk', 'bossa', 'four-on-the-floor'] as const;
-/** Refinement of the corners' codes by default (Adam steps; 0 = the encoder's guess alone). */
-const DEFAULT_REFINE_STEPS = 50;
-const MAX_REFINE_STEPS = 200;
 
 type Corners = [QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence];
 /** What the play button plays and the export buttons save. */
@@ -49,22 +46,14 @@ function presetClip(id: string, qpm: number): QuantizedNoteSequence {
 }
 
 export function DrumLabApp() {
-  const [params, setParams] = useUrlParams();
+  const { state: url, ignored, set: setParams } = useTypedUrlState(drumLabUrl);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const onError = useCallback((m: string) => setError(m), []);
   const model = useMusicModel('drums', onError);
   const player = usePlayer(onError);
 
-  const n = intParam(params, 'n', 8, 1, 16);
-  const temperature = numParam(params, 'temp', 0.5, 0.05, 1.5);
-  const seed = intParam(params, 'seed', 1, 0, 0xffffffff);
-  const qpm = intParam(params, 'qpm', 100, 40, 240);
-  const swing = numParam(params, 'swing', 0, 0, 0.5);
-  const refineSteps = intParam(params, 'refine', DEFAULT_REFINE_STEPS, 0, MAX_REFINE_STEPS);
-  const px = numParam(params, 'x', 0.5, 0, 1);
-  const py = numParam(params, 'y', 0.5, 0, 1);
-  const query = params.toString();
+  const { n, temp: temperature, seed, qpm, swing, refine: refineSteps, x: px, y: py } = url;
 
   const [blendProgress, setBlendProgress] = useState<{ fraction: number; label: string }>();
   const [puck, setPuck] = useState<{ x: number; y: number }>();
@@ -83,11 +72,10 @@ export function DrumLabApp() {
 
   // Edited patterns (p1…p16) and corners (c1…c4) come from the URL; damaged entries are reported.
   const { patterns, corners, problems } = useMemo(() => {
-    const p = new URLSearchParams(query);
     const issues: string[] = [];
-    const read = (key: string, fallback: () => QuantizedNoteSequence): QuantizedNoteSequence => {
-      const raw = p.get(key);
-      if (raw === null) return fallback();
+    const read = (key: (typeof CORNER_KEYS)[number] | (typeof PATTERN_KEYS)[number], fallback: () => QuantizedNoteSequence): QuantizedNoteSequence => {
+      const raw = url[key];
+      if (raw === undefined) return fallback();
       try {
         return decodeDrumClip(raw, qpm);
       } catch (e) {
@@ -95,10 +83,10 @@ export function DrumLabApp() {
         return fallback();
       }
     };
-    const pats = (sampled?.sequences ?? []).map((s, i) => read(`p${i + 1}`, () => withTempo(s, qpm)));
+    const pats = (sampled?.sequences ?? []).map((s, i) => read(PATTERN_KEYS[i] ?? 'p1', () => withTempo(s, qpm)));
     const cs = CORNER_KEYS.map((k, i) => read(k, () => presetClip(DEFAULT_CORNERS[i] ?? 'rock', qpm))) as Corners;
     return { patterns: pats, corners: cs, problems: issues };
-  }, [query, sampled, qpm]);
+  }, [url, sampled, qpm]);
   const cornersKey = useMemo(() => corners.map(encodeDrumClip).join('.'), [corners]);
 
   // The blend square is decoded ahead whenever the corners change, from the corners' refined codes
@@ -122,10 +110,8 @@ export function DrumLabApp() {
   const blend = blendResult.value?.key === cornersKey ? blendResult.value : undefined;
 
   /** Changes the sampling settings; the old patterns' edits no longer apply, so they go. */
-  const resample = (patch: Record<string, number>) => {
-    const clear: Record<string, undefined> = {};
-    for (let i = 1; i <= 16; i++) clear[`p${i}`] = undefined;
-    setParams({ ...clear, ...patch });
+  const resample = (patch: { n?: number; temp?: number; seed?: number }) => {
+    setParams({ ...Object.fromEntries(PATTERN_KEYS.map((k) => [k, undefined])), ...patch });
   };
 
   const x = puck?.x ?? px;
@@ -177,7 +163,7 @@ export function DrumLabApp() {
         const seq = patterns[i];
         if (!seq || sampling) return; // new patterns are on their way: an edit now would land on the wrong one
         const next = toggleDrumCell(seq, c, s);
-        setParams({ [`p${i + 1}`]: encodeDrumClip(next) });
+        setParams({ [PATTERN_KEYS[i] ?? 'p1']: encodeDrumClip(next) });
         if (playing?.group === `pattern-${i}`) player.swap([next]);
       },
       play: (i) => {
@@ -213,20 +199,20 @@ export function DrumLabApp() {
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
       <ClassroomBar lab="drums" getEntry={() => drumEntry(selected, { name: selectedName, temperature, seed, qpm, swing })} />
       <ModelPicker lab="drums" model={model} busy={sampling !== undefined || blending !== undefined} />
-      {(problems.length > 0 || notice || (blend?.notes.length ?? 0) > 0) && (
+      {(problems.length > 0 || ignored.length > 0 || notice || (blend?.notes.length ?? 0) > 0) && (
         <p className="notice" data-testid="music-notice">
-          {[...problems, notice, ...(blend?.notes ?? [])].filter(Boolean).join(' ')}
+          {[ignoredNote(ignored), ...problems, notice, ...(blend?.notes ?? [])].filter(Boolean).join(' ')}
         </p>
       )}
 
       <section className="card" aria-label="Sample">
         <div className="controls">
           <label>
-            Patterns <NumberField min={1} max={16} value={n} onCommit={(v) => resample({ n: v })} data-testid="drums-n" />
+            Patterns <NumberField min={DRUM_LAB_LIMITS.patterns[0]} max={DRUM_LAB_LIMITS.patterns[1]} value={n} onCommit={(v) => resample({ n: v })} data-testid="drums-n" />
           </label>
           <label>
             Temperature{' '}
-            <input type="range" min={0.05} max={1.5} step={0.05} value={temperature} onChange={(e) => resample({ temp: Number(e.target.value) })} data-testid="drums-temperature" /> <span className="muted">{temperature.toFixed(2)}</span>
+            <input type="range" min={DRUM_LAB_LIMITS.temperature[0]} max={DRUM_LAB_LIMITS.temperature[1]} step={0.05} value={temperature} onChange={(e) => resample({ temp: Number(e.target.value) })} data-testid="drums-temperature" /> <span className="muted">{temperature.toFixed(2)}</span>
           </label>
           <label>
             Seed <NumberField min={0} max={0xffffffff} value={seed} onCommit={(v) => resample({ seed: v })} data-testid="drums-seed" />
@@ -253,7 +239,7 @@ export function DrumLabApp() {
           player.setTempo(v);
         }}
         onSwing={(v) => {
-          setParams({ swing: v || undefined });
+          setParams({ swing: v });
           player.setSwing(v);
         }}
         onPlay={() => play(selection.kind === 'blend' ? 'blend' : `pattern-${selection.index}`, selected)}
@@ -269,7 +255,7 @@ export function DrumLabApp() {
             key={i}
             index={i}
             seq={seq}
-            edited={params.has(`p${i + 1}`)}
+            edited={url[PATTERN_KEYS[i] ?? 'p1'] !== undefined}
             selected={selection.kind === 'pattern' && selection.index === i}
             playStep={stepIn(`pattern-${i}`)}
             cornerNames={CORNER_NAMES}
@@ -367,7 +353,7 @@ export function DrumLabApp() {
                 setSelection({ kind: 'blend' });
                 movePuck(nx, ny);
               }}
-              onRelease={(nx, ny) => setParams({ x: nx.toFixed(3), y: ny.toFixed(3) })}
+              onRelease={(nx, ny) => setParams({ x: Number(nx.toFixed(3)), y: Number(ny.toFixed(3)) })}
             />
             <div className="controls">
               <button

@@ -11,7 +11,8 @@ import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
 import { melodyEntry } from '@/app/classroom/_components/lab-entries';
 import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
-import { enumParam, intParam, numParam, useUrlParams } from '@/app/_components/url-state';
+import { ignoredNote, useTypedUrlState } from '@/app/_components/useTypedUrlState';
+import { LAB_MAX_REFINE_STEPS, melodyLabUrl, MELODY_LAB_LIMITS } from '@/lib/music/lab-url';
 import { cancelRequest, startCall, WorkerError } from '@/app/_workers/client';
 import type { FidelityInfo } from '@/app/_workers/music-protocol';
 import { decodeMelodyClip, encodeMelodyClip, withTempo } from '@/lib/music/clips';
@@ -25,7 +26,6 @@ import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '../_components/usePlayer';
 import { MelodySlot } from './MelodySlot';
 
-const MODES = ['lerp', 'slerp'] as const;
 
 interface Result {
   kind: 'interpolation' | 'variations';
@@ -46,9 +46,6 @@ interface Result {
   settings: { steps: number; temperature: number; mode: string; seed: number };
 }
 
-/** Default refinement: Adam steps on each input's code (0 = the encoder's guess alone). */
-const DEFAULT_REFINE_STEPS = 50;
-const MAX_REFINE_STEPS = 200;
 
 function refineStepsOf(result: Result): string {
   return `${(result.refineMs / 1000).toFixed(1)} s`;
@@ -72,24 +69,16 @@ function clipParam(raw: string | null, which: 'a' | 'b', fallback: number, qpm: 
 }
 
 export function MelodyLabApp() {
-  const [params, setParams] = useUrlParams();
+  const { state: url, ignored, set: setParams } = useTypedUrlState(melodyLabUrl);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const onError = useCallback((m: string) => setError(m), []);
   const model = useMusicModel('melody', onError);
   const player = usePlayer(onError);
 
-  const qpm = intParam(params, 'qpm', 120, 40, 240);
-  const steps = intParam(params, 'steps', 7, 2, 32);
-  const temperature = numParam(params, 'temp', 0, 0, 1.5);
-  const mode = enumParam(params, 'mode', MODES, 'slerp');
-  const seed = intParam(params, 'seed', 1, 0, 0xffffffff);
-  const nVariations = intParam(params, 'nvar', 4, 1, 16);
-  const similarity = numParam(params, 'sim', 0.8, 0, 1);
-  const loop = params.get('loop') === '1';
-  const refineSteps = intParam(params, 'refine', DEFAULT_REFINE_STEPS, 0, MAX_REFINE_STEPS);
-  const aParam = params.get('a');
-  const bParam = params.get('b');
+  const { qpm, steps, temp: temperature, mode, seed, nvar: nVariations, sim: similarity, loop, refine: refineSteps } = url;
+  const aParam = url.a ?? null;
+  const bParam = url.b ?? null;
   const a = useMemo(() => clipParam(aParam, 'a', 0, qpm), [aParam, qpm]);
   const b = useMemo(() => clipParam(bParam, 'b', 1, qpm), [bParam, qpm]);
   const editSpan = useMemo(() => {
@@ -148,7 +137,7 @@ export function MelodyLabApp() {
     if (running.current !== undefined) cancelRequest(running.current);
   };
   const interpolate = (clickedAt: number) => {
-    setParams({ show: undefined });
+    setParams({ show: 'interpolation' });
     return run('interpolation', clickedAt);
   };
   const variations = (clickedAt: number) => {
@@ -157,7 +146,7 @@ export function MelodyLabApp() {
   };
 
   // A shared link reproduces its result: run it once as soon as the model is ready.
-  const shown = params.get('show') === 'variations' ? 'variations' : 'interpolation';
+  const shown = url.show;
   useEffect(() => {
     if (!model.info || autoRan.current) return;
     autoRan.current = true;
@@ -192,9 +181,9 @@ export function MelodyLabApp() {
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
       <ClassroomBar lab="melody" getEntry={() => melodyEntry(result, { qpm, modelShipped: model.info?.source === 'shipped' })} />
       <ModelPicker lab="melody" model={model} busy={busy !== undefined} />
-      {(a.problem || b.problem || notice) && (
+      {(a.problem || b.problem || notice || ignored.length > 0) && (
         <p className="notice" data-testid="music-notice">
-          {[a.problem, b.problem, notice].filter(Boolean).join(' ')}
+          {[ignoredNote(ignored), a.problem, b.problem, notice].filter(Boolean).join(' ')}
         </p>
       )}
       <div className="slots">
@@ -206,16 +195,16 @@ export function MelodyLabApp() {
         <div className="controls">
           <label>
             Steps{' '}
-            <NumberField min={2} max={32} value={steps} onCommit={(v) => setParams({ steps: v })} data-testid="interp-steps" />
+            <NumberField min={MELODY_LAB_LIMITS.steps[0]} max={MELODY_LAB_LIMITS.steps[1]} value={steps} onCommit={(v) => setParams({ steps: v })} data-testid="interp-steps" />
           </label>
           <label>
             Temperature{' '}
-            <input type="range" min={0} max={1.5} step={0.05} value={temperature} onChange={(e) => setParams({ temp: e.target.value })} data-testid="interp-temperature" />{' '}
+            <input type="range" min={MELODY_LAB_LIMITS.temperature[0]} max={MELODY_LAB_LIMITS.temperature[1]} step={0.05} value={temperature} onChange={(e) => setParams({ temp: Number(e.target.value) })} data-testid="interp-temperature" />{' '}
             <span className="muted">{temperature === 0 ? '0 (most likely notes)' : temperature.toFixed(2)}</span>
           </label>
           <label>
             Path{' '}
-            <select value={mode} onChange={(e) => setParams({ mode: e.target.value })} data-testid="interp-mode">
+            <select value={mode} onChange={(e) => setParams({ mode: e.target.value === 'lerp' ? 'lerp' : 'slerp' })} data-testid="interp-mode">
               <option value="slerp">slerp (along the sphere)</option>
               <option value="lerp">lerp (straight line)</option>
             </select>
@@ -233,7 +222,7 @@ export function MelodyLabApp() {
           </label>
           {refineSteps > 0 && (
             <label>
-              Refinement steps <NumberField min={1} max={MAX_REFINE_STEPS} value={refineSteps} onCommit={(v) => setParams({ refine: v === DEFAULT_REFINE_STEPS ? undefined : v })} data-testid="refine-steps" />
+              Refinement steps <NumberField min={1} max={LAB_MAX_REFINE_STEPS} value={refineSteps} onCommit={(v) => setParams({ refine: v })} data-testid="refine-steps" />
             </label>
           )}
           <span className="muted">{refineSteps > 0 ? 'so A and B come back as themselves' : 'the encoder\'s guess alone (a lesson in itself: compare the ends of the strip with A and B)'}</span>
@@ -241,11 +230,11 @@ export function MelodyLabApp() {
         <div className="controls">
           <label>
             Variations of A{' '}
-            <NumberField min={1} max={16} value={nVariations} onCommit={(v) => setParams({ nvar: v })} data-testid="variations-n" />
+            <NumberField min={MELODY_LAB_LIMITS.variations[0]} max={MELODY_LAB_LIMITS.variations[1]} value={nVariations} onCommit={(v) => setParams({ nvar: v })} data-testid="variations-n" />
           </label>
           <label>
             Similarity{' '}
-            <input type="range" min={0} max={1} step={0.05} value={similarity} onChange={(e) => setParams({ sim: e.target.value })} data-testid="variations-similarity" /> <span className="muted">{Math.round(similarity * 100)}%</span>
+            <input type="range" min={0} max={1} step={0.05} value={similarity} onChange={(e) => setParams({ sim: Number(e.target.value) })} data-testid="variations-similarity" /> <span className="muted">{Math.round(similarity * 100)}%</span>
           </label>
           <button type="button" onClick={(e) => void variations(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="variations">
             Make variations
@@ -273,7 +262,7 @@ export function MelodyLabApp() {
           player.setTempo(v);
         }}
         onLoop={(v) => {
-          setParams({ loop: v ? '1' : undefined });
+          setParams({ loop: v });
           player.setLoop(v);
         }}
         onPlay={() => result && play('strip', result.seqs)}
