@@ -118,7 +118,11 @@ export function initBrowserBackend(options: { override?: BackendName; cached?: B
     } else if (wantWebgpu) {
       notes.push('webgpu: no adapter in this browser.');
     }
-    if (gpu.webgl.available) candidates.push('webgl');
+    // A software WebGL (SwiftShader, llvmpipe) is several times slower than WASM for our models (see the
+    // README's latency table), and under CPU load the warm-up race can still pick it by chance: it is
+    // tried only when asked for by name.
+    if (gpu.webgl.available && (!gpu.webgl.software || options.override === 'webgl')) candidates.push('webgl');
+    else if (gpu.webgl.available) notes.push(`webgl: only a software renderer (${gpu.webgl.renderer ?? 'unknown'}) exists, which is slower than WASM; skipped.`);
     candidates.push('wasm', 'cpu');
     const choice = await chooseBackend({ candidates, activate: setTfBackend }, options);
     return { ...choice, notes: [...notes, ...choice.notes], gpu };

@@ -27,17 +27,19 @@ export type LabEntryResult = LabEntry | { problem: string };
 
 /** The melody lab's interpolation strip (what its MIDI export saves) and the choices that made it. */
 export function melodyEntry(
-  result: { kind: 'interpolation' | 'variations'; a: QuantizedNoteSequence; b: QuantizedNoteSequence; seqs: readonly QuantizedNoteSequence[]; settings?: { steps: number; temperature: number; mode: string; seed: number } } | undefined,
+  result: { kind: 'interpolation' | 'variations'; a: QuantizedNoteSequence; b: QuantizedNoteSequence; seqs: readonly QuantizedNoteSequence[]; settings?: { steps: number; temperature: number; mode: string; seed: number; refineSteps: number }; fidelity?: readonly { label: string; matchingSteps: number; totalSteps: number }[] } | undefined,
   options: { qpm: number; modelShipped: boolean },
 ): LabEntryResult {
   if (!result || !result.settings) return { problem: 'Interpolate A → B first: your entry is the interpolation strip.' };
   if (result.kind !== 'interpolation') return { problem: 'Your entry is an interpolation from A to B, not variations: click "Interpolate A → B".' };
   if (!options.modelShipped) return { problem: 'The challenge fixes the shipped model: choose "Shipped model" under "Use another model".' };
   const s = result.settings;
+  // How faithfully A and B came back (refined codes by default): a teacher sees whether the ends are A and B.
+  const fidelity = Object.fromEntries((result.fidelity ?? []).slice(0, 2).map((f, i) => [i === 0 ? 'fidelityA' : 'fidelityB', `${f.matchingSteps}/${f.totalSteps}`]));
   return {
     kind: 'melody',
     midi: sequenceToMidi(withTempo(concatenate(result.seqs), options.qpm), { name: 'Latent Lab interpolation' }),
-    params: { steps: s.steps, temperature: s.temperature, mode: s.mode, seed: s.seed, qpm: options.qpm, a: encodeMelodyClip(result.a), b: encodeMelodyClip(result.b), model: 'mel_2bar' },
+    params: { steps: s.steps, temperature: s.temperature, mode: s.mode, seed: s.seed, qpm: options.qpm, a: encodeMelodyClip(result.a), b: encodeMelodyClip(result.b), model: 'mel_2bar', refineSteps: s.refineSteps, ...fidelity },
     summary: `the ${result.seqs.length}-step ${s.mode} interpolation at temperature ${s.temperature}`,
   };
 }

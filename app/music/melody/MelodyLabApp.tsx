@@ -43,7 +43,7 @@ interface Result {
   fidelity: FidelityInfo[];
   refineMs: number;
   /** The choices that made it (a classroom entry reports them). */
-  settings: { steps: number; temperature: number; mode: string; seed: number };
+  settings: { steps: number; temperature: number; mode: string; seed: number; refineSteps: number };
 }
 
 
@@ -117,7 +117,7 @@ export function MelodyLabApp() {
         const r = await call.done;
         if (r.type !== 'music:sequences') throw new WorkerError('WorkerError', `Unexpected worker answer "${r.type}".`);
         if (ticket !== latest.current) return;
-        setResult((prev) => ({ kind, a: sa, b: sb, run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend, fidelity: r.fidelity ?? [], refineMs: r.refineMs ?? 0, settings: { steps, temperature, mode, seed } }));
+        setResult((prev) => ({ kind, a: sa, b: sb, run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend, fidelity: r.fidelity ?? [], refineMs: r.refineMs ?? 0, settings: { steps, temperature, mode, seed, refineSteps } }));
         setNotice(r.notes.length ? r.notes.join(' ') : undefined);
         setError(undefined);
       } catch (e) {
