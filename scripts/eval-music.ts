@@ -1,12 +1,13 @@
 /**
- * `npm run eval:music -- --model models/<id> --data <dir> [--split validation|train | --all] [--limit N] [--samples N] [--refine K] [--backend wasm|cpu]`:
+ * `npm run eval:music -- --model models/<id> --data <dir> [--split validation|train | --all] [--limit N] [--samples N] [--refine K [--refine-limit N]] [--backend wasm|cpu]`:
  * evaluates a MusicVAE checkpoint on the windows of a MIDI folder (the same windows and split as
  * training; `--all`: every window of the folder, no split — e.g. a folder the model never saw) and
  * prints JSON: windows, teacher-forced accuracy, greedy reconstruction accuracy (all steps and event
  * steps), mean KL, active latent units, and sample vs data note density and range — and the share of
  * `--samples` T = 0.5 samples (default 64) with over twice the data's notes/hits per window. With
  * `--refine K`, also `refined: {greedyAccuracy, greedyEventAccuracy, meanDistanceSigma}` from codes
- * refined by K Adam steps (learning rate `--refine-lr`, default 0.3).
+ * refined by K Adam steps (learning rate `--refine-lr`, default 0.3) on all windows, or on
+ * `--refine-limit N` of them spread evenly over the set (refining costs K decoder passes a window).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
       samples: { type: 'string' },
       refine: { type: 'string' },
       'refine-lr': { type: 'string' },
+      'refine-limit': { type: 'string' },
       backend: { type: 'string' },
     },
   });
@@ -41,6 +43,8 @@ async function main(): Promise<void> {
   if (refineSteps !== undefined && (!Number.isInteger(refineSteps) || refineSteps < 1 || refineSteps > 1000)) throw new Error(`--refine must be a whole number of steps from 1 to 1000; got "${values.refine}".`);
   const refineLr = values['refine-lr'] === undefined ? 0.3 : Number(values['refine-lr']);
   if (!Number.isFinite(refineLr) || refineLr <= 0) throw new Error(`--refine-lr must be a positive number; got "${values['refine-lr']}".`);
+  const refineLimit = values['refine-limit'] === undefined ? undefined : Number(values['refine-limit']);
+  if (refineLimit !== undefined && (!Number.isInteger(refineLimit) || refineLimit < 1)) throw new Error(`--refine-limit must be a whole number of windows (1 or more); got "${values['refine-limit']}".`);
   const samples = values.samples === undefined ? 64 : Number(values.samples);
   if (!Number.isInteger(samples) || samples < 1 || samples > 100_000) throw new Error(`--samples must be a whole number from 1 to 100000; got "${values.samples}".`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
@@ -62,8 +66,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const report = await evaluateModel(model, windows, {
       samples,
-      ...(refineSteps ? { refine: { steps: refineSteps, learningRate: refineLr } } : {}),
-      onProgress: (done, total) => process.stderr.write(`\r${done}/${total} windows evaluated${refineSteps ? ` (codes refined with ${refineSteps} steps)` : ''}…`),
+      ...(refineSteps ? { refine: { steps: refineSteps, learningRate: refineLr }, ...(refineLimit ? { refineLimit } : {}) } : {}),
+      onProgress: (done, total) => process.stderr.write(`\r${done}/${total} windows evaluated…`),
+      onRefineProgress: (done, total) => process.stderr.write(`\r${done}/${total} windows refined with ${refineSteps ?? 0} steps…`),
     });
     process.stderr.write('\n');
     console.log(JSON.stringify({ model: values.model, split, backend: choice.backend, seconds: +((performance.now() - t0) / 1000).toFixed(1), ...report }, null, 2));

@@ -40,6 +40,13 @@ describe('evaluateModel', () => {
     expect(refined.refined?.greedyAccuracy).toBeGreaterThanOrEqual(report.greedyAccuracy - 0.05);
     expect(refined.refined?.meanDistanceSigma).toBeGreaterThan(0);
     expect(refined.greedyAccuracy).toBe(report.greedyAccuracy);
+    expect(refined.refined?.windows).toBe(8);
+    // A refine limit refines that many windows, spread over the set; the amortized numbers stay whole.
+    const some = await evaluateModel(model, windows, { samples: 8, seed: 3, refine: { steps: 5 }, refineLimit: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(some.refined?.windows).toBe(3);
+    expect(some.windows).toBe(8);
+    expect(some.greedyAccuracy).toBe(report.greedyAccuracy);
     model.dispose();
   }, 120_000);
 

@@ -39,7 +39,7 @@ export interface EvaluationReport {
   };
   data: SequenceStats;
   /** With `refine`: greedy accuracy from refined codes, and how far the codes moved (in σ, mean over windows). */
-  refined?: { steps: number; greedyAccuracy: number; greedyEventAccuracy: number; meanDistanceSigma: number };
+  refined?: { steps: number; windows: number; greedyAccuracy: number; greedyEventAccuracy: number; meanDistanceSigma: number };
 }
 
 /** Note density and pitch range of sequences. */
@@ -62,7 +62,7 @@ export function sequenceStats(seqs: readonly QuantizedNoteSequence[]): SequenceS
 export async function evaluateModel(
   model: MusicVAE,
   windows: readonly Int32Array[],
-  options: { batchSize?: number; samples?: number; seed?: number; refine?: Omit<RefineOptions, 'onProgress'>; onProgress?: (done: number, total: number) => void } = {},
+  options: { batchSize?: number; samples?: number; seed?: number; refine?: Omit<RefineOptions, 'onProgress'>; refineLimit?: number; onProgress?: (done: number, total: number) => void; onRefineProgress?: (done: number, total: number) => void } = {},
 ): Promise<EvaluationReport> {
   if (!model.variables) throw new InvalidInputError('Load the model with keepVariables: true to evaluate it (the KL needs encoder/sigma).');
   if (windows.length === 0) throw new InvalidInputError('There are no windows to evaluate on.');
@@ -76,7 +76,7 @@ export async function evaluateModel(
   let events = 0;
   let eventCorrect = 0;
   const mus: Float32Array[] = [];
-  const refined = { correct: 0, events: 0, eventCorrect: 0, distance: 0 };
+  const refined = { correct: 0, events: 0, eventCorrect: 0, distance: 0, windows: 0 };
   try {
     for (let i = 0; i < windows.length; i += batchSize) {
       const chunk = windows.slice(i, i + batchSize);
@@ -99,7 +99,18 @@ export async function evaluateModel(
         } finally {
           z.dispose();
         }
-        if (options.refine) {
+        options.onProgress?.(Math.min(windows.length, i + batchSize), windows.length);
+      } finally {
+        tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
+      }
+    }
+    if (options.refine) {
+      // Refining costs K decoder passes with gradients per window: `refineLimit` spreads a subset evenly over the set.
+      const picked = evenlySpaced(windows, options.refineLimit ?? windows.length);
+      for (let i = 0; i < picked.length; i += batchSize) {
+        const chunk = picked.slice(i, i + batchSize);
+        const batch = batchTensors(converter, chunk);
+        try {
           const r = await model.encodeRefined(batch.x, options.refine);
           try {
             (await model.decodeLabels(r.z)).forEach((labels, k) => {
@@ -112,10 +123,11 @@ export async function evaluateModel(
           } finally {
             r.z.dispose();
           }
+        } finally {
+          tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
         }
-        options.onProgress?.(Math.min(windows.length, i + batchSize), windows.length);
-      } finally {
-        tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
+        refined.windows += chunk.length;
+        options.onRefineProgress?.(refined.windows, picked.length);
       }
     }
   } finally {
@@ -149,11 +161,19 @@ export async function evaluateModel(
       ? {
           refined: {
             steps: options.refine.steps,
-            greedyAccuracy: refined.correct / steps,
+            windows: refined.windows,
+            greedyAccuracy: refined.correct / (refined.windows * converter.numSteps),
             greedyEventAccuracy: refined.events > 0 ? refined.eventCorrect / refined.events : 0,
-            meanDistanceSigma: refined.distance / windows.length,
+            meanDistanceSigma: refined.distance / refined.windows,
           },
         }
       : {}),
   };
+}
+
+/** `limit` items spread evenly over `items` (all of them when `limit` ≥ their count), in order. */
+function evenlySpaced<T>(items: readonly T[], limit: number): T[] {
+  if (limit >= items.length) return [...items];
+  const n = Math.max(1, Math.floor(limit));
+  return Array.from({ length: n }, (_v, k) => items[Math.floor((k * items.length) / n)] as T);
 }

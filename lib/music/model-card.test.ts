@@ -13,7 +13,7 @@ const report = (greedy: number, refined: number): EvaluationReport => ({
   zDims: 128,
   samples: { noteDensity: 10, pitchRange: 9, count: 1000, overDoubleShare: 0.012 },
   data: { noteDensity: 10.5, pitchRange: 8.7 },
-  refined: { steps: 50, greedyAccuracy: refined, greedyEventAccuracy: refined - 0.1, meanDistanceSigma: 30 },
+  refined: { steps: 50, windows: 512, greedyAccuracy: refined, greedyEventAccuracy: refined - 0.1, meanDistanceSigma: 30 },
 });
 
 describe('music model cards', () => {
@@ -47,7 +47,7 @@ describe('music model cards', () => {
       shipped: report(0.64, 0.86),
       history,
     });
-    expect(card).toMatch(/refined codes \(K = 50\): greedy accuracy, all steps \| 0\.8600 \| 0\.8600/);
+    expect(card).toMatch(/refined codes \(K = 50, 512 windows spread over the set\): greedy accuracy, all steps \| 0\.8600 \| 0\.8600/);
     expect(card).toMatch(/rate 250, clock started at step 1600/);
     expect(card).toMatch(/\| 300 \| 32 \| 0\.5800 \| — \| — \|/);
     expect(card).toMatch(/\| refined \(K = 50\) greedy accuracy, all steps ≥ 0\.9 \| 0\.860 \| no \|/);

@@ -130,7 +130,7 @@ export function musicModelCard(c: MusicCardInput): string {
     `| teacher-forced accuracy | ${f(c.full.teacherForcedAccuracy)} | ${f(r.teacherForcedAccuracy)} |`,
     `| greedy reconstruction accuracy, all steps (encoder's μ) | ${f(c.full.greedyAccuracy)} | ${f(r.greedyAccuracy)} |`,
     `| greedy accuracy on event steps (encoder's μ) | ${f(c.full.greedyEventAccuracy)} | ${f(r.greedyEventAccuracy)} |`,
-    `| refined codes (K = 50): greedy accuracy, all steps | ${fa} | ${sa} |`,
+    `| refined codes (K = 50, ${r.refined?.windows ?? 0} windows spread over the set): greedy accuracy, all steps | ${fa} | ${sa} |`,
     `| refined codes (K = 50): greedy accuracy, event steps | ${fe} | ${se} |`,
     `| refined codes: mean distance from μ (in σ) | ${fd} | ${sd} |`,
     `| mean KL (nats) | ${f(c.full.meanKl, 1)} | ${f(r.meanKl, 1)} |`,
