@@ -1,6 +1,6 @@
 /**
  * `npm run export:music -- --from <training run folder> --to models/<id> --data <MIDI folder>
- *   --title "<title>" --command "<the training commands>" [--quantize float16|uint8|none] [--notes "<text>"]`
+ *   --title "<title>" --command "<the training commands>" [--quantize float16|uint8|none] [--notes "<text>"] [--refine-windows N]`
  *
  * Ships a trained MusicVAE: evaluates the run's best checkpoint (float32) and a quantized copy on the
  * validation files (refined codes with K = 50 on 512 windows spread over them, 1,000 samples at T = 0.5), keeps the
@@ -34,10 +34,7 @@ const stateSchema = z.object({
 
 type Files = { train: number; validation: number; trainWindows: number; validationWindows: number };
 
-/** Refined accuracy is measured on this many validation windows spread evenly over the set (50 decoder passes each). */
-const REFINE_WINDOWS = 512;
-
-async function evaluate(dir: string, data: string): Promise<{ report: EvaluationReport; kind: 'melody' | 'drums'; files: Files }> {
+async function evaluate(dir: string, data: string, refineWindows: number): Promise<{ report: EvaluationReport; kind: 'melody' | 'drums'; files: Files }> {
   const model = await MusicVAE.load(fsSource(dir), { keepVariables: true });
   try {
     const kind = model.converter.kind;
@@ -46,7 +43,7 @@ async function evaluate(dir: string, data: string): Promise<{ report: Evaluation
     const report = await evaluateModel(model, windows, {
       samples: 1000,
       refine: { steps: 50 },
-      refineLimit: REFINE_WINDOWS,
+      refineLimit: refineWindows,
       onProgress: (done, total) => process.stderr.write(`\r  ${done}/${total} validation windows…`),
       onRefineProgress: (done, total) => process.stderr.write(`\r  ${done}/${total} validation windows refined with 50 steps…`),
     });
@@ -70,24 +67,27 @@ async function folderBytes(dir: string): Promise<number> {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     strict: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, data: { type: 'string' }, title: { type: 'string' }, command: { type: 'string' }, quantize: { type: 'string' }, notes: { type: 'string' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, data: { type: 'string' }, title: { type: 'string' }, command: { type: 'string' }, quantize: { type: 'string' }, notes: { type: 'string' }, 'refine-windows': { type: 'string' } },
   });
   if (!values.from || !values.to || !values.data || !values.title || !values.command) throw new Error('--from, --to, --data, --title and --command are required.');
   const quantization = (values.quantize ?? 'float16') as Quantization;
   if (!['none', 'float16', 'uint8'].includes(quantization)) throw new Error('--quantize must be none, float16 or uint8.');
+  // Refined accuracy is measured on this many validation windows spread evenly over the set (50 decoder passes each).
+  const refineWindows = Number(values['refine-windows'] ?? 512);
+  if (!Number.isInteger(refineWindows) || refineWindows < 1) throw new Error(`--refine-windows must be a whole number of windows (1 or more); got "${values['refine-windows']}".`);
   const choice = await initNodeBackend();
   const from = path.resolve(values.from);
   const to = path.resolve(values.to);
   const state = stateSchema.parse(JSON.parse(await fs.readFile(path.join(from, 'training', 'training_state.json'), 'utf8')));
   process.stderr.write(`Evaluating the float32 checkpoint (step ${state.bestStep})…\n`);
-  const full = await evaluate(from, values.data);
+  const full = await evaluate(from, values.data, refineWindows);
   const tensors = await loadCheckpointTensors(fsSource(from));
   const named = await tensorsToNamedValues(tensors);
   Object.values(tensors).forEach((t) => t.dispose());
   const config: unknown = JSON.parse(await fs.readFile(path.join(from, 'config.json'), 'utf8'));
   await writeCheckpointFolder(to, encodeCheckpoint(named, { quantization }), { 'config.json': config as Record<string, unknown> });
   process.stderr.write(`Evaluating the ${quantization} copy…\n`);
-  let shipped = quantization === 'none' ? full : await evaluate(to, values.data);
+  let shipped = quantization === 'none' ? full : await evaluate(to, values.data, refineWindows);
   let used: Quantization = quantization;
   const loss = full.report.greedyAccuracy - shipped.report.greedyAccuracy;
   if (quantization !== 'none' && loss >= 0.005) {
