@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Tests that run against both classroom stores (SQLite and a throwaway PostgreSQL cluster). */
+const CLASSROOM = ['lib/classroom/**/*.test.ts', 'app/api/**/*.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -16,5 +19,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     // 2-core machines: two workers keep both cores busy without thrashing.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', exclude: [...configDefaults.exclude, ...CLASSROOM] } },
+      // The PostgreSQL cluster starts only when a classroom test is among those that run.
+      { extends: true, test: { name: 'classroom', include: CLASSROOM, globalSetup: ['./lib/classroom/testing/postgres-global-setup.ts'] } },
+    ],
   },
 });
