@@ -16,13 +16,16 @@ import { ClassroomService, DEFAULT_CONFIG, type ClassroomConfig } from './servic
 import { SqliteClassroomStore } from './sqlite-store';
 import type { ClassroomStore } from './store';
 
+/** Environment variables (process.env, or a plain object in tests). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export type StorageChoice = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 /**
  * Which storage the environment asks for. DATABASE_URL must be a PostgreSQL URL when set (another
  * scheme is a configuration mistake and says so); unset or empty means the embedded SQLite file.
  */
-export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): StorageChoice {
+export function storageFromEnv(env: Env = process.env): StorageChoice {
   const url = env.DATABASE_URL?.trim();
   if (!url) return { kind: 'sqlite', file: databasePath(env) };
   if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
@@ -33,12 +36,12 @@ export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): StorageCho
 }
 
 /** Where the embedded database lives. */
-export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
+export function databasePath(env: Env = process.env): string {
   return path.resolve(/*turbopackIgnore: true*/ env.LATENT_LAB_DB?.trim() || path.join(/*turbopackIgnore: true*/ process.cwd(), 'data', 'latent-lab.db'));
 }
 
 /** The configuration from the environment; bad values fall back to the defaults with a warning. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ClassroomConfig {
+export function configFromEnv(env: Env = process.env): ClassroomConfig {
   const raw = env.LATENT_LAB_RETENTION_DAYS?.trim();
   let retentionDays = DEFAULT_CONFIG.retentionDays;
   if (raw) {

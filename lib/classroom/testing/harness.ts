@@ -45,8 +45,11 @@ export interface Harness extends HarnessServer {
   sql(query: string, params?: unknown[]): Promise<Row[]>;
   /** Everything stored (every row of every table; for SQLite also the raw file), as text. */
   dumpText(): Promise<string>;
-  /** Another app server on the same database (its own connections and, for PostgreSQL, its own LISTEN). */
-  openServer(config?: Partial<ClassroomConfig>): Promise<HarnessServer>;
+  /**
+   * Another app server on the same database (its own connections and, for PostgreSQL, its own
+   * LISTEN connection, reconnecting after `listenRetryMs`).
+   */
+  openServer(config?: Partial<ClassroomConfig>, options?: { listenRetryMs?: number }): Promise<HarnessServer>;
 }
 
 const TABLES = ['sessions', 'participants', 'submissions', 'votes', 'events', 'rate_limits', 'schema_migrations'];
@@ -147,9 +150,9 @@ async function openPostgres(config: Partial<ClassroomConfig>): Promise<Harness> 
   await admin.query(`SET search_path TO ${schema}`);
   const location = `${info.url}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const clock = { now: START };
-  const open = (c: Partial<ClassroomConfig>) => {
+  const open = (c: Partial<ClassroomConfig>, retryMs = 50) => {
     const store = new PostgresClassroomStore({ connectionString: location, poolSize: 4 });
-    return serverOn(store, new PostgresEventBus(store, { retryMs: 50, maxRetryMs: 500 }), c, clock, true);
+    return serverOn(store, new PostgresEventBus(store, { retryMs, maxRetryMs: Math.max(500, retryMs) }), c, clock, true);
   };
   const main = open(config);
   await (main.store as PostgresClassroomStore).ready();
@@ -173,8 +176,8 @@ async function openPostgres(config: Partial<ClassroomConfig>): Promise<Harness> 
       for (const t of TABLES) rows.push(`${t}: ${JSON.stringify(await sql(`SELECT * FROM ${t}`), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`);
       return rows.join('\n');
     },
-    async openServer(c = config) {
-      const server = open(c);
+    async openServer(c = config, options = {}) {
+      const server = open(c, options.listenRetryMs);
       others.push(server);
       return server;
     },
