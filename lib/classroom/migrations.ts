@@ -173,6 +173,131 @@ export const MIGRATIONS: readonly Migration[] = [
         window_start BIGINT NOT NULL,
         count INTEGER NOT NULL
       );
+
+      -- Each change is one function call: one round trip, in which the session's row is locked
+      -- first (changes of one session are serialized across app servers, so its checks hold and
+      -- its event numbers are gap-free and commit in order), the change is made, its event is
+      -- appended to the log and pg_notify is called; the lock is held only inside the database.
+      -- The rules are the same as the SQLite store's (sqlite-store.ts); the contract tests run the
+      -- same suite against both.
+
+      -- An entry as the store's SubmissionRecord (also the 'submitted'/'hidden' events' payload).
+      CREATE FUNCTION classroom_submission_json(p_id BIGINT) RETURNS JSONB LANGUAGE sql STABLE AS $$
+        SELECT jsonb_build_object('id', s.id, 'participantId', s.participant_id, 'nickname', p.nickname, 'title', s.title,
+          'kind', s.kind, 'votes', (SELECT COUNT(*) FROM votes v WHERE v.submission_id = s.id), 'hidden', s.hidden,
+          'createdAt', s.created_at, 'latent', s.latent::jsonb, 'params', s.params::jsonb)
+        FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.id = p_id
+      $$;
+
+      -- Appends one event to the session's log (the caller holds the session's row lock) and
+      -- notifies listening app servers, which PostgreSQL does only if the transaction commits.
+      CREATE FUNCTION classroom_append_event(p_session BIGINT, p_now BIGINT, p_event JSONB, p_channel TEXT) RETURNS BIGINT LANGUAGE plpgsql AS $$
+      DECLARE v_seq BIGINT;
+      BEGIN
+        UPDATE sessions SET last_seq = last_seq + 1 WHERE id = p_session RETURNING last_seq INTO v_seq;
+        IF v_seq IS NULL THEN RAISE EXCEPTION 'session % vanished inside its own transaction', p_session; END IF;
+        INSERT INTO events (session_id, seq, created_at, data) VALUES (p_session, v_seq, p_now, p_event::text);
+        PERFORM pg_notify(p_channel, p_session || ':' || v_seq || ':' || v_seq);
+        RETURN v_seq;
+      END $$;
+
+      CREATE FUNCTION classroom_update_session(p_session BIGINT, p_status TEXT, p_votes_revealed BOOLEAN, p_set_ends BOOLEAN, p_ends BIGINT,
+        p_now BIGINT, p_channel TEXT, OUT o_reason TEXT, OUT o_session JSONB, OUT o_seq BIGINT) LANGUAGE plpgsql AS $$
+      DECLARE v sessions%ROWTYPE;
+      BEGIN
+        SELECT * INTO v FROM sessions WHERE id = p_session FOR NO KEY UPDATE;
+        IF NOT FOUND THEN o_reason := 'not_found'; RETURN; END IF;
+        UPDATE sessions SET status = COALESCE(p_status, v.status), votes_revealed = COALESCE(p_votes_revealed, v.votes_revealed),
+          ends_at = CASE WHEN p_set_ends THEN p_ends ELSE v.ends_at END
+          WHERE id = p_session RETURNING * INTO v;
+        o_seq := classroom_append_event(p_session, p_now,
+          jsonb_build_object('type', 'session', 'status', v.status, 'votesRevealed', v.votes_revealed, 'endsAt', v.ends_at), p_channel);
+        SELECT to_jsonb(s) INTO o_session FROM sessions s WHERE s.id = p_session;
+      END $$;
+
+      CREATE FUNCTION classroom_add_participant(p_session BIGINT, p_nickname TEXT, p_key TEXT, p_token_hash TEXT, p_now BIGINT, p_max INTEGER,
+        p_channel TEXT, OUT o_reason TEXT, OUT o_participant BIGINT, OUT o_seq BIGINT) LANGUAGE plpgsql AS $$
+      DECLARE v_status TEXT;
+      BEGIN
+        SELECT status INTO v_status FROM sessions WHERE id = p_session FOR NO KEY UPDATE;
+        IF NOT FOUND THEN o_reason := 'not_found'; RETURN; END IF;
+        IF v_status = 'closed' THEN o_reason := 'closed'; RETURN; END IF;
+        -- The session's row is locked: no other join can slip in between this count and the insert.
+        IF (SELECT COUNT(*) FROM participants WHERE session_id = p_session) >= p_max THEN o_reason := 'full'; RETURN; END IF;
+        INSERT INTO participants (session_id, nickname, nickname_key, token_hash, joined_at) VALUES (p_session, p_nickname, p_key, p_token_hash, p_now)
+          ON CONFLICT (session_id, nickname_key) DO NOTHING RETURNING id INTO o_participant;
+        IF o_participant IS NULL THEN o_reason := 'nickname_taken'; RETURN; END IF;
+        o_seq := classroom_append_event(p_session, p_now, jsonb_build_object('type', 'joined', 'nickname', p_nickname), p_channel);
+      END $$;
+
+      CREATE FUNCTION classroom_kick(p_session BIGINT, p_key TEXT, p_now BIGINT, p_channel TEXT,
+        OUT o_reason TEXT, OUT o_nickname TEXT, OUT o_participant BIGINT, OUT o_seq BIGINT) LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM 1 FROM sessions WHERE id = p_session FOR NO KEY UPDATE;
+        IF NOT FOUND THEN o_reason := 'not_found'; RETURN; END IF;
+        UPDATE participants SET kicked_at = p_now WHERE session_id = p_session AND nickname_key = p_key AND kicked_at IS NULL
+          RETURNING id, nickname INTO o_participant, o_nickname;
+        IF o_participant IS NULL THEN o_reason := 'not_found'; RETURN; END IF;
+        o_seq := classroom_append_event(p_session, p_now, jsonb_build_object('type', 'kicked', 'nickname', o_nickname, 'participantId', o_participant), p_channel);
+      END $$;
+
+      CREATE FUNCTION classroom_add_submission(p_session BIGINT, p_participant BIGINT, p_title TEXT, p_kind TEXT, p_midi BYTEA, p_png BYTEA,
+        p_latent TEXT, p_params TEXT, p_now BIGINT, p_channel TEXT, OUT o_reason TEXT, OUT o_submission JSONB, OUT o_seq BIGINT) LANGUAGE plpgsql AS $$
+      DECLARE v_status TEXT; v_ends BIGINT; v_kicked BIGINT; v_found BOOLEAN; v_id BIGINT;
+      BEGIN
+        SELECT status, ends_at INTO v_status, v_ends FROM sessions WHERE id = p_session FOR NO KEY UPDATE;
+        IF NOT FOUND OR v_status <> 'open' OR (v_ends IS NOT NULL AND v_ends <= p_now) THEN o_reason := 'not_accepting'; RETURN; END IF;
+        SELECT TRUE, kicked_at INTO v_found, v_kicked FROM participants WHERE id = p_participant AND session_id = p_session;
+        IF v_found IS NULL OR v_kicked IS NOT NULL THEN o_reason := 'kicked'; RETURN; END IF;
+        INSERT INTO submissions (session_id, participant_id, title, kind, midi, png, latent, params, created_at)
+          VALUES (p_session, p_participant, p_title, p_kind, p_midi, p_png, p_latent, p_params, p_now) RETURNING id INTO v_id;
+        o_submission := classroom_submission_json(v_id);
+        o_seq := classroom_append_event(p_session, p_now, jsonb_build_object('type', 'submitted', 'submission', o_submission), p_channel);
+      END $$;
+
+      CREATE FUNCTION classroom_set_hidden(p_session BIGINT, p_id BIGINT, p_hidden BOOLEAN, p_now BIGINT, p_channel TEXT,
+        OUT o_reason TEXT, OUT o_submission JSONB, OUT o_seq BIGINT) LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM 1 FROM sessions WHERE id = p_session FOR NO KEY UPDATE;
+        IF NOT FOUND THEN o_reason := 'not_found'; RETURN; END IF;
+        UPDATE submissions SET hidden = p_hidden WHERE session_id = p_session AND id = p_id;
+        IF NOT FOUND THEN o_reason := 'not_found'; RETURN; END IF;
+        o_submission := classroom_submission_json(p_id);
+        o_seq := classroom_append_event(p_session, p_now, jsonb_build_object('type', 'hidden', 'submission', o_submission), p_channel);
+      END $$;
+
+      -- p_author NULL: anyone may remove it (the teacher); else only that participant (its author).
+      CREATE FUNCTION classroom_delete_submission(p_session BIGINT, p_id BIGINT, p_now BIGINT, p_author BIGINT, p_channel TEXT,
+        OUT o_reason TEXT, OUT o_author BIGINT, OUT o_seq BIGINT) LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM 1 FROM sessions WHERE id = p_session FOR NO KEY UPDATE;
+        IF NOT FOUND THEN o_reason := 'not_found'; RETURN; END IF;
+        SELECT participant_id INTO o_author FROM submissions WHERE session_id = p_session AND id = p_id;
+        IF o_author IS NULL THEN o_reason := 'not_found'; RETURN; END IF;
+        IF p_author IS NOT NULL AND o_author <> p_author THEN o_reason := 'not_author'; RETURN; END IF;
+        DELETE FROM submissions WHERE id = p_id;
+        o_seq := classroom_append_event(p_session, p_now, jsonb_build_object('type', 'removed', 'id', p_id, 'participantId', o_author), p_channel);
+      END $$;
+
+      CREATE FUNCTION classroom_add_vote(p_session BIGINT, p_submission BIGINT, p_participant BIGINT, p_now BIGINT, p_channel TEXT,
+        OUT o_reason TEXT, OUT o_votes BIGINT, OUT o_seq BIGINT) LANGUAGE plpgsql AS $$
+      DECLARE v_status TEXT; v_found BOOLEAN; v_kicked BIGINT; v_author BIGINT; v_hidden BOOLEAN;
+      BEGIN
+        SELECT status INTO v_status FROM sessions WHERE id = p_session FOR NO KEY UPDATE;
+        IF NOT FOUND THEN o_reason := 'not_found'; RETURN; END IF;
+        IF v_status = 'closed' THEN o_reason := 'closed'; RETURN; END IF;
+        SELECT TRUE, kicked_at INTO v_found, v_kicked FROM participants WHERE id = p_participant AND session_id = p_session;
+        IF v_found IS NULL OR v_kicked IS NOT NULL THEN o_reason := 'kicked'; RETURN; END IF;
+        SELECT participant_id, hidden INTO v_author, v_hidden FROM submissions WHERE session_id = p_session AND id = p_submission;
+        IF v_author IS NULL OR v_hidden THEN o_reason := 'not_found'; RETURN; END IF;
+        IF v_author = p_participant THEN o_reason := 'own_entry'; RETURN; END IF;
+        -- The primary key (submission_id, participant_id) is what enforces one vote.
+        INSERT INTO votes (submission_id, participant_id, created_at) VALUES (p_submission, p_participant, p_now) ON CONFLICT DO NOTHING;
+        IF NOT FOUND THEN o_reason := 'duplicate'; RETURN; END IF;
+        SELECT COUNT(*) INTO o_votes FROM votes WHERE submission_id = p_submission;
+        o_seq := classroom_append_event(p_session, p_now,
+          jsonb_build_object('type', 'voted', 'id', p_submission, 'votes', o_votes, 'voterId', p_participant), p_channel);
+      END $$;
     `,
   },
 ];

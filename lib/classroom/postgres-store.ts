@@ -136,6 +136,30 @@ function param(v: unknown): unknown {
   return v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
 }
 
+/** A refusal reason from a change function, checked against the ones the caller expects. */
+function reasonOf<R extends string>(value: unknown, allowed: readonly R[]): R {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as R;
+  throw new Error(`unexpected refusal from the database: ${String(value)}`);
+}
+
+/** An entry from `classroom_submission_json` (numbers as JSON numbers). */
+function submissionFromJson(v: unknown): SubmissionRecord {
+  if (!v || typeof v !== 'object') throw new TypeError('expected an entry from the database');
+  const j = v as Row;
+  return submissionOf({
+    id: j.id,
+    participant_id: j.participantId,
+    nickname: j.nickname,
+    title: j.title,
+    kind: j.kind,
+    votes: j.votes,
+    hidden: j.hidden,
+    created_at: j.createdAt,
+    latent: j.latent === null || j.latent === undefined ? null : JSON.stringify(j.latent),
+    params: j.params === null || j.params === undefined ? null : JSON.stringify(j.params),
+  });
+}
+
 const PARTICIPANTS_SQL = `SELECT p.id, p.nickname, p.joined_at, p.kicked_at, (SELECT COUNT(*) FROM submissions s WHERE s.participant_id = p.id) AS entries
   FROM participants p WHERE p.session_id = $1 ORDER BY p.id`;
 
@@ -296,34 +320,34 @@ export class PostgresClassroomStore implements ClassroomStore {
     return this.withClient(async (client) => (await client.query<Row>(sql, values.map(param))).rows);
   }
 
-  /** Locks the session's row for the rest of the transaction; undefined when it does not exist. */
-  private async lockSession(tx: Tx, sessionId: number): Promise<SessionRecord | undefined> {
-    const r = await tx.one('SELECT * FROM sessions WHERE id = $1 FOR NO KEY UPDATE', [sessionId]);
-    return r && sessionOf(r);
-  }
-
-  /** Appends events to the session's log (next sequence numbers) and notifies, in the caller's transaction. */
-  private async appendEvents(tx: Tx, sessionId: number, events: InternalEvent[], now: number): Promise<StoredEvent[]> {
-    if (events.length === 0) return [];
+  /**
+   * Calls one of the schema's change functions (migrations.ts): a single statement, so a single
+   * round trip and its own transaction. Retried (up to three times) only when PostgreSQL says it
+   * rolled it back (deadlock, serialization failure): then nothing was written. A call whose answer
+   * is lost (the connection broke) is never retried: the request fails with 503 instead.
+   */
+  private async call(fn: string, args: unknown[]): Promise<Row> {
     const { channel } = await this.ready();
-    const r = await tx.one('UPDATE sessions SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq', [sessionId, events.length]);
-    if (!r) throw new Error(`session ${sessionId} vanished inside its own transaction`);
-    const last = num(r.last_seq);
-    const first = last - events.length + 1;
-    await tx.rows('INSERT INTO events (session_id, seq, created_at, data) SELECT $1, $2::bigint + ord - 1, $3, d FROM unnest($4::text[]) WITH ORDINALITY AS t(d, ord)', [
-      sessionId,
-      first,
-      now,
-      events.map((e) => JSON.stringify(e)),
-    ]);
-    // Delivered to every listening app server when (and only if) this transaction commits.
-    await tx.rows('SELECT pg_notify($1, $2)', [channel, formatNotice({ sessionId, first, last })]);
-    return events.map((event, i) => ({ sessionId, seq: first + i, createdAt: now, event }));
+    const values = [...args, channel];
+    const sql = `SELECT * FROM ${fn}(${values.map((_, i) => `$${i + 1}`).join(', ')})`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [row] = await this.query(sql, values);
+        if (!row) throw new Error(`${fn} returned no row`);
+        return row;
+      } catch (error) {
+        if (attempt < 3 && retryable(error)) {
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+          continue;
+        }
+        throw error;
+      }
+    }
   }
 
-  private async submissionRow(tx: Tx, sessionId: number, id: number): Promise<SubmissionRecord | undefined> {
-    const r = await tx.one(`SELECT ${SUBMISSION_COLUMNS} FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 AND s.id = $2`, [sessionId, id]);
-    return r && submissionOf(r);
+  /** The event a change function appended, as the store returns it. */
+  private static stored(sessionId: number, seq: unknown, now: number, event: InternalEvent): StoredEvent[] {
+    return [{ sessionId, seq: num(seq), createdAt: now, event }];
   }
 
   async createSession(s: NewSession): Promise<Outcome<{ session: SessionRecord }, 'code_taken'>> {
@@ -357,29 +381,17 @@ export class PostgresClassroomStore implements ClassroomStore {
   }
 
   async updateSession(sessionId: number, patch: { status?: SessionStatus; votesRevealed?: boolean; endsAt?: number | null }, now: number): Promise<Outcome<{ session: SessionRecord }, 'not_found'>> {
-    return this.tx('write', async (tx) => {
-      const before = await this.lockSession(tx, sessionId);
-      if (!before) return { ok: false as const, reason: 'not_found' as const };
-      const next = {
-        status: patch.status ?? before.status,
-        votesRevealed: patch.votesRevealed ?? before.votesRevealed,
-        endsAt: patch.endsAt !== undefined ? patch.endsAt : before.endsAt,
-      };
-      await tx.rows('UPDATE sessions SET status = $1, votes_revealed = $2, ends_at = $3 WHERE id = $4', [next.status, next.votesRevealed, next.endsAt, sessionId]);
-      const events = await this.appendEvents(tx, sessionId, [{ type: 'session', ...next }], now);
-      const r = await tx.one('SELECT * FROM sessions WHERE id = $1', [sessionId]);
-      if (!r) throw new Error('session vanished');
-      return { ok: true as const, session: sessionOf(r), events };
-    });
+    const r = await this.call('classroom_update_session', [sessionId, patch.status ?? null, patch.votesRevealed ?? null, patch.endsAt !== undefined, patch.endsAt ?? null, now]);
+    if (r.o_reason) return { ok: false, reason: 'not_found' };
+    const session = sessionOf(r.o_session as Row);
+    return { ok: true, session, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'session', status: session.status, votesRevealed: session.votesRevealed, endsAt: session.endsAt }) };
   }
 
   async deleteSession(sessionId: number): Promise<boolean> {
-    return this.tx('write', async (tx) => {
-      const { channel } = await this.ready();
-      const deleted = (await tx.count('DELETE FROM sessions WHERE id = $1', [sessionId])) > 0;
-      if (deleted) await tx.rows('SELECT pg_notify($1, $2)', [channel, formatNotice({ sessionId, deleted: true })]);
-      return deleted;
-    });
+    const { channel } = await this.ready();
+    // Deleting cascades to everything in the session; the notification goes out if it commits.
+    const rows = await this.query('WITH d AS (DELETE FROM sessions WHERE id = $1 RETURNING id) SELECT pg_notify($2, $3) FROM d', [sessionId, channel, formatNotice({ sessionId, deleted: true })]);
+    return rows.length > 0;
   }
 
   async addParticipant(
@@ -388,33 +400,16 @@ export class PostgresClassroomStore implements ClassroomStore {
     now: number,
     maxParticipants: number,
   ): Promise<Outcome<{ participantId: number }, 'nickname_taken' | 'closed' | 'not_found' | 'full'>> {
-    return this.tx('write', async (tx) => {
-      const s = await this.lockSession(tx, sessionId);
-      if (!s) return { ok: false as const, reason: 'not_found' as const };
-      if (s.status === 'closed') return { ok: false as const, reason: 'closed' as const };
-      // The session's row is locked, so no other join can slip in between this count and the insert.
-      const count = num((await tx.one('SELECT COUNT(*) AS n FROM participants WHERE session_id = $1', [sessionId]))?.n);
-      if (count >= maxParticipants) return { ok: false as const, reason: 'full' as const };
-      const r = await tx.one(
-        `INSERT INTO participants (session_id, nickname, nickname_key, token_hash, joined_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (session_id, nickname_key) DO NOTHING RETURNING id`,
-        [sessionId, p.nickname, p.nicknameKey, p.tokenHash, now],
-      );
-      if (!r) return { ok: false as const, reason: 'nickname_taken' as const };
-      const events = await this.appendEvents(tx, sessionId, [{ type: 'joined', nickname: p.nickname }], now);
-      return { ok: true as const, participantId: num(r.id), events };
-    });
+    const r = await this.call('classroom_add_participant', [sessionId, p.nickname, p.nicknameKey, p.tokenHash, now, maxParticipants]);
+    if (r.o_reason) return { ok: false, reason: reasonOf(r.o_reason, ['nickname_taken', 'closed', 'not_found', 'full'] as const) };
+    return { ok: true, participantId: num(r.o_participant), events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'joined', nickname: p.nickname }) };
   }
 
   async kickParticipant(sessionId: number, nicknameKey: string, now: number): Promise<Outcome<{ nickname: string }, 'not_found'>> {
-    return this.tx('write', async (tx) => {
-      if (!(await this.lockSession(tx, sessionId))) return { ok: false as const, reason: 'not_found' as const };
-      const r = await tx.one('UPDATE participants SET kicked_at = $1 WHERE session_id = $2 AND nickname_key = $3 AND kicked_at IS NULL RETURNING id, nickname', [now, sessionId, nicknameKey]);
-      if (!r) return { ok: false as const, reason: 'not_found' as const };
-      const nickname = str(r.nickname);
-      const events = await this.appendEvents(tx, sessionId, [{ type: 'kicked', nickname, participantId: num(r.id) }], now);
-      return { ok: true as const, nickname, events };
-    });
+    const r = await this.call('classroom_kick', [sessionId, nicknameKey, now]);
+    if (r.o_reason) return { ok: false, reason: 'not_found' };
+    const nickname = str(r.o_nickname);
+    return { ok: true, nickname, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'kicked', nickname, participantId: num(r.o_participant) }) };
   }
 
   async listParticipants(sessionId: number): Promise<ParticipantRecord[]> {
@@ -422,27 +417,20 @@ export class PostgresClassroomStore implements ClassroomStore {
   }
 
   async addSubmission(sessionId: number, participantId: number, s: NewSubmission, now: number): Promise<Outcome<{ submission: SubmissionRecord }, 'not_accepting' | 'kicked'>> {
-    return this.tx('write', async (tx) => {
-      const session = await this.lockSession(tx, sessionId);
-      if (!session || session.status !== 'open' || (session.endsAt !== null && session.endsAt <= now)) return { ok: false as const, reason: 'not_accepting' as const };
-      const p = await tx.one('SELECT kicked_at FROM participants WHERE id = $1 AND session_id = $2', [participantId, sessionId]);
-      if (!p || p.kicked_at !== null) return { ok: false as const, reason: 'kicked' as const };
-      const r = await tx.one('INSERT INTO submissions (session_id, participant_id, title, kind, midi, png, latent, params, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id', [
-        sessionId,
-        participantId,
-        s.title,
-        s.kind,
-        s.midi,
-        s.png,
-        s.latent ? JSON.stringify(s.latent) : null,
-        s.params ? JSON.stringify(s.params) : null,
-        now,
-      ]);
-      const submission = r && (await this.submissionRow(tx, sessionId, num(r.id)));
-      if (!submission) throw new Error('submission vanished inside its own transaction');
-      const events = await this.appendEvents(tx, sessionId, [{ type: 'submitted', submission }], now);
-      return { ok: true as const, submission, events };
-    });
+    const r = await this.call('classroom_add_submission', [
+      sessionId,
+      participantId,
+      s.title,
+      s.kind,
+      s.midi,
+      s.png,
+      s.latent ? JSON.stringify(s.latent) : null,
+      s.params ? JSON.stringify(s.params) : null,
+      now,
+    ]);
+    if (r.o_reason) return { ok: false, reason: reasonOf(r.o_reason, ['not_accepting', 'kicked'] as const) };
+    const submission = submissionFromJson(r.o_submission);
+    return { ok: true, submission, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'submitted', submission }) };
   }
 
   async listSubmissions(sessionId: number): Promise<SubmissionRecord[]> {
@@ -460,46 +448,23 @@ export class PostgresClassroomStore implements ClassroomStore {
   }
 
   async setHidden(sessionId: number, id: number, hidden: boolean, now: number): Promise<Outcome<{ submission: SubmissionRecord }, 'not_found'>> {
-    return this.tx('write', async (tx) => {
-      if (!(await this.lockSession(tx, sessionId))) return { ok: false as const, reason: 'not_found' as const };
-      const changed = await tx.count('UPDATE submissions SET hidden = $1 WHERE session_id = $2 AND id = $3', [hidden, sessionId, id]);
-      const submission = changed ? await this.submissionRow(tx, sessionId, id) : undefined;
-      if (!submission) return { ok: false as const, reason: 'not_found' as const };
-      const events = await this.appendEvents(tx, sessionId, [{ type: 'hidden', submission }], now);
-      return { ok: true as const, submission, events };
-    });
+    const r = await this.call('classroom_set_hidden', [sessionId, id, hidden, now]);
+    if (r.o_reason) return { ok: false, reason: 'not_found' };
+    const submission = submissionFromJson(r.o_submission);
+    return { ok: true, submission, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'hidden', submission }) };
   }
 
   async deleteSubmission(sessionId: number, id: number, now: number, authorId?: number): Promise<Outcome<object, 'not_found' | 'not_author'>> {
-    return this.tx('write', async (tx) => {
-      if (!(await this.lockSession(tx, sessionId))) return { ok: false as const, reason: 'not_found' as const };
-      const r = await tx.one('SELECT participant_id FROM submissions WHERE session_id = $1 AND id = $2', [sessionId, id]);
-      if (!r) return { ok: false as const, reason: 'not_found' as const };
-      const author = num(r.participant_id);
-      if (authorId !== undefined && author !== authorId) return { ok: false as const, reason: 'not_author' as const };
-      await tx.rows('DELETE FROM submissions WHERE id = $1', [id]);
-      const events = await this.appendEvents(tx, sessionId, [{ type: 'removed', id, participantId: author }], now);
-      return { ok: true as const, events };
-    });
+    const r = await this.call('classroom_delete_submission', [sessionId, id, now, authorId ?? null]);
+    if (r.o_reason) return { ok: false, reason: reasonOf(r.o_reason, ['not_found', 'not_author'] as const) };
+    return { ok: true, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'removed', id, participantId: num(r.o_author) }) };
   }
 
   async addVote(sessionId: number, submissionId: number, participantId: number, now: number): Promise<Outcome<{ votes: number }, 'not_found' | 'own_entry' | 'duplicate' | 'closed' | 'kicked'>> {
-    return this.tx('write', async (tx) => {
-      const session = await this.lockSession(tx, sessionId);
-      if (!session) return { ok: false as const, reason: 'not_found' as const };
-      if (session.status === 'closed') return { ok: false as const, reason: 'closed' as const };
-      const p = await tx.one('SELECT kicked_at FROM participants WHERE id = $1 AND session_id = $2', [participantId, sessionId]);
-      if (!p || p.kicked_at !== null) return { ok: false as const, reason: 'kicked' as const };
-      const s = await tx.one('SELECT participant_id, hidden FROM submissions WHERE session_id = $1 AND id = $2', [sessionId, submissionId]);
-      if (!s || s.hidden === true) return { ok: false as const, reason: 'not_found' as const };
-      if (num(s.participant_id) === participantId) return { ok: false as const, reason: 'own_entry' as const };
-      // The primary key (submission_id, participant_id) is what enforces one vote.
-      const inserted = await tx.count('INSERT INTO votes (submission_id, participant_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [submissionId, participantId, now]);
-      if (inserted === 0) return { ok: false as const, reason: 'duplicate' as const };
-      const votes = num((await tx.one('SELECT COUNT(*) AS n FROM votes WHERE submission_id = $1', [submissionId]))?.n);
-      const events = await this.appendEvents(tx, sessionId, [{ type: 'voted', id: submissionId, votes, voterId: participantId }], now);
-      return { ok: true as const, votes, events };
-    });
+    const r = await this.call('classroom_add_vote', [sessionId, submissionId, participantId, now]);
+    if (r.o_reason) return { ok: false, reason: reasonOf(r.o_reason, ['not_found', 'own_entry', 'duplicate', 'closed', 'kicked'] as const) };
+    const votes = num(r.o_votes);
+    return { ok: true, votes, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'voted', id: submissionId, votes, voterId: participantId }) };
   }
 
   async eventsSince(sessionId: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
@@ -508,13 +473,14 @@ export class PostgresClassroomStore implements ClassroomStore {
   }
 
   async snapshot(sessionId: number): Promise<{ session: SessionRecord; submissions: SubmissionRecord[] } | undefined> {
-    // One snapshot for both reads, so the entries are exactly those of `last_seq`.
-    return this.tx('snapshot', async (tx) => {
-      const r = await tx.one('SELECT * FROM sessions WHERE id = $1', [sessionId]);
-      if (!r) return undefined;
-      const submissions = (await tx.rows(`SELECT ${SUBMISSION_COLUMNS} FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 ORDER BY s.id`, [sessionId])).map(submissionOf);
-      return { session: sessionOf(r), submissions };
-    });
+    // One statement reads from one snapshot: the entries are exactly those of `last_seq`.
+    const [r] = await this.query(
+      `SELECT s.*, (SELECT COALESCE(jsonb_agg(classroom_submission_json(x.id) ORDER BY x.id), '[]'::jsonb) FROM submissions x WHERE x.session_id = s.id) AS entries
+       FROM sessions s WHERE s.id = $1`,
+      [sessionId],
+    );
+    if (!r) return undefined;
+    return { session: sessionOf(r), submissions: (r.entries as unknown[]).map(submissionFromJson) };
   }
 
   async hitRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
