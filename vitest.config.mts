@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Tests that run against both classroom stores (SQLite and a throwaway PostgreSQL cluster). */
+const CLASSROOM = ['lib/classroom/**/*.test.ts', 'app/api/**/*.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -10,11 +13,16 @@ export default defineConfig({
   },
   test: {
     environment: 'node',
-    include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'app/api/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // 2-core machines: two workers keep both cores busy without thrashing.
     maxWorkers: 2,
+    projects: [
+      // (`include` lives in each project: with `extends`, arrays are concatenated, not replaced.)
+      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: [...configDefaults.exclude, ...CLASSROOM] } },
+      // The PostgreSQL cluster starts only when a classroom test is among those that run.
+      { extends: true, test: { name: 'classroom', include: CLASSROOM, globalSetup: ['./lib/classroom/testing/postgres-global-setup.ts'] } },
+    ],
   },
 });

@@ -1,13 +1,20 @@
 /**
  * `npm run bench:classroom`: a class of simulated students against the production server.
  *
- * Starts `next start` (needs `npm run build`) on its own port with a fresh database, creates a free
- * challenge, and has 40 students join, open 40 live-event listeners, submit 5 entries each (melody,
- * drums and digit entries with real MIDI/PNG bytes) and vote, all at once. Then it checks that every
+ * Starts `next start` (needs `npm run build`) with a fresh database, creates a free challenge, and
+ * has the students join, open one live-event listener each, submit 5 entries each (melody, drums
+ * and digit entries with real MIDI/PNG bytes) and vote, all at once. Then it checks that every
  * acknowledged write is in the database (entries and exact vote counts), that no answer was a 5xx,
  * and that every listener saw every entry; it prints p50/p95/p99 latencies per operation.
  *
- *   npm run bench:classroom                       # 40 students × 5 entries
+ * With `--servers 2` the class runs on two app servers sharing one PostgreSQL database (a
+ * throwaway cluster, or `--database-url`): student i writes through server i mod 2 and listens on
+ * the other one, so half of what each listener sees crossed servers through LISTEN/NOTIFY. The
+ * same class then runs on one server with the embedded SQLite, and both are printed side by side.
+ *
+ *   npm run bench:classroom                       # 40 students × 5 entries, one server, SQLite
+ *   npm run bench:classroom -- --servers 2        # 80 students over two servers on PostgreSQL, beside SQLite
+ *   npm run bench:classroom -- --servers 2 --database-url postgres://user:pw@host/db --no-baseline
  *   npm run bench:classroom -- --students 20 --entries 3 --votes 8 --port 3290
  *   npm run bench:classroom -- --url http://127.0.0.1:3000   # a server that is already running
  */
@@ -17,52 +24,50 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClassroomApiError, ClassroomClient, followEvents, type EventStreamHandle, type SubmitBody } from '../lib/classroom/client';
 import { digitEntry, drumEntry, freeSession, melodyEntry } from '../lib/classroom/testing/fixtures';
+import { startPgCluster, type PgCluster } from '../lib/classroom/testing/pg-cluster';
 import { startProdServer, type ProdServer } from './testing/prod-server';
 
 const { values: args } = parseArgs({
   options: {
-    students: { type: 'string', default: '40' },
+    servers: { type: 'string', default: '1' },
+    students: { type: 'string' },
     entries: { type: 'string', default: '5' },
     votes: { type: 'string', default: '10' },
-    port: { type: 'string', default: '3290' },
+    port: { type: 'string' },
     url: { type: 'string' },
+    'database-url': { type: 'string' },
+    'no-baseline': { type: 'boolean', default: false },
   },
 });
-const STUDENTS = Number(args.students);
+const SERVERS = Number(args.servers);
+const STUDENTS = Number(args.students ?? (SERVERS > 1 ? 80 : 40));
 const ENTRIES = Number(args.entries);
 const VOTES = Number(args.votes);
+if (![1, 2, 3, 4].includes(SERVERS) || !(STUDENTS > 0) || !(ENTRIES > 0) || !(VOTES >= 0)) {
+  console.error('Usage: --servers 1..4, --students N > 0, --entries N > 0, --votes N >= 0');
+  process.exit(2);
+}
 
 interface Sample {
   op: string;
   ms: number;
   status: number;
 }
-const samples: Sample[] = [];
-let fiveHundreds = 0;
 
-async function timed<T>(op: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  try {
-    const r = await fn();
-    samples.push({ op, ms: performance.now() - t0, status: 200 });
-    return r;
-  } catch (error) {
-    const status = error instanceof ClassroomApiError ? error.status : 0;
-    if (status >= 500 || status === 0) fiveHundreds++;
-    samples.push({ op, ms: performance.now() - t0, status });
-    throw error;
-  }
+interface RunResult {
+  label: string;
+  samples: Sample[];
+  wallMs: number;
+  entries: number;
+  votes: number;
+  failures: (readonly [string, number])[];
+  reconnects: number;
+  ok: boolean;
 }
 
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-function row(name: string, values: number[]): string {
-  const s = [...values].sort((a, b) => a - b);
-  const f = (x: number) => x.toFixed(1).padStart(8);
-  return `| ${name.padEnd(34)} | ${String(s.length).padStart(5)} | ${f(pct(s, 50))} | ${f(pct(s, 95))} | ${f(pct(s, 99))} | ${f(s.at(-1) ?? Number.NaN)} |`;
 }
 
 function entryFor(student: number, i: number): SubmitBody {
@@ -77,29 +82,39 @@ function entryFor(student: number, i: number): SubmitBody {
   }
 }
 
-async function main(): Promise<void> {
-  let server: ProdServer | undefined;
-  let dir: string | undefined;
-  let base = args.url;
-  if (!base) {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'latent-lab-bench-'));
-    server = await startProdServer({ port: Number(args.port), env: { LATENT_LAB_DB: path.join(dir, 'bench.db') } });
-    base = server.url;
-  }
-  const api = new ClassroomClient({ baseUrl: base });
+/** Runs one class against `bases` (student i writes through bases[i % n], listens on bases[(i + 1) % n]). */
+async function runClass(label: string, bases: string[]): Promise<RunResult> {
+  const samples: Sample[] = [];
+  let fiveHundreds = 0;
+  const timed = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      const r = await fn();
+      samples.push({ op, ms: performance.now() - t0, status: 200 });
+      return r;
+    } catch (error) {
+      const status = error instanceof ClassroomApiError ? error.status : 0;
+      if (status >= 500 || status === 0) fiveHundreds++;
+      samples.push({ op, ms: performance.now() - t0, status });
+      throw error;
+    }
+  };
+  const n = bases.length;
+  const apis = bases.map((baseUrl) => new ClassroomClient({ baseUrl }));
+  const api = (i: number) => apis[i % n] ?? (apis[0] as ClassroomClient);
   const listeners: EventStreamHandle[] = [];
   try {
-    console.log(`Classroom benchmark: ${STUDENTS} students × ${ENTRIES} entries, up to ${VOTES} votes each, ${STUDENTS} live listeners, against ${base}`);
-    const session = await api.createSession({ ...freeSession('Benchmark class') });
+    console.log(`\n${label}: ${STUDENTS} students × ${ENTRIES} entries, up to ${VOTES} votes each, ${STUDENTS} live listeners, against ${bases.join(' and ')}`);
+    const session = await api(0).createSession({ ...freeSession('Benchmark class') });
     const code = session.code;
     const wall0 = performance.now();
 
     // Join, all at once (one address, like a school).
     const students = await Promise.all(
-      Array.from({ length: STUDENTS }, (_, i) => timed('join', () => api.join(code, `Student ${String(i + 1).padStart(2, '0')}`)).then((r) => ({ i, token: r.studentToken }))),
+      Array.from({ length: STUDENTS }, (_, i) => timed('join', () => api(i).join(code, `Student ${String(i + 1).padStart(2, '0')}`)).then((r) => ({ i, token: r.studentToken }))),
     );
 
-    // One live listener per student; each remembers when it saw which entry.
+    // One live listener per student, on the other server than the one it writes through.
     const seen = students.map(() => new Map<number, number>());
     const seenIds = students.map(() => [] as number[]);
     let streamErrors = 0;
@@ -111,12 +126,12 @@ async function main(): Promise<void> {
             const timer = setTimeout(() => reject(new Error(`listener ${s.i} got no snapshot in 30 s`)), 30_000);
             listeners.push(
               followEvents({
-                baseUrl: base,
+                baseUrl: bases[(s.i + 1) % n],
                 code,
                 token: s.token,
                 onEvent: (e) => {
                   if (e.type === 'snapshot') {
-                    samples.push({ op: 'SSE connect → snapshot', ms: performance.now() - t0, status: 200 });
+                    samples.push({ op: 'live-event connect → snapshot', ms: performance.now() - t0, status: 200 });
                     clearTimeout(timer);
                     resolve();
                   } else if (e.type === 'submitted' && !seen[s.i]?.has(e.submission.id)) {
@@ -142,7 +157,7 @@ async function main(): Promise<void> {
         const voted = new Set<number>();
         for (let e = 0; e < ENTRIES; e++) {
           const startedAt = performance.now();
-          const { id } = await timed('submit (MIDI/PNG checked)', () => api.submit(code, s.token, entryFor(s.i, e)));
+          const { id } = await timed('submit (MIDI/PNG checked)', () => api(s.i).submit(code, s.token, entryFor(s.i, e)));
           acked.set(id, { author: s.i, startedAt });
           // Vote for entries this student has seen live (never its own, never twice).
           const candidates = (seenIds[s.i] ?? []).filter((x) => !voted.has(x) && acked.get(x)?.author !== s.i && acked.has(x));
@@ -150,11 +165,11 @@ async function main(): Promise<void> {
             const pick = candidates.splice((s.i * 7 + e * 3 + k) % candidates.length, 1)[0];
             if (pick === undefined) break;
             voted.add(pick);
-            await timed('vote', () => api.vote(code, s.token, pick));
+            await timed('vote', () => api(s.i).vote(code, s.token, pick));
             votesAcked.set(pick, (votesAcked.get(pick) ?? 0) + 1);
           }
         }
-        await timed('list entries', () => api.list(code, s.token));
+        await timed('list entries', () => api(s.i).list(code, s.token));
       }),
     );
     const wallMs = performance.now() - wall0;
@@ -162,49 +177,124 @@ async function main(): Promise<void> {
     // Every listener must see every entry: wait (bounded) for the last deliveries.
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && seen.some((m) => [...acked.keys()].some((id) => !m.has(id)))) await new Promise((r) => setTimeout(r, 50));
-    const delivery: number[] = [];
     let missing = 0;
-    for (const m of seen) {
+    seen.forEach((m, listener) => {
+      const listenerServer = (listener + 1) % n;
       for (const [id, a] of acked) {
         const at = m.get(id);
-        if (at === undefined) missing++;
-        else delivery.push(Math.max(0, at - a.startedAt));
+        if (at === undefined) {
+          missing++;
+          continue;
+        }
+        const op = n === 1 ? 'submit → seen by a listener' : a.author % n === listenerServer ? 'submit → seen, same server' : 'submit → seen, other server';
+        samples.push({ op, ms: Math.max(0, at - a.startedAt), status: 200 });
       }
+    });
+
+    // Every acknowledged write is there: entries and exact vote counts, read back by the teacher (through every server).
+    let lostEntries = 0;
+    let extra = 0;
+    let wrongVotes = 0;
+    for (const a of apis) {
+      const stored = await a.list(code, session.teacherToken);
+      const storedIds = new Set(stored.map((x) => x.id));
+      lostEntries += [...acked.keys()].filter((id) => !storedIds.has(id)).length;
+      extra += stored.filter((x) => !acked.has(x.id)).length;
+      wrongVotes += stored.filter((x) => (x.votes ?? -1) !== (votesAcked.get(x.id) ?? 0)).length;
     }
-
-    // Every acknowledged write is there: entries and exact vote counts, read back by the teacher.
-    const stored = await api.list(code, session.teacherToken);
-    const storedIds = new Set(stored.map((x) => x.id));
-    const lostEntries = [...acked.keys()].filter((id) => !storedIds.has(id));
-    const wrongVotes = stored.filter((x) => (x.votes ?? -1) !== (votesAcked.get(x.id) ?? 0));
-    const extra = stored.filter((x) => !acked.has(x.id));
     const totalVotes = [...votesAcked.values()].reduce((a, b) => a + b, 0);
-
-    const ops = [...new Set(samples.map((x) => x.op))];
-    console.log('');
-    console.log(`| ${'operation (ms)'.padEnd(34)} |     n |      p50 |      p95 |      p99 |      max |`);
-    console.log(`|${'-'.repeat(36)}|-------|----------|----------|----------|----------|`);
-    for (const op of ops) console.log(row(op, samples.filter((x) => x.op === op).map((x) => x.ms)));
-    console.log(row('submit → seen by a listener', delivery));
-    console.log('');
-    console.log(`wall time ${(wallMs / 1000).toFixed(1)} s · ${acked.size} entries and ${totalVotes} votes acknowledged · ${((acked.size + totalVotes) / (wallMs / 1000)).toFixed(1)} writes/s`);
     const failures = [
-      [`entries acknowledged but missing`, lostEntries.length],
-      [`entries stored that were never acknowledged`, extra.length],
-      [`entries whose vote count differs from the acknowledged votes`, wrongVotes.length],
+      [`entries acknowledged but missing`, lostEntries],
+      [`entries stored that were never acknowledged`, extra],
+      [`entries whose vote count differs from the acknowledged votes`, wrongVotes],
       [`5xx answers or failed requests`, fiveHundreds],
       [`(listener, entry) pairs never delivered`, missing],
       [`refused requests (4xx)`, samples.filter((x) => x.status >= 400 && x.status < 500).length],
     ] as const;
-    for (const [what, n] of failures) console.log(`${n === 0 ? 'ok ' : 'BAD'} ${n} ${what}`);
-    console.log(`stream reconnects: ${streamErrors}`);
-    const ok = failures.every(([, n]) => n === 0) && acked.size === STUDENTS * ENTRIES;
+    const ok = failures.every(([, k]) => k === 0) && acked.size === STUDENTS * ENTRIES;
+    return { label, samples, wallMs, entries: acked.size, votes: totalVotes, failures: [...failures], reconnects: streamErrors, ok };
+  } finally {
+    for (const l of listeners) l.close();
+  }
+}
+
+function report(r: RunResult): void {
+  const ops = [...new Set(r.samples.map((x) => x.op))];
+  const f = (x: number) => x.toFixed(1).padStart(8);
+  console.log(`\n${r.label}`);
+  console.log(`| ${'operation (ms)'.padEnd(34)} |     n |      p50 |      p95 |      p99 |      max |`);
+  console.log(`|${'-'.repeat(36)}|-------|----------|----------|----------|----------|`);
+  for (const op of ops) {
+    const s = r.samples
+      .filter((x) => x.op === op)
+      .map((x) => x.ms)
+      .sort((a, b) => a - b);
+    console.log(`| ${op.padEnd(34)} | ${String(s.length).padStart(5)} | ${f(pct(s, 50))} | ${f(pct(s, 95))} | ${f(pct(s, 99))} | ${f(s.at(-1) ?? Number.NaN)} |`);
+  }
+  console.log('');
+  console.log(`wall time ${(r.wallMs / 1000).toFixed(1)} s · ${r.entries} entries and ${r.votes} votes acknowledged · ${((r.entries + r.votes) / (r.wallMs / 1000)).toFixed(1)} writes/s`);
+  for (const [what, k] of r.failures) console.log(`${k === 0 ? 'ok ' : 'BAD'} ${k} ${what}`);
+  console.log(`stream reconnects: ${r.reconnects}`);
+}
+
+/** One table: each operation's p50/p95/p99 per run, side by side. */
+function compare(runs: RunResult[]): void {
+  const ops: string[] = [];
+  for (const r of runs) for (const op of r.samples.map((x) => x.op)) if (!ops.includes(op)) ops.push(op);
+  const cell = (r: RunResult, op: string) => {
+    const s = r.samples
+      .filter((x) => x.op === op)
+      .map((x) => x.ms)
+      .sort((a, b) => a - b);
+    return s.length ? `${Math.round(pct(s, 50))} / ${Math.round(pct(s, 95))} / ${Math.round(pct(s, 99))}` : '—';
+  };
+  console.log(`\nSide by side: p50 / p95 / p99 in ms (${STUDENTS} students × ${ENTRIES} entries each run)\n`);
+  console.log(`| operation | ${runs.map((r) => r.label).join(' | ')} |`);
+  console.log(`|---|${runs.map(() => '---').join('|')}|`);
+  for (const op of ops) console.log(`| ${op} | ${runs.map((r) => cell(r, op)).join(' | ')} |`);
+  console.log(`| writes/s (entries + votes) | ${runs.map((r) => ((r.entries + r.votes) / (r.wallMs / 1000)).toFixed(1)).join(' | ')} |`);
+  console.log(`| lost writes · 5xx · undelivered | ${runs.map((r) => `${r.failures[0]?.[1] ?? '?'} · ${r.failures[3]?.[1] ?? '?'} · ${r.failures[4]?.[1] ?? '?'}`).join(' | ')} |`);
+}
+
+async function main(): Promise<void> {
+  const cleanup: (() => Promise<void>)[] = [];
+  const results: RunResult[] = [];
+  try {
+    if (args.url) {
+      results.push(await runClass(`server at ${args.url}`, [args.url]));
+    } else {
+      const basePort = args.port ? Number(args.port) : undefined;
+      if (SERVERS > 1) {
+        let url = args['database-url'];
+        if (!url) {
+          console.log('Starting a throwaway PostgreSQL cluster (default settings, fsync on)…');
+          const cluster: PgCluster = await startPgCluster({ database: 'latent_lab_bench' });
+          cleanup.push(() => cluster.remove());
+          url = cluster.url;
+        }
+        const servers: ProdServer[] = [];
+        cleanup.push(async () => {
+          for (const s of servers) await s.stop();
+        });
+        for (let i = 0; i < SERVERS; i++) servers.push(await startProdServer({ port: basePort === undefined ? undefined : basePort + i, env: { DATABASE_URL: url } }));
+        results.push(await runClass(`${SERVERS} app servers, PostgreSQL`, servers.map((s) => s.url)));
+        for (const s of servers.splice(0)) await s.stop();
+      }
+      if (SERVERS === 1 || !args['no-baseline']) {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'latent-lab-bench-'));
+        cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+        const server = await startProdServer({ port: basePort, env: { LATENT_LAB_DB: path.join(dir, 'bench.db') } });
+        cleanup.push(() => server.stop());
+        results.push(await runClass('1 app server, SQLite', [server.url]));
+      }
+    }
+    for (const r of results) report(r);
+    if (results.length > 1) compare(results);
+    const ok = results.every((r) => r.ok);
     console.log(ok ? '\nAll checks passed.' : '\nSome checks FAILED.');
     if (!ok) process.exitCode = 1;
   } finally {
-    for (const l of listeners) l.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const c of cleanup.reverse()) await c().catch((e: unknown) => console.error(e));
   }
 }
 

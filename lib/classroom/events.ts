@@ -1,15 +1,19 @@
 /**
  * Fan-out of live events to the Server-Sent-Event streams. The service publishes each committed
  * change's events; every open stream of that session receives them. Pluggable: the embedded
- * (SQLite, one process) mode uses {@link LocalEventBus}; several app servers sharing a database
- * server use a bus that crosses processes (e.g. PostgreSQL LISTEN/NOTIFY). Streams never trust the
+ * (SQLite, one process) mode uses {@link LocalEventBus}; several app servers sharing a PostgreSQL
+ * database use PostgresEventBus (postgres-events.ts, LISTEN/NOTIFY). Streams never trust the
  * bus alone: they notice a gap in the sequence numbers and read the missing events from the
  * store's log, so a lost or late notification costs a query, never an event.
  */
 import 'server-only';
 import type { StoredEvent } from './store';
 
-export type BusMessage = { kind: 'events'; events: StoredEvent[] } | { kind: 'deleted' };
+/**
+ * `events`: committed events of one session, oldest first. `deleted`: the session is gone.
+ * `resync`: notifications may have been missed (the bus lost its connection): read the log.
+ */
+export type BusMessage = { kind: 'events'; events: StoredEvent[] } | { kind: 'deleted' } | { kind: 'resync' };
 export type BusListener = (message: BusMessage) => void;
 
 export interface EventBus {
@@ -52,6 +56,11 @@ export class LocalEventBus implements EventBus {
       s.delete(listener);
       if (s.size === 0) this.listeners.delete(sessionId);
     };
+  }
+
+  /** Sessions that have listeners here. */
+  sessionIds(): number[] {
+    return [...this.listeners.keys()];
   }
 
   listenerCount(sessionId?: number): number {

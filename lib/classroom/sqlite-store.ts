@@ -13,8 +13,9 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { StoreUnavailableError } from './errors';
-import { MIGRATIONS } from './migrations';
-import { ENTRY_KINDS, SESSION_STATUSES, type EntryKind, type SessionStatus } from './schema';
+import { SCHEMA_MIGRATIONS_DDL, pendingMigrations } from './migrations';
+import { SUBMISSION_COLUMNS, bytes, num, participantOf, sessionOf, str, submissionOf, type Row } from './rows';
+import type { SessionStatus } from './schema';
 import type {
   ClassroomStore,
   InternalEvent,
@@ -30,7 +31,6 @@ import type {
   SubmissionRecord,
 } from './store';
 
-type Row = Record<string, unknown>;
 type Db = Database.Database;
 
 /** SQLite result codes that pass by themselves: the API answers 503 and the client retries. */
@@ -44,70 +44,6 @@ function transient(error: unknown): unknown {
   }
   return error;
 }
-
-function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  throw new TypeError(`expected a number from the database, got ${typeof v}`);
-}
-function numOrNull(v: unknown): number | null {
-  return v === null || v === undefined ? null : num(v);
-}
-function str(v: unknown): string {
-  if (typeof v !== 'string') throw new TypeError(`expected text from the database, got ${typeof v}`);
-  return v;
-}
-function bytes(v: unknown): Uint8Array | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Uint8Array) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  throw new TypeError('expected a BLOB from the database');
-}
-function json<T>(v: unknown): T | null {
-  return v === null || v === undefined ? null : (JSON.parse(str(v)) as T);
-}
-function status(v: unknown): SessionStatus {
-  const s = str(v);
-  if (!(SESSION_STATUSES as readonly string[]).includes(s)) throw new TypeError(`unknown session status ${s}`);
-  return s as SessionStatus;
-}
-function kind(v: unknown): EntryKind {
-  const s = str(v);
-  if (!(ENTRY_KINDS as readonly string[]).includes(s)) throw new TypeError(`unknown entry kind ${s}`);
-  return s as EntryKind;
-}
-
-function sessionOf(r: Row): SessionRecord {
-  return {
-    id: num(r.id),
-    code: str(r.code),
-    title: str(r.title),
-    challengeJson: str(r.challenge),
-    status: status(r.status),
-    votesRevealed: num(r.votes_revealed) === 1,
-    createdAt: num(r.created_at),
-    endsAt: numOrNull(r.ends_at),
-    expiresAt: num(r.expires_at),
-    lastSeq: num(r.last_seq),
-  };
-}
-
-function submissionOf(r: Row): SubmissionRecord {
-  return {
-    id: num(r.id),
-    participantId: num(r.participant_id),
-    nickname: str(r.nickname),
-    title: str(r.title),
-    kind: kind(r.kind),
-    votes: num(r.votes),
-    hidden: num(r.hidden) === 1,
-    createdAt: num(r.created_at),
-    latent: json<number[]>(r.latent),
-    params: json<Record<string, string | number | boolean | null>>(r.params),
-  };
-}
-
-const SUBMISSION_COLUMNS = `s.id, s.participant_id, p.nickname, s.title, s.kind, s.hidden, s.created_at, s.latent, s.params,
-  (SELECT COUNT(*) FROM votes v WHERE v.submission_id = s.id) AS votes`;
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before answering 503 (ms). */
@@ -349,7 +285,7 @@ export class SqliteClassroomStore implements ClassroomStore {
              FROM participants p WHERE p.session_id = ? ORDER BY p.id`,
           )
           .all(sessionId) as Row[]
-      ).map((r) => ({ id: num(r.id), nickname: str(r.nickname), joinedAt: num(r.joined_at), kickedAt: numOrNull(r.kicked_at), entries: num(r.entries) })),
+      ).map(participantOf),
     );
   }
 
@@ -484,7 +420,7 @@ export class SqliteClassroomStore implements ClassroomStore {
              FROM participants p WHERE p.session_id = ? ORDER BY p.id`,
           )
           .all(sessionId) as Row[]
-      ).map((r) => ({ id: num(r.id), nickname: str(r.nickname), joinedAt: num(r.joined_at), kickedAt: numOrNull(r.kicked_at), entries: num(r.entries) }));
+      ).map(participantOf);
       const submissions = (
         this.stmt(`SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = ? ORDER BY s.id`).all(sessionId) as Row[]
       ).map((r) => ({ ...submissionOf(r), midi: bytes(r.midi), png: bytes(r.png) }));
@@ -515,15 +451,9 @@ export class SqliteClassroomStore implements ClassroomStore {
 
 /** Applies every migration the file has not recorded yet, each in its own transaction. */
 function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => num(r.version)));
-  const newest = Math.max(0, ...done);
-  const known = Math.max(0, ...MIGRATIONS.map((m) => m.version));
-  if (newest > known) {
-    throw new Error(`The classroom database was written by a newer Latent Lab (schema version ${newest}; this one knows up to ${known}). Update Latent Lab or point LATENT_LAB_DB at another file.`);
-  }
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
+  db.exec(SCHEMA_MIGRATIONS_DDL);
+  const applied = (db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => num(r.version));
+  for (const m of pendingMigrations(applied, 'LATENT_LAB_DB')) {
     db.transaction(() => {
       // Another process may have applied it between the check and this lock.
       if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version)) return;

@@ -104,6 +104,17 @@ export async function openEventStream(service: ClassroomService, code: string, t
                 cleanup();
                 return;
               }
+              if (m.kind === 'resync') {
+                // The bus may have missed notifications: the log has everything.
+                const now = await service.store.sessionByCode(viewer.session.code);
+                if (!now) {
+                  send(frame(undefined, { type: 'deleted' }));
+                  cleanup();
+                  return;
+                }
+                await catchUp(now.lastSeq);
+                return;
+              }
               for (const e of m.events) {
                 if (closed || e.seq <= cursor) continue;
                 if (e.seq > cursor + 1) await catchUp(e.seq - 1);

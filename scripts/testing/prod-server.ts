@@ -1,11 +1,13 @@
 /**
  * Starts the production server (`next start`, after `npm run build`) as a child process with its
- * own classroom database, for the classroom's crash test and benchmark. `kill('SIGKILL')` is a
+ * own classroom database (LATENT_LAB_DB) or a shared PostgreSQL one (DATABASE_URL), for the
+ * classroom's crash tests and benchmark. `kill('SIGKILL')` is a
  * real crash: the process is the server itself (no npx wrapper in between).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { freePort } from '../../lib/classroom/testing/pg-cluster';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -23,11 +25,12 @@ export function hasProductionBuild(): boolean {
   return existsSync(path.join(ROOT, '.next', 'BUILD_ID'));
 }
 
-/** Starts `next start` on 127.0.0.1:`port` and resolves once it answers HTTP. */
-export async function startProdServer(options: { port: number; env?: Record<string, string>; timeoutMs?: number }): Promise<ProdServer> {
+/** Starts `next start` on 127.0.0.1:`port` (a free port when not given) and resolves once it answers HTTP. */
+export async function startProdServer(options: { port?: number; env?: Record<string, string>; timeoutMs?: number }): Promise<ProdServer> {
   if (!hasProductionBuild()) throw new Error('No production build: run `npm run build` first.');
   const next = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
-  const child = spawn(process.execPath, [next, 'start', '-p', String(options.port), '-H', '127.0.0.1'], {
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [next, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,7 +39,7 @@ export async function startProdServer(options: { port: number; env?: Record<stri
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${options.port}`;
+  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${log}`);
@@ -54,7 +57,7 @@ export async function startProdServer(options: { port: number; env?: Record<stri
   }
   return {
     url,
-    port: options.port,
+    port,
     process: child,
     output: () => log,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {

@@ -1,9 +1,8 @@
 // The HTTP layer of the classroom API, through the real route handlers (the same functions Next
-// serves) on a real SQLite file: statuses, JSON error shapes, body limits, and no 500 for bad input.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// serves), once on a SQLite file (LATENT_LAB_DB) and once on PostgreSQL (DATABASE_URL): statuses,
+// JSON error shapes, body limits, and no 500 for bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEachStore, openHarness, type Harness } from '@/lib/classroom/testing/harness';
 import { bytesToBase64 } from '@/lib/classroom/client';
 import { LIMITS } from '@/lib/classroom/schema';
 import { drumEntry, freeSession, melodyMidi } from '@/lib/classroom/testing/fixtures';
@@ -16,17 +15,15 @@ import * as entryRoute from './[code]/submissions/[id]/route';
 import * as voteRoute from './[code]/submissions/[id]/vote/route';
 import * as listRoute from './[code]/submissions/route';
 import * as createRoute from './route';
+import { classroom } from '@/lib/classroom/server';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'latent-lab-api-'));
-beforeAll(() => {
-  process.env.LATENT_LAB_DB = path.join(dir, 'api.db');
-});
-afterAll(async () => {
-  const holder = globalThis as { __latentLabClassroom?: { store: { close(): Promise<void> } } };
+/** The app's classroom service is a process-wide singleton: each store kind gets a fresh one. */
+const holder = globalThis as { __latentLabClassroom?: { store: { close(): Promise<void> }; bus: { close(): Promise<void> } } };
+async function resetService(): Promise<void> {
+  await holder.__latentLabClassroom?.bus.close();
   await holder.__latentLabClassroom?.store.close();
   delete holder.__latentLabClassroom;
-  rmSync(dir, { recursive: true, force: true });
-});
+}
 
 const base = 'http://127.0.0.1/api/sessions';
 function req(method: string, url: string, options: { token?: string; body?: unknown; raw?: BodyInit; headers?: Record<string, string> } = {}): Request {
@@ -58,121 +55,143 @@ async function newSession() {
   return { ...s, join };
 }
 
-describe('classroom HTTP API', () => {
-  it('walks the documented happy path with the documented statuses and shapes', async () => {
-    const s = await newSession();
-    const ada = await s.join('Ada');
-    const bo = await s.join('Bo');
-    const sub = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('Groove') }), ctx({ code: s.code }));
-    expect(sub.status).toBe(201);
-    const { id } = (await sub.json()) as { id: number };
-    expect(Number.isInteger(id)).toBe(true);
-    const list = await listRoute.GET(req('GET', `${base}/${s.code}/submissions`, { token: s.teacherToken }), ctx({ code: s.code }));
-    expect(list.status).toBe(200);
-    const rows = (await list.json()) as Record<string, unknown>[];
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id, nickname: 'Ada', title: 'Groove', kind: 'drums', votes: 0 });
-    expect(Number.isNaN(Date.parse(String(rows[0]?.createdAt)))).toBe(false);
-    const vote = () => voteRoute.POST(req('POST', `${base}/${s.code}/submissions/${id}/vote`, { token: bo }), ctx({ code: s.code, id: String(id) }));
-    expect((await vote()).status).toBe(200);
-    expect(await errorOf(await vote())).toMatchObject({ status: 409, code: 'already_voted' });
-    const patch = await sessionRoute.PATCH(req('PATCH', `${base}/${s.code}`, { token: s.teacherToken, body: { status: 'locked' } }), ctx({ code: s.code }));
-    expect(patch.status).toBe(200);
-    expect(((await patch.json()) as { status: string }).status).toBe('locked');
-    const locked = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('Late') }), ctx({ code: s.code }));
-    expect(await errorOf(locked)).toMatchObject({ status: 403, code: 'locked' });
-    const zip = await exportRoute.GET(req('GET', `${base}/${s.code}/export`, { token: s.teacherToken }), ctx({ code: s.code }));
-    expect(zip.status).toBe(200);
-    expect(zip.headers.get('content-type')).toBe('application/zip');
-    expect(zip.headers.get('content-disposition')).toContain(`latent-lab-${s.code}.zip`);
-    expect([...new Uint8Array(await zip.arrayBuffer()).subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
-    const kick = await kickRoute.DELETE(req('DELETE', `${base}/${s.code}/participants/Bo`, { token: s.teacherToken }), ctx({ code: s.code, nickname: 'Bo' }));
-    expect(kick.status).toBe(204);
-    const del = await entryRoute.DELETE(req('DELETE', `${base}/${s.code}/submissions/${id}`, { token: ada }), ctx({ code: s.code, id: String(id) }));
-    expect(del.status).toBe(204);
-    const gone = await sessionRoute.DELETE(req('DELETE', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code }));
-    expect(gone.status).toBe(204);
-    expect(await errorOf(await sessionRoute.GET(req('GET', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code })))).toMatchObject({ status: 404, code: 'not_found' });
+describeEachStore((kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    // The database the harness made (a file, or a schema of the test cluster), reached the way a
+    // real server reaches it: through the environment.
+    h = await openHarness(kind);
+    await resetService();
+    if (kind === 'postgres') process.env.DATABASE_URL = h.location;
+    else process.env.LATENT_LAB_DB = h.location;
+  });
+  afterAll(async () => {
+    await resetService();
+    delete process.env.DATABASE_URL;
+    delete process.env.LATENT_LAB_DB;
+    await h.close();
   });
 
-  it('answers the event stream with SSE headers, and refuses it without a token', async () => {
-    const s = await newSession();
-    const abort = new AbortController();
-    const request = new Request(`${base}/${s.code}/events`, { headers: { authorization: `Bearer ${s.teacherToken}` }, signal: abort.signal });
-    const res = await eventsRoute.GET(request, ctx({ code: s.code }));
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    let text = '';
-    while (!text.includes('event: snapshot')) text += new TextDecoder().decode((await reader.read()).value);
-    abort.abort();
-    expect(await errorOf(await eventsRoute.GET(new Request(`${base}/${s.code}/events`), ctx({ code: s.code })))).toMatchObject({ status: 401, code: 'unauthorized' });
+  it('serves this store through the environment', () => {
+    expect(classroom().store.dialect).toBe(kind);
   });
 
-  it('refuses oversize bodies with 413 before buffering them', async () => {
-    const s = await newSession();
-    const ada = await s.join('Ada');
-    const big = 'x'.repeat(LIMITS.smallBodyBytes + 1);
-    expect(await errorOf(await createRoute.POST(req('POST', base, { raw: JSON.stringify({ title: big }) })))).toMatchObject({ status: 413, code: 'too_large' });
-    // No Content-Length (a stream): cut off while reading.
-    const stream = new ReadableStream<Uint8Array>({
-      start(c) {
-        for (let i = 0; i < 64; i++) c.enqueue(new Uint8Array(16 * 1024).fill(32));
-        c.close();
-      },
+  describe('classroom HTTP API', () => {
+    it('walks the documented happy path with the documented statuses and shapes', async () => {
+      const s = await newSession();
+      const ada = await s.join('Ada');
+      const bo = await s.join('Bo');
+      const sub = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('Groove') }), ctx({ code: s.code }));
+      expect(sub.status).toBe(201);
+      const { id } = (await sub.json()) as { id: number };
+      expect(Number.isInteger(id)).toBe(true);
+      const list = await listRoute.GET(req('GET', `${base}/${s.code}/submissions`, { token: s.teacherToken }), ctx({ code: s.code }));
+      expect(list.status).toBe(200);
+      const rows = (await list.json()) as Record<string, unknown>[];
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ id, nickname: 'Ada', title: 'Groove', kind: 'drums', votes: 0 });
+      expect(Number.isNaN(Date.parse(String(rows[0]?.createdAt)))).toBe(false);
+      const vote = () => voteRoute.POST(req('POST', `${base}/${s.code}/submissions/${id}/vote`, { token: bo }), ctx({ code: s.code, id: String(id) }));
+      expect((await vote()).status).toBe(200);
+      expect(await errorOf(await vote())).toMatchObject({ status: 409, code: 'already_voted' });
+      const patch = await sessionRoute.PATCH(req('PATCH', `${base}/${s.code}`, { token: s.teacherToken, body: { status: 'locked' } }), ctx({ code: s.code }));
+      expect(patch.status).toBe(200);
+      expect(((await patch.json()) as { status: string }).status).toBe('locked');
+      const locked = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('Late') }), ctx({ code: s.code }));
+      expect(await errorOf(locked)).toMatchObject({ status: 403, code: 'locked' });
+      const zip = await exportRoute.GET(req('GET', `${base}/${s.code}/export`, { token: s.teacherToken }), ctx({ code: s.code }));
+      expect(zip.status).toBe(200);
+      expect(zip.headers.get('content-type')).toBe('application/zip');
+      expect(zip.headers.get('content-disposition')).toContain(`latent-lab-${s.code}.zip`);
+      expect([...new Uint8Array(await zip.arrayBuffer()).subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+      const kick = await kickRoute.DELETE(req('DELETE', `${base}/${s.code}/participants/Bo`, { token: s.teacherToken }), ctx({ code: s.code, nickname: 'Bo' }));
+      expect(kick.status).toBe(204);
+      const del = await entryRoute.DELETE(req('DELETE', `${base}/${s.code}/submissions/${id}`, { token: ada }), ctx({ code: s.code, id: String(id) }));
+      expect(del.status).toBe(204);
+      const gone = await sessionRoute.DELETE(req('DELETE', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code }));
+      expect(gone.status).toBe(204);
+      expect(await errorOf(await sessionRoute.GET(req('GET', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code })))).toMatchObject({ status: 404, code: 'not_found' });
     });
-    expect(await errorOf(await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, raw: stream }), ctx({ code: s.code })))).toMatchObject({ status: 413 });
-    // A MIDI over 256 KB inside an acceptable body.
-    const midi = new Uint8Array(LIMITS.midiBytes + 10);
-    midi.set(melodyMidi());
-    const res = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: { title: 'big', kind: 'melody', midiBase64: bytesToBase64(midi) } }), ctx({ code: s.code }));
-    expect(await errorOf(res)).toMatchObject({ status: 413, code: 'too_large' });
-    // Titles and nicknames over 40 characters: 422.
-    expect(await errorOf(await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { body: { nickname: 'n'.repeat(41) } }), ctx({ code: s.code })))).toMatchObject({ status: 422, code: 'invalid' });
-    const longTitle = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('t'.repeat(41)) }), ctx({ code: s.code }));
-    expect(await errorOf(longTitle)).toMatchObject({ status: 422, code: 'invalid' });
-  });
 
-  it('never answers 500 to bad input', async () => {
-    const s = await newSession();
-    const ada = await s.join('Ada');
-    const bodies: (string | undefined)[] = [undefined, '', '   ', '{', 'null', '[]', '"text"', '42', 'true', '{"nickname":null}', '{"nickname":[1,2]}', '{"nickname":{"$gt":""}}', '{"title":1e309}', '\u0000', '{"__proto__":{"x":1}}'];
-    const codes = ['lower1', 'TOOLONGCODE', '', '%00', '../../etc', s.code.toLowerCase()];
-    const ids = ['abc', '-1', '0', '1.5', '99999999999999999999', '1e3', ''];
-    const statuses: number[] = [];
-    for (const raw of bodies) {
-      statuses.push((await createRoute.POST(req('POST', base, { raw }))).status);
-      statuses.push((await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { raw }), ctx({ code: s.code }))).status);
-      statuses.push((await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, raw }), ctx({ code: s.code }))).status);
-      statuses.push((await sessionRoute.PATCH(req('PATCH', `${base}/${s.code}`, { token: s.teacherToken, raw }), ctx({ code: s.code }))).status);
-      statuses.push((await entryRoute.PATCH(req('PATCH', `${base}/${s.code}/submissions/1`, { token: s.teacherToken, raw }), ctx({ code: s.code, id: '1' }))).status);
-    }
-    for (const code of codes) {
-      statuses.push((await joinRoute.POST(req('POST', `${base}/x/join`, { body: { nickname: 'Zed' } }), ctx({ code }))).status);
-      statuses.push((await listRoute.GET(req('GET', `${base}/x/submissions`, { token: ada }), ctx({ code }))).status);
-    }
-    for (const id of ids) {
-      statuses.push((await voteRoute.POST(req('POST', `${base}/${s.code}/submissions/x/vote`, { token: ada }), ctx({ code: s.code, id }))).status);
-      statuses.push((await entryRoute.GET(req('GET', `${base}/${s.code}/submissions/x`, { token: ada }), ctx({ code: s.code, id }))).status);
-    }
-    for (const auth of ['Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', `Bearer ${'s_'.padEnd(2000, 'x')}`]) {
-      statuses.push((await listRoute.GET(req('GET', `${base}/${s.code}/submissions`, { headers: { authorization: auth } }), ctx({ code: s.code }))).status);
-    }
-    expect(statuses.filter((x) => x >= 500)).toEqual([]);
-    expect(new Set(statuses).size).toBeGreaterThan(3);
-    expect(statuses.every((x) => [200, 201, 400, 401, 403, 404, 409, 413, 422].includes(x))).toBe(true);
-  });
+    it('answers the event stream with SSE headers, and refuses it without a token', async () => {
+      const s = await newSession();
+      const abort = new AbortController();
+      const request = new Request(`${base}/${s.code}/events`, { headers: { authorization: `Bearer ${s.teacherToken}` }, signal: abort.signal });
+      const res = await eventsRoute.GET(request, ctx({ code: s.code }));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      let text = '';
+      while (!text.includes('event: snapshot')) text += new TextDecoder().decode((await reader.read()).value);
+      abort.abort();
+      expect(await errorOf(await eventsRoute.GET(new Request(`${base}/${s.code}/events`), ctx({ code: s.code })))).toMatchObject({ status: 401, code: 'unauthorized' });
+    });
 
-  it('answers 429 with Retry-After once a token passes its limit', async () => {
-    const s = await newSession();
-    const ada = await s.join('Ada');
-    let last: Response | undefined;
-    for (let i = 0; i <= LIMITS.titleChars && (!last || last.status !== 429); i++) {
-      last = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry(`g${i}`) }), ctx({ code: s.code }));
-    }
-    expect(last?.status).toBe(429);
-    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await errorOf(last as Response)).code).toBe('rate_limited');
+    it('refuses oversize bodies with 413 before buffering them', async () => {
+      const s = await newSession();
+      const ada = await s.join('Ada');
+      const big = 'x'.repeat(LIMITS.smallBodyBytes + 1);
+      expect(await errorOf(await createRoute.POST(req('POST', base, { raw: JSON.stringify({ title: big }) })))).toMatchObject({ status: 413, code: 'too_large' });
+      // No Content-Length (a stream): cut off while reading.
+      const stream = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < 64; i++) c.enqueue(new Uint8Array(16 * 1024).fill(32));
+          c.close();
+        },
+      });
+      expect(await errorOf(await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, raw: stream }), ctx({ code: s.code })))).toMatchObject({ status: 413 });
+      // A MIDI over 256 KB inside an acceptable body.
+      const midi = new Uint8Array(LIMITS.midiBytes + 10);
+      midi.set(melodyMidi());
+      const res = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: { title: 'big', kind: 'melody', midiBase64: bytesToBase64(midi) } }), ctx({ code: s.code }));
+      expect(await errorOf(res)).toMatchObject({ status: 413, code: 'too_large' });
+      // Titles and nicknames over 40 characters: 422.
+      expect(await errorOf(await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { body: { nickname: 'n'.repeat(41) } }), ctx({ code: s.code })))).toMatchObject({ status: 422, code: 'invalid' });
+      const longTitle = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('t'.repeat(41)) }), ctx({ code: s.code }));
+      expect(await errorOf(longTitle)).toMatchObject({ status: 422, code: 'invalid' });
+    });
+
+    it('never answers 500 to bad input', async () => {
+      const s = await newSession();
+      const ada = await s.join('Ada');
+      const bodies: (string | undefined)[] = [undefined, '', '   ', '{', 'null', '[]', '"text"', '42', 'true', '{"nickname":null}', '{"nickname":[1,2]}', '{"nickname":{"$gt":""}}', '{"title":1e309}', '\u0000', '{"__proto__":{"x":1}}'];
+      const codes = ['lower1', 'TOOLONGCODE', '', '%00', '../../etc', s.code.toLowerCase()];
+      const ids = ['abc', '-1', '0', '1.5', '99999999999999999999', '1e3', ''];
+      const statuses: number[] = [];
+      for (const raw of bodies) {
+        statuses.push((await createRoute.POST(req('POST', base, { raw }))).status);
+        statuses.push((await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { raw }), ctx({ code: s.code }))).status);
+        statuses.push((await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, raw }), ctx({ code: s.code }))).status);
+        statuses.push((await sessionRoute.PATCH(req('PATCH', `${base}/${s.code}`, { token: s.teacherToken, raw }), ctx({ code: s.code }))).status);
+        statuses.push((await entryRoute.PATCH(req('PATCH', `${base}/${s.code}/submissions/1`, { token: s.teacherToken, raw }), ctx({ code: s.code, id: '1' }))).status);
+      }
+      for (const code of codes) {
+        statuses.push((await joinRoute.POST(req('POST', `${base}/x/join`, { body: { nickname: 'Zed' } }), ctx({ code }))).status);
+        statuses.push((await listRoute.GET(req('GET', `${base}/x/submissions`, { token: ada }), ctx({ code }))).status);
+      }
+      for (const id of ids) {
+        statuses.push((await voteRoute.POST(req('POST', `${base}/${s.code}/submissions/x/vote`, { token: ada }), ctx({ code: s.code, id }))).status);
+        statuses.push((await entryRoute.GET(req('GET', `${base}/${s.code}/submissions/x`, { token: ada }), ctx({ code: s.code, id }))).status);
+      }
+      for (const auth of ['Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', `Bearer ${'s_'.padEnd(2000, 'x')}`]) {
+        statuses.push((await listRoute.GET(req('GET', `${base}/${s.code}/submissions`, { headers: { authorization: auth } }), ctx({ code: s.code }))).status);
+      }
+      expect(statuses.filter((x) => x >= 500)).toEqual([]);
+      expect(new Set(statuses).size).toBeGreaterThan(3);
+      expect(statuses.every((x) => [200, 201, 400, 401, 403, 404, 409, 413, 422].includes(x))).toBe(true);
+    });
+
+    it('answers 429 with Retry-After once a token passes its limit', async () => {
+      const s = await newSession();
+      const ada = await s.join('Ada');
+      let last: Response | undefined;
+      for (let i = 0; i <= LIMITS.titleChars && (!last || last.status !== 429); i++) {
+        last = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry(`g${i}`) }), ctx({ code: s.code }));
+      }
+      expect(last?.status).toBe(429);
+      expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await errorOf(last as Response)).code).toBe('rate_limited');
+    });
   });
 });
