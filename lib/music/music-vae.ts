@@ -387,6 +387,11 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     });
   }
 
+  /** True when the checkpoint has `encoder/sigma`, so {@link encodeDistribution} works. */
+  get hasSigma(): boolean {
+    return this.sigmaWeights !== undefined;
+  }
+
   /**
    * q(z|x) for a batch: μ and log σ² `[batch, zDims]` each (σ = softplus(encoder/sigma), as Magenta
    * trains it), from one pass of the encoder. Caller disposes both. Throws when the checkpoint has
