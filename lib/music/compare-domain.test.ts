@@ -6,7 +6,7 @@ import { fsSource } from '../core/checkpoint-node';
 import { liveTensorCount } from '../core/memory';
 import { sideReportSchema } from '../latent/compare/report';
 import { analyseSide, DEFAULT_PANEL_OPTIONS } from '../latent/compare/run';
-import { eventEditDistance, exampleWindowSet, hitCount, inputToLabels, labelFromPath, midiWindowSet, musicCompareDomain, noteDensity, pitchRange, sampleInOrder } from './compare-domain';
+import { editDistanceTable, eventEditDistance, exampleWindowSet, hitCount, inputToLabels, labelFromPath, midiWindowSet, musicCompareDomain, noteDensity, pitchRange, sampleInOrder } from './compare-domain';
 import { MELODY_EXAMPLES, melodyExample } from './examples';
 import { sequenceToMidi } from './midi';
 import { MusicVAE } from './music-vae';
@@ -36,6 +36,23 @@ describe('music compare domain', () => {
     expect(pitchRange([0, 40, 0, 1, 47, 0])).toBe(7);
     expect(pitchRange([0, 40])).toBe(0);
     expect(hitCount([0, 0b101, 0b1, 0])).toBe(3);
+  });
+
+  it('computes the bit-parallel edit distance exactly like the table, for every length up to 32 and beyond', () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let t = 0; t < 2000; t++) {
+      const la = 1 + next(40);
+      const lb = next(40);
+      const alphabet = 1 + next(t % 2 ? 4 : 512);
+      const a = Int32Array.from({ length: la }, () => next(alphabet));
+      const b = Int32Array.from({ length: lb }, () => next(alphabet));
+      expect(eventEditDistance(a, b)).toBe(editDistanceTable(a, b));
+    }
+    expect(eventEditDistance([], [1, 2])).toBe(2);
   });
 
   it('turns decoder inputs back into labels for both converters', () => {

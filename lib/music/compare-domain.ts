@@ -28,11 +28,20 @@ export interface MusicWindowSet {
   notes: string[];
 }
 
-/**
- * Levenshtein distance between two label sequences: the fewest steps to insert, delete or change
- * to turn one into the other (each costs 1). With 32-step windows it runs from 0 to 32.
- */
-export function eventEditDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** Per pattern: for each symbol, the bitmask of the positions where it occurs (Myers' Peq table). */
+const peqCache = new WeakMap<object, Map<number, number>>();
+
+function peqOf(a: ArrayLike<number>): Map<number, number> {
+  let peq = typeof a === 'object' ? peqCache.get(a) : undefined;
+  if (peq) return peq;
+  peq = new Map();
+  for (let i = 0; i < a.length; i++) peq.set(a[i] ?? 0, (peq.get(a[i] ?? 0) ?? 0) | (1 << i));
+  peqCache.set(a, peq);
+  return peq;
+}
+
+/** Levenshtein distance by dynamic programming (any lengths). */
+export function editDistanceTable(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   const m = b.length;
   let prev = new Uint16Array(m + 1);
@@ -48,6 +57,37 @@ export function eventEditDistance(a: ArrayLike<number>, b: ArrayLike<number>): n
     [prev, cur] = [cur, prev];
   }
   return prev[m] ?? 0;
+}
+
+/**
+ * Levenshtein distance between two label sequences: the fewest steps to insert, delete or change
+ * to turn one into the other (each costs 1); for 32-step windows, 0 to 32. Sequences of up to 32
+ * labels use Myers' bit-parallel algorithm (one 32-bit word per column, ~20× faster than the
+ * table; the pattern's bitmasks are cached per array), longer ones the table.
+ */
+export function eventEditDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const m = a.length;
+  if (m === 0) return b.length;
+  if (m > 32) return editDistanceTable(a, b);
+  const peq = peqOf(a);
+  const high = 1 << (m - 1);
+  let pv = -1;
+  let mv = 0;
+  let score = m;
+  for (let j = 0; j < b.length; j++) {
+    const eq = peq.get(b[j] ?? 0) ?? 0;
+    const xv = eq | mv;
+    const xh = ((((eq & pv) + pv) | 0) ^ pv) | eq;
+    let ph = mv | ~(xh | pv);
+    let mh = pv & xh;
+    if (ph & high) score++;
+    else if (mh & high) score--;
+    ph = (ph << 1) | 1;
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  return score;
 }
 
 /** Class labels back from encoder-input rows (the inverse of `converter.labelsToInput`): one-hot argmax for melodies, hit flags for drums. */

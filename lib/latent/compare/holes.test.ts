@@ -36,6 +36,26 @@ describe('log q(z), the aggregate posterior', () => {
       });
       expect(got[q]).toBeCloseTo(logMeanExp(logs), 3);
     }
+    // Leaving item 2 out of query 2 (and nothing out of the others).
+    const loo = await logAggregatePosterior(set, set.logVar ?? new Float32Array(), queries, { exclude: Int32Array.from([-1, -1, 2, -1]) });
+    expect(loo[0]).toBeCloseTo(got[0] ?? NaN, 5);
+    expect(loo[2]).toBeLessThan((got[2] ?? 0) - 1);
+    expect(liveTensorCount()).toBe(before);
+  });
+
+  it('judges real codes without their own item, so a high-dimensional q that matches the prior still gives about 1%', async () => {
+    // 64-D, 400 items: every item's own Gaussian would dominate its samples' log q; leave-one-out removes that.
+    const dims = 64;
+    const s = 0.5;
+    const rng = createRng(12);
+    const mean = Float32Array.from(rng.normalArray(400 * dims), (v) => v * Math.sqrt(1 - s * s));
+    const set: EncodedSet = { count: 400, dims, mean, logVar: new Float32Array(400 * dims).fill(2 * Math.log(s)) };
+    const model = new SyntheticModel({ encoder: identity(dims), decoder: identity(dims) });
+    const items = Array.from({ length: 400 }, (_, i) => mean.slice(i * dims, (i + 1) * dims));
+    const domain = vectorDomain(model, { items, labels: items.map(() => 'x'), withSigma: true });
+    const holes = await holesPanel(model, domain, set, { priorDraws: 1000, decodedDraws: 4, worst: 1, seed: 5 });
+    expect(holes.report.share).toBeLessThan(0.06);
+    model.dispose();
   });
 
   it('uses Scott-rule kernels when the model has no σ', () => {

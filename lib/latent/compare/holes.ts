@@ -9,8 +9,10 @@
  *   to its nearest real item. Prior draws that land in holes are farther away than reconstructions.
  * - In latent space: the aggregate posterior q(z) = mean over the set of q(z|x) (a mixture of one
  *   Gaussian N(μ, σ²) per item) says how densely real codes cover a point. log q(z) of prior draws
- *   is compared with log q of codes drawn from q itself; the share of prior draws below the 1st
- *   percentile of the latter is the share of the prior that is "thin" (≈ 1% if q matched the prior).
+ *   is compared with log q of codes drawn from q itself — a code drawn from item j's q(z|x_j) is
+ *   scored without item j's own Gaussian (leave-one-out), so both kinds of draw are judged by
+ *   *other* items only. The share of prior draws below the 1st percentile of the real codes' log q
+ *   is the share of the prior that is "thin": ≈ 1% if q matched the prior, in any dimension.
  *
  * Plain autoencoders have no σ: their q(z|x) is taken as a Gaussian kernel whose width per unit
  * follows Scott's rule (std of μ × n^(−1/(d+4))).
@@ -46,10 +48,11 @@ export function componentLogVar(set: EncodedSet): { logVar: Float32Array; bandwi
 
 /**
  * log q(z) = log mean_i N(z; μ_i, diag σ_i²) for each query code (`queries`: `q × dims`), over the
- * set's items. Computed as two matrix products per chunk on the TF.js backend (codes are centred
- * first to keep float32 rounding small); leaves no tensors.
+ * set's items — leaving out item `exclude[r]` for query r when given (≥ 0). Computed as two matrix
+ * products per chunk on the TF.js backend (codes are centred first to keep float32 rounding
+ * small); leaves no tensors.
  */
-export async function logAggregatePosterior(set: EncodedSet, logVar: Float32Array, queries: Float32Array, options: WorkOptions = {}): Promise<Float32Array> {
+export async function logAggregatePosterior(set: EncodedSet, logVar: Float32Array, queries: Float32Array, options: WorkOptions & { exclude?: Int32Array } = {}): Promise<Float32Array> {
   const { count, dims } = set;
   const q = queries.length / dims;
   if (!Number.isInteger(q) || logVar.length !== count * dims) throw new InvalidInputError(`Expected codes of ${dims} numbers for ${count} items.`);
@@ -74,7 +77,16 @@ export async function logAggregatePosterior(set: EncodedSet, logVar: Float32Arra
       const logQ = tf.tidy(() => {
         const z = tf.sub(tf.tensor2d(queries.subarray(start * dims, (start + n) * dims), [n, dims]), mixture.c);
         const quad = tf.add(tf.sub(tf.matMul(tf.square(z), mixture.precision, false, true), tf.mul(tf.matMul(z, mixture.muP, false, true), 2)), mixture.constant);
-        return tf.sub(tf.logSumExp(tf.mul(quad, -0.5), 1), Math.log(count));
+        let logN: tf.Tensor = tf.mul(quad, -0.5);
+        let components: tf.Tensor | number = count;
+        const excluded = options.exclude?.subarray(start, start + n);
+        if (excluded?.some((e) => e >= 0)) {
+          // One-hot of the left-out item (none for −1) pushes its term to −∞ and one fewer item is averaged.
+          const mask = tf.cast(tf.oneHot(tf.tensor1d(excluded, 'int32'), count), 'float32');
+          logN = tf.sub(logN, tf.mul(mask, 1e30));
+          components = tf.sub(count, tf.sum(mask, 1));
+        }
+        return tf.sub(tf.logSumExp(logN, 1), tf.log(components));
       });
       try {
         out.set(await logQ.data(), start);
@@ -132,7 +144,8 @@ export async function holesPanel<X extends tf.Tensor, Item>(
   picks.forEach((item, r) => {
     for (let j = 0; j < dims; j++) real[r * dims + j] = (set.mean[item * dims + j] ?? 0) + Math.exp(0.5 * (logVar[item * dims + j] ?? 0)) * rng.normal();
   });
-  const logQ = await logAggregatePosterior(set, logVar, new Float32Array([...prior, ...real]), options);
+  const exclude = Int32Array.from({ length: 2 * m }, (_, r) => (r < m ? -1 : (picks[r - m] ?? -1)));
+  const logQ = await logAggregatePosterior(set, logVar, new Float32Array([...prior, ...real]), { ...options, exclude });
   const logPrior = logQ.slice(0, m);
   const logReal = logQ.slice(m);
   const threshold = quantile(logReal, HOLES_PERCENTILE / 100);

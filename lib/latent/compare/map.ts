@@ -5,8 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../../core/errors';
-import { pca2, umap2 } from '../project';
+import { UMAP } from 'umap-js';
+import { createRng } from '../../core/random';
 import { checkCancelled, type EncodedSet, type WorkOptions } from './encode';
+import { principalComponents, projectOnComponents } from './pca';
+import { yieldToEventLoop } from './stats';
 import type { NeighbourMetric } from './options';
 import type { MapReport } from './report';
 
@@ -85,28 +88,76 @@ export function chanceAgreement(labels: readonly string[]): number {
   return pairs / (n * (n - 1));
 }
 
-/** Population variance of column `j`. */
-function columnVariance(values: Float32Array, count: number, dims: number, j: number): number {
-  let mean = 0;
-  for (let i = 0; i < count; i++) mean += values[i * dims + j] ?? 0;
-  mean /= count;
-  let v = 0;
-  for (let i = 0; i < count; i++) v += ((values[i * dims + j] ?? 0) - mean) ** 2;
-  return v / count;
-}
-
 /**
  * 2-D points of the codes (the codes themselves when they have ≤ 2 numbers, else their two
  * principal components) and the share of the codes' total variance along each axis.
  */
-export function pcaPoints(set: EncodedSet): { points: Float32Array; axes: 'code' | 'pca'; explained: [number, number] } {
+export async function pcaPoints(set: EncodedSet): Promise<{ points: Float32Array; axes: 'code' | 'pca'; explained: [number, number] }> {
   const { count, dims, mean } = set;
-  let total = 0;
-  for (let j = 0; j < dims; j++) total += columnVariance(mean, count, dims, j);
-  const projection = pca2({ values: mean, count, dims });
-  const points = projection.points;
-  const share = (j: number): number => (total > 0 ? columnVariance(points, count, 2, j) / total : 0);
-  return { points, axes: dims <= 2 ? 'code' : 'pca', explained: [share(0), share(1)] };
+  if (dims <= 2) {
+    const pcs = await principalComponents(mean, count, dims, dims);
+    const points = dims === 2 ? mean.slice() : Float32Array.from({ length: count * 2 }, (_, i) => (i % 2 === 0 ? (mean[i / 2] ?? 0) : 0));
+    // The axes are the units themselves: their own variances, not the components'.
+    const variance = (j: number): number => {
+      let m = 0;
+      for (let i = 0; i < count; i++) m += points[i * 2 + j] ?? 0;
+      m /= count;
+      let v = 0;
+      for (let i = 0; i < count; i++) v += ((points[i * 2 + j] ?? 0) - m) ** 2;
+      return v / count;
+    };
+    const total = pcs.totalVariance;
+    return { points, axes: 'code', explained: [total > 0 ? variance(0) / total : 0, total > 0 ? variance(1) / total : 0] };
+  }
+  const pcs = await principalComponents(mean, count, dims, 2);
+  const total = pcs.totalVariance;
+  return { points: projectOnComponents(mean, count, pcs), axes: 'pca', explained: [total > 0 ? (pcs.variances[0] ?? 0) / total : 0, total > 0 ? (pcs.variances[1] ?? 0) / total : 0] };
+}
+
+/** Neighbours UMAP looks at per point (the point itself included, as umap-learn counts them). */
+export const UMAP_NEIGHBOURS = 15;
+/** Optimisation epochs of the UMAP layout (umap-learn uses 200 for large sets; the picture settles well before). */
+export const UMAP_EPOCHS = 200;
+
+/**
+ * A seeded UMAP layout (umap-js) of the codes. Codes of more than 50 numbers are first reduced to
+ * their 50 principal components (standard practice), and the exact nearest neighbours are computed
+ * here as matrix products instead of umap-js's approximate search (faster, and the same every run).
+ * Progress is reported in epochs; cancellable between epochs.
+ */
+export async function umapLayout(set: EncodedSet, options: WorkOptions & { seed: number; epochs?: number }): Promise<Float32Array> {
+  const { count } = set;
+  if (count < 4) throw new InvalidInputError('UMAP needs at least 4 codes.');
+  let values = set.mean;
+  let dims = set.dims;
+  if (dims > 50) {
+    values = projectOnComponents(values, count, await principalComponents(values, count, dims, 50, { seed: options.seed }));
+    dims = 50;
+  }
+  const k = Math.min(UMAP_NEIGHBOURS, count - 1);
+  const nn = await nearestNeighbours(values, count, dims, k - 1, 'euclidean');
+  const knnIndices = Array.from({ length: count }, (_, i) => [i, ...Array.from(nn.indices.subarray(i * (k - 1), (i + 1) * (k - 1)))]);
+  const knnDistances = Array.from({ length: count }, (_, i) => [0, ...Array.from(nn.distances.subarray(i * (k - 1), (i + 1) * (k - 1)))]);
+  const rng = createRng(options.seed);
+  const epochs = options.epochs ?? UMAP_EPOCHS;
+  const umap = new UMAP({ nComponents: 2, nNeighbors: k, minDist: 0.1, nEpochs: epochs, random: () => rng.next() });
+  umap.setPrecomputedKNN(knnIndices, knnDistances);
+  const rows = Array.from({ length: count }, (_, i) => Array.from(values.subarray(i * dims, (i + 1) * dims)));
+  const total = umap.initializeFit(rows);
+  for (let e = 0; e < total; e++) {
+    umap.step();
+    if (e % 10 === 9 || e === total - 1) {
+      checkCancelled(options.signal, 'The UMAP layout');
+      options.onProgress?.({ phase: 'umap', label: 'UMAP layout (epochs)', done: e + 1, total });
+      await yieldToEventLoop();
+    }
+  }
+  const out = new Float32Array(count * 2);
+  umap.getEmbedding().forEach((p, i) => {
+    out[i * 2] = p[0] ?? 0;
+    out[i * 2 + 1] = p[1] ?? 0;
+  });
+  return out;
 }
 
 export interface MapResult {
@@ -124,7 +175,7 @@ export interface MapResult {
 export async function mapPanel(set: EncodedSet, labels: readonly string[], options: WorkOptions & { k: number; umap: boolean; seed: number }): Promise<MapResult> {
   if (labels.length !== set.count) throw new InvalidInputError(`Expected ${set.count} labels; got ${labels.length}.`);
   const k = Math.min(options.k, set.count - 1);
-  const { points, axes, explained } = pcaPoints(set);
+  const { points, axes, explained } = await pcaPoints(set);
   checkCancelled(options.signal, 'The map');
   options.onProgress?.({ phase: 'map', label: 'Finding neighbours in z', done: 0, total: 3 });
   const cosine = labelAgreement(await nearestNeighbours(set.mean, set.count, set.dims, k, 'cosine'), labels);
@@ -137,11 +188,7 @@ export async function mapPanel(set: EncodedSet, labels: readonly string[], optio
   let umapAgreement: number | null = null;
   if (options.umap) {
     checkCancelled(options.signal, 'The map');
-    const projection = await umap2(
-      { values: set.mean, count: set.count, dims: set.dims },
-      { seed: options.seed, signal: options.signal, onProgress: (f) => options.onProgress?.({ phase: 'umap', label: 'UMAP layout (epochs)', done: Math.round(f * 100), total: 100 }) },
-    );
-    umap = projection.points;
+    umap = await umapLayout(set, options);
     umapAgreement = labelAgreement(await nearestNeighbours(umap, set.count, 2, k, 'euclidean'), labels);
   }
   return {
