@@ -19,8 +19,9 @@ import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { COMPARE_LIMITS } from '../lib/latent/compare/options';
-import { attributeGroupsSchema, compareReportCsv, compareReportSchema, type AttributeGroups, type CompareReport, type SideReport } from '../lib/latent/compare/report';
+import { compareReportCsv, compareReportSchema, type AttributeGroups, type CompareReport, type SideReport } from '../lib/latent/compare/report';
 import { analyseSide, DEFAULT_PANEL_OPTIONS, type PanelOptions } from '../lib/latent/compare/run';
+import { parseGroups } from '../lib/latent/compare/url-state';
 import type { CompareProgress } from '../lib/latent/compare/encode';
 import type { FileLabel } from '../lib/music/compare-domain';
 import { loadImageSide, loadMusicSide } from './compare-sides';
@@ -35,13 +36,12 @@ function wholeNumber(name: string, raw: string | undefined, fallback: number, mi
   return n;
 }
 
-/** `1:7` → two labels; a word → a measured attribute. */
-export function parseGroups(raw: string | undefined, option: string): AttributeGroups | undefined {
+/** `1:7` → two labels; a word → a measured attribute (the same form as the page's URL). */
+function groupsOption(raw: string | undefined, option: string): AttributeGroups | undefined {
   if (raw === undefined) return undefined;
-  const pair = /^([^:]+):([^:]+)$/.exec(raw);
-  const parsed = attributeGroupsSchema.safeParse(pair ? { kind: 'label', a: pair[1], b: pair[2] } : { kind: 'attribute', id: raw });
-  if (!parsed.success) throw new UsageError(`${option} takes two labels (e.g. 1:7) or an attribute name (e.g. thickness); got "${raw}".`);
-  return parsed.data;
+  const groups = parseGroups(raw);
+  if (!groups) throw new UsageError(`${option} takes two labels (e.g. 1:7) or an attribute name (e.g. thickness); got "${raw}".`);
+  return groups;
 }
 
 /** A one-line progress display on stderr (only when it is a terminal). */
@@ -83,8 +83,8 @@ async function main(): Promise<void> {
   const pairs = wholeNumber('--pairs', values.pairs, pairLimits.default, pairLimits.min, pairLimits.max);
   const labels = values['music-labels'] ?? 'auto';
   if (!['auto', 'file', 'folder', 'style', 'drummer'].includes(labels)) throw new UsageError(`--music-labels must be auto, file, folder, style or drummer; got "${labels}".`);
-  const imageGroups = parseGroups(values['image-groups'], '--image-groups');
-  const musicGroups = parseGroups(values['music-groups'], '--music-groups');
+  const imageGroups = groupsOption(values['image-groups'], '--image-groups');
+  const musicGroups = groupsOption(values['music-groups'], '--music-groups');
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new UsageError('--backend must be wasm or cpu here.');
   const choice = await initNodeBackend(backend);
