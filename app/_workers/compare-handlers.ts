@@ -115,6 +115,7 @@ async function encodeInto(side: CompareSide, model: LatentModel<tf.Tensor>, doma
     attributes: domain.attributes.map((a) => ({ id: a.id, name: a.name })),
     defaultGroups: domain.defaultGroups,
     itemName: domain.itemName,
+    itemsName: domain.itemsName,
     distanceName: domain.distanceName,
     source: extra.source,
     notes: extra.notes,

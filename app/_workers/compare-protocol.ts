@@ -87,6 +87,7 @@ export const sideInfoSchema = z.object({
   attributes: z.array(z.object({ id: z.string(), name: z.string() })),
   defaultGroups: attributeGroupsSchema,
   itemName: z.string(),
+  itemsName: z.string(),
   distanceName: z.string(),
   source: z.string(),
   notes: z.array(z.string()),

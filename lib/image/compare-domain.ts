@@ -67,6 +67,7 @@ export function imageCompareDomain(model: ImageAutoencoder, set: ImageSet, optio
     kind: 'image',
     dataName: options.dataName ?? 'MNIST test split',
     itemName: 'digit',
+    itemsName: 'digits',
     count,
     labels,
     labelName: 'digit',

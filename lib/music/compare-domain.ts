@@ -164,6 +164,7 @@ export function musicCompareDomain(model: MusicVAE, data: MusicWindowSet): Compa
     kind: 'music',
     dataName: data.dataName,
     itemName: melody ? 'melody' : 'drum pattern',
+    itemsName: melody ? 'melodies' : 'drum patterns',
     count: windows.length,
     labels,
     labelName: data.labelName,

@@ -67,7 +67,7 @@ describe('attribute vectors', () => {
     expect(result.report.measure.groupA).toBe(0);
     expect(result.report.measure.groupB).toBe(1);
     expect(result.report.consistency).toBeGreaterThan(0.95);
-    expect(() => resolveGroups(domain, { kind: 'label', a: 'one', b: 'two' })).toThrow(/has 0 vector\(s\) with class "two"/);
+    expect(() => resolveGroups(domain, { kind: 'label', a: 'one', b: 'two' })).toThrow(/has 0 vectors with class "two"/);
     expect(() => resolveGroups(domain, { kind: 'label', a: 'one', b: 'one' })).toThrow(InvalidInputError);
     expect(() => resolveGroups(domain, { kind: 'attribute', id: 'height' })).toThrow(/not an attribute/);
     model.dispose();

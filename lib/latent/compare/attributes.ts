@@ -40,12 +40,12 @@ export function resolveGroups<X extends tf.Tensor, Item>(domain: CompareDomain<X
       else if (l === groups.b) b.push(i);
     });
     for (const [name, g] of [[groups.a, a], [groups.b, b]] as const) {
-      if (g.length < 2) throw new InvalidInputError(`The set has ${g.length} ${domain.itemName}(s) with ${domain.labelName} "${name}"; a group needs at least 2.`);
+      if (g.length < 2) throw new InvalidInputError(`The set has ${g.length} ${g.length === 1 ? domain.itemName : domain.itemsName} with ${domain.labelName} "${name}"; a group needs at least 2.`);
     }
     return { a, b, aName: `${domain.labelName} ${groups.a}`, bName: `${domain.labelName} ${groups.b}`, description: `${domain.labelName} ${groups.a} → ${groups.b}` };
   }
   const attribute = domain.attributes.find((x) => x.id === groups.id);
-  if (!attribute) throw new InvalidInputError(`"${groups.id}" is not an attribute of ${domain.itemName}s; try ${domain.attributes.map((x) => x.id).join(' or ') || 'a label pair'}.`);
+  if (!attribute) throw new InvalidInputError(`"${groups.id}" is not an attribute of ${domain.itemsName}; try ${domain.attributes.map((x) => x.id).join(' or ') || 'a label pair'}.`);
   const values = Array.from({ length: domain.count }, (_, i) => attribute.measure(domain.item(i)));
   const low = quantile(values, 0.25);
   const high = quantile(values, 0.75);

@@ -23,6 +23,8 @@ export interface CompareDomain<X extends tf.Tensor, Item> {
   readonly dataName: string;
   /** What one item is called ("digit", "melody", "drum pattern"). */
   readonly itemName: string;
+  /** …and several ("digits", "melodies", "drum patterns"). */
+  readonly itemsName: string;
   /** Number of items in the set. */
   readonly count: number;
   /** A label per item (digit, tune, file, style…), for colours, neighbours and groups. */

@@ -49,12 +49,12 @@ export function row(values: Float32Array, dims: number, i: number): Float32Array
  */
 export async function encodeSet<X extends tf.Tensor, Item>(model: LatentModel<X>, domain: CompareDomain<X, Item>, options: WorkOptions & { batchSize?: number } = {}): Promise<EncodedSet> {
   const n = domain.count;
-  if (!Number.isInteger(n) || n < 3) throw new InvalidInputError(`The Compare analyses need at least 3 ${domain.itemName}s; the set has ${n}.`);
+  if (!Number.isInteger(n) || n < 3) throw new InvalidInputError(`The Compare analyses need at least 3 ${domain.itemsName}; the set has ${n}.`);
   const dims = model.zDims;
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 256, 1024));
   const mean = new Float32Array(n * dims);
   const logVar = domain.posterior ? new Float32Array(n * dims) : null;
-  options.onProgress?.({ phase: 'encode', label: `Encoding ${domain.itemName}s`, done: 0, total: n });
+  options.onProgress?.({ phase: 'encode', label: `Encoding ${domain.itemsName}`, done: 0, total: n });
   for (let start = 0; start < n; start += batchSize) {
     checkCancelled(options.signal, 'Encoding the set');
     const indices = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
@@ -80,7 +80,7 @@ export async function encodeSet<X extends tf.Tensor, Item>(model: LatentModel<X>
     } finally {
       x.dispose();
     }
-    options.onProgress?.({ phase: 'encode', label: `Encoding ${domain.itemName}s`, done: start + indices.length, total: n });
+    options.onProgress?.({ phase: 'encode', label: `Encoding ${domain.itemsName}`, done: start + indices.length, total: n });
     await yieldToEventLoop();
   }
   const bad = mean.findIndex((v) => !Number.isFinite(v));

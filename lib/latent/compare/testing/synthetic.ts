@@ -77,6 +77,7 @@ export function vectorDomain(model: SyntheticModel, spec: VectorSetSpec): Compar
     kind: 'image',
     dataName: 'synthetic vectors',
     itemName: 'vector',
+    itemsName: 'vectors',
     count: spec.items.length,
     labels: spec.labels,
     labelName: 'class',
