@@ -74,7 +74,10 @@ export async function folderWindowSet(model: MusicVAE, dataDir: string, n: numbe
     labels: chosen.map((c) => labelFromPath(c.file, mode)),
     labelName: mode,
     dataName: `${chosen.length} windows of ${path.basename(path.resolve(dataDir))} (${validation} from validation files${chosen.length > validation ? `, ${chosen.length - validation} from training files` : ''})`,
-    notes: chosen.length < n ? [`${dataDir} has ${chosen.length} usable windows; all are used.`] : [],
+    notes: [
+      ...Object.entries(dataset.counts.skipped).map(([reason, count]) => `${count} file(s) skipped: ${reason}.`),
+      ...(chosen.length < n ? [`${dataDir} has ${chosen.length} usable windows; all are used.`] : []),
+    ],
   };
 }
 

@@ -10,6 +10,7 @@
  * Options: --image <folder> and/or --music <folder|URL>; --music-data <folder>; --n N (items per
  * side, default 2000); --seed S; --pairs P; --no-umap; --image-groups 1:7|thickness|ink;
  * --music-groups density|range|hits|busy|<label>:<label>; --music-labels auto|file|folder|style|drummer;
+ * --threads 1|2 (with both sides, by default each side runs in its own thread, on its own core);
  * --backend wasm|cpu. Exit code 1 on errors, 2 on bad usage.
  */
 import { writeFile } from 'node:fs/promises';
@@ -26,6 +27,7 @@ import type { CompareProgress } from '../lib/latent/compare/encode';
 import type { FileLabel } from '../lib/music/compare-domain';
 import { loadImageSide, loadMusicSide } from './compare-sides';
 import { printSideTables } from './compare-table';
+import { analyseInThreads } from './compare-threads';
 
 class UsageError extends Error {}
 
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
       'music-groups': { type: 'string' },
       out: { type: 'string' },
       csv: { type: 'string' },
+      threads: { type: 'string' },
       backend: { type: 'string' },
     },
   });
@@ -90,24 +93,43 @@ async function main(): Promise<void> {
   const choice = await initNodeBackend(backend);
   const options: PanelOptions = { ...DEFAULT_PANEL_OPTIONS, seed, pairs, umap: !values['no-umap'] };
 
+  const threads = wholeNumber('--threads', values.threads, 2, 1, 2);
+  const imageProgress = progressLine('image');
+  const musicProgress = progressLine('music');
   let image: SideReport | null = null;
   let music: SideReport | null = null;
-  if (values.image) {
-    const side = await loadImageSide(values.image, n);
-    try {
-      side.notes.forEach((note) => console.error(`image: ${note}`));
-      image = (await analyseSide('image', side.model, side.domain, side.description, { ...options, ...(imageGroups ? { groups: imageGroups } : {}) }, { onProgress: progressLine('image') })).report;
-    } finally {
-      side.model.dispose();
+  const musicJob = { dataDir: values['music-data'], n, seed, label: labels as FileLabel | 'auto' };
+  if (values.image && values.music && threads === 2) {
+    const result = await analyseInThreads(
+      [
+        { side: 'image', model: values.image, n },
+        { side: 'music', model: values.music, ...musicJob },
+      ],
+      options,
+      backend,
+      (side, p) => (side === 'image' ? imageProgress : musicProgress)(p),
+      { image: imageGroups, music: musicGroups },
+    );
+    result.notes.forEach((note) => console.error(note));
+    [image, music] = [result.reports[0] ?? null, result.reports[1] ?? null];
+  } else {
+    if (values.image) {
+      const side = await loadImageSide(values.image, n);
+      try {
+        side.notes.forEach((note) => console.error(`image: ${note}`));
+        image = (await analyseSide('image', side.model, side.domain, side.description, { ...options, ...(imageGroups ? { groups: imageGroups } : {}) }, { onProgress: imageProgress })).report;
+      } finally {
+        side.model.dispose();
+      }
     }
-  }
-  if (values.music) {
-    const side = await loadMusicSide(values.music, { dataDir: values['music-data'], n, seed, label: labels as FileLabel | 'auto' });
-    try {
-      side.notes.slice(0, 10).forEach((note) => console.error(`music: ${note}`));
-      music = (await analyseSide('music', side.model, side.domain, side.description, { ...options, ...(musicGroups ? { groups: musicGroups } : {}) }, { onProgress: progressLine('music') })).report;
-    } finally {
-      side.model.dispose();
+    if (values.music) {
+      const side = await loadMusicSide(values.music, musicJob);
+      try {
+        side.notes.slice(0, 10).forEach((note) => console.error(`music: ${note}`));
+        music = (await analyseSide('music', side.model, side.domain, side.description, { ...options, ...(musicGroups ? { groups: musicGroups } : {}) }, { onProgress: musicProgress })).report;
+      } finally {
+        side.model.dispose();
+      }
     }
   }
   const report: CompareReport = compareReportSchema.parse({ format: 'latent-lab-compare', version: 1, createdAt: new Date().toISOString(), seed, backend: choice.backend, image, music });
