@@ -194,6 +194,7 @@ export function CompareApp() {
       setParams,
       onError,
       onRetry: () => state.retry(panel),
+      onCancel: state.cancel,
       play: (seq, group, index) => play(seq, group, index, musicKind(state.info)),
       playing,
     };
@@ -427,7 +428,12 @@ export function CompareApp() {
                           onSelect: (i) => setParams({ [side === 'image' ? 'isel' : 'msel']: i }),
                         }}
                       />
-                      <MapDetails ctx={c} hovered={hovered[side]} neighbours={selected[side] !== undefined && neighbours[side]?.index === selected[side] ? neighbours[side] : undefined} />
+                      <MapDetails
+                        ctx={c}
+                        hovered={hovered[side]}
+                        neighbours={selected[side] !== undefined && neighbours[side]?.index === selected[side] ? neighbours[side] : undefined}
+                        onSelect={(i) => setParams({ [side === 'image' ? 'isel' : 'msel']: i })}
+                      />
                     </div>
                   );
                 case 'units':

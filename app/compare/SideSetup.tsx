@@ -102,7 +102,7 @@ export function ImageSetup(p: ImageSetupProps) {
           <NumberField value={p.count} min={COMPARE_LIMITS.items.min} max={2000} onCommit={p.onCount} data-testid="image-count" aria-describedby="image-count-help" />
         </label>
         <span id="image-count-help" className="muted small">
-          from MNIST’s 2,000 test digits
+          10–2,000 of MNIST’s test digits
         </span>
       </div>
       <details>
@@ -182,7 +182,10 @@ export function MusicSetup(p: MusicSetupProps) {
           </label>
           <label>
             At most{' '}
-            <NumberField value={p.count} min={COMPARE_LIMITS.items.min} max={COMPARE_LIMITS.items.max} onCommit={p.onCount} data-testid="music-count" /> windows
+            <NumberField value={p.count} min={COMPARE_LIMITS.items.min} max={COMPARE_LIMITS.items.max} onCommit={p.onCount} data-testid="music-count" /> windows{' '}
+            <span className="muted small">
+              ({COMPARE_LIMITS.items.min}–{COMPARE_LIMITS.items.max.toLocaleString('en')})
+            </span>
           </label>
         </div>
       )}

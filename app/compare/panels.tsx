@@ -7,6 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { downloadFile } from '@/app/_components/download';
+import { NumberField } from '@/app/_components/NumberField';
 import { PlotFigure } from '@/app/_components/PlotFigure';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import type { Patch } from '@/app/_components/url-state';
@@ -29,6 +30,8 @@ export interface SideContext {
   setParams: (patch: Patch) => void;
   onError: (message: string) => void;
   onRetry: () => void;
+  /** Stops the panel that is computing. */
+  onCancel: () => void;
   /** Plays a music item; `group` + `index` say which picture is sounding. */
   play: (seq: QuantizedNoteSequence, group: string, index: number) => void;
   playing: { group: string; index: number } | undefined;
@@ -73,7 +76,19 @@ function SideCard<P extends ComparePanel>({ panel, ctx, numbers, children }: { p
       <h3>
         {SIDE_NAMES[side]} <span className="muted">· {info.header.model.name}</span>
       </h3>
-      {view?.running && <ProgressBar label={view.progress ? `${view.progress.label} (${view.progress.done.toLocaleString('en')} of ${view.progress.total.toLocaleString('en')})` : 'Waiting for the model worker…'} fraction={view.progress ? view.progress.done / Math.max(1, view.progress.total) : 0} />}
+      {view?.running && (
+        <div className="controls">
+          <div className="grow">
+            <ProgressBar
+              label={view.progress ? `${view.progress.label} (${view.progress.done.toLocaleString('en')} of ${view.progress.total.toLocaleString('en')})` : 'Waiting for the model worker…'}
+              fraction={view.progress ? view.progress.done / Math.max(1, view.progress.total) : 0}
+            />
+          </div>
+          <button type="button" onClick={ctx.onCancel} data-testid={`cancel-${panel}-${side}`}>
+            Cancel
+          </button>
+        </div>
+      )}
       {view?.error && (
         <div role="alert" className="notice notice-error">
           {view.error}{' '}
@@ -438,10 +453,28 @@ export function AttributesSide({ ctx }: { ctx: SideContext }) {
 }
 
 /** The hover box and nearest-neighbour list under the map of a side. */
-export function MapDetails({ ctx, hovered, neighbours }: { ctx: SideContext; hovered: { index: number; items: DisplayItems } | undefined; neighbours: { index: number; indices: number[]; distances: number[]; items: DisplayItems } | undefined }) {
+export function MapDetails({
+  ctx,
+  hovered,
+  neighbours,
+  onSelect,
+}: {
+  ctx: SideContext;
+  hovered: { index: number; items: DisplayItems } | undefined;
+  neighbours: { index: number; indices: number[]; distances: number[]; items: DisplayItems } | undefined;
+  onSelect: (index: number) => void;
+}) {
   const labels = ctx.info.labels;
+  const selected = ctx.side === 'image' ? ctx.url.isel : ctx.url.msel;
   return (
     <div className="map-details">
+      <div className="controls">
+        <label>
+          Neighbours of {ctx.info.itemName} #{' '}
+          <NumberField value={selected ?? 0} min={0} max={labels.length - 1} onCommit={onSelect} data-testid={`select-${ctx.side}`} />
+        </label>
+        <span className="muted small">0–{labels.length - 1}; or click a dot</span>
+      </div>
       <div className="hover-box" data-testid={`hover-${ctx.side}`} data-index={hovered?.index}>
         {hovered ? (
           <>

@@ -57,6 +57,8 @@ export function useCompareSide(load: { key: string; body: RequestBody } | undefi
   const [loadError, setLoadError] = useState<string>();
   const [views, setViews] = useState<Partial<Record<ComparePanel, PanelView>>>({});
   const running = useRef<number | undefined>(undefined);
+  /** The panel request in flight, if any (a new load cancels it: its answer would be dropped anyway). */
+  const panelCall = useRef<number | undefined>(undefined);
   const queue = useRef<Promise<void>>(Promise.resolve());
   const wanted = useRef<Partial<Record<ComparePanel, string>>>({});
   const [retries, setRetries] = useState(0);
@@ -72,6 +74,7 @@ export function useCompareSide(load: { key: string; body: RequestBody } | undefi
   useEffect(() => {
     if (!ready || loadKey === undefined || !loadBody.current) return;
     let live = true;
+    if (panelCall.current !== undefined) cancelRequest(panelCall.current);
     const call = startCall(loadBody.current, (event) => {
       const p = progressOf(event);
       if (p && live) setLoading(p);
@@ -121,6 +124,7 @@ export function useCompareSide(load: { key: string; body: RequestBody } | undefi
           if (p && wanted.current[panel] === key) setViews((v) => ({ ...v, [panel]: { ...(v[panel] ?? { key, running: true }), progress: p } }));
         });
         running.current = call.id;
+        panelCall.current = call.id;
         try {
           const r = await call.done;
           if (r.type !== 'compare:panel:done' || wanted.current[panel] !== key || r.load !== loadNo) return;
@@ -131,6 +135,7 @@ export function useCompareSide(load: { key: string; body: RequestBody } | undefi
           setViews((v) => ({ ...v, [panel]: { key, running: false, result: v[panel]?.result, error: isCancelled(error) ? 'Cancelled.' : describeError(error) } }));
         } finally {
           if (running.current === call.id) running.current = undefined;
+          if (panelCall.current === call.id) panelCall.current = undefined;
         }
       });
     }
