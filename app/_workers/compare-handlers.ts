@@ -72,9 +72,11 @@ function mnistTest(): Promise<ImageSet> {
   return testDigits;
 }
 
-function replaceSide(side: CompareSide, state: SideState): void {
+/** Makes `state` the side's current one (or removes the side); the old model is disposed once no request uses it. */
+function replaceSide(side: CompareSide, state: SideState | undefined): void {
   const old = sides.get(side);
-  sides.set(side, state);
+  if (state) sides.set(side, state);
+  else sides.delete(side);
   if (!old) return;
   old.replaced = true;
   if (old.inUse === 0) old.model.dispose();
@@ -237,6 +239,11 @@ export async function handleCompareRequest(request: CompareRequest, post: Post, 
         const indices = Array.from(nn.indices);
         post({ id, type: 'compare:neighbours:done', side: request.side, index: request.index, indices, distances: Array.from(nn.distances), items: display([domain.item(request.index), ...indices.map((i) => domain.item(i))]) });
       });
+    case 'compare:dispose':
+      replaceSide('image', undefined);
+      replaceSide('music', undefined);
+      post({ id, type: 'ok' });
+      return;
     case 'compare:items':
       return withSide(request.side, async ({ set, domain, display }) => {
         const bad = request.indices.find((i) => i >= set.count);

@@ -68,6 +68,8 @@ export const compareRequestSchemas = [
   z.object({ id, type: z.literal('compare:panel'), side, panel: z.enum(COMPARE_PANELS), settings: panelSettingsSchema }),
   z.object({ id, type: z.literal('compare:neighbours'), side, index: z.number().int().min(0), metric: z.enum(NEIGHBOUR_METRICS), k: z.number().int().min(1).max(COMPARE_LIMITS.neighbours.max) }),
   z.object({ id, type: z.literal('compare:items'), side, indices: z.array(z.number().int().min(0)).min(1).max(64) }),
+  /** The page is left: free both sides' models and codes (answered with "ok"). */
+  z.object({ id, type: z.literal('compare:dispose') }),
 ] as const;
 
 /** Decoded or data items, ready to show: digits as pixels, music as sequences (with the kind, for the player). */

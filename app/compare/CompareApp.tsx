@@ -79,6 +79,8 @@ export function CompareApp() {
   const startBackend = useBackendStore((s) => s.start);
   useEffect(() => startBackend(), [startBackend]);
   const ready = backend.status === 'ready';
+  // Leaving the page frees the comparison's models and codes in the worker (the labs keep theirs).
+  useEffect(() => () => void request({ type: 'compare:dispose' }, 'ok').catch(() => undefined), []);
   const [error, setError] = useState<string>();
   const onError = useCallback((m: string) => setError(m), []);
   const catalog = useCatalog(onError);
