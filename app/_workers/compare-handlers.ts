@@ -106,7 +106,7 @@ function musicDisplay(model: MusicVAE): (items: readonly Item[]) => DisplayItems
 
 async function encodeInto(side: CompareSide, model: LatentModel<tf.Tensor>, domain: CompareDomain<tf.Tensor, Item>, display: SideState['display'], extra: { source: string; notes: string[]; description: { name: string; description: string } }, progress: (p: CompareProgress) => void, signal: AbortSignal): Promise<SideInfo> {
   const t0 = performance.now();
-  const set = await encodeSet(model, domain, { signal, onProgress: progress, batchSize: side === 'music' ? 128 : 256 });
+  const set = await encodeSet(model, domain, { signal, onProgress: progress, batchSize: 256 });
   const load = ++loads;
   replaceSide(side, { load, model, domain, set, display, inUse: 0, replaced: false });
   return {
