@@ -90,24 +90,6 @@ export function eventEditDistance(a: ArrayLike<number>, b: ArrayLike<number>): n
   return score;
 }
 
-/** Class labels back from encoder-input rows (the inverse of `converter.labelsToInput`): one-hot argmax for melodies, hit flags for drums. */
-export function inputToLabels(converter: MusicConverter, input: ArrayLike<number>): Int32Array {
-  const { numSteps, inputDepth } = converter;
-  const out = new Int32Array(numSteps);
-  for (let s = 0; s < numSteps; s++) {
-    if (converter.kind === 'melody') {
-      let best = 0;
-      for (let c = 1; c < inputDepth; c++) if ((input[s * inputDepth + c] ?? 0) > (input[s * inputDepth + best] ?? 0)) best = c;
-      out[s] = best;
-    } else {
-      let mask = 0;
-      for (let c = 0; c < inputDepth - 1; c++) if ((input[s * inputDepth + c] ?? 0) > 0.5) mask |= 1 << c;
-      out[s] = mask;
-    }
-  }
-  return out;
-}
-
 /** Note-ons in a melody window. */
 export function noteDensity(labels: ArrayLike<number>): number {
   let n = 0;
@@ -178,7 +160,7 @@ export function musicCompareDomain(model: MusicVAE, data: MusicWindowSet): Compa
     outputItems: async (decoded) => {
       const flat = await decoded.data();
       const size = conv.numSteps * conv.inputDepth;
-      return Array.from({ length: decoded.shape[0] }, (_, i) => inputToLabels(conv, flat.subarray(i * size, (i + 1) * size)));
+      return Array.from({ length: decoded.shape[0] }, (_, i) => conv.inputToLabels(flat.subarray(i * size, (i + 1) * size)));
     },
     item: (i) => windows[i] ?? new Int32Array(conv.numSteps),
     distance: eventEditDistance,

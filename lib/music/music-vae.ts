@@ -389,7 +389,7 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
 
   /** True when the checkpoint has `encoder/sigma`, so {@link encodeDistribution} works. */
   get hasSigma(): boolean {
-    return this.sigmaWeights !== undefined;
+    return this.w.sigma !== undefined;
   }
 
   /**

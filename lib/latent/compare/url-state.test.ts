@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compareUrlParams, compareUrlSchema, formatGroups, parseGroups, readCompareUrl } from './url-state';
+import { compareUrl, compareUrlParams, formatGroups, parseGroups, readCompareUrl } from './url-state';
 
 describe('compare URL state', () => {
   it('gives the defaults for an empty link and round-trips a full one', () => {
     const { state, problems } = readCompareUrl(new URLSearchParams());
     expect(problems).toEqual([]);
-    expect(state).toEqual(compareUrlSchema.parse({}));
+    expect(state).toEqual(compareUrl.defaults);
     expect(state.image).toBe('vae');
     expect(state.music).toBe('mel_2bar');
     expect(compareUrlParams(state).toString()).toBe('');
