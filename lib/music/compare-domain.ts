@@ -150,6 +150,8 @@ export function musicCompareDomain(model: MusicVAE, data: MusicWindowSet): Compa
     count: windows.length,
     labels,
     labelName: data.labelName,
+    // Songs repeat phrases: identical windows are encoded once.
+    itemKey: (i) => (windows[i] ?? []).join(','),
     inputTensor: (indices) => {
       const { numSteps, inputDepth } = conv;
       const flat = new Float32Array(indices.length * numSteps * inputDepth);

@@ -31,6 +31,12 @@ export interface CompareDomain<X extends tf.Tensor, Item> {
   readonly labels: readonly string[];
   /** What the labels are ("digit", "file", "tune"…). */
   readonly labelName: string;
+  /**
+   * Optional: a key per item such that items with equal keys are the same encoder input (e.g. a
+   * 2-bar phrase a song repeats). The set is then encoded once per distinct key — the encoder is
+   * deterministic, so the codes are identical.
+   */
+  itemKey?: (i: number) => string;
   /** The model's encoder input for these items `[n, …]`. Caller disposes. */
   inputTensor(indices: readonly number[]): X;
   /**

@@ -44,7 +44,9 @@ export function row(values: Float32Array, dims: number, i: number): Float32Array
 
 /**
  * Encodes every item of `domain` with `model` in batches of `batchSize` (default 256): μ from
- * `domain.posterior` when the model has σ, else from `model.encode`. Leaves no tensors behind.
+ * `domain.posterior` when the model has σ, else from `model.encode`; items that share a
+ * `domain.itemKey` are encoded once. Progress counts items whose code is known, out of N. Leaves no
+ * tensors behind.
  * @throws InvalidInputError when the model gives non-finite codes (naming the item).
  */
 export async function encodeSet<X extends tf.Tensor, Item>(model: LatentModel<X>, domain: CompareDomain<X, Item>, options: WorkOptions & { batchSize?: number } = {}): Promise<EncodedSet> {
@@ -54,25 +56,41 @@ export async function encodeSet<X extends tf.Tensor, Item>(model: LatentModel<X>
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 256, 1024));
   const mean = new Float32Array(n * dims);
   const logVar = domain.posterior ? new Float32Array(n * dims) : null;
-  options.onProgress?.({ phase: 'encode', label: `Encoding ${domain.itemsName}`, done: 0, total: n });
-  for (let start = 0; start < n; start += batchSize) {
+  // Items to encode (one per distinct key), and for each the items that share its code.
+  const copies = new Map<number, number[]>();
+  if (domain.itemKey) {
+    const first = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const key = domain.itemKey(i);
+      const seen = first.get(key);
+      if (seen === undefined) {
+        first.set(key, i);
+        copies.set(i, []);
+      } else copies.get(seen)?.push(i);
+    }
+  } else for (let i = 0; i < n; i++) copies.set(i, []);
+  const unique = [...copies.keys()];
+  let done = 0;
+  const label = `Encoding ${domain.itemsName}`;
+  options.onProgress?.({ phase: 'encode', label, done, total: n });
+  for (let start = 0; start < unique.length; start += batchSize) {
     checkCancelled(options.signal, 'Encoding the set');
-    const indices = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
+    const indices = unique.slice(start, start + batchSize);
     const x = domain.inputTensor(indices);
+    let m: Float32Array | Int32Array | Uint8Array;
+    let lv: Float32Array | Int32Array | Uint8Array | undefined;
     try {
       if (domain.posterior) {
         const q = await domain.posterior(x);
         try {
-          const [m, lv] = await Promise.all([q.mean.data(), q.logVar.data()]);
-          mean.set(m, start * dims);
-          logVar?.set(lv, start * dims);
+          [m, lv] = await Promise.all([q.mean.data(), q.logVar.data()]);
         } finally {
           tf.dispose([q.mean, q.logVar]);
         }
       } else {
         const z = await model.encode(x);
         try {
-          mean.set(await z.data(), start * dims);
+          m = await z.data();
         } finally {
           z.dispose();
         }
@@ -80,7 +98,14 @@ export async function encodeSet<X extends tf.Tensor, Item>(model: LatentModel<X>
     } finally {
       x.dispose();
     }
-    options.onProgress?.({ phase: 'encode', label: `Encoding ${domain.itemsName}`, done: start + indices.length, total: n });
+    indices.forEach((item, r) => {
+      for (const target of [item, ...(copies.get(item) ?? [])]) {
+        mean.set(m.subarray(r * dims, (r + 1) * dims), target * dims);
+        if (lv) logVar?.set(lv.subarray(r * dims, (r + 1) * dims), target * dims);
+        done++;
+      }
+    });
+    options.onProgress?.({ phase: 'encode', label, done, total: n });
     await yieldToEventLoop();
   }
   const bad = mean.findIndex((v) => !Number.isFinite(v));

@@ -35,6 +35,31 @@ describe('encodeSet', () => {
   });
 });
 
+describe('encodeSet with item keys', () => {
+  it('encodes each distinct item once and gives duplicates the same code', async () => {
+    const model = new SyntheticModel({ encoder: identity(2), decoder: identity(2), logVar: [0, 0] });
+    const base = [Float32Array.from([1, 2]), Float32Array.from([3, 4]), Float32Array.from([5, 6])];
+    const items = [base[0], base[1], base[0], base[2], base[1], base[0]] as Float32Array[];
+    const domain = vectorDomain(model, { items, labels: items.map(() => 'x'), withSigma: true });
+    const encoded: number[] = [];
+    const keyed = {
+      ...domain,
+      itemKey: (i: number) => (items[i] ?? []).join(','),
+      inputTensor: (indices: readonly number[]) => {
+        encoded.push(...indices);
+        return domain.inputTensor(indices);
+      },
+    };
+    const progress: number[] = [];
+    const set = await encodeSet(model, keyed, { batchSize: 2, onProgress: (p) => progress.push(p.done) });
+    expect(encoded).toEqual([0, 1, 3]);
+    expect(Array.from(set.mean)).toEqual([1, 2, 3, 4, 1, 2, 5, 6, 3, 4, 1, 2]);
+    expect(set.logVar).toHaveLength(12);
+    expect(progress).toEqual([0, 5, 6]);
+    model.dispose();
+  });
+});
+
 describe('analyseSide', () => {
   it('runs every panel, leaves no tensors, and writes a report named after the panels', async () => {
     const model = new SyntheticModel({ encoder: identity(4), decoder: identity(4), logVar: [-1, -1, -1, -1] });
