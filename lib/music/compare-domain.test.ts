@@ -117,7 +117,7 @@ describe('music compare domain', () => {
       expect(r.units?.kl).toHaveLength(model.zDims);
       expect(r.paths?.distance).toBe('event edit distance');
       expect(r.attributes?.groups).toEqual({ kind: 'attribute', id: model.converter.kind === 'melody' ? 'density' : 'hits' });
-      expect(result.attributes.walks).toHaveLength(2 * 8);
+      expect(result.attributes?.walks).toHaveLength(2 * 8);
       model.dispose();
     }
   }, 120_000);

@@ -9,7 +9,7 @@ import type { CompareDomain } from './domain';
 import { encodeSet, type EncodedSet, type WorkOptions } from './encode';
 import { holesPanel, type HolesResult } from './holes';
 import { mapPanel, type MapResult } from './map';
-import { COMPARE_LIMITS, type CompareSide } from './options';
+import { COMPARE_LIMITS, COMPARE_PANELS, type ComparePanel, type CompareSide } from './options';
 import { pathsPanel, type PathsResult } from './paths';
 import type { AttributeGroups, SideReport } from './report';
 import { unitsPanel } from './units';
@@ -33,6 +33,8 @@ export interface PanelOptions {
   decodeBatch?: number;
   /** Items encoded at once. */
   encodeBatch?: number;
+  /** Which panels to compute (default: all); the others are left out of the report. */
+  panels?: readonly ComparePanel[];
 }
 
 /** The defaults of {@link PanelOptions}. */
@@ -51,10 +53,11 @@ export const DEFAULT_PANEL_OPTIONS: PanelOptions = {
 export interface SideResult<Item> {
   report: SideReport;
   set: EncodedSet;
-  map: MapResult;
-  paths: PathsResult<Item>;
-  holes: HolesResult<Item>;
-  attributes: AttributesResult<Item>;
+  /** Each panel's full result (pictures, decodes), when it was computed. */
+  map?: MapResult;
+  paths?: PathsResult<Item>;
+  holes?: HolesResult<Item>;
+  attributes?: AttributesResult<Item>;
 }
 
 /** The model as reports name it. */
@@ -73,8 +76,10 @@ export function sideHeader<X extends tf.Tensor, Item>(side: CompareSide, model: 
 }
 
 /**
- * Encodes the set once, then runs map, units, paths, holes and attribute vectors. `seconds` in the
- * report holds each step's wall time. Cancel with `work.signal`.
+ * Encodes the set once, then runs map, units, paths, holes and attribute vectors (or the panels in
+ * `options.panels`). `work.onEncoded` gets the codes as soon as they exist (e.g. to compute the map
+ * elsewhere in parallel). `seconds` in the report holds each step's wall time. Cancel with
+ * `work.signal`.
  */
 export async function analyseSide<X extends tf.Tensor, Item>(
   side: CompareSide,
@@ -82,7 +87,7 @@ export async function analyseSide<X extends tf.Tensor, Item>(
   domain: CompareDomain<X, Item>,
   description: ModelDescription,
   options: PanelOptions = DEFAULT_PANEL_OPTIONS,
-  work: WorkOptions = {},
+  work: WorkOptions & { onEncoded?: (set: EncodedSet) => void } = {},
 ): Promise<SideResult<Item>> {
   const seconds: Record<string, number> = {};
   const timed = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
@@ -92,23 +97,35 @@ export async function analyseSide<X extends tf.Tensor, Item>(
     return out;
   };
   const decode = { batchSize: options.decodeBatch ?? 128 };
+  const wanted = new Set(options.panels ?? COMPARE_PANELS);
   const set = await timed('encode', () => encodeSet(model, domain, { ...work, batchSize: options.encodeBatch ?? 256 }));
-  const map = await timed('map', () => mapPanel(set, domain.labels, { ...work, k: options.k, umap: options.umap, seed: options.seed }));
-  const units = await timed('units', () => unitsPanel(set));
-  const paths = await timed('paths', () => pathsPanel(model, domain, set, { ...work, ...decode, pairs: options.pairs, seed: options.seed }));
-  const holes = await timed('holes', () =>
-    holesPanel(model, domain, set, { ...work, ...decode, priorDraws: options.priorDraws, decodedDraws: options.decodedDraws, worst: options.worst, seed: options.seed }),
-  );
-  const attributes = await timed('attributes', () =>
-    attributesPanel(model, domain, set, options.groups ?? domain.defaultGroups, { ...work, ...decode, seed: options.seed, items: options.attributeItems, consistencyPairs: options.consistencyPairs }),
-  );
+  work.onEncoded?.(set);
+  const map = wanted.has('map') ? await timed('map', () => mapPanel(set, domain.labels, { ...work, k: options.k, umap: options.umap, seed: options.seed })) : undefined;
+  const units = wanted.has('units') ? await timed('units', () => unitsPanel(set)) : undefined;
+  const paths = wanted.has('paths') ? await timed('paths', () => pathsPanel(model, domain, set, { ...work, ...decode, pairs: options.pairs, seed: options.seed })) : undefined;
+  const holes = wanted.has('holes')
+    ? await timed('holes', () => holesPanel(model, domain, set, { ...work, ...decode, priorDraws: options.priorDraws, decodedDraws: options.decodedDraws, worst: options.worst, seed: options.seed }))
+    : undefined;
+  const attributes = wanted.has('attributes')
+    ? await timed('attributes', () =>
+        attributesPanel(model, domain, set, options.groups ?? domain.defaultGroups, { ...work, ...decode, seed: options.seed, items: options.attributeItems, consistencyPairs: options.consistencyPairs }),
+      )
+    : undefined;
   seconds.total = Object.values(seconds).reduce((a, b) => a + b, 0);
   return {
-    report: { ...sideHeader(side, model, domain, description), map: map.report, units, paths: paths.report, holes: holes.report, attributes: attributes.report, seconds },
+    report: {
+      ...sideHeader(side, model, domain, description),
+      ...(map ? { map: map.report } : {}),
+      ...(units ? { units } : {}),
+      ...(paths ? { paths: paths.report } : {}),
+      ...(holes ? { holes: holes.report } : {}),
+      ...(attributes ? { attributes: attributes.report } : {}),
+      seconds,
+    },
     set,
-    map,
-    paths,
-    holes,
-    attributes,
+    ...(map ? { map } : {}),
+    ...(paths ? { paths } : {}),
+    ...(holes ? { holes } : {}),
+    ...(attributes ? { attributes } : {}),
   };
 }
