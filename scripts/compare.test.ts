@@ -29,12 +29,12 @@ afterAll(async () => {
 });
 
 describe('npm run compare', () => {
-  it('writes every panel of both sides as JSON and CSV, named after the panels', async () => {
+  it('writes every panel of both sides as JSON and CSV, named after the panels (spread over threads)', async () => {
     const out = path.join(root, 'report.json');
     const csv = path.join(root, 'report.csv');
     const r = await cli(['--image', 'models/image/vae', '--music', model, '--music-data', data, '--n', '300', '--pairs', '3', '--no-umap', '--out', out, '--csv', csv, '--cache-free']);
     expect(r.code, r.stderr).toBe(2); // unknown option: usage error
-    const ok = await cli(['--image', 'models/image/vae', '--music', model, '--music-data', data, '--n', '300', '--pairs', '3', '--no-umap', '--out', out, '--csv', csv, '--image-groups', 'thickness']);
+    const ok = await cli(['--image', 'models/image/vae', '--music', model, '--music-data', data, '--n', '300', '--pairs', '3', '--no-umap', '--out', out, '--csv', csv, '--image-groups', 'thickness', '--threads', '2']);
     expect(ok.code, ok.stderr).toBe(0);
     const report = compareReportSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     expect(report.image?.data.items).toBe(300);

@@ -10,7 +10,8 @@
  * Options: --image <folder> and/or --music <folder|URL>; --music-data <folder>; --n N (items per
  * side, default 2000); --seed S; --pairs P; --no-umap; --image-groups 1:7|thickness|ink;
  * --music-groups density|range|hits|busy|<label>:<label>; --music-labels auto|file|folder|style|drummer;
- * --threads 1|2 (with both sides, by default each side runs in its own thread, on its own core);
+ * --threads 1|2 (2: with both sides, spread the work over worker threads — one per side, the music
+ * map in a third; faster when cores are free);
  * --backend wasm|cpu. Exit code 1 on errors, 2 on bad usage.
  */
 import { writeFile } from 'node:fs/promises';
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   const choice = await initNodeBackend(backend);
   const options: PanelOptions = { ...DEFAULT_PANEL_OPTIONS, seed, pairs, umap: !values['no-umap'] };
 
-  const threads = wholeNumber('--threads', values.threads, 2, 1, 2);
+  const threads = wholeNumber('--threads', values.threads, 1, 1, 2);
   const imageProgress = progressLine('image');
   const musicProgress = progressLine('music');
   let image: SideReport | null = null;

@@ -29,7 +29,7 @@ export interface PanelOptions {
   consistencyPairs: number;
   /** Attribute groups; default: the domain's. */
   groups?: AttributeGroups;
-  /** Codes decoded at once (bigger batches are faster for recurrent decoders). */
+  /** Codes decoded at once (default 256; bigger batches are faster for recurrent decoders). */
   decodeBatch?: number;
   /** Items encoded at once. */
   encodeBatch?: number;
@@ -96,7 +96,7 @@ export async function analyseSide<X extends tf.Tensor, Item>(
     seconds[name] = (performance.now() - t0) / 1000;
     return out;
   };
-  const decode = { batchSize: options.decodeBatch ?? 128 };
+  const decode = { batchSize: options.decodeBatch ?? 256 };
   const wanted = new Set(options.panels ?? COMPARE_PANELS);
   const set = await timed('encode', () => encodeSet(model, domain, { ...work, batchSize: options.encodeBatch ?? 256 }));
   work.onEncoded?.(set);
