@@ -4,10 +4,11 @@
  * (lib/latent/compare, run in the model worker). Settings live in the URL (lib/latent/compare/
  * url-state); uploaded files, which cannot, are kept on the page and said so.
  */
+import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { downloadFile } from '@/app/_components/download';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
-import { useUrlParams } from '@/app/_components/url-state';
+import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { usePlayer } from '@/app/music/_components/usePlayer';
 import { useBackendStore } from '@/app/_state/backend-store';
 import { request, type RequestBody } from '@/app/_workers/client';
@@ -16,7 +17,7 @@ import { describeError } from '@/lib/core/errors';
 import { manifestSchema } from '@/lib/core/model-manifest';
 import { COMPARE_PANELS, MAP_PROJECTIONS, NEIGHBOUR_METRICS, PATH_MODES, type ComparePanel, type CompareSide } from '@/lib/latent/compare/options';
 import { compareReportCsv, compareReportSchema, type CompareReport, type SideReport } from '@/lib/latent/compare/report';
-import { formatGroups, parseGroups, readCompareUrl, type CompareUrlState } from '@/lib/latent/compare/url-state';
+import { compareUrl, formatGroups, parseGroups, readCompareUrl, type CompareUrlState } from '@/lib/latent/compare/url-state';
 import { MAX_MIDI_BYTES } from '@/lib/music/midi';
 import { emptyQuantizedSequence, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { AttributesSide, HolesSide, MapDetails, MapSide, PathsSide, UnitsSide, type SideContext } from './panels';
@@ -72,9 +73,9 @@ function useCatalog(onError: (m: string) => void): { image: CatalogEntry[]; musi
 }
 
 export function CompareApp() {
-  const [params, setParams] = useUrlParams();
-  const search = params.toString();
-  const { state: url, problems } = useMemo(() => readCompareUrl(new URLSearchParams(search)), [search]);
+  const { state: url, set } = useTypedUrlState(compareUrl);
+  const search = useSearchParams().toString();
+  const problems = useMemo(() => readCompareUrl(new URLSearchParams(search)).problems, [search]);
   const backend = useBackendStore((s) => s.state);
   const startBackend = useBackendStore((s) => s.start);
   useEffect(() => startBackend(), [startBackend]);
@@ -83,6 +84,20 @@ export function CompareApp() {
   useEffect(() => () => void request({ type: 'compare:dispose' }, 'ok').catch(() => undefined), []);
   const [error, setError] = useState<string>();
   const onError = useCallback((m: string) => setError(m), []);
+  /** Writes settings to the URL; a value the link cannot hold (e.g. a malformed checkpoint URL) is said, not thrown. */
+  const setParams = useCallback(
+    (patch: Partial<CompareUrlState>) => {
+      try {
+        set(patch);
+      } catch (e) {
+        const keys = Object.keys(patch).join(', ');
+        setError(`That ${keys} cannot be used (${e instanceof Error && 'issues' in e && Array.isArray(e.issues) ? String((e.issues[0] as { message?: unknown } | undefined)?.message ?? '') : describeError(e)}).`);
+      }
+    },
+    [set],
+  );
+  const selectKey = (side: CompareSide): 'isel' | 'msel' => (side === 'image' ? 'isel' : 'msel');
+  const groupsKey = (side: CompareSide): 'igroups' | 'mgroups' => (side === 'image' ? 'igroups' : 'mgroups');
   const catalog = useCatalog(onError);
   const player = usePlayer(onError);
   const [playing, setPlaying] = useState<{ group: string; index: number }>();
@@ -205,7 +220,7 @@ export function CompareApp() {
   const groupsControl = (side: CompareSide) => {
     const info = sides[side].info;
     if (!info) return null;
-    const key = side === 'image' ? 'igroups' : 'mgroups';
+    const key = groupsKey(side);
     const current = (side === 'image' ? url.igroups : url.mgroups) ?? formatGroups(info.defaultGroups);
     const labels = [...new Set(info.labels)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     const parsed = parseGroups(current);
@@ -250,7 +265,7 @@ export function CompareApp() {
           <div className="controls">
             <label>
               Picture{' '}
-              <select value={url.proj} onChange={(e) => setParams({ proj: e.target.value })} data-testid="map-projection">
+              <select value={url.proj} onChange={(e) => setParams({ proj: MAP_PROJECTIONS.find((p) => p === e.target.value) })} data-testid="map-projection">
                 {MAP_PROJECTIONS.map((p) => (
                   <option key={p} value={p}>
                     {p === 'pca' ? 'PCA (a flat shadow, fast)' : 'UMAP (keeps neighbours, slower)'}
@@ -260,7 +275,7 @@ export function CompareApp() {
             </label>
             <label>
               Neighbours by{' '}
-              <select value={url.metric} onChange={(e) => setParams({ metric: e.target.value })} data-testid="map-metric">
+              <select value={url.metric} onChange={(e) => setParams({ metric: NEIGHBOUR_METRICS.find((m) => m === e.target.value) })} data-testid="map-metric">
                 {NEIGHBOUR_METRICS.map((m) => (
                   <option key={m} value={m}>
                     {m === 'cosine' ? 'cosine (direction)' : 'Euclidean (straight line)'}
@@ -282,7 +297,7 @@ export function CompareApp() {
           <div className="controls">
             <label>
               Show{' '}
-              <select value={url.mode} onChange={(e) => setParams({ mode: e.target.value })} data-testid="paths-mode">
+              <select value={url.mode} onChange={(e) => setParams({ mode: PATH_MODES.find((m) => m === e.target.value) })} data-testid="paths-mode">
                 {PATH_MODES.map((m) => (
                   <option key={m} value={m}>
                     {m === 'lerp' ? 'lerp (straight line)' : 'slerp (along the sphere)'}
@@ -292,7 +307,7 @@ export function CompareApp() {
             </label>
             <label>
               Walks{' '}
-              <select value={url.pairs} onChange={(e) => setParams({ pairs: e.target.value })} data-testid="paths-pairs">
+              <select value={url.pairs} onChange={(e) => setParams({ pairs: Number(e.target.value) })} data-testid="paths-pairs">
                 {[8, 16, 24, 32, 48, 64].map((n) => (
                   <option key={n} value={n}>
                     {n}
@@ -427,14 +442,14 @@ export function CompareApp() {
                           selected: selected[side],
                           neighbours: selected[side] !== undefined && neighbours[side]?.index === selected[side] ? (neighbours[side]?.indices ?? []) : [],
                           onHover: (i) => hover(side, i),
-                          onSelect: (i) => setParams({ [side === 'image' ? 'isel' : 'msel']: i }),
+                          onSelect: (i) => setParams({ [selectKey(side)]: i }),
                         }}
                       />
                       <MapDetails
                         ctx={c}
                         hovered={hovered[side]}
                         neighbours={selected[side] !== undefined && neighbours[side]?.index === selected[side] ? neighbours[side] : undefined}
-                        onSelect={(i) => setParams({ [side === 'image' ? 'isel' : 'msel']: i })}
+                        onSelect={(i) => setParams({ [selectKey(side)]: i })}
                       />
                     </div>
                   );

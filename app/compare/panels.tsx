@@ -10,7 +10,6 @@ import { downloadFile } from '@/app/_components/download';
 import { NumberField } from '@/app/_components/NumberField';
 import { PlotFigure } from '@/app/_components/PlotFigure';
 import { ProgressBar } from '@/app/_components/ProgressBar';
-import type { Patch } from '@/app/_components/url-state';
 import type { DisplayItems, PanelResult, SideInfo } from '@/app/_workers/compare-protocol';
 import { describeError } from '@/lib/core/errors';
 import type { ComparePanel, CompareSide } from '@/lib/latent/compare/options';
@@ -27,7 +26,7 @@ export interface SideContext {
   info: SideInfo;
   view: PanelView | undefined;
   url: CompareUrlState;
-  setParams: (patch: Patch) => void;
+  setParams: (patch: Partial<CompareUrlState>) => void;
   onError: (message: string) => void;
   onRetry: () => void;
   /** Stops the panel that is computing. */
