@@ -25,6 +25,11 @@ import { formatTable, printSideTables } from './compare-table';
 
 const TARGET_SECONDS = 30;
 
+/** Seconds of CPU (user + system) in a `process.cpuUsage` difference. */
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
+
 /** Other busy processes on this machine (e.g. training runs), from /proc: pid, niceness, CPU share and command. */
 async function busyProcesses(): Promise<string[]> {
   const out: string[] = [];
@@ -78,9 +83,11 @@ async function main(): Promise<void> {
   if (others.length > 0) console.log(`Sharing the cores with:\n  ${others.join('\n  ')}`);
 
   const totals: number[] = [];
+  const cpuTotals: number[] = [];
   let last: SideReport[] = [];
   for (let r = 0; r < runs; r++) {
     if (threads === 2) {
+      const cpu0 = process.cpuUsage();
       const result = await analyseInThreads(
         [
           { side: 'image', model: imageDir, n },
@@ -91,6 +98,7 @@ async function main(): Promise<void> {
       );
       if (r === 0) console.log(`Loaded both sides (models, ${n} digits, ${n} windows of ${dataDir}) in ${result.loadSeconds.toFixed(1)} s (not counted).`);
       totals.push(result.analysisSeconds);
+      cpuTotals.push(cpuSeconds(process.cpuUsage(cpu0)) - result.loadCpuSeconds);
       last = result.reports;
     } else {
       await initNodeBackend(backend);
@@ -100,9 +108,11 @@ async function main(): Promise<void> {
       if (r === 0) console.log(`Loaded both sides in ${((performance.now() - t0) / 1000).toFixed(1)} s (not counted).`);
       try {
         const t1 = performance.now();
+        const cpu1 = process.cpuUsage();
         const a = await analyseSide('image', image.model, image.domain, image.description, DEFAULT_PANEL_OPTIONS);
         const b = await analyseSide('music', music.model, music.domain, music.description, DEFAULT_PANEL_OPTIONS);
         totals.push((performance.now() - t1) / 1000);
+        cpuTotals.push(cpuSeconds(process.cpuUsage(cpu1)));
         last = [a.report, b.report];
       } finally {
         image.model.dispose();
@@ -118,6 +128,7 @@ async function main(): Promise<void> {
   console.log(formatTable(['step', `image: ${a.model.name} (${a.data.items})`, `music: ${b.model.name} (${b.data.items})`], rows));
   const best = Math.min(...totals);
   console.log(`\nEvery panel, both sides, wall time: ${totals.map((t) => `${t.toFixed(1)} s`).join(', ')} — target < ${TARGET_SECONDS} s: ${best < TARGET_SECONDS ? 'met' : 'NOT met'}.`);
+  console.log(`CPU time of that work (all threads of this process): ${cpuTotals.map((t) => `${t.toFixed(1)} s`).join(', ')} — wall time well above it means other processes had the cores.`);
 }
 
 main().catch((error: unknown) => {

@@ -47,6 +47,8 @@ export interface ThreadedResult {
   /** Seconds until every side was loaded, then from "go" until all work finished. */
   loadSeconds: number;
   analysisSeconds: number;
+  /** CPU seconds (user + system, every thread of the process) spent until every side was loaded. */
+  loadCpuSeconds: number;
 }
 
 /** A thread running compare-thread.ts with `task` (tsx is registered first, to load TypeScript). */
@@ -85,6 +87,7 @@ export async function analyseInThreads(
   groups: Partial<Record<SideJob['side'], AttributeGroups | undefined>> = {},
 ): Promise<ThreadedResult> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const split = jobs.length - 1;
   const threads = jobs.map((job, i) =>
     startThread({ kind: 'side', job, options: { ...options, ...(groups[job.side] ? { groups: groups[job.side] } : {}) }, mapElsewhere: i === split && jobs.length > 1, ...(backend ? { backend } : {}) }),
@@ -102,6 +105,8 @@ export async function analyseInThreads(
       ),
     );
     const loadSeconds = (performance.now() - t0) / 1000;
+    const loadCpu = process.cpuUsage(cpu0);
+    const loadCpuSeconds = (loadCpu.user + loadCpu.system) / 1e6;
     const go = performance.now();
     let mapJob: Promise<{ report: MapReport; seconds: number }> | undefined;
     const reports = threads.map((w, i) => {
@@ -130,7 +135,7 @@ export async function analyseInThreads(
       seconds.total = Object.entries(seconds).reduce((a, [k, v]) => (k === 'total' ? a : a + v), 0);
       finished[split] = { ...last, map: map.report, seconds };
     }
-    return { reports: finished, notes, loadSeconds, analysisSeconds: (performance.now() - go) / 1000 };
+    return { reports: finished, notes, loadSeconds, loadCpuSeconds, analysisSeconds: (performance.now() - go) / 1000 };
   } finally {
     await Promise.all(all.map((w) => w.terminate()));
   }
