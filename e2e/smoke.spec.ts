@@ -10,7 +10,7 @@ const ROUTES = [
 ];
 
 /** Labs not built yet: they must say so plainly. */
-const COMING_SOON = new Set(['/compare']);
+const COMING_SOON = new Set<string>();
 
 for (const route of ROUTES) {
   test(`${route.path} renders, shows the backend badge, and stays on this machine`, async ({ page, problems }) => {
@@ -23,6 +23,7 @@ for (const route of ROUTES) {
     else if (route.path !== '/') await expect(page.getByText('Coming soon', { exact: true })).toHaveCount(0);
     // The music labs load their shipped model at once (and must not leave the download half-done).
     if (route.path.startsWith('/music/')) await expect(page.getByTestId('music-model-info')).toBeVisible({ timeout: 90_000 });
+    if (route.path === '/compare') for (const side of ['image', 'music']) await expect(page.getByTestId(`info-${side}`)).toBeVisible({ timeout: 90_000 });
     void problems;
   });
 }

@@ -37,9 +37,13 @@ export const LABS: readonly Lab[] = [
   {
     href: '/compare',
     title: 'Compare',
-    summary: 'Put image and music latent spaces side by side with the same tools.',
-    status: 'coming-soon',
-    plans: ['The same projections, interpolations and metrics for both kinds of model'],
+    summary: 'Put an image model and a music model side by side, through the same analyses.',
+    status: 'ready',
+    plans: [
+      'Maps of the codes (PCA, UMAP) with nearest neighbours; which code units are used',
+      'Smooth or jumpy interpolation paths; holes in the prior; attribute vectors',
+      'Export figures (SVG, PNG) and numbers (CSV, JSON); the same numbers from the command line',
+    ],
   },
   {
     href: '/classroom',

@@ -73,7 +73,7 @@ function info(model: ImageAutoencoder, source: string): ModelInfo {
   };
 }
 
-async function loadModel(source: ImageModelSource): Promise<{ model: ImageAutoencoder; label: string }> {
+export async function loadModel(source: ImageModelSource): Promise<{ model: ImageAutoencoder; label: string }> {
   switch (source.kind) {
     case 'shipped':
       return { model: await loadImageModelFromUrl(`/models/image/${source.id}`, fetchJson), label: 'pretrained (shipped)' };

@@ -5,6 +5,7 @@
  */
 import { initBrowserBackend } from '@/lib/core/backend-browser';
 import { describeError } from '@/lib/core/errors';
+import { handleCompareRequest, isCompareRequest } from './compare-handlers';
 import { handleImageRequest } from './image-handlers';
 import { handleMusicRequest, isMusicRequest } from './music-handlers';
 import { workerRequestSchema, type WorkerResponse } from './protocol';
@@ -38,6 +39,8 @@ scope.addEventListener('message', (event) => {
         const t0 = performance.now();
         const choice = await initBrowserBackend({ override: request.override, cached: request.cached });
         post({ id: request.id, type: 'init:done', info: { ...choice, initMs: performance.now() - t0 } });
+      } else if (isCompareRequest(request)) {
+        await handleCompareRequest(request, post, controller.signal);
       } else if (isMusicRequest(request)) {
         await handleMusicRequest(request, post, controller.signal);
       } else {

@@ -51,7 +51,7 @@ function replaceModel(lab: Lab, model: MusicVAE): void {
 }
 
 /** Wraps a source to count the bytes read and report progress in bytes (the manifest says how many to expect). */
-function counting(source: WeightSource, onProgress: (fraction: number, label: string) => void): { source: WeightSource; bytes: () => number } {
+export function counting(source: WeightSource, onProgress: (fraction: number, label: string) => void): { source: WeightSource; bytes: () => number } {
   let bytes = 0;
   let expected = 0;
   const report = (now: number): void => {
@@ -79,7 +79,7 @@ function counting(source: WeightSource, onProgress: (fraction: number, label: st
   };
 }
 
-function sourceFor(lab: Lab, source: MusicModelSource): { source: WeightSource; name?: string } {
+export function sourceFor(lab: Lab, source: MusicModelSource): { source: WeightSource; name?: string } {
   if (source.kind === 'shipped') return { source: urlSource(new URL(`/models/${SHIPPED_MUSIC_MODELS[lab]}/`, self.location.href).href), name: SHIPPED_MUSIC_MODELS[lab] };
   if (source.kind === 'folder') return { source: filesSource(source.files, `the folder "${source.name}"`), name: source.name };
   let url: URL;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { backendNameSchema } from '@/lib/core/backend';
+import { compareRequestSchemas, compareResponseSchemas } from './compare-protocol';
 import { imageRequestSchemas, imageResponseSchemas } from './image-protocol';
 import { musicRequestSchemas, musicResponseSchemas } from './music-protocol';
 
@@ -18,6 +19,7 @@ export const workerRequestSchema = z.discriminatedUnion('type', [
   z.object({ id: z.number().int(), type: z.literal('cancel'), target: z.number().int() }),
   ...imageRequestSchemas,
   ...musicRequestSchemas,
+  ...compareRequestSchemas,
 ]);
 export type WorkerRequest = z.infer<typeof workerRequestSchema>;
 
@@ -41,8 +43,9 @@ export const workerResponseSchema = z.discriminatedUnion('type', [
   z.object({ id: z.number().int(), type: z.literal('error'), name: z.string(), message: z.string() }),
   ...imageResponseSchemas,
   ...musicResponseSchemas,
+  ...compareResponseSchemas,
 ]);
 
 /** Responses that report progress of a request that is still running (they do not settle it). */
-export const STREAMED_RESPONSES: ReadonlySet<WorkerResponse['type']> = new Set(['image:batch', 'image:epoch', 'image:progress', 'music:progress']);
+export const STREAMED_RESPONSES: ReadonlySet<WorkerResponse['type']> = new Set(['image:batch', 'image:epoch', 'image:progress', 'music:progress', 'compare:progress']);
 export type WorkerResponse = z.infer<typeof workerResponseSchema>;

@@ -82,7 +82,8 @@ export async function probeGpu(): Promise<GpuProbe> {
 }
 
 let wasmPathsSet = false;
-function useBundledWasm(): void {
+/** Points the WASM backend at the binaries our build emits. (Not named use…: React Refresh would treat it as a hook in dev and break the worker.) */
+function pointWasmAtBundledFiles(): void {
   if (wasmPathsSet) return;
   setWasmPaths({
     'tfjs-backend-wasm.wasm': new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', import.meta.url).href,
@@ -104,7 +105,7 @@ let pending: Promise<BrowserBackendResult> | undefined;
  */
 export function initBrowserBackend(options: { override?: BackendName; cached?: BackendName } = {}): Promise<BrowserBackendResult> {
   pending ??= (async () => {
-    useBundledWasm();
+    pointWasmAtBundledFiles();
     installFastKernels();
     const gpu = await probeGpu();
     const candidates: BackendName[] = [];

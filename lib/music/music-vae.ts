@@ -387,6 +387,30 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     });
   }
 
+  /** True when the checkpoint has `encoder/sigma`, so {@link encodeDistribution} works. */
+  get hasSigma(): boolean {
+    return this.w.sigma !== undefined;
+  }
+
+  /**
+   * q(z|x) for a batch: μ and log σ² `[batch, zDims]` each (σ = softplus(encoder/sigma), as Magenta
+   * trains it), from one pass of the encoder. Caller disposes both. Throws when the checkpoint has
+   * no `encoder/sigma` variables.
+   */
+  async encodeDistribution(x: tf.Tensor3D): Promise<{ mean: tf.Tensor2D; logVar: tf.Tensor2D }> {
+    this.assertUsable();
+    this.checkInput(x);
+    const sigma = this.w.sigma;
+    if (!sigma) throw new CheckpointError(`${this.name} has no encoder/sigma variables, so its codes have no σ.`, { variable: 'encoder/sigma/kernel' });
+    return tf.tidy(() => {
+      const [hFw, hBw] = bidirectionalFinalStates(tf.cast(x, 'float32') as tf.Tensor3D, this.w.encFw, this.w.encBw);
+      const both = tf.concat([hFw, hBw], 1);
+      const mean = tf.add(tf.matMul(both, this.w.muKernel), this.w.muBias) as tf.Tensor2D;
+      const s = tf.softplus(tf.add(tf.matMul(both, sigma.kernel), sigma.bias));
+      return { mean, logVar: tf.mul(2, tf.log(tf.maximum(s, 1e-12))) as tf.Tensor2D };
+    });
+  }
+
   /**
    * Decoded class labels `[batch, numSteps]` (int32) for codes `z`. Argmax without a temperature;
    * with one, Gumbel-max sampling from softmax(logits / T) with a seeded stream. Caller disposes.
