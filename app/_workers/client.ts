@@ -3,7 +3,7 @@
  * The page side of the model worker: one worker per tab, created on first use (never at import
  * time, so server rendering and `next build` never touch it), with typed request/response calls.
  */
-import type { BackendName } from '@/lib/core/backend';
+import type { BackendName } from '@/lib/core/backend-names';
 import { STREAMED_RESPONSES, workerResponseSchema, type BackendInfo, type WorkerRequest, type WorkerResponse } from './protocol';
 
 /** An error that happened inside the worker, re-thrown on the page with the worker's name for it. */

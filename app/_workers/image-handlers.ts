@@ -11,7 +11,7 @@ import { ImageAutoencoder } from '@/lib/image/image-model';
 import { imageModelArtifacts, loadImageModel, loadImageModelFromUrl, parseSpecFile, specFile, weightBytes } from '@/lib/image/io';
 import { ImageLab } from '@/lib/image/lab';
 import { subsetImageSet, type ImageSplit } from '@/lib/image/mnist';
-import { imageModelSpec } from '@/lib/image/models';
+import { imageModelSpec } from '@/lib/image/specs';
 import { trainImageModel } from '@/lib/image/train';
 import type { ImageModelSource, ModelInfo } from './image-protocol';
 import type { WorkerRequest, WorkerResponse } from './protocol';

@@ -3,7 +3,7 @@
  * Typed arrays travel as themselves (structured clone / transfer).
  */
 import { z } from 'zod';
-import { IMAGE_MODEL_IDS } from '@/lib/image/models';
+import { IMAGE_MODEL_IDS } from '@/lib/image/specs';
 
 const f32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
 const u8 = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array');

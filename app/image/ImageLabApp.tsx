@@ -14,7 +14,7 @@ import { enumParam, useUrlParams } from '@/app/_components/url-state';
 import { useBackendStore } from '@/app/_state/backend-store';
 import { request } from '@/app/_workers/client';
 import type { ImageModelSource, ModelInfo } from '@/app/_workers/image-protocol';
-import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelId } from '@/lib/image/models';
+import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelId } from '@/lib/image/specs';
 import { DataPanel } from './DataPanel';
 import { TrainingPanel } from './TrainingPanel';
 import { BaselineView, GenerateView, InterpolateView, LatentView, ManifoldView, ReconstructionsView, type ViewProps } from './views';

@@ -11,7 +11,7 @@ import { PlotFigure } from '@/app/_components/PlotFigure';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { cancelRequest, request, startCall } from '@/app/_workers/client';
 import type { BatchStatsMessage, EpochStatsMessage, ModelInfo } from '@/app/_workers/image-protocol';
-import { TRAIN_LIMITS } from '@/lib/image/train';
+import { TRAIN_LIMITS } from '@/lib/image/train-options';
 
 interface Props {
   model: ModelInfo;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { encodeCheckpoint, type NamedValues } from '../core/checkpoint-write';
 import { CheckpointError } from '../core/errors';
 import { ImageAutoencoder } from './image-model';
-import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelSpec } from './models';
+import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelSpec } from './specs';
 
 export const imageSpecFileSchema = z.object({
   format: z.literal('latent-lab-image-model'),

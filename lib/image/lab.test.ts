@@ -6,7 +6,7 @@ import { drawingToDigit } from './draw';
 import { ImageAutoencoder } from './image-model';
 import { ImageLab } from './lab';
 import type { ImageSet, ImageSplit } from './mnist';
-import { IMAGE_PIXELS, imageModelSpec } from './models';
+import { IMAGE_PIXELS, imageModelSpec } from './specs';
 
 function set(n: number, seed: number): ImageSet {
   const rng = createRng(seed);

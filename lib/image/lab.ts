@@ -10,12 +10,12 @@ import type { InterpolationMode } from '../core/latent-model';
 import { createRng } from '../core/random';
 import { squareCodeGrid } from '../latent/grid';
 import { fitPca, pca2, pcaReconstruct, umap2, type PcaBasis, type Projection } from '../latent/project';
-import { psnrPerImage } from './corrupt';
+import { meanOfPsnrs, psnrPerImage } from './psnr';
 import { drawingToDigit } from './draw';
 import type { ImageAutoencoder } from './image-model';
 import type { ImageSet, ImageSplit } from './mnist';
-import { IMAGE_PIXELS } from './models';
-import { imagesTensor } from './train';
+import { IMAGE_PIXELS } from './specs';
+import { imagesTensor } from './tensors';
 
 export type ProjectionMethod = 'pca' | 'umap';
 
@@ -99,7 +99,7 @@ export class ImageLab {
     const model = this.model;
     const test = this.data.test;
     const clean = imagesTensor(test, indices);
-    const input = model.corrupt(clean, seed, sigma);
+    const input = model.corrupt(clean, seed, { sigma });
     const z = await model.encode(input);
     const out = await model.decode(z);
     const inputFull = model.spec.corruption.kind === 'downsample' ? tf.image.resizeNearestNeighbor(input, [28, 28]) : undefined;
@@ -262,7 +262,7 @@ export class ImageLab {
         bce -= t * Math.log(q) + (1 - t) * Math.log(1 - q);
       });
       const psnrs = psnrPerImage(cleanArr, images, IMAGE_PIXELS);
-      return { mse: mse / images.length, bce: bce / images.length, psnr: psnrs.reduce((s, v) => s + Math.min(v, 100), 0) / count };
+      return { mse: mse / images.length, bce: bce / images.length, psnr: meanOfPsnrs(psnrs) };
     };
     return { k, explained: this.pcaBasis.explained, pca: row(pcaImages), model: row(modelImages), pcaImages: pcaImages.subarray(0, 8 * IMAGE_PIXELS), modelImages: modelImages.subarray(0, 8 * IMAGE_PIXELS), clean: cleanArr.subarray(0, 8 * IMAGE_PIXELS) };
   }
