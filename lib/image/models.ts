@@ -7,6 +7,7 @@
  * a code to a 28×28×1 image in 0..1.
  */
 import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../core/random';
 import { IMAGE_PIXELS, IMAGE_SIZE, type ImageModelSpec } from './specs';
 
 type Layer = tf.layers.Layer;
@@ -31,9 +32,9 @@ const up = (name: string, size = 2): Layer => tf.layers.upSampling2d({ size: [si
  * one they are random. Caller disposes both.
  */
 export function buildImageModel(spec: ImageModelSpec, seed?: number): { encoder: tf.LayersModel; decoder: tf.LayersModel } {
-  let layerSeed = seed;
+  let layer = 0;
   const init = (): { kernelInitializer?: ReturnType<typeof tf.initializers.glorotNormal> } =>
-    layerSeed === undefined ? {} : { kernelInitializer: tf.initializers.glorotNormal({ seed: (layerSeed = (layerSeed + 1) >>> 0) }) };
+    seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(seed, 'layer', layer++) }) };
   const conv = (filters: number, name: string, options: { activation?: 'relu' | 'sigmoid'; padding?: 'same' | 'valid'; strides?: number } = {}): Layer =>
     tf.layers.conv2d({ filters, kernelSize: 3, activation: options.activation ?? 'relu', padding: options.padding ?? 'same', strides: options.strides ?? 1, name, ...init() });
   const dense = (units: number, name: string, activation: 'relu' | 'sigmoid' | 'linear' = 'relu'): Layer => tf.layers.dense({ units, activation, name, ...init() });
