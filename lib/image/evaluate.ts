@@ -9,7 +9,7 @@ import { deriveSeed } from '../core/random';
 import { blockUpsampleTensor, corruptImages } from './corrupt';
 import type { ImageAutoencoder } from './image-model';
 import { bce, meanKl, sampleCode } from './losses';
-import { meanOfPsnrs, psnrPerImage, psnrTensor } from './psnr';
+import { meanOfPsnrs, psnrPerImage } from './psnr';
 import { upsample } from './resample';
 import { DOWNSAMPLE_KERNELS, IMAGE_PIXELS, type DownsampleKernel } from './specs';
 import { imagesTensor, range, toFloat32, type ImageData } from './tensors';
@@ -116,4 +116,12 @@ export async function evaluateImageModel(model: ImageAutoencoder, test: ImageDat
     metrics.bicubicPsnr = perKernel.find((k) => k.kernel === 'box')?.bicubicPsnr;
   }
   return metrics;
+}
+
+/** Mean PSNR (peak 1) between two batches of images `[n, h, w, c]`, as a scalar in dB. Caller disposes. */
+export function psnrTensor(a: tf.Tensor4D, b: tf.Tensor4D): tf.Scalar {
+  return tf.tidy(() => {
+    const mse = tf.maximum(tf.mean(tf.square(tf.sub(a, b)), [1, 2, 3]), 1e-10);
+    return tf.mean(tf.mul(-10 / Math.LN10, tf.log(mse))) as tf.Scalar;
+  });
 }

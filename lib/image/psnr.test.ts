@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { meanPsnr, psnrPerImage, psnrTensor } from './psnr';
+import { psnrTensor } from './evaluate';
+import { meanPsnr, psnrPerImage } from './psnr';
 
 const filled = (length: number, value: number): Float32Array => new Float32Array(length).fill(value);
 

@@ -1,9 +1,8 @@
 /**
  * Peak signal-to-noise ratio, the usual score of denoising and super-resolution: `10 · log10(1 / MSE)`
  * for pixels 0..1 (peak 1), in decibels. Higher is better: 20 dB means a typical error of 0.1, 30 dB
- * an error of about 0.03. Plain arrays for the lab's views, a tensor version for evaluation.
+ * an error of about 0.03. Plain arrays, no TF.js (pages use them too); `evaluate.ts` has the tensor version.
  */
-import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../core/errors';
 
 const psnrOfMse = (mse: number): number => (mse === 0 ? Infinity : 10 * Math.log10(1 / mse));
@@ -52,12 +51,4 @@ export function meanOfPsnrs(values: ArrayLike<number>, capDb: number = PSNR_CAP_
 /** Mean PSNR over the images of two batches (each image capped at `capDb`, see {@link meanOfPsnrs}). */
 export function meanPsnr(a: Float32Array, b: Float32Array, pixelsPerImage: number, capDb: number = PSNR_CAP_DB): number {
   return meanOfPsnrs(psnrPerImage(a, b, pixelsPerImage), capDb);
-}
-
-/** Mean PSNR (peak 1) between two batches of images `[n, h, w, c]`, as a scalar in dB. Caller disposes. */
-export function psnrTensor(a: tf.Tensor4D, b: tf.Tensor4D): tf.Scalar {
-  return tf.tidy(() => {
-    const mse = tf.maximum(tf.mean(tf.square(tf.sub(a, b)), [1, 2, 3]), 1e-10);
-    return tf.mean(tf.mul(-10 / Math.LN10, tf.log(mse))) as tf.Scalar;
-  });
 }

@@ -180,6 +180,8 @@ export interface PcaBasis {
   dims: number;
   /** Fraction of the variance the k components keep. */
   explained: number;
+  /** Every component's variance (eigenvalue), largest first — `dims` values, so the basis can be cut to fewer components. */
+  spectrum: Float64Array;
 }
 
 /** Progress of {@link fitPcaAsync}: the covariance pass can be counted; the eigen-decomposition cannot. */
@@ -233,7 +235,16 @@ function basisFromCovariance(rows: Rows, k: number, mean: Float64Array, cov: Flo
     kept += Math.max(0, v);
     for (let j = 0; j < dims; j++) components[c * dims + j] = vectors.get(j, i);
   }
-  return { mean: Float32Array.from(mean), components, k, dims, explained: total > 0 ? kept / total : NaN };
+  const spectrum = Float64Array.from(order, (o) => Math.max(0, o.v));
+  return { mean: Float32Array.from(mean), components, k, dims, explained: total > 0 ? kept / total : NaN, spectrum };
+}
+
+/** The same PCA with only its first `k` components (k ≤ basis.k). */
+export function truncatePca(basis: PcaBasis, k: number): PcaBasis {
+  if (!Number.isInteger(k) || k < 1 || k > basis.k) throw new InvalidInputError(`This PCA has ${basis.k} components; cannot keep ${k}.`);
+  const total = basis.spectrum.reduce((a, b) => a + b, 0);
+  const kept = basis.spectrum.subarray(0, k).reduce((a, b) => a + b, 0);
+  return { ...basis, k, components: basis.components.subarray(0, k * basis.dims), explained: total > 0 ? kept / total : NaN };
 }
 
 function checkK(rows: Rows, k: number): void {
