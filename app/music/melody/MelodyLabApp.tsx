@@ -242,7 +242,7 @@ export function MelodyLabApp() {
         </div>
         {busy && (
           <div className="busy-row">
-            <ProgressBar label={progress?.label ?? busy} fraction={progress?.fraction ?? 0.5} testId="music-busy" />
+            <ProgressBar label={progress?.label ?? busy} fraction={progress?.fraction} testId="music-busy" />
             {progress && (
               <button type="button" onClick={cancel} data-testid="music-cancel">
                 Cancel
@@ -250,7 +250,7 @@ export function MelodyLabApp() {
             )}
           </div>
         )}
-        {exporting && <ProgressBar label={exporting} fraction={0.5} testId="music-exporting" />}
+        {exporting && <ProgressBar label={exporting} testId="music-exporting" />}
       </section>
 
       <PlaybackBar
