@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { psnrTensor } from './evaluate';
-import { meanPsnr, psnrPerImage } from './psnr';
+import { meanOfPsnrs, psnrPerImage } from './psnr';
+
+const meanPsnr = (a: Float32Array, b: Float32Array, pixels: number, cap?: number): number => meanOfPsnrs(psnrPerImage(a, b, pixels), cap);
 
 const filled = (length: number, value: number): Float32Array => new Float32Array(length).fill(value);
 

@@ -47,8 +47,3 @@ export function meanOfPsnrs(values: ArrayLike<number>, capDb: number = PSNR_CAP_
   for (let i = 0; i < values.length; i++) sum += Math.min(values[i] ?? NaN, capDb);
   return sum / values.length;
 }
-
-/** Mean PSNR over the images of two batches (each image capped at `capDb`, see {@link meanOfPsnrs}). */
-export function meanPsnr(a: Float32Array, b: Float32Array, pixelsPerImage: number, capDb: number = PSNR_CAP_DB): number {
-  return meanOfPsnrs(psnrPerImage(a, b, pixelsPerImage), capDb);
-}

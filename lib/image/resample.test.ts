@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors';
-import { meanPsnr } from './psnr';
+import { meanOfPsnrs, psnrPerImage } from './psnr';
 import { downsample, resampleMatrix, resizeImages, upsample } from './resample';
 import { subsetImageSet } from './mnist';
 import { loadMnist } from './mnist-node';
 import { DOWNSAMPLE_KERNELS } from './specs';
+
+const meanPsnr = (a: Float32Array, b: Float32Array, pixels: number): number => meanOfPsnrs(psnrPerImage(a, b, pixels));
 
 const filled = (length: number, value: number): Float32Array => new Float32Array(length).fill(value);
 const row = (m: Float64Array, i: number, n: number): number[] => Array.from(m.subarray(i * n, (i + 1) * n), (v) => Math.round(v * 1e6) / 1e6);

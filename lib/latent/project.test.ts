@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/random';
 import { PCA } from 'ml-pca';
 import { Matrix } from 'ml-matrix';
-import { fitPca, fitPcaAsync, pca2, pcaReconstruct, umap2, varyingColumns, type PcaProgress, type Rows } from './project';
+import { fitPcaAsync, pca2, pcaReconstruct, umap2, truncatePca, varyingColumns, type PcaProgress, type Rows } from './project';
 
 /** Two clusters in 10-D that differ only along axis 3, plus small noise. */
 function clusters(n: number, seed: number): { rows: Rows; labels: number[] } {
@@ -58,17 +58,19 @@ describe('projections', () => {
     await expect(umap2(rows, { seed: 1, signal: controller.signal })).rejects.toThrow(/cancelled/);
   });
 
-  it('PCA baseline reconstructs exactly with all components and approximately with one', () => {
+  it('PCA baseline reconstructs exactly with all components and approximately with one', async () => {
     const { rows } = clusters(40, 3);
-    const full = fitPca(rows, rows.dims);
+    const full = await fitPcaAsync(rows, rows.dims);
     const back = pcaReconstruct(full, rows);
     back.forEach((v, i) => expect(v).toBeCloseTo(rows.values[i] ?? NaN, 3));
-    const one = fitPca(rows, 1);
+    const one = await fitPcaAsync(rows, 1);
     expect(one.explained).toBeGreaterThan(0.99);
     const approx = pcaReconstruct(one, rows);
     const err = approx.reduce((s, v, i) => s + (v - (rows.values[i] ?? 0)) ** 2, 0) / approx.length;
     expect(err).toBeLessThan(0.01);
-    expect(() => fitPca(rows, 11)).toThrow(/1 to 10 components/);
+    await expect(fitPcaAsync(rows, 11)).rejects.toThrow(/1 to 10 components/);
+    expect(truncatePca(full, 1).components).toEqual(one.components);
+    expect(truncatePca(full, 1).explained).toBeCloseTo(one.explained, 9);
   });
 
   it('projects codes whose first units never vary (dead ReLU units) to finite points, with PCA and UMAP', async () => {
@@ -93,7 +95,7 @@ describe('projections', () => {
 
   it('fits the same basis as ml-pca (up to sign), in blocks with progress when asked', async () => {
     const { rows } = clusters(300, 5);
-    const ours = fitPca(rows, 3);
+    const ours = await fitPcaAsync(rows, 3);
     const reference = new PCA(new Matrix(Array.from({ length: rows.count }, (_, i) => Array.from(rows.values.subarray(i * 10, (i + 1) * 10)))), { method: 'covarianceMatrix' });
     const vectors = reference.getEigenvectors();
     for (let c = 0; c < 3; c++) {

@@ -254,19 +254,10 @@ function checkK(rows: Rows, k: number): void {
 
 /**
  * Fits PCA exactly (covariance matrix, then its eigenvectors with ml-matrix's symmetric EVD) and
- * keeps the top `k` components. The covariance is accumulated in plain loops (ml-pca's own pass
- * over a transposed view took 70 s for 8,000 digits; this takes a few seconds).
+ * keeps the top `k` components; yields between blocks of rows, reports progress and can be
+ * cancelled. The covariance is accumulated in plain loops (ml-pca's own pass over a transposed
+ * view took 70 s for 8,000 digits; this takes a few seconds).
  */
-export function fitPca(rows: Rows, k: number): PcaBasis {
-  checkK(rows, k);
-  const acc = { mean: new Float64Array(rows.dims), cov: new Float64Array(rows.dims * rows.dims) };
-  for (const _ of covarianceSteps(rows, acc)) {
-    // runs to the end
-  }
-  return basisFromCovariance(rows, k, acc.mean, acc.cov);
-}
-
-/** {@link fitPca} that yields between blocks of rows, reports progress and can be cancelled. */
 export async function fitPcaAsync(rows: Rows, k: number, options: { onProgress?: (p: PcaProgress) => void; signal?: AbortSignal } = {}): Promise<PcaBasis> {
   checkK(rows, k);
   const acc = { mean: new Float64Array(rows.dims), cov: new Float64Array(rows.dims * rows.dims) };
