@@ -1,6 +1,30 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects, both run by `npm test` (and `npm run test:unit`):
+ * - `unit`: everything quick — run it while you work (`npm run test:fast`, about a minute);
+ * - `slow`: tests that train or evaluate models, load the full MNIST, or run the CLIs in child
+ *   processes (`npm run test:slow`, several minutes on 2 cores). Add a new test file here when it
+ *   takes more than ~10 s on its own.
+ */
+const SLOW = [
+  'lib/core/kernels/wasm-grad.test.ts',
+  'lib/image/gap.test.ts',
+  'lib/image/idx.test.ts',
+  'lib/image/image-model.test.ts',
+  'lib/image/mnist.test.ts',
+  'lib/music/evaluate.test.ts',
+  'lib/music/magenta-compat.test.ts',
+  'lib/music/music-vae.test.ts',
+  'lib/music/train-run.test.ts',
+  'lib/music/train.test.ts',
+  'scripts/musicvae.test.ts',
+  'scripts/quantize-image.test.ts',
+  'scripts/shipped-image-models.test.ts',
+  'scripts/train-music.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     tsconfigPaths: true,
@@ -10,11 +34,14 @@ export default defineConfig({
   },
   test: {
     environment: 'node',
-    include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'app/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // 2-core machines: two workers keep both cores busy without thrashing.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'app/**/*.test.ts'], exclude: SLOW } },
+      { extends: true, test: { name: 'slow', include: SLOW, testTimeout: 180_000 } },
+    ],
   },
 });
