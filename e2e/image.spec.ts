@@ -26,10 +26,24 @@ test('the image lab opens with a pretrained model and shows reconstructions with
   void problems;
 });
 
+test('the lab opens on the dense autoencoder; the 2-D models explain their 2-number squeeze next to the reconstructions', async ({ page, problems }) => {
+  await page.goto('/image');
+  await labReady(page);
+  await expect(page.getByTestId('image-model')).toHaveValue('dense-ae');
+  await expect(page.getByTestId('model-source')).toHaveText('pretrained (shipped)');
+  await expect(page.getByTestId('recon-output')).toHaveCount(10);
+  await expect(page.getByTestId('squeeze-note')).toHaveCount(0);
+  await page.getByTestId('image-model').selectOption('vae');
+  await expect(page.getByTestId('squeeze-note')).toContainText('Two numbers per digit');
+  await expect(page.getByTestId('squeeze-note')).toBeInViewport();
+  void problems;
+});
+
 test('training one short epoch in the browser draws the loss chart and changes the reconstructions', async ({ page, problems }) => {
   await page.goto('/image?model=dense-ae');
   await labReady(page);
   await expect(page.getByTestId('recon-output')).toHaveCount(10);
+  await expect(page.getByTestId('model-source')).toHaveText('pretrained (shipped)');
   const before = await canvasPixels(page, 'recon-output');
   await page.getByTestId('train-epochs').fill('1');
   await page.getByTestId('train-subset').selectOption('256');
@@ -42,6 +56,21 @@ test('training one short epoch in the browser draws the loss chart and changes t
   await expect(page.getByTestId('loss-chart').locator('g[aria-label="dot"] circle')).toHaveCount(1); // one test-loss point per epoch
   await expect(page.getByTestId('train-progress')).toContainText('100%');
   await expect.poll(() => canvasPixels(page, 'recon-output'), { timeout: 30_000 }).not.toBe(before);
+  // The model says where its weights come from now — not "pretrained (shipped)".
+  await expect(page.getByTestId('model-source')).toHaveText('new, untrained, then trained here for 1 epoch');
+  await page.getByTestId('train-scratch').uncheck();
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('model-source')).toHaveText('new, untrained, then trained here for 2 epochs', { timeout: 90_000 });
+  void problems;
+});
+
+test('continuing from the shipped weights says so after training', async ({ page, problems }) => {
+  await page.goto('/image?model=dense-ae');
+  await labReady(page);
+  await page.getByTestId('train-epochs').fill('1');
+  await page.getByTestId('train-subset').selectOption('256');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('model-source')).toHaveText('pretrained (shipped), then trained here for 1 epoch', { timeout: 90_000 });
   void problems;
 });
 
@@ -49,13 +78,24 @@ test('training can be paused, resumed and stopped, and bad settings are refused 
   await page.goto('/image?model=dense-ae');
   await labReady(page);
   await page.getByTestId('train-lr').fill('5');
+  await page.getByTestId('train-epochs').fill('0');
   await page.getByTestId('train-start').click();
+  // Each error next to its field, on screen where the Start button was clicked, and in the alert region.
+  await expect(page.getByTestId('train-learningRate-error')).toHaveText('Learning rate must be from 0.000001 to 0.1.');
+  await expect(page.getByTestId('train-learningRate-error')).toBeInViewport();
+  await expect(page.getByTestId('train-epochs-error')).toContainText('Epochs must be a whole number from 1 to 500');
+  await expect(page.getByTestId('train-epochs')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('train-epochs')).toBeFocused();
+  await expect(page.getByTestId('train-batchSize-error')).toHaveCount(0);
   await expect(page.getByRole('alert').filter({ hasText: 'Learning rate must be' })).toBeVisible();
   await page.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByTestId('train-epochs').fill('2');
+  await expect(page.getByTestId('train-epochs-error')).toHaveCount(0);
   await page.getByTestId('train-lr').fill('0.002');
   await page.getByTestId('train-input-noise').fill('3');
   await page.getByTestId('train-start').click();
   await expect(page.getByRole('alert').filter({ hasText: 'Encoder input noise σ must be from 0 to 1' })).toBeVisible();
+  await expect(page.getByTestId('train-inputNoise-error')).toBeInViewport();
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await page.getByTestId('train-input-noise').fill('0');
   await page.getByTestId('train-epochs').fill('50');
@@ -121,10 +161,66 @@ test('UMAP projection for a larger code, manifold grid, generation, latent noise
   await page.getByTestId('interp-steps-image').fill('7');
   await expect(page.getByTestId('interp-image')).toHaveCount(7);
   await expect.poll(() => page.url()).toContain('steps=7');
+  // A number beyond the limit is not replaced silently: the field says what it uses instead.
+  await page.getByTestId('interp-steps-image').fill('99');
+  await expect(page.getByTestId('interp-steps-image-note')).toHaveText('max 32 — using 32');
+  await expect(page.getByTestId('interp-image')).toHaveCount(32);
+  await page.getByTestId('interp-steps-image').blur();
+  await expect(page.getByTestId('interp-steps-image')).toHaveValue('32');
+  await expect(page.getByTestId('interp-steps-image-note')).toHaveText('max 32 — using 32');
+  await expect.poll(() => page.url()).toContain('steps=32');
 
   await page.getByTestId('view-baseline').click();
   await page.getByTestId('baseline-run').click();
-  await expect(page.getByTestId('baseline-table')).toContainText('PCA, 2 components', { timeout: 90_000 });
+  // PCA cannot be counted while it finds its components: an indeterminate bar with the time so far, or real progress.
+  await expect(page.getByTestId('baseline-progress')).toContainText(/so far|%/);
+  await expect(page.getByTestId('baseline-table')).toContainText('PCA, 2 components', { timeout: 120_000 });
+  void problems;
+});
+
+test("the denoiser's 1,568-number codes show up on the latent scatter, with progress while they are projected", async ({ page, problems }) => {
+  await page.goto('/image?model=denoise&view=latent');
+  await labReady(page);
+  const plot = page.getByTestId('scatter-plot');
+  await expect(plot.locator('svg circle')).not.toHaveCount(0, { timeout: 90_000 });
+  expect(await plot.locator('svg circle').count()).toBeGreaterThanOrEqual(2000);
+  await expect(plot).toContainText('PC 1');
+  await expect(page.getByTestId('scatter-progress')).toHaveCount(0);
+  void problems;
+});
+
+test('super-resolution: compared with PCA at its real bottleneck and with bicubic, and any way of making the small digit works', async ({ page, problems }) => {
+  await page.goto('/image?model=superres-2x&view=baseline');
+  await labReady(page);
+  await expect(page.getByTestId('baseline-explanation')).toContainText('196 numbers are its real bottleneck');
+  await page.getByTestId('baseline-run').click();
+  const table = page.getByTestId('baseline-table');
+  await expect(table).toContainText('PCA, 196 components', { timeout: 120_000 });
+  await expect(table).toContainText('bicubic enlarging of the 14×14 input');
+  await expect(table).not.toContainText('784 components');
+  const psnr = async (role: string): Promise<number> => Number(await table.locator(`tr[data-role="${role}"] td`).nth(2).innerText());
+  expect(await psnr('pca')).toBeLessThan(99);
+  expect(await psnr('model')).toBeGreaterThan((await psnr('bicubic')) + 1);
+
+  await page.goto('/image?model=superres-2x&kernel=point');
+  await labReady(page);
+  await expect(page.getByTestId('recon-kernel')).toHaveValue('point');
+  await expect(page.getByTestId('recon-output')).toHaveCount(10);
+  await expect(page.getByTestId('recon-psnr')).toContainText(/Mean PSNR \d+\.\d dB; the model's input: \d+\.\d dB/);
+  void problems;
+});
+
+test('a second visit downloads no model file again (304 Not Modified)', async ({ page, problems }) => {
+  await page.goto('/image?model=conv-ae');
+  await labReady(page);
+  const statuses: number[] = [];
+  page.context().on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/models/image/conv-ae/')) statuses.push(r.status());
+  });
+  await page.reload();
+  await labReady(page);
+  await expect.poll(() => statuses.length).toBeGreaterThanOrEqual(3);
+  expect(statuses.every((s) => s === 304)).toBe(true);
   void problems;
 });
 

@@ -35,27 +35,19 @@ describe('corruption tensors', () => {
     tensor.dispose();
   });
 
-  it('mixes filters per digit (seeded): each digit is one filter’s copy — point ones at any pixel of the block — and several are used', async () => {
-    const { values, tensor } = digits(60, 2);
+  it('mixes filters per digit (seeded): each digit is one filter’s copy, and all filters are used', async () => {
+    const { tensor } = digits(60, 2);
     const mixed = downsampleMixedTensor(tensor, 2, DOWNSAMPLE_KERNELS, 5);
     const again = downsampleMixedTensor(tensor, 2, DOWNSAMPLE_KERNELS, 5);
     const m = await mixed.data();
     expect(Array.from(m)).toEqual(Array.from(await again.data()));
-    const filtered = ['box', 'bilinear', 'bicubic'] as const;
-    const each = filtered.map((k) => downsampleTensor(tensor, 2, k));
+    const each = DOWNSAMPLE_KERNELS.map((k) => downsampleTensor(tensor, 2, k));
     const per = await Promise.all(each.map((t) => t.data()));
     const used = new Set<string>();
     for (let i = 0; i < 60; i++) {
-      const got = Array.from({ length: 196 }, (_, p) => m[i * 196 + p] ?? NaN);
-      const same = (want: (p: number) => number): boolean => got.every((v, p) => Math.abs(v - want(p)) < 1e-6);
-      let found = filtered.find((_, k) => same((p) => per[k]?.[i * 196 + p] ?? NaN)) as string | undefined;
-      for (let dy = 0; dy < 2 && !found; dy++) {
-        for (let dx = 0; dx < 2 && !found; dx++) {
-          if (same((p) => values[i * 784 + (Math.floor(p / 14) * 2 + dy) * 28 + (p % 14) * 2 + dx] ?? NaN)) found = `point ${dy},${dx}`;
-        }
-      }
-      expect(found, `digit ${i}`).toBeDefined();
-      used.add(found?.split(' ')[0] ?? '');
+      const k = per.findIndex((p) => Array.from({ length: 196 }, (_, j) => Math.abs((p[i * 196 + j] ?? NaN) - (m[i * 196 + j] ?? NaN)) < 1e-6).every(Boolean));
+      expect(k, `digit ${i}`).toBeGreaterThanOrEqual(0);
+      used.add(DOWNSAMPLE_KERNELS[k] ?? '');
     }
     expect([...used].sort()).toEqual(['bicubic', 'bilinear', 'box', 'point']);
     expect(() => downsampleMixedTensor(tensor, 2, [], 1)).toThrow(/at least one/);

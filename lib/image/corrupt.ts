@@ -33,21 +33,13 @@ export function addNoiseTensor(images: tf.Tensor4D, sigma: number, seed: number,
   });
 }
 
-/** Per-axis weights `[28 / factor, 28]` of each filter (and point phase), computed once. */
+/** Per-axis weights `[28 / factor, 28]` of each filter, computed once. */
 const matrices = new Map<string, Float32Array>();
-function axisWeights(factor: 2 | 4, kernel: DownsampleKernel, pointOffset?: number): Float32Array {
-  const key = `${factor}:${kernel}:${pointOffset ?? ''}`;
+function axisWeights(factor: 2 | 4, kernel: DownsampleKernel): Float32Array {
+  const key = `${factor}:${kernel}`;
   let m = matrices.get(key);
   if (!m) {
-    const s = IMAGE_SIZE / factor;
-    let weights: Float32Array;
-    if (kernel === 'point' && pointOffset !== undefined) {
-      weights = new Float32Array(s * IMAGE_SIZE);
-      for (let i = 0; i < s; i++) weights[i * IMAGE_SIZE + i * factor + pointOffset] = 1;
-    } else {
-      weights = Float32Array.from(resampleMatrix(IMAGE_SIZE, s, kernel));
-    }
-    m = weights;
+    m = Float32Array.from(resampleMatrix(IMAGE_SIZE, IMAGE_SIZE / factor, kernel));
     matrices.set(key, m);
   }
   return m;
@@ -74,7 +66,7 @@ function shrink(clean: tf.Tensor4D, rowWeights: Float32Array, colWeights: Float3
 /**
  * Shrinks clean digits by `factor` (2: 14×14, 4: 7×7) with `kernel`: for each image `W · X · Wᵀ`
  * with the one-axis weights `W` of {@link resampleMatrix} (two matrix products, on any backend).
- * `box` equals average pooling; `point` keeps the pixel under each block's centre (PIL's nearest).
+ * `box` equals average pooling; `point` keeps the top-left pixel of each block (OpenCV's and TF.js's nearest).
  */
 export function downsampleTensor(clean: tf.Tensor4D, factor: 2 | 4, kernel: DownsampleKernel): tf.Tensor4D {
   checkDigits(clean);
@@ -86,9 +78,6 @@ export function downsampleTensor(clean: tf.Tensor4D, factor: 2 | 4, kernel: Down
 /**
  * Shrinks each digit with a filter drawn for it from `kernels` (seeded): the super-resolution
  * models train on such a mixture, so that a small digit made any of these ways is enlarged well.
- * A digit drawn for `point` keeps a random pixel of each block (the same row and column offset for
- * every block, drawn per digit): tools disagree on which one (PIL the centre, OpenCV and TF.js the
- * top-left), so the model learns them all.
  */
 export function downsampleMixedTensor(clean: tf.Tensor4D, factor: 2 | 4, kernels: readonly DownsampleKernel[], seed: number): tf.Tensor4D {
   checkDigits(clean);
@@ -96,16 +85,13 @@ export function downsampleMixedTensor(clean: tf.Tensor4D, factor: 2 | 4, kernels
   kernels.forEach(checkKernel);
   const n = clean.shape[0];
   const rng = createRng(seed);
-  // One variant per digit: a filter, and for point filters a row and a column offset.
-  const variants = new Map<string, { rows: Float32Array; cols: Float32Array; digits: number[] }>();
+  const variants = new Map<DownsampleKernel, { weights: Float32Array; digits: number[] }>();
   for (let i = 0; i < n; i++) {
     const kernel = kernels[rng.int(kernels.length)] ?? 'box';
-    const [dy, dx] = kernel === 'point' ? [rng.int(factor), rng.int(factor)] : [undefined, undefined];
-    const key = `${kernel}:${dy ?? ''}:${dx ?? ''}`;
-    let v = variants.get(key);
+    let v = variants.get(kernel);
     if (!v) {
-      v = { rows: axisWeights(factor, kernel, dy), cols: axisWeights(factor, kernel, dx), digits: [] };
-      variants.set(key, v);
+      v = { weights: axisWeights(factor, kernel), digits: [] };
+      variants.set(kernel, v);
     }
     v.digits.push(i);
   }
@@ -114,7 +100,7 @@ export function downsampleMixedTensor(clean: tf.Tensor4D, factor: 2 | 4, kernels
     for (const v of variants.values()) {
       const mask = new Float32Array(n);
       for (const i of v.digits) mask[i] = 1;
-      const part = tf.mul(shrink(clean, v.rows, v.cols), tf.tensor4d(mask, [n, 1, 1, 1])) as tf.Tensor4D;
+      const part = tf.mul(shrink(clean, v.weights, v.weights), tf.tensor4d(mask, [n, 1, 1, 1])) as tf.Tensor4D;
       out = out ? (tf.add(out, part) as tf.Tensor4D) : part;
     }
     if (!out) throw new Error('No filter was applied.');

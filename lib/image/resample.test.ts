@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors';
 import { meanOfPsnrs, psnrPerImage } from './psnr';
-import { downsample, resampleMatrix, resizeImages, upsample } from './resample';
+import { alignmentFor, downsample, resampleMatrix, resizeImages, upsample } from './resample';
 import { subsetImageSet } from './mnist';
 import { loadMnist } from './mnist-node';
 import { DOWNSAMPLE_KERNELS } from './specs';
@@ -24,7 +24,8 @@ describe('resampleMatrix', () => {
   it('gives the known weights by hand when shrinking 8 → 4 (the factor-2 case)', () => {
     // Output pixel 1 covers input pixels 2 and 3 (centre at input position 3.0).
     expect(row(resampleMatrix(8, 4, 'box'), 1, 8)).toEqual([0, 0, 0.5, 0.5, 0, 0, 0, 0]);
-    expect(row(resampleMatrix(8, 4, 'point'), 1, 8)).toEqual([0, 0, 0, 1, 0, 0, 0, 0]);
+    // Point keeps the top-left pixel of each block (OpenCV's and TF.js's nearest neighbour).
+    expect(row(resampleMatrix(8, 4, 'point'), 1, 8)).toEqual([0, 0, 1, 0, 0, 0, 0, 0]);
     // The triangle widened by 2: weights ¼ ¾ ¾ ¼ over pixels 1..4, normalised.
     expect(row(resampleMatrix(8, 4, 'bilinear'), 1, 8)).toEqual([0, 0.125, 0.375, 0.375, 0.125, 0, 0, 0]);
     // Keys' cubic widened by 2 over pixels 0..5 (offsets ±0.25, ±0.75, ±1.25 of the widened kernel).
@@ -42,10 +43,19 @@ describe('resampleMatrix', () => {
 });
 
 describe('downsample and upsample', () => {
-  it('box-averages blocks; point keeps the pixel under each block centre', () => {
+  it('box-averages blocks; point keeps the top-left pixel of each block, and corner-aligned enlarging puts it back in place', () => {
     const img = Float32Array.from({ length: 16 }, (_, i) => i / 16);
     expect(Array.from(downsample(img, 4, 2, 'box'))).toEqual([2.5 / 16, 4.5 / 16, 10.5 / 16, 12.5 / 16].map(Math.fround));
-    expect(Array.from(downsample(img, 4, 2, 'point'))).toEqual([5 / 16, 7 / 16, 13 / 16, 15 / 16].map(Math.fround));
+    const point = downsample(img, 4, 2, 'point');
+    expect(Array.from(point)).toEqual([0, 2 / 16, 8 / 16, 10 / 16].map(Math.fround));
+    expect(alignmentFor('point')).toBe('corner');
+    expect(alignmentFor('box')).toBe('centre');
+    // Enlarged with the matching alignment, the kept pixels come back exactly where they were.
+    for (const k of ['nearest', 'bilinear', 'bicubic'] as const) {
+      const back = upsample(point, 2, 2, k, 'corner');
+      for (const i of [0, 2, 8, 10]) expect(back[i]).toBeCloseTo(img[i] ?? NaN, 6);
+    }
+    expect(Array.from(upsample(point, 2, 2, 'nearest', 'corner'))).toEqual(Array.from(upsample(point, 2, 2, 'nearest')));
     expect(downsample(filled(784 * 2, 0.3), 28, 4, 'bicubic').length).toBe(98);
     expect(() => downsample(filled(784, 0), 28, 3, 'box')).toThrow(/must be a whole number that divides the image size 28/);
   });

@@ -9,6 +9,11 @@
  * `(i + 0.5) · in / out − 0.5`), and when shrinking the filter is widened by the factor so that it
  * averages over the block it replaces (antialiasing). Taps beyond the border repeat the edge pixel.
  *
+ * Point sampling is the exception, as in OpenCV's and TF.js's nearest neighbour: it keeps the
+ * top-left pixel of each block (input index `floor(i · in / out)`, "corner" alignment). Enlarging
+ * such a digit well puts each kept pixel back where it came from — output pixel i at input position
+ * `i · in / out` — so {@link alignmentFor} gives the enlarging that matches each way of shrinking.
+ *
  * Images are batches in one Float32Array: `n × h × w` pixels, row-major, values 0..1.
  */
 import { InvalidInputError } from '../core/errors';
@@ -16,6 +21,17 @@ import type { DownsampleKernel } from './specs';
 
 /** Filters: the four ways to make a small digit, plus `nearest` for blocky enlarging. */
 export type ResampleKernel = DownsampleKernel | 'nearest';
+
+/**
+ * Where output pixels sit on the input: `centre` (pixel centres aligned, PIL and image editors) or
+ * `corner` (output pixel i at input position i · in / out: the sampling of point-shrunk digits).
+ */
+export type Alignment = 'centre' | 'corner';
+
+/** The alignment a small digit made with `kernel` was sampled with — and so the one to enlarge it with. */
+export function alignmentFor(kernel: DownsampleKernel): Alignment {
+  return kernel === 'point' ? 'corner' : 'centre';
+}
 
 /** Keys' cubic convolution kernel with a = −0.5 (the "bicubic" of image editors). */
 function cubic(t: number): number {
@@ -38,17 +54,20 @@ const checkSize = (size: number, what: string): void => {
 
 /**
  * The `outSize × inSize` weights (row-major) that resize one axis from `inSize` to `outSize` pixels
- * with `kernel`. Each row sums to 1. `point` and `nearest` copy one input pixel: the one under the
- * output pixel's centre (PIL's NEAREST: input index `floor((i + 0.5) · in / out)`), which when
- * shrinking by 2 is the lower-right pixel of each 2×2 block and by 4 the pixel at (2, 2).
+ * with `kernel`. Each row sums to 1. `point` copies the top-left input pixel of each block (input
+ * index `floor(i · in / out)`); `nearest` the input pixel under each output pixel (which when
+ * enlarging repeats each pixel in a block). `align` (default: `corner` for `point`, else `centre`)
+ * says where output pixels sit on the input.
  */
-export function resampleMatrix(inSize: number, outSize: number, kernel: ResampleKernel): Float64Array {
+export function resampleMatrix(inSize: number, outSize: number, kernel: ResampleKernel, align: Alignment = kernel === 'point' ? 'corner' : 'centre'): Float64Array {
   checkSize(inSize, 'The input size');
   checkSize(outSize, 'The output size');
   const scale = inSize / outSize;
   const m = new Float64Array(outSize * inSize);
+  // The output pixel's position in input coordinates (input pixel j covers [j, j + 1)).
+  const position = (i: number): number => (align === 'corner' ? i * scale + 0.5 : (i + 0.5) * scale);
   if (kernel === 'point' || kernel === 'nearest') {
-    for (let i = 0; i < outSize; i++) m[i * inSize + Math.min(inSize - 1, Math.floor((i + 0.5) * scale))] = 1;
+    for (let i = 0; i < outSize; i++) m[i * inSize + Math.min(inSize - 1, Math.floor(align === 'corner' ? i * scale : (i + 0.5) * scale))] = 1;
     return m;
   }
   const filter = FILTERS[kernel];
@@ -57,7 +76,7 @@ export function resampleMatrix(inSize: number, outSize: number, kernel: Resample
   const stretch = Math.max(1, scale);
   const support = filter.support * stretch;
   for (let i = 0; i < outSize; i++) {
-    const centre = (i + 0.5) * scale;
+    const centre = position(i);
     const from = Math.floor(centre - support);
     const to = Math.ceil(centre + support);
     let total = 0;
@@ -80,13 +99,13 @@ export function resampleMatrix(inSize: number, outSize: number, kernel: Resample
  *
  * @returns `n × oh × ow` pixels.
  */
-export function resizeImages(images: Float32Array, h: number, w: number, oh: number, ow: number, kernel: ResampleKernel): Float32Array {
+export function resizeImages(images: Float32Array, h: number, w: number, oh: number, ow: number, kernel: ResampleKernel, align?: Alignment): Float32Array {
   checkSize(h, 'The image height');
   checkSize(w, 'The image width');
   if (images.length % (h * w) !== 0) throw new InvalidInputError(`${images.length} pixels is not a whole number of ${h}×${w} images (${h * w} pixels each).`);
   const n = images.length / (h * w);
-  const rows = resampleMatrix(h, oh, kernel);
-  const cols = resampleMatrix(w, ow, kernel);
+  const rows = resampleMatrix(h, oh, kernel, align);
+  const cols = resampleMatrix(w, ow, kernel, align);
   const out = new Float32Array(n * oh * ow);
   const wide = new Float64Array(h * ow);
   for (let b = 0; b < n; b++) {
@@ -116,10 +135,13 @@ export function resizeImages(images: Float32Array, h: number, w: number, oh: num
   return out;
 }
 
-/** Enlarges square `size × size` images by `factor` with `kernel` (the super-resolution baselines). */
-export function upsample(images: Float32Array, size: number, factor: number, kernel: 'nearest' | 'bilinear' | 'bicubic'): Float32Array {
+/**
+ * Enlarges square `size × size` images by `factor` with `kernel` (the super-resolution baselines);
+ * `align` should match how the small images were made (see {@link alignmentFor}).
+ */
+export function upsample(images: Float32Array, size: number, factor: number, kernel: 'nearest' | 'bilinear' | 'bicubic', align: Alignment = 'centre'): Float32Array {
   if (!Number.isInteger(factor) || factor < 1) throw new InvalidInputError(`The factor must be a positive whole number; got ${factor}.`);
-  return resizeImages(images, size, size, size * factor, size * factor, kernel);
+  return resizeImages(images, size, size, size * factor, size * factor, kernel, align);
 }
 
 /** Shrinks square `size × size` images by `factor` (which must divide `size`) with `kernel`. */
