@@ -39,7 +39,7 @@ const VIEW_TITLES: Record<ImageLabView, string> = {
 type Loading = { label: string; fraction?: number; since: number };
 
 export function ImageLabApp() {
-  const { state: url, set: setUrl } = useImageLabUrl();
+  const { state: url, set: setUrl, ignored } = useImageLabUrl();
   const modelId = url.model;
   const view = url.view;
   const backend = useBackendStore((s) => s.state);
@@ -120,6 +120,11 @@ export function ImageLabApp() {
     <div className="image-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
       <ClassroomBar lab="image" getEntry={() => digitEntry({ model: ready ? model.id : undefined, zDims: ready ? model.zDims : undefined, z: url.z ? url.z.join(',') : null })} />
+      {ignored.length > 0 && (
+        <p className="notice" role="status" data-testid="url-ignored">
+          This link&apos;s {ignored.map((k) => `“${k}”`).join(', ')} setting{ignored.length === 1 ? ' was' : 's were'} not valid and {ignored.length === 1 ? 'uses its default' : 'use their defaults'}.
+        </p>
+      )}
       <section className="card lab-head">
         <div className="controls">
           <label>
