@@ -235,7 +235,7 @@ test('a shared link reproduces the view, and a manifold is refused politely for 
   // A damaged link keeps what it can and says what it reset.
   await page.goto('/image?model=vae&view=manifold&grid=99');
   await labReady(page);
-  await expect(page.getByTestId('url-ignored')).toHaveText('This link’s “grid” setting was not valid and uses its default.');
+  await expect(page.getByTestId('url-ignored')).toHaveText("This link's “grid” setting was not valid and uses its default.");
   await expect(page.getByTestId('manifold-grid')).toHaveAttribute('width', String(15 * 28));
   void problems;
 });
