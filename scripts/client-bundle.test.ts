@@ -6,7 +6,7 @@ import { findPages, mainThreadViolations, pageGraphs } from './testing/client-gr
 const root = process.cwd();
 
 describe("each page's main-thread JavaScript", () => {
-  it('loads no @tensorflow/* (only the model worker does) and no tone outside lib/audio on the music labs', async () => {
+  it('loads no @tensorflow/* (only the model worker does), and Tone.js only lazily through lib/audio and never on the silent pages', async () => {
     const pages = findPages(root);
     expect(pages.map((p) => p.route)).toEqual(expect.arrayContaining(['/', '/image', '/music/melody', '/music/drums']));
     const violations = await mainThreadViolations(root, undefined, pages);
@@ -46,8 +46,21 @@ describe('the main-thread check itself', () => {
     await write('lib/audio/start.ts', "export async function start() { const Tone = await import('tone'); await Tone.start(); }\n");
     await write('app/other/page.tsx', "import { Beep } from './Beep';\nexport default function O() { return <Beep />; }\n");
     await write('app/other/Beep.tsx', "'use client';\nimport * as Tone from 'tone';\nexport function Beep() { return <button onClick={() => void Tone.start()}>beep</button>; }\n");
+    // Through lib/audio but in the first load (a static import): not allowed either.
+    await write('app/band/page.tsx', "import { Band } from './Band';\nexport default function B() { return <Band />; }\n");
+    await write('app/band/Band.tsx', "'use client';\nimport { synth } from '@/lib/audio/synth';\nexport function Band() { return <button onClick={() => synth()}>band</button>; }\n");
+    await write('lib/audio/synth.ts', "import * as Tone from 'tone';\nexport const synth = () => new Tone.Synth();\n");
+    // A silent page must not reach Tone.js even lazily.
+    await write('app/image/page.tsx', "import { Img } from './Img';\nexport default function I() { return <Img />; }\n");
+    await write('app/image/Img.tsx', "'use client';\nimport { start } from '@/lib/audio/start';\nexport function Img() { return <button onClick={() => void start()}>img</button>; }\n");
     const found = await mainThreadViolations(fixture);
-    const summary = found.map((v) => `${v.route} ${v.rule.startsWith('@tensorflow') ? 'tf' : 'tone'} ${v.chain.filter((f) => !f.includes('node_modules')).join(' > ')}`).sort();
-    expect(summary).toEqual(['/ tf app/page.tsx > app/Lab.tsx > lib/backend.ts', '/other tone app/other/page.tsx > app/other/Beep.tsx']);
+    const summary = found.map((v) => `${v.route} ${v.rule.startsWith('@tensorflow') ? 'tf' : v.rule.includes('first load') ? 'tone-eager' : 'tone'} ${v.chain.filter((f) => !f.includes('node_modules')).join(' > ')}`).sort();
+    expect(summary).toEqual([
+      '/ tf app/page.tsx > app/Lab.tsx > lib/backend.ts',
+      '/band tone-eager app/band/page.tsx > app/band/Band.tsx > lib/audio/synth.ts',
+      '/image tone app/image/page.tsx > app/image/Img.tsx > lib/audio/start.ts',
+      '/other tone app/other/page.tsx > app/other/Beep.tsx',
+      '/other tone-eager app/other/page.tsx > app/other/Beep.tsx',
+    ]);
   }, 120_000);
 });

@@ -19,6 +19,8 @@ export interface ImportRule {
   allowedImporter?: RegExp;
   /** Pages (routes like `/image`) where the module must not appear at all, even through an allowed importer. */
   forbiddenOn?: (route: string) => boolean;
+  /** The module may only arrive through a lazy `import()` (never in a page's first load). */
+  lazyOnly?: boolean;
 }
 
 export interface Violation {
@@ -33,16 +35,25 @@ export interface PageGraph {
   entries: string[];
   /** Main-thread modules (relative paths). */
   client: Set<string>;
+  /** Main-thread modules of the first load: reached without crossing a lazy `import()`. */
+  eager: Set<string>;
 }
 
-/** The main-thread rules of Latent Lab: TF.js only in the model worker; Tone.js only through lib/audio and never on the non-music pages. */
+/** Pages that play no sound: Tone.js must not reach them at all. */
+const SILENT_PAGES = new Set(['/', '/image', '/_not-found']);
+
+/**
+ * The main-thread rules of Latent Lab: TF.js only in the model worker; Tone.js only through
+ * lib/audio, only when a page is about to play (a lazy `import()`), and never on the silent pages.
+ */
 export const MAIN_THREAD_RULES: ImportRule[] = [
   { name: '@tensorflow/* on the main thread (only the model worker may load TF.js)', module: /(^|\/)node_modules\/@tensorflow\// },
   {
-    name: 'tone outside the audio path (only lib/audio imports Tone.js, and only the music labs load it)',
+    name: 'tone outside the audio path (only lib/audio imports Tone.js, lazily, and silent pages never load it)',
     module: /(^|\/)node_modules\/tone\//,
     allowedImporter: /(^lib\/audio\/|(^|\/)node_modules\/tone\/)/,
-    forbiddenOn: (route) => !route.startsWith('/music'),
+    forbiddenOn: (route) => SILENT_PAGES.has(route),
+    lazyOnly: true,
   },
 ];
 
@@ -103,7 +114,12 @@ export async function pageGraphs(root: string, pages = findPages(root)): Promise
   for (const page of pages) {
     const meta = await metafileFor(root, page.entries);
     const imports = new Map<string, string[]>();
-    for (const [file, input] of Object.entries(meta.inputs)) imports.set(file, input.imports.filter((i) => !i.external).map((i) => i.path));
+    const eagerImports = new Map<string, string[]>();
+    for (const [file, input] of Object.entries(meta.inputs)) {
+      const local = input.imports.filter((i) => !i.external);
+      imports.set(file, local.map((i) => i.path));
+      eagerImports.set(file, local.filter((i) => i.kind !== 'dynamic-import').map((i) => i.path));
+    }
     // Server components are followed only to find client boundaries; from a boundary on, everything is client code.
     const client = new Set<string>();
     const seenServer = new Set<string>();
@@ -124,7 +140,17 @@ export async function pageGraphs(root: string, pages = findPages(root)): Promise
       if (isClientModule(root, entry)) visitClient(entry);
       else visitServer(entry);
     }
-    out.push({ route: page.route, entries: page.entries, client, imports });
+    // The first load: client modules reached from the page's boundaries by static imports only.
+    const eager = new Set<string>();
+    const visitEager = (file: string): void => {
+      if (eager.has(file) || !client.has(file)) return;
+      eager.add(file);
+      for (const next of eagerImports.get(file) ?? []) visitEager(next);
+    };
+    for (const file of client) {
+      if (isClientModule(root, file) && [...seenServer, ...page.entries].some((s) => imports.get(s)?.includes(file) || s === file)) visitEager(file);
+    }
+    out.push({ route: page.route, entries: page.entries, client, eager, imports });
   }
   return out;
 }
@@ -158,6 +184,8 @@ export async function mainThreadViolations(root: string, rules: ImportRule[] = M
     for (const rule of rules) {
       const hits = [...graph.client].filter((f) => rule.module.test(f));
       if (hits.length === 0) continue;
+      const eagerHit = rule.lazyOnly ? [...graph.eager].find((f) => rule.module.test(f)) : undefined;
+      if (eagerHit) violations.push({ route: graph.route, rule: `${rule.name} — in the first load, not behind a lazy import()`, chain: chainTo(graph, eagerHit) });
       if (rule.forbiddenOn?.(graph.route) ?? !rule.allowedImporter) {
         violations.push({ route: graph.route, rule: rule.name, chain: chainTo(graph, hits[0] ?? '') });
         continue;
