@@ -8,8 +8,10 @@
  * - time to an interactive lab, from navigation start: *controls usable* (the lab's main control is
  *   hydrated: React has attached its handlers), *feedback* (a progress bar or the loaded model is on
  *   screen — "model loading with progress") and *model ready* (the lab's model info is shown);
- * - a second visit to each lab (same browser profile): bytes downloaded for model files (`/models/…`,
- *   answered 304 when unchanged).
+ * - a second visit to each lab (same browser profile): what the server sent for model files
+ *   (`/models/…`): how many answers, how many `304 Not Modified`, and the body bytes — counted by a
+ *   small proxy in front of `next start`, because the model worker's downloads are invisible to the
+ *   page and a browser reports a revalidated file as a plain 200.
  *
  * Medians of `--runs` cold loads (default 5) after one warm-up of the server. The model worker's
  * own scripts (TF.js) load in the worker and are not main-thread JavaScript.
@@ -17,6 +19,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromiumPath } from './chromium-path.mjs';
@@ -49,6 +52,38 @@ async function waitForServer(url: string, server: ChildProcess): Promise<void> {
   throw new Error(`The app did not answer at ${url} within 2 minutes.`);
 }
 
+/** Counts what the server sends for `/models/…` (status codes and body bytes), passing everything through. */
+interface ModelTraffic {
+  requests: number;
+  notModified: number;
+  bytes: number;
+}
+
+function countingProxy(port: number, target: number, traffic: ModelTraffic): http.Server {
+  const server = http.createServer((req, res) => {
+    const upstream = http.request({ host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: req.headers }, (up) => {
+      const isModel = (req.url ?? '').startsWith('/models/');
+      if (isModel) {
+        traffic.requests++;
+        if (up.statusCode === 304) traffic.notModified++;
+      }
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.on('data', (chunk: Buffer) => {
+        if (isModel) traffic.bytes += chunk.byteLength;
+        res.write(chunk);
+      });
+      up.on('end', () => res.end());
+    });
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  server.listen(port, '127.0.0.1');
+  return server;
+}
+
 interface ScriptBytes {
   gzip: number;
   raw: number;
@@ -78,14 +113,15 @@ async function labTimes(page: Page, base: string, lab: (typeof LABS)[number]): P
       const marks: Record<string, number> = {};
       (window as unknown as { __loadMarks: Record<string, number> }).__loadMarks = marks;
       const hydrated = (el: Element | null): boolean => !!el && Object.keys(el).some((k) => k.startsWith('__reactProps'));
-      const check = (): void => {
+      // A timer, not requestAnimationFrame: frames are not produced for pages that are not painted.
+      const timer = setInterval(() => {
+        if (!document.documentElement) return;
         const now = performance.now();
         if (marks.usable === undefined && hydrated(document.querySelector(control))) marks.usable = now;
         if (marks.feedback === undefined && (document.querySelector('.progress') || document.querySelector(ready))) marks.feedback = now;
         if (marks.ready === undefined && document.querySelector(ready)) marks.ready = now;
-        if (marks.ready === undefined || marks.usable === undefined || marks.feedback === undefined) requestAnimationFrame(check);
-      };
-      requestAnimationFrame(check);
+        if (marks.ready !== undefined && marks.usable !== undefined && marks.feedback !== undefined) clearInterval(timer);
+      }, 10);
     },
     { control: lab.control, ready: lab.ready },
   );
@@ -97,28 +133,18 @@ async function labTimes(page: Page, base: string, lab: (typeof LABS)[number]): P
   });
 }
 
-/** Bytes of `/models/` bodies downloaded on a second visit in the same profile, and how many answers were 304. */
-async function secondVisit(context: BrowserContext, base: string, lab: (typeof LABS)[number]): Promise<{ bytes: number; requests: number; notModified: number }> {
-  const page = await context.newPage();
-  await page.goto(`${base}${lab.path}`);
-  await page.waitForSelector(lab.ready, { timeout: 180_000 });
-  await page.close();
-  const again = await context.newPage();
-  const seen = { bytes: 0, requests: 0, notModified: 0 };
-  context.on('response', (r) => {
-    if (!new URL(r.url()).pathname.startsWith('/models/')) return;
-    seen.requests++;
-    if (r.status() === 304) seen.notModified++;
-    void r
-      .body()
-      .then((b) => (seen.bytes += b.byteLength))
-      .catch(() => undefined);
-  });
-  await again.goto(`${base}${lab.path}`);
-  await again.waitForSelector(lab.ready, { timeout: 180_000 });
-  await again.waitForTimeout(500);
-  await again.close();
-  return seen;
+/** What the server sent for `/models/` on the first and on a second visit in the same profile. */
+async function visits(context: BrowserContext, base: string, lab: (typeof LABS)[number], traffic: ModelTraffic): Promise<{ first: ModelTraffic; second: ModelTraffic }> {
+  const visit = async (): Promise<ModelTraffic> => {
+    const before = { ...traffic };
+    const page = await context.newPage();
+    await page.goto(`${base}${lab.path}`);
+    await page.waitForSelector(lab.ready, { timeout: 180_000 });
+    await page.waitForTimeout(1000);
+    await page.close();
+    return { requests: traffic.requests - before.requests, notModified: traffic.notModified - before.notModified, bytes: traffic.bytes - before.bytes };
+  };
+  return { first: await visit(), second: await visit() };
 }
 
 const kb = (n: number): string => `${(n / 1024).toFixed(0)} KB`;
@@ -131,7 +157,10 @@ async function main(): Promise<void> {
   const dir = path.resolve(values.dir);
   if (!existsSync(path.join(dir, '.next', 'BUILD_ID'))) throw new Error(`No production build in ${dir}: run \`npm run build\` first.`);
   const base = `http://127.0.0.1:${values.port}`;
-  const server = spawn(path.join(dir, 'node_modules', '.bin', 'next'), ['start', '-p', values.port, '-H', '127.0.0.1'], { cwd: dir, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const nextPort = String(Number(values.port) + 1);
+  const server = spawn(path.join(dir, 'node_modules', '.bin', 'next'), ['start', '-p', nextPort, '-H', '127.0.0.1'], { cwd: dir, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const traffic: ModelTraffic = { requests: 0, notModified: 0, bytes: 0 };
+  const proxy = countingProxy(Number(values.port), Number(nextPort), traffic);
   let browser: Browser | undefined;
   try {
     await waitForServer(base, server);
@@ -166,10 +195,10 @@ async function main(): Promise<void> {
       times.push(row);
     }
 
-    const revisits: Array<{ lab: string; bytes: number; requests: number; notModified: number }> = [];
+    const revisits: Array<{ lab: string; first: ModelTraffic; second: ModelTraffic }> = [];
     for (const lab of LABS) {
       const context = await browser.newContext();
-      revisits.push({ lab: lab.path, ...(await secondVisit(context, base, lab)) });
+      revisits.push({ lab: lab.path, ...(await visits(context, base, lab, traffic)) });
       await context.close();
     }
 
@@ -182,12 +211,13 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|');
     const cell = (xs: number[]): string => `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
     for (const t of times) console.log(`| \`${t.lab}\` | ${cell(t.usable)} | ${cell(t.feedback)} | ${cell(t.ready)} |`);
-    console.log('\nSecond visit (same browser profile): model files');
-    console.log('| lab | /models/ requests | answered 304 | body bytes downloaded |');
-    console.log('|---|---|---|---|');
-    for (const r of revisits) console.log(`| \`${r.lab}\` | ${r.requests} | ${r.notModified} | ${r.bytes.toLocaleString('en')} |`);
+    console.log('\nModel files sent by the server, first and second visit (same browser profile)');
+    console.log('| lab | first visit: answers, body bytes | second visit: answers (304), body bytes |');
+    console.log('|---|---|---|');
+    for (const r of revisits) console.log(`| \`${r.lab}\` | ${r.first.requests}, ${r.first.bytes.toLocaleString('en')} | ${r.second.requests} (${r.second.notModified}), ${r.second.bytes.toLocaleString('en')} |`);
   } finally {
     await browser?.close();
+    proxy.close();
     server.kill('SIGTERM');
   }
 }
