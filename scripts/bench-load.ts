@@ -158,7 +158,8 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(dir, '.next', 'BUILD_ID'))) throw new Error(`No production build in ${dir}: run \`npm run build\` first.`);
   const base = `http://127.0.0.1:${values.port}`;
   const nextPort = String(Number(values.port) + 1);
-  const server = spawn(path.join(dir, 'node_modules', '.bin', 'next'), ['start', '-p', nextPort, '-H', '127.0.0.1'], { cwd: dir, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  // Its own process group, so that stopping it also stops the next-server child it starts.
+  const server = spawn(path.join(dir, 'node_modules', '.bin', 'next'), ['start', '-p', nextPort, '-H', '127.0.0.1'], { cwd: dir, stdio: 'ignore', detached: true, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   const traffic: ModelTraffic = { requests: 0, notModified: 0, bytes: 0 };
   const proxy = countingProxy(Number(values.port), Number(nextPort), traffic);
   let browser: Browser | undefined;
@@ -218,7 +219,13 @@ async function main(): Promise<void> {
   } finally {
     await browser?.close();
     proxy.close();
-    server.kill('SIGTERM');
+    if (server.pid !== undefined) {
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        server.kill('SIGTERM');
+      }
+    }
   }
 }
 
