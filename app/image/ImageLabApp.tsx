@@ -5,8 +5,10 @@
  * model worker; the settings live in the URL (lib/image/lab-url.ts).
  */
 import { describeError } from '@/lib/core/errors';
+import { ignoredNote } from '@/lib/core/url-state';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
 import { digitEntry } from '@/app/classroom/_components/lab-entries';
 import { ProgressBar } from '@/app/_components/ProgressBar';
@@ -14,11 +16,10 @@ import { useBackendStore } from '@/app/_state/backend-store';
 import { request } from '@/app/_workers/client';
 import type { ImageModelSource, ModelInfo } from '@/app/_workers/image-protocol';
 import type { WorkerResponse } from '@/app/_workers/protocol';
-import { IMAGE_LAB_VIEWS, type ImageLabView } from '@/lib/image/lab-url';
+import { IMAGE_LAB_VIEWS, imageLabUrl, type ImageLabView } from '@/lib/image/lab-url';
 import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelId } from '@/lib/image/specs';
 import { DataPanel } from './DataPanel';
 import { TrainingPanel } from './TrainingPanel';
-import { useImageLabUrl } from './useImageLabUrl';
 import { BaselineView } from './views/BaselineView';
 import { GenerateView } from './views/GenerateView';
 import { InterpolateView } from './views/InterpolateView';
@@ -39,7 +40,7 @@ const VIEW_TITLES: Record<ImageLabView, string> = {
 type Loading = { label: string; fraction?: number; since: number };
 
 export function ImageLabApp() {
-  const { state: url, set: setUrl, ignored } = useImageLabUrl();
+  const { state: url, set: setUrl, ignored } = useTypedUrlState(imageLabUrl);
   const modelId = url.model;
   const view = url.view;
   const backend = useBackendStore((s) => s.state);
@@ -122,7 +123,7 @@ export function ImageLabApp() {
       <ClassroomBar lab="image" getEntry={() => digitEntry({ model: ready ? model.id : undefined, zDims: ready ? model.zDims : undefined, z: url.z ? url.z.join(',') : null })} />
       {ignored.length > 0 && (
         <p className="notice" role="status" data-testid="url-ignored">
-          This link&apos;s {ignored.map((k) => `“${k}”`).join(', ')} setting{ignored.length === 1 ? ' was' : 's were'} not valid and {ignored.length === 1 ? 'uses its default' : 'use their defaults'}.
+          {ignoredNote(ignored)}
         </p>
       )}
       <section className="card lab-head">
