@@ -126,7 +126,13 @@ async function labTimes(page: Page, base: string, lab: (typeof LABS)[number]): P
     { control: lab.control, ready: lab.ready },
   );
   await page.goto(`${base}${lab.path}`);
-  await page.waitForFunction(() => (window as unknown as { __loadMarks?: Record<string, number> }).__loadMarks?.ready !== undefined, undefined, { timeout: 180_000, polling: 100 });
+  try {
+    await page.waitForFunction(() => (window as unknown as { __loadMarks?: Record<string, number> }).__loadMarks?.ready !== undefined, undefined, { timeout: 180_000, polling: 100 });
+  } catch (error) {
+    const seen = await page.evaluate(() => JSON.stringify((window as unknown as { __loadMarks?: Record<string, number> }).__loadMarks ?? {})).catch(() => '?');
+    const alert = await page.locator('[role="alert"]').allInnerTexts().catch(() => []);
+    throw new Error(`${lab.path}: no ${lab.ready} within 3 minutes (marks so far ${seen}; alerts: ${alert.join(' | ') || 'none'}): ${error instanceof Error ? error.message : String(error)}`);
+  }
   return page.evaluate(() => {
     const m = (window as unknown as { __loadMarks: Record<string, number> }).__loadMarks;
     return { usable: m.usable ?? NaN, feedback: m.feedback ?? NaN, ready: m.ready ?? NaN };
