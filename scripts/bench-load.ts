@@ -189,15 +189,22 @@ async function main(): Promise<void> {
     }
 
     const times: Array<{ lab: string; usable: number[]; feedback: number[]; ready: number[] }> = [];
+    const failures: string[] = [];
     for (const lab of LABS) {
       const row = { lab: lab.path, usable: [] as number[], feedback: [] as number[], ready: [] as number[] };
       for (let i = 0; i < runs; i++) {
         const context = await browser.newContext();
-        const t = await labTimes(await context.newPage(), base, lab);
-        row.usable.push(t.usable);
-        row.feedback.push(t.feedback);
-        row.ready.push(t.ready);
-        await context.close();
+        try {
+          const t = await labTimes(await context.newPage(), base, lab);
+          row.usable.push(t.usable);
+          row.feedback.push(t.feedback);
+          row.ready.push(t.ready);
+        } catch (error) {
+          // Keep measuring the rest; the failure is printed and makes the exit code 1.
+          failures.push(`run ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          await context.close();
+        }
       }
       times.push(row);
     }
@@ -205,8 +212,13 @@ async function main(): Promise<void> {
     const revisits: Array<{ lab: string; first: ModelTraffic; second: ModelTraffic }> = [];
     for (const lab of LABS) {
       const context = await browser.newContext();
-      revisits.push({ lab: lab.path, ...(await visits(context, base, lab, traffic)) });
-      await context.close();
+      try {
+        revisits.push({ lab: lab.path, ...(await visits(context, base, lab, traffic)) });
+      } catch (error) {
+        failures.push(`second visit of ${lab.path}: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        await context.close();
+      }
     }
 
     console.log(`\nMain-thread JavaScript per page (cold cache; median of ${Math.min(runs, 3)}), ${dir}`);
@@ -216,12 +228,16 @@ async function main(): Promise<void> {
     console.log(`\nLab start, from navigation (cold cache; median of ${runs}, min–max)`);
     console.log('| lab | controls usable | feedback (progress or model) | model ready |');
     console.log('|---|---|---|---|');
-    const cell = (xs: number[]): string => `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
+    const cell = (xs: number[]): string => (xs.length === 0 ? 'no run got ready' : `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})${xs.length < runs ? ` [${xs.length} of ${runs} runs]` : ''}`);
     for (const t of times) console.log(`| \`${t.lab}\` | ${cell(t.usable)} | ${cell(t.feedback)} | ${cell(t.ready)} |`);
     console.log('\nModel files sent by the server, first and second visit (same browser profile)');
     console.log('| lab | first visit: answers, body bytes | second visit: answers (304), body bytes |');
     console.log('|---|---|---|');
     for (const r of revisits) console.log(`| \`${r.lab}\` | ${r.first.requests}, ${r.first.bytes.toLocaleString('en')} | ${r.second.requests} (${r.second.notModified}), ${r.second.bytes.toLocaleString('en')} |`);
+    if (failures.length > 0) {
+      console.error(`\n${failures.length} lab start(s) failed:\n${failures.join('\n')}`);
+      process.exitCode = 1;
+    }
   } finally {
     await browser?.close();
     proxy.close();
