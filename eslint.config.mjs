@@ -41,6 +41,12 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  {
+    // Type-aware: a promise nobody awaits, returns or marks with `void` hides its errors.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
   restrict(['lib/core/**'], [...NO_UI, ...NO_TONE, ...libFolders(['latent', 'image', 'music', 'audio', 'classroom'])]),
   restrict(['lib/latent/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'music', 'audio', 'classroom'])]),
   restrict(['lib/image/**'], [...NO_UI, ...NO_TONE, ...libFolders(['music', 'audio', 'classroom'])]),

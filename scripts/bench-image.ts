@@ -12,8 +12,9 @@ import { parseArgs } from 'node:util';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { createRng } from '../lib/core/random';
 import { ImageAutoencoder } from '../lib/image/image-model';
-import { imageModelSpec } from '../lib/image/models';
-import { imageLoss, imagesTensor, type ImageData } from '../lib/image/train';
+import { imageModelSpec } from '../lib/image/specs';
+import { imageLoss } from '../lib/image/losses';
+import { imagesTensor, type ImageData } from '../lib/image/tensors';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cardSummarySchema } from './image-card';
+import { cardSummarySchema } from '../lib/image/card';
 import { runScript } from './testing/cli';
 
 const cli = (script: string, args: string[]) => runScript(script, args, 120_000);

@@ -16,7 +16,8 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
 import { loadMnist } from '../lib/image/mnist-node';
-import { imageModelCard, lostTargets, measureImageModel, readCardSummary, updateImageManifest, type CardSummary } from './image-card';
+import { imageModelCard, lostTargets, type CardSummary } from '../lib/image/card';
+import { measureImageModelFolder, readCardSummary, updateImageManifest } from '../lib/image/card-node';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ strict: true, options: { model: { type: 'string' }, force: { type: 'boolean', default: false }, backend: { type: 'string' } } });
@@ -33,10 +34,10 @@ async function main(): Promise<void> {
   // The measured copy goes to the system's temp folder, never next to the shipped models.
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'quantize-image-'));
   try {
-    const before = await measureImageModel(model, dir, { train, test });
+    const before = await measureImageModelFolder(model, dir, { train, test });
     await writeImageModelFolder(path.join(tmp, 'model'), model, {}, { weights: 'float16' });
     const stored = await readImageModelFolder(path.join(tmp, 'model'));
-    const after = await measureImageModel(stored, dir, { train, test }).finally(() => stored.dispose());
+    const after = await measureImageModelFolder(stored, dir, { train, test }).finally(() => stored.dispose());
     const broken = Object.entries(after.metrics).filter(([, v]) => typeof v === 'number' && !Number.isFinite(v));
     if (broken.length > 0) throw new Error(`As float16 the model measures ${broken.map(([k, v]) => `${k} ${String(v)}`).join(', ')}; nothing was changed.`);
     // Against the card's targets and the ones measured now (a conv VAE's exists only next to the dense VAE's folder).

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestSchema } from '../lib/core/model-manifest';
 import { readImageModelFolder } from '../lib/image/io-node';
-import { IMAGE_MODEL_IDS } from '../lib/image/models';
-import { cardSummarySchema, imageTargets } from './image-card';
+import { IMAGE_MODEL_IDS } from '../lib/image/specs';
+import { cardSummarySchema, imageTargets } from '../lib/image/card';
 
 describe('the shipped image models', () => {
   it('every id loads from models/image, its metrics.json is what train:image writes, met its targets, and agrees with the manifest', async () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run train:image -- --model <id> [--epochs N] [--batch B] [--lr L] [--lr-schedule constant|cosine|exponential]
- * [--lr-final L] [--weight-decay W] [--kl-warmup N] [--input-noise σ] [--train-only encoder] [--validate N] [--seed S] [--z N] [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu]
+ * [--lr-final L] [--weight-decay W] [--kl-warmup N] [--input-noise σ] [--kernels box,point,bilinear,bicubic] [--train-only encoder] [--validate N] [--seed S] [--z N] [--noise σ] [--subset N] [--out models/image/<id>] [--backend wasm|cpu]
  * [--no-manifest] [--resume]`
  *
  * Trains one of the lesson's image models on the embedded MNIST split (samples 0–799 of each digit
@@ -14,6 +14,8 @@
  * `--weight-decay W` adds decoupled (AdamW-style) decay of the weight matrices and kernels;
  * `--kl-warmup N` (VAEs) ramps the KL term's weight from 0 to 1 over the first N epochs;
  * `--input-noise σ` (models that see clean digits) adds Gaussian noise to the encoder's training input;
+ * `--kernels a,b,…` (super-resolution) shrinks each training digit with a filter drawn from the list
+ * (default: box only), so that small digits made any of those ways are enlarged well;
  * `--train-only encoder` (with `--resume`) trains the encoder with the decoder frozen.
  *
  * `--validate N` is for choosing a recipe without looking at the test digits: it holds the last N
@@ -31,16 +33,13 @@ import { ImageAutoencoder } from '../lib/image/image-model';
 import { readImageModelFolder, writeImageModelFolder } from '../lib/image/io-node';
 import { loadMnist } from '../lib/image/mnist-node';
 import { batchOf, subsetImageSet } from '../lib/image/mnist';
-import { IMAGE_MODEL_IDS, imageModelSpec, isImageModelId } from '../lib/image/models';
-import {
-  describeSchedule,
-  LEARNING_RATE_SCHEDULES,
-  trainImageModel,
-  type EpochStats,
-  type LearningRateSchedule,
-  type LearningRateScheduleKind,
-} from '../lib/image/train';
-import { imageModelCard, measureImageModel, pathInModels, readCardSummary, updateImageManifest } from './image-card';
+import { IMAGE_MODEL_IDS, imageModelSpec, isImageModelId } from '../lib/image/specs';
+import { imageModelCard } from '../lib/image/card';
+import { measureImageModelFolder, pathInModels, readCardSummary, updateImageManifest } from '../lib/image/card-node';
+import { describeSchedule } from '../lib/image/schedule';
+import { DOWNSAMPLE_KERNELS, type DownsampleKernel } from '../lib/image/specs';
+import { trainImageModel } from '../lib/image/train';
+import { LEARNING_RATE_SCHEDULES, type EpochStats, type LearningRateSchedule, type LearningRateScheduleKind } from '../lib/image/train-options';
 
 function num(value: string | undefined, name: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -67,6 +66,7 @@ async function main(): Promise<void> {
       'weight-decay': { type: 'string' },
       'kl-warmup': { type: 'string' },
       'input-noise': { type: 'string' },
+      kernels: { type: 'string' },
       'train-only': { type: 'string' },
       validate: { type: 'string' },
       seed: { type: 'string' },
@@ -97,6 +97,13 @@ async function main(): Promise<void> {
   const klWarmupEpochs = num(values['kl-warmup'], 'kl-warmup', true) ?? 0;
   if (klWarmupEpochs > 0 && !spec.variational) throw new Error(`--kl-warmup is for the VAEs; "${id}" has no KL term.`);
   const inputNoise = num(values['input-noise'], 'input-noise', false) ?? 0;
+  const kernels = values.kernels === undefined ? undefined : values.kernels.split(',').map((k) => k.trim());
+  if (kernels) {
+    if (spec.corruption.kind !== 'downsample') throw new Error(`--kernels is for the super-resolution models; "${id}" sees full-size digits.`);
+    const bad = kernels.filter((k) => !(DOWNSAMPLE_KERNELS as readonly string[]).includes(k));
+    if (bad.length > 0 || kernels.length === 0) throw new Error(`--kernels takes a comma-separated list of ${DOWNSAMPLE_KERNELS.join(', ')}; got "${values.kernels ?? ''}".`);
+  }
+  const downsampleKernels = kernels as DownsampleKernel[] | undefined;
   const trainOnly = values['train-only'];
   if (trainOnly !== undefined && trainOnly !== 'encoder') throw new Error(`--train-only takes "encoder" (the decoder stays frozen); got "${trainOnly}".`);
   if (trainOnly && !values.resume) throw new Error('--train-only encoder fits the encoder of a trained model again: use it with --resume.');
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
     weightDecay,
     klWarmupEpochs,
     inputNoise,
+    ...(downsampleKernels ? { downsampleKernels } : {}),
     ...(trainOnly ? { trainOnly } : {}),
     seed,
     signal: controller.signal,
@@ -155,7 +163,7 @@ async function main(): Promise<void> {
     throw new Error('Stopped before the first epoch finished: nothing was saved.');
   }
   // With --validate, `test` is the held-out training digits and the issue's targets do not apply.
-  const { metrics, amortisation, targets } = await measureImageModel(model, out, { train, test });
+  const { metrics, amortisation, targets } = await measureImageModelFolder(model, out, { train, test });
   const seconds = earlierSeconds + (performance.now() - started) / 1000;
   const command = `npm run train:image -- ${process.argv.slice(2).join(' ')}`;
   const summary = {
@@ -181,6 +189,7 @@ async function main(): Promise<void> {
       ...(spec.corruption.kind === 'noise' ? { noiseSigma: spec.corruption.sigma } : {}),
     },
     schedule,
+    ...(downsampleKernels ? { downsampleKernels } : previous?.downsampleKernels ? { downsampleKernels: previous.downsampleKernels } : {}),
     metrics,
     ...(amortisation ? { amortisation } : {}),
     targets: validate !== undefined ? [] : targets,

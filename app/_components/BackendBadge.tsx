@@ -1,6 +1,6 @@
 'use client';
 import { useEffect } from 'react';
-import { BACKEND_NAMES } from '@/lib/core/backend';
+import { BACKEND_NAMES } from '@/lib/core/backend-names';
 import { lacksGpu, useBackendStore } from '../_state/backend-store';
 
 const LABELS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };

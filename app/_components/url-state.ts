@@ -1,7 +1,8 @@
 'use client';
 /**
- * The lab's settings live in the URL (so a shared link reproduces a view): read with typed
- * parsers that fall back to defaults on bad values, and update with `replace` (no history spam).
+ * Untyped access to the query string, for the classroom bar only: it sits on every lab and puts
+ * back a challenge's settings (`temp`, `a`, `b`, `model`…) without knowing the lab. Labs read and
+ * write their own keys through their typed state (useTypedUrlState + lib/<lab>/lab-url.ts).
  */
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback } from 'react';
@@ -25,26 +26,4 @@ export function useUrlParams(): [URLSearchParams, (patch: Patch) => void] {
     [router, pathname],
   );
   return [new URLSearchParams(params.toString()), update];
-}
-
-/** A whole number from the URL within [min, max], else the fallback. */
-export function intParam(params: URLSearchParams, key: string, fallback: number, min: number, max: number): number {
-  const raw = params.get(key);
-  if (raw === null) return fallback;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
-}
-
-/** A number from the URL within [min, max], else the fallback. */
-export function numParam(params: URLSearchParams, key: string, fallback: number, min: number, max: number): number {
-  const raw = params.get(key);
-  if (raw === null) return fallback;
-  const n = Number(raw);
-  return Number.isFinite(n) && n >= min && n <= max ? n : fallback;
-}
-
-/** One of `options` from the URL, else the fallback. */
-export function enumParam<T extends string>(params: URLSearchParams, key: string, options: readonly T[], fallback: T): T {
-  const raw = params.get(key);
-  return raw !== null && (options as readonly string[]).includes(raw) ? (raw as T) : fallback;
 }

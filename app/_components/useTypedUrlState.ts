@@ -1,7 +1,7 @@
 'use client';
 /**
  * A lab's typed URL state (lib/core/url-state) as a React hook: the parsed state, the keys whose
- * values in the link were invalid (so the page can say so), and a setter that writes a checked
+ * values in the link were invalid (so the page can say so with lib/core/url-state's ignoredNote), and a setter that writes a checked
  * patch with `replace` (no history spam).
  */
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
@@ -22,10 +22,4 @@ export function useTypedUrlState<S extends Record<string, unknown>>(def: UrlStat
     [def, router, pathname],
   );
   return { state, ignored, set };
-}
-
-/** "steps and qpm in this link were not valid; their defaults are used." — or undefined. */
-export function ignoredNote(ignored: readonly string[]): string | undefined {
-  if (ignored.length === 0) return undefined;
-  return `${ignored.join(', ')} in this link ${ignored.length === 1 ? 'was' : 'were'} not valid; ${ignored.length === 1 ? 'its default is' : 'their defaults are'} used.`;
 }

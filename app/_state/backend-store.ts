@@ -4,7 +4,7 @@
  * The choice is made once per tab; `?backend=…` (kept for the session) forces one.
  */
 import { create } from 'zustand';
-import { BACKEND_NAMES, parseBackendName, type BackendName } from '@/lib/core/backend';
+import { BACKEND_NAMES, parseBackendName, type BackendName } from '@/lib/core/backend-names';
 import { describeError } from '@/lib/core/errors';
 import type { BackendInfo } from '../_workers/protocol';
 import { initModelWorker } from '../_workers/client';

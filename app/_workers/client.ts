@@ -3,43 +3,25 @@
  * The page side of the model worker: one worker per tab, created on first use (never at import
  * time, so server rendering and `next build` never touch it), with typed request/response calls.
  */
-import type { BackendName } from '@/lib/core/backend';
-import { STREAMED_RESPONSES, workerResponseSchema, type BackendInfo, type WorkerRequest, type WorkerResponse } from './protocol';
+import type { BackendName } from '@/lib/core/backend-names';
+import type { BackendInfo, WorkerRequest, WorkerResponse } from './protocol';
+import { ReplyRouter, WorkerError } from './replies';
 
-/** An error that happened inside the worker, re-thrown on the page with the worker's name for it. */
-export class WorkerError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
-}
-
-type Pending = { resolve(r: WorkerResponse): void; reject(e: Error): void; onEvent?: (r: WorkerResponse) => void };
+export { WorkerError } from './replies';
 
 let worker: Worker | undefined;
 let nextId = 1;
-const pending = new Map<number, Pending>();
+const pending = new ReplyRouter();
 
 function getWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'latent-lab-model' });
-  w.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const parsed = workerResponseSchema.safeParse(event.data);
-    if (!parsed.success) return;
-    const entry = pending.get(parsed.data.id);
-    if (!entry) return;
-    if (STREAMED_RESPONSES.has(parsed.data.type)) {
-      entry.onEvent?.(parsed.data);
-      return;
-    }
-    pending.delete(parsed.data.id);
-    if (parsed.data.type === 'error') entry.reject(new WorkerError(parsed.data.name, parsed.data.message));
-    else entry.resolve(parsed.data);
+  w.addEventListener('message', (event: MessageEvent<unknown>) => pending.handle(event.data));
+  w.addEventListener('messageerror', () => {
+    pending.failAll(new WorkerError('WorkerError', 'A message from the model worker could not be read. Reload the page to try again.'));
   });
   w.addEventListener('error', (event) => {
-    const error = new WorkerError('WorkerError', `The model worker crashed: ${event.message || 'unknown error'}. Reload the page to try again.`);
-    for (const entry of pending.values()) entry.reject(error);
-    pending.clear();
+    pending.failAll(new WorkerError('WorkerError', `The model worker crashed: ${event.message || 'unknown error'}. Reload the page to try again.`));
     worker = undefined;
   });
   worker = w;
@@ -58,7 +40,7 @@ export interface Call {
 export function startCall(body: RequestBody, onEvent?: (r: WorkerResponse) => void, transfer: Transferable[] = []): Call {
   const id = nextId++;
   const done = new Promise<WorkerResponse>((resolve, reject) => {
-    pending.set(id, { resolve, reject, onEvent });
+    pending.add(id, { resolve, reject, onEvent });
     getWorker().postMessage({ ...body, id } as WorkerRequest, transfer);
   });
   return { id, done };

@@ -1,36 +1,75 @@
 /// <reference lib="webworker" />
 /**
  * The image lab inside the model worker: holds the data and the current model (an ImageLab from
- * lib/image) and answers the page's image:* requests. Training streams batch/epoch messages,
- * can be paused, resumed and cancelled, and leaves the model usable after every epoch.
+ * lib/image) and answers the page's image:* requests — routing only: loading and saving models is
+ * lib/image/io, every view's math lib/image/lab, training lib/image/train. Training streams
+ * batch/epoch messages, can be paused, resumed and cancelled, and leaves the model usable after every
+ * epoch.
  */
-import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '@/lib/core/errors';
-import { imagesAndLabels, parseIdx } from '@/lib/image/idx';
+import { manifestSchema } from '@/lib/core/model-manifest';
+import { imagesAndLabels, MNIST_IDX_FILES, parseIdx } from '@/lib/image/idx';
 import { ImageAutoencoder } from '@/lib/image/image-model';
-import { imageModelArtifacts, loadImageModel, loadImageModelFromUrl, parseSpecFile, specFile, weightBytes } from '@/lib/image/io';
+import { imageModelFiles, loadImageModelFromFiles, loadSavedImageModel, loadShippedImageModel, saveImageModelInBrowser, savedImageModelNames } from '@/lib/image/io';
 import { ImageLab } from '@/lib/image/lab';
 import { subsetImageSet, type ImageSplit } from '@/lib/image/mnist';
-import { imageModelSpec } from '@/lib/image/models';
+import { imageModelSpec } from '@/lib/image/specs';
 import { trainImageModel } from '@/lib/image/train';
+import { countingResponse, fetchAllWithProgress } from './fetch-progress';
 import type { ImageModelSource, ModelInfo } from './image-protocol';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 
 type ImageRequest = Extract<WorkerRequest, { type: `image:${string}` }>;
 type Post = (message: WorkerResponse, transfer?: Transferable[]) => void;
 
+/** Where the current weights come from: how they were loaded, and epochs trained here since. */
+interface Origin {
+  loaded: string;
+  trainedEpochs: number;
+}
+
 let data: ImageSplit | undefined;
 let dataName = '';
 let lab: ImageLab | undefined;
-let modelSource = '';
+let origin: Origin = { loaded: '', trainedEpochs: 0 };
 let paused = false;
 let resumeWaiters: Array<() => void> = [];
-const SAVED_PREFIX = 'indexeddb://latent-lab-image/';
 
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new InvalidInputError(`Could not download ${url}: HTTP ${response.status}.`);
-  return new Uint8Array(await response.arrayBuffer());
+/** "pretrained (shipped)", then "pretrained (shipped), then trained here for 3 epochs". */
+export function originLabel(o: Origin): string {
+  if (o.trainedEpochs === 0) return o.loaded;
+  return `${o.loaded}, then trained here for ${o.trainedEpochs} epoch${o.trainedEpochs === 1 ? '' : 's'}`;
+}
+
+type Progress = (label: string, fraction?: number) => void;
+const kb = (bytes: number): string => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
+
+/** Weight bytes of each shipped model (from models/manifest.json), fetched once. */
+let shippedBytes: Promise<Map<string, number>> | undefined;
+function weightBytesOf(id: string): Promise<number | undefined> {
+  shippedBytes ??= fetch('/models/manifest.json')
+    .then(async (r) => (r.ok ? new Map(manifestSchema.parse(await r.json()).models.map((m) => [m.id, m.bytes])) : new Map<string, number>()))
+    .catch(() => new Map<string, number>());
+  return shippedBytes.then((m) => m.get(`image/${id}`));
+}
+
+/** Loads a shipped model, reporting the weight bytes downloaded against the manifest's size. */
+async function loadShippedWithProgress(id: ImageModelSource & { kind: 'shipped' }, progress: Progress): Promise<ImageAutoencoder> {
+  const title = imageModelSpec(id.id).title;
+  const total = await weightBytesOf(id.id);
+  let received = 0;
+  const report = (): void => progress(`Downloading the pretrained ${title}: ${kb(received)}${total ? ` of ${kb(total)}` : ''}`, total ? Math.min(1, received / total) : undefined);
+  report();
+  const fetchFunc = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const response = await fetch(input, init);
+    // Only the weight files count toward the manifest's size.
+    if (!String(input instanceof Request ? input.url : input).endsWith('.bin')) return response;
+    return countingResponse(response, (n) => {
+      received += n;
+      report();
+    });
+  };
+  return loadShippedImageModel(id.id, fetchJson, { fetchFunc });
 }
 
 async function fetchJson(url: string): Promise<unknown> {
@@ -48,14 +87,12 @@ async function splitFromIdx(files: readonly [Uint8Array, Uint8Array, Uint8Array,
   };
 }
 
-const EMBEDDED = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
-
 function currentLab(): ImageLab {
   if (!lab) throw new InvalidInputError('The digits are not loaded yet: wait for "Loading digits…" to finish.');
   return lab;
 }
 
-function info(model: ImageAutoencoder, source: string): ModelInfo {
+function info(model: ImageAutoencoder): ModelInfo {
   const s = model.spec;
   const params = model.trainableVariables.reduce((n, v) => n + v.size, 0);
   return {
@@ -68,45 +105,27 @@ function info(model: ImageAutoencoder, source: string): ModelInfo {
     corruption: s.corruption.kind,
     noiseSigma: s.corruption.kind === 'noise' ? s.corruption.sigma : undefined,
     parameters: params,
-    source,
+    source: originLabel(origin),
     defaults: s.defaults,
   };
 }
 
-export async function loadModel(source: ImageModelSource): Promise<{ model: ImageAutoencoder; label: string }> {
+/** Loads an image model for the lab (and for the Compare lab's image side); `progress` hears download bytes. */
+export async function loadModel(source: ImageModelSource, progress: Progress = () => undefined): Promise<{ model: ImageAutoencoder; label: string }> {
   switch (source.kind) {
     case 'shipped':
-      return { model: await loadImageModelFromUrl(`/models/image/${source.id}`, fetchJson), label: 'pretrained (shipped)' };
+      return { model: await loadShippedWithProgress(source, progress), label: 'pretrained (shipped)' };
     case 'fresh':
       return { model: ImageAutoencoder.create(imageModelSpec(source.id, { zDims: source.zDims, noiseSigma: source.noiseSigma })), label: 'new, untrained' };
-    case 'saved': {
-      const base = `${SAVED_PREFIX}${source.name}`;
-      const encoder = await tf.loadLayersModel(`${base}/encoder`);
-      const spec = parseSpecFile(encoder.getUserDefinedMetadata(), `saved model "${source.name}"`);
-      encoder.dispose();
-      return { model: await loadImageModel(spec, { encoder: `${base}/encoder`, decoder: `${base}/decoder` }), label: `saved in this browser: ${source.name}` };
-    }
+    case 'saved':
+      return { model: await loadSavedImageModel(source.name), label: `saved in this browser: ${source.name}` };
     case 'files': {
       const [ej, ew] = source.encoder;
       const [dj, dw] = source.decoder;
       if (!ej || !ew || !dj || !dw) throw new InvalidInputError('Choose the four files of a downloaded model.');
-      const encoder = await tf.loadLayersModel(tf.io.browserFiles([ej, ew]));
-      const meta = encoder.getUserDefinedMetadata();
-      encoder.dispose();
-      if (!meta) throw new InvalidInputError(`${ej.name} has no Latent Lab model description: use the files from "Download model".`);
-      const spec = parseSpecFile(meta, ej.name);
-      return { model: await loadImageModel(spec, { encoder: tf.io.browserFiles([ej, ew]), decoder: tf.io.browserFiles([dj, dw]) }), label: `uploaded: ${ej.name}` };
+      return { model: await loadImageModelFromFiles({ encoder: [ej, ew], decoder: [dj, dw] }), label: `uploaded: ${ej.name}` };
     }
   }
-}
-
-/** The current model with its description stored in both halves' metadata (so saved or downloaded files load on their own). */
-function stampedModel(): ImageAutoencoder {
-  const model = currentLab().model;
-  const spec = specFile(model.spec);
-  model.encoder.setUserDefinedMetadata(spec);
-  model.decoder.setUserDefinedMetadata(spec);
-  return model;
 }
 
 function waitWhilePaused(): Promise<void> {
@@ -117,14 +136,18 @@ function waitWhilePaused(): Promise<void> {
 /** Handles one image:* request; `signal` fires when the page cancels it. */
 export async function handleImageRequest(request: ImageRequest, post: Post, signal: AbortSignal): Promise<void> {
   const id = request.id;
+  const progress = (label: string, fraction?: number): void => post({ id, type: 'image:progress', label, ...(fraction === undefined ? {} : { fraction }) });
   switch (request.type) {
     case 'image:data': {
-      post({ id, type: 'image:progress', label: 'Loading digits…', fraction: 0 });
       if (request.source.kind === 'embedded') {
-        const files = await Promise.all(EMBEDDED.map((f) => fetchBytes(`/data/mnist/${f}`)));
-        data = await splitFromIdx([files[0] ?? new Uint8Array(), files[1] ?? new Uint8Array(), files[2] ?? new Uint8Array(), files[3] ?? new Uint8Array()], EMBEDDED);
+        const files = await fetchAllWithProgress(
+          MNIST_IDX_FILES.map((f) => `/data/mnist/${f}`),
+          (received, total) => progress(`Downloading the embedded digits: ${kb(received)}${total ? ` of ${kb(total)}` : ''}`, total ? received / total : undefined),
+        );
+        data = await splitFromIdx([files[0] ?? new Uint8Array(), files[1] ?? new Uint8Array(), files[2] ?? new Uint8Array(), files[3] ?? new Uint8Array()], MNIST_IDX_FILES);
         dataName = 'MNIST, the 10,000 digits embedded in the mnist package (samples 0–799 of each digit train)';
       } else {
+        progress(`Reading ${request.source.name}`);
         data = await splitFromIdx(request.source.files, ['train images', 'train labels', 'test images', 'test labels']);
         dataName = request.source.name;
       }
@@ -136,10 +159,10 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
     }
     case 'image:load': {
       const l = currentLab();
-      const { model, label } = await loadModel(request.source);
+      const { model, label } = await loadModel(request.source, progress);
       l.setModel(model);
-      modelSource = label;
-      post({ id, type: 'image:loaded', info: info(model, label) });
+      origin = { loaded: label, trainedEpochs: 0 };
+      post({ id, type: 'image:loaded', info: info(model) });
       return;
     }
     case 'image:train': {
@@ -166,12 +189,12 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
         },
         onEpoch: (stats) => {
           l.weightsChanged();
-          post({ id, type: 'image:epoch', stats });
+          origin = { ...origin, trainedEpochs: origin.trainedEpochs + 1 };
+          post({ id, type: 'image:epoch', stats, source: originLabel(origin) });
         },
       });
       l.weightsChanged();
-      modelSource = `${modelSource.replace(/ \+ trained here.*$/, '')} + trained here`;
-      post({ id, type: 'image:trained', stoppedBy: result.stoppedBy, epochs: result.epochs, seconds: result.seconds });
+      post({ id, type: 'image:trained', stoppedBy: result.stoppedBy, epochs: result.epochs, seconds: result.seconds, source: originLabel(origin) });
       return;
     }
     case 'image:pause': {
@@ -195,16 +218,12 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
       return;
     }
     case 'image:reconstruct': {
-      const r = await currentLab().reconstructions(request.indices, request.seed, request.sigma);
+      const r = await currentLab().reconstructions(request.indices, request.seed, { sigma: request.sigma, kernel: request.kernel });
       post({ id, type: 'image:reconstruct:done', ...r }, [r.clean.buffer, r.outputs.buffer, ...(r.corrupted ? [r.corrupted.buffer] : [])]);
       return;
     }
     case 'image:scatter': {
-      const s = await currentLab().scatter(request.method, {
-        count: request.count,
-        signal,
-        onProgress: (fraction) => post({ id, type: 'image:progress', label: 'UMAP layout', fraction }),
-      });
+      const s = await currentLab().scatter(request.method, { count: request.count, signal, onProgress: progress });
       post({ id, type: 'image:scatter:done', points: s.points.slice(), labels: s.labels, count: s.count, method: s.method });
       return;
     }
@@ -239,48 +258,22 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
       return;
     }
     case 'image:baseline': {
-      post({ id, type: 'image:progress', label: 'Fitting PCA on the training digits…', fraction: 0 });
-      const b = await currentLab().pcaBaseline(request.count);
-      post({ id, type: 'image:baseline:done', ...b, clean: b.clean.slice(), pcaImages: b.pcaImages.slice(), modelImages: b.modelImages.slice() });
+      const b = await currentLab().baseline(request.count, { signal, onProgress: progress });
+      post({ id, type: 'image:baseline:done', ...b });
       return;
     }
     case 'image:save': {
-      const model = stampedModel();
-      await model.encoder.save(`${SAVED_PREFIX}${request.name}/encoder`);
-      await model.decoder.save(`${SAVED_PREFIX}${request.name}/decoder`);
-      post({ id, type: 'image:saved', names: await savedNames() });
+      await saveImageModelInBrowser(currentLab().model, request.name);
+      post({ id, type: 'image:saved', names: await savedImageModelNames() });
       return;
     }
     case 'image:saved-list': {
-      post({ id, type: 'image:saved', names: await savedNames() });
+      post({ id, type: 'image:saved', names: await savedImageModelNames() });
       return;
     }
     case 'image:export': {
-      const model = stampedModel();
-      const spec = specFile(model.spec);
-      const artifacts = await imageModelArtifacts(model);
-      const files: Array<{ name: string; data: string | ArrayBuffer }> = [];
-      for (const part of ['encoder', 'decoder'] as const) {
-        const a = artifacts[part];
-        const weights = weightBytes(a);
-        const weightsName = `${spec.id}-${part}.weights.bin`;
-        files.push({
-          name: `${spec.id}-${part}.json`,
-          data: JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: [weightsName], weights: a.weightSpecs ?? [] }], userDefinedMetadata: spec }),
-        });
-        files.push({ name: weightsName, data: weights });
-      }
-      post({ id, type: 'image:export:done', files });
+      post({ id, type: 'image:export:done', files: await imageModelFiles(currentLab().model) });
       return;
     }
   }
-}
-
-async function savedNames(): Promise<string[]> {
-  const all = await tf.io.listModels();
-  const names = new Set<string>();
-  for (const key of Object.keys(all)) {
-    if (key.startsWith(SAVED_PREFIX) && key.endsWith('/encoder')) names.add(key.slice(SAVED_PREFIX.length, -'/encoder'.length));
-  }
-  return [...names].sort();
 }

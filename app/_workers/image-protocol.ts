@@ -3,7 +3,7 @@
  * Typed arrays travel as themselves (structured clone / transfer).
  */
 import { z } from 'zod';
-import { IMAGE_MODEL_IDS } from '@/lib/image/models';
+import { DOWNSAMPLE_KERNELS, IMAGE_MODEL_IDS } from '@/lib/image/specs';
 
 const f32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
 const u8 = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array');
@@ -43,7 +43,15 @@ export const imageRequestSchemas = [
     subset: z.number().int().min(1).max(100_000).optional(),
   }),
   z.object({ id, type: z.literal('image:pause'), paused: z.boolean() }),
-  z.object({ id, type: z.literal('image:reconstruct'), indices: z.array(z.number().int()).min(1).max(64), seed, sigma: z.number().optional() }),
+  z.object({
+    id,
+    type: z.literal('image:reconstruct'),
+    indices: z.array(z.number().int()).min(1).max(64),
+    seed,
+    sigma: z.number().optional(),
+    /** Super-resolution: how the small input is made from the test digit (default box). */
+    kernel: z.enum(DOWNSAMPLE_KERNELS).optional(),
+  }),
   z.object({ id, type: z.literal('image:scatter'), method: z.enum(['pca', 'umap']), count: z.number().int().optional() }),
   z.object({ id, type: z.literal('image:manifold'), n: z.number().int(), range: z.number() }),
   z.object({ id, type: z.literal('image:generate'), n: z.number().int(), seed }),
@@ -83,9 +91,11 @@ export const imageResponseSchemas = [
   z.object({ id, type: z.literal('image:loaded'), info: modelInfoSchema }),
   /** Streamed while training (the request stays open). */
   z.object({ id, type: z.literal('image:batch'), stats: batchStats }),
-  z.object({ id, type: z.literal('image:epoch'), stats: epochStats }),
-  z.object({ id, type: z.literal('image:trained'), stoppedBy: z.enum(['done', 'cancelled']), epochs: z.array(epochStats), seconds: z.number() }),
-  z.object({ id, type: z.literal('image:progress'), label: z.string(), fraction: z.number() }),
+  /** After each epoch; `source` is where the weights now come from (e.g. "pretrained (shipped), then trained here for 2 epochs"). */
+  z.object({ id, type: z.literal('image:epoch'), stats: epochStats, source: z.string() }),
+  z.object({ id, type: z.literal('image:trained'), stoppedBy: z.enum(['done', 'cancelled']), epochs: z.array(epochStats), seconds: z.number(), source: z.string() }),
+  /** Streamed during long work; without `fraction` the work cannot be counted (show it as indeterminate). */
+  z.object({ id, type: z.literal('image:progress'), label: z.string(), fraction: z.number().min(0).max(1).optional() }),
   z.object({
     id,
     type: z.literal('image:reconstruct:done'),
@@ -104,13 +114,12 @@ export const imageResponseSchemas = [
   z.object({
     id,
     type: z.literal('image:baseline:done'),
+    kind: z.enum(['code', 'input', 'none']),
     k: z.number(),
     explained: z.number(),
-    pca: z.object({ mse: z.number(), bce: z.number(), psnr: z.number() }),
-    model: z.object({ mse: z.number(), bce: z.number(), psnr: z.number() }),
+    explanation: z.string(),
+    rows: z.array(z.object({ label: z.string(), role: z.enum(['pca', 'model', 'input', 'bilinear', 'bicubic']), mse: z.number(), bce: z.number(), psnr: z.number(), images: f32 })),
     clean: f32,
-    pcaImages: f32,
-    modelImages: f32,
   }),
   z.object({ id, type: z.literal('image:saved'), names: z.array(z.string()) }),
   z.object({ id, type: z.literal('image:export:done'), files: z.array(z.object({ name: z.string(), data: z.union([z.string(), z.instanceof(ArrayBuffer)]) })) }),

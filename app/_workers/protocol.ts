@@ -3,7 +3,7 @@
  * worker boundary is a trust boundary like any other (and a mismatch should say so, not crash).
  */
 import { z } from 'zod';
-import { backendNameSchema } from '@/lib/core/backend';
+import { backendNameSchema } from '@/lib/core/backend-names';
 import { compareRequestSchemas, compareResponseSchemas } from './compare-protocol';
 import { imageRequestSchemas, imageResponseSchemas } from './image-protocol';
 import { musicRequestSchemas, musicResponseSchemas } from './music-protocol';

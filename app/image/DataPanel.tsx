@@ -1,21 +1,14 @@
 'use client';
 /** Loading other digits: the full MNIST or Fashion-MNIST from the four standard IDX files (raw or .gz). */
 import { describeError } from '@/lib/core/errors';
+import { MNIST_IDX_FILES, orderIdxFiles } from '@/lib/image/idx';
 import { useState } from 'react';
 
 type Files = [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
 export type DataSource = { kind: 'embedded' } | { kind: 'idx'; name: string; files: Files };
 
-const NAMES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
+const NAMES = MNIST_IDX_FILES;
 const MAX_BYTES = 256 * 1024 * 1024;
-
-/** Orders picked files by the standard names (with or without .gz); null if one is missing. */
-export function orderIdxFiles<T extends { name: string }>(files: readonly T[]): [T, T, T, T] | null {
-  const find = (stem: string): T | undefined => files.find((f) => f.name.replace(/\.gz$/, '').replace(/\./g, '-').startsWith(stem));
-  const ordered = NAMES.map((n) => find(n));
-  const [a, b, c, d] = ordered;
-  return a && b && c && d ? [a, b, c, d] : null;
-}
 
 export function DataPanel({ onLoad, disabled }: { onLoad: (source: DataSource) => void; disabled: boolean }) {
   const [url, setUrl] = useState('');

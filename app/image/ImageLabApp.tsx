@@ -2,26 +2,33 @@
 /**
  * The image lab: pick one of the lesson's models (pretrained weights load at once), look at it
  * through every view, train it further or from scratch in the browser. All model work runs in the
- * model worker; the settings live in the URL.
+ * model worker; the settings live in the URL (lib/image/lab-url.ts).
  */
 import { describeError } from '@/lib/core/errors';
+import { ignoredNote } from '@/lib/core/url-state';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
 import { digitEntry } from '@/app/classroom/_components/lab-entries';
 import { ProgressBar } from '@/app/_components/ProgressBar';
-import { enumParam, useUrlParams } from '@/app/_components/url-state';
 import { useBackendStore } from '@/app/_state/backend-store';
 import { request } from '@/app/_workers/client';
 import type { ImageModelSource, ModelInfo } from '@/app/_workers/image-protocol';
-import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelId } from '@/lib/image/models';
+import type { WorkerResponse } from '@/app/_workers/protocol';
+import { IMAGE_LAB_VIEWS, imageLabUrl, type ImageLabView } from '@/lib/image/lab-url';
+import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelId } from '@/lib/image/specs';
 import { DataPanel } from './DataPanel';
 import { TrainingPanel } from './TrainingPanel';
-import { BaselineView, GenerateView, InterpolateView, LatentView, ManifoldView, ReconstructionsView, type ViewProps } from './views';
+import { BaselineView } from './views/BaselineView';
+import { GenerateView } from './views/GenerateView';
+import { InterpolateView } from './views/InterpolateView';
+import { LatentView } from './views/LatentView';
+import { ManifoldView } from './views/ManifoldView';
+import { ReconstructionsView } from './views/ReconstructionsView';
+import type { ViewProps } from './views/types';
 
-const VIEWS = ['reconstruct', 'latent', 'manifold', 'generate', 'interpolate', 'baseline'] as const;
-type View = (typeof VIEWS)[number];
-const VIEW_TITLES: Record<View, string> = {
+const VIEW_TITLES: Record<ImageLabView, string> = {
   reconstruct: 'Reconstructions',
   latent: 'Latent space + drawing pad',
   manifold: 'Manifold grid',
@@ -30,16 +37,18 @@ const VIEW_TITLES: Record<View, string> = {
   baseline: 'PCA baseline',
 };
 
+type Loading = { label: string; fraction?: number; since: number };
+
 export function ImageLabApp() {
-  const [params, setParams] = useUrlParams();
-  const modelId = enumParam<ImageModelId>(params, 'model', IMAGE_MODEL_IDS, 'vae');
-  const view = enumParam<View>(params, 'view', VIEWS, 'reconstruct');
+  const { state: url, set: setUrl, ignored } = useTypedUrlState(imageLabUrl);
+  const modelId = url.model;
+  const view = url.view;
   const backend = useBackendStore((s) => s.state);
   const startBackend = useBackendStore((s) => s.start);
   const [data, setData] = useState<{ name: string; train: number; test: number; labels: Uint8Array }>();
   const [model, setModel] = useState<ModelInfo>();
   const [version, setVersion] = useState(0);
-  const [loading, setLoading] = useState<string>();
+  const [loading, setLoading] = useState<Loading>();
   const [error, setError] = useState<string>();
   const [training, setTraining] = useState(false);
   /** Set when a saved/uploaded model of another kind was loaded: the model switch must not replace it. */
@@ -47,41 +56,48 @@ export function ImageLabApp() {
 
   useEffect(() => startBackend(), [startBackend]);
 
-  const loadData = useCallback(async (source: { kind: 'embedded' } | { kind: 'idx'; name: string; files: [Uint8Array, Uint8Array, Uint8Array, Uint8Array] }) => {
+  /** Runs a loading request with its progress shown in the lab's head. */
+  const withProgress = useCallback(async <T,>(label: string, work: (onEvent: (e: WorkerResponse) => void) => Promise<T>): Promise<T> => {
     // Loading labels are set after a tick, never synchronously inside the effect that starts this.
     await Promise.resolve();
-    setLoading(source.kind === 'embedded' ? 'Loading the embedded digits…' : `Reading ${source.name}…`);
+    const since = performance.now();
+    setLoading({ label, since });
     try {
-      const r = await request({ type: 'image:data', source }, 'image:data:done');
-      setData({ name: r.name, train: r.train, test: r.test, labels: r.testLabels });
-      setVersion((v) => v + 1);
+      return await work((e) => {
+        if (e.type === 'image:progress') setLoading({ label: e.label, fraction: e.fraction, since });
+      });
     } finally {
       setLoading(undefined);
     }
   }, []);
+
+  const loadData = useCallback(
+    async (source: { kind: 'embedded' } | { kind: 'idx'; name: string; files: [Uint8Array, Uint8Array, Uint8Array, Uint8Array] }) => {
+      const r = await withProgress(source.kind === 'embedded' ? 'Loading the embedded digits' : `Reading ${source.name}`, (onEvent) => request({ type: 'image:data', source }, 'image:data:done', onEvent));
+      setData({ name: r.name, train: r.train, test: r.test, labels: r.testLabels });
+      setVersion((v) => v + 1);
+    },
+    [withProgress],
+  );
 
   useEffect(() => {
     if (backend.status !== 'ready' || data) return;
-    request({ type: 'image:data', source: { kind: 'embedded' } }, 'image:data:done')
-      .then((r) => {
-        setData({ name: r.name, train: r.train, test: r.test, labels: r.testLabels });
-        setVersion((v) => v + 1);
-      })
+    Promise.resolve()
+      .then(() => loadData({ kind: 'embedded' }))
       .catch((e: unknown) => setError(describeError(e)));
-  }, [backend.status, data]);
+  }, [backend.status, data, loadData]);
 
-  const load = useCallback(async (source: ImageModelSource) => {
-    await Promise.resolve();
-    setLoading(source.kind === 'shipped' ? `Loading the pretrained ${imageModelSpec(source.id).title}…` : 'Loading the model…');
-    try {
-      const r = await request({ type: 'image:load', source }, 'image:loaded');
+  const load = useCallback(
+    async (source: ImageModelSource) => {
+      const r = await withProgress(source.kind === 'shipped' ? `Loading the pretrained ${imageModelSpec(source.id).title}` : 'Loading the model', (onEvent) =>
+        request({ type: 'image:load', source }, 'image:loaded', onEvent),
+      );
       setModel(r.info);
       setVersion((v) => v + 1);
       return r.info;
-    } finally {
-      setLoading(undefined);
-    }
-  }, []);
+    },
+    [withProgress],
+  );
 
   useEffect(() => {
     if (!data) return;
@@ -97,18 +113,24 @@ export function ImageLabApp() {
 
   const bump = useCallback(() => setVersion((v) => v + 1), []);
   const onError = useCallback((m: string) => setError(m), []);
+  const onSource = useCallback((source: string) => setModel((m) => (m ? { ...m, source } : m)), []);
   const ready = model !== undefined && data !== undefined && model.id === modelId;
-  const viewProps: ViewProps | undefined = ready ? { model, version, testCount: data.test, testLabels: data.labels, params, setParams, onError, training } : undefined;
+  const viewProps: ViewProps | undefined = ready ? { model, version, testCount: data.test, testLabels: data.labels, url, setUrl, onError, training } : undefined;
 
   return (
     <div className="image-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
-      <ClassroomBar lab="image" getEntry={() => digitEntry({ model: ready ? model.id : undefined, zDims: ready ? model.zDims : undefined, z: params.get('z') })} />
+      <ClassroomBar lab="image" getEntry={() => digitEntry({ model: ready ? model.id : undefined, zDims: ready ? model.zDims : undefined, z: url.z ? url.z.join(',') : null })} />
+      {ignored.length > 0 && (
+        <p className="notice" role="status" data-testid="url-ignored">
+          {ignoredNote(ignored)}
+        </p>
+      )}
       <section className="card lab-head">
         <div className="controls">
           <label>
             Model{' '}
-            <select value={modelId} onChange={(e) => setParams({ model: e.target.value })} disabled={training} data-testid="image-model">
+            <select value={modelId} onChange={(e) => setUrl({ model: e.target.value as ImageModelId })} disabled={training} data-testid="image-model">
               {IMAGE_MODEL_IDS.map((id) => (
                 <option key={id} value={id}>
                   {imageModelSpec(id).title}
@@ -122,7 +144,7 @@ export function ImageLabApp() {
           <p data-testid="model-info">
             {model.lesson}{' '}
             <span className="muted">
-              Code: {model.zDims} numbers · {model.parameters.toLocaleString('en')} weights · {model.source}
+              Code: {model.zDims.toLocaleString('en')} numbers · {model.parameters.toLocaleString('en')} weights · <span data-testid="model-source">{model.source}</span>
             </span>
           </p>
         )}
@@ -131,14 +153,14 @@ export function ImageLabApp() {
             Data: {data.name} — {data.train.toLocaleString('en')} training / {data.test.toLocaleString('en')} test digits.
           </p>
         )}
-        {loading && <ProgressBar label={loading} fraction={0.5} testId="lab-loading" />}
-        {!data && backend.status !== 'error' && <ProgressBar label={backend.status === 'ready' ? 'Loading the embedded digits…' : 'Starting TF.js in the model worker…'} fraction={0.3} />}
+        {loading && <ProgressBar label={loading.label} fraction={loading.fraction} since={loading.since} testId="lab-loading" />}
+        {!data && !loading && backend.status !== 'error' && backend.status !== 'ready' && <ProgressBar label="Starting TF.js in the model worker" testId="lab-starting" />}
         {backend.status === 'error' && <p className="muted">The model worker could not start: {backend.message}</p>}
       </section>
 
       <nav className="tabs" aria-label="Views">
-        {VIEWS.map((v) => (
-          <button key={v} type="button" className={v === view ? 'tab tab-active' : 'tab'} aria-pressed={v === view} onClick={() => setParams({ view: v })} data-testid={`view-${v}`}>
+        {IMAGE_LAB_VIEWS.map((v) => (
+          <button key={v} type="button" className={v === view ? 'tab tab-active' : 'tab'} aria-pressed={v === view} onClick={() => setUrl({ view: v })} data-testid={`view-${v}`}>
             {VIEW_TITLES[v]}
           </button>
         ))}
@@ -160,6 +182,7 @@ export function ImageLabApp() {
           model={model}
           busy={loading !== undefined}
           onWeightsChanged={bump}
+          onSourceChanged={onSource}
           onError={onError}
           onTrainingChange={setTraining}
           onFresh={async () => {
@@ -170,7 +193,7 @@ export function ImageLabApp() {
               const info = await load({ kind: 'saved', name });
               if (info.id !== modelId) {
                 external.current = info.id;
-                setParams({ model: info.id });
+                setUrl({ model: info.id });
               }
             } catch (e) {
               setError(describeError(e));
@@ -190,7 +213,7 @@ export function ImageLabApp() {
               const info = await load({ kind: 'files', encoder: [ej, ew], decoder: [dj, dw] });
               if (info.id !== modelId) {
                 external.current = info.id;
-                setParams({ model: info.id });
+                setUrl({ model: info.id });
               }
             } catch (e) {
               setError(describeError(e));

@@ -6,17 +6,19 @@
 import { describeError } from '@/lib/core/errors';
 import { downloadFile } from '@/app/_components/download';
 import * as Plot from '@observablehq/plot';
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { PlotFigure } from '@/app/_components/PlotFigure';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { cancelRequest, request, startCall } from '@/app/_workers/client';
 import type { BatchStatsMessage, EpochStatsMessage, ModelInfo } from '@/app/_workers/image-protocol';
-import { TRAIN_LIMITS } from '@/lib/image/train';
+import { BROWSER_TRAIN_LIMITS, browserTrainErrors, type BrowserTrainSettings } from '@/lib/image/train-options';
 
 interface Props {
   model: ModelInfo;
   /** Called after each epoch and at the end: the views should refresh. */
   onWeightsChanged: () => void;
+  /** Where the weights now come from (e.g. "pretrained (shipped), then trained here for 2 epochs"). */
+  onSourceChanged: (source: string) => void;
   onError: (message: string) => void;
   /** Loads a fresh (untrained) model of the same kind before training from scratch. */
   onFresh: () => Promise<void>;
@@ -27,8 +29,24 @@ interface Props {
 }
 
 type Point = { x: number; loss: number; series: 'train (batch)' | 'test (epoch)' };
+type Field = keyof BrowserTrainSettings;
 
-export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoadSaved, onUploaded, busy, onTrainingChange }: Props) {
+/** A training setting with its error, if any, right next to it (linked for screen readers). */
+function SettingField({ field, label, error, children, title }: { field: Field; label: string; error: string | undefined; children: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode; title?: string }) {
+  const id = `train-${field}`;
+  return (
+    <span className="field" title={title}>
+      <label htmlFor={id}>{label}</label> {children({ id, ...(error ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {}) })}
+      {error && (
+        <span className="field-error" id={`${id}-error`} data-testid={`${id}-error`}>
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onError, onFresh, onLoadSaved, onUploaded, busy, onTrainingChange }: Props) {
   const [epochs, setEpochs] = useState(2);
   const [batchSize, setBatchSize] = useState(model.defaults.batchSize);
   const [learningRate, setLearningRate] = useState(model.defaults.learningRate);
@@ -44,16 +62,20 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
   const [saveName, setSaveName] = useState('my-model');
   const [saved, setSaved] = useState<string[] | undefined>();
   const [status, setStatus] = useState('');
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const started = useRef(0);
+  const panel = useRef<HTMLElement>(null);
+  /** A changed field drops its error. */
+  const edited = (field: Field) => setErrors((e) => (e[field] ? { ...e, [field]: undefined } : e));
 
   const start = async () => {
-    const errors: string[] = [];
-    if (!Number.isInteger(epochs) || epochs < TRAIN_LIMITS.epochs[0] || epochs > TRAIN_LIMITS.epochs[1]) errors.push(`Epochs must be from ${TRAIN_LIMITS.epochs[0]} to ${TRAIN_LIMITS.epochs[1]}.`);
-    if (!Number.isInteger(batchSize) || batchSize < 8 || batchSize > TRAIN_LIMITS.batchSize[1]) errors.push(`Batch size must be from 8 to ${TRAIN_LIMITS.batchSize[1]}.`);
-    if (!Number.isFinite(learningRate) || learningRate < TRAIN_LIMITS.learningRate[0] || learningRate > 0.1) errors.push(`Learning rate must be from ${TRAIN_LIMITS.learningRate[0]} to 0.1.`);
-    if (cleanInput && !(inputNoise >= 0 && inputNoise <= 1)) errors.push('Encoder input noise σ must be from 0 to 1.');
-    if (errors.length) {
-      onError(errors.join(' '));
+    const found = browserTrainErrors({ epochs, batchSize, learningRate, ...(cleanInput ? { inputNoise } : {}) });
+    const fields = (Object.keys(found) as Field[]).filter((f) => found[f]);
+    setErrors(found);
+    if (fields.length) {
+      // Next to each field, in the page's alert region too, and the first bad field gets the focus (and comes into view).
+      onError(fields.map((f) => found[f]).join(' '));
+      panel.current?.querySelector<HTMLInputElement>(`#train-${fields[0]}`)?.focus();
       return;
     }
     try {
@@ -74,6 +96,7 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
             setPoints((p) => [...p, { x: s.epoch - 1 + s.batch / s.batches, loss: s.loss, series: 'train (batch)' }]);
           } else if (event.type === 'image:epoch') {
             const e: EpochStatsMessage = event.stats;
+            onSourceChanged(event.source);
             setLastEpoch(e);
             setPoints((p) => [...p, { x: e.epoch, loss: e.testLoss, series: 'test (epoch)' }]);
             onWeightsChanged();
@@ -83,6 +106,7 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
       setRunning(call.id);
       const result = await call.done;
       if (result.type === 'image:trained') {
+        onSourceChanged(result.source);
         setStatus(result.stoppedBy === 'cancelled' ? `Stopped after ${result.epochs.length} complete epoch(s); the model keeps its newest weights.` : `Trained ${result.epochs.length} epoch(s) in ${result.seconds.toFixed(1)} s.`);
       }
       onWeightsChanged();
@@ -137,23 +161,31 @@ export function TrainingPanel({ model, onWeightsChanged, onError, onFresh, onLoa
 
   const training = running !== undefined;
   return (
-    <section className="card train-panel" aria-labelledby="train-h">
+    <section className="card train-panel" aria-labelledby="train-h" ref={panel}>
       <h2 id="train-h">Train in your browser</h2>
       <div className="controls">
-        <label>
-          Epochs <input type="number" min={1} max={500} value={epochs} onChange={(e) => setEpochs(Number(e.target.value))} data-testid="train-epochs" disabled={training} />
-        </label>
-        <label>
-          Batch size <input type="number" min={8} max={1024} value={batchSize} onChange={(e) => setBatchSize(Number(e.target.value))} data-testid="train-batch" disabled={training} />
-        </label>
-        <label>
-          Learning rate <input type="number" step="0.0005" min={0.00001} max={0.1} value={learningRate} onChange={(e) => setLearningRate(Number(e.target.value))} data-testid="train-lr" disabled={training} />
-        </label>
+        <SettingField field="epochs" label="Epochs" error={errors.epochs}>
+          {(a) => <input {...a} type="number" min={BROWSER_TRAIN_LIMITS.epochs[0]} max={BROWSER_TRAIN_LIMITS.epochs[1]} value={epochs} onChange={(e) => (setEpochs(Number(e.target.value)), edited('epochs'))} data-testid="train-epochs" disabled={training} />}
+        </SettingField>
+        <SettingField field="batchSize" label="Batch size" error={errors.batchSize}>
+          {(a) => <input {...a} type="number" min={BROWSER_TRAIN_LIMITS.batchSize[0]} max={BROWSER_TRAIN_LIMITS.batchSize[1]} value={batchSize} onChange={(e) => (setBatchSize(Number(e.target.value)), edited('batchSize'))} data-testid="train-batch" disabled={training} />}
+        </SettingField>
+        <SettingField field="learningRate" label="Learning rate" error={errors.learningRate}>
+          {(a) => (
+            <input {...a} type="number" step="0.0005" min={BROWSER_TRAIN_LIMITS.learningRate[0]} max={BROWSER_TRAIN_LIMITS.learningRate[1]} value={learningRate} onChange={(e) => (setLearningRate(Number(e.target.value)), edited('learningRate'))} data-testid="train-lr" disabled={training} />
+          )}
+        </SettingField>
         {cleanInput && (
-          <label title="Training only: the encoder sees each digit plus Gaussian noise of this σ and the decoder must rebuild the clean digit. It keeps the encoder from placing only its training digits well (the shipped 2-D VAE uses 0.1). 0 = off.">
-            Encoder input noise σ{' '}
-            <input type="number" step="0.05" min={0} max={1} value={inputNoise} onChange={(e) => setInputNoise(Number(e.target.value))} data-testid="train-input-noise" disabled={training} />
-          </label>
+          <SettingField
+            field="inputNoise"
+            label="Encoder input noise σ"
+            error={errors.inputNoise}
+            title="Training only: the encoder sees each digit plus Gaussian noise of this σ and the decoder must rebuild the clean digit. It keeps the encoder from placing only its training digits well (the shipped 2-D VAE uses 0.1). 0 = off."
+          >
+            {(a) => (
+              <input {...a} type="number" step="0.05" min={BROWSER_TRAIN_LIMITS.inputNoise[0]} max={BROWSER_TRAIN_LIMITS.inputNoise[1]} value={inputNoise} onChange={(e) => (setInputNoise(Number(e.target.value)), edited('inputNoise'))} data-testid="train-input-noise" disabled={training} />
+            )}
+          </SettingField>
         )}
         <label>
           Digits{' '}

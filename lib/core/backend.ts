@@ -12,24 +12,11 @@
  * supply the platform parts (wasm file locations, which candidates exist, where to cache).
  */
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
+import { type BackendName } from './backend-names';
 import { BackendError } from './errors';
 
-/** Backends Latent Lab knows how to run on. */
-export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-
-export const backendNameSchema = z.enum(BACKEND_NAMES);
-
-/** Parses a user-supplied backend name (URL parameter, CLI flag, env var); undefined if empty. */
-export function parseBackendName(value: string | null | undefined, source = 'backend'): BackendName | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const parsed = backendNameSchema.safeParse(value.trim().toLowerCase());
-  if (!parsed.success) {
-    throw new BackendError(`Unknown ${source} "${value}". Use one of: ${BACKEND_NAMES.join(', ')}.`);
-  }
-  return parsed.data;
-}
+// The names live in a TF-free module (pages use them); re-exported here for the scripts and lib.
+export { BACKEND_NAMES, backendNameSchema, parseBackendName, type BackendName } from './backend-names';
 
 /** Milliseconds taken by the warm-up benchmark, per backend that initialised. */
 export type BackendTimings = Partial<Record<BackendName, number>>;

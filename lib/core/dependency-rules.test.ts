@@ -1,10 +1,16 @@
 import { ESLint } from 'eslint';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-/** Lints a one-line file at `filePath` and returns the messages of the dependency rule. */
+/**
+ * Lints a one-line file at `filePath` and returns the messages of the dependency rule. The files
+ * are made up, so type information (which needs a file of the TypeScript project) is switched off.
+ */
 async function restricted(filePath: string, code: string): Promise<string[]> {
-  const eslint = new ESLint({ cwd: process.cwd() });
+  const eslint = new ESLint({ cwd: process.cwd(), overrideConfig: { languageOptions: { parserOptions: { projectService: false } }, rules: { '@typescript-eslint/no-floating-promises': 'off' } } });
   const [result] = await eslint.lintText(code, { filePath });
+  const fatal = (result?.messages ?? []).filter((m) => m.fatal);
+  if (fatal.length > 0) throw new Error(fatal.map((m) => m.message).join('; '));
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
@@ -29,4 +35,16 @@ describe('dependency direction lint rule', () => {
     expect(await restricted('lib/latent/x.ts', "import '../core/errors';\n")).toHaveLength(0);
     expect(await restricted('app/page.tsx', "import '@/lib/core/errors';\n")).toHaveLength(0);
   }, 30_000);
+
+  it('refuses a floating promise (type-aware), linting a real file of the project with a line added', async () => {
+    const eslint = new ESLint({ cwd: process.cwd() });
+    const lint = async (code: string): Promise<string[]> => {
+      const [result] = await eslint.lintText(code, { filePath: 'lib/core/url-state.ts' });
+      return (result?.messages ?? []).map((m) => m.ruleId ?? `fatal: ${m.message}`);
+    };
+    const source = readFileSync('lib/core/url-state.ts', 'utf8');
+    expect(await lint(source)).toEqual([]);
+    expect(await lint(`${source}\nexport function probe(): void {\n  Promise.resolve(1);\n}\n`)).toEqual(['@typescript-eslint/no-floating-promises']);
+    expect(await lint(`${source}\nexport function probe(): void {\n  void Promise.resolve(1);\n}\n`)).toEqual([]);
+  }, 60_000);
 });

@@ -58,11 +58,6 @@ export class CancelledError extends LatentLabError {
   }
 }
 
-/** Throws {@link CancelledError} if the signal has fired. Call it between batches of long loops. */
-export function throwIfAborted(signal: AbortSignal | undefined, what?: string): void {
-  if (signal?.aborted) throw new CancelledError(what);
-}
-
 /** Turns anything thrown into a one-line message fit for a status line or an alert. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;

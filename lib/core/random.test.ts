@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './errors';
-import { createRng, validateSeed } from './random';
+import { createRng, deriveSeed, validateSeed } from './random';
 
 describe('createRng', () => {
   it('gives the same stream for the same seed and a different one for another seed', () => {
@@ -62,5 +62,39 @@ describe('createRng', () => {
     for (const bad of [-1, 1.5, Number.NaN, 2 ** 32]) expect(() => validateSeed(bad)).toThrow(InvalidInputError);
     expect(() => createRng(0)).not.toThrow();
     expect(() => createRng(2 ** 32 - 1)).not.toThrow();
+  });
+});
+
+describe('deriveSeed', () => {
+  it('is a pure function of the seed and the parts', () => {
+    expect(deriveSeed(7, 'batch', 3, 4)).toBe(deriveSeed(7, 'batch', 3, 4));
+    expect(deriveSeed(7)).toBe(deriveSeed(7));
+    const s = deriveSeed(0xffffffff, 'x', 0xffffffff);
+    expect(Number.isInteger(s) && s >= 0 && s <= 0xffffffff).toBe(true);
+  });
+
+  it('gives different seeds for different seeds, labels, numbers and orders', () => {
+    const seeds = new Set<number>();
+    for (let seed = 0; seed < 20; seed++) for (let epoch = 0; epoch < 20; epoch++) for (let batch = 0; batch < 20; batch++) seeds.add(deriveSeed(seed, 'batch', epoch, batch));
+    expect(seeds.size).toBe(20 * 20 * 20);
+    expect(deriveSeed(1, 'shuffle', 1)).not.toBe(deriveSeed(1, 'noise', 1));
+    expect(deriveSeed(1, 2, 3)).not.toBe(deriveSeed(1, 3, 2));
+    expect(deriveSeed(1, 2)).not.toBe(deriveSeed(1, 2, 0));
+  });
+
+  it('spreads neighbouring inputs over the whole range (each output bit set about half the time)', () => {
+    const counts = new Array<number>(32).fill(0);
+    const n = 4000;
+    for (let i = 0; i < n; i++) {
+      const s = deriveSeed(1, 'epoch', i);
+      for (let bit = 0; bit < 32; bit++) if ((s >>> bit) & 1) counts[bit] = (counts[bit] ?? 0) + 1;
+    }
+    for (const c of counts) expect(Math.abs(c / n - 0.5)).toBeLessThan(0.05);
+  });
+
+  it('refuses parts that are not labels or 32-bit whole numbers, and bad seeds', () => {
+    expect(() => deriveSeed(1, -1)).toThrow(InvalidInputError);
+    expect(() => deriveSeed(1, 1.5)).toThrow(/whole number from 0 to 4294967295; got 1.5/);
+    expect(() => deriveSeed(-1)).toThrow(/Seed must be a whole number/);
   });
 });

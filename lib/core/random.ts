@@ -112,3 +112,42 @@ export function createRng(seed: number): Rng {
     },
   };
 }
+
+/** murmur3's 32-bit finaliser: every input bit flips about half of the output bits. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** FNV-1a of a label, so streams can be named ("shuffle", "noise"). */
+function hashLabel(label: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * A new seed for one part of a seeded job — e.g. `deriveSeed(seed, 'shuffle', epoch)` or
+ * `deriveSeed(seed, 'batch', epoch, batch)` — so that every stream of a run comes from the run's one
+ * seed, different parts get unrelated streams (nearby seeds, epochs or batches do not give
+ * correlated numbers), and the same parts always give the same seed. Parts are labels or whole
+ * numbers from 0 to 2^32 − 1.
+ *
+ * @returns an unsigned 32-bit seed for {@link createRng}.
+ */
+export function deriveSeed(seed: number, ...parts: ReadonlyArray<number | string>): number {
+  validateSeed(seed);
+  let h = mix32(seed ^ 0x9e3779b9);
+  for (const part of parts) {
+    if (typeof part === 'number' && (!Number.isInteger(part) || part < 0 || part > MAX_SEED)) {
+      throw new InvalidInputError(`A seed part must be a label or a whole number from 0 to ${MAX_SEED}; got ${String(part)}.`);
+    }
+    const value = typeof part === 'string' ? hashLabel(part) : part;
+    h = mix32((h ^ mix32((value + 0x7f4a7c15) >>> 0)) + 0x165667b1);
+  }
+  return h;
+}

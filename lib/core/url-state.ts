@@ -66,3 +66,13 @@ export function defineUrlState<F extends Record<string, z.ZodType>>(fields: F): 
     },
   };
 }
+
+/**
+ * What a lab says about a link's invalid values — `This link's “grid” setting was not valid and
+ * uses its default.` — or `undefined` when every value was valid.
+ */
+export function ignoredNote(ignored: readonly string[]): string | undefined {
+  if (ignored.length === 0) return undefined;
+  const one = ignored.length === 1;
+  return `This link's ${ignored.map((k) => `“${k}”`).join(', ')} setting${one ? ' was' : 's were'} not valid and ${one ? 'uses its default' : 'use their defaults'}.`;
+}

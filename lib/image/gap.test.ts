@@ -6,8 +6,8 @@ import { createRng } from '../core/random';
 import { squareCodeGrid } from '../latent/grid';
 import { amortisationGaps } from './gap';
 import { ImageAutoencoder } from './image-model';
-import { IMAGE_PIXELS, imageModelSpec } from './models';
-import type { ImageData } from './train';
+import { IMAGE_PIXELS, imageModelSpec } from './specs';
+import type { ImageData } from './tensors';
 
 function noiseImages(n: number, seed: number): ImageData {
   const rng = createRng(seed);

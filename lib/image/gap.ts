@@ -13,8 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../core/errors';
 import { squareCodeGrid } from '../latent/grid';
 import { type ImageAutoencoder } from './image-model';
-import { IMAGE_PIXELS } from './models';
-import { imagesTensor, range, type ImageData } from './train';
+import { IMAGE_PIXELS } from './specs';
+import { imagesTensor, range, type ImageData } from './tensors';
 
 /** Grid codes decoded per call. */
 const GRID_CHUNK = 1024;

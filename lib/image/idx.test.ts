@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors';
-import { encodeIdx, gzipBytes, IdxFormatError, imagesAndLabels, isGzip, parseIdx, parseIdxRaw, type IdxArray, type IdxInput, type IdxType } from './idx';
+import { encodeIdx, gzipBytes, IdxFormatError, imagesAndLabels, isGzip, MNIST_IDX_FILES, orderIdxFiles, parseIdx, parseIdxRaw, type IdxArray, type IdxInput, type IdxType } from './idx';
 import { loadMnist } from './mnist-node';
 
 const ubyte = (shape: number[], fill: (i: number) => number = (i) => i % 256): IdxArray => {
@@ -228,5 +228,15 @@ describe('imagesAndLabels', () => {
     let worst = 0;
     for (let i = 0; i < set.images.length; i++) worst = Math.max(worst, Math.abs((set.images[i] ?? 0) - (test.images[i] ?? 0)));
     expect(worst).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
+  });
+});
+
+describe('orderIdxFiles', () => {
+  it('orders the four MNIST files by name (raw or .gz, any order) and says null when one is missing', () => {
+    const f = (name: string) => ({ name });
+    const picked = [f('t10k-labels-idx1-ubyte.gz'), f('train-images-idx3-ubyte.gz'), f('t10k-images.idx3-ubyte'), f('train-labels-idx1-ubyte')];
+    expect(orderIdxFiles(picked)?.map((x) => x.name)).toEqual(['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte', 't10k-images.idx3-ubyte', 't10k-labels-idx1-ubyte.gz']);
+    expect(orderIdxFiles(picked.slice(1))).toBeNull();
+    expect(MNIST_IDX_FILES).toHaveLength(4);
   });
 });

@@ -20,6 +20,23 @@
 import { InvalidInputError } from '../core/errors';
 import type { ImageSet } from './mnist';
 
+/**
+ * The four files of an MNIST-style dataset, in the order every part of Latent Lab uses: training
+ * images, training labels, test images, test labels (Fashion-MNIST, KMNIST use the same names).
+ */
+export const MNIST_IDX_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
+export type MnistIdxFile = (typeof MNIST_IDX_FILES)[number];
+
+/**
+ * Orders picked files as {@link MNIST_IDX_FILES} by their names (raw or `.gz`; a browser's
+ * "name (1).gz" style suffixes are tolerated); null if one is missing.
+ */
+export function orderIdxFiles<T extends { name: string }>(files: readonly T[]): [T, T, T, T] | null {
+  const find = (stem: string): T | undefined => files.find((f) => f.name.replace(/\.gz$/, '').replace(/\./g, '-').startsWith(stem));
+  const [a, b, c, d] = MNIST_IDX_FILES.map((n) => find(n));
+  return a && b && c && d ? [a, b, c, d] : null;
+}
+
 /** The IDX file is empty, not IDX, truncated, too large or a broken gzip. */
 export class IdxFormatError extends InvalidInputError {}
 

@@ -10,8 +10,11 @@ import { describeLatentModelContract } from '../core/testing/latent-model-contra
 import { ImageAutoencoder } from './image-model';
 import { imageModelArtifacts, storedWeights } from './io';
 import { readImageModelFolder, writeImageModelFolder } from './io-node';
-import { IMAGE_MODEL_IDS, IMAGE_PIXELS, imageModelSpec } from './models';
-import { datasetLoss, evaluateImageModel, trainImageModel, type ImageData } from './train';
+import { IMAGE_MODEL_IDS, IMAGE_PIXELS, imageModelSpec } from './specs';
+import { evaluateImageModel } from './evaluate';
+import { datasetLoss } from './losses';
+import { type ImageData } from './tensors';
+import { trainImageModel } from './train';
 
 function randomImages(n: number, size: number, seed: number): tf.Tensor4D {
   const rng = createRng(seed);

@@ -9,9 +9,11 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../core/errors';
 import type { DecodeOptions } from '../core/latent-model';
 import { createRng } from '../core/random';
+import { corruptImages, type CorruptOptions } from './corrupt';
 import { LatentModelBase } from '../latent/base-model';
 import type { RefinementProblem } from '../latent/refine';
-import { buildImageModel, IMAGE_SIZE, type ImageModelSpec } from './models';
+import { buildImageModel } from './models';
+import { IMAGE_SIZE, type ImageModelSpec } from './specs';
 
 export class ImageAutoencoder extends LatentModelBase<tf.Tensor4D> {
   readonly name: string;
@@ -148,33 +150,16 @@ export class ImageAutoencoder extends LatentModelBase<tf.Tensor4D> {
   }
 
   /**
-   * The model input for clean 28×28 digits: a noisy copy (denoiser; `sigma` overrides the model's
-   * noise level), a downsampled copy (super-resolution) or the digits themselves (a clone).
-   * Caller disposes.
+   * The model input for clean 28×28 digits (see `corrupt.ts`): a noisy copy (denoiser; `sigma`
+   * overrides the model's noise level), a smaller copy (super-resolution; made with `kernel`,
+   * default `box`) or the digits themselves (a clone). Caller disposes.
    */
-  corrupt(clean: tf.Tensor4D, seed: number, sigma?: number): tf.Tensor4D {
-    if (clean.rank !== 4 || clean.shape[1] !== IMAGE_SIZE || clean.shape[2] !== IMAGE_SIZE || clean.shape[3] !== 1) {
-      throw new InvalidInputError(`Expected clean digits of shape [n, 28, 28, 1]; got [${clean.shape.join(', ')}].`);
-    }
-    return corruptImages(clean, this.spec, seed, sigma);
+  corrupt(clean: tf.Tensor4D, seed: number, options: CorruptOptions = {}): tf.Tensor4D {
+    return corruptImages(clean, this.spec.corruption, seed, options);
   }
 
   protected disposeWeights(): void {
     this.encoder.dispose();
     this.decoder.dispose();
   }
-}
-
-/** See {@link ImageAutoencoder.corrupt}. Caller disposes. */
-export function corruptImages(clean: tf.Tensor4D, spec: ImageModelSpec, seed: number, sigma?: number): tf.Tensor4D {
-  const c = spec.corruption;
-  return tf.tidy(() => {
-    if (c.kind === 'noise') {
-      const s = sigma ?? c.sigma;
-      const noise = tf.tensor(createRng(seed).normalArray(clean.size), clean.shape);
-      return tf.clipByValue(tf.add(clean, tf.mul(noise, s)), 0, 1) as tf.Tensor4D;
-    }
-    if (c.kind === 'downsample') return tf.avgPool(clean, c.factor, c.factor, 'valid');
-    return clean.clone();
-  });
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { encodeCheckpoint, type NamedValues } from '../core/checkpoint-write';
 import { CheckpointError } from '../core/errors';
 import { ImageAutoencoder } from './image-model';
-import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelSpec } from './models';
+import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelSpec } from './specs';
 
 export const imageSpecFileSchema = z.object({
   format: z.literal('latent-lab-image-model'),
@@ -94,10 +94,10 @@ export async function imageModelArtifacts(model: ImageAutoencoder): Promise<{ sp
  * Loads a model from two `tf.io` handlers (or URLs/`indexeddb://` keys) and its spec. Load
  * failures become {@link CheckpointError}s that say which half failed.
  */
-export async function loadImageModel(spec: ImageModelSpec, sources: { encoder: string | tf.io.IOHandler; decoder: string | tf.io.IOHandler }): Promise<ImageAutoencoder> {
+export async function loadImageModel(spec: ImageModelSpec, sources: { encoder: string | tf.io.IOHandler; decoder: string | tf.io.IOHandler }, options: tf.io.LoadOptions = {}): Promise<ImageAutoencoder> {
   const load = async (part: 'encoder' | 'decoder'): Promise<tf.LayersModel> => {
     try {
-      return await tf.loadLayersModel(sources[part]);
+      return await tf.loadLayersModel(sources[part], options);
     } catch (error) {
       const where = typeof sources[part] === 'string' ? ` from ${sources[part]}` : '';
       throw new CheckpointError(`Could not load the ${part} of "${spec.id}"${where}: ${error instanceof Error ? error.message : String(error)}`, { file: `${part}/model.json`, cause: error });
@@ -120,8 +120,11 @@ export async function loadImageModel(spec: ImageModelSpec, sources: { encoder: s
   }
 }
 
-/** Loads a model folder served over HTTP(S) (e.g. `/models/image/vae`). */
-export async function loadImageModelFromUrl(base: string, fetchJson: (url: string) => Promise<unknown>): Promise<ImageAutoencoder> {
+/**
+ * Loads a model folder served over HTTP(S) (e.g. `/models/image/vae`). `options.fetchFunc` fetches
+ * the model files (e.g. one that counts the bytes for a progress bar).
+ */
+export async function loadImageModelFromUrl(base: string, fetchJson: (url: string) => Promise<unknown>, options: tf.io.LoadOptions = {}): Promise<ImageAutoencoder> {
   const root = base.replace(/\/+$/, '');
   let raw: unknown;
   try {
@@ -130,5 +133,84 @@ export async function loadImageModelFromUrl(base: string, fetchJson: (url: strin
     throw new CheckpointError(`Could not read ${root}/spec.json: ${error instanceof Error ? error.message : String(error)}`, { file: 'spec.json', cause: error });
   }
   const spec = parseSpecFile(raw, `${root}/spec.json`);
-  return loadImageModel(spec, { encoder: `${root}/encoder/model.json`, decoder: `${root}/decoder/model.json` });
+  return loadImageModel(spec, { encoder: `${root}/encoder/model.json`, decoder: `${root}/decoder/model.json` }, options);
+}
+
+/** Where models saved in this browser live (IndexedDB keys `<prefix><name>/encoder|decoder`). */
+export const SAVED_IMAGE_MODEL_PREFIX = 'indexeddb://latent-lab-image/';
+
+/** The model shipped in `models/image/<id>`, served by the app at `/models/image/<id>`. */
+export function loadShippedImageModel(id: ImageModelSpec['id'], fetchJson: (url: string) => Promise<unknown>, options: tf.io.LoadOptions = {}, base = '/models/image'): Promise<ImageAutoencoder> {
+  return loadImageModelFromUrl(`${base}/${id}`, fetchJson, options);
+}
+
+/** A model's description stored in both halves' metadata, so saved or downloaded files load on their own. */
+function stamp(model: ImageAutoencoder): ImageSpecFile {
+  const spec = specFile(model.spec);
+  model.encoder.setUserDefinedMetadata(spec);
+  model.decoder.setUserDefinedMetadata(spec);
+  return spec;
+}
+
+/** Reads the spec stamped into an encoder file (see {@link stamp}) without keeping the model. */
+async function stampedSpec(source: string | tf.io.IOHandler, name: string, missing: string): Promise<ImageModelSpec> {
+  let encoder: tf.LayersModel;
+  try {
+    encoder = await tf.loadLayersModel(source);
+  } catch (error) {
+    throw new CheckpointError(`Could not read ${name}: ${error instanceof Error ? error.message : String(error)}`, { file: name, cause: error });
+  }
+  const meta = encoder.getUserDefinedMetadata();
+  encoder.dispose();
+  if (!meta) throw new CheckpointError(missing, { file: name });
+  return parseSpecFile(meta, name);
+}
+
+/** Saves both halves in this browser's IndexedDB under `name` (see {@link SAVED_IMAGE_MODEL_PREFIX}). */
+export async function saveImageModelInBrowser(model: ImageAutoencoder, name: string): Promise<void> {
+  stamp(model);
+  await model.encoder.save(`${SAVED_IMAGE_MODEL_PREFIX}${name}/encoder`);
+  await model.decoder.save(`${SAVED_IMAGE_MODEL_PREFIX}${name}/decoder`);
+}
+
+/** The names of the models saved in this browser, sorted. */
+export async function savedImageModelNames(): Promise<string[]> {
+  const all = await tf.io.listModels();
+  const names = new Set<string>();
+  for (const key of Object.keys(all)) {
+    if (key.startsWith(SAVED_IMAGE_MODEL_PREFIX) && key.endsWith('/encoder')) names.add(key.slice(SAVED_IMAGE_MODEL_PREFIX.length, -'/encoder'.length));
+  }
+  return [...names].sort();
+}
+
+/** A model saved in this browser with {@link saveImageModelInBrowser}. */
+export async function loadSavedImageModel(name: string): Promise<ImageAutoencoder> {
+  const base = `${SAVED_IMAGE_MODEL_PREFIX}${name}`;
+  const spec = await stampedSpec(`${base}/encoder`, `saved model "${name}"`, `The saved model "${name}" has no Latent Lab model description; save it again.`);
+  return loadImageModel(spec, { encoder: `${base}/encoder`, decoder: `${base}/decoder` });
+}
+
+/** A model from the four files {@link imageModelFiles} wrote (picked by the user): each half's JSON and weights. */
+export async function loadImageModelFromFiles(files: { encoder: readonly [File, File]; decoder: readonly [File, File] }): Promise<ImageAutoencoder> {
+  const [ej, ew] = files.encoder;
+  const [dj, dw] = files.decoder;
+  const spec = await stampedSpec(tf.io.browserFiles([ej, ew]), ej.name, `${ej.name} has no Latent Lab model description: use the files from "Download model".`);
+  return loadImageModel(spec, { encoder: tf.io.browserFiles([ej, ew]), decoder: tf.io.browserFiles([dj, dw]) });
+}
+
+/** The four files of a model download: `<id>-encoder.json`, `<id>-encoder.weights.bin` and the same for the decoder. */
+export async function imageModelFiles(model: ImageAutoencoder): Promise<Array<{ name: string; data: string | ArrayBuffer }>> {
+  const spec = stamp(model);
+  const artifacts = await imageModelArtifacts(model);
+  const files: Array<{ name: string; data: string | ArrayBuffer }> = [];
+  for (const part of ['encoder', 'decoder'] as const) {
+    const a = artifacts[part];
+    const weightsName = `${spec.id}-${part}.weights.bin`;
+    files.push({
+      name: `${spec.id}-${part}.json`,
+      data: JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: [weightsName], weights: a.weightSpecs ?? [] }], userDefinedMetadata: spec }),
+    });
+    files.push({ name: weightsName, data: weightBytes(a) });
+  }
+  return files;
 }

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { liveTensorCount } from '../core/memory';
 import { createRng } from '../core/random';
@@ -6,7 +5,7 @@ import { drawingToDigit } from './draw';
 import { ImageAutoencoder } from './image-model';
 import { ImageLab } from './lab';
 import type { ImageSet, ImageSplit } from './mnist';
-import { IMAGE_PIXELS, imageModelSpec } from './models';
+import { IMAGE_PIXELS, imageModelSpec } from './specs';
 
 function set(n: number, seed: number): ImageSet {
   const rng = createRng(seed);
@@ -49,30 +48,74 @@ describe('ImageLab', () => {
     const drawn = await lab.drawn(ink, 100, 100);
     expect(drawn.code).toHaveLength(2);
     expect(drawn.point?.[0]).toBeCloseTo(drawn.code[0] ?? NaN, 5);
-    const base = await lab.pcaBaseline(20);
+    const base = await lab.baseline(20);
+    expect(base.kind).toBe('code');
     expect(base.k).toBe(2);
-    expect(base.pca.mse).toBeGreaterThan(0);
-    expect(base.model.psnr).toBeGreaterThan(0);
+    expect(base.rows.map((r) => r.role)).toEqual(['pca', 'model']);
+    expect(base.rows[0]?.mse).toBeGreaterThan(0);
+    expect(base.rows[1]?.psnr).toBeGreaterThan(0);
     expect(liveTensorCount()).toBe(before);
     await expect(lab.manifold(1, 2)).rejects.toThrow(/grid size/);
     await expect(lab.reconstructions([60], 1)).rejects.toThrow(/from 0 to 59/);
     lab.dispose();
   });
 
-  it('projects larger codes with PCA (and places a drawing with the same projection); refuses a manifold for them', async () => {
+  it('projects larger codes with PCA (and places a drawing with the same projection); refuses a manifold for them; leaks nothing', async () => {
+    const before = liveTensorCount();
     const lab = new ImageLab(data);
-    lab.setModel(ImageAutoencoder.create(imageModelSpec('superres-4x')));
+    lab.setModel(ImageAutoencoder.create(imageModelSpec('superres-4x'), 3));
+    const weights = liveTensorCount() - before;
+    expect(weights).toBeGreaterThan(0);
     const rec = await lab.reconstructions([1], 1);
     expect(rec.inputSize).toBe(7);
     expect(rec.corrupted).toHaveLength(49);
-    const scatter = await lab.scatter('pca');
+    const point = await lab.reconstructions([1], 1, { kernel: 'point' });
+    expect(Array.from(point.corrupted ?? [])).not.toEqual(Array.from(rec.corrupted ?? []));
+    const phases: string[] = [];
+    const scatter = await lab.scatter('pca', { onProgress: (label) => phases.push(label) });
     expect(scatter.method).toBe('pca');
+    expect(scatter.points.every(Number.isFinite)).toBe(true);
+    expect(phases[0]).toMatch(/^Encoding the test digits \(0 of 60\)/);
+    expect(phases.at(-1)).toMatch(/^PCA of 60 codes of 784 numbers/);
     const ink = new Float32Array(28 * 28).fill(0);
     for (let x = 5; x < 20; x++) ink[14 * 28 + x] = 1;
     expect((await lab.drawn(ink, 28, 28)).point).not.toBeNull();
     await expect(lab.manifold(5, 2)).rejects.toThrow(/2-D code/);
+    expect(liveTensorCount()).toBe(before + weights);
     lab.dispose();
-    expect(tf.memory().numTensors).toBeGreaterThanOrEqual(0);
+    expect(liveTensorCount()).toBe(before);
+  });
+
+  it('compares super-resolution at its real bottleneck (the small input), never with 784 components', async () => {
+    const lab = new ImageLab(data);
+    lab.setModel(ImageAutoencoder.create(imageModelSpec('superres-2x'), 4));
+    const progress: Array<[string, number | undefined]> = [];
+    const base = await lab.baseline(20, { onProgress: (label, fraction) => progress.push([label, fraction]) });
+    expect(base.kind).toBe('input');
+    expect(base.k).toBe(196);
+    expect(base.explanation).toMatch(/196 numbers are its real bottleneck/);
+    expect(base.rows.map((r) => r.role)).toEqual(['pca', 'model', 'bilinear', 'bicubic']);
+    const pca = base.rows[0];
+    expect(pca?.psnr).toBeLessThan(60);
+    expect(base.explained).toBeLessThan(1);
+    expect(progress.some(([label, f]) => /covariance/.test(label) && f === 1)).toBe(true);
+    expect(progress.some(([label, f]) => /principal components/.test(label) && f === undefined)).toBe(true);
+    lab.dispose();
+  });
+
+  it('gives the denoiser, which squeezes nothing, PCA denoising with the components that denoise training digits best', async () => {
+    const lab = new ImageLab(data);
+    lab.setModel(ImageAutoencoder.create(imageModelSpec('denoise'), 5));
+    const base = await lab.baseline(20);
+    expect(base.kind).toBe('none');
+    expect(base.explanation).toMatch(/squeezes nothing/);
+    expect(base.k).toBeGreaterThanOrEqual(1);
+    expect(base.k).toBeLessThan(784);
+    const [pca, , input] = base.rows;
+    expect(input?.role).toBe('input');
+    // PCA denoising must beat handing back the noisy digit (which is what all 784 components would do).
+    expect(pca?.psnr).toBeGreaterThan(input?.psnr ?? Infinity);
+    lab.dispose();
   });
 });
 

@@ -5,17 +5,20 @@
  * Images are 28×28 values in 0..1 (model inputs may be 14×14 / 7×7), row-major, batches concatenated.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError } from '../core/errors';
+import { CancelledError, InvalidInputError } from '../core/errors';
 import type { InterpolationMode } from '../core/latent-model';
-import { createRng } from '../core/random';
+import { createRng, deriveSeed } from '../core/random';
 import { squareCodeGrid } from '../latent/grid';
-import { fitPca, pca2, pcaReconstruct, umap2, type PcaBasis, type Projection } from '../latent/project';
-import { psnrPerImage } from './corrupt';
+import { fitPcaAsync, pca2, pcaReconstruct, truncatePca, umap2, type PcaBasis, type Projection } from '../latent/project';
+import { bottleneckOf, type BaselineKind } from './bottleneck';
+import { blockUpsampleTensor } from './corrupt';
 import { drawingToDigit } from './draw';
 import type { ImageAutoencoder } from './image-model';
 import type { ImageSet, ImageSplit } from './mnist';
-import { IMAGE_PIXELS } from './models';
-import { imagesTensor } from './train';
+import { meanOfPsnrs, psnrPerImage } from './psnr';
+import { upsample } from './resample';
+import { IMAGE_PIXELS, type DownsampleKernel } from './specs';
+import { imagesTensor, toFloat32 } from './tensors';
 
 export type ProjectionMethod = 'pca' | 'umap';
 
@@ -42,9 +45,36 @@ export interface Scatter {
 }
 
 export interface BaselineRow {
+  /** What made these images, e.g. "PCA, 32 components" or the model's title. */
+  label: string;
+  /** `pca`, `model`, the corrupted `input` itself, or a classical enlarging (`bilinear`, `bicubic`). */
+  role: 'pca' | 'model' | 'input' | 'bilinear' | 'bicubic';
   mse: number;
   bce: number;
   psnr: number;
+  /** The first few images (up to 8), for the view. */
+  images: Float32Array;
+}
+
+export interface Baseline {
+  kind: BaselineKind;
+  /** PCA components kept. */
+  k: number;
+  /** Fraction of the training digits' variance the k components keep. */
+  explained: number;
+  /** Why this k, in plain words. */
+  explanation: string;
+  rows: BaselineRow[];
+  /** The clean test digits the first images show. */
+  clean: Float32Array;
+}
+
+/** Progress of long work: a label, and the fraction done when it can be counted. */
+export type LabProgress = (label: string, fraction?: number) => void;
+
+export interface LongWork {
+  signal?: AbortSignal;
+  onProgress?: LabProgress;
 }
 
 const MAX_BATCH = 2000;
@@ -53,16 +83,17 @@ function checkCount(name: string, n: number, min: number, max: number): void {
   if (!Number.isInteger(n) || n < min || n > max) throw new InvalidInputError(`${name} must be a whole number from ${min} to ${max}; got ${n}.`);
 }
 
-async function toArray(t: tf.Tensor): Promise<Float32Array> {
-  const data = await t.data();
-  t.dispose();
-  return data instanceof Float32Array ? data : Float32Array.from(data);
-}
+const toArray = toFloat32;
+/** Digits per encoder call when encoding a whole set. */
+const ENCODE_BATCH = 250;
+/** Digits the denoiser's PCA picks its number of components on. */
+const DENOISE_CHOICE_DIGITS = 500;
 
 export class ImageLab {
   private current: ImageAutoencoder | undefined;
   private codes: { values: Float32Array; count: number; dims: number } | undefined;
   private projection: { key: string; projection: Projection; method: Scatter['method'] } | undefined;
+  /** PCA of the training digits with every component (cut to fewer for each baseline). */
   private pcaBasis: PcaBasis | undefined;
 
   constructor(readonly data: ImageSplit) {}
@@ -93,16 +124,20 @@ export class ImageLab {
     checkCount('A digit index', i, 0, set.count - 1);
   }
 
-  async reconstructions(indices: number[], seed: number, sigma?: number): Promise<Reconstructions> {
+  /**
+   * Test digits, the model's input made from them (the denoiser's with noise `sigma`; the
+   * super-resolution models' shrunk with `kernel`), and the model's output, with PSNRs.
+   */
+  async reconstructions(indices: number[], seed: number, options: { sigma?: number; kernel?: DownsampleKernel } = {}): Promise<Reconstructions> {
     checkCount('The number of digits', indices.length, 1, 64);
     indices.forEach((i) => this.checkIndex(i));
     const model = this.model;
     const test = this.data.test;
     const clean = imagesTensor(test, indices);
-    const input = model.corrupt(clean, seed, sigma);
+    const input = model.corrupt(clean, seed, options);
     const z = await model.encode(input);
     const out = await model.decode(z);
-    const inputFull = model.spec.corruption.kind === 'downsample' ? tf.image.resizeNearestNeighbor(input, [28, 28]) : undefined;
+    const inputFull = model.spec.corruption.kind === 'downsample' ? blockUpsampleTensor(input) : undefined;
     const cleanArr = await toArray(clean);
     const outputs = await toArray(out);
     const corrupted = model.spec.corruption.kind === 'none' ? null : await toArray(input.clone());
@@ -120,16 +155,18 @@ export class ImageLab {
     };
   }
 
-  /** Codes of the first `count` test digits (cached until the weights change). */
-  async testCodes(count = this.data.test.count): Promise<{ values: Float32Array; count: number; dims: number }> {
+  /** Codes of the first `count` test digits (cached until the weights change); reports digits encoded. */
+  async testCodes(count = this.data.test.count, work: LongWork = {}): Promise<{ values: Float32Array; count: number; dims: number }> {
     checkCount('The number of digits', count, 1, this.data.test.count);
     if (this.codes && this.codes.count >= count) return { ...this.codes, values: this.codes.values.subarray(0, count * this.codes.dims), count };
     const model = this.model;
     const values = new Float32Array(count * model.zDims);
-    for (let start = 0; start < count; start += 500) {
-      const idx = Array.from({ length: Math.min(500, count - start) }, (_, i) => start + i);
+    for (let start = 0; start < count; start += ENCODE_BATCH) {
+      if (work.signal?.aborted) throw new CancelledError('Encoding the test digits');
+      work.onProgress?.(`Encoding the test digits (${start.toLocaleString('en')} of ${count.toLocaleString('en')})`, start / count);
+      const idx = Array.from({ length: Math.min(ENCODE_BATCH, count - start) }, (_, i) => start + i);
       const x = imagesTensor(this.data.test, idx);
-      const input = model.corrupt(x, 1000 + start);
+      const input = model.corrupt(x, deriveSeed(1000, 'codes', start));
       const z = await model.encode(input);
       values.set(await toArray(z), start * model.zDims);
       tf.dispose([x, input]);
@@ -138,13 +175,23 @@ export class ImageLab {
     return this.codes;
   }
 
-  /** The test digits' codes in 2-D: as they are (2-D codes) or projected. */
-  async scatter(method: ProjectionMethod, options: { count?: number; seed?: number; signal?: AbortSignal; onProgress?: (f: number) => void } = {}): Promise<Scatter> {
-    const codes = await this.testCodes(options.count ?? this.data.test.count);
+  /**
+   * The test digits' codes in 2-D: as they are (2-D codes) or projected. Reports its phases:
+   * encoding (counted), PCA and UMAP's neighbour search (not countable), UMAP's layout (counted).
+   */
+  async scatter(method: ProjectionMethod, options: { count?: number; seed?: number } & LongWork = {}): Promise<Scatter> {
+    const codes = await this.testCodes(options.count ?? this.data.test.count, options);
     const key = `${method}:${codes.count}:${options.seed ?? 1}`;
     if (!this.projection || this.projection.key !== key) {
       const rows = { values: codes.values, count: codes.count, dims: codes.dims };
-      const projection = codes.dims <= 2 || method === 'pca' ? pca2(rows) : await umap2(rows, { seed: options.seed ?? 1, signal: options.signal, onProgress: options.onProgress });
+      let projection: Projection;
+      if (codes.dims <= 2 || method === 'pca') {
+        if (codes.dims > 2) options.onProgress?.(`PCA of ${codes.count.toLocaleString('en')} codes of ${codes.dims.toLocaleString('en')} numbers`);
+        projection = pca2(rows);
+      } else {
+        options.onProgress?.(`UMAP: finding each code's neighbours (${codes.dims.toLocaleString('en')} numbers per code)`);
+        projection = await umap2(rows, { seed: options.seed ?? 1, signal: options.signal, onProgress: (f) => options.onProgress?.('UMAP layout', f) });
+      }
       this.projection = { key, projection, method: codes.dims <= 2 ? 'code' : method };
     }
     return { points: this.projection.projection.points, labels: this.data.test.labels.slice(0, codes.count), count: codes.count, method: this.projection.method };
@@ -231,28 +278,48 @@ export class ImageLab {
     return { digit, output, code, point };
   }
 
+  /** PCA of all training digits, every component (fitted once per data set, with progress). */
+  private async trainingPca(work: LongWork): Promise<PcaBasis> {
+    if (!this.pcaBasis) {
+      const train = this.data.train;
+      this.pcaBasis = await fitPcaAsync({ values: train.images, count: train.count, dims: IMAGE_PIXELS }, IMAGE_PIXELS, {
+        signal: work.signal,
+        onProgress: (p) =>
+          p.phase === 'covariance'
+            ? work.onProgress?.(`Fitting PCA on ${train.count.toLocaleString('en')} training digits: covariance`, p.fraction)
+            : work.onProgress?.('Fitting PCA: finding the principal components'),
+      });
+    }
+    return this.pcaBasis;
+  }
+
   /**
-   * PCA with as many components as the model's code (fitted on the training digits) against the
-   * model, on the first `count` test digits: mean MSE, BCE and PSNR of each reconstruction.
+   * The PCA baseline on the first `count` test digits, at the model's real bottleneck (see
+   * `bottleneck.ts`): mean MSE, BCE and PSNR of the PCA reconstruction and of the model's (and for
+   * super-resolution of bilinear and bicubic enlarging; for the denoiser of its noisy input).
    */
-  async pcaBaseline(count = 500): Promise<{ k: number; explained: number; pca: BaselineRow; model: BaselineRow; pcaImages: Float32Array; modelImages: Float32Array; clean: Float32Array }> {
+  async baseline(count = 500, work: LongWork = {}): Promise<Baseline> {
     checkCount('The number of digits', count, 1, this.data.test.count);
     const model = this.model;
-    const k = Math.min(model.zDims, IMAGE_PIXELS);
-    if (!this.pcaBasis || this.pcaBasis.k !== k) {
-      this.pcaBasis = fitPca({ values: this.data.train.images, count: this.data.train.count, dims: IMAGE_PIXELS }, k);
-    }
+    const spec = model.spec;
+    const plan = bottleneckOf(spec);
+    const full = await this.trainingPca(work);
+    work.onProgress?.('Comparing on the test digits');
     const idx = Array.from({ length: count }, (_, i) => i);
     const clean = imagesTensor(this.data.test, idx);
     const cleanArr = await toArray(clean.clone());
-    const input = model.corrupt(clean, 11);
+    const input = model.corrupt(clean, deriveSeed(11, 'baseline'));
     const z = await model.encode(input);
     const modelImages = await toArray(await model.decode(z));
-    // The denoiser's baseline is PCA denoising: project the noisy digits on the components.
-    const pcaInput = model.spec.corruption.kind === 'noise' ? await toArray(input.clone()) : cleanArr;
+    const inputArr = spec.corruption.kind === 'none' ? cleanArr : await toArray(input.clone());
     tf.dispose([clean, input, z]);
-    const pcaImages = pcaReconstruct(this.pcaBasis, { values: pcaInput, count, dims: IMAGE_PIXELS }).map((v) => Math.min(1, Math.max(0, v)));
-    const row = (images: Float32Array): BaselineRow => {
+    let k: number;
+    if (plan.kind === 'none') k = this.bestDenoisingK(full, spec.corruption.kind === 'noise' ? spec.corruption.sigma : 0);
+    else k = Math.min(plan.numbers, IMAGE_PIXELS);
+    const basis = truncatePca(full, k);
+    // The denoiser's baseline is PCA denoising: project the noisy digits on the components.
+    const pcaImages = clip01(pcaReconstruct(basis, { values: spec.corruption.kind === 'noise' ? inputArr : cleanArr, count, dims: IMAGE_PIXELS }));
+    const row = (label: string, role: BaselineRow['role'], images: Float32Array): BaselineRow => {
       let mse = 0;
       let bce = 0;
       images.forEach((p, i) => {
@@ -261,15 +328,68 @@ export class ImageLab {
         mse += (p - t) ** 2;
         bce -= t * Math.log(q) + (1 - t) * Math.log(1 - q);
       });
-      const psnrs = psnrPerImage(cleanArr, images, IMAGE_PIXELS);
-      return { mse: mse / images.length, bce: bce / images.length, psnr: psnrs.reduce((s, v) => s + Math.min(v, 100), 0) / count };
+      return { label, role, mse: mse / images.length, bce: bce / images.length, psnr: meanOfPsnrs(psnrPerImage(cleanArr, images, IMAGE_PIXELS)), images: images.slice(0, 8 * IMAGE_PIXELS) };
     };
-    return { k, explained: this.pcaBasis.explained, pca: row(pcaImages), model: row(modelImages), pcaImages: pcaImages.subarray(0, 8 * IMAGE_PIXELS), modelImages: modelImages.subarray(0, 8 * IMAGE_PIXELS), clean: cleanArr.subarray(0, 8 * IMAGE_PIXELS) };
+    const rows: BaselineRow[] = [row(`PCA, ${k} component${k === 1 ? '' : 's'}`, 'pca', pcaImages), row(spec.title, 'model', modelImages)];
+    if (spec.corruption.kind === 'noise') rows.push(row(`the noisy input (σ = ${spec.corruption.sigma})`, 'input', inputArr));
+    if (spec.corruption.kind === 'downsample') {
+      for (const kernel of ['bilinear', 'bicubic'] as const) rows.push(row(`${kernel} enlarging of the ${spec.inputSize}×${spec.inputSize} input`, kernel, upsample(inputArr, spec.inputSize, spec.corruption.factor, kernel)));
+    }
+    const explanation = plan.kind === 'none' ? `${plan.explanation} Here that is ${k} components.` : plan.explanation;
+    return { kind: plan.kind, k, explained: basis.explained, explanation, rows, clean: cleanArr.slice(0, 8 * IMAGE_PIXELS) };
+  }
+
+  /**
+   * The number of components with the least error when PCA "denoises" noisy training digits (noise
+   * σ, seeded): project on the first k components and compare with the clean digit, for every k at
+   * once (the components are orthonormal, so the error for each k is a running sum).
+   */
+  private bestDenoisingK(basis: PcaBasis, sigma: number): number {
+    const train = this.data.train;
+    const n = Math.min(DENOISE_CHOICE_DIGITS, train.count);
+    const dims = basis.dims;
+    const rng = createRng(deriveSeed(5, 'pca-denoise'));
+    const error = new Float64Array(basis.k + 1);
+    const noisy = new Float64Array(dims);
+    const target = new Float64Array(dims);
+    for (let i = 0; i < n; i++) {
+      // Digits spread over the training set, not only its first ones.
+      const d = Math.floor((i * train.count) / n);
+      let e = 0;
+      for (let j = 0; j < dims; j++) {
+        const x = train.images[d * dims + j] ?? 0;
+        const m = basis.mean[j] ?? 0;
+        noisy[j] = Math.min(1, Math.max(0, x + sigma * rng.normal())) - m;
+        target[j] = x - m;
+        e += (target[j] ?? 0) ** 2;
+      }
+      error[0] = (error[0] ?? 0) + e;
+      for (let c = 0; c < basis.k; c++) {
+        let a = 0;
+        let b = 0;
+        for (let j = 0; j < dims; j++) {
+          const v = basis.components[c * dims + j] ?? 0;
+          a += v * (noisy[j] ?? 0);
+          b += v * (target[j] ?? 0);
+        }
+        // ‖t − Σ aᵥv‖² = ‖t‖² − Σ (2·a·b − a²)
+        e += a * a - 2 * a * b;
+        error[c + 1] = (error[c + 1] ?? 0) + e;
+      }
+    }
+    let best = 1;
+    for (let k = 1; k <= basis.k; k++) if ((error[k] ?? Infinity) < (error[best] ?? Infinity)) best = k;
+    return best;
   }
 
   dispose(): void {
+    this.pcaBasis = undefined;
     this.current?.dispose();
     this.current = undefined;
     this.weightsChanged();
   }
+}
+
+function clip01(values: Float32Array): Float32Array {
+  return values.map((v) => (v < 0 ? 0 : v > 1 ? 1 : v));
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors';
-import { batchOf, loadMnistFromUrls, MNIST_PIXELS, MnistDataError, splitMnistDigits, subsetImageSet, type ImageSet, type MnistDigitFile } from './mnist';
+import { batchOf, loadMnistFromUrls, MNIST_PIXELS, MnistDataError, pickTestIndices, splitMnistDigits, subsetImageSet, type ImageSet, type MnistDigitFile } from './mnist';
 import { loadMnist, mnistDigitPath } from './mnist-node';
 
 /** Ten small fake digit files: digit d has counts[d] samples; pixel p of sample s is a code of (d, s). */
@@ -154,5 +154,18 @@ describe('batchOf and subsetImageSet', () => {
     expect(() => subsetImageSet(train, 0)).toThrow(/Subset size must be a positive whole number; got 0/);
     const empty = splitMnistDigits(fakeFiles(new Array<number>(10).fill(2))).test;
     expect(subsetImageSet(empty, 5).count).toBe(0);
+  });
+});
+
+describe('pickTestIndices', () => {
+  it('gives the first n for seed 0, else n distinct seeded indices in range', () => {
+    expect(pickTestIndices(0, 10, 2000)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(pickTestIndices(0, 10, 4)).toEqual([0, 1, 2, 3]);
+    const a = pickTestIndices(42, 10, 2000);
+    expect(pickTestIndices(42, 10, 2000)).toEqual(a);
+    expect(pickTestIndices(43, 10, 2000)).not.toEqual(a);
+    expect(new Set(a).size).toBe(10);
+    expect(a.every((i) => Number.isInteger(i) && i >= 0 && i < 2000)).toBe(true);
+    expect(pickTestIndices(7, 5, 5).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4]);
   });
 });

@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { InvalidInputError, LatentLabError } from '../core/errors';
+import { createRng, deriveSeed } from '../core/random';
 
 /** A set of 28×28 grey images with their class labels, as plain typed arrays. */
 export interface ImageSet {
@@ -193,4 +194,24 @@ export function subsetImageSet(set: ImageSet, n: number): ImageSet {
     return { ...set, images: new Float32Array(0), labels: new Uint8Array(0) };
   }
   return batchOf(set, 0, n);
+}
+
+/**
+ * `n` distinct indices below `count` chosen by `seed` (a seeded shuffle), or with seed 0 simply the
+ * first `n` — the digits a view shows, the same for everyone with the same link.
+ */
+export function pickTestIndices(seed: number, n: number, count: number): number[] {
+  const k = Math.max(0, Math.min(n, count));
+  if (seed === 0) return Array.from({ length: k }, (_, i) => i);
+  const rng = createRng(deriveSeed(seed, 'pick'));
+  // A partial Fisher–Yates over a lazily materialised range (count may be 70,000).
+  const swapped = new Map<number, number>();
+  const out: number[] = [];
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(count - i);
+    const vj = swapped.get(j) ?? j;
+    swapped.set(j, swapped.get(i) ?? i);
+    out.push(vj);
+  }
+  return out;
 }

@@ -4,19 +4,12 @@ import { InvalidInputError } from '../core/errors';
 import { liveTensorCount } from '../core/memory';
 import { createRng } from '../core/random';
 import { ImageAutoencoder } from './image-model';
-import { IMAGE_PIXELS, imageModelSpec } from './models';
-import {
-  describeSchedule,
-  imageLoss,
-  imagesTensor,
-  klWarmupWeight,
-  scheduledLearningRate,
-  trainImageModel,
-  validateTrainOptions,
-  type EpochStats,
-  type ImageData,
-  type ImageTrainOptions,
-} from './train';
+import { IMAGE_PIXELS, imageModelSpec } from './specs';
+import { imageLoss } from './losses';
+import { describeSchedule, klWarmupWeight, scheduledLearningRate } from './schedule';
+import { imagesTensor, type ImageData } from './tensors';
+import { trainImageModel } from './train';
+import { validateTrainOptions, type EpochStats, type ImageTrainOptions } from './train-options';
 
 /** Seeded random "digits" in 0..1. */
 function noiseImages(n: number, seed: number): ImageData {

@@ -3,7 +3,7 @@
  * PCA comes from ml-pca (mljs), UMAP from umap-js (PAIR): maintained, dependency-light, pure JS,
  * so both run in a Web Worker and in Node.
  */
-import { Matrix } from 'ml-matrix';
+import { EVD, Matrix } from 'ml-matrix';
 import { PCA } from 'ml-pca';
 import { UMAP } from 'umap-js';
 import { CancelledError, InvalidInputError } from '../core/errors';
@@ -22,10 +22,46 @@ function check(rows: Rows): void {
   }
 }
 
-function toMatrix(rows: Rows): Matrix {
-  const m = new Matrix(rows.count, rows.dims);
-  for (let i = 0; i < rows.count; i++) for (let j = 0; j < rows.dims; j++) m.set(i, j, rows.values[i * rows.dims + j] ?? 0);
+/** The rows as a matrix, keeping only the columns `cols` (all when absent), in that order. */
+function toMatrix(rows: Rows, cols?: readonly number[]): Matrix {
+  const keep = cols ?? Array.from({ length: rows.dims }, (_, j) => j);
+  const m = new Matrix(rows.count, keep.length);
+  for (let i = 0; i < rows.count; i++) {
+    const o = i * rows.dims;
+    keep.forEach((j, c) => m.set(i, c, rows.values[o + j] ?? 0));
+  }
   return m;
+}
+
+/**
+ * The columns that vary, the most varying first. A column that is the same in every row (a code
+ * unit that never fires, common in ReLU codes) carries nothing for PCA — and NIPALS, which starts
+ * from the first column, divides by zero on one (every point became NaN: the scatter stayed empty).
+ */
+export function varyingColumns(rows: Rows): number[] {
+  check(rows);
+  const { values, count, dims } = rows;
+  const mean = new Float64Array(dims);
+  const sq = new Float64Array(dims);
+  for (let i = 0; i < count; i++) {
+    for (let j = 0; j < dims; j++) {
+      const v = values[i * dims + j] ?? 0;
+      mean[j] = (mean[j] ?? 0) + v;
+      sq[j] = (sq[j] ?? 0) + v * v;
+    }
+  }
+  const variance = Array.from({ length: dims }, (_, j) => Math.max(0, (sq[j] ?? 0) / count - ((mean[j] ?? 0) / count) ** 2));
+  const scale = Math.max(...variance, 0);
+  return variance
+    .map((v, j) => ({ v, j }))
+    .filter(({ v }) => v > scale * 1e-12 && v > 0)
+    .sort((a, b) => b.v - a.v)
+    .map(({ j }) => j);
+}
+
+function checkFinite(points: Float32Array, what: string): Float32Array {
+  if (!points.every(Number.isFinite)) throw new InvalidInputError(`${what} gave non-finite coordinates (the codes may hold NaN or infinite values).`);
+  return points;
 }
 
 function fromMatrix(m: Matrix, cols: number): Float32Array {
@@ -54,11 +90,23 @@ export function pca2(rows: Rows): Projection {
     return { points: pad(rows), project: pad };
   }
   if (rows.count < 3) throw new InvalidInputError('PCA needs at least 3 points.');
-  const pca = new PCA(toMatrix(rows), { method: 'NIPALS', nCompNIPALS: 2 });
+  if (!rows.values.every(Number.isFinite)) throw new InvalidInputError('PCA needs finite codes; some are NaN or infinite.');
+  const cols = varyingColumns(rows);
+  if (cols.length === 0) {
+    // Every code is the same point: show them all at the origin.
+    const origin = (r: Rows): Float32Array => {
+      check(r);
+      return new Float32Array(r.count * 2);
+    };
+    return { points: origin(rows), project: origin };
+  }
+  const components = Math.min(2, cols.length);
+  const pca = new PCA(toMatrix(rows, cols), { method: 'NIPALS', nCompNIPALS: components });
   const project = (r: Rows): Float32Array => {
     check(r);
     if (r.dims !== rows.dims) throw new InvalidInputError(`The projection was fitted on ${rows.dims} numbers per row; got ${r.dims}.`);
-    return fromMatrix(pca.predict(toMatrix(r), { nComponents: 2 }), 2);
+    const p = fromMatrix(pca.predict(toMatrix(r, cols), { nComponents: components }), components);
+    return checkFinite(components === 2 ? p : Float32Array.from({ length: r.count * 2 }, (_, i) => (i % 2 === 0 ? (p[i / 2] ?? 0) : 0)), 'PCA');
   };
   return { points: project(rows), project };
 }
@@ -80,8 +128,19 @@ export async function umap2(rows: Rows, options: UmapOptions): Promise<Projectio
   check(rows);
   const neighbors = Math.min(options.neighbors ?? 15, rows.count - 1);
   if (neighbors < 2) throw new InvalidInputError('UMAP needs at least 3 points.');
-  const reducer = rows.dims > 50 ? new PCA(toMatrix(rows), { method: 'NIPALS', nCompNIPALS: 50 }) : undefined;
-  const reduce = (r: Rows): Matrix => (reducer ? reducer.predict(toMatrix(r), { nComponents: 50 }) : toMatrix(r));
+  if (!rows.values.every(Number.isFinite)) throw new InvalidInputError('UMAP needs finite codes; some are NaN or infinite.');
+  const cols = varyingColumns(rows);
+  if (cols.length === 0) {
+    // Every code is the same point: nothing to lay out.
+    const origin = (r: Rows): Float32Array => {
+      check(r);
+      return new Float32Array(r.count * 2);
+    };
+    return { points: origin(rows), project: origin };
+  }
+  const reduced = Math.min(50, cols.length);
+  const reducer = cols.length > 50 ? new PCA(toMatrix(rows, cols), { method: 'NIPALS', nCompNIPALS: reduced }) : undefined;
+  const reduce = (r: Rows): Matrix => (reducer ? reducer.predict(toMatrix(r, cols), { nComponents: reduced }) : toMatrix(r, cols));
   const input = reduce(rows);
   const rng = createRng(options.seed);
   const umap = new UMAP({ nComponents: 2, nNeighbors: neighbors, minDist: options.minDist ?? 0.1, random: () => rng.next() });
@@ -103,11 +162,11 @@ export async function umap2(rows: Rows, options: UmapOptions): Promise<Projectio
     return out;
   };
   return {
-    points: flat(umap.getEmbedding()),
+    points: checkFinite(flat(umap.getEmbedding()), 'UMAP'),
     project: (r) => {
       check(r);
       if (r.dims !== rows.dims) throw new InvalidInputError(`The projection was fitted on ${rows.dims} numbers per row; got ${r.dims}.`);
-      return flat(umap.transform(reduce(r).to2DArray()));
+      return checkFinite(flat(umap.transform(reduce(r).to2DArray())), 'UMAP');
     },
   };
 }
@@ -121,19 +180,95 @@ export interface PcaBasis {
   dims: number;
   /** Fraction of the variance the k components keep. */
   explained: number;
+  /** Every component's variance (eigenvalue), largest first — `dims` values, so the basis can be cut to fewer components. */
+  spectrum: Float64Array;
 }
 
-/** Fits PCA (covariance method: exact) and keeps the top `k` components. */
-export function fitPca(rows: Rows, k: number): PcaBasis {
+/** Progress of {@link fitPcaAsync}: the covariance pass can be counted; the eigen-decomposition cannot. */
+export type PcaProgress = { phase: 'covariance'; fraction: number } | { phase: 'eigen' };
+
+/**
+ * The mean and the upper triangle of the covariance matrix (divided by count − 1), a block of rows
+ * at a time; yields the fraction done after each block.
+ */
+function* covarianceSteps(rows: Rows, out: { mean: Float64Array; cov: Float64Array }): Generator<number> {
+  const { values, count, dims } = rows;
+  const { mean, cov } = out;
+  for (let i = 0; i < count; i++) for (let j = 0; j < dims; j++) mean[j] = (mean[j] ?? 0) + (values[i * dims + j] ?? 0) / count;
+  const centred = new Float64Array(dims);
+  const block = 256;
+  for (let start = 0; start < count; start += block) {
+    for (let i = start; i < Math.min(count, start + block); i++) {
+      for (let j = 0; j < dims; j++) centred[j] = (values[i * dims + j] ?? 0) - (mean[j] ?? 0);
+      for (let a = 0; a < dims; a++) {
+        const ca = centred[a] ?? 0;
+        if (ca === 0) continue;
+        const row = a * dims;
+        for (let b = a; b < dims; b++) cov[row + b] = (cov[row + b] ?? 0) + ca * (centred[b] ?? 0);
+      }
+    }
+    yield Math.min(1, (start + block) / count);
+  }
+}
+
+function basisFromCovariance(rows: Rows, k: number, mean: Float64Array, cov: Float64Array): PcaBasis {
+  const { count, dims } = rows;
+  const m = new Matrix(dims, dims);
+  const denominator = Math.max(1, count - 1);
+  for (let a = 0; a < dims; a++) {
+    for (let b = a; b < dims; b++) {
+      const v = (cov[a * dims + b] ?? 0) / denominator;
+      m.set(a, b, v);
+      m.set(b, a, v);
+    }
+  }
+  const evd = new EVD(m, { assumeSymmetric: true });
+  // ml-matrix sorts eigenvalues ascending: the largest are last.
+  const values = evd.realEigenvalues;
+  const vectors = evd.eigenvectorMatrix;
+  const order = values.map((v, i) => ({ v, i })).sort((x, y) => y.v - x.v);
+  const total = values.reduce((sum, v) => sum + Math.max(0, v), 0);
+  const components = new Float32Array(k * dims);
+  let kept = 0;
+  for (let c = 0; c < k; c++) {
+    const { v, i } = order[c] ?? { v: 0, i: 0 };
+    kept += Math.max(0, v);
+    for (let j = 0; j < dims; j++) components[c * dims + j] = vectors.get(j, i);
+  }
+  const spectrum = Float64Array.from(order, (o) => Math.max(0, o.v));
+  return { mean: Float32Array.from(mean), components, k, dims, explained: total > 0 ? kept / total : NaN, spectrum };
+}
+
+/** The same PCA with only its first `k` components (k ≤ basis.k). */
+export function truncatePca(basis: PcaBasis, k: number): PcaBasis {
+  if (!Number.isInteger(k) || k < 1 || k > basis.k) throw new InvalidInputError(`This PCA has ${basis.k} components; cannot keep ${k}.`);
+  const total = basis.spectrum.reduce((a, b) => a + b, 0);
+  const kept = basis.spectrum.subarray(0, k).reduce((a, b) => a + b, 0);
+  return { ...basis, k, components: basis.components.subarray(0, k * basis.dims), explained: total > 0 ? kept / total : NaN };
+}
+
+function checkK(rows: Rows, k: number): void {
   check(rows);
   if (!Number.isInteger(k) || k < 1 || k > rows.dims) throw new InvalidInputError(`PCA can keep 1 to ${rows.dims} components; asked for ${k}.`);
-  const pca = new PCA(toMatrix(rows), { method: 'covarianceMatrix' });
-  const vectors = pca.getEigenvectors(); // dims × dims, columns sorted by eigenvalue
-  const components = new Float32Array(k * rows.dims);
-  for (let c = 0; c < k; c++) for (let j = 0; j < rows.dims; j++) components[c * rows.dims + j] = vectors.get(j, c);
-  const mean = new Float32Array(rows.dims);
-  for (let i = 0; i < rows.count; i++) for (let j = 0; j < rows.dims; j++) mean[j] = (mean[j] ?? 0) + (rows.values[i * rows.dims + j] ?? 0) / rows.count;
-  return { mean, components, k, dims: rows.dims, explained: pca.getCumulativeVariance()[k - 1] ?? NaN };
+}
+
+/**
+ * Fits PCA exactly (covariance matrix, then its eigenvectors with ml-matrix's symmetric EVD) and
+ * keeps the top `k` components; yields between blocks of rows, reports progress and can be
+ * cancelled. The covariance is accumulated in plain loops (ml-pca's own pass over a transposed
+ * view took 70 s for 8,000 digits; this takes a few seconds).
+ */
+export async function fitPcaAsync(rows: Rows, k: number, options: { onProgress?: (p: PcaProgress) => void; signal?: AbortSignal } = {}): Promise<PcaBasis> {
+  checkK(rows, k);
+  const acc = { mean: new Float64Array(rows.dims), cov: new Float64Array(rows.dims * rows.dims) };
+  for (const fraction of covarianceSteps(rows, acc)) {
+    if (options.signal?.aborted) throw new CancelledError('Fitting PCA');
+    options.onProgress?.({ phase: 'covariance', fraction });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  options.onProgress?.({ phase: 'eigen' });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return basisFromCovariance(rows, k, acc.mean, acc.cov);
 }
 
 /** Projects onto the basis and back: the best rank-k linear reconstruction. */

@@ -28,6 +28,7 @@ import { SequenceError } from './errors';
 import { DEFAULT_QPM, DEFAULT_STEPS_PER_QUARTER, type QuantizedNoteSequence } from './note-sequence';
 import { bidirectionalFinalStates, lstmFromPreactivations, lstmStep, lstmTensors, prepareLstm, type LstmGates } from './lstm';
 import { fixedMatMul, lstmSequence } from './lstm-train';
+import { decoderLstmPrefix, encoderLstmPrefix, MUSIC_VAE_VARS as VARS } from './variable-names';
 
 const converterSpecSchema = zod.object({ type: zod.string(), args: zod.record(zod.string(), zod.unknown()).default({}) });
 
@@ -66,8 +67,8 @@ export function converterFromConfig(config: MusicVaeConfig, location = 'this che
   throw new CheckpointError(`${location} uses the data converter "${type}". ${SUPPORTED}.`, { file: 'config.json' });
 }
 
-const ENC = (dir: 'fw' | 'bw', layer = 0): string => `encoder/cell_${layer}/bidirectional_rnn/${dir}/multi_rnn_cell/cell_0/lstm_cell/`;
-const DEC = (i: number): string => `decoder/multi_rnn_cell/cell_${i}/lstm_cell/`;
+const ENC = encoderLstmPrefix;
+const DEC = decoderLstmPrefix;
 
 /** Layer sizes of a MusicVAE, as read from (or written to) its checkpoint. */
 export interface MusicVaeSizes {
@@ -91,13 +92,13 @@ export function checkMusicVaeVariables(vars: tf.NamedTensorMap, converter: Music
   const encBias = need(vars, ENC('fw') + 'bias', undefined, location);
   if (encBias.rank !== 1 || encBias.shape[0] % 4 !== 0) throw new CheckpointError(`"${ENC('fw')}bias" must be a vector of 4·units values; got [${encBias.shape.join(', ')}].`, { variable: ENC('fw') + 'bias' });
   const e = encBias.shape[0] / 4;
-  const muBias = need(vars, 'encoder/mu/bias', undefined, location);
+  const muBias = need(vars, VARS.muBias, undefined, location);
   const zDims = muBias.shape[0] ?? 0;
   for (const dir of ['fw', 'bw'] as const) {
     need(vars, ENC(dir) + 'kernel', [converter.inputDepth + e, 4 * e], location);
     need(vars, ENC(dir) + 'bias', [4 * e], location);
   }
-  need(vars, 'encoder/mu/kernel', [2 * e, zDims], location);
+  need(vars, VARS.muKernel, [2 * e, zDims], location);
   const decoderUnits: number[] = [];
   for (let i = 0; vars[DEC(i) + 'kernel'] || vars[DEC(i) + 'bias']; i++) {
     const bias = need(vars, DEC(i) + 'bias', undefined, location);
@@ -108,11 +109,11 @@ export function checkMusicVaeVariables(vars: tf.NamedTensorMap, converter: Music
   }
   if (decoderUnits.length === 0) need(vars, DEC(0) + 'kernel', undefined, location);
   const total = decoderUnits.reduce((a, b) => a + b, 0);
-  need(vars, 'decoder/z_to_initial_state/kernel', [zDims, 2 * total], location);
-  need(vars, 'decoder/z_to_initial_state/bias', [2 * total], location);
+  need(vars, VARS.zInitKernel, [zDims, 2 * total], location);
+  need(vars, VARS.zInitBias, [2 * total], location);
   const last = decoderUnits[decoderUnits.length - 1] ?? 0;
-  need(vars, 'decoder/output_projection/kernel', [last, converter.outputDepth], location);
-  need(vars, 'decoder/output_projection/bias', [converter.outputDepth], location);
+  need(vars, VARS.outKernel, [last, converter.outputDepth], location);
+  need(vars, VARS.outBias, [converter.outputDepth], location);
   return { encoderUnits: e, decoderUnits, zDims };
 }
 
@@ -222,11 +223,11 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     this.w = tf.tidy(() => ({
       encFw: prepareLstm(v(ENC('fw') + 'kernel') as tf.Tensor2D, v(ENC('fw') + 'bias') as tf.Tensor1D),
       encBw: prepareLstm(v(ENC('bw') + 'kernel') as tf.Tensor2D, v(ENC('bw') + 'bias') as tf.Tensor1D),
-      muKernel: tf.clone(v('encoder/mu/kernel')) as tf.Tensor2D,
-      muBias: tf.clone(v('encoder/mu/bias')) as tf.Tensor1D,
-      sigma: vars['encoder/sigma/kernel'] && vars['encoder/sigma/bias'] ? this.sigmaWeights(vars, location) : undefined,
-      zInitKernel: tf.clone(v('decoder/z_to_initial_state/kernel')) as tf.Tensor2D,
-      zInitBias: tf.clone(v('decoder/z_to_initial_state/bias')) as tf.Tensor1D,
+      muKernel: tf.clone(v(VARS.muKernel)) as tf.Tensor2D,
+      muBias: tf.clone(v(VARS.muBias)) as tf.Tensor1D,
+      sigma: vars[VARS.sigmaKernel] && vars[VARS.sigmaBias] ? this.sigmaWeights(vars, location) : undefined,
+      zInitKernel: tf.clone(v(VARS.zInitKernel)) as tf.Tensor2D,
+      zInitBias: tf.clone(v(VARS.zInitBias)) as tf.Tensor1D,
       dec: this.sizes.decoderUnits.map((_, i) => prepareLstm(v(DEC(i) + 'kernel') as tf.Tensor2D, v(DEC(i) + 'bias') as tf.Tensor1D)),
       dec0: (() => {
         const k0 = v(DEC(0) + 'kernel') as tf.Tensor2D;
@@ -235,8 +236,8 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
         const byGate = (t: tf.Tensor | undefined): tf.Tensor2D[] => tf.split(t as tf.Tensor2D, 4, 1) as tf.Tensor2D[];
         return { classRows: byGate(classRows), zRows: byGate(zRows), hRows: byGate(hRows) };
       })(),
-      outKernel: tf.clone(v('decoder/output_projection/kernel')) as tf.Tensor2D,
-      outBias: tf.clone(v('decoder/output_projection/bias')) as tf.Tensor1D,
+      outKernel: tf.clone(v(VARS.outKernel)) as tf.Tensor2D,
+      outBias: tf.clone(v(VARS.outBias)) as tf.Tensor1D,
     }));
     if (options.keepVariables) {
       this.variables = vars;
@@ -284,8 +285,8 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
   private sigmaWeights(vars: tf.NamedTensorMap, location: string): { kernel: tf.Tensor2D; bias: tf.Tensor1D } {
     const e = this.sizes.encoderUnits;
     return {
-      kernel: tf.clone(need(vars, 'encoder/sigma/kernel', [2 * e, this.zDims], location)) as tf.Tensor2D,
-      bias: tf.clone(need(vars, 'encoder/sigma/bias', [this.zDims], location)) as tf.Tensor1D,
+      kernel: tf.clone(need(vars, VARS.sigmaKernel, [2 * e, this.zDims], location)) as tf.Tensor2D,
+      bias: tf.clone(need(vars, VARS.sigmaBias, [this.zDims], location)) as tf.Tensor1D,
     };
   }
 

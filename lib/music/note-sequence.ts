@@ -77,12 +77,6 @@ export function firstQpm(seq: NoteSequence): number {
   return seq.tempos[0]?.qpm ?? DEFAULT_QPM;
 }
 
-/** True when the sequence carries step positions for its notes. */
-export function isQuantized(seq: NoteSequence): seq is QuantizedNoteSequence {
-  const q = seq as Partial<QuantizedNoteSequence>;
-  return q.quantizationInfo !== undefined && typeof q.totalQuantizedSteps === 'number';
-}
-
 /**
  * A note on the step grid, at the default velocity (drums on GM channel 10's instrument index 9).
  * Its seconds are 0 until the sequence is `unquantize`d.

@@ -9,7 +9,7 @@
  * uninterrupted run would have used (everything is derived from the seed and the step number).
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { fsSource, writeCheckpointFolder } from '../core/checkpoint-node';
@@ -330,11 +330,6 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
     await parallel.close();
     trainer.dispose();
   }
-}
-
-/** Removes a run's training state (after exporting, to keep only the model). */
-export async function removeTrainingState(out: string): Promise<void> {
-  await rm(path.join(out, 'training'), { recursive: true, force: true });
 }
 
 export { CancelledError };

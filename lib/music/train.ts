@@ -12,10 +12,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedValues } from '../core/checkpoint-write';
 import { InvalidInputError, TrainingDivergedError } from '../core/errors';
+import { AdjustableAdam } from '../core/optimizers';
 import { createRng } from '../core/random';
 import type { MusicConverter } from './converters/types';
 import { lstmStep, prepareLstm, type LstmGates } from './lstm';
 import { lstmSequence } from './lstm-train';
+import { decoderLstmPrefix, encoderLstmPrefix, MUSIC_VAE_VARS as VARS } from './variable-names';
 
 export interface TrainHyperparams {
   encoderUnits: number;
@@ -103,14 +105,8 @@ export interface EvalStats {
   accuracy: number;
 }
 
-class DecayingAdam extends tf.AdamOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
-}
-
-const ENC = (dir: 'fw' | 'bw'): string => `encoder/cell_0/bidirectional_rnn/${dir}/multi_rnn_cell/cell_0/lstm_cell/`;
-const DEC = (i: number): string => `decoder/multi_rnn_cell/cell_${i}/lstm_cell/`;
+const ENC = (dir: 'fw' | 'bw'): string => encoderLstmPrefix(dir);
+const DEC = decoderLstmPrefix;
 
 /** Adds the basic-LSTM forget bias (1.0) to the f quarter of a `[4H]` bias. */
 function withForgetBias(bias: tf.Tensor): tf.Tensor {
@@ -154,7 +150,7 @@ export function batchTensors(converter: MusicConverter, windows: readonly ArrayL
 
 export class MusicVaeTrainer {
   readonly variables = new Map<string, tf.Variable>();
-  private readonly optimizer: DecayingAdam;
+  private readonly optimizer: AdjustableAdam;
   step = 0;
 
   constructor(
@@ -192,20 +188,20 @@ export class MusicVaeTrainer {
       add(ENC(dir) + 'kernel', [d + e, 4 * e], 'kernel');
       add(ENC(dir) + 'bias', [4 * e], 'bias');
     }
-    add('encoder/mu/kernel', [2 * e, z], 'kernel');
-    add('encoder/mu/bias', [z], 'bias');
-    add('encoder/sigma/kernel', [2 * e, z], 'kernel');
-    add('encoder/sigma/bias', [z], 'bias');
+    add(VARS.muKernel, [2 * e, z], 'kernel');
+    add(VARS.muBias, [z], 'bias');
+    add(VARS.sigmaKernel, [2 * e, z], 'kernel');
+    add(VARS.sigmaBias, [z], 'bias');
     const total = decoderUnits.reduce((a, b) => a + b, 0);
-    add('decoder/z_to_initial_state/kernel', [z, 2 * total], 'kernel');
-    add('decoder/z_to_initial_state/bias', [2 * total], 'bias');
+    add(VARS.zInitKernel, [z, 2 * total], 'kernel');
+    add(VARS.zInitBias, [2 * total], 'bias');
     decoderUnits.forEach((h, i) => {
       add(DEC(i) + 'kernel', [(i === 0 ? c + z : (decoderUnits[i - 1] ?? 0)) + h, 4 * h], 'kernel');
       add(DEC(i) + 'bias', [4 * h], 'bias');
     });
-    add('decoder/output_projection/kernel', [decoderUnits[decoderUnits.length - 1] ?? 0, c], 'kernel');
-    add('decoder/output_projection/bias', [c], 'bias');
-    this.optimizer = new DecayingAdam(hparams.learningRate, 0.9, 0.999, 1e-8);
+    add(VARS.outKernel, [decoderUnits[decoderUnits.length - 1] ?? 0, c], 'kernel');
+    add(VARS.outBias, [c], 'bias');
+    this.optimizer = new AdjustableAdam(hparams.learningRate, 0.9, 0.999, 1e-8);
   }
 
   private v(name: string): tf.Variable {
@@ -258,19 +254,19 @@ export class MusicVaeTrainer {
     const hBw = last(this.layer(ENC('bw'), tf.reverse(timeMajor, 0) as tf.Tensor3D, zeros, zeros));
     const both = tf.concat([hFw, hBw], 1) as tf.Tensor2D;
     return {
-      mu: tf.add(tf.matMul(both, this.v('encoder/mu/kernel') as tf.Tensor2D), this.v('encoder/mu/bias')) as tf.Tensor2D,
-      sigma: tf.softplus(tf.add(tf.matMul(both, this.v('encoder/sigma/kernel') as tf.Tensor2D), this.v('encoder/sigma/bias'))) as tf.Tensor2D,
+      mu: tf.add(tf.matMul(both, this.v(VARS.muKernel) as tf.Tensor2D), this.v(VARS.muBias)) as tf.Tensor2D,
+      sigma: tf.softplus(tf.add(tf.matMul(both, this.v(VARS.sigmaKernel) as tf.Tensor2D), this.v(VARS.sigmaBias))) as tf.Tensor2D,
     };
   }
 
   /** Teacher-forced decoder logits `[T·B, C]` for codes `z` and previous-step one-hots `[T, B, C]`. */
   private decodeLogits(z: tf.Tensor2D, previous: tf.Tensor3D): tf.Tensor2D {
     const units = this.hparams.decoderUnits;
-    const init = tf.split(tf.tanh(tf.add(tf.matMul(z, this.v('decoder/z_to_initial_state/kernel') as tf.Tensor2D), this.v('decoder/z_to_initial_state/bias'))), units.flatMap((u) => [u, u]), 1);
+    const init = tf.split(tf.tanh(tf.add(tf.matMul(z, this.v(VARS.zInitKernel) as tf.Tensor2D), this.v(VARS.zInitBias))), units.flatMap((u) => [u, u]), 1);
     let hs = this.layer(DEC(0), previous, init[0] as tf.Tensor2D, init[1] as tf.Tensor2D, z);
     for (let l = 1; l < units.length; l++) hs = this.layer(DEC(l), hs, init[2 * l] as tf.Tensor2D, init[2 * l + 1] as tf.Tensor2D);
     const [T, B, H] = hs.shape;
-    return tf.add(tf.matMul(tf.reshape(hs, [T * B, H]) as tf.Tensor2D, this.v('decoder/output_projection/kernel') as tf.Tensor2D), this.v('decoder/output_projection/bias')) as tf.Tensor2D;
+    return tf.add(tf.matMul(tf.reshape(hs, [T * B, H]) as tf.Tensor2D, this.v(VARS.outKernel) as tf.Tensor2D), this.v(VARS.outBias)) as tf.Tensor2D;
   }
 
   /** Per-example reconstruction (summed over steps) and accuracy, from logits. */
@@ -304,7 +300,7 @@ export class MusicVaeTrainer {
       const units = this.hparams.decoderUnits;
       const cells = units.map((_, l) => prepareLstm(this.v(DEC(l) + 'kernel') as tf.Tensor2D, this.v(DEC(l) + 'bias') as tf.Tensor1D));
       let state = tf.tidy(() => {
-        const init = tf.split(tf.tanh(tf.add(tf.matMul(z, this.v('decoder/z_to_initial_state/kernel') as tf.Tensor2D), this.v('decoder/z_to_initial_state/bias'))), units.flatMap((u) => [u, u]), 1);
+        const init = tf.split(tf.tanh(tf.add(tf.matMul(z, this.v(VARS.zInitKernel) as tf.Tensor2D), this.v(VARS.zInitBias))), units.flatMap((u) => [u, u]), 1);
         return init as tf.Tensor2D[];
       });
       try {
@@ -326,7 +322,7 @@ export class MusicVaeTrainer {
               out.push(c, h);
               below = h;
             });
-            const logits = tf.add(tf.matMul(below, this.v('decoder/output_projection/kernel') as tf.Tensor2D), this.v('decoder/output_projection/bias'));
+            const logits = tf.add(tf.matMul(below, this.v(VARS.outKernel) as tf.Tensor2D), this.v(VARS.outBias));
             return [out, tf.argMax(tf.add(logits, gumbel), 1)] as [tf.Tensor2D[], tf.Tensor1D];
           });
           tf.dispose([gumbel, prevLabels, ...state]);

@@ -11,7 +11,8 @@ import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
 import { drumEntry } from '@/app/classroom/_components/lab-entries';
 import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
-import { ignoredNote, useTypedUrlState } from '@/app/_components/useTypedUrlState';
+import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
+import { ignoredNote } from '@/lib/core/url-state';
 import { CORNER_KEYS, DRUM_LAB_LIMITS, drumLabUrl, PATTERN_KEYS } from '@/lib/music/lab-url';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { request, startCall, WorkerError } from '@/app/_workers/client';
@@ -226,8 +227,8 @@ export function DrumLabApp() {
             </span>
           )}
         </div>
-        {sampling && <ProgressBar label={sampling} fraction={0.5} testId="music-busy" />}
-        {exporting && <ProgressBar label={exporting} fraction={0.5} testId="music-exporting" />}
+        {sampling && <ProgressBar label={sampling} testId="music-busy" />}
+        {exporting && <ProgressBar label={exporting} testId="music-exporting" />}
       </section>
 
       <PlaybackBar
@@ -339,7 +340,7 @@ export function DrumLabApp() {
             <label className="refine-toggle" title="The encoder guesses each corner's code in one pass; refining adjusts the codes until the decoder rebuilds the corners as closely as it can, so the corners of the square are the corner patterns themselves.">
               <input type="checkbox" checked={refineSteps > 0} onChange={(e) => setParams({ refine: e.target.checked ? undefined : 0 })} data-testid="refine-toggle" /> Refine the corners&apos; codes
             </label>
-            {blending && <ProgressBar label={blending} fraction={blendProgress?.fraction ?? 0.5} testId="blend-busy" />}
+            {blending && <ProgressBar label={blending} fraction={blendProgress?.fraction} testId="blend-busy" />}
           </div>
           <div className="blend-side">
             <BlendPad

@@ -11,7 +11,8 @@ import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
 import { melodyEntry } from '@/app/classroom/_components/lab-entries';
 import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
-import { ignoredNote, useTypedUrlState } from '@/app/_components/useTypedUrlState';
+import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
+import { ignoredNote } from '@/lib/core/url-state';
 import { LAB_MAX_REFINE_STEPS, melodyLabUrl, MELODY_LAB_LIMITS } from '@/lib/music/lab-url';
 import { cancelRequest, startCall, WorkerError } from '@/app/_workers/client';
 import type { FidelityInfo } from '@/app/_workers/music-protocol';
@@ -242,7 +243,7 @@ export function MelodyLabApp() {
         </div>
         {busy && (
           <div className="busy-row">
-            <ProgressBar label={progress?.label ?? busy} fraction={progress?.fraction ?? 0.5} testId="music-busy" />
+            <ProgressBar label={progress?.label ?? busy} fraction={progress?.fraction} testId="music-busy" />
             {progress && (
               <button type="button" onClick={cancel} data-testid="music-cancel">
                 Cancel
@@ -250,7 +251,7 @@ export function MelodyLabApp() {
             )}
           </div>
         )}
-        {exporting && <ProgressBar label={exporting} fraction={0.5} testId="music-exporting" />}
+        {exporting && <ProgressBar label={exporting} testId="music-exporting" />}
       </section>
 
       <PlaybackBar

@@ -7,6 +7,7 @@ import { createRng } from '../../core/random';
 import { DrumsConverter } from '../converters/drums';
 import { MelodyConverter } from '../converters/melody';
 import type { MusicConverter } from '../converters/types';
+import { decoderLstmPrefix, encoderLstmPrefix, MUSIC_VAE_VARS as VARS } from '../variable-names';
 
 export interface RandomMusicVaeSpec {
   kind: 'melody' | 'drums';
@@ -48,25 +49,25 @@ export function randomMusicVaeVariables(spec: RandomMusicVaeSpec): NamedValues[]
     out.push({ name, shape: [n], values: Float32Array.from({ length: n }, () => rng.normal() * 0.1) });
   };
   const e = spec.encoderUnits;
-  for (const dir of ['fw', 'bw']) {
-    const prefix = `encoder/cell_0/bidirectional_rnn/${dir}/multi_rnn_cell/cell_0/lstm_cell/`;
+  for (const dir of ['fw', 'bw'] as const) {
+    const prefix = encoderLstmPrefix(dir);
     kernel(prefix + 'kernel', conv.inputDepth + e, 4 * e);
     bias(prefix + 'bias', 4 * e);
   }
-  kernel('encoder/mu/kernel', 2 * e, spec.zDims);
-  bias('encoder/mu/bias', spec.zDims);
-  kernel('encoder/sigma/kernel', 2 * e, spec.zDims);
-  bias('encoder/sigma/bias', spec.zDims);
+  kernel(VARS.muKernel, 2 * e, spec.zDims);
+  bias(VARS.muBias, spec.zDims);
+  kernel(VARS.sigmaKernel, 2 * e, spec.zDims);
+  bias(VARS.sigmaBias, spec.zDims);
   const total = spec.decoderUnits.reduce((a, b) => a + b, 0);
-  kernel('decoder/z_to_initial_state/kernel', spec.zDims, 2 * total);
-  bias('decoder/z_to_initial_state/bias', 2 * total);
+  kernel(VARS.zInitKernel, spec.zDims, 2 * total);
+  bias(VARS.zInitBias, 2 * total);
   spec.decoderUnits.forEach((h, i) => {
     const input = i === 0 ? conv.outputDepth + spec.zDims : (spec.decoderUnits[i - 1] ?? 0);
-    kernel(`decoder/multi_rnn_cell/cell_${i}/lstm_cell/kernel`, input + h, 4 * h);
-    bias(`decoder/multi_rnn_cell/cell_${i}/lstm_cell/bias`, 4 * h);
+    kernel(decoderLstmPrefix(i) + 'kernel', input + h, 4 * h);
+    bias(decoderLstmPrefix(i) + 'bias', 4 * h);
   });
   const last = spec.decoderUnits[spec.decoderUnits.length - 1] ?? 0;
-  kernel('decoder/output_projection/kernel', last, conv.outputDepth, spec.outputScale ?? 1);
-  bias('decoder/output_projection/bias', conv.outputDepth);
+  kernel(VARS.outKernel, last, conv.outputDepth, spec.outputScale ?? 1);
+  bias(VARS.outBias, conv.outputDepth);
   return out;
 }

@@ -3,19 +3,20 @@
  * npm package: train = samples 0–799 of each digit, test = the rest. The browser parses them with
  * the same IDX code that reads user-supplied MNIST / Fashion-MNIST files.
  */
-import { encodeIdx } from '@/lib/image/idx';
+import { encodeIdx, MNIST_IDX_FILES, type MnistIdxFile } from '@/lib/image/idx';
 import { loadMnist } from '@/lib/image/mnist-node';
 import type { ImageSet } from '@/lib/image/mnist';
 
 export const dynamic = 'force-static';
 
-const FILES = {
-  'train-images-idx3-ubyte': (s: { train: ImageSet }) => images(s.train),
-  'train-labels-idx1-ubyte': (s: { train: ImageSet }) => labels(s.train),
-  't10k-images-idx3-ubyte': (s: { test: ImageSet }) => images(s.test),
-  't10k-labels-idx1-ubyte': (s: { test: ImageSet }) => labels(s.test),
-} as const;
-type FileName = keyof typeof FILES;
+const [TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS] = MNIST_IDX_FILES;
+const FILES: Record<MnistIdxFile, (s: { train: ImageSet; test: ImageSet }) => Uint8Array> = {
+  [TRAIN_IMAGES]: (s) => images(s.train),
+  [TRAIN_LABELS]: (s) => labels(s.train),
+  [TEST_IMAGES]: (s) => images(s.test),
+  [TEST_LABELS]: (s) => labels(s.test),
+};
+type FileName = MnistIdxFile;
 
 function images(set: ImageSet): Uint8Array {
   return encodeIdx({ type: 'ubyte', shape: [set.count, 28, 28], data: Array.from(set.images, (v) => Math.round(v * 255)) });

@@ -1,14 +1,22 @@
-/** Targets and model cards for the image models (shared by train:image and eval:image). */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+/**
+ * Targets and model cards of the image models: what `train:image`, `eval:image` and
+ * `quantize:image` measure, check and write next to a model (`metrics.json`, `MODEL_CARD.md`).
+ * No file system here: `card-node.ts` reads and writes the folders.
+ */
 import { z } from 'zod';
-import type { ImageModelId, ImageModelSpec } from '../lib/image/models';
-import { updateManifest } from '../lib/core/model-manifest-node';
-import { upsampleBicubic } from '../lib/image/corrupt';
-import { amortisationGaps, hasAmortisationGap, type AmortisationGap } from '../lib/image/gap';
-import type { ImageAutoencoder } from '../lib/image/image-model';
-import { subsetImageSet, type ImageSet } from '../lib/image/mnist';
-import { describeSchedule, evaluateImageModel, type ImageMetrics } from '../lib/image/train';
+import { amortisationGaps, hasAmortisationGap, type AmortisationGap } from './gap';
+import { evaluateImageModel, type ImageMetrics, type KernelMetrics } from './evaluate';
+import type { ImageAutoencoder } from './image-model';
+import { subsetImageSet, type ImageSet } from './mnist';
+import { describeSchedule } from './schedule';
+import { DOWNSAMPLE_KERNELS, type ImageModelId, type ImageModelSpec } from './specs';
+
+/** What {@link measureImageModel} gives. */
+export interface ImageMeasurement {
+  metrics: ImageMetrics;
+  amortisation?: { train: AmortisationGap; evaluated: AmortisationGap };
+  targets: TargetCheck[];
+}
 
 export interface TargetCheck {
   target: string;
@@ -32,7 +40,13 @@ export function imageTargets(id: ImageModelId, m: ImageMetrics, denseVaeLoss?: n
     case 'superres-2x':
     case 'superres-4x': {
       const gain = m.psnr - (m.bicubicPsnr ?? Infinity);
-      return [{ target: 'PSNR gain over bicubic upsampling ≥ 1 dB', value: gain, met: gain >= 1 }];
+      const checks: TargetCheck[] = [{ target: 'PSNR gain over bicubic upsampling ≥ 1 dB', value: gain, met: gain >= 1 }];
+      // Any small digit, however it was made, must come out better than plain enlarging makes it.
+      for (const k of m.perKernel ?? []) {
+        const g = k.psnr - Math.max(k.nearestPsnr, k.bilinearPsnr, k.bicubicPsnr);
+        checks.push({ target: `PSNR above the best plain enlarging (nearest, bilinear, bicubic), small digits made with the ${k.kernel} filter`, value: g, met: g > 0 });
+      }
+      return checks;
     }
     case 'dense-ae':
       return [];
@@ -40,7 +54,17 @@ export function imageTargets(id: ImageModelId, m: ImageMetrics, denseVaeLoss?: n
 }
 
 const num = z.number();
-const imageMetricsSchema = z.object({ model: z.string(), testImages: num, bce: num, vaeLoss: num, psnr: num, inputPsnr: num.optional(), bicubicPsnr: num.optional() });
+const kernelMetricsSchema = z.object({ kernel: z.enum(DOWNSAMPLE_KERNELS), psnr: num, nearestPsnr: num, bilinearPsnr: num, bicubicPsnr: num });
+const imageMetricsSchema = z.object({
+  model: z.string(),
+  testImages: num,
+  bce: num,
+  vaeLoss: num,
+  psnr: num,
+  inputPsnr: num.optional(),
+  bicubicPsnr: num.optional(),
+  perKernel: z.array(kernelMetricsSchema).optional(),
+});
 const gapSchema = z.object({ atEncoder: num, bestCode: num, gap: num, grid: z.object({ radius: num, steps: num }) });
 
 /**
@@ -62,6 +86,8 @@ export const cardSummarySchema = z
     /** Set for a `--validate N` run: the metrics are on N training digits held out, not on the test split. */
     validationImages: num.optional(),
     hyperparameters: z.record(z.string(), num),
+    /** Super-resolution: the filters the training digits were shrunk with (absent: box only). */
+    downsampleKernels: z.array(z.enum(DOWNSAMPLE_KERNELS)).optional(),
     /** The learning-rate schedule of the last run (constant when absent). */
     schedule: z.union([z.object({ kind: z.literal('constant') }), z.object({ kind: z.enum(['cosine', 'exponential']), finalLearningRate: num })]).optional(),
     metrics: imageMetricsSchema,
@@ -106,7 +132,7 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     '',
     '## Model',
     '',
-    `- Input ${spec.inputSize}×${spec.inputSize}×1 (${spec.corruption.kind === 'none' ? 'the clean digit' : spec.corruption.kind === 'noise' ? `the digit plus Gaussian noise σ = ${spec.corruption.sigma}, clipped to 0..1` : `the digit averaged down ${spec.corruption.factor}×`}), code of ${spec.zDims} numbers${spec.variational ? ' (μ and log σ²)' : ''}, output 28×28×1 in 0..1.`,
+    `- Input ${spec.inputSize}×${spec.inputSize}×1 (${spec.corruption.kind === 'none' ? 'the clean digit' : spec.corruption.kind === 'noise' ? `the digit plus Gaussian noise σ = ${spec.corruption.sigma}, clipped to 0..1` : `the digit shrunk ${spec.corruption.factor}×`}), code of ${spec.zDims} numbers${spec.variational ? ' (μ and log σ²)' : ''}, output 28×28×1 in 0..1.`,
     `- Files: \`encoder/model.json\`, \`decoder/model.json\` (TF.js layers format, ${s.quantized ? 'float16' : 'float32'} weights), \`spec.json\`, \`metrics.json\`.`,
     ...(s.quantized ? [`- The weights were trained as float32 and then stored as float16 (half the bytes) with \`${s.quantized.command}\`; the metrics below are the float16 model's (float32: BCE ${f(s.quantized.float32.bce)}, 784·MSE + KL ${f(s.quantized.float32.vaeLoss, 2)}, PSNR ${f(s.quantized.float32.psnr, 2)} dB).`] : []),
     `- Loss: ${spec.loss === 'vae' ? '784·MSE + KL per digit (the lesson\'s VAE loss), reparameterisation trick' : 'binary cross-entropy per pixel against the clean digit'}; Adam.`,
@@ -117,6 +143,13 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     s.command.includes('\n')
       ? `- Optimizer: Adam, a fresh one for each command (the weights carry over; the layers format keeps no optimizer state); a command without \`--lr-schedule\` keeps its learning rate constant. Last command: ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}${extra}.`
       : `- Optimizer: Adam with a ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}${extra}.`,
+    ...(spec.corruption.kind === 'downsample'
+      ? [
+          s.downsampleKernels
+            ? `- Small training digits made with a filter drawn per digit from: ${s.downsampleKernels.join(', ')} (see \`lib/image/resample.ts\`), so that any small digit is enlarged well.`
+            : '- Small training digits made by box averaging only (each block\'s mean).',
+        ]
+      : []),
     `- ${s.epochsRun} epochs in ${s.seconds} s wall on the ${s.backend} backend in Node (2-core machine), ${s.imagesPerSecond} images/s.`,
     `- Trained ${s.trainedAt.slice(0, 10)} with:`,
     '',
@@ -134,6 +167,7 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     ...(m.inputPsnr !== undefined ? [`| PSNR ${spec.corruption.kind === 'noise' ? 'noisy input' : 'nearest-upsampled input'} vs clean (dB) | ${f(m.inputPsnr, 2)} |`] : []),
     ...(m.bicubicPsnr !== undefined ? [`| PSNR bicubic upsampling vs clean (dB) | ${f(m.bicubicPsnr, 2)} |`] : []),
     '',
+    ...(m.perKernel ? kernelLines(m.perKernel, s.downsampleKernels) : []),
     ...(s.amortisation ? amortisationLines(s.amortisation, evalName) : []),
     ...(s.targets.length
       ? ['## Targets', '', '| target | value | met |', '|---|---|---|', ...s.targets.map((t) => `| ${t.target} | ${f(t.value, 3)} | ${t.met ? 'yes' : 'no'} |`), '']
@@ -146,6 +180,19 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function kernelLines(perKernel: readonly KernelMetrics[], trained: readonly string[] | undefined): string[] {
+  return [
+    '## Small digits made different ways',
+    '',
+    `PSNR (dB) on the test digits shrunk with each filter, then enlarged by the model and by plain resizing of the same small digit (\`lib/image/evaluate.ts\`). Trained on: ${trained?.join(', ') ?? 'box only'}.`,
+    '',
+    '| small digit made with | model | nearest | bilinear | bicubic | model − bicubic |',
+    '|---|---|---|---|---|---|',
+    ...perKernel.map((k) => `| ${k.kernel} | ${f(k.psnr, 2)} | ${f(k.nearestPsnr, 2)} | ${f(k.bilinearPsnr, 2)} | ${f(k.bicubicPsnr, 2)} | ${(k.psnr - k.bicubicPsnr >= 0 ? '+' : '') + f(k.psnr - k.bicubicPsnr, 2)} |`),
+    '',
+  ];
 }
 
 function amortisationLines(a: { train: AmortisationGap; evaluated: AmortisationGap }, evalName: string): string[] {
@@ -164,71 +211,17 @@ function amortisationLines(a: { train: AmortisationGap; evaluated: AmortisationG
 }
 
 /**
- * A model folder's `metrics.json` as train:image wrote it, checked; `use` ends the message when it cannot
- * be read (what the user should do instead).
- */
-export async function readCardSummary(dir: string, use: string): Promise<CardSummary> {
-  const file = path.join(dir, 'metrics.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`Cannot read ${file} (${error instanceof Error ? error.message : String(error)}): ${use}`);
-  }
-  const parsed = cardSummarySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file} is not what train:image writes (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'}): ${use}`);
-  }
-  return parsed.data;
-}
-
-/** The dense 2-D VAE's test loss from `<models>/image/vae/metrics.json` next to `modelDir`, if there. */
-export async function denseVaeLoss(modelDir: string): Promise<number | undefined> {
-  try {
-    return (await readCardSummary(path.join(modelDir, '..', 'vae'), '')).metrics.vaeLoss;
-  } catch {
-    return undefined; // no dense VAE next to it
-  }
-}
-
-/**
  * The test-split measurements a model card shows, as `eval:image` prints them: metrics with their
  * baselines, for 2-D VAEs the amortisation gap (on as many training digits as test ones), and the
- * issue's targets (the conv VAE against the dense VAE in the models folder next to `dir`).
+ * issue's targets (the conv VAE against `denseVaeLoss`, the dense 2-D VAE's test loss).
  */
 export async function measureImageModel(
   model: ImageAutoencoder,
-  dir: string,
   sets: { train: ImageSet; test: ImageSet },
-): Promise<{ metrics: ImageMetrics; amortisation?: { train: AmortisationGap; evaluated: AmortisationGap }; targets: TargetCheck[] }> {
-  const metrics = await evaluateImageModel(model, sets.test, { bicubic: (small, _n, size, factor) => upsampleBicubic(small, size, size, factor) });
+  options: { denseVaeLoss?: number } = {},
+): Promise<ImageMeasurement> {
+  const metrics = await evaluateImageModel(model, sets.test);
   const amortisation = hasAmortisationGap(model) ? await amortisationGaps(model, { train: subsetImageSet(sets.train, sets.test.count), evaluated: sets.test }) : undefined;
-  const targets = imageTargets(model.spec.id, metrics, model.spec.id === 'conv-vae' ? await denseVaeLoss(dir) : undefined);
+  const targets = imageTargets(model.spec.id, metrics, model.spec.id === 'conv-vae' ? options.denseVaeLoss : undefined);
   return { metrics, ...(amortisation ? { amortisation } : {}), targets };
-}
-
-/** `dir`'s path inside `models/` with `/` separators ('' for `models/` itself), or undefined if it lies elsewhere. */
-export function pathInModels(dir: string): string | undefined {
-  const rel = path.relative(path.resolve('models'), path.resolve(dir));
-  if (rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return undefined;
-  return rel.split(path.sep).join('/');
-}
-
-/** Writes the manifest entry of a model folder inside `models/` (folders elsewhere have none; returns false). */
-export async function updateImageManifest(dir: string, spec: ImageModelSpec, bytes: number, metrics: ImageMetrics, trainedAt: string): Promise<boolean> {
-  const rel = pathInModels(dir);
-  if (!rel) return false;
-  await updateManifest(path.resolve('models', 'manifest.json'), {
-    id: rel,
-    kind: 'image',
-    title: spec.title,
-    path: rel,
-    format: 'tfjs-layers-pair',
-    zDims: spec.zDims,
-    bytes,
-    metrics: Object.fromEntries(Object.entries(metrics).filter((e): e is [string, number] => typeof e[1] === 'number')),
-    trainedAt,
-  });
-  return true;
 }

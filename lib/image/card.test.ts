@@ -1,7 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lostTargets, pathInModels, type TargetCheck } from './image-card';
+import { lostTargets, type TargetCheck } from './card';
+import { pathInModels } from './card-node';
 
 const t = (target: string, met: boolean): TargetCheck => ({ target, value: 1, met });
 
