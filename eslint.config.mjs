@@ -12,12 +12,18 @@ import tseslint from 'typescript-eslint';
  */
 const NO_UI = [
   { group: ['@/app', '@/app/*', '**/app', '**/app/*'], message: 'lib/ must not import app/: move shared code into lib/.' },
-  { group: ['next', 'next/*', 'react', 'react/*', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*'], message: 'lib/ is framework-free: no Next, React or zustand here.' },
+  {
+    group: ['next', 'next/*', 'react', 'react/*', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*'],
+    message: 'lib/ is framework-free: no Next, React or zustand here.',
+  },
 ];
 const NO_TONE = [{ group: ['tone', 'tone/*'], message: 'Only lib/audio imports Tone.js.' }];
 const NO_TF = [{ group: ['@tensorflow/*'], message: 'TF.js belongs in lib/core, lib/image, lib/music and lib/latent only.' }];
 const libFolders = (names) =>
-  names.map((n) => ({ group: [`@/lib/${n}`, `@/lib/${n}/*`, `**/${n}`, `**/${n}/*`, `../${n}`, `../${n}/*`, `../../${n}/*`], message: `This folder must not depend on lib/${n}.` }));
+  names.map((n) => ({
+    group: [`@/lib/${n}`, `@/lib/${n}/*`, `**/${n}`, `**/${n}/*`, `../${n}`, `../${n}/*`, `../../${n}/*`],
+    message: `This folder must not depend on lib/${n}.`,
+  }));
 
 /** @param {string[]} files @param {object[]} patterns @param {string[]} [ignores] */
 const restrict = (files, patterns, ignores = []) => ({
@@ -63,7 +69,10 @@ export default tseslint.config(
   {
     // The reference runner is plain CommonJS for Node (it loads @magenta/music's CommonJS bundle).
     files: ['tools/**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', console: 'readonly', globalThis: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', console: 'readonly', globalThis: 'readonly', performance: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
   },
 );

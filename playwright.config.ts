@@ -6,14 +6,7 @@ import { chromiumPath } from './scripts/chromium-path.mjs';
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 
 /** Flags for Debian Chromium on machines without a GPU or internet (see README "Testing"). */
-const CHROMIUM_ARGS = [
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-gpu',
-];
+const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-gpu'];
 
 export default defineConfig({
   testDir: 'e2e',

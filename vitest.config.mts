@@ -46,7 +46,14 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       // (`include` lives in each project: with `extends`, arrays are concatenated, not replaced.)
-      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'app/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SLOW, ...CLASSROOM] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'app/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...SLOW, ...CLASSROOM],
+        },
+      },
       { extends: true, test: { name: 'slow', include: SLOW, testTimeout: 180_000 } },
       // The PostgreSQL cluster starts only when a classroom test is among those that run.
       { extends: true, test: { name: 'classroom', include: CLASSROOM, globalSetup: ['./lib/classroom/testing/postgres-global-setup.ts'] } },

@@ -32,9 +32,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         </header>
         <BackendNotice />
         <main id="main">{children}</main>
-        <footer className="site-footer">
-          Latent Lab runs entirely in your browser: models, data and training stay on this computer.
-        </footer>
+        <footer className="site-footer">Latent Lab runs entirely in your browser: models, data and training stay on this computer.</footer>
       </body>
     </html>
   );

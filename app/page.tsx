@@ -7,13 +7,11 @@ export default function Home() {
       <section className="hero">
         <h1>Latent Lab</h1>
         <p className="lead">
-          A workstation for learning, training and playing with <strong>autoencoders</strong>, right in your browser. Squeeze handwritten
-          digits or 2-bar melodies into a handful of numbers, then explore that hidden &ldquo;latent space&rdquo;: rebuild, morph, blend and
-          dream up new ones.
+          A workstation for learning, training and playing with <strong>autoencoders</strong>, right in your browser. Squeeze handwritten digits or 2-bar
+          melodies into a handful of numbers, then explore that hidden &ldquo;latent space&rdquo;: rebuild, morph, blend and dream up new ones.
         </p>
         <p>
-          Made for teachers, students and musicians. No GPU, no account and no internet connection needed: everything runs on your computer
-          with TensorFlow.js.
+          Made for teachers, students and musicians. No GPU, no account and no internet connection needed: everything runs on your computer with TensorFlow.js.
         </p>
       </section>
       <section aria-labelledby="labs-title">
@@ -39,9 +37,7 @@ export default function Home() {
           <li>
             A <em>decoder</em> turns a code back into an image or a melody.
           </li>
-          <li>
-            Trained together, they learn a map where similar inputs sit close together. Walking across that map morphs one thing into another.
-          </li>
+          <li>Trained together, they learn a map where similar inputs sit close together. Walking across that map morphs one thing into another.</li>
         </ol>
       </section>
     </>

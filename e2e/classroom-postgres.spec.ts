@@ -50,8 +50,14 @@ function watch(name: string, baseUrl: string, code: string, token: string): Watc
 function expectComplete(w: Watcher, acked: number[]): void {
   const counts = new Map<number, number>();
   for (const id of w.submitted) counts.set(id, (counts.get(id) ?? 0) + 1);
-  expect([...counts].filter(([, n]) => n > 1), `${w.name}: duplicates`).toEqual([]);
-  expect(acked.filter((id) => !counts.has(id)), `${w.name}: missing`).toEqual([]);
+  expect(
+    [...counts].filter(([, n]) => n > 1),
+    `${w.name}: duplicates`,
+  ).toEqual([]);
+  expect(
+    acked.filter((id) => !counts.has(id)),
+    `${w.name}: missing`,
+  ).toEqual([]);
   expect(
     w.ids.every((id, i) => i === 0 || id > (w.ids[i - 1] ?? 0)),
     `${w.name}: ids ${w.ids.join(',')}`,
@@ -176,7 +182,12 @@ test.describe('classroom on PostgreSQL with two app servers', () => {
       const url = `${pair[server]?.url}/api/sessions/${s.code}/submissions`;
       const t0 = Date.now();
       const at = phase;
-      const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(drumEntry(title)), signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(drumEntry(title)),
+        signal: AbortSignal.timeout(30_000),
+      });
       const body = await res.text();
       answers.push({ server, status: res.status, ms: Date.now() - t0, phase: at, retryAfter: res.headers.get('retry-after'), body });
       // The phase when the answer came: an entry acknowledged 'after' proves the server reconnected.
@@ -193,7 +204,10 @@ test.describe('classroom on PostgreSQL with two app servers', () => {
     const readLoop = (async () => {
       for (let i = 0; !stop; i++) {
         const t0 = Date.now();
-        const res = await fetch(`${pair[i % 2]?.url}/api/sessions/${s.code}/submissions`, { headers: { authorization: `Bearer ${s.teacherToken}` }, signal: AbortSignal.timeout(30_000) });
+        const res = await fetch(`${pair[i % 2]?.url}/api/sessions/${s.code}/submissions`, {
+          headers: { authorization: `Bearer ${s.teacherToken}` },
+          signal: AbortSignal.timeout(30_000),
+        });
         reads.push({ server: i % 2, status: res.status, ms: Date.now() - t0, phase, retryAfter: res.headers.get('retry-after'), body: await res.text() });
         await new Promise((r) => setTimeout(r, 200));
       }

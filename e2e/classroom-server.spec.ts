@@ -80,7 +80,14 @@ test.describe('classroom server', () => {
     try {
       const api = new ClassroomClient({ baseUrl: server.url });
       const s = await api.createSession(freeSession('Big school'));
-      const joined = await Promise.all(Array.from({ length: 100 }, (_, i) => api.join(s.code, `Pupil ${i}`).then((r) => r.studentToken, (e: unknown) => (e instanceof ClassroomApiError ? e.status : 0))));
+      const joined = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          api.join(s.code, `Pupil ${i}`).then(
+            (r) => r.studentToken,
+            (e: unknown) => (e instanceof ClassroomApiError ? e.status : 0),
+          ),
+        ),
+      );
       expect(joined.filter((x) => typeof x !== 'string')).toEqual([]);
       let status = 201;
       let n = 100;

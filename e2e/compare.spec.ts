@@ -20,7 +20,10 @@ async function downloaded(page: Page, click: () => Promise<void>): Promise<{ dow
   return { download, text: bytes.toString('utf8'), bytes };
 }
 
-test('compare: every panel renders for vae and mel_2bar; hover shows a digit and plays a melody; click lists neighbours', async ({ page, problems: _problems }) => {
+test('compare: every panel renders for vae and mel_2bar; hover shows a digit and plays a melody; click lists neighbours', async ({
+  page,
+  problems: _problems,
+}) => {
   test.setTimeout(300_000);
   await everyPanel(page);
   await expect(page.getByTestId('info-image')).toContainText('2,000 digits');

@@ -5,11 +5,7 @@ import { readFile } from 'node:fs/promises';
 
 /** A fingerprint of every digit canvas matching `selector` (to see that the pictures changed). */
 async function canvasPixels(page: Page, testId: string): Promise<string> {
-  return page.getByTestId(testId).evaluateAll((nodes) =>
-    nodes
-      .map((n) => (n instanceof HTMLCanvasElement ? n.toDataURL() : ''))
-      .join('|'),
-  );
+  return page.getByTestId(testId).evaluateAll((nodes) => nodes.map((n) => (n instanceof HTMLCanvasElement ? n.toDataURL() : '')).join('|'));
 }
 
 async function labReady(page: Page): Promise<void> {
@@ -263,9 +259,23 @@ test('loading IDX files: good generated files load; broken ones get a clear mess
   const images = (n: number) => Buffer.from(encodeIdx({ type: 'ubyte', shape: [n, 28, 28], data: Array.from({ length: n * 784 }, (_, i) => (i * 7) % 256) }));
   const labels = (n: number) => Buffer.from(encodeIdx({ type: 'ubyte', shape: [n], data: Array.from({ length: n }, (_, i) => i % 10) }));
   const file = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
-  await page.getByTestId('idx-files').setInputFiles([file('train-images-idx3-ubyte', images(40)), file('train-labels-idx1-ubyte', labels(40)), file('t10k-images-idx3-ubyte', images(20)), file('t10k-labels-idx1-ubyte', labels(20))]);
+  await page
+    .getByTestId('idx-files')
+    .setInputFiles([
+      file('train-images-idx3-ubyte', images(40)),
+      file('train-labels-idx1-ubyte', labels(40)),
+      file('t10k-images-idx3-ubyte', images(20)),
+      file('t10k-labels-idx1-ubyte', labels(20)),
+    ]);
   await expect(page.getByTestId('data-info')).toContainText('40 training / 20 test digits');
-  await page.getByTestId('idx-files').setInputFiles([file('train-images-idx3-ubyte', Buffer.from('not an idx file at all')), file('train-labels-idx1-ubyte', labels(40)), file('t10k-images-idx3-ubyte', images(20)), file('t10k-labels-idx1-ubyte', labels(20))]);
+  await page
+    .getByTestId('idx-files')
+    .setInputFiles([
+      file('train-images-idx3-ubyte', Buffer.from('not an idx file at all')),
+      file('train-labels-idx1-ubyte', labels(40)),
+      file('t10k-images-idx3-ubyte', images(20)),
+      file('t10k-labels-idx1-ubyte', labels(20)),
+    ]);
   await expect(page.getByRole('alert').filter({ hasText: /train images/i })).toBeVisible();
   await expect(page.getByTestId('data-info')).toContainText('40 training / 20 test digits');
   await page.getByTestId('idx-files').setInputFiles([file('readme.txt', Buffer.from('hello'))]);
@@ -288,9 +298,16 @@ test('a trained model can be saved in the browser, loaded back, and downloaded a
   page.on('download', (d) => downloads.push(d));
   await page.getByTestId('download-model').click();
   await expect.poll(() => downloads.length).toBe(4);
-  expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual(['dense-ae-decoder.json', 'dense-ae-decoder.weights.bin', 'dense-ae-encoder.json', 'dense-ae-encoder.weights.bin']);
+  expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual([
+    'dense-ae-decoder.json',
+    'dense-ae-decoder.weights.bin',
+    'dense-ae-encoder.json',
+    'dense-ae-encoder.weights.bin',
+  ]);
   // …and the four files upload again as a working model.
-  const files = await Promise.all(downloads.map(async (d) => ({ name: d.suggestedFilename(), mimeType: 'application/octet-stream', buffer: await readFile(await d.path()) })));
+  const files = await Promise.all(
+    downloads.map(async (d) => ({ name: d.suggestedFilename(), mimeType: 'application/octet-stream', buffer: await readFile(await d.path()) })),
+  );
   await page.getByTestId('upload-model').setInputFiles(files);
   await expect(page.getByTestId('model-info')).toContainText('uploaded: dense-ae-encoder.json');
   await expect(page.getByTestId('recon-output')).toHaveCount(10);

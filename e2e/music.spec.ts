@@ -6,7 +6,10 @@ import type { Download, Page } from '@playwright/test';
 import { expect, test, type PageProblems } from './fixtures';
 
 /** A Standard MIDI File written with @tonejs/midi: notes as [pitch, start beat, length in beats]. */
-function midiFile(notes: readonly (readonly [number, number, number])[], options: { drums?: boolean; meter?: [number, number]; emptyTrack?: boolean } = {}): Buffer {
+function midiFile(
+  notes: readonly (readonly [number, number, number])[],
+  options: { drums?: boolean; meter?: [number, number]; emptyTrack?: boolean } = {},
+): Buffer {
   const midi = new Midi();
   midi.header.setTempo(120);
   if (options.meter) midi.header.timeSignatures.push({ ticks: 0, timeSignature: options.meter });
@@ -17,8 +20,22 @@ function midiFile(notes: readonly (readonly [number, number, number])[], options
   return Buffer.from(midi.toArray());
 }
 
-const MELODY_A = midiFile([[60, 0, 1], [62, 1, 1], [64, 2, 1], [65, 3, 1], [67, 4, 2], [67, 6, 2]]);
-const MELODY_B = midiFile([[72, 0, 2], [71, 2, 1], [69, 3, 1], [67, 4, 1], [65, 5, 1], [64, 6, 2]]);
+const MELODY_A = midiFile([
+  [60, 0, 1],
+  [62, 1, 1],
+  [64, 2, 1],
+  [65, 3, 1],
+  [67, 4, 2],
+  [67, 6, 2],
+]);
+const MELODY_B = midiFile([
+  [72, 0, 2],
+  [71, 2, 1],
+  [69, 3, 1],
+  [67, 4, 1],
+  [65, 5, 1],
+  [64, 6, 2],
+]);
 
 async function melodyReady(page: Page): Promise<void> {
   await expect(page.getByTestId('music-model-info')).toContainText('mel_2bar', { timeout: 90_000 });
@@ -179,7 +196,17 @@ test('melody lab: bad files and an unreachable model give clear messages and the
   const cases: { name: string; buffer: Buffer; message: RegExp }[] = [
     { name: 'notes.txt', buffer: Buffer.from('these are not the notes you are looking for'), message: /not a (Standard )?MIDI file/i },
     { name: 'silent.mid', buffer: midiFile([], { emptyTrack: true }), message: /no notes/i },
-    { name: 'beat.mid', buffer: midiFile([[36, 0, 0.25], [38, 1, 0.25]], { drums: true }), message: /only drums/i },
+    {
+      name: 'beat.mid',
+      buffer: midiFile(
+        [
+          [36, 0, 0.25],
+          [38, 1, 0.25],
+        ],
+        { drums: true },
+      ),
+      message: /only drums/i,
+    },
   ];
   // Playwright hands over at most 50 MB as a buffer: the 50 MB file goes through a temporary file.
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'latent-lab-'));
@@ -197,7 +224,17 @@ test('melody lab: bad files and an unreachable model give clear messages and the
   // An import error does not outlive the next import that works; a waltz (3/4) is read, with a note.
   await page.getByTestId('melody-file-a').setInputFiles({ name: 'notes.txt', mimeType: 'audio/midi', buffer: Buffer.from('not midi') });
   await expect(alert).toContainText('notes.txt');
-  const waltz = midiFile([[60, 0, 1], [64, 1, 1], [67, 2, 1], [72, 3, 1], [67, 4, 1], [64, 5, 1]], { meter: [3, 4] });
+  const waltz = midiFile(
+    [
+      [60, 0, 1],
+      [64, 1, 1],
+      [67, 2, 1],
+      [72, 3, 1],
+      [67, 4, 1],
+      [64, 5, 1],
+    ],
+    { meter: [3, 4] },
+  );
   await page.getByTestId('melody-file-a').setInputFiles({ name: 'waltz.mid', mimeType: 'audio/midi', buffer: waltz });
   await expect(page.getByTestId('music-notice')).toContainText(/in 3\/4: .*crosses bar lines/);
   await expect(alert).toHaveCount(0);
@@ -275,7 +312,11 @@ test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck w
   await expect(page.getByTestId('blend-pattern')).not.toHaveAttribute('data-clip', centre); // corner 1's blend, not the centre's
   await expect(page).toHaveURL(/[?&]x=0\.0\d*&y=0\.0|[?&]y=0\.0\d*.*x=0\.0/);
   // Every drag works, not only the first (the pad's labels must not become selected text that the next drag drags).
-  for (const [fx, fy, cell] of [[0.98, 0.98, '48'], [0.98, 0.02, '6'], [0.02, 0.98, '42']] as const) {
+  for (const [fx, fy, cell] of [
+    [0.98, 0.98, '48'],
+    [0.98, 0.02, '6'],
+    [0.02, 0.98, '42'],
+  ] as const) {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 6 });
@@ -310,7 +351,21 @@ test('drum lab: a corner from a drum MIDI, a melody model refused, and a WAV tha
   await page.goto('/music/drums?n=2');
   await drumsReady(page, 2);
   // Bars 1–2: 6 hits (a Roland TD-11 hi-hat edge, pitch 22, among them); bars 3–4: 4 more hits.
-  const beat = midiFile([[36, 0, 0.25], [22, 0.5, 0.25], [38, 1, 0.25], [42, 1.5, 0.25], [36, 2, 0.25], [38, 3, 0.25], [36, 8, 0.25], [38, 9, 0.25], [36, 10, 0.25], [38, 15, 0.25]], { drums: true });
+  const beat = midiFile(
+    [
+      [36, 0, 0.25],
+      [22, 0.5, 0.25],
+      [38, 1, 0.25],
+      [42, 1.5, 0.25],
+      [36, 2, 0.25],
+      [38, 3, 0.25],
+      [36, 8, 0.25],
+      [38, 9, 0.25],
+      [36, 10, 0.25],
+      [38, 15, 0.25],
+    ],
+    { drums: true },
+  );
   await page.getByTestId('corner-file-3').setInputFiles({ name: 'beat.mid', mimeType: 'audio/midi', buffer: beat });
   await expect(page.getByTestId('blend-corner').nth(2).locator('svg')).toHaveAttribute('data-hits', '6'); // no hi-hat lost
   await expect(page.getByTestId('music-notice')).toContainText(/Roland TD-11/);

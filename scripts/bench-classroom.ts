@@ -111,7 +111,9 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
 
     // Join, all at once (one address, like a school).
     const students = await Promise.all(
-      Array.from({ length: STUDENTS }, (_, i) => timed('join', () => api(i).join(code, `Student ${String(i + 1).padStart(2, '0')}`)).then((r) => ({ i, token: r.studentToken }))),
+      Array.from({ length: STUDENTS }, (_, i) =>
+        timed('join', () => api(i).join(code, `Student ${String(i + 1).padStart(2, '0')}`)).then((r) => ({ i, token: r.studentToken })),
+      ),
     );
 
     // One live listener per student, on the other server than the one it writes through.
@@ -229,10 +231,14 @@ function report(r: RunResult): void {
       .filter((x) => x.op === op)
       .map((x) => x.ms)
       .sort((a, b) => a - b);
-    console.log(`| ${op.padEnd(34)} | ${String(s.length).padStart(5)} | ${f(pct(s, 50))} | ${f(pct(s, 95))} | ${f(pct(s, 99))} | ${f(s.at(-1) ?? Number.NaN)} |`);
+    console.log(
+      `| ${op.padEnd(34)} | ${String(s.length).padStart(5)} | ${f(pct(s, 50))} | ${f(pct(s, 95))} | ${f(pct(s, 99))} | ${f(s.at(-1) ?? Number.NaN)} |`,
+    );
   }
   console.log('');
-  console.log(`wall time ${(r.wallMs / 1000).toFixed(1)} s · ${r.entries} entries and ${r.votes} votes acknowledged · ${((r.entries + r.votes) / (r.wallMs / 1000)).toFixed(1)} writes/s`);
+  console.log(
+    `wall time ${(r.wallMs / 1000).toFixed(1)} s · ${r.entries} entries and ${r.votes} votes acknowledged · ${((r.entries + r.votes) / (r.wallMs / 1000)).toFixed(1)} writes/s`,
+  );
   for (const [what, k] of r.failures) console.log(`${k === 0 ? 'ok ' : 'BAD'} ${k} ${what}`);
   console.log(`stream reconnects: ${r.reconnects}`);
 }
@@ -253,7 +259,9 @@ function compare(runs: RunResult[]): void {
   console.log(`|---|${runs.map(() => '---').join('|')}|`);
   for (const op of ops) console.log(`| ${op} | ${runs.map((r) => cell(r, op)).join(' | ')} |`);
   console.log(`| writes/s (entries + votes) | ${runs.map((r) => ((r.entries + r.votes) / (r.wallMs / 1000)).toFixed(1)).join(' | ')} |`);
-  console.log(`| lost writes · 5xx · undelivered | ${runs.map((r) => `${r.failures[0]?.[1] ?? '?'} · ${r.failures[3]?.[1] ?? '?'} · ${r.failures[4]?.[1] ?? '?'}`).join(' | ')} |`);
+  console.log(
+    `| lost writes · 5xx · undelivered | ${runs.map((r) => `${r.failures[0]?.[1] ?? '?'} · ${r.failures[3]?.[1] ?? '?'} · ${r.failures[4]?.[1] ?? '?'}`).join(' | ')} |`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -276,8 +284,14 @@ async function main(): Promise<void> {
         cleanup.push(async () => {
           for (const s of servers) await s.stop();
         });
-        for (let i = 0; i < SERVERS; i++) servers.push(await startProdServer({ port: basePort === undefined ? undefined : basePort + i, env: { DATABASE_URL: url } }));
-        results.push(await runClass(`${SERVERS} app servers, PostgreSQL`, servers.map((s) => s.url)));
+        for (let i = 0; i < SERVERS; i++)
+          servers.push(await startProdServer({ port: basePort === undefined ? undefined : basePort + i, env: { DATABASE_URL: url } }));
+        results.push(
+          await runClass(
+            `${SERVERS} app servers, PostgreSQL`,
+            servers.map((s) => s.url),
+          ),
+        );
         for (const s of servers.splice(0)) await s.stop();
       }
       if (SERVERS === 1 || !args['no-baseline']) {

@@ -79,7 +79,12 @@ async function main(): Promise<void> {
   const musicDir = values.music ?? 'models/mel_2bar';
   const dataDir = values['music-data'] ?? path.join('..', 'shared', 'data', 'pop909');
   const others = await busyProcesses();
-  console.log(`bench:compare — ${n} items per side, backend ${backend}, ${threads === 2 ? 'one thread per side' : 'one thread'}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+  console.log(
+    `bench:compare — ${n} items per side, backend ${backend}, ${threads === 2 ? 'one thread per side' : 'one thread'}, ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}`,
+  );
   if (others.length > 0) console.log(`Sharing the cores with:\n  ${others.join('\n  ')}`);
 
   const totals: number[] = [];
@@ -127,8 +132,12 @@ async function main(): Promise<void> {
   console.log(`\nSeconds per panel and side (last of ${runs} run(s); ${threads === 2 ? 'the two sides ran at the same time' : 'one side after the other'})`);
   console.log(formatTable(['step', `image: ${a.model.name} (${a.data.items})`, `music: ${b.model.name} (${b.data.items})`], rows));
   const best = Math.min(...totals);
-  console.log(`\nEvery panel, both sides, wall time: ${totals.map((t) => `${t.toFixed(1)} s`).join(', ')} — target < ${TARGET_SECONDS} s: ${best < TARGET_SECONDS ? 'met' : 'NOT met'}.`);
-  console.log(`CPU time of that work (all threads of this process): ${cpuTotals.map((t) => `${t.toFixed(1)} s`).join(', ')} — wall time well above it means other processes had the cores.`);
+  console.log(
+    `\nEvery panel, both sides, wall time: ${totals.map((t) => `${t.toFixed(1)} s`).join(', ')} — target < ${TARGET_SECONDS} s: ${best < TARGET_SECONDS ? 'met' : 'NOT met'}.`,
+  );
+  console.log(
+    `CPU time of that work (all threads of this process): ${cpuTotals.map((t) => `${t.toFixed(1)} s`).join(', ')} — wall time well above it means other processes had the cores.`,
+  );
 }
 
 main().catch((error: unknown) => {

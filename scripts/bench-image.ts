@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         loss.dispose();
       });
     } catch (error) {
-      note = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+      note = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     }
     const one = imagesTensor(data, [0]);
     const reconMs = await timeIt(20, 3, async () => {
@@ -82,7 +82,13 @@ async function main(): Promise<void> {
       y.dispose();
     });
     grid.dispose();
-    rows.push([backend, Number.isFinite(trainMs) ? (128 / (trainMs / 1000)).toFixed(0) : `fails: ${note}`, Number.isFinite(trainMs) ? trainMs.toFixed(0) : '—', reconMs.toFixed(2), gridMs.toFixed(1)]);
+    rows.push([
+      backend,
+      Number.isFinite(trainMs) ? (128 / (trainMs / 1000)).toFixed(0) : `fails: ${note}`,
+      Number.isFinite(trainMs) ? trainMs.toFixed(0) : '—',
+      reconMs.toFixed(2),
+      gridMs.toFixed(1),
+    ]);
     optimizer.dispose();
     convAe.dispose();
     vae.dispose();

@@ -95,7 +95,9 @@ async function scriptBytes(page: Page): Promise<ScriptBytes> {
   await page.waitForLoadState('load');
   await page.waitForTimeout(1500);
   return page.evaluate(() => {
-    const scripts = performance.getEntriesByType('resource').filter((e): e is PerformanceResourceTiming => e instanceof PerformanceResourceTiming && (e.initiatorType === 'script' || /\.js(\?|$)/.test(e.name)));
+    const scripts = performance
+      .getEntriesByType('resource')
+      .filter((e): e is PerformanceResourceTiming => e instanceof PerformanceResourceTiming && (e.initiatorType === 'script' || /\.js(\?|$)/.test(e.name)));
     return { gzip: scripts.reduce((s, e) => s + e.encodedBodySize, 0), raw: scripts.reduce((s, e) => s + e.decodedBodySize, 0), files: scripts.length };
   });
 }
@@ -127,11 +129,19 @@ async function labTimes(page: Page, base: string, lab: (typeof LABS)[number]): P
   );
   await page.goto(`${base}${lab.path}`);
   try {
-    await page.waitForFunction(() => (window as unknown as { __loadMarks?: Record<string, number> }).__loadMarks?.ready !== undefined, undefined, { timeout: 180_000, polling: 100 });
+    await page.waitForFunction(() => (window as unknown as { __loadMarks?: Record<string, number> }).__loadMarks?.ready !== undefined, undefined, {
+      timeout: 180_000,
+      polling: 100,
+    });
   } catch (error) {
     const seen = await page.evaluate(() => JSON.stringify((window as unknown as { __loadMarks?: Record<string, number> }).__loadMarks ?? {})).catch(() => '?');
-    const alert = await page.locator('[role="alert"]').allInnerTexts().catch(() => []);
-    throw new Error(`${lab.path}: no ${lab.ready} within 3 minutes (marks so far ${seen}; alerts: ${alert.join(' | ') || 'none'}): ${error instanceof Error ? error.message : String(error)}`);
+    const alert = await page
+      .locator('[role="alert"]')
+      .allInnerTexts()
+      .catch(() => []);
+    throw new Error(
+      `${lab.path}: no ${lab.ready} within 3 minutes (marks so far ${seen}; alerts: ${alert.join(' | ') || 'none'}): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return page.evaluate(() => {
     const m = (window as unknown as { __loadMarks: Record<string, number> }).__loadMarks;
@@ -140,7 +150,12 @@ async function labTimes(page: Page, base: string, lab: (typeof LABS)[number]): P
 }
 
 /** What the server sent for `/models/` on the first and on a second visit in the same profile. */
-async function visits(context: BrowserContext, base: string, lab: (typeof LABS)[number], traffic: ModelTraffic): Promise<{ first: ModelTraffic; second: ModelTraffic }> {
+async function visits(
+  context: BrowserContext,
+  base: string,
+  lab: (typeof LABS)[number],
+  traffic: ModelTraffic,
+): Promise<{ first: ModelTraffic; second: ModelTraffic }> {
   const visit = async (): Promise<ModelTraffic> => {
     const before = { ...traffic };
     const page = await context.newPage();
@@ -157,7 +172,10 @@ const kb = (n: number): string => `${(n / 1024).toFixed(0)} KB`;
 const ms = (n: number): string => `${Math.round(n).toLocaleString('en')} ms`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ strict: true, options: { runs: { type: 'string', default: '5' }, port: { type: 'string', default: process.env.PORT ?? '3290' }, dir: { type: 'string', default: '.' } } });
+  const { values } = parseArgs({
+    strict: true,
+    options: { runs: { type: 'string', default: '5' }, port: { type: 'string', default: process.env.PORT ?? '3290' }, dir: { type: 'string', default: '.' } },
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error(`--runs must be a whole number from 1 to 50; got ${values.runs}.`);
   const dir = path.resolve(values.dir);
@@ -165,7 +183,12 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${values.port}`;
   const nextPort = String(Number(values.port) + 1);
   // Its own process group, so that stopping it also stops the next-server child it starts.
-  const server = spawn(path.join(dir, 'node_modules', '.bin', 'next'), ['start', '-p', nextPort, '-H', '127.0.0.1'], { cwd: dir, stdio: 'ignore', detached: true, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const server = spawn(path.join(dir, 'node_modules', '.bin', 'next'), ['start', '-p', nextPort, '-H', '127.0.0.1'], {
+    cwd: dir,
+    stdio: 'ignore',
+    detached: true,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   const traffic: ModelTraffic = { requests: 0, notModified: 0, bytes: 0 };
   const proxy = countingProxy(Number(values.port), Number(nextPort), traffic);
   let browser: Browser | undefined;
@@ -228,12 +251,18 @@ async function main(): Promise<void> {
     console.log(`\nLab start, from navigation (cold cache; median of ${runs}, min–max)`);
     console.log('| lab | controls usable | feedback (progress or model) | model ready |');
     console.log('|---|---|---|---|');
-    const cell = (xs: number[]): string => (xs.length === 0 ? 'no run got ready' : `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})${xs.length < runs ? ` [${xs.length} of ${runs} runs]` : ''}`);
+    const cell = (xs: number[]): string =>
+      xs.length === 0
+        ? 'no run got ready'
+        : `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})${xs.length < runs ? ` [${xs.length} of ${runs} runs]` : ''}`;
     for (const t of times) console.log(`| \`${t.lab}\` | ${cell(t.usable)} | ${cell(t.feedback)} | ${cell(t.ready)} |`);
     console.log('\nModel files sent by the server, first and second visit (same browser profile)');
     console.log('| lab | first visit: answers, body bytes | second visit: answers (304), body bytes |');
     console.log('|---|---|---|');
-    for (const r of revisits) console.log(`| \`${r.lab}\` | ${r.first.requests}, ${r.first.bytes.toLocaleString('en')} | ${r.second.requests} (${r.second.notModified}), ${r.second.bytes.toLocaleString('en')} |`);
+    for (const r of revisits)
+      console.log(
+        `| \`${r.lab}\` | ${r.first.requests}, ${r.first.bytes.toLocaleString('en')} | ${r.second.requests} (${r.second.notModified}), ${r.second.bytes.toLocaleString('en')} |`,
+      );
     if (failures.length > 0) {
       console.error(`\n${failures.length} lab start(s) failed:\n${failures.join('\n')}`);
       process.exitCode = 1;

@@ -42,9 +42,22 @@ async function main(): Promise<void> {
     if (backend === 'cpu') await initNodeBackend('cpu');
     else await tf.setBackend('wasm');
     const rng = createRng(1);
-    const x = tf.tensor3d(Float32Array.from({ length: T * B * D }, () => (rng.next() < 1 / D ? 1 : 0)), [T, B, D]);
-    const wx = tf.variable(tf.tensor2d(rng.normalArray(D * 4 * H).map((v) => v * 0.05), [D, 4 * H]));
-    const wh = tf.variable(tf.tensor2d(rng.normalArray(H * 4 * H).map((v) => v * 0.05), [H, 4 * H]));
+    const x = tf.tensor3d(
+      Float32Array.from({ length: T * B * D }, () => (rng.next() < 1 / D ? 1 : 0)),
+      [T, B, D],
+    );
+    const wx = tf.variable(
+      tf.tensor2d(
+        rng.normalArray(D * 4 * H).map((v) => v * 0.05),
+        [D, 4 * H],
+      ),
+    );
+    const wh = tf.variable(
+      tf.tensor2d(
+        rng.normalArray(H * 4 * H).map((v) => v * 0.05),
+        [H, 4 * H],
+      ),
+    );
     const zeros = tf.zeros([B, H]) as tf.Tensor2D;
     const step = (cell: typeof naive) => async (): Promise<void> => {
       const { value, grads } = tf.variableGrads(() => {

@@ -51,14 +51,22 @@ async function measure(browser: Browser, base: string, backend: string, gpu: str
     await page.goto(`${base}/music/melody?steps=${steps}&refine=${refine}&backend=${backend}`);
     const badge = page.getByTestId('backend-badge');
     await badge.waitFor();
-    await page.waitForFunction(() => /^(webgpu|webgl|wasm|cpu)$/.test(document.querySelector('[data-testid="backend-badge"]')?.getAttribute('data-backend') ?? ''), undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => /^(webgpu|webgl|wasm|cpu)$/.test(document.querySelector('[data-testid="backend-badge"]')?.getAttribute('data-backend') ?? ''),
+      undefined,
+      { timeout: 120_000 },
+    );
     row.ran = (await badge.getAttribute('data-backend')) ?? '?';
     const latency = page.getByTestId('interp-latency');
-    await page.waitForFunction(() => document.querySelector('[data-testid="interp-latency"]')?.getAttribute('data-run') !== null, undefined, { timeout: 180_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="interp-latency"]')?.getAttribute('data-run') !== null, undefined, {
+      timeout: 180_000,
+    });
     for (let i = 0; i <= runs; i++) {
       const run = Number((await latency.getAttribute('data-run')) ?? '0');
       await page.getByTestId('interpolate').click();
-      await page.waitForFunction((r) => document.querySelector('[data-testid="interp-latency"]')?.getAttribute('data-run') === String(r), run + 1, { timeout: 120_000 });
+      await page.waitForFunction((r) => document.querySelector('[data-testid="interp-latency"]')?.getAttribute('data-run') === String(r), run + 1, {
+        timeout: 120_000,
+      });
       const items = await page.getByTestId('interp-item').count();
       if (items !== steps) throw new Error(`expected ${steps} items, got ${items}`);
       if (i === 0) continue; // warm-up
@@ -77,7 +85,13 @@ async function measure(browser: Browser, base: string, backend: string, gpu: str
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '10' }, steps: { type: 'string', default: '11' }, port: { type: 'string', default: '3198' }, backends: { type: 'string' }, refine: { type: 'string', default: '0,50' } },
+    options: {
+      runs: { type: 'string', default: '10' },
+      steps: { type: 'string', default: '11' },
+      port: { type: 'string', default: '3198' },
+      backends: { type: 'string' },
+      refine: { type: 'string', default: '0,50' },
+    },
   });
   const only = values.backends?.split(',');
   const refines = values.refine.split(',').map(Number);
@@ -92,7 +106,11 @@ async function main(): Promise<void> {
     if (built.status !== 0) throw new Error('next build failed.');
   }
   const base = `http://127.0.0.1:${values.port}`;
-  const server = spawn('npx', ['next', 'start', '-p', String(values.port), '-H', '127.0.0.1'], { stdio: 'ignore', detached: true, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const server = spawn('npx', ['next', 'start', '-p', String(values.port), '-H', '127.0.0.1'], {
+    stdio: 'ignore',
+    detached: true,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   const rows: Row[] = [];
   try {
     await waitForServer(base, server);
@@ -127,7 +145,9 @@ async function main(): Promise<void> {
       continue;
     }
     const range = `${Math.min(...r.clickToDrawn).toFixed(0)}–${Math.max(...r.clickToDrawn).toFixed(0)}`;
-    console.log(`| ${r.backend} | ${r.ran} (${r.gpu}) | ${ends} | ${median(r.clickToDrawn).toFixed(0)} | ${range} | ${median(r.model).toFixed(0)} | ${r.refine > 0 ? median(r.refineMs).toFixed(0) : '–'} |${r.note ? ' ' + r.note : ''}`);
+    console.log(
+      `| ${r.backend} | ${r.ran} (${r.gpu}) | ${ends} | ${median(r.clickToDrawn).toFixed(0)} | ${range} | ${median(r.model).toFixed(0)} | ${r.refine > 0 ? median(r.refineMs).toFixed(0) : '–'} |${r.note ? ' ' + r.note : ''}`,
+    );
   }
 }
 

@@ -108,10 +108,14 @@ async function magenta(url: string, backend: 'cpu' | 'wasm', runs: number, warmu
 }
 
 async function ours(dir: string, backend: 'cpu' | 'wasm', runs: number, warmup: number): Promise<ProcessResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', __filename, '--child', dir, '--backend', backend, '--runs', String(runs), '--warmup', String(warmup)], {
-    maxBuffer: 1 << 26,
-    timeout: 1_800_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', __filename, '--child', dir, '--backend', backend, '--runs', String(runs), '--warmup', String(warmup)],
+    {
+      maxBuffer: 1 << 26,
+      timeout: 1_800_000,
+    },
+  );
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ProcessResult;
 }
 
@@ -143,7 +147,9 @@ async function main(): Promise<void> {
     await oursChild(dir, backend, runs, warmup);
     return;
   }
-  const backends = arg('backends', 'cpu,wasm').split(',').map((b) => parseBackendName(b));
+  const backends = arg('backends', 'cpu,wasm')
+    .split(',')
+    .map((b) => parseBackendName(b));
   const root = await mkdtemp(path.join(os.tmpdir(), 'bench-music-'));
   const dir = path.join(root, 'mel_2bar_small');
   await writeCheckpointFolder(dir, encodeCheckpoint(randomMusicVaeVariables({ ...MEL_2BAR_SMALL, seed: 11 })), { 'config.json': musicVaeConfigFor('melody') });
@@ -173,7 +179,16 @@ async function main(): Promise<void> {
     server.close();
   }
   const magentaCpu = table.cpu?.magenta;
-  const header = ['operation', 'backend', 'ours wall ms', 'ours CPU ms', 'magenta wall ms', 'magenta CPU ms', 'speed-up (same backend)', 'speed-up vs magenta CPU'];
+  const header = [
+    'operation',
+    'backend',
+    'ours wall ms',
+    'ours CPU ms',
+    'magenta wall ms',
+    'magenta CPU ms',
+    'speed-up (same backend)',
+    'speed-up vs magenta CPU',
+  ];
   const rows: string[][] = [];
   for (const [backend, { ours: o, magenta: m }] of Object.entries(table)) {
     OPS.forEach((op, i) => {
@@ -199,7 +214,9 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(line(r));
   console.log('\npeak RSS (MB):');
   for (const [backend, { ours: o, magenta: m }] of Object.entries(table)) {
-    console.log(`  ${backend}: ours ${(o.maxRssKb / 1024).toFixed(0)}, @magenta/music ${(m.maxRssKb / 1024).toFixed(0)}; tensors left after our run: ${o.numTensorsAfter ?? '?'}`);
+    console.log(
+      `  ${backend}: ours ${(o.maxRssKb / 1024).toFixed(0)}, @magenta/music ${(m.maxRssKb / 1024).toFixed(0)}; tensors left after our run: ${o.numTensorsAfter ?? '?'}`,
+    );
   }
   const flops = interpolationFlops();
   const wasmInterp = table.wasm?.ours.results[4]?.wallMs;

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
         const rng = createRng(3);
         const times: number[] = [];
         for (let s = 0; s < 5; s++) {
-          const windows = Array.from({ length: batchSize }, () => Int32Array.from({ length: 32 }, () => (kind === 'drums' ? rng.int(512) : rng.next() < 0.3 ? 2 + rng.int(88) : rng.int(2))));
+          const windows = Array.from({ length: batchSize }, () =>
+            Int32Array.from({ length: 32 }, () => (kind === 'drums' ? rng.int(512) : rng.next() < 0.3 ? 2 + rng.int(88) : rng.int(2))),
+          );
           const t0 = performance.now();
           await parallel.trainStep(windows, s);
           if (s >= 2) times.push(performance.now() - t0);
@@ -47,7 +49,9 @@ async function main(): Promise<void> {
         const ms = times[1] ?? NaN;
         const rate = (batchSize * 1000) / ms;
         if (workers === 1) single = rate;
-        rows.push(`| ${backend} | ${kind} | ${workers} | ${(ms / 1000).toFixed(2)} s | ${rate.toFixed(1)} | ${Number.isFinite(single) ? `${(rate / single).toFixed(2)}×` : '—'} |`);
+        rows.push(
+          `| ${backend} | ${kind} | ${workers} | ${(ms / 1000).toFixed(2)} s | ${rate.toFixed(1)} | ${Number.isFinite(single) ? `${(rate / single).toFixed(2)}×` : '—'} |`,
+        );
         process.stderr.write(`${backend} ${kind} ${workers} worker(s) done\n`);
       }
     }

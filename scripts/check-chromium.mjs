@@ -4,7 +4,9 @@ import { chromiumExists, chromiumPath, INSTALL_HINT } from './chromium-path.mjs'
 
 const path = chromiumPath();
 if (!chromiumExists()) {
-  console.error(`\nNo Chromium found at ${path} (needed by the e2e tests).\nInstall it with:\n\n  ${INSTALL_HINT}\n\nor point CHROMIUM_PATH at a Chromium/Chrome binary.\n`);
+  console.error(
+    `\nNo Chromium found at ${path} (needed by the e2e tests).\nInstall it with:\n\n  ${INSTALL_HINT}\n\nor point CHROMIUM_PATH at a Chromium/Chrome binary.\n`,
+  );
   process.exit(1);
 }
 try {

@@ -2,8 +2,7 @@
 // (Playwright's own browser download cannot work on machines without general internet access.)
 import { existsSync } from 'node:fs';
 
-export const INSTALL_HINT =
-  'apt-get -o DPkg::Lock::Timeout=600 update && apt-get -o DPkg::Lock::Timeout=600 install -y chromium';
+export const INSTALL_HINT = 'apt-get -o DPkg::Lock::Timeout=600 update && apt-get -o DPkg::Lock::Timeout=600 install -y chromium';
 
 /** @returns {string} */
 export function chromiumPath() {

@@ -14,7 +14,10 @@ describe("each page's main-thread JavaScript", () => {
   }, 120_000);
 
   it('sees the image lab and its worker client but not the worker itself', async () => {
-    const [image] = await pageGraphs(root, findPages(root).filter((p) => p.route === '/image'));
+    const [image] = await pageGraphs(
+      root,
+      findPages(root).filter((p) => p.route === '/image'),
+    );
     expect(image?.client.has('app/image/ImageLabApp.tsx')).toBe(true);
     expect(image?.client.has('app/_workers/client.ts')).toBe(true);
     expect(image?.client.has('app/_workers/model.worker.ts')).toBe(false);
@@ -32,29 +35,55 @@ describe('the main-thread check itself', () => {
 
   it('reports TF.js reached from a client component with its import chain, tone outside lib/audio, and leaves workers and server code alone', async () => {
     await write('tsconfig.json', JSON.stringify({ compilerOptions: { jsx: 'react-jsx', baseUrl: '.', paths: { '@/*': ['./*'] } } }));
-    await write('app/layout.tsx', "import { Badge } from './_components/Badge';\nexport default function L({ children }: { children: unknown }) { return <html><body><Badge />{children as never}</body></html>; }\n");
-    await write('app/_components/Badge.tsx', "'use client';\nimport { names } from '@/lib/names';\nexport function Badge() { return <span>{names.join()}</span>; }\n");
+    await write(
+      'app/layout.tsx',
+      "import { Badge } from './_components/Badge';\nexport default function L({ children }: { children: unknown }) { return <html><body><Badge />{children as never}</body></html>; }\n",
+    );
+    await write(
+      'app/_components/Badge.tsx',
+      "'use client';\nimport { names } from '@/lib/names';\nexport function Badge() { return <span>{names.join()}</span>; }\n",
+    );
     await write('lib/names.ts', "export const names = ['wasm'];\n");
     await write('app/page.tsx', "import { Lab } from './Lab';\nexport default function P() { return <Lab />; }\n");
-    await write('app/Lab.tsx', "'use client';\nimport { backend } from '@/lib/backend';\nexport function Lab() { const w = new Worker(new URL('./worker.ts', import.meta.url)); return <p>{backend()}{String(w)}</p>; }\n");
+    await write(
+      'app/Lab.tsx',
+      "'use client';\nimport { backend } from '@/lib/backend';\nexport function Lab() { const w = new Worker(new URL('./worker.ts', import.meta.url)); return <p>{backend()}{String(w)}</p>; }\n",
+    );
     await write('lib/backend.ts', "import * as tf from '@tensorflow/tfjs';\nexport const backend = () => tf.getBackend();\n");
     await write('app/worker.ts', "import * as tf from '@tensorflow/tfjs';\nexport const x = tf.version;\n");
     // A server component may use anything server-side; only its client imports ship.
     await write('app/server/page.tsx', "import { backend } from '@/lib/backend';\nexport default function S() { return <p>{backend()}</p>; }\n");
     await write('app/music/page.tsx', "import { Play } from './Play';\nexport default function M() { return <Play />; }\n");
-    await write('app/music/Play.tsx', "'use client';\nimport { start } from '@/lib/audio/start';\nexport function Play() { return <button onClick={() => void start()}>play</button>; }\n");
+    await write(
+      'app/music/Play.tsx',
+      "'use client';\nimport { start } from '@/lib/audio/start';\nexport function Play() { return <button onClick={() => void start()}>play</button>; }\n",
+    );
     await write('lib/audio/start.ts', "export async function start() { const Tone = await import('tone'); await Tone.start(); }\n");
     await write('app/other/page.tsx', "import { Beep } from './Beep';\nexport default function O() { return <Beep />; }\n");
-    await write('app/other/Beep.tsx', "'use client';\nimport * as Tone from 'tone';\nexport function Beep() { return <button onClick={() => void Tone.start()}>beep</button>; }\n");
+    await write(
+      'app/other/Beep.tsx',
+      "'use client';\nimport * as Tone from 'tone';\nexport function Beep() { return <button onClick={() => void Tone.start()}>beep</button>; }\n",
+    );
     // Through lib/audio but in the first load (a static import): not allowed either.
     await write('app/band/page.tsx', "import { Band } from './Band';\nexport default function B() { return <Band />; }\n");
-    await write('app/band/Band.tsx', "'use client';\nimport { synth } from '@/lib/audio/synth';\nexport function Band() { return <button onClick={() => synth()}>band</button>; }\n");
+    await write(
+      'app/band/Band.tsx',
+      "'use client';\nimport { synth } from '@/lib/audio/synth';\nexport function Band() { return <button onClick={() => synth()}>band</button>; }\n",
+    );
     await write('lib/audio/synth.ts', "import * as Tone from 'tone';\nexport const synth = () => new Tone.Synth();\n");
     // A silent page must not reach Tone.js even lazily.
     await write('app/image/page.tsx', "import { Img } from './Img';\nexport default function I() { return <Img />; }\n");
-    await write('app/image/Img.tsx', "'use client';\nimport { start } from '@/lib/audio/start';\nexport function Img() { return <button onClick={() => void start()}>img</button>; }\n");
+    await write(
+      'app/image/Img.tsx',
+      "'use client';\nimport { start } from '@/lib/audio/start';\nexport function Img() { return <button onClick={() => void start()}>img</button>; }\n",
+    );
     const found = await mainThreadViolations(fixture);
-    const summary = found.map((v) => `${v.route} ${v.rule.startsWith('@tensorflow') ? 'tf' : v.rule.includes('first load') ? 'tone-eager' : 'tone'} ${v.chain.filter((f) => !f.includes('node_modules')).join(' > ')}`).sort();
+    const summary = found
+      .map(
+        (v) =>
+          `${v.route} ${v.rule.startsWith('@tensorflow') ? 'tf' : v.rule.includes('first load') ? 'tone-eager' : 'tone'} ${v.chain.filter((f) => !f.includes('node_modules')).join(' > ')}`,
+      )
+      .sort();
     expect(summary).toEqual([
       '/ tf app/page.tsx > app/Lab.tsx > lib/backend.ts',
       '/band tone-eager app/band/page.tsx > app/band/Band.tsx > lib/audio/synth.ts',

@@ -61,7 +61,10 @@ async function exists(file: string): Promise<boolean> {
 export async function folderWindowSet(model: MusicVAE, dataDir: string, n: number, seed: number, label: FileLabel | 'auto'): Promise<MusicWindowSet> {
   const groove = await exists(path.join(dataDir, 'info.csv'));
   const kind = model.converter.kind;
-  const dataset = await buildMusicDataset(path.resolve(dataDir), model.converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' && groove ? 'roland-td11' : 'gm' });
+  const dataset = await buildMusicDataset(path.resolve(dataDir), model.converter, {
+    ignoreMeter: kind === 'melody',
+    kit: kind === 'drums' && groove ? 'roland-td11' : 'gm',
+  });
   const mode: FileLabel = label === 'auto' ? (groove ? 'style' : 'file') : label;
   const rng = createRng(seed);
   const pick = (split: 'validation' | 'train'): { w: Int32Array; file: string }[] =>
@@ -82,14 +85,29 @@ export async function folderWindowSet(model: MusicVAE, dataDir: string, n: numbe
 }
 
 /** A MusicVAE (folder or URL) with `n` windows of `dataDir`, or with the built-in examples when no folder is given. */
-export async function loadMusicSide(location: string, options: { dataDir?: string; n: number; seed: number; label?: FileLabel | 'auto' }): Promise<LoadedSide<tf.Tensor3D, Int32Array, MusicVAE>> {
+export async function loadMusicSide(
+  location: string,
+  options: { dataDir?: string; n: number; seed: number; label?: FileLabel | 'auto' },
+): Promise<LoadedSide<tf.Tensor3D, Int32Array, MusicVAE>> {
   const t0 = performance.now();
   const model = await MusicVAE.load(sourceFor(location));
   try {
-    if (options.label && options.label !== 'auto' && !FILE_LABELS.includes(options.label)) throw new InvalidInputError(`--music-labels must be auto or one of ${FILE_LABELS.join(', ')}.`);
-    const data = options.dataDir ? await folderWindowSet(model, options.dataDir, options.n, options.seed, options.label ?? 'auto') : exampleWindowSet(model.converter);
+    if (options.label && options.label !== 'auto' && !FILE_LABELS.includes(options.label))
+      throw new InvalidInputError(`--music-labels must be auto or one of ${FILE_LABELS.join(', ')}.`);
+    const data = options.dataDir
+      ? await folderWindowSet(model, options.dataDir, options.n, options.seed, options.label ?? 'auto')
+      : exampleWindowSet(model.converter);
     const domain = musicCompareDomain(model, data);
-    return { model, domain, description: { name: model.name, description: `MusicVAE (${model.converter.type}, encoder ${model.sizes.encoderUnits}, decoder ${model.sizes.decoderUnits.join('×')})` }, notes: data.notes, loadSeconds: (performance.now() - t0) / 1000 };
+    return {
+      model,
+      domain,
+      description: {
+        name: model.name,
+        description: `MusicVAE (${model.converter.type}, encoder ${model.sizes.encoderUnits}, decoder ${model.sizes.decoderUnits.join('×')})`,
+      },
+      notes: data.notes,
+      loadSeconds: (performance.now() - t0) / 1000,
+    };
   } catch (error) {
     model.dispose();
     throw error;

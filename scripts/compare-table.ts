@@ -21,8 +21,12 @@ export function panelTables(sides: readonly (SideReport | null)[]): { title: str
     {
       title: 'Map',
       rows: [
-        row('axes: variance explained', (s) => (s.map ? `${s.map.axes} ${pct(s.map.explained[0])} + ${pct(s.map.explained[1])} = ${pct(s.map.explainedTotal)}` : '—')),
-        row('label agreement (cosine / Euclidean)', (s) => (s.map ? `${pct(s.map.labelAgreement.cosine)} / ${pct(s.map.labelAgreement.euclidean)} (k = ${s.map.k})` : '—')),
+        row('axes: variance explained', (s) =>
+          s.map ? `${s.map.axes} ${pct(s.map.explained[0])} + ${pct(s.map.explained[1])} = ${pct(s.map.explainedTotal)}` : '—',
+        ),
+        row('label agreement (cosine / Euclidean)', (s) =>
+          s.map ? `${pct(s.map.labelAgreement.cosine)} / ${pct(s.map.labelAgreement.euclidean)} (k = ${s.map.k})` : '—',
+        ),
         row('chance', (s) => pct(s.map?.chance)),
         row('kept by the picture (PCA / UMAP)', (s) => (s.map ? `${pct(s.map.pictureAgreement.pca)} / ${pct(s.map.pictureAgreement.umap)}` : '—')),
       ],
@@ -32,7 +36,14 @@ export function panelTables(sides: readonly (SideReport | null)[]): { title: str
       rows: [
         row('active units (var μ > 0.01)', (s) => (s.units ? `${s.units.active} of ${s.units.zDims}` : '—')),
         row('KL total (nats)', (s) => f(s.units?.klTotal, 2)),
-        row('top units by use', (s) => (s.units ? s.units.order.slice(0, 5).map((u) => `${u}${s.units?.kl ? ` (${f(s.units.kl[u], 2)})` : ''}`).join(', ') : '—')),
+        row('top units by use', (s) =>
+          s.units
+            ? s.units.order
+                .slice(0, 5)
+                .map((u) => `${u}${s.units?.kl ? ` (${f(s.units.kl[u], 2)})` : ''}`)
+                .join(', ')
+            : '—',
+        ),
       ],
     },
     {
@@ -48,7 +59,9 @@ export function panelTables(sides: readonly (SideReport | null)[]): { title: str
       rows: [
         row('share of prior draws in thin regions', (s) => pct(s.holes?.share)),
         row('median log q: prior / real', (s) => (s.holes ? `${f(s.holes.logQ.prior.median, 1)} / ${f(s.holes.logQ.real.median, 1)}` : '—')),
-        row('median distance to nearest real: prior / real', (s) => (s.holes ? `${f(s.holes.nearest.prior.median, 2)} / ${f(s.holes.nearest.real.median, 2)} (${s.holes.distance})` : '—')),
+        row('median distance to nearest real: prior / real', (s) =>
+          s.holes ? `${f(s.holes.nearest.prior.median, 2)} / ${f(s.holes.nearest.real.median, 2)} (${s.holes.distance})` : '—',
+        ),
       ],
     },
     {
@@ -56,7 +69,11 @@ export function panelTables(sides: readonly (SideReport | null)[]): { title: str
       rows: [
         row('groups', (s) => s.attributes?.description ?? '—'),
         row('consistency (mean cosine) / agreeing pairs', (s) => (s.attributes ? `${f(s.attributes.consistency)} / ${pct(s.attributes.agreeing)}` : '—')),
-        row('measure: step 0 → step 7 (A → B)', (s) => (s.attributes ? `${f(s.attributes.measure.perStep[0], 2)} → ${f(s.attributes.measure.perStep.at(-1), 2)} (${f(s.attributes.measure.groupA, 2)} → ${f(s.attributes.measure.groupB, 2)})` : '—')),
+        row('measure: step 0 → step 7 (A → B)', (s) =>
+          s.attributes
+            ? `${f(s.attributes.measure.perStep[0], 2)} → ${f(s.attributes.measure.perStep.at(-1), 2)} (${f(s.attributes.measure.groupA, 2)} → ${f(s.attributes.measure.groupB, 2)})`
+            : '—',
+        ),
       ],
     },
     {

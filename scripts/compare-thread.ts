@@ -26,7 +26,11 @@ async function main(): Promise<void> {
     if (task.kind === 'map') {
       const t0 = performance.now();
       const { set, labels, options } = task;
-      const map = await mapPanel({ count: set.count, dims: set.dims, mean: set.mean, logVar: null }, labels, { k: options.k, umap: options.umap, seed: options.seed });
+      const map = await mapPanel({ count: set.count, dims: set.dims, mean: set.mean, logVar: null }, labels, {
+        k: options.k,
+        umap: options.umap,
+        seed: options.seed,
+      });
       post({ type: 'map', report: map.report, seconds: (performance.now() - t0) / 1000 });
       return;
     }
@@ -44,7 +48,8 @@ async function main(): Promise<void> {
           {
             onProgress: (p) => post({ type: 'progress', progress: p }),
             onEncoded: (set) => {
-              if (mapElsewhere) post({ type: 'encoded', set: { count: set.count, dims: set.dims, mean: set.mean.slice() }, labels: side.domain.labels.slice() });
+              if (mapElsewhere)
+                post({ type: 'encoded', set: { count: set.count, dims: set.dims, mean: set.mean.slice() }, labels: side.domain.labels.slice() });
             },
           },
         );

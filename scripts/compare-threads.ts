@@ -14,7 +14,14 @@ import type { PanelOptions } from '../lib/latent/compare/run';
 
 const jobSchema = z.discriminatedUnion('side', [
   z.object({ side: z.literal('image'), model: z.string(), n: z.number().int() }),
-  z.object({ side: z.literal('music'), model: z.string(), n: z.number().int(), dataDir: z.string().optional(), seed: z.number().int(), label: z.enum(['auto', 'file', 'folder', 'style', 'drummer']) }),
+  z.object({
+    side: z.literal('music'),
+    model: z.string(),
+    n: z.number().int(),
+    dataDir: z.string().optional(),
+    seed: z.number().int(),
+    label: z.enum(['auto', 'file', 'folder', 'style', 'drummer']),
+  }),
 ]);
 export type SideJob = z.infer<typeof jobSchema>;
 const optionsSchema = z.custom<PanelOptions>((v) => typeof v === 'object' && v !== null);
@@ -90,7 +97,13 @@ export async function analyseInThreads(
   const cpu0 = process.cpuUsage();
   const split = jobs.length - 1;
   const threads = jobs.map((job, i) =>
-    startThread({ kind: 'side', job, options: { ...options, ...(groups[job.side] ? { groups: groups[job.side] } : {}) }, mapElsewhere: i === split && jobs.length > 1, ...(backend ? { backend } : {}) }),
+    startThread({
+      kind: 'side',
+      job,
+      options: { ...options, ...(groups[job.side] ? { groups: groups[job.side] } : {}) },
+      mapElsewhere: i === split && jobs.length > 1,
+      ...(backend ? { backend } : {}),
+    }),
   );
   const all = [...threads];
   const notes: string[] = [];

@@ -21,7 +21,8 @@ beforeAll(async () => {
   await import('node:fs/promises').then((fs) => fs.mkdir(path.join(data, 'album'), { recursive: true }));
   const tunes = MELODY_EXAMPLES.map((e) => melodyExample(e));
   // Three files of 8 bars each (7 windows each), one in a sub-folder, and one that is not MIDI.
-  for (const [i, name] of ['a.mid', 'b.mid', 'album/c.mid'].entries()) await writeFile(path.join(data, name), sequenceToMidi(concatenate([...tunes.slice(i, i + 4)])));
+  for (const [i, name] of ['a.mid', 'b.mid', 'album/c.mid'].entries())
+    await writeFile(path.join(data, name), sequenceToMidi(concatenate([...tunes.slice(i, i + 4)])));
   await writeFile(path.join(data, 'broken.mid'), 'not a midi file');
 }, 60_000);
 afterAll(async () => {
@@ -32,9 +33,46 @@ describe('npm run compare', () => {
   it('writes every panel of both sides as JSON and CSV, named after the panels (spread over threads)', async () => {
     const out = path.join(root, 'report.json');
     const csv = path.join(root, 'report.csv');
-    const r = await cli(['--image', 'models/image/vae', '--music', model, '--music-data', data, '--n', '300', '--pairs', '3', '--no-umap', '--out', out, '--csv', csv, '--cache-free']);
+    const r = await cli([
+      '--image',
+      'models/image/vae',
+      '--music',
+      model,
+      '--music-data',
+      data,
+      '--n',
+      '300',
+      '--pairs',
+      '3',
+      '--no-umap',
+      '--out',
+      out,
+      '--csv',
+      csv,
+      '--cache-free',
+    ]);
     expect(r.code, r.stderr).toBe(2); // unknown option: usage error
-    const ok = await cli(['--image', 'models/image/vae', '--music', model, '--music-data', data, '--n', '300', '--pairs', '3', '--no-umap', '--out', out, '--csv', csv, '--image-groups', 'thickness', '--threads', '2']);
+    const ok = await cli([
+      '--image',
+      'models/image/vae',
+      '--music',
+      model,
+      '--music-data',
+      data,
+      '--n',
+      '300',
+      '--pairs',
+      '3',
+      '--no-umap',
+      '--out',
+      out,
+      '--csv',
+      csv,
+      '--image-groups',
+      'thickness',
+      '--threads',
+      '2',
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
     const report = compareReportSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     expect(report.image?.data.items).toBe(300);

@@ -86,7 +86,8 @@ async function main(): Promise<void> {
   const seed = wholeNumber('--seed', values.seed, seedLimits.default, seedLimits.min, seedLimits.max);
   const pairs = wholeNumber('--pairs', values.pairs, pairLimits.default, pairLimits.min, pairLimits.max);
   const labels = values['music-labels'] ?? 'auto';
-  if (!['auto', 'file', 'folder', 'style', 'drummer'].includes(labels)) throw new UsageError(`--music-labels must be auto, file, folder, style or drummer; got "${labels}".`);
+  if (!['auto', 'file', 'folder', 'style', 'drummer'].includes(labels))
+    throw new UsageError(`--music-labels must be auto, file, folder, style or drummer; got "${labels}".`);
   const imageGroups = groupsOption(values['image-groups'], '--image-groups');
   const musicGroups = groupsOption(values['music-groups'], '--music-groups');
   const backend = parseBackendName(values.backend, '--backend');
@@ -118,7 +119,16 @@ async function main(): Promise<void> {
       const side = await loadImageSide(values.image, n);
       try {
         side.notes.forEach((note) => console.error(`image: ${note}`));
-        image = (await analyseSide('image', side.model, side.domain, side.description, { ...options, ...(imageGroups ? { groups: imageGroups } : {}) }, { onProgress: imageProgress })).report;
+        image = (
+          await analyseSide(
+            'image',
+            side.model,
+            side.domain,
+            side.description,
+            { ...options, ...(imageGroups ? { groups: imageGroups } : {}) },
+            { onProgress: imageProgress },
+          )
+        ).report;
       } finally {
         side.model.dispose();
       }
@@ -127,13 +137,30 @@ async function main(): Promise<void> {
       const side = await loadMusicSide(values.music, musicJob);
       try {
         side.notes.slice(0, 10).forEach((note) => console.error(`music: ${note}`));
-        music = (await analyseSide('music', side.model, side.domain, side.description, { ...options, ...(musicGroups ? { groups: musicGroups } : {}) }, { onProgress: musicProgress })).report;
+        music = (
+          await analyseSide(
+            'music',
+            side.model,
+            side.domain,
+            side.description,
+            { ...options, ...(musicGroups ? { groups: musicGroups } : {}) },
+            { onProgress: musicProgress },
+          )
+        ).report;
       } finally {
         side.model.dispose();
       }
     }
   }
-  const report: CompareReport = compareReportSchema.parse({ format: 'latent-lab-compare', version: 1, createdAt: new Date().toISOString(), seed, backend: choice.backend, image, music });
+  const report: CompareReport = compareReportSchema.parse({
+    format: 'latent-lab-compare',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    seed,
+    backend: choice.backend,
+    image,
+    music,
+  });
   printSideTables([image, music]);
   const json = JSON.stringify(report, null, 2) + '\n';
   if (values.out) {

@@ -32,7 +32,9 @@ async function main(): Promise<void> {
     },
   });
   process.stderr.write('\n');
-  console.log(JSON.stringify({ model: values.model, fromCache: dataset.fromCache, seconds: +((performance.now() - t0) / 1000).toFixed(2), ...dataset.counts }, null, 2));
+  console.log(
+    JSON.stringify({ model: values.model, fromCache: dataset.fromCache, seconds: +((performance.now() - t0) / 1000).toFixed(2), ...dataset.counts }, null, 2),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -19,13 +19,31 @@ describe('train:image --kernels and eval:image for super-resolution', () => {
       expect(wrong.stderr).toMatch(/--kernels is for the super-resolution models/);
 
       const out = path.join(dir, 'superres-4x');
-      const trained = await cli('scripts/train-image.ts', ['--model', 'superres-4x', '--epochs', '1', '--subset', '200', '--kernels', 'box,point', '--out', out, '--no-manifest']);
+      const trained = await cli('scripts/train-image.ts', [
+        '--model',
+        'superres-4x',
+        '--epochs',
+        '1',
+        '--subset',
+        '200',
+        '--kernels',
+        'box,point',
+        '--out',
+        out,
+        '--no-manifest',
+      ]);
       expect(trained.code, trained.stderr.slice(-400)).toBe(0);
       const summary = cardSummarySchema.parse(JSON.parse(await readFile(path.join(out, 'metrics.json'), 'utf8')));
       expect(summary.downsampleKernels).toEqual(['box', 'point']);
       expect(summary.metrics.perKernel?.map((k) => k.kernel)).toEqual(['box', 'point', 'bilinear', 'bicubic']);
       // One target per filter (beat plain enlarging) besides the (+1 dB over bicubic, box).
-      expect(summary.targets.map((t) => t.target.replace(/.*made with the (\w+) filter/, '$1'))).toEqual(['PSNR gain over bicubic upsampling ≥ 1 dB', 'box', 'point', 'bilinear', 'bicubic']);
+      expect(summary.targets.map((t) => t.target.replace(/.*made with the (\w+) filter/, '$1'))).toEqual([
+        'PSNR gain over bicubic upsampling ≥ 1 dB',
+        'box',
+        'point',
+        'bilinear',
+        'bicubic',
+      ]);
       expect(await readFile(path.join(out, 'MODEL_CARD.md'), 'utf8')).toContain('made with a filter drawn per digit from: box, point');
 
       const evaluated = await cli('scripts/eval-image.ts', ['--model', out]);

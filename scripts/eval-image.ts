@@ -24,7 +24,14 @@ import { loadMnist } from '../lib/image/mnist-node';
 /** A plain-text table of the per-filter PSNRs. */
 function kernelTable(rows: readonly KernelMetrics[]): string {
   const head = ['small digit made with', 'model', 'nearest', 'bilinear', 'bicubic', 'model − bicubic'];
-  const body = rows.map((k) => [k.kernel, k.psnr.toFixed(2), k.nearestPsnr.toFixed(2), k.bilinearPsnr.toFixed(2), k.bicubicPsnr.toFixed(2), `${k.psnr >= k.bicubicPsnr ? '+' : ''}${(k.psnr - k.bicubicPsnr).toFixed(2)}`]);
+  const body = rows.map((k) => [
+    k.kernel,
+    k.psnr.toFixed(2),
+    k.nearestPsnr.toFixed(2),
+    k.bilinearPsnr.toFixed(2),
+    k.bicubicPsnr.toFixed(2),
+    `${k.psnr >= k.bicubicPsnr ? '+' : ''}${(k.psnr - k.bicubicPsnr).toFixed(2)}`,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return ['PSNR (dB) on the test digits:', line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
@@ -37,7 +44,10 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ strict: true, options: { model: { type: 'string' }, backend: { type: 'string' }, 'update-card': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    strict: true,
+    options: { model: { type: 'string' }, backend: { type: 'string' }, 'update-card': { type: 'boolean', default: false } },
+  });
   if (!values.model) throw new Error('--model <folder> is required, e.g. --model models/image/vae.');
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu in Node.');

@@ -30,7 +30,15 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     strict: true,
-    options: { model: { type: 'string' }, data: { type: 'string' }, pairs: { type: 'string' }, steps: { type: 'string' }, refine: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' } },
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      pairs: { type: 'string' },
+      steps: { type: 'string' },
+      refine: { type: 'string' },
+      mode: { type: 'string' },
+      seed: { type: 'string' },
+    },
   });
   if (!values.model || !values.data) throw new Error('--model <checkpoint> and --data <folder of MIDI files> are required.');
   const pairs = whole(values.pairs, 'pairs', 32, 1, 1000);
@@ -43,7 +51,10 @@ async function main(): Promise<void> {
   const model = await MusicVAE.load(sourceFor(values.model));
   try {
     const kind = model.converter.kind;
-    const dataset = await buildMusicDataset(path.resolve(values.data), model.converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
+    const dataset = await buildMusicDataset(path.resolve(values.data), model.converter, {
+      ignoreMeter: kind === 'melody',
+      kit: kind === 'drums' ? 'roland-td11' : 'gm',
+    });
     const windows = dataset.files.filter((f) => f.split === 'validation').flatMap((f) => f.windows);
     if (windows.length < 2) throw new Error('The folder needs at least 2 validation windows.');
     const rng = createRng(seed);
@@ -59,7 +70,12 @@ async function main(): Promise<void> {
         const encoded = await model.encodeWithFidelity(chunk, which === 'refined' ? { refine: { steps: refineSteps } } : {});
         for (let k = 0; k + 1 < chunk.length; k += 2) {
           const strip = await model.interpolateCodeSequences(encoded.z[k] as Float32Array, encoded.z[k + 1] as Float32Array, steps, mode);
-          results[which].quality.push(pathQuality(strip.map((s) => model.converter.toLabels(s)), model.converter));
+          results[which].quality.push(
+            pathQuality(
+              strip.map((s) => model.converter.toLabels(s)),
+              model.converter,
+            ),
+          );
         }
         results[which].ends.push(...encoded.fidelity.map((f) => f.matchingSteps / f.totalSteps));
         results[which].distance.push(...(encoded.refinements ?? []).map((r) => r.distanceSigma));
@@ -70,7 +86,9 @@ async function main(): Promise<void> {
     const data = sequenceStats(seqs);
     const unit = kind === 'melody' ? 'notes' : 'hits';
     console.log(`Interpolation quality: ${model.name}, ${pairs} random pairs of validation windows, ${steps}-step ${mode}, backend ${choice.backend}`);
-    console.log(`| ends | ends right (steps) | neighbour distance, mean | neighbour distance, largest (mean / max over paths) | end-to-end | codes moved (σ) | middle steps: ${unit} per window | middle: pitch range |`);
+    console.log(
+      `| ends | ends right (steps) | neighbour distance, mean | neighbour distance, largest (mean / max over paths) | end-to-end | codes moved (σ) | middle steps: ${unit} per window | middle: pitch range |`,
+    );
     console.log('|---|---|---|---|---|---|---|---|');
     for (const which of ['encoder', 'refined'] as const) {
       const r = results[which];

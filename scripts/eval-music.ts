@@ -40,13 +40,16 @@ async function main(): Promise<void> {
   if (split !== 'validation' && split !== 'train' && split !== 'all') throw new Error('--split must be validation or train (or pass --all for every window).');
   if (values.all && values.split) throw new Error('Give --split or --all, not both.');
   const refineSteps = values.refine === undefined ? undefined : Number(values.refine);
-  if (refineSteps !== undefined && (!Number.isInteger(refineSteps) || refineSteps < 1 || refineSteps > 1000)) throw new Error(`--refine must be a whole number of steps from 1 to 1000; got "${values.refine}".`);
+  if (refineSteps !== undefined && (!Number.isInteger(refineSteps) || refineSteps < 1 || refineSteps > 1000))
+    throw new Error(`--refine must be a whole number of steps from 1 to 1000; got "${values.refine}".`);
   const refineLr = values['refine-lr'] === undefined ? 0.3 : Number(values['refine-lr']);
   if (!Number.isFinite(refineLr) || refineLr <= 0) throw new Error(`--refine-lr must be a positive number; got "${values['refine-lr']}".`);
   const refineLimit = values['refine-limit'] === undefined ? undefined : Number(values['refine-limit']);
-  if (refineLimit !== undefined && (!Number.isInteger(refineLimit) || refineLimit < 1)) throw new Error(`--refine-limit must be a whole number of windows (1 or more); got "${values['refine-limit']}".`);
+  if (refineLimit !== undefined && (!Number.isInteger(refineLimit) || refineLimit < 1))
+    throw new Error(`--refine-limit must be a whole number of windows (1 or more); got "${values['refine-limit']}".`);
   const samples = values.samples === undefined ? 64 : Number(values.samples);
-  if (!Number.isInteger(samples) || samples < 1 || samples > 100_000) throw new Error(`--samples must be a whole number from 1 to 100000; got "${values.samples}".`);
+  if (!Number.isInteger(samples) || samples < 1 || samples > 100_000)
+    throw new Error(`--samples must be a whole number from 1 to 100000; got "${values.samples}".`);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Error(`--limit must be a whole number ≥ 1; got "${values.limit}".`);
   const backend = parseBackendName(values.backend, '--backend');
@@ -55,7 +58,10 @@ async function main(): Promise<void> {
   const model = await MusicVAE.load(sourceFor(values.model), { keepVariables: true });
   try {
     const kind = model.converter.kind;
-    const dataset = await buildMusicDataset(path.resolve(values.data), model.converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
+    const dataset = await buildMusicDataset(path.resolve(values.data), model.converter, {
+      ignoreMeter: kind === 'melody',
+      kit: kind === 'drums' ? 'roland-td11' : 'gm',
+    });
     let windows = dataset.files.filter((f) => split === 'all' || f.split === split).flatMap((f) => f.windows);
     if (windows.length === 0) throw new Error(`${values.data} has no ${split === 'all' ? '' : `${split} `}2-bar windows for a ${kind} model.`);
     // --limit N takes N windows spread evenly over the set (every file has its turn), not the first N.
@@ -71,7 +77,9 @@ async function main(): Promise<void> {
       onRefineProgress: (done, total) => process.stderr.write(`\r${done}/${total} windows refined with ${refineSteps ?? 0} steps…`),
     });
     process.stderr.write('\n');
-    console.log(JSON.stringify({ model: values.model, split, backend: choice.backend, seconds: +((performance.now() - t0) / 1000).toFixed(1), ...report }, null, 2));
+    console.log(
+      JSON.stringify({ model: values.model, split, backend: choice.backend, seconds: +((performance.now() - t0) / 1000).toFixed(1), ...report }, null, 2),
+    );
   } finally {
     model.dispose();
   }

@@ -38,7 +38,10 @@ async function evaluate(dir: string, data: string, refineWindows: number): Promi
   const model = await MusicVAE.load(fsSource(dir), { keepVariables: true });
   try {
     const kind = model.converter.kind;
-    const dataset = await buildMusicDataset(path.resolve(data), model.converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
+    const dataset = await buildMusicDataset(path.resolve(data), model.converter, {
+      ignoreMeter: kind === 'melody',
+      kit: kind === 'drums' ? 'roland-td11' : 'gm',
+    });
     const windows = dataset.files.filter((f) => f.split === 'validation').flatMap((f) => f.windows);
     const report = await evaluateModel(model, windows, {
       samples: 1000,
@@ -67,14 +70,25 @@ async function folderBytes(dir: string): Promise<number> {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     strict: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, data: { type: 'string' }, title: { type: 'string' }, command: { type: 'string' }, quantize: { type: 'string' }, notes: { type: 'string' }, 'refine-windows': { type: 'string' } },
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      data: { type: 'string' },
+      title: { type: 'string' },
+      command: { type: 'string' },
+      quantize: { type: 'string' },
+      notes: { type: 'string' },
+      'refine-windows': { type: 'string' },
+    },
   });
-  if (!values.from || !values.to || !values.data || !values.title || !values.command) throw new Error('--from, --to, --data, --title and --command are required.');
+  if (!values.from || !values.to || !values.data || !values.title || !values.command)
+    throw new Error('--from, --to, --data, --title and --command are required.');
   const quantization = (values.quantize ?? 'float16') as Quantization;
   if (!['none', 'float16', 'uint8'].includes(quantization)) throw new Error('--quantize must be none, float16 or uint8.');
   // Refined accuracy is measured on this many validation windows spread evenly over the set (50 decoder passes each).
   const refineWindows = Number(values['refine-windows'] ?? 512);
-  if (!Number.isInteger(refineWindows) || refineWindows < 1) throw new Error(`--refine-windows must be a whole number of windows (1 or more); got "${values['refine-windows']}".`);
+  if (!Number.isInteger(refineWindows) || refineWindows < 1)
+    throw new Error(`--refine-windows must be a whole number of windows (1 or more); got "${values['refine-windows']}".`);
   const choice = await initNodeBackend();
   const from = path.resolve(values.from);
   const to = path.resolve(values.to);

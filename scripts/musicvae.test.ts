@@ -29,7 +29,24 @@ afterAll(async () => {
 describe('npm run musicvae', () => {
   it('interpolate writes N × 2 bars of notes in range, and --bar picks the window', async () => {
     const out = path.join(root, 'interp.mid');
-    const r = await cli(['interpolate', '--model', model, '--a', path.join(root, 'a.mid'), '--b', path.join(root, 'b.mid'), '--steps', '5', '--slerp', '--bar', '1', '--out', out, '--backend', 'cpu']);
+    const r = await cli([
+      'interpolate',
+      '--model',
+      model,
+      '--a',
+      path.join(root, 'a.mid'),
+      '--b',
+      path.join(root, 'b.mid'),
+      '--steps',
+      '5',
+      '--slerp',
+      '--bar',
+      '1',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+    ]);
     expect(r.stderr).toMatch(/Wrote 5 × 2 bars \(160 steps\)/);
     expect(r.code).toBe(0);
     const midi = parseMidi(new Uint8Array(await readFile(out)));
@@ -74,7 +91,21 @@ describe('npm run musicvae', () => {
     const bad = await cli(['reconstruct', '--model', model, '--in', path.join(root, 'a.mid'), '--out', out, '--refine', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--refine must be a whole number from 1 to 1000/);
-    const interp = await cli(['interpolate', '--model', model, '--a', path.join(root, 'a.mid'), '--b', path.join(root, 'b.mid'), '--steps', '3', '--refine', '3', '--out', out]);
+    const interp = await cli([
+      'interpolate',
+      '--model',
+      model,
+      '--a',
+      path.join(root, 'a.mid'),
+      '--b',
+      path.join(root, 'b.mid'),
+      '--steps',
+      '3',
+      '--refine',
+      '3',
+      '--out',
+      out,
+    ]);
     expect(interp.code).toBe(0);
     expect(interp.stderr).toMatch(/Ends: A \d+\/32, B \d+\/32 steps right \(codes refined with 3 steps\)/);
   }, 180_000);

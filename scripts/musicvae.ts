@@ -125,17 +125,30 @@ async function main(argv: string[]): Promise<void> {
       const found = midiWindows(await readMidi(values.in), kind);
       const bar = values.window === undefined ? undefined : int(values.window, 'window', 1, 100_000);
       // Bars 1–2, 3–4, … so the output is the whole file rebuilt; or the one window asked for.
-      const picked = bar === undefined ? found.windows.filter((w) => w.startStep % (2 * STEPS_PER_BAR) === 0) : [pickWindow(found, path.basename(values.in), bar)];
+      const picked =
+        bar === undefined ? found.windows.filter((w) => w.startStep % (2 * STEPS_PER_BAR) === 0) : [pickWindow(found, path.basename(values.in), bar)];
       if (picked.length === 0) throw new InvalidInputError(`${path.basename(values.in)} has no 2-bar window.`);
       const rebuilt = [];
       let matching = 0;
       for (let i = 0; i < picked.length; i += 64) {
         const chunk = picked.slice(i, i + 64);
-        const encoded = await model.encodeWithFidelity(chunk.map((w) => w.sequence), refine ? { refine: { ...refine, onProgress: (done, total) => process.stderr.write(`\rwindows ${i + 1}–${i + chunk.length}: refining, step ${done}/${total}`) } } : {});
+        const encoded = await model.encodeWithFidelity(
+          chunk.map((w) => w.sequence),
+          refine
+            ? {
+                refine: {
+                  ...refine,
+                  onProgress: (done, total) => process.stderr.write(`\rwindows ${i + 1}–${i + chunk.length}: refining, step ${done}/${total}`),
+                },
+              }
+            : {},
+        );
         rebuilt.push(...(await model.decodeSequences(encoded.z, { qpm })));
         encoded.fidelity.forEach((f, k) => {
           matching += f.matchingSteps;
-          process.stderr.write(`${refine ? '\n' : ''}bars ${(chunk[k]?.startStep ?? 0) / STEPS_PER_BAR + 1}–${(chunk[k]?.startStep ?? 0) / STEPS_PER_BAR + 2}: ${f.matchingSteps}/${f.totalSteps} steps right (${f.matchingEventSteps}/${f.eventSteps} events)\n`);
+          process.stderr.write(
+            `${refine ? '\n' : ''}bars ${(chunk[k]?.startStep ?? 0) / STEPS_PER_BAR + 1}–${(chunk[k]?.startStep ?? 0) / STEPS_PER_BAR + 2}: ${f.matchingSteps}/${f.totalSteps} steps right (${f.matchingEventSteps}/${f.eventSteps} events)\n`,
+          );
         });
       }
       await writeFile(values.out as string, sequenceToMidi(unquantize(concatenate(rebuilt), qpm), { name: `${model.name} reconstruction` }));
@@ -160,7 +173,12 @@ async function main(argv: string[]): Promise<void> {
         zDims: model.zDims,
         backend: choice.backend,
         notes: found.notes,
-        windows: withNotes.map((w, i) => ({ bar: w.startStep / STEPS_PER_BAR + 1, startStep: w.startStep, notes: w.sequence.notes.length, mu: Array.from(z[i] ?? []) })),
+        windows: withNotes.map((w, i) => ({
+          bar: w.startStep / STEPS_PER_BAR + 1,
+          startStep: w.startStep,
+          notes: w.sequence.notes.length,
+          mu: Array.from(z[i] ?? []),
+        })),
       };
       process.stdout.write(JSON.stringify(out) + '\n');
     }

@@ -7,7 +7,8 @@ import { runScript } from './testing/cli';
 
 const cli = (script: string, args: string[]) => runScript(script, args, 120_000);
 
-const weightBytes = async (dir: string): Promise<number> => (await stat(path.join(dir, 'encoder', 'weights.bin'))).size + (await stat(path.join(dir, 'decoder', 'weights.bin'))).size;
+const weightBytes = async (dir: string): Promise<number> =>
+  (await stat(path.join(dir, 'encoder', 'weights.bin'))).size + (await stat(path.join(dir, 'decoder', 'weights.bin'))).size;
 
 describe('quantize:image', () => {
   it('stores a trained model as float16 at half the size, re-measures it and keeps the float32 numbers in its card', async () => {

@@ -20,14 +20,18 @@ import { imageModelCard, lostTargets, type CardSummary } from '../lib/image/card
 import { measureImageModelFolder, readCardSummary, updateImageManifest } from '../lib/image/card-node';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ strict: true, options: { model: { type: 'string' }, force: { type: 'boolean', default: false }, backend: { type: 'string' } } });
+  const { values } = parseArgs({
+    strict: true,
+    options: { model: { type: 'string' }, force: { type: 'boolean', default: false }, backend: { type: 'string' } },
+  });
   if (!values.model) throw new Error('--model <folder> is required, e.g. --model models/image/vae.');
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu in Node.');
   const dir = path.resolve(values.model);
   const summary = await readCardSummary(dir, 'quantize a folder written by train:image.');
   if (summary.quantized) throw new Error(`${values.model} already stores its weights as ${summary.quantized.to} (${summary.quantized.command}).`);
-  if (summary.validationImages !== undefined) throw new Error(`${values.model} is a --validate run (metrics on held-out training digits): quantize shipped models, not recipe trials.`);
+  if (summary.validationImages !== undefined)
+    throw new Error(`${values.model} is a --validate run (metrics on held-out training digits): quantize shipped models, not recipe trials.`);
   await initNodeBackend(backend);
   const model = await readImageModelFolder(dir);
   const { train, test } = await loadMnist();
@@ -44,7 +48,9 @@ async function main(): Promise<void> {
     const lost = [...lostTargets(summary.targets, after.targets), ...lostTargets(before.targets, after.targets)];
     if (lost.length > 0 && !values.force) {
       const names = [...new Set(lost.map((t) => `"${t.target}" (${t.value.toFixed(4)})`))].join(', ');
-      throw new Error(`As float16 the model would no longer meet ${names}${after.targets.length === 0 ? ' (no target could be measured: for the conv VAE, is the dense VAE\'s folder next to it?)' : ''}; nothing was changed (--force stores it anyway).`);
+      throw new Error(
+        `As float16 the model would no longer meet ${names}${after.targets.length === 0 ? " (no target could be measured: for the conv VAE, is the dense VAE's folder next to it?)" : ''}; nothing was changed (--force stores it anyway).`,
+      );
     }
     const command = `npm run quantize:image -- ${process.argv.slice(2).join(' ')}`;
     const next: CardSummary = {
@@ -54,9 +60,16 @@ async function main(): Promise<void> {
       targets: after.targets,
       quantized: { to: 'float16', command, float32: before.metrics },
     };
-    const { bytes } = await writeImageModelFolder(dir, model, { 'metrics.json': JSON.stringify(next, null, 2) + '\n', 'MODEL_CARD.md': imageModelCard(model.spec, next) }, { weights: 'float16' });
+    const { bytes } = await writeImageModelFolder(
+      dir,
+      model,
+      { 'metrics.json': JSON.stringify(next, null, 2) + '\n', 'MODEL_CARD.md': imageModelCard(model.spec, next) },
+      { weights: 'float16' },
+    );
     const listed = await updateImageManifest(dir, model.spec, bytes, after.metrics, next.trainedAt);
-    console.log(JSON.stringify({ model: values.model, bytes, manifest: listed, float32: before.metrics, float16: after.metrics, targets: after.targets }, null, 2));
+    console.log(
+      JSON.stringify({ model: values.model, bytes, manifest: listed, float32: before.metrics, float16: after.metrics, targets: after.targets }, null, 2),
+    );
   } finally {
     model.dispose();
     await fs.rm(tmp, { recursive: true, force: true });

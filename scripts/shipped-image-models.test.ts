@@ -16,7 +16,10 @@ describe('the shipped image models', () => {
       model.dispose();
       const summary = cardSummarySchema.parse(JSON.parse(await readFile(path.join(dir, 'metrics.json'), 'utf8')));
       expect(summary.validationImages, `${id} is a --validate run`).toBeUndefined();
-      expect(summary.targets.filter((t) => !t.met), id).toEqual([]);
+      expect(
+        summary.targets.filter((t) => !t.met),
+        id,
+      ).toEqual([]);
       const entry = manifest.models.find((m) => m.id === `image/${id}`);
       expect(entry, id).toBeDefined();
       const bytes = (await stat(path.join(dir, 'encoder', 'weights.bin'))).size + (await stat(path.join(dir, 'decoder', 'weights.bin'))).size;
@@ -25,7 +28,9 @@ describe('the shipped image models', () => {
       expect(entry?.metrics?.bce, id).toBe(summary.metrics.bce);
       // The stored weights are what metrics.json says they are.
       for (const part of ['encoder', 'decoder']) {
-        const json = JSON.parse(await readFile(path.join(dir, part, 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
+        const json = JSON.parse(await readFile(path.join(dir, part, 'model.json'), 'utf8')) as {
+          weightsManifest: { weights: { quantization?: { dtype: string } }[] }[];
+        };
         const kinds = new Set(json.weightsManifest.flatMap((g) => g.weights.map((w) => w.quantization?.dtype ?? 'float32')));
         expect([...kinds], `${id} ${part}`).toEqual([summary.quantized ? 'float16' : 'float32']);
       }

@@ -44,7 +44,8 @@ import { LEARNING_RATE_SCHEDULES, type EpochStats, type LearningRateSchedule, ty
 function num(value: string | undefined, name: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be ${integer ? 'a whole number' : 'a number'}; got "${value}".`);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+    throw new Error(`--${name} must be ${integer ? 'a whole number' : 'a number'}; got "${value}".`);
   return n;
 }
 
@@ -88,11 +89,14 @@ async function main(): Promise<void> {
   const batchSize = num(values.batch, 'batch', true) ?? spec.defaults.batchSize;
   const learningRate = num(values.lr, 'lr', false) ?? spec.defaults.learningRate;
   const scheduleKind = values['lr-schedule'] ?? 'constant';
-  if (!(LEARNING_RATE_SCHEDULES as readonly string[]).includes(scheduleKind)) throw new Error(`--lr-schedule must be one of ${LEARNING_RATE_SCHEDULES.join(', ')}; got "${scheduleKind}".`);
+  if (!(LEARNING_RATE_SCHEDULES as readonly string[]).includes(scheduleKind))
+    throw new Error(`--lr-schedule must be one of ${LEARNING_RATE_SCHEDULES.join(', ')}; got "${scheduleKind}".`);
   const lrFinal = num(values['lr-final'], 'lr-final', false);
   if (lrFinal !== undefined && scheduleKind === 'constant') throw new Error('--lr-final needs --lr-schedule cosine or exponential.');
   const schedule: LearningRateSchedule =
-    scheduleKind === 'constant' ? { kind: 'constant' } : { kind: scheduleKind as Exclude<LearningRateScheduleKind, 'constant'>, finalLearningRate: lrFinal ?? learningRate / 10 };
+    scheduleKind === 'constant'
+      ? { kind: 'constant' }
+      : { kind: scheduleKind as Exclude<LearningRateScheduleKind, 'constant'>, finalLearningRate: lrFinal ?? learningRate / 10 };
   const weightDecay = num(values['weight-decay'], 'weight-decay', false) ?? 0;
   const klWarmupEpochs = num(values['kl-warmup'], 'kl-warmup', true) ?? 0;
   if (klWarmupEpochs > 0 && !spec.variational) throw new Error(`--kl-warmup is for the VAEs; "${id}" has no KL term.`);
@@ -101,7 +105,8 @@ async function main(): Promise<void> {
   if (kernels) {
     if (spec.corruption.kind !== 'downsample') throw new Error(`--kernels is for the super-resolution models; "${id}" sees full-size digits.`);
     const bad = kernels.filter((k) => !(DOWNSAMPLE_KERNELS as readonly string[]).includes(k));
-    if (bad.length > 0 || kernels.length === 0) throw new Error(`--kernels takes a comma-separated list of ${DOWNSAMPLE_KERNELS.join(', ')}; got "${values.kernels ?? ''}".`);
+    if (bad.length > 0 || kernels.length === 0)
+      throw new Error(`--kernels takes a comma-separated list of ${DOWNSAMPLE_KERNELS.join(', ')}; got "${values.kernels ?? ''}".`);
   }
   const downsampleKernels = kernels as DownsampleKernel[] | undefined;
   const trainOnly = values['train-only'];
@@ -114,16 +119,20 @@ async function main(): Promise<void> {
   const out = path.resolve(values.out ?? path.join('models', 'image', id));
   if (validate !== undefined) {
     if (subset !== undefined) throw new Error('--validate and --subset cannot be combined.');
-    if (pathInModels(out) !== undefined) throw new Error('--validate runs choose a recipe and must not replace a shipped model: give --out a folder outside models/.');
+    if (pathInModels(out) !== undefined)
+      throw new Error('--validate runs choose a recipe and must not replace a shipped model: give --out a folder outside models/.');
   }
   const choice = await initNodeBackend(backend);
   const data = await loadMnist();
-  if (validate !== undefined && (validate < 1 || validate >= data.train.count)) throw new Error(`--validate must be from 1 to ${data.train.count - 1} (training digits held out); got ${validate}.`);
+  if (validate !== undefined && (validate < 1 || validate >= data.train.count))
+    throw new Error(`--validate must be from 1 to ${data.train.count - 1} (training digits held out); got ${validate}.`);
   // The training set is interleaved by sample then digit, so its last N digits are balanced.
   const train = validate !== undefined ? subsetImageSet(data.train, data.train.count - validate) : subset ? subsetImageSet(data.train, subset) : data.train;
   const test = validate !== undefined ? batchOf(data.train, data.train.count - validate, validate) : data.test;
   const evalName = validate !== undefined ? 'validation' : 'test';
-  process.stderr.write(`Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} ${evalName} digits, ${epochs} epochs of batch ${batchSize}, ${describeSchedule(learningRate, schedule)}.\n`);
+  process.stderr.write(
+    `Backend: ${choice.backend}. ${spec.title}: ${train.count} training / ${test.count} ${evalName} digits, ${epochs} epochs of batch ${batchSize}, ${describeSchedule(learningRate, schedule)}.\n`,
+  );
   // --resume: continue from the weights in --out (a fresh Adam; the layers format keeps no optimizer state).
   const previous = values.resume ? await readCardSummary(out, '--resume continues a folder written by train:image; train without --resume first.') : undefined;
   // The seed fixes the initial weights too, so the same command gives the same model.
@@ -150,11 +159,15 @@ async function main(): Promise<void> {
     onBatch: (s) => {
       const elapsed = (performance.now() - started) / 1000;
       const eta = (elapsed / s.progress) * (1 - s.progress);
-      process.stderr.write(`\r${bar(s.progress)} epoch ${s.epoch}/${epochs} batch ${s.batch}/${s.batches} loss ${s.loss.toFixed(4)} ${Math.round(s.examplesPerSecond)} img/s ETA ${Math.round(eta)} s   `);
+      process.stderr.write(
+        `\r${bar(s.progress)} epoch ${s.epoch}/${epochs} batch ${s.batch}/${s.batches} loss ${s.loss.toFixed(4)} ${Math.round(s.examplesPerSecond)} img/s ETA ${Math.round(eta)} s   `,
+      );
     },
     onEpoch: (e) => {
       history.push({ ...e, epoch: earlier.length + e.epoch, epochs: earlier.length + e.epochs });
-      process.stderr.write(`\n  epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} ${evalName} ${e.testLoss.toFixed(4)} lr ${(e.learningRate ?? learningRate).toPrecision(3)} (${e.seconds.toFixed(1)} s)\n`);
+      process.stderr.write(
+        `\n  epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)} ${evalName} ${e.testLoss.toFixed(4)} lr ${(e.learningRate ?? learningRate).toPrecision(3)} (${e.seconds.toFixed(1)} s)\n`,
+      );
     },
   });
   process.stderr.write('\n');

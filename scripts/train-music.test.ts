@@ -41,7 +41,30 @@ describe('train:music and Ctrl-C', () => {
         await writeFile(path.join(data, `song-${i}.mid`), sequenceToMidi(melodyExample(example)));
       }
       const out = path.join(dir, 'model');
-      const args = ['--model', 'melody', '--data', data, '--out', out, '--encoder', '16', '--decoder', '16', '--z', '4', '--batch', '4', '--transpose', '0', '--steps', '100000', '--eval-every', '100000', '--checkpoint-every', '100000'];
+      const args = [
+        '--model',
+        'melody',
+        '--data',
+        data,
+        '--out',
+        out,
+        '--encoder',
+        '16',
+        '--decoder',
+        '16',
+        '--z',
+        '4',
+        '--batch',
+        '4',
+        '--transpose',
+        '0',
+        '--steps',
+        '100000',
+        '--eval-every',
+        '100000',
+        '--checkpoint-every',
+        '100000',
+      ];
       const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/train-music.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       let stdout = '';
@@ -63,7 +86,23 @@ describe('train:music and Ctrl-C', () => {
       const state = JSON.parse(await readFile(path.join(out, 'training', 'training_state.json'), 'utf8')) as { step: number };
       expect(state.step).toBeGreaterThanOrEqual(5);
       expect(JSON.parse(stdout)).toMatchObject({ stoppedBy: 'cancelled', steps: state.step });
-      const resumed = await run(process.execPath, ['--import', 'tsx', 'scripts/train-music.ts', ...args.slice(0, -6), '--steps', String(state.step + 2), '--eval-every', '100000', '--checkpoint-every', '100000', '--resume'], { timeout: 90_000 });
+      const resumed = await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/train-music.ts',
+          ...args.slice(0, -6),
+          '--steps',
+          String(state.step + 2),
+          '--eval-every',
+          '100000',
+          '--checkpoint-every',
+          '100000',
+          '--resume',
+        ],
+        { timeout: 90_000 },
+      );
       expect(JSON.parse(resumed.stdout)).toMatchObject({ stoppedBy: 'done', steps: state.step + 2 });
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -96,24 +96,44 @@ async function main(): Promise<void> {
   };
   // Flags given on the command line win over a resumed run's saved recipe.
   const flagOf: Record<string, keyof typeof hparams> = {
-    seed: 'seed', encoder: 'encoderUnits', decoder: 'decoderUnits', z: 'zDims', 'max-beta': 'maxBeta', 'beta-rate': 'betaRate', 'free-bits': 'freeBits', lr: 'learningRate', 'sampling-rate': 'samplingRate', 'sampling-from': 'samplingFrom',
+    seed: 'seed',
+    encoder: 'encoderUnits',
+    decoder: 'decoderUnits',
+    z: 'zDims',
+    'max-beta': 'maxBeta',
+    'beta-rate': 'betaRate',
+    'free-bits': 'freeBits',
+    lr: 'learningRate',
+    'sampling-rate': 'samplingRate',
+    'sampling-from': 'samplingFrom',
   };
-  const overrides = Object.fromEntries(Object.entries(flagOf).filter(([flag]) => (values as Record<string, unknown>)[flag] !== undefined).map(([, key]) => [key, hparams[key]]));
+  const overrides = Object.fromEntries(
+    Object.entries(flagOf)
+      .filter(([flag]) => (values as Record<string, unknown>)[flag] !== undefined)
+      .map(([, key]) => [key, hparams[key]]),
+  );
   const workers = positive(values.workers, 'workers', os.availableParallelism());
   const steps = positive(values.steps, 'steps', 2000);
   const batchSize = positive(values.batch, 'batch', 64);
   const evalEvery = positive(values['eval-every'], 'eval-every', 200);
   const checkpointEvery = positive(values['checkpoint-every'], 'checkpoint-every', 200);
   const transpose = values.transpose === undefined ? 5 : Number(values.transpose);
-  if (!Number.isInteger(transpose) || transpose < 0 || transpose > 12) throw new Error(`--transpose must be a whole number of semitones from 0 to 12; got "${values.transpose}".`);
+  if (!Number.isInteger(transpose) || transpose < 0 || transpose > 12)
+    throw new Error(`--transpose must be a whole number of semitones from 0 to 12; got "${values.transpose}".`);
   const initStep = values['init-step'] === undefined ? undefined : Number(values['init-step']);
-  if (initStep !== undefined && (!Number.isInteger(initStep) || initStep < 0)) throw new Error(`--init-step must be a whole number ≥ 0; got "${values['init-step']}".`);
+  if (initStep !== undefined && (!Number.isInteger(initStep) || initStep < 0))
+    throw new Error(`--init-step must be a whole number ≥ 0; got "${values['init-step']}".`);
   const choice = await initNodeBackend(backend);
   const init = values.init ? await loadInitialModel(path.resolve(values.init), initStep) : undefined;
   const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
   process.stderr.write(`Backend: ${choice.backend}, ${workers} worker${workers === 1 ? '' : 's'}. Building the dataset…\n`);
-  const dataset = await buildMusicDataset(path.resolve(values.data), converter, { ignoreMeter: kind === 'melody', kit: kind === 'drums' ? 'roland-td11' : 'gm' });
-  process.stderr.write(`${dataset.counts.trainWindows} training / ${dataset.counts.validationWindows} validation windows${dataset.fromCache ? ' (from cache)' : ''}.\n`);
+  const dataset = await buildMusicDataset(path.resolve(values.data), converter, {
+    ignoreMeter: kind === 'melody',
+    kit: kind === 'drums' ? 'roland-td11' : 'gm',
+  });
+  process.stderr.write(
+    `${dataset.counts.trainWindows} training / ${dataset.counts.validationWindows} validation windows${dataset.fromCache ? ' (from cache)' : ''}.\n`,
+  );
   const controller = new AbortController();
   stopOnInterrupt(controller, 'Stopping after this step and saving the training state…');
   const started = performance.now();

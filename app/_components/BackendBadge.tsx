@@ -101,8 +101,8 @@ export function BackendNotice() {
       )}
       {lacksGpu(state.info) && (
         <div className="notice" role="status" data-testid="no-gpu-notice">
-          This browser offers no WebGL or WebGPU, so Latent Lab runs its models on WebAssembly ({state.info.backend.toUpperCase()}) on your
-          CPU. Everything works; training is slower. To speed it up, turn on hardware acceleration in your browser settings.
+          This browser offers no WebGL or WebGPU, so Latent Lab runs its models on WebAssembly ({state.info.backend.toUpperCase()}) on your CPU. Everything
+          works; training is slower. To speed it up, turn on hardware acceleration in your browser settings.
         </div>
       )}
     </>

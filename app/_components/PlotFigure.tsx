@@ -5,7 +5,17 @@
  */
 import { useEffect, useRef, type DependencyList } from 'react';
 
-export function PlotFigure({ render, deps, testId, label }: { render: () => HTMLElement | SVGElement | null; deps: DependencyList; testId?: string; label: string }) {
+export function PlotFigure({
+  render,
+  deps,
+  testId,
+  label,
+}: {
+  render: () => HTMLElement | SVGElement | null;
+  deps: DependencyList;
+  testId?: string;
+  label: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const host = ref.current;

@@ -32,7 +32,11 @@ export const LABS: readonly Lab[] = [
     title: 'Drum lab',
     summary: 'Sample new drum grooves and blend four patterns by dragging a puck across a square.',
     status: 'ready',
-    plans: ['Sample 2-bar patterns with temperature and seed', 'Edit them on a step grid and loop them', 'Beat-Blender style 4-corner blending; export MIDI or WAV'],
+    plans: [
+      'Sample 2-bar patterns with temperature and seed',
+      'Edit them on a step grid and loop them',
+      'Beat-Blender style 4-corner blending; export MIDI or WAV',
+    ],
   },
   {
     href: '/compare',
@@ -50,7 +54,11 @@ export const LABS: readonly Lab[] = [
     title: 'Classroom',
     summary: 'A teacher runs a challenge with a join code; students make an entry in a lab, submit it, listen and vote, live.',
     status: 'ready',
-    plans: ['Challenge sessions with a join code and QR code', 'Submissions from the labs, a live gallery, listening and voting', 'Moderation, export as ZIP, automatic deletion'],
+    plans: [
+      'Challenge sessions with a join code and QR code',
+      'Submissions from the labs, a live gallery, listening and voting',
+      'Moderation, export as ZIP, automatic deletion',
+    ],
   },
 ];
 

@@ -8,7 +8,9 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
 import type { UrlState } from '@/lib/core/url-state';
 
-export function useTypedUrlState<S extends Record<string, unknown>>(def: UrlState<S>): { state: S; ignored: (keyof S & string)[]; set: (patch: { [K in keyof S]?: S[K] | undefined }) => void } {
+export function useTypedUrlState<S extends Record<string, unknown>>(
+  def: UrlState<S>,
+): { state: S; ignored: (keyof S & string)[]; set: (patch: { [K in keyof S]?: S[K] | undefined }) => void } {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();

@@ -51,7 +51,11 @@ function call(body: RequestBody): Promise<WorkerResponse> {
 }
 
 /** Sends a request and checks the answer's type; throws WorkerError for errors or surprises. */
-export async function request<T extends WorkerResponse['type']>(body: RequestBody, expected: T, onEvent?: (r: WorkerResponse) => void): Promise<Extract<WorkerResponse, { type: T }>> {
+export async function request<T extends WorkerResponse['type']>(
+  body: RequestBody,
+  expected: T,
+  onEvent?: (r: WorkerResponse) => void,
+): Promise<Extract<WorkerResponse, { type: T }>> {
   const r = await startCall(body, onEvent).done;
   if (r.type !== expected) throw new WorkerError('WorkerError', `Unexpected worker answer "${r.type}" (expected "${expected}").`);
   return r as Extract<WorkerResponse, { type: T }>;

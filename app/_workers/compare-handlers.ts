@@ -62,7 +62,9 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 /** MNIST's test split (2,000 digits), fetched once per worker. */
 function mnistTest(): Promise<ImageSet> {
   testDigits ??= (async () => {
-    const [images, labels] = await Promise.all(['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(async (f) => parseIdx(await fetchBytes(`/data/mnist/${f}`), { name: f })));
+    const [images, labels] = await Promise.all(
+      ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(async (f) => parseIdx(await fetchBytes(`/data/mnist/${f}`), { name: f })),
+    );
     if (!images || !labels) throw new InvalidInputError('The MNIST test files did not load.');
     return imagesAndLabels(images, labels, { imagesName: 't10k-images-idx3-ubyte', labelsName: 't10k-labels-idx1-ubyte' });
   })();
@@ -104,7 +106,15 @@ function musicDisplay(model: MusicVAE): (items: readonly Item[]) => DisplayItems
   return (items) => ({ kind: 'music', music: model.converter.kind, sequences: items.map((labels) => model.converter.labelsToSequence(labels)) });
 }
 
-async function encodeInto(side: CompareSide, model: LatentModel<tf.Tensor>, domain: CompareDomain<tf.Tensor, Item>, display: SideState['display'], extra: { source: string; notes: string[]; description: { name: string; description: string } }, progress: (p: CompareProgress) => void, signal: AbortSignal): Promise<SideInfo> {
+async function encodeInto(
+  side: CompareSide,
+  model: LatentModel<tf.Tensor>,
+  domain: CompareDomain<tf.Tensor, Item>,
+  display: SideState['display'],
+  extra: { source: string; notes: string[]; description: { name: string; description: string } },
+  progress: (p: CompareProgress) => void,
+  signal: AbortSignal,
+): Promise<SideInfo> {
   const t0 = performance.now();
   const set = await encodeSet(model, domain, { signal, onProgress: progress, batchSize: 256 });
   const load = ++loads;
@@ -126,16 +136,28 @@ async function encodeInto(side: CompareSide, model: LatentModel<tf.Tensor>, doma
 }
 
 async function loadImageSide(source: CompareImageSource, count: number, progress: (p: CompareProgress) => void, signal: AbortSignal): Promise<SideInfo> {
-  if (source.kind === 'shipped' && !isImageModelId(source.id)) throw new InvalidInputError(`There is no shipped image model "${source.id}"; the shipped ones are ${IMAGE_MODEL_IDS.join(', ')}.`);
+  if (source.kind === 'shipped' && !isImageModelId(source.id))
+    throw new InvalidInputError(`There is no shipped image model "${source.id}"; the shipped ones are ${IMAGE_MODEL_IDS.join(', ')}.`);
   progress({ phase: 'load', label: 'Loading the digits and the model', done: 0, total: 2 });
   const digits = await mnistTest();
   progress({ phase: 'load', label: 'Loading the digits and the model', done: 1, total: 2 });
   const { model, label } = await loadImageModel(source.kind === 'shipped' ? { kind: 'shipped', id: source.id as (typeof IMAGE_MODEL_IDS)[number] } : source);
   try {
     const n = Math.min(count, digits.count);
-    const domain = imageCompareDomain(model, digits, { count: n, dataName: `MNIST test split (${n === digits.count ? 'all' : `the first ${n} of`} ${digits.count.toLocaleString('en')} digits)` });
+    const domain = imageCompareDomain(model, digits, {
+      count: n,
+      dataName: `MNIST test split (${n === digits.count ? 'all' : `the first ${n} of`} ${digits.count.toLocaleString('en')} digits)`,
+    });
     const notes = count > digits.count ? [`The test split has ${digits.count} digits; all are used.`] : [];
-    return await encodeInto('image', model as LatentModel<tf.Tensor>, domain as CompareDomain<tf.Tensor, Item>, imageDisplay, { source: label, notes, description: { name: model.spec.id, description: model.spec.title } }, progress, signal);
+    return await encodeInto(
+      'image',
+      model as LatentModel<tf.Tensor>,
+      domain as CompareDomain<tf.Tensor, Item>,
+      imageDisplay,
+      { source: label, notes, description: { name: model.spec.id, description: model.spec.title } },
+      progress,
+      signal,
+    );
   } catch (error) {
     model.dispose();
     throw error;
@@ -154,7 +176,8 @@ async function loadMusicSide(
   const counted = counting(resolved.source, (fraction, label) => progress({ phase: 'load', label, done: Math.round(fraction * 100), total: 100 }));
   const model = await MusicVAE.load(counted.source, resolved.name ? { name: resolved.name } : {});
   try {
-    const set = data.kind === 'examples' ? exampleWindowSet(model.converter) : midiWindowSet(data.files, model.converter, { maxItems: count, seed, label: data.label });
+    const set =
+      data.kind === 'examples' ? exampleWindowSet(model.converter) : midiWindowSet(data.files, model.converter, { maxItems: count, seed, label: data.label });
     const domain = musicCompareDomain(model, set);
     const where = source.kind === 'shipped' ? 'shipped with Latent Lab' : source.kind === 'url' ? `from ${source.url}` : `from the folder ${source.name}`;
     return await encodeInto(
@@ -162,7 +185,14 @@ async function loadMusicSide(
       model as LatentModel<tf.Tensor>,
       domain as CompareDomain<tf.Tensor, Item>,
       musicDisplay(model),
-      { source: `${where} · ${(counted.bytes() / 1e6).toFixed(1)} MB`, notes: set.notes, description: { name: model.name, description: `MusicVAE (${model.converter.type}, encoder ${model.sizes.encoderUnits}, decoder ${model.sizes.decoderUnits.join('×')})` } },
+      {
+        source: `${where} · ${(counted.bytes() / 1e6).toFixed(1)} MB`,
+        notes: set.notes,
+        description: {
+          name: model.name,
+          description: `MusicVAE (${model.converter.type}, encoder ${model.sizes.encoderUnits}, decoder ${model.sizes.decoderUnits.join('×')})`,
+        },
+      },
       progress,
       signal,
     );
@@ -174,7 +204,12 @@ async function loadMusicSide(
 
 const DECODE_BATCH = 128;
 
-async function runPanel(state: SideState, request: Extract<CompareRequest, { type: 'compare:panel' }>, progress: (p: CompareProgress) => void, signal: AbortSignal): Promise<{ result: PanelResult; transfer: Transferable[] }> {
+async function runPanel(
+  state: SideState,
+  request: Extract<CompareRequest, { type: 'compare:panel' }>,
+  progress: (p: CompareProgress) => void,
+  signal: AbortSignal,
+): Promise<{ result: PanelResult; transfer: Transferable[] }> {
   const { model, domain, set, display } = state;
   const s = request.settings;
   const work = { signal, onProgress: progress, batchSize: DECODE_BATCH };
@@ -188,13 +223,29 @@ async function runPanel(state: SideState, request: Extract<CompareRequest, { typ
     case 'paths': {
       const paths = await pathsPanel(model, domain, set, { ...work, pairs: s.pairs, seed: s.seed });
       const show = (items: Item[] | null): DisplayItems | null => (items ? display(items) : null);
-      return { result: { panel: 'paths', report: paths.report, roughest: { lerp: show(paths.roughest.lerp), slerp: show(paths.roughest.slerp) } }, transfer: [] };
+      return {
+        result: { panel: 'paths', report: paths.report, roughest: { lerp: show(paths.roughest.lerp), slerp: show(paths.roughest.slerp) } },
+        transfer: [],
+      };
     }
     case 'holes': {
       const { priorDraws, decodedDraws, worst } = COMPARE_LIMITS;
-      const holes = await holesPanel(model, domain, set, { ...work, priorDraws: priorDraws.default, decodedDraws: decodedDraws.default, worst: worst.default, seed: s.seed });
+      const holes = await holesPanel(model, domain, set, {
+        ...work,
+        priorDraws: priorDraws.default,
+        decodedDraws: decodedDraws.default,
+        worst: worst.default,
+        seed: s.seed,
+      });
       return {
-        result: { panel: 'holes', report: holes.report, logQ: holes.logQ, nearest: holes.nearest, worst: display(holes.worstItems), real: display(holes.realItems) },
+        result: {
+          panel: 'holes',
+          report: holes.report,
+          logQ: holes.logQ,
+          nearest: holes.nearest,
+          worst: display(holes.worstItems),
+          real: display(holes.realItems),
+        },
         transfer: [holes.logQ.prior.buffer, holes.logQ.real.buffer],
       };
     }
@@ -237,7 +288,15 @@ export async function handleCompareRequest(request: CompareRequest, post: Post, 
         const k = Math.min(request.k, set.count - 1);
         const nn = await nearestNeighbours(set.mean, set.count, set.dims, k, request.metric, [request.index]);
         const indices = Array.from(nn.indices);
-        post({ id, type: 'compare:neighbours:done', side: request.side, index: request.index, indices, distances: Array.from(nn.distances), items: display([domain.item(request.index), ...indices.map((i) => domain.item(i))]) });
+        post({
+          id,
+          type: 'compare:neighbours:done',
+          side: request.side,
+          index: request.index,
+          indices,
+          distances: Array.from(nn.distances),
+          items: display([domain.item(request.index), ...indices.map((i) => domain.item(i))]),
+        });
       });
     case 'compare:dispose':
       replaceSide('image', undefined);

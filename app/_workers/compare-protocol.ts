@@ -46,7 +46,10 @@ export const compareMusicDataSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('examples') }),
   z.object({
     kind: z.literal('files'),
-    files: z.array(z.object({ name: z.string().max(500), bytes: u8.refine((b) => b.byteLength <= 8 * 1024 * 1024, 'MIDI files up to 8 MB') })).min(1).max(500),
+    files: z
+      .array(z.object({ name: z.string().max(500), bytes: u8.refine((b) => b.byteLength <= 8 * 1024 * 1024, 'MIDI files up to 8 MB') }))
+      .min(1)
+      .max(500),
     label: z.enum(FILE_LABEL_NAMES),
   }),
 ]);
@@ -66,7 +69,14 @@ export const compareRequestSchemas = [
   z.object({ id, type: z.literal('compare:load-image'), source: compareImageSourceSchema, count }),
   z.object({ id, type: z.literal('compare:load-music'), source: compareMusicSourceSchema, data: compareMusicDataSchema, count, seed }),
   z.object({ id, type: z.literal('compare:panel'), side, panel: z.enum(COMPARE_PANELS), settings: panelSettingsSchema }),
-  z.object({ id, type: z.literal('compare:neighbours'), side, index: z.number().int().min(0), metric: z.enum(NEIGHBOUR_METRICS), k: z.number().int().min(1).max(COMPARE_LIMITS.neighbours.max) }),
+  z.object({
+    id,
+    type: z.literal('compare:neighbours'),
+    side,
+    index: z.number().int().min(0),
+    metric: z.enum(NEIGHBOUR_METRICS),
+    k: z.number().int().min(1).max(COMPARE_LIMITS.neighbours.max),
+  }),
   z.object({ id, type: z.literal('compare:items'), side, indices: z.array(z.number().int().min(0)).min(1).max(64) }),
   /** The page is left: free both sides' models and codes (answered with "ok"). */
   z.object({ id, type: z.literal('compare:dispose') }),
@@ -100,7 +110,11 @@ export type SideInfo = z.infer<typeof sideInfoSchema>;
 const panelResult = z.discriminatedUnion('panel', [
   z.object({ panel: z.literal('map'), report: mapReportSchema, pca: f32, umap: f32.nullable() }),
   z.object({ panel: z.literal('units'), report: unitsReportSchema }),
-  z.object({ panel: z.literal('paths'), report: pathsReportSchema, roughest: z.object({ lerp: displayItemsSchema.nullable(), slerp: displayItemsSchema.nullable() }) }),
+  z.object({
+    panel: z.literal('paths'),
+    report: pathsReportSchema,
+    roughest: z.object({ lerp: displayItemsSchema.nullable(), slerp: displayItemsSchema.nullable() }),
+  }),
   z.object({
     panel: z.literal('holes'),
     report: holesReportSchema,
@@ -118,6 +132,14 @@ export const compareResponseSchemas = [
   z.object({ id, type: z.literal('compare:progress'), phase: z.string(), label: z.string(), done: z.number(), total: z.number() }),
   z.object({ id, type: z.literal('compare:loaded'), info: sideInfoSchema }),
   z.object({ id, type: z.literal('compare:panel:done'), side, load: z.number().int(), seconds: z.number(), result: panelResult }),
-  z.object({ id, type: z.literal('compare:neighbours:done'), side, index: z.number().int(), indices: z.array(z.number().int()), distances: z.array(z.number()), items: displayItemsSchema }),
+  z.object({
+    id,
+    type: z.literal('compare:neighbours:done'),
+    side,
+    index: z.number().int(),
+    indices: z.array(z.number().int()),
+    distances: z.array(z.number()),
+    items: displayItemsSchema,
+  }),
   z.object({ id, type: z.literal('compare:items:done'), side, items: displayItemsSchema }),
 ] as const;

@@ -23,7 +23,11 @@ describe('downloads with progress', () => {
   it('reports received of total bytes across files, ending at the total', async () => {
     const files: Record<string, Response> = { a: streamed([100, 100], { 'content-length': '200' }), b: streamed([50], { 'content-length': '50' }) };
     const progress: Array<[number, number | undefined]> = [];
-    const out = await fetchAllWithProgress(['a', 'b'], (r, t) => progress.push([r, t]), (url) => Promise.resolve(files[String(url)] ?? new Response(null, { status: 404 })));
+    const out = await fetchAllWithProgress(
+      ['a', 'b'],
+      (r, t) => progress.push([r, t]),
+      (url) => Promise.resolve(files[String(url)] ?? new Response(null, { status: 404 })),
+    );
     expect(out.map((b) => b.byteLength)).toEqual([200, 50]);
     expect(progress[0]).toEqual([0, 250]);
     expect(progress.at(-1)).toEqual([250, 250]);
@@ -32,8 +36,18 @@ describe('downloads with progress', () => {
 
   it('has no total when a size is unknown, and names a file that failed', async () => {
     const progress: Array<number | undefined> = [];
-    await fetchAllWithProgress(['x'], (_, t) => progress.push(t), () => Promise.resolve(streamed([4])));
+    await fetchAllWithProgress(
+      ['x'],
+      (_, t) => progress.push(t),
+      () => Promise.resolve(streamed([4])),
+    );
     expect(progress.every((t) => t === undefined)).toBe(true);
-    await expect(fetchAllWithProgress(['gone'], () => undefined, () => Promise.resolve(new Response('no', { status: 404 })))).rejects.toThrow('Could not download gone: HTTP 404.');
+    await expect(
+      fetchAllWithProgress(
+        ['gone'],
+        () => undefined,
+        () => Promise.resolve(new Response('no', { status: 404 })),
+      ),
+    ).rejects.toThrow('Could not download gone: HTTP 404.');
   });
 });

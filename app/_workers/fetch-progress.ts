@@ -28,7 +28,11 @@ export function contentLength(response: Response): number | undefined {
  *
  * @throws Error naming the first URL that answered with an HTTP error.
  */
-export async function fetchAllWithProgress(urls: readonly string[], onProgress: (received: number, total: number | undefined) => void, fetcher: typeof fetch = fetch): Promise<Uint8Array[]> {
+export async function fetchAllWithProgress(
+  urls: readonly string[],
+  onProgress: (received: number, total: number | undefined) => void,
+  fetcher: typeof fetch = fetch,
+): Promise<Uint8Array[]> {
   const responses = await Promise.all(urls.map((url) => fetcher(url)));
   const bad = responses.findIndex((r) => !r.ok);
   if (bad >= 0) throw new Error(`Could not download ${urls[bad]}: HTTP ${responses[bad]?.status}.`);

@@ -10,7 +10,14 @@ import { InvalidInputError } from '@/lib/core/errors';
 import { manifestSchema } from '@/lib/core/model-manifest';
 import { imagesAndLabels, MNIST_IDX_FILES, parseIdx } from '@/lib/image/idx';
 import { ImageAutoencoder } from '@/lib/image/image-model';
-import { imageModelFiles, loadImageModelFromFiles, loadSavedImageModel, loadShippedImageModel, saveImageModelInBrowser, savedImageModelNames } from '@/lib/image/io';
+import {
+  imageModelFiles,
+  loadImageModelFromFiles,
+  loadSavedImageModel,
+  loadShippedImageModel,
+  saveImageModelInBrowser,
+  savedImageModelNames,
+} from '@/lib/image/io';
 import { ImageLab } from '@/lib/image/lab';
 import { subsetImageSet, type ImageSplit } from '@/lib/image/mnist';
 import { imageModelSpec } from '@/lib/image/specs';
@@ -58,7 +65,8 @@ async function loadShippedWithProgress(id: ImageModelSource & { kind: 'shipped' 
   const title = imageModelSpec(id.id).title;
   const total = await weightBytesOf(id.id);
   let received = 0;
-  const report = (): void => progress(`Downloading the pretrained ${title}: ${kb(received)}${total ? ` of ${kb(total)}` : ''}`, total ? Math.min(1, received / total) : undefined);
+  const report = (): void =>
+    progress(`Downloading the pretrained ${title}: ${kb(received)}${total ? ` of ${kb(total)}` : ''}`, total ? Math.min(1, received / total) : undefined);
   report();
   const fetchFunc = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const response = await fetch(input, init);
@@ -142,9 +150,13 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
       if (request.source.kind === 'embedded') {
         const files = await fetchAllWithProgress(
           MNIST_IDX_FILES.map((f) => `/data/mnist/${f}`),
-          (received, total) => progress(`Downloading the embedded digits: ${kb(received)}${total ? ` of ${kb(total)}` : ''}`, total ? received / total : undefined),
+          (received, total) =>
+            progress(`Downloading the embedded digits: ${kb(received)}${total ? ` of ${kb(total)}` : ''}`, total ? received / total : undefined),
         );
-        data = await splitFromIdx([files[0] ?? new Uint8Array(), files[1] ?? new Uint8Array(), files[2] ?? new Uint8Array(), files[3] ?? new Uint8Array()], MNIST_IDX_FILES);
+        data = await splitFromIdx(
+          [files[0] ?? new Uint8Array(), files[1] ?? new Uint8Array(), files[2] ?? new Uint8Array(), files[3] ?? new Uint8Array()],
+          MNIST_IDX_FILES,
+        );
         dataName = 'MNIST, the 10,000 digits embedded in the mnist package (samples 0–799 of each digit train)';
       } else {
         progress(`Reading ${request.source.name}`);
@@ -211,7 +223,8 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
       const l = currentLab();
       const out = new Float32Array(request.indices.length * 784);
       request.indices.forEach((k, i) => {
-        if (!Number.isInteger(k) || k < 0 || k >= l.data.test.count) throw new InvalidInputError(`A digit index must be from 0 to ${l.data.test.count - 1}; got ${k}.`);
+        if (!Number.isInteger(k) || k < 0 || k >= l.data.test.count)
+          throw new InvalidInputError(`A digit index must be from 0 to ${l.data.test.count - 1}; got ${k}.`);
         out.set(l.data.test.images.subarray(k * 784, (k + 1) * 784), i * 784);
       });
       post({ id, type: 'image:images', images: out, count: request.indices.length }, [out.buffer]);

@@ -14,7 +14,12 @@ export const imageModelSourceSchema = z.discriminatedUnion('kind', [
   /** The pretrained model shipped in models/image/<id>. */
   z.object({ kind: z.literal('shipped'), id: z.enum(IMAGE_MODEL_IDS) }),
   /** A fresh, untrained model (for training from scratch). */
-  z.object({ kind: z.literal('fresh'), id: z.enum(IMAGE_MODEL_IDS), zDims: z.number().int().min(1).max(256).optional(), noiseSigma: z.number().min(0).max(2).optional() }),
+  z.object({
+    kind: z.literal('fresh'),
+    id: z.enum(IMAGE_MODEL_IDS),
+    zDims: z.number().int().min(1).max(256).optional(),
+    noiseSigma: z.number().min(0).max(2).optional(),
+  }),
   /** A model saved in this browser (IndexedDB). */
   z.object({ kind: z.literal('saved'), name: z.string().min(1).max(80) }),
   /** Files downloaded earlier: encoder/decoder model.json and weights. */
@@ -60,7 +65,11 @@ export const imageRequestSchemas = [
   z.object({ id, type: z.literal('image:interpolate'), a: z.number().int(), b: z.number().int(), steps: z.number().int(), mode: z.enum(['lerp', 'slerp']) }),
   z.object({ id, type: z.literal('image:drawn'), ink: f32, width: z.number().int(), height: z.number().int() }),
   z.object({ id, type: z.literal('image:baseline'), count: z.number().int() }),
-  z.object({ id, type: z.literal('image:save'), name: z.string().regex(/^[\w .-]{1,60}$/, 'Use letters, digits, spaces, dots, dashes or underscores (up to 60).') }),
+  z.object({
+    id,
+    type: z.literal('image:save'),
+    name: z.string().regex(/^[\w .-]{1,60}$/, 'Use letters, digits, spaces, dots, dashes or underscores (up to 60).'),
+  }),
   z.object({ id, type: z.literal('image:saved-list') }),
   z.object({ id, type: z.literal('image:export') }),
   z.object({ id, type: z.literal('image:digits'), indices: z.array(z.number().int()).min(1).max(256) }),
@@ -81,7 +90,14 @@ export const modelInfoSchema = z.object({
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
-const batchStats = z.object({ epoch: z.number(), batch: z.number(), batches: z.number(), loss: z.number(), examplesPerSecond: z.number(), progress: z.number() });
+const batchStats = z.object({
+  epoch: z.number(),
+  batch: z.number(),
+  batches: z.number(),
+  loss: z.number(),
+  examplesPerSecond: z.number(),
+  progress: z.number(),
+});
 const epochStats = z.object({ epoch: z.number(), epochs: z.number(), trainLoss: z.number(), testLoss: z.number(), seconds: z.number() });
 export type BatchStatsMessage = z.infer<typeof batchStats>;
 export type EpochStatsMessage = z.infer<typeof epochStats>;
@@ -93,7 +109,14 @@ export const imageResponseSchemas = [
   z.object({ id, type: z.literal('image:batch'), stats: batchStats }),
   /** After each epoch; `source` is where the weights now come from (e.g. "pretrained (shipped), then trained here for 2 epochs"). */
   z.object({ id, type: z.literal('image:epoch'), stats: epochStats, source: z.string() }),
-  z.object({ id, type: z.literal('image:trained'), stoppedBy: z.enum(['done', 'cancelled']), epochs: z.array(epochStats), seconds: z.number(), source: z.string() }),
+  z.object({
+    id,
+    type: z.literal('image:trained'),
+    stoppedBy: z.enum(['done', 'cancelled']),
+    epochs: z.array(epochStats),
+    seconds: z.number(),
+    source: z.string(),
+  }),
   /** Streamed during long work; without `fraction` the work cannot be counted (show it as indeterminate). */
   z.object({ id, type: z.literal('image:progress'), label: z.string(), fraction: z.number().min(0).max(1).optional() }),
   z.object({
@@ -118,10 +141,23 @@ export const imageResponseSchemas = [
     k: z.number(),
     explained: z.number(),
     explanation: z.string(),
-    rows: z.array(z.object({ label: z.string(), role: z.enum(['pca', 'model', 'input', 'bilinear', 'bicubic']), mse: z.number(), bce: z.number(), psnr: z.number(), images: f32 })),
+    rows: z.array(
+      z.object({
+        label: z.string(),
+        role: z.enum(['pca', 'model', 'input', 'bilinear', 'bicubic']),
+        mse: z.number(),
+        bce: z.number(),
+        psnr: z.number(),
+        images: f32,
+      }),
+    ),
     clean: f32,
   }),
   z.object({ id, type: z.literal('image:saved'), names: z.array(z.string()) }),
-  z.object({ id, type: z.literal('image:export:done'), files: z.array(z.object({ name: z.string(), data: z.union([z.string(), z.instanceof(ArrayBuffer)]) })) }),
+  z.object({
+    id,
+    type: z.literal('image:export:done'),
+    files: z.array(z.object({ name: z.string(), data: z.union([z.string(), z.instanceof(ArrayBuffer)]) })),
+  }),
   z.object({ id, type: z.literal('ok') }),
 ] as const;

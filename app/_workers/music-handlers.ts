@@ -56,7 +56,10 @@ export function counting(source: WeightSource, onProgress: (fraction: number, la
   let expected = 0;
   const report = (now: number): void => {
     const mb = (now / 1e6).toFixed(1);
-    onProgress(expected > 0 ? Math.min(1, now / expected) : 0, expected > 0 ? `Downloading the model's weights: ${mb} of ${(expected / 1e6).toFixed(1)} MB` : `Downloading the model's weights: ${mb} MB`);
+    onProgress(
+      expected > 0 ? Math.min(1, now / expected) : 0,
+      expected > 0 ? `Downloading the model's weights: ${mb} of ${(expected / 1e6).toFixed(1)} MB` : `Downloading the model's weights: ${mb} MB`,
+    );
   };
   return {
     bytes: () => bytes,
@@ -80,13 +83,17 @@ export function counting(source: WeightSource, onProgress: (fraction: number, la
 }
 
 export function sourceFor(lab: Lab, source: MusicModelSource): { source: WeightSource; name?: string } {
-  if (source.kind === 'shipped') return { source: urlSource(new URL(`/models/${SHIPPED_MUSIC_MODELS[lab]}/`, self.location.href).href), name: SHIPPED_MUSIC_MODELS[lab] };
+  if (source.kind === 'shipped')
+    return { source: urlSource(new URL(`/models/${SHIPPED_MUSIC_MODELS[lab]}/`, self.location.href).href), name: SHIPPED_MUSIC_MODELS[lab] };
   if (source.kind === 'folder') return { source: filesSource(source.files, `the folder "${source.name}"`), name: source.name };
   let url: URL;
   try {
     url = new URL(source.url);
   } catch (error) {
-    throw new CheckpointError(`"${source.url}" is not a web address. Paste the URL of a checkpoint folder, e.g. https://storage.googleapis.com/magentadata/js/checkpoints/music_vae/mel_2bar_small`, { cause: error });
+    throw new CheckpointError(
+      `"${source.url}" is not a web address. Paste the URL of a checkpoint folder, e.g. https://storage.googleapis.com/magentadata/js/checkpoints/music_vae/mel_2bar_small`,
+      { cause: error },
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CheckpointError(`Only http(s) addresses can be loaded; got "${url.protocol}".`);
   return { source: urlSource(url.href) };
@@ -198,7 +205,11 @@ export async function handleMusicRequest(request: MusicRequest, post: Post, sign
     case 'music:similar':
       return withModel('melody', async (model) => {
         const encoded = await encodeInputs(model, [request.source], ['Melody A'], request.refine, signal, progress);
-        done(await model.similarCodeSequences(encoded.z[0] as Float32Array, request.n, request.similarity, decodeOptions(request)), inputNotes(model, [request.source], ['Melody A']), encoded);
+        done(
+          await model.similarCodeSequences(encoded.z[0] as Float32Array, request.n, request.similarity, decodeOptions(request)),
+          inputNotes(model, [request.source], ['Melody A']),
+          encoded,
+        );
       });
     case 'music:sample':
       return withModel(request.lab, async (model) => done(await model.sampleSequences(request.n, decodeOptions(request))));

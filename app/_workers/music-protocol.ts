@@ -28,7 +28,11 @@ export const sequenceSchema = z.object({
   tempos: z.array(z.object({ time: z.number().finite(), qpm: z.number().min(1).max(1000) })).max(64),
   timeSignatures: z.array(z.object({ time: z.number().finite(), numerator: z.number().int(), denominator: z.number().int() })).max(64),
   quantizationInfo: z.object({ stepsPerQuarter: z.number().int().min(1).max(96) }),
-  totalQuantizedSteps: z.number().int().min(1).max(64 * 16),
+  totalQuantizedSteps: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 16),
 });
 
 export const musicModelSourceSchema = z.discriminatedUnion('kind', [
@@ -62,8 +66,25 @@ const refineSchema = z
 
 export const musicRequestSchemas = [
   z.object({ id, type: z.literal('music:load'), lab: kind, source: musicModelSourceSchema }),
-  z.object({ id, type: z.literal('music:interpolate'), a: sequenceSchema, b: sequenceSchema, steps: z.number().int().min(2).max(32), mode: z.enum(['lerp', 'slerp']), refine: refineSchema, ...decodeOptions }),
-  z.object({ id, type: z.literal('music:similar'), source: sequenceSchema, n: z.number().int().min(1).max(32), similarity: z.number().min(0).max(1), refine: refineSchema, ...decodeOptions }),
+  z.object({
+    id,
+    type: z.literal('music:interpolate'),
+    a: sequenceSchema,
+    b: sequenceSchema,
+    steps: z.number().int().min(2).max(32),
+    mode: z.enum(['lerp', 'slerp']),
+    refine: refineSchema,
+    ...decodeOptions,
+  }),
+  z.object({
+    id,
+    type: z.literal('music:similar'),
+    source: sequenceSchema,
+    n: z.number().int().min(1).max(32),
+    similarity: z.number().min(0).max(1),
+    refine: refineSchema,
+    ...decodeOptions,
+  }),
   z.object({ id, type: z.literal('music:sample'), lab: kind, n: z.number().int().min(1).max(32), ...decodeOptions }),
   z.object({
     id,

@@ -47,5 +47,11 @@ export const workerResponseSchema = z.discriminatedUnion('type', [
 ]);
 
 /** Responses that report progress of a request that is still running (they do not settle it). */
-export const STREAMED_RESPONSES: ReadonlySet<WorkerResponse['type']> = new Set(['image:batch', 'image:epoch', 'image:progress', 'music:progress', 'compare:progress']);
+export const STREAMED_RESPONSES: ReadonlySet<WorkerResponse['type']> = new Set([
+  'image:batch',
+  'image:epoch',
+  'image:progress',
+  'music:progress',
+  'compare:progress',
+]);
 export type WorkerResponse = z.infer<typeof workerResponseSchema>;

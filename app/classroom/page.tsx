@@ -10,8 +10,8 @@ export default function Page() {
     <div className="page">
       <h1>Classroom</h1>
       <p className="lead">
-        Run a challenge with your class: you set it and project a join code; students join from their own computers with a nickname (no accounts), make
-        their entry in the lab with the challenge loaded, submit it, then everyone listens, looks and votes, live.
+        Run a challenge with your class: you set it and project a join code; students join from their own computers with a nickname (no accounts), make their
+        entry in the lab with the challenge loaded, submit it, then everyone listens, looks and votes, live.
       </p>
       <TeacherHome />
     </div>

@@ -56,7 +56,10 @@ function sideReport(state: CompareSideState): SideReport | null {
 }
 
 function useCatalog(onError: (m: string) => void): { image: CatalogEntry[]; music: CatalogEntry[] } {
-  const [catalog, setCatalog] = useState<{ image: CatalogEntry[]; music: CatalogEntry[] }>({ image: [{ id: 'vae', title: 'vae', zDims: 2 }], music: [{ id: 'mel_2bar', title: 'mel_2bar', zDims: 128 }] });
+  const [catalog, setCatalog] = useState<{ image: CatalogEntry[]; music: CatalogEntry[] }>({
+    image: [{ id: 'vae', title: 'vae', zDims: 2 }],
+    music: [{ id: 'mel_2bar', title: 'mel_2bar', zDims: 128 }],
+  });
   useEffect(() => {
     fetch('/models/manifest.json')
       .then(async (r) => {
@@ -91,7 +94,9 @@ export function CompareApp() {
         set(patch);
       } catch (e) {
         const keys = Object.keys(patch).join(', ');
-        setError(`That ${keys} cannot be used (${e instanceof Error && 'issues' in e && Array.isArray(e.issues) ? String((e.issues[0] as { message?: unknown } | undefined)?.message ?? '') : describeError(e)}).`);
+        setError(
+          `That ${keys} cannot be used (${e instanceof Error && 'issues' in e && Array.isArray(e.issues) ? String((e.issues[0] as { message?: unknown } | undefined)?.message ?? '') : describeError(e)}).`,
+        );
       }
     },
     [set],
@@ -118,7 +123,11 @@ export function CompareApp() {
   const [fileLabel, setFileLabel] = useState<FileLabel>('file');
 
   const imageLoad = useMemo((): { key: string; body: RequestBody } => {
-    if (imageFiles) return { key: `files:${imageFiles.key}|${url.in}`, body: { type: 'compare:load-image', source: { kind: 'files', encoder: imageFiles.encoder, decoder: imageFiles.decoder }, count: url.in } };
+    if (imageFiles)
+      return {
+        key: `files:${imageFiles.key}|${url.in}`,
+        body: { type: 'compare:load-image', source: { kind: 'files', encoder: imageFiles.encoder, decoder: imageFiles.decoder }, count: url.in },
+      };
     const source = url.image.startsWith('saved:') ? { kind: 'saved' as const, name: url.image.slice(6) } : { kind: 'shipped' as const, id: url.image };
     return { key: `${url.image}|${url.in}`, body: { type: 'compare:load-image', source, count: url.in } };
   }, [imageFiles, url.image, url.in]);
@@ -132,7 +141,10 @@ export function CompareApp() {
     const modelKey = musicFolder ? `folder:${musicFolder.name}:${musicFolder.files.length}` : url.music;
     if (dataKind === 'files' && !musicData) return undefined;
     const data = dataKind === 'files' && musicData ? { kind: 'files' as const, files: musicData.files, label: fileLabel } : { kind: 'examples' as const };
-    return { key: `${modelKey}|${dataKind === 'files' ? `${musicData?.key}|${fileLabel}|${url.mn}` : 'examples'}|${url.seed}`, body: { type: 'compare:load-music', source, data, count: url.mn, seed: url.seed } };
+    return {
+      key: `${modelKey}|${dataKind === 'files' ? `${musicData?.key}|${fileLabel}|${url.mn}` : 'examples'}|${url.seed}`,
+      body: { type: 'compare:load-music', source, data, count: url.mn, seed: url.seed },
+    };
   }, [musicFolder, musicData, dataKind, fileLabel, url.music, url.mn, url.seed]);
 
   const image = useCompareSide(imageLoad, panelRequests(url, url.igroups), ready);
@@ -141,7 +153,9 @@ export function CompareApp() {
 
   // ---- hover, selection, sound ----
   const [hovered, setHovered] = useState<Partial<Record<CompareSide, { index: number; items: DisplayItems }>>>({});
-  const [neighbours, setNeighbours] = useState<Partial<Record<CompareSide, { index: number; indices: number[]; distances: number[]; items: DisplayItems }>>>({});
+  const [neighbours, setNeighbours] = useState<Partial<Record<CompareSide, { index: number; indices: number[]; distances: number[]; items: DisplayItems }>>>(
+    {},
+  );
   const play = useCallback(
     (seq: QuantizedNoteSequence, group: string, index: number, kind: 'melody' | 'drums') => {
       setPlaying({ group, index });
@@ -244,7 +258,12 @@ export function CompareApp() {
         {pair && labels.length <= 200 && (
           <>
             {(['a', 'b'] as const).map((which) => (
-              <select key={which} value={pair[which]} onChange={(e) => setParams({ [key]: which === 'a' ? `${e.target.value}:${pair.b}` : `${pair.a}:${e.target.value}` })} aria-label={`${side} group ${which.toUpperCase()}`}>
+              <select
+                key={which}
+                value={pair[which]}
+                onChange={(e) => setParams({ [key]: which === 'a' ? `${e.target.value}:${pair.b}` : `${pair.a}:${e.target.value}` })}
+                aria-label={`${side} group ${which.toUpperCase()}`}
+              >
                 {labels.map((l) => (
                   <option key={l} value={l}>
                     {l}
@@ -284,11 +303,27 @@ export function CompareApp() {
               </select>
             </label>
             <label>
-              <input type="checkbox" checked={soundOnHover} onChange={(e) => setSoundOnHover(e.target.checked)} onClick={() => !soundOnHover && void player.play('hover-start', [emptyQuantizedSequence(32)], { kind: 'melody', qpm: 120, loop: false })} data-testid="sound-on-hover" />{' '}
+              <input
+                type="checkbox"
+                checked={soundOnHover}
+                onChange={(e) => setSoundOnHover(e.target.checked)}
+                onClick={() => !soundOnHover && void player.play('hover-start', [emptyQuantizedSequence(32)], { kind: 'melody', qpm: 120, loop: false })}
+                data-testid="sound-on-hover"
+              />{' '}
               Play music on hover
             </label>
-            <span className="muted small" data-testid="audio-state" data-state={player.audio} data-ticks={player.playing?.ticks ?? 0} data-group={player.playing?.group ?? ''}>
-              {player.audio === 'blocked' ? 'This browser blocked sound: click again to allow it.' : player.audio === 'running' ? 'Sound on.' : 'Sound starts with a click.'}
+            <span
+              className="muted small"
+              data-testid="audio-state"
+              data-state={player.audio}
+              data-ticks={player.playing?.ticks ?? 0}
+              data-group={player.playing?.group ?? ''}
+            >
+              {player.audio === 'blocked'
+                ? 'This browser blocked sound: click again to allow it.'
+                : player.audio === 'running'
+                  ? 'Sound on.'
+                  : 'Sound starts with a click.'}
             </span>
           </div>
         );
@@ -338,7 +373,11 @@ export function CompareApp() {
         </div>
       )}
       {!ready && backend.status !== 'error' && <p className="muted">Starting TF.js in the model worker…</p>}
-      {backend.status === 'error' && <p role="alert" className="notice notice-error">The model worker could not start: {backend.message}</p>}
+      {backend.status === 'error' && (
+        <p role="alert" className="notice notice-error">
+          The model worker could not start: {backend.message}
+        </p>
+      )}
       <div className="compare-columns">
         <ImageSetup
           catalog={catalog.image}
@@ -354,7 +393,9 @@ export function CompareApp() {
             const pick = (part: string, ext: string) => files.find((f) => f.name.includes(part) && f.name.endsWith(ext));
             const [ej, ew, dj, dw] = [pick('encoder', '.json'), pick('encoder', '.bin'), pick('decoder', '.json'), pick('decoder', '.bin')];
             if (!ej || !ew || !dj || !dw) {
-              setError('Choose all four files of a downloaded model: <id>-encoder.json, <id>-encoder.weights.bin, <id>-decoder.json, <id>-decoder.weights.bin.');
+              setError(
+                'Choose all four files of a downloaded model: <id>-encoder.json, <id>-encoder.weights.bin, <id>-decoder.json, <id>-decoder.weights.bin.',
+              );
               return;
             }
             setImageFiles({ encoder: [ej, ew], decoder: [dj, dw], key: files.map((f) => `${f.name}:${f.size}:${f.lastModified}`).join('|') });
@@ -386,7 +427,12 @@ export function CompareApp() {
               setError(`${big.name} is ${(big.size / 1e6).toFixed(1)} MB; MIDI files up to ${MAX_MIDI_BYTES / 1024 / 1024} MB are read.`);
               return;
             }
-            Promise.all(files.map(async (f) => ({ name: (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) })))
+            Promise.all(
+              files.map(async (f) => ({
+                name: (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name,
+                bytes: new Uint8Array(await f.arrayBuffer()),
+              })),
+            )
               .then((read) => {
                 setMusicData({ files: read, key: files.map((f) => `${f.name}:${f.size}:${f.lastModified}`).join('|') });
                 setParams({ msel: undefined, mgroups: undefined });
@@ -400,8 +446,12 @@ export function CompareApp() {
           loadError={music.loadError}
           onCancel={music.cancel}
         >
-          {(musicFolder || dataKind === 'files') && <p className="muted small">Files from this computer stay on this page only: a shared link opens the shipped model and the built-in examples.</p>}
-          {dataKind === 'files' && !musicData && <p className="muted small">Choose one or more MIDI files (melodies for a melody model, drums for a drum model).</p>}
+          {(musicFolder || dataKind === 'files') && (
+            <p className="muted small">Files from this computer stay on this page only: a shared link opens the shipped model and the built-in examples.</p>
+          )}
+          {dataKind === 'files' && !musicData && (
+            <p className="muted small">Choose one or more MIDI files (melodies for a melody model, drums for a drum model).</p>
+          )}
         </MusicSetup>
       </div>
 
@@ -414,7 +464,8 @@ export function CompareApp() {
           CSV
         </button>
         <span className="muted small" data-testid="compare-status" data-ready={allReady ? '1' : '0'}>
-          {allReady ? 'Every panel is computed for both sides.' : 'Panels appear as they are computed; the files hold what is ready.'} The same numbers come from <code>npm run compare</code>.
+          {allReady ? 'Every panel is computed for both sides.' : 'Panels appear as they are computed; the files hold what is ready.'} The same numbers come
+          from <code>npm run compare</code>.
         </span>
       </div>
 
@@ -430,7 +481,12 @@ export function CompareApp() {
           <div className="compare-columns">
             {(['image', 'music'] as const).map((side) => {
               const c = ctx(side, panel);
-              if (!c) return <div key={side} className="card compare-side muted">{sides[side].loading ? 'Loading…' : 'No model loaded yet.'}</div>;
+              if (!c)
+                return (
+                  <div key={side} className="card compare-side muted">
+                    {sides[side].loading ? 'Loading…' : 'No model loaded yet.'}
+                  </div>
+                );
               switch (panel) {
                 case 'map':
                   return (

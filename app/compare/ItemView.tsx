@@ -41,11 +41,21 @@ export function ItemView({ items, captions, onPlay, playing, columns, testId, la
         }
         const seq = items.sequences[i] as QuantizedNoteSequence;
         const picture =
-          items.music === 'drums' ? <DrumGrid seq={seq} label={caption ?? `${label} ${i + 1}`} small /> : <PianoRoll seq={seq} span={span} cell={{ w: 4, h: 3 }} label={caption ?? `${label} ${i + 1}`} />;
+          items.music === 'drums' ? (
+            <DrumGrid seq={seq} label={caption ?? `${label} ${i + 1}`} small />
+          ) : (
+            <PianoRoll seq={seq} span={span} cell={{ w: 4, h: 3 }} label={caption ?? `${label} ${i + 1}`} />
+          );
         return (
           <figure key={i} className={`item${playing === i ? ' item-playing' : ''}`}>
             {onPlay ? (
-              <button type="button" className="roll-button" onClick={() => onPlay(seq, i)} aria-label={`Play ${caption ?? `${label} ${i + 1}`}`} data-testid={testId ? `${testId}-play` : undefined}>
+              <button
+                type="button"
+                className="roll-button"
+                onClick={() => onPlay(seq, i)}
+                aria-label={`Play ${caption ?? `${label} ${i + 1}`}`}
+                data-testid={testId ? `${testId}-play` : undefined}
+              >
                 {picture}
               </button>
             ) : (

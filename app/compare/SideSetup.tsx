@@ -19,13 +19,29 @@ export interface CatalogEntry {
   zDims: number;
 }
 
-function Status({ info, loading, loadError, onCancel, side }: { info: SideInfo | undefined; loading: Progress | undefined; loadError: string | undefined; onCancel: () => void; side: string }) {
+function Status({
+  info,
+  loading,
+  loadError,
+  onCancel,
+  side,
+}: {
+  info: SideInfo | undefined;
+  loading: Progress | undefined;
+  loadError: string | undefined;
+  onCancel: () => void;
+  side: string;
+}) {
   return (
     <>
       {loading && (
         <div className="controls">
           <div className="grow">
-            <ProgressBar label={`${loading.label}${loading.total > 1 ? ` (${loading.done.toLocaleString('en')} of ${loading.total.toLocaleString('en')})` : ''}`} fraction={loading.done / Math.max(1, loading.total)} testId={`loading-${side}`} />
+            <ProgressBar
+              label={`${loading.label}${loading.total > 1 ? ` (${loading.done.toLocaleString('en')} of ${loading.total.toLocaleString('en')})` : ''}`}
+              fraction={loading.done / Math.max(1, loading.total)}
+              testId={`loading-${side}`}
+            />
           </div>
           <button type="button" onClick={onCancel} data-testid={`cancel-${side}`}>
             Cancel
@@ -39,10 +55,12 @@ function Status({ info, loading, loadError, onCancel, side }: { info: SideInfo |
       )}
       {info && (
         <div className="small" data-testid={`info-${side}`} data-model={info.header.model.name} data-items={info.header.data.items}>
-          <strong>{info.header.model.name}</strong> — {info.header.model.description}. Code: {info.header.model.zDims} numbers{info.header.model.hasSigma ? ' with σ' : ', no σ'} · {info.source}.
+          <strong>{info.header.model.name}</strong> — {info.header.model.description}. Code: {info.header.model.zDims} numbers
+          {info.header.model.hasSigma ? ' with σ' : ', no σ'} · {info.source}.
           <br />
           <span className="muted">
-            Data: {info.header.data.name} — {info.header.data.items.toLocaleString('en')} {info.itemsName}, labelled by {info.header.data.labelName} ({info.header.data.labels} kinds). Encoded in {info.encodeSeconds.toFixed(1)} s.
+            Data: {info.header.data.name} — {info.header.data.items.toLocaleString('en')} {info.itemsName}, labelled by {info.header.data.labelName} (
+            {info.header.data.labels} kinds). Encoded in {info.encodeSeconds.toFixed(1)} s.
           </span>
           {info.notes.length > 0 && (
             <details>
@@ -99,7 +117,14 @@ export function ImageSetup(p: ImageSetupProps) {
         </label>
         <label>
           Digits{' '}
-          <NumberField value={p.count} min={COMPARE_LIMITS.items.min} max={2000} onCommit={p.onCount} data-testid="image-count" aria-describedby="image-count-help" />
+          <NumberField
+            value={p.count}
+            min={COMPARE_LIMITS.items.min}
+            max={2000}
+            onCommit={p.onCount}
+            data-testid="image-count"
+            aria-describedby="image-count-help"
+          />
         </label>
         <span id="image-count-help" className="muted small">
           10–2,000 of MNIST’s test digits
@@ -107,10 +132,11 @@ export function ImageSetup(p: ImageSetupProps) {
       </div>
       <details>
         <summary>Use a model you trained</summary>
-        <p className="small muted">Train a model in the image lab and press “Save in this browser”: it appears in the list above. Or choose the four files of “Download model”.</p>
+        <p className="small muted">
+          Train a model in the image lab and press “Save in this browser”: it appears in the list above. Or choose the four files of “Download model”.
+        </p>
         <label className="file-label">
-          Model files{' '}
-          <input type="file" multiple accept=".json,.bin" onChange={(e) => p.onFiles(Array.from(e.target.files ?? []))} data-testid="image-files" />
+          Model files <input type="file" multiple accept=".json,.bin" onChange={(e) => p.onFiles(Array.from(e.target.files ?? []))} data-testid="image-files" />
         </label>
       </details>
       <Status info={p.info} loading={p.loading} loadError={p.loadError} onCancel={p.onCancel} side="image" />
@@ -168,11 +194,22 @@ export function MusicSetup(p: MusicSetupProps) {
       {p.data === 'files' && (
         <div className="controls">
           <label className="file-label">
-            MIDI files <input type="file" multiple accept=".mid,.midi,audio/midi" onChange={(e) => p.onData('files', Array.from(e.target.files ?? []))} data-testid="music-files" />
+            MIDI files{' '}
+            <input
+              type="file"
+              multiple
+              accept=".mid,.midi,audio/midi"
+              onChange={(e) => p.onData('files', Array.from(e.target.files ?? []))}
+              data-testid="music-files"
+            />
           </label>
           <label>
             Label windows by{' '}
-            <select value={p.fileLabel} onChange={(e) => p.onFileLabel(FILE_LABEL_NAMES.find((l) => l === e.target.value) ?? 'file')} data-testid="music-labels">
+            <select
+              value={p.fileLabel}
+              onChange={(e) => p.onFileLabel(FILE_LABEL_NAMES.find((l) => l === e.target.value) ?? 'file')}
+              data-testid="music-labels"
+            >
               {FILE_LABEL_NAMES.map((l) => (
                 <option key={l} value={l}>
                   {l}
@@ -181,8 +218,8 @@ export function MusicSetup(p: MusicSetupProps) {
             </select>
           </label>
           <label>
-            At most{' '}
-            <NumberField value={p.count} min={COMPARE_LIMITS.items.min} max={COMPARE_LIMITS.items.max} onCommit={p.onCount} data-testid="music-count" /> windows{' '}
+            At most <NumberField value={p.count} min={COMPARE_LIMITS.items.min} max={COMPARE_LIMITS.items.max} onCommit={p.onCount} data-testid="music-count" />{' '}
+            windows{' '}
             <span className="muted small">
               ({COMPARE_LIMITS.items.min}–{COMPARE_LIMITS.items.max.toLocaleString('en')})
             </span>
@@ -199,7 +236,15 @@ export function MusicSetup(p: MusicSetupProps) {
           }}
         >
           <label>
-            Checkpoint URL <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/checkpoint-folder" size={36} data-testid="music-url" />
+            Checkpoint URL{' '}
+            <input
+              type="url"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://…/checkpoint-folder"
+              size={36}
+              data-testid="music-url"
+            />
           </label>
           <button type="submit" disabled={!url.trim()}>
             Load

@@ -12,7 +12,10 @@ export function figureSvg(host: HTMLElement, title: string): { svg: string; widt
   const parts = Array.from(host.querySelectorAll<SVGSVGElement>('svg')).filter((s) => !s.parentElement?.closest('svg'));
   if (parts.length === 0) return null;
   const color = getComputedStyle(host).color || '#1d1a2e';
-  const sizes = parts.map((s) => ({ w: Number(s.getAttribute('width')) || s.getBoundingClientRect().width, h: Number(s.getAttribute('height')) || s.getBoundingClientRect().height }));
+  const sizes = parts.map((s) => ({
+    w: Number(s.getAttribute('width')) || s.getBoundingClientRect().width,
+    h: Number(s.getAttribute('height')) || s.getBoundingClientRect().height,
+  }));
   const width = Math.ceil(Math.max(...sizes.map((s) => s.w)));
   const titleHeight = 22;
   const height = Math.ceil(titleHeight + sizes.reduce((a, s) => a + s.h + 6, 0));

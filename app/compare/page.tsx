@@ -10,8 +10,9 @@ export default function Page() {
     <div className="page page-wide">
       <h1>Compare</h1>
       <p className="muted">
-        The lesson says an autoencoder finds meaningful codes for digits; the challenge says a MusicVAE does for melodies. Check both claims with the same tools: an image model
-        and a music model side by side, every analysis computed the same way for both, so a difference you see is a difference in the data and the model.
+        The lesson says an autoencoder finds meaningful codes for digits; the challenge says a MusicVAE does for melodies. Check both claims with the same
+        tools: an image model and a music model side by side, every analysis computed the same way for both, so a difference you see is a difference in the data
+        and the model.
       </p>
       <Suspense fallback={<p className="muted">Loading the lab…</p>}>
         <CompareApp />

@@ -63,7 +63,17 @@ function NumbersTable({ rows, testId }: { rows: [string, string][]; testId: stri
 }
 
 /** A side's card within a panel: title, progress, error, figure, numbers, exports. */
-function SideCard<P extends ComparePanel>({ panel, ctx, numbers, children }: { panel: P; ctx: SideContext; numbers: (r: ResultOf<P>) => [string, string][]; children: (r: ResultOf<P>) => ReactNode }) {
+function SideCard<P extends ComparePanel>({
+  panel,
+  ctx,
+  numbers,
+  children,
+}: {
+  panel: P;
+  ctx: SideContext;
+  numbers: (r: ResultOf<P>) => [string, string][];
+  children: (r: ResultOf<P>) => ReactNode;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const { view, info, side } = ctx;
   const result = view?.result?.panel === panel ? (view.result as ResultOf<P>) : undefined;
@@ -79,7 +89,11 @@ function SideCard<P extends ComparePanel>({ panel, ctx, numbers, children }: { p
         <div className="controls">
           <div className="grow">
             <ProgressBar
-              label={view.progress ? `${view.progress.label} (${view.progress.done.toLocaleString('en')} of ${view.progress.total.toLocaleString('en')})` : 'Waiting for the model worker…'}
+              label={
+                view.progress
+                  ? `${view.progress.label} (${view.progress.done.toLocaleString('en')} of ${view.progress.total.toLocaleString('en')})`
+                  : 'Waiting for the model worker…'
+              }
               fraction={view.progress ? view.progress.done / Math.max(1, view.progress.total) : 0}
             />
           </div>
@@ -110,7 +124,11 @@ function SideCard<P extends ComparePanel>({ panel, ctx, numbers, children }: { p
             <button type="button" onClick={() => void save('png')} data-testid={`export-png-${panel}-${side}`}>
               PNG
             </button>
-            <button type="button" onClick={() => downloadFile(rowsToCsv(reportRows(sideReportWith(info, result, view?.seconds), panel)), `${name}.csv`, 'text/csv')} data-testid={`export-csv-${panel}-${side}`}>
+            <button
+              type="button"
+              onClick={() => downloadFile(rowsToCsv(reportRows(sideReportWith(info, result, view?.seconds), panel)), `${name}.csv`, 'text/csv')}
+              data-testid={`export-csv-${panel}-${side}`}
+            >
               CSV
             </button>
             {view?.seconds !== undefined && <span className="muted small">computed in {view.seconds.toFixed(1)} s</span>}
@@ -144,8 +162,14 @@ export function MapSide({ ctx, interaction }: { ctx: SideContext; interaction: M
       panel="map"
       ctx={ctx}
       numbers={(r) => [
-        [r.report.axes === 'code' ? 'variance along z₁ + z₂' : 'variance explained by PC 1 + PC 2', `${pct(r.report.explained[0])} + ${pct(r.report.explained[1])} = ${pct(r.report.explainedTotal)}`],
-        [`label agreement, ${r.report.k} neighbours (cosine / Euclidean)`, `${pct(r.report.labelAgreement.cosine)} / ${pct(r.report.labelAgreement.euclidean)}`],
+        [
+          r.report.axes === 'code' ? 'variance along z₁ + z₂' : 'variance explained by PC 1 + PC 2',
+          `${pct(r.report.explained[0])} + ${pct(r.report.explained[1])} = ${pct(r.report.explainedTotal)}`,
+        ],
+        [
+          `label agreement, ${r.report.k} neighbours (cosine / Euclidean)`,
+          `${pct(r.report.labelAgreement.cosine)} / ${pct(r.report.labelAgreement.euclidean)}`,
+        ],
         ['chance agreement', pct(r.report.chance)],
         ['kept by the picture (PCA / UMAP)', `${pct(r.report.pictureAgreement.pca)} / ${pct(r.report.pictureAgreement.umap)}`],
       ]}
@@ -153,9 +177,16 @@ export function MapSide({ ctx, interaction }: { ctx: SideContext; interaction: M
       {(r) => {
         const umap = ctx.url.proj === 'umap' ? r.umap : null;
         const points = umap ?? r.pca;
-        const axes = umap ? ['UMAP 1', 'UMAP 2'] : r.report.axes === 'code' ? ['z₁', 'z₂'] : [`PC 1 (${pct(r.report.explained[0])})`, `PC 2 (${pct(r.report.explained[1])})`];
+        const axes = umap
+          ? ['UMAP 1', 'UMAP 2']
+          : r.report.axes === 'code'
+            ? ['z₁', 'z₂']
+            : [`PC 1 (${pct(r.report.explained[0])})`, `PC 2 (${pct(r.report.explained[1])})`];
         const data = labels.map((label, i) => ({ i, x: points[i * 2] ?? 0, y: points[i * 2 + 1] ?? 0, label }));
-        const marked = [interaction.selected, ...interaction.neighbours].filter((i): i is number => i !== undefined).map((i) => data[i]).filter((d) => d !== undefined);
+        const marked = [interaction.selected, ...interaction.neighbours]
+          .filter((i): i is number => i !== undefined)
+          .map((i) => data[i])
+          .filter((d) => d !== undefined);
         return (
           <>
             {ctx.url.proj === 'umap' && !r.umap && <p className="muted">Computing the UMAP layout…</p>}
@@ -208,12 +239,24 @@ export function UnitsSide({ ctx }: { ctx: SideContext }) {
       numbers={(r) => [
         ['active units (variance of μ > 0.01)', `${r.report.active} of ${r.report.zDims}`],
         ['KL to the prior, all units', r.report.klTotal === null ? 'no σ (plain autoencoder)' : `${num(r.report.klTotal)} nats`],
-        ['most used units', r.report.order.slice(0, 4).map((u) => `#${u}`).join(', ')],
+        [
+          'most used units',
+          r.report.order
+            .slice(0, 4)
+            .map((u) => `#${u}`)
+            .join(', '),
+        ],
       ]}
     >
       {(r) => {
         const { kl, variance, order, threshold } = r.report;
-        const data = order.map((unit, rank) => ({ rank, unit: `#${unit}`, kl: kl?.[unit] ?? null, variance: variance[unit] ?? 0, active: (variance[unit] ?? 0) > threshold ? 'active' : 'inactive' }));
+        const data = order.map((unit, rank) => ({
+          rank,
+          unit: `#${unit}`,
+          kl: kl?.[unit] ?? null,
+          variance: variance[unit] ?? 0,
+          active: (variance[unit] ?? 0) > threshold ? 'active' : 'inactive',
+        }));
         const colors = { domain: ['active', 'inactive'], range: ['#3b2f8f', '#c9c4dc'], legend: true, label: 'unit' };
         return (
           <PlotFigure
@@ -230,7 +273,10 @@ export function UnitsSide({ ctx }: { ctx: SideContext }) {
                     x: { label: 'units, most used first', tickFormat: () => '', tickSize: 0 },
                     y: { label: 'KL to the prior (nats)', grid: true },
                     color: colors,
-                    marks: [Plot.barY(data, { x: 'rank', y: 'kl', fill: 'active', title: (d: { unit: string; kl: number }) => `${d.unit}: ${d.kl.toFixed(3)} nats` }), Plot.ruleY([0])],
+                    marks: [
+                      Plot.barY(data, { x: 'rank', y: 'kl', fill: 'active', title: (d: { unit: string; kl: number }) => `${d.unit}: ${d.kl.toFixed(3)} nats` }),
+                      Plot.ruleY([0]),
+                    ],
                   }),
                 );
               }
@@ -241,7 +287,15 @@ export function UnitsSide({ ctx }: { ctx: SideContext }) {
                   x: { label: 'units, most used first', tickFormat: () => '', tickSize: 0 },
                   y: { label: 'variance of μ', type: 'symlog', grid: true },
                   color: colors,
-                  marks: [Plot.barY(data, { x: 'rank', y: 'variance', fill: 'active', title: (d: { unit: string; variance: number }) => `${d.unit}: ${d.variance.toFixed(4)}` }), Plot.ruleY([threshold], { stroke: '#b3261e', strokeDasharray: '4 3' })],
+                  marks: [
+                    Plot.barY(data, {
+                      x: 'rank',
+                      y: 'variance',
+                      fill: 'active',
+                      title: (d: { unit: string; variance: number }) => `${d.unit}: ${d.variance.toFixed(4)}`,
+                    }),
+                    Plot.ruleY([threshold], { stroke: '#b3261e', strokeDasharray: '4 3' }),
+                  ],
                 }),
               );
               return wrap;
@@ -308,7 +362,8 @@ export function PathsSide({ ctx }: { ctx: SideContext }) {
             {items && roughPath && (
               <>
                 <p className="muted small">
-                  Roughest {mode} walk: {ctx.info.itemName} #{roughPath.a} ({ctx.info.labels[roughPath.a]}) → #{roughPath.b} ({ctx.info.labels[roughPath.b]}), smoothness {num(roughPath.smoothness, 2)}.
+                  Roughest {mode} walk: {ctx.info.itemName} #{roughPath.a} ({ctx.info.labels[roughPath.a]}) → #{roughPath.b} ({ctx.info.labels[roughPath.b]}),
+                  smoothness {num(roughPath.smoothness, 2)}.
                 </p>
                 <ItemView
                   items={items}
@@ -362,7 +417,10 @@ export function HolesSide({ ctx }: { ctx: SideContext }) {
                     x: { label: 'log q(z)' },
                     y: { label: 'draws', grid: true },
                     color: colors,
-                    marks: [Plot.rectY(logs, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: 'v', fill: 'kind', fillOpacity: 0.6, thresholds: 30 })), Plot.ruleX([r.report.threshold], { strokeDasharray: '4 3' })],
+                    marks: [
+                      Plot.rectY(logs, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: 'v', fill: 'kind', fillOpacity: 0.6, thresholds: 30 })),
+                      Plot.ruleX([r.report.threshold], { strokeDasharray: '4 3' }),
+                    ],
                   }),
                 );
                 wrap.appendChild(
@@ -373,7 +431,10 @@ export function HolesSide({ ctx }: { ctx: SideContext }) {
                     x: { label: `distance to the nearest real item (${r.report.distance})`, grid: true },
                     y: { label: null },
                     color: colors,
-                    marks: [Plot.tickX(near, { x: 'v', y: 'kind', stroke: 'kind', strokeOpacity: 0.5 }), Plot.tickX(near, Plot.groupY({ x: 'median' }, { x: 'v', y: 'kind', strokeWidth: 3, stroke: 'currentColor' }))],
+                    marks: [
+                      Plot.tickX(near, { x: 'v', y: 'kind', stroke: 'kind', strokeOpacity: 0.5 }),
+                      Plot.tickX(near, Plot.groupY({ x: 'median' }, { x: 'v', y: 'kind', strokeWidth: 3, stroke: 'currentColor' })),
+                    ],
                   }),
                 );
                 return wrap;
@@ -406,7 +467,10 @@ export function AttributesSide({ ctx }: { ctx: SideContext }) {
         ['groups', `${r.report.a.name} (${r.report.a.count}) → ${r.report.b.name} (${r.report.b.count})`],
         ['consistency (mean cosine)', num(r.report.consistency, 3)],
         ['pairs that differ the vector’s way', pct(r.report.agreeing)],
-        ['measure: first → last step (group A → B)', `${num(r.report.measure.perStep[0])} → ${num(r.report.measure.perStep.at(-1))} (${num(r.report.measure.groupA)} → ${num(r.report.measure.groupB)})`],
+        [
+          'measure: first → last step (group A → B)',
+          `${num(r.report.measure.perStep[0])} → ${num(r.report.measure.perStep.at(-1))} (${num(r.report.measure.groupA)} → ${num(r.report.measure.groupB)})`,
+        ],
       ]}
     >
       {(r) => {
@@ -428,7 +492,13 @@ export function AttributesSide({ ctx }: { ctx: SideContext }) {
                   marks: [
                     Plot.ruleY([m.groupA], { stroke: '#8d86ad', strokeDasharray: '4 3' }),
                     Plot.ruleY([m.groupB], { stroke: '#0f7a64', strokeDasharray: '4 3' }),
-                    Plot.text([{ y: m.groupA, t: r.report.a.name }, { y: m.groupB, t: r.report.b.name }], { x: 0, y: 'y', text: 't', dy: -6, textAnchor: 'start', fill: 'currentColor' }),
+                    Plot.text(
+                      [
+                        { y: m.groupA, t: r.report.a.name },
+                        { y: m.groupB, t: r.report.b.name },
+                      ],
+                      { x: 0, y: 'y', text: 't', dy: -6, textAnchor: 'start', fill: 'currentColor' },
+                    ),
                     Plot.line(data, { x: 'alpha', y: 'value', stroke: '#3b2f8f', strokeWidth: 2 }),
                     Plot.dot(data, { x: 'alpha', y: 'value', fill: '#3b2f8f' }),
                   ],

@@ -48,10 +48,18 @@ export interface PanelRequest {
 const isCancelled = (error: unknown): boolean => error instanceof Error && error.name === 'CancelledError';
 
 function progressOf(event: WorkerResponse): Progress | undefined {
-  return event.type === 'compare:progress' ? { label: event.label, done: event.done, total: event.total } : event.type === 'music:progress' ? { label: event.label, done: event.fraction, total: 1 } : undefined;
+  return event.type === 'compare:progress'
+    ? { label: event.label, done: event.done, total: event.total }
+    : event.type === 'music:progress'
+      ? { label: event.label, done: event.fraction, total: 1 }
+      : undefined;
 }
 
-export function useCompareSide(load: { key: string; body: RequestBody } | undefined, panels: Record<ComparePanel, PanelRequest>, ready: boolean): CompareSideState {
+export function useCompareSide(
+  load: { key: string; body: RequestBody } | undefined,
+  panels: Record<ComparePanel, PanelRequest>,
+  ready: boolean,
+): CompareSideState {
   const [info, setInfo] = useState<SideInfo>();
   const [loading, setLoading] = useState<Progress>();
   const [loadError, setLoadError] = useState<string>();
@@ -93,7 +101,10 @@ export function useCompareSide(load: { key: string; body: RequestBody } | undefi
         setInfo(r.info);
       })
       .catch((error: unknown) => {
-        if (live) setLoadError(isCancelled(error) ? 'Cancelled: the previous model (if any) is still shown. Change a setting or press Load again.' : describeError(error));
+        if (live)
+          setLoadError(
+            isCancelled(error) ? 'Cancelled: the previous model (if any) is still shown. Change a setting or press Load again.' : describeError(error),
+          );
       })
       .finally(() => {
         if (!live) return;
@@ -132,7 +143,10 @@ export function useCompareSide(load: { key: string; body: RequestBody } | undefi
         } catch (error) {
           if (wanted.current[panel] !== key) return;
           if (isCancelled(error)) wanted.current[panel] = undefined;
-          setViews((v) => ({ ...v, [panel]: { key, running: false, result: v[panel]?.result, error: isCancelled(error) ? 'Cancelled.' : describeError(error) } }));
+          setViews((v) => ({
+            ...v,
+            [panel]: { key, running: false, result: v[panel]?.result, error: isCancelled(error) ? 'Cancelled.' : describeError(error) },
+          }));
         } finally {
           if (running.current === call.id) running.current = undefined;
           if (panelCall.current === call.id) panelCall.current = undefined;
@@ -144,7 +158,11 @@ export function useCompareSide(load: { key: string; body: RequestBody } | undefi
   const cancel = useCallback(() => {
     // Queued panels are dropped too; each says so and can be run again.
     for (const panel of COMPARE_PANELS) wanted.current[panel] = undefined;
-    setViews((v) => Object.fromEntries(Object.entries(v).map(([p, view]) => [p, view?.running ? { ...view, running: false, progress: undefined, error: 'Cancelled.' } : view])));
+    setViews((v) =>
+      Object.fromEntries(
+        Object.entries(v).map(([p, view]) => [p, view?.running ? { ...view, running: false, progress: undefined, error: 'Cancelled.' } : view]),
+      ),
+    );
     if (running.current !== undefined) cancelRequest(running.current);
   }, []);
   const retry = useCallback((panel: ComparePanel) => {

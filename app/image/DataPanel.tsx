@@ -61,7 +61,14 @@ export function DataPanel({ onLoad, disabled }: { onLoad: (source: DataSource) =
       <div className="controls">
         <label>
           Files{' '}
-          <input type="file" multiple accept=".gz,application/gzip,application/octet-stream,*" disabled={disabled} data-testid="idx-files" onChange={(e) => void fromFiles(e.target.files)} />
+          <input
+            type="file"
+            multiple
+            accept=".gz,application/gzip,application/octet-stream,*"
+            disabled={disabled}
+            data-testid="idx-files"
+            onChange={(e) => void fromFiles(e.target.files)}
+          />
         </label>
         <label>
           or folder URL <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/mnist/" disabled={disabled} />

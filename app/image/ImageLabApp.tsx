@@ -73,7 +73,9 @@ export function ImageLabApp() {
 
   const loadData = useCallback(
     async (source: { kind: 'embedded' } | { kind: 'idx'; name: string; files: [Uint8Array, Uint8Array, Uint8Array, Uint8Array] }) => {
-      const r = await withProgress(source.kind === 'embedded' ? 'Loading the embedded digits' : `Reading ${source.name}`, (onEvent) => request({ type: 'image:data', source }, 'image:data:done', onEvent));
+      const r = await withProgress(source.kind === 'embedded' ? 'Loading the embedded digits' : `Reading ${source.name}`, (onEvent) =>
+        request({ type: 'image:data', source }, 'image:data:done', onEvent),
+      );
       setData({ name: r.name, train: r.train, test: r.test, labels: r.testLabels });
       setVersion((v) => v + 1);
     },
@@ -115,12 +117,17 @@ export function ImageLabApp() {
   const onError = useCallback((m: string) => setError(m), []);
   const onSource = useCallback((source: string) => setModel((m) => (m ? { ...m, source } : m)), []);
   const ready = model !== undefined && data !== undefined && model.id === modelId;
-  const viewProps: ViewProps | undefined = ready ? { model, version, testCount: data.test, testLabels: data.labels, url, setUrl, onError, training } : undefined;
+  const viewProps: ViewProps | undefined = ready
+    ? { model, version, testCount: data.test, testLabels: data.labels, url, setUrl, onError, training }
+    : undefined;
 
   return (
     <div className="image-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
-      <ClassroomBar lab="image" getEntry={() => digitEntry({ model: ready ? model.id : undefined, zDims: ready ? model.zDims : undefined, z: url.z ? url.z.join(',') : null })} />
+      <ClassroomBar
+        lab="image"
+        getEntry={() => digitEntry({ model: ready ? model.id : undefined, zDims: ready ? model.zDims : undefined, z: url.z ? url.z.join(',') : null })}
+      />
       {ignored.length > 0 && (
         <p className="notice" role="status" data-testid="url-ignored">
           {ignoredNote(ignored)}
@@ -144,7 +151,8 @@ export function ImageLabApp() {
           <p data-testid="model-info">
             {model.lesson}{' '}
             <span className="muted">
-              Code: {model.zDims.toLocaleString('en')} numbers · {model.parameters.toLocaleString('en')} weights · <span data-testid="model-source">{model.source}</span>
+              Code: {model.zDims.toLocaleString('en')} numbers · {model.parameters.toLocaleString('en')} weights ·{' '}
+              <span data-testid="model-source">{model.source}</span>
             </span>
           </p>
         )}
@@ -154,13 +162,22 @@ export function ImageLabApp() {
           </p>
         )}
         {loading && <ProgressBar label={loading.label} fraction={loading.fraction} since={loading.since} testId="lab-loading" />}
-        {!data && !loading && backend.status !== 'error' && backend.status !== 'ready' && <ProgressBar label="Starting TF.js in the model worker" testId="lab-starting" />}
+        {!data && !loading && backend.status !== 'error' && backend.status !== 'ready' && (
+          <ProgressBar label="Starting TF.js in the model worker" testId="lab-starting" />
+        )}
         {backend.status === 'error' && <p className="muted">The model worker could not start: {backend.message}</p>}
       </section>
 
       <nav className="tabs" aria-label="Views">
         {IMAGE_LAB_VIEWS.map((v) => (
-          <button key={v} type="button" className={v === view ? 'tab tab-active' : 'tab'} aria-pressed={v === view} onClick={() => setUrl({ view: v })} data-testid={`view-${v}`}>
+          <button
+            key={v}
+            type="button"
+            className={v === view ? 'tab tab-active' : 'tab'}
+            aria-pressed={v === view}
+            onClick={() => setUrl({ view: v })}
+            data-testid={`view-${v}`}
+          >
             {VIEW_TITLES[v]}
           </button>
         ))}
@@ -206,7 +223,9 @@ export function ImageLabApp() {
             const [ej, ew] = pair(enc);
             const [dj, dw] = pair(dec);
             if (!ej || !ew || !dj || !dw) {
-              setError('Choose all four files of a downloaded model: <id>-encoder.json, <id>-encoder.weights.bin, <id>-decoder.json, <id>-decoder.weights.bin.');
+              setError(
+                'Choose all four files of a downloaded model: <id>-encoder.json, <id>-encoder.weights.bin, <id>-decoder.json, <id>-decoder.weights.bin.',
+              );
               return;
             }
             try {

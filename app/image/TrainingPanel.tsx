@@ -32,7 +32,19 @@ type Point = { x: number; loss: number; series: 'train (batch)' | 'test (epoch)'
 type Field = keyof BrowserTrainSettings;
 
 /** A training setting with its error, if any, right next to it (linked for screen readers). */
-function SettingField({ field, label, error, children, title }: { field: Field; label: string; error: string | undefined; children: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode; title?: string }) {
+function SettingField({
+  field,
+  label,
+  error,
+  children,
+  title,
+}: {
+  field: Field;
+  label: string;
+  error: string | undefined;
+  children: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode;
+  title?: string;
+}) {
   const id = `train-${field}`;
   return (
     <span className="field" title={title}>
@@ -87,12 +99,24 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
       started.current = performance.now();
       onTrainingChange(true);
       const call = startCall(
-        { type: 'image:train', epochs, batchSize, learningRate, inputNoise: cleanInput && inputNoise > 0 ? inputNoise : undefined, seed: 1, subset: subset || undefined },
+        {
+          type: 'image:train',
+          epochs,
+          batchSize,
+          learningRate,
+          inputNoise: cleanInput && inputNoise > 0 ? inputNoise : undefined,
+          seed: 1,
+          subset: subset || undefined,
+        },
         (event) => {
           if (event.type === 'image:batch') {
             const s: BatchStatsMessage = event.stats;
             const elapsed = (performance.now() - started.current) / 1000;
-            setProgress({ fraction: s.progress, eta: (elapsed / s.progress) * (1 - s.progress), label: `Epoch ${s.epoch}/${epochs}, batch ${s.batch}/${s.batches}, ${Math.round(s.examplesPerSecond)} digits/s` });
+            setProgress({
+              fraction: s.progress,
+              eta: (elapsed / s.progress) * (1 - s.progress),
+              label: `Epoch ${s.epoch}/${epochs}, batch ${s.batch}/${s.batches}, ${Math.round(s.examplesPerSecond)} digits/s`,
+            });
             setPoints((p) => [...p, { x: s.epoch - 1 + s.batch / s.batches, loss: s.loss, series: 'train (batch)' }]);
           } else if (event.type === 'image:epoch') {
             const e: EpochStatsMessage = event.stats;
@@ -107,7 +131,11 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
       const result = await call.done;
       if (result.type === 'image:trained') {
         onSourceChanged(result.source);
-        setStatus(result.stoppedBy === 'cancelled' ? `Stopped after ${result.epochs.length} complete epoch(s); the model keeps its newest weights.` : `Trained ${result.epochs.length} epoch(s) in ${result.seconds.toFixed(1)} s.`);
+        setStatus(
+          result.stoppedBy === 'cancelled'
+            ? `Stopped after ${result.epochs.length} complete epoch(s); the model keeps its newest weights.`
+            : `Trained ${result.epochs.length} epoch(s) in ${result.seconds.toFixed(1)} s.`,
+        );
       }
       onWeightsChanged();
     } catch (error) {
@@ -165,14 +193,46 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
       <h2 id="train-h">Train in your browser</h2>
       <div className="controls">
         <SettingField field="epochs" label="Epochs" error={errors.epochs}>
-          {(a) => <input {...a} type="number" min={BROWSER_TRAIN_LIMITS.epochs[0]} max={BROWSER_TRAIN_LIMITS.epochs[1]} value={epochs} onChange={(e) => (setEpochs(Number(e.target.value)), edited('epochs'))} data-testid="train-epochs" disabled={training} />}
+          {(a) => (
+            <input
+              {...a}
+              type="number"
+              min={BROWSER_TRAIN_LIMITS.epochs[0]}
+              max={BROWSER_TRAIN_LIMITS.epochs[1]}
+              value={epochs}
+              onChange={(e) => (setEpochs(Number(e.target.value)), edited('epochs'))}
+              data-testid="train-epochs"
+              disabled={training}
+            />
+          )}
         </SettingField>
         <SettingField field="batchSize" label="Batch size" error={errors.batchSize}>
-          {(a) => <input {...a} type="number" min={BROWSER_TRAIN_LIMITS.batchSize[0]} max={BROWSER_TRAIN_LIMITS.batchSize[1]} value={batchSize} onChange={(e) => (setBatchSize(Number(e.target.value)), edited('batchSize'))} data-testid="train-batch" disabled={training} />}
+          {(a) => (
+            <input
+              {...a}
+              type="number"
+              min={BROWSER_TRAIN_LIMITS.batchSize[0]}
+              max={BROWSER_TRAIN_LIMITS.batchSize[1]}
+              value={batchSize}
+              onChange={(e) => (setBatchSize(Number(e.target.value)), edited('batchSize'))}
+              data-testid="train-batch"
+              disabled={training}
+            />
+          )}
         </SettingField>
         <SettingField field="learningRate" label="Learning rate" error={errors.learningRate}>
           {(a) => (
-            <input {...a} type="number" step="0.0005" min={BROWSER_TRAIN_LIMITS.learningRate[0]} max={BROWSER_TRAIN_LIMITS.learningRate[1]} value={learningRate} onChange={(e) => (setLearningRate(Number(e.target.value)), edited('learningRate'))} data-testid="train-lr" disabled={training} />
+            <input
+              {...a}
+              type="number"
+              step="0.0005"
+              min={BROWSER_TRAIN_LIMITS.learningRate[0]}
+              max={BROWSER_TRAIN_LIMITS.learningRate[1]}
+              value={learningRate}
+              onChange={(e) => (setLearningRate(Number(e.target.value)), edited('learningRate'))}
+              data-testid="train-lr"
+              disabled={training}
+            />
           )}
         </SettingField>
         {cleanInput && (
@@ -183,7 +243,17 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
             title="Training only: the encoder sees each digit plus Gaussian noise of this σ and the decoder must rebuild the clean digit. It keeps the encoder from placing only its training digits well (the shipped 2-D VAE uses 0.1). 0 = off."
           >
             {(a) => (
-              <input {...a} type="number" step="0.05" min={BROWSER_TRAIN_LIMITS.inputNoise[0]} max={BROWSER_TRAIN_LIMITS.inputNoise[1]} value={inputNoise} onChange={(e) => (setInputNoise(Number(e.target.value)), edited('inputNoise'))} data-testid="train-input-noise" disabled={training} />
+              <input
+                {...a}
+                type="number"
+                step="0.05"
+                min={BROWSER_TRAIN_LIMITS.inputNoise[0]}
+                max={BROWSER_TRAIN_LIMITS.inputNoise[1]}
+                value={inputNoise}
+                onChange={(e) => (setInputNoise(Number(e.target.value)), edited('inputNoise'))}
+                data-testid="train-input-noise"
+                disabled={training}
+              />
             )}
           </SettingField>
         )}
@@ -196,7 +266,8 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
           </select>
         </label>
         <label>
-          <input type="checkbox" checked={fromScratch} onChange={(e) => setFromScratch(e.target.checked)} disabled={training} data-testid="train-scratch" /> start from scratch
+          <input type="checkbox" checked={fromScratch} onChange={(e) => setFromScratch(e.target.checked)} disabled={training} data-testid="train-scratch" />{' '}
+          start from scratch
         </label>
       </div>
       <div className="controls">
@@ -215,7 +286,14 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
           </>
         )}
       </div>
-      {progress && (training || progress.fraction >= 1) && <ProgressBar label={paused ? `Paused — ${progress.label}` : progress.label} fraction={progress.fraction} etaSeconds={paused ? undefined : progress.eta} testId="train-progress" />}
+      {progress && (training || progress.fraction >= 1) && (
+        <ProgressBar
+          label={paused ? `Paused — ${progress.label}` : progress.label}
+          fraction={progress.fraction}
+          etaSeconds={paused ? undefined : progress.eta}
+          testId="train-progress"
+        />
+      )}
       {status && (
         <p className="muted" data-testid="train-status" role="status">
           {status}
@@ -240,9 +318,18 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
                 y: { label: model.variational ? 'loss (784·MSE + KL)' : 'loss (BCE per pixel)', grid: true },
                 color: { legend: true, domain: ['train (batch)', 'test (epoch)'], range: ['#8b83c7', '#0f7a64'] },
                 marks: [
-                  Plot.line(points.filter((p) => p.series === 'train (batch)'), { x: 'x', y: 'loss', stroke: 'series' }),
-                  Plot.line(points.filter((p) => p.series === 'test (epoch)'), { x: 'x', y: 'loss', stroke: 'series', strokeWidth: 2 }),
-                  Plot.dot(points.filter((p) => p.series === 'test (epoch)'), { x: 'x', y: 'loss', fill: 'series', r: 4, tip: true }),
+                  Plot.line(
+                    points.filter((p) => p.series === 'train (batch)'),
+                    { x: 'x', y: 'loss', stroke: 'series' },
+                  ),
+                  Plot.line(
+                    points.filter((p) => p.series === 'test (epoch)'),
+                    { x: 'x', y: 'loss', stroke: 'series', strokeWidth: 2 },
+                  ),
+                  Plot.dot(
+                    points.filter((p) => p.series === 'test (epoch)'),
+                    { x: 'x', y: 'loss', fill: 'series', r: 4, tip: true },
+                  ),
                 ],
               })
         }

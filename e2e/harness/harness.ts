@@ -29,7 +29,10 @@ export async function prepareHarness(): Promise<void> {
     logLevel: 'silent',
   });
   bundle = out.outputFiles[0]?.text ?? '';
-  for (const spec of [{ ...TINY_MELODY, seed: 8, encoderUnits: 64, decoderUnits: [32, 32], zDims: 16 }, { ...TINY_DRUMS, seed: 9 }]) {
+  for (const spec of [
+    { ...TINY_MELODY, seed: 8, encoderUnits: 64, decoderUnits: [32, 32], zDims: 16 },
+    { ...TINY_DRUMS, seed: 9 },
+  ]) {
     const { manifest, shards } = encodeCheckpoint(randomMusicVaeVariables(spec), { shardBytes: 64 * 1024 });
     files.set(`ckpt/${spec.kind}/config.json`, JSON.stringify(musicVaeConfigFor(spec.kind)));
     files.set(`ckpt/${spec.kind}/weights_manifest.json`, JSON.stringify(manifest));
@@ -60,10 +63,10 @@ export async function openHarness(page: Page): Promise<void> {
 
 /** Runs the whole MusicVAE API on `backend` in the page. */
 export async function runOn(page: Page, backend: string, kind: 'melody' | 'drums'): Promise<HarnessResult> {
-  return page.evaluate(
-    ([b, k]) => (globalThis as unknown as { runMusicVae: (b: string, k: string) => Promise<HarnessResult> }).runMusicVae(b, k),
-    [backend, kind] as const,
-  );
+  return page.evaluate(([b, k]) => (globalThis as unknown as { runMusicVae: (b: string, k: string) => Promise<HarnessResult> }).runMusicVae(b, k), [
+    backend,
+    kind,
+  ] as const);
 }
 
 /** μ within 1e-3, ≥ 95% identical argmax steps (GPUs round differently), every call worked, no leaks. */

@@ -108,7 +108,10 @@ export function createDrumKit(output?: AudioOutput): DrumKit {
     };
   };
 
-  const metal = (hz: number, opts: { harmonicity: number; modulationIndex: number; resonance: number; octaves: number; decay: number; volume: number }): DrumVoice => {
+  const metal = (
+    hz: number,
+    opts: { harmonicity: number; modulationIndex: number; resonance: number; octaves: number; decay: number; volume: number },
+  ): DrumVoice => {
     const synth = own(
       new Tone.MetalSynth({
         harmonicity: opts.harmonicity,

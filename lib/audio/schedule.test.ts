@@ -63,7 +63,16 @@ describe('constants and small helpers', () => {
 
 describe('sequenceEvents', () => {
   it('places notes of one sequence on the straight grid', () => {
-    const s = sequenceEvents([seq(16, [[60, 0, 2], [64, 4, 8], [67, 15, 16]])], { qpm: 120 });
+    const s = sequenceEvents(
+      [
+        seq(16, [
+          [60, 0, 2],
+          [64, 4, 8],
+          [67, 15, 16],
+        ]),
+      ],
+      { qpm: 120 },
+    );
     expect(s.stepSeconds).toBe(0.125);
     expect(s.totalSteps).toBe(16);
     expect(s.totalSeconds).toBe(2);
@@ -79,7 +88,17 @@ describe('sequenceEvents', () => {
 
   it('delays odd steps by swing × a step, and measures durations between swung ends', () => {
     // 100 qpm → 0.15 s per step; swing 0.5 → odd steps 0.075 s late.
-    const s = sequenceEvents([seq(8, [[60, 0, 1], [62, 1, 2], [64, 2, 3], [65, 3, 5]])], { qpm: 100, swing: 0.5 });
+    const s = sequenceEvents(
+      [
+        seq(8, [
+          [60, 0, 1],
+          [62, 1, 2],
+          [64, 2, 3],
+          [65, 3, 5],
+        ]),
+      ],
+      { qpm: 100, swing: 0.5 },
+    );
     const times = s.events.map((e) => e.time);
     const durations = s.events.map((e) => e.duration);
     expect(times[0]).toBeCloseTo(0, 12);
@@ -94,8 +113,14 @@ describe('sequenceEvents', () => {
   });
 
   it('plays sequences one after another and reports segment offsets', () => {
-    const a = seq(32, [[60, 0, 4], [62, 31, 32]]);
-    const b = seq(16, [[64, 0, 2], [65, 3, 4]]);
+    const a = seq(32, [
+      [60, 0, 4],
+      [62, 31, 32],
+    ]);
+    const b = seq(16, [
+      [64, 0, 2],
+      [65, 3, 4],
+    ]);
     const s = sequenceEvents([a, b, a], { qpm: 120, swing: 0.2 });
     expect(s.segmentStartSteps).toEqual([0, 32, 48]);
     expect(s.totalSteps).toBe(80);
@@ -114,13 +139,34 @@ describe('sequenceEvents', () => {
   });
 
   it('sorts by time even when notes are stored out of order, ties by pitch', () => {
-    const s = sequenceEvents([seq(16, [[72, 8, 9], [40, 0, 1], [67, 0, 1], [60, 3, 4]])], { qpm: 90 });
+    const s = sequenceEvents(
+      [
+        seq(16, [
+          [72, 8, 9],
+          [40, 0, 1],
+          [67, 0, 1],
+          [60, 3, 4],
+        ]),
+      ],
+      { qpm: 90 },
+    );
     expect(s.events.map((e) => e.pitch)).toEqual([40, 67, 60, 72]);
     for (let i = 1; i < s.events.length; i++) expect(s.events[i]!.time).toBeGreaterThanOrEqual(s.events[i - 1]!.time);
   });
 
   it('tags drum notes with their class and drops notes outside their sequence', () => {
-    const drums = seq(16, [[36, 0, 1], [42, 2, 3], [51, 4, 5], [99, 6, 7], [38, 16, 17], [38, -1, 0]], true);
+    const drums = seq(
+      16,
+      [
+        [36, 0, 1],
+        [42, 2, 3],
+        [51, 4, 5],
+        [99, 6, 7],
+        [38, 16, 17],
+        [38, -1, 0],
+      ],
+      true,
+    );
     const s = sequenceEvents([drums], { qpm: 120 });
     expect(s.events.map((e) => [e.pitch, e.drumClass])).toEqual([
       [36, 0],
@@ -137,7 +183,10 @@ describe('sequenceEvents', () => {
   });
 
   it('does not change its input', () => {
-    const a = seq(16, [[64, 4, 8], [60, 0, 2]]);
+    const a = seq(16, [
+      [64, 4, 8],
+      [60, 0, 2],
+    ]);
     const before = JSON.stringify(a);
     sequenceEvents([a], { qpm: 120, swing: 0.3 });
     expect(JSON.stringify(a)).toBe(before);
@@ -161,7 +210,12 @@ describe('sequenceEvents', () => {
 });
 
 describe('step helpers for the looping player', () => {
-  const a = seq(8, [[60, 0, 1], [64, 0, 2], [67, 5, 6], [70, 9, 10]]);
+  const a = seq(8, [
+    [60, 0, 1],
+    [64, 0, 2],
+    [67, 5, 6],
+    [70, 9, 10],
+  ]);
 
   it('groups notes by step and leaves out notes past the end', () => {
     const byStep = notesByStep(a);

@@ -65,9 +65,7 @@ export { drumClassOf };
 /** Throws {@link InvalidInputError} unless `qpm` is a finite number within {@link TEMPO_RANGE}. */
 export function validateTempo(qpm: number): number {
   if (!Number.isFinite(qpm) || qpm < TEMPO_RANGE.min || qpm > TEMPO_RANGE.max) {
-    throw new InvalidInputError(
-      `Tempo must be ${TEMPO_RANGE.min}–${TEMPO_RANGE.max} quarter notes per minute (qpm); got ${qpm}. Pick a tempo in that range.`,
-    );
+    throw new InvalidInputError(`Tempo must be ${TEMPO_RANGE.min}–${TEMPO_RANGE.max} quarter notes per minute (qpm); got ${qpm}. Pick a tempo in that range.`);
   }
   return qpm;
 }

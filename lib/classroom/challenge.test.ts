@@ -62,7 +62,20 @@ describe('digit PNGs', () => {
 describe('word filter', () => {
   it('catches disguised swear words and leaves innocent words alone', () => {
     for (const w of ['shit', 'SH1T', 's.h.i.t', 'f u c k', 'fuuuuck', 'a55hole', 'bitches', 'Bastard!']) expect(findBlockedWord(w), w).toBeDefined();
-    for (const w of ['Scunthorpe', 'class act', 'assassin', 'Dickens', 'cocktail', 'therapist', 'shiitake', 'Penistone', 'grass', 'Hancock', 'R2-D2', 'B4 & after']) {
+    for (const w of [
+      'Scunthorpe',
+      'class act',
+      'assassin',
+      'Dickens',
+      'cocktail',
+      'therapist',
+      'shiitake',
+      'Penistone',
+      'grass',
+      'Hancock',
+      'R2-D2',
+      'B4 & after',
+    ]) {
       expect(findBlockedWord(w), w).toBeUndefined();
     }
   });

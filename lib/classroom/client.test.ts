@@ -15,13 +15,26 @@ async function parse(chunks: string[]) {
   const messages: [string, string, string | null][] = [];
   const ids: string[] = [];
   const retries: number[] = [];
-  await readServerSentEvents(streamOf(chunks), (t, d, id) => messages.push([t, d, id]), (id) => ids.push(id), (ms) => retries.push(ms));
+  await readServerSentEvents(
+    streamOf(chunks),
+    (t, d, id) => messages.push([t, d, id]),
+    (id) => ids.push(id),
+    (ms) => retries.push(ms),
+  );
   return { messages, ids, retries };
 }
 
 describe('Server-Sent Events reader', () => {
   it('follows the WHATWG rules across chunk boundaries and line endings', async () => {
-    const r = await parse(['retry: 2000\n\n: ping\n\nid: 1\nevent: snap', 'shot\ndata: {"a":\ndata: 1}\n\n', 'id: 2\r\n: skip\r\n\r\n', 'id: 3\revent: voted\rdata: x\r', '\r\n', 'data: no type\n\n', 'data: cut off']);
+    const r = await parse([
+      'retry: 2000\n\n: ping\n\nid: 1\nevent: snap',
+      'shot\ndata: {"a":\ndata: 1}\n\n',
+      'id: 2\r\n: skip\r\n\r\n',
+      'id: 3\revent: voted\rdata: x\r',
+      '\r\n',
+      'data: no type\n\n',
+      'data: cut off',
+    ]);
     expect(r.retries).toEqual([2000]);
     expect(r.ids).toEqual(['1', '2', '3']);
     expect(r.messages).toEqual([
@@ -42,7 +55,11 @@ describe('Server-Sent Events reader', () => {
       },
     });
     const got: string[] = [];
-    await readServerSentEvents(stream, (_t, d) => got.push(d), () => undefined);
+    await readServerSentEvents(
+      stream,
+      (_t, d) => got.push(d),
+      () => undefined,
+    );
     expect(got).toEqual(['Zoë 🎹']);
   });
 });

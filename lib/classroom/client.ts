@@ -4,7 +4,17 @@
  * EventSource cannot) that reconnects by itself and resumes from the last event id it saw.
  * Framework-free and TF-free; runs in browsers and in Node 20.
  */
-import type { ClassroomEvent, CreateSessionInput, EntryKind, EntryParams, ErrorBody, SessionStatus, SessionView, SubmissionDetail, SubmissionView } from './schema';
+import type {
+  ClassroomEvent,
+  CreateSessionInput,
+  EntryKind,
+  EntryParams,
+  ErrorBody,
+  SessionStatus,
+  SessionView,
+  SubmissionDetail,
+  SubmissionView,
+} from './schema';
 
 /** An API refusal: HTTP status, the API's error code and its message. */
 export class ClassroomApiError extends Error {
@@ -50,11 +60,16 @@ async function errorOf(res: Response): Promise<ClassroomApiError> {
   const text = await res.text().catch(() => '');
   try {
     const body = JSON.parse(text) as Partial<ErrorBody>;
-    if (body.error && typeof body.error.message === 'string') return new ClassroomApiError(res.status, String(body.error.code), body.error.message, Number.isFinite(retry) ? retry : undefined);
+    if (body.error && typeof body.error.message === 'string')
+      return new ClassroomApiError(res.status, String(body.error.code), body.error.message, Number.isFinite(retry) ? retry : undefined);
   } catch {
     // not JSON: fall through
   }
-  return new ClassroomApiError(res.status, 'http_' + res.status, `The server answered ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ''}.`);
+  return new ClassroomApiError(
+    res.status,
+    'http_' + res.status,
+    `The server answered ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ''}.`,
+  );
 }
 
 export class ClassroomClient {
@@ -75,7 +90,13 @@ export class ClassroomClient {
     const headers: Record<string, string> = {};
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await this.fetchFn(this.url(path), { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: options.signal, cache: 'no-store' });
+    const res = await this.fetchFn(this.url(path), {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+      cache: 'no-store',
+    });
     if (!res.ok) throw await errorOf(res);
     return res;
   }

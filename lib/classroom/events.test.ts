@@ -137,7 +137,9 @@ describeEachStore((kind) => {
       await teacher.done;
       expect(boStream.events.at(-1)?.event).toEqual({ type: 'deleted' });
       expect(h.bus.listenerCount()).toBe(0);
-      await expect(openEventStream(h.service, c.code, bo, { lastEventId: null, signal: new AbortController().signal })).rejects.toMatchObject({ code: 'not_found' });
+      await expect(openEventStream(h.service, c.code, bo, { lastEventId: null, signal: new AbortController().signal })).rejects.toMatchObject({
+        code: 'not_found',
+      });
     });
   });
 

@@ -9,7 +9,10 @@ import { ClassroomError, StoreUnavailableError } from './errors';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from './schema';
 
 export function jsonResponse(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(data), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers } });
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers },
+  });
 }
 
 export function errorResponse(code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
@@ -27,7 +30,10 @@ export function toErrorResponse(error: unknown): Response {
     return errorResponse('unavailable', 'The classroom database is busy or unavailable. Try again in a few seconds.', { 'Retry-After': '2' });
   }
   console.error('Classroom API failure:', error);
-  return errorResponse('internal', 'Something went wrong on the server (it is logged there). Try again; if it keeps happening, tell whoever runs this Latent Lab.');
+  return errorResponse(
+    'internal',
+    'Something went wrong on the server (it is logged there). Try again; if it keeps happening, tell whoever runs this Latent Lab.',
+  );
 }
 
 /** Runs a handler and turns any failure into a JSON error answer. */

@@ -20,7 +20,8 @@ export interface Migration {
 export type Dialect = 'sqlite' | 'postgres';
 
 /** The SQL table that records applied versions (the same in both dialects). */
-export const SCHEMA_MIGRATIONS_DDL = 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
+export const SCHEMA_MIGRATIONS_DDL =
+  'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)';
 
 /**
  * The migrations still to apply to a database that recorded `applied`, oldest first. Refuses a
@@ -31,7 +32,9 @@ export function pendingMigrations(applied: Iterable<number>, where: string, migr
   const newest = Math.max(0, ...done);
   const known = Math.max(0, ...migrations.map((m) => m.version));
   if (newest > known) {
-    throw new Error(`The classroom database was written by a newer Latent Lab (schema version ${newest}; this one knows up to ${known}). Update Latent Lab or point ${where} at another database.`);
+    throw new Error(
+      `The classroom database was written by a newer Latent Lab (schema version ${newest}; this one knows up to ${known}). Update Latent Lab or point ${where} at another database.`,
+    );
   }
   return migrations.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
 }

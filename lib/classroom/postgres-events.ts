@@ -145,7 +145,8 @@ export class PostgresEventBus implements EventBus {
 
   private logError(what: string, error: unknown): void {
     const now = Date.now();
-    if (now - this.lastError > 5_000) console.error(`Classroom PostgreSQL: ${what}${error instanceof Error ? ` (${error.message})` : ''}; retrying in ${this.delay} ms.`);
+    if (now - this.lastError > 5_000)
+      console.error(`Classroom PostgreSQL: ${what}${error instanceof Error ? ` (${error.message})` : ''}; retrying in ${this.delay} ms.`);
     this.lastError = now;
   }
 

@@ -36,7 +36,12 @@ describe('choosing the store', () => {
   });
 
   it('treats outages as passing (503) and everything else as errors', () => {
-    for (const e of [Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), new Error('Connection terminated unexpectedly'), new Error('timeout exceeded when trying to connect')]) {
+    for (const e of [
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+    ]) {
       expect(isTransientPgError(e), e.message).toBe(true);
       expect(translatePgError(e)).toBeInstanceOf(StoreUnavailableError);
     }
@@ -63,7 +68,9 @@ describe.skipIf(skip !== undefined)(skip ? `PostgreSQL store — SKIPPED: ${skip
       await Promise.all(stores.map((s) => s.ready()));
       expect(await h.sql('SELECT version FROM race.schema_migrations ORDER BY version')).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
       // Rate-limit counters skip the write-ahead log; everything else is logged (and so replicated).
-      const persistence = await h.sql("SELECT relname, relpersistence FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'race' AND relkind = 'r' ORDER BY relname");
+      const persistence = await h.sql(
+        "SELECT relname, relpersistence FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'race' AND relkind = 'r' ORDER BY relname",
+      );
       expect(Object.fromEntries(persistence.map((r) => [r.relname, r.relpersistence]))).toEqual({
         events: 'p',
         participants: 'p',
@@ -118,7 +125,9 @@ describe.skipIf(skip !== undefined)(skip ? `PostgreSQL store — SKIPPED: ${skip
     await expect.poll(() => bus.listening).toBe(true);
     const before = bus.connectionCount;
     // The database drops the other server's LISTEN connection (as a restart or failover would).
-    const killed = await h.sql("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'latent-lab-classroom-listen' AND query LIKE 'LISTEN%'");
+    const killed = await h.sql(
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'latent-lab-classroom-listen' AND query LIKE 'LISTEN%'",
+    );
     expect(killed.length).toBeGreaterThanOrEqual(1);
     await expect.poll(() => bus.listening).toBe(false);
     // Entries committed while nobody on that server listens: no notification can reach it.
@@ -138,7 +147,12 @@ describe.skipIf(skip !== undefined)(skip ? `PostgreSQL store — SKIPPED: ${skip
     const port = await freePort(); // nothing listens there
     const store = new PostgresClassroomStore({ connectionString: `postgres://postgres@127.0.0.1:${port}/latent_lab`, connectTimeoutMs: 2000 });
     try {
-      const calls = [() => store.sessionByCode('ABCDEF'), () => store.hitRateLimit('k', 1, 60_000, 0), () => store.addVote(1, 1, 1, 0), () => store.eventsSince(1, 0, 10)];
+      const calls = [
+        () => store.sessionByCode('ABCDEF'),
+        () => store.hitRateLimit('k', 1, 60_000, 0),
+        () => store.addVote(1, 1, 1, 0),
+        () => store.eventsSince(1, 0, 10),
+      ];
       for (const call of calls) {
         const t0 = Date.now();
         const error = await call().then(

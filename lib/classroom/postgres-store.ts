@@ -75,7 +75,8 @@ const TRANSIENT_SQLSTATE = [
   '3D000', // the database does not exist: a configuration problem, logged
 ];
 const TRANSIENT_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
-const TRANSIENT_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Connection ended|Client was closed|connection error|the database system is/i;
+const TRANSIENT_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Connection ended|Client was closed|connection error|the database system is/i;
 
 /** Whether a driver error is one that passes by itself (the database is down, busy or restarting). */
 export function isTransientPgError(error: unknown): boolean {
@@ -233,7 +234,10 @@ export class PostgresClassroomStore implements ClassroomStore {
         // Two app servers starting together: the second waits here, then finds nothing to do.
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
         const schema = (await client.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0]?.s;
-        if (!schema) throw new Error('PostgreSQL has no schema to create the classroom tables in: none of the schemas in the search_path exists. Create it, or fix `options=-c search_path=…` in DATABASE_URL.');
+        if (!schema)
+          throw new Error(
+            'PostgreSQL has no schema to create the classroom tables in: none of the schemas in the search_path exists. Create it, or fix `options=-c search_path=…` in DATABASE_URL.',
+          );
         await client.query(SCHEMA_MIGRATIONS_DDL);
         const applied = (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version);
         for (const m of pendingMigrations(applied, 'DATABASE_URL')) {
@@ -380,17 +384,41 @@ export class PostgresClassroomStore implements ClassroomStore {
     return { role: 'student', sessionId: num(r.session_id), participantId: num(r.participant_id), nickname: str(r.nickname), kicked: r.kicked_at !== null };
   }
 
-  async updateSession(sessionId: number, patch: { status?: SessionStatus; votesRevealed?: boolean; endsAt?: number | null }, now: number): Promise<Outcome<{ session: SessionRecord }, 'not_found'>> {
-    const r = await this.call('classroom_update_session', [sessionId, patch.status ?? null, patch.votesRevealed ?? null, patch.endsAt !== undefined, patch.endsAt ?? null, now]);
+  async updateSession(
+    sessionId: number,
+    patch: { status?: SessionStatus; votesRevealed?: boolean; endsAt?: number | null },
+    now: number,
+  ): Promise<Outcome<{ session: SessionRecord }, 'not_found'>> {
+    const r = await this.call('classroom_update_session', [
+      sessionId,
+      patch.status ?? null,
+      patch.votesRevealed ?? null,
+      patch.endsAt !== undefined,
+      patch.endsAt ?? null,
+      now,
+    ]);
     if (r.o_reason) return { ok: false, reason: 'not_found' };
     const session = sessionOf(r.o_session as Row);
-    return { ok: true, session, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'session', status: session.status, votesRevealed: session.votesRevealed, endsAt: session.endsAt }) };
+    return {
+      ok: true,
+      session,
+      events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, {
+        type: 'session',
+        status: session.status,
+        votesRevealed: session.votesRevealed,
+        endsAt: session.endsAt,
+      }),
+    };
   }
 
   async deleteSession(sessionId: number): Promise<boolean> {
     const { channel } = await this.ready();
     // Deleting cascades to everything in the session; the notification goes out if it commits.
-    const rows = await this.query('WITH d AS (DELETE FROM sessions WHERE id = $1 RETURNING id) SELECT pg_notify($2, $3) FROM d', [sessionId, channel, formatNotice({ sessionId, deleted: true })]);
+    const rows = await this.query('WITH d AS (DELETE FROM sessions WHERE id = $1 RETURNING id) SELECT pg_notify($2, $3) FROM d', [
+      sessionId,
+      channel,
+      formatNotice({ sessionId, deleted: true }),
+    ]);
     return rows.length > 0;
   }
 
@@ -402,21 +430,34 @@ export class PostgresClassroomStore implements ClassroomStore {
   ): Promise<Outcome<{ participantId: number }, 'nickname_taken' | 'closed' | 'not_found' | 'full'>> {
     const r = await this.call('classroom_add_participant', [sessionId, p.nickname, p.nicknameKey, p.tokenHash, now, maxParticipants]);
     if (r.o_reason) return { ok: false, reason: reasonOf(r.o_reason, ['nickname_taken', 'closed', 'not_found', 'full'] as const) };
-    return { ok: true, participantId: num(r.o_participant), events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'joined', nickname: p.nickname }) };
+    return {
+      ok: true,
+      participantId: num(r.o_participant),
+      events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'joined', nickname: p.nickname }),
+    };
   }
 
   async kickParticipant(sessionId: number, nicknameKey: string, now: number): Promise<Outcome<{ nickname: string }, 'not_found'>> {
     const r = await this.call('classroom_kick', [sessionId, nicknameKey, now]);
     if (r.o_reason) return { ok: false, reason: 'not_found' };
     const nickname = str(r.o_nickname);
-    return { ok: true, nickname, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'kicked', nickname, participantId: num(r.o_participant) }) };
+    return {
+      ok: true,
+      nickname,
+      events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'kicked', nickname, participantId: num(r.o_participant) }),
+    };
   }
 
   async listParticipants(sessionId: number): Promise<ParticipantRecord[]> {
     return (await this.query(PARTICIPANTS_SQL, [sessionId])).map(participantOf);
   }
 
-  async addSubmission(sessionId: number, participantId: number, s: NewSubmission, now: number): Promise<Outcome<{ submission: SubmissionRecord }, 'not_accepting' | 'kicked'>> {
+  async addSubmission(
+    sessionId: number,
+    participantId: number,
+    s: NewSubmission,
+    now: number,
+  ): Promise<Outcome<{ submission: SubmissionRecord }, 'not_accepting' | 'kicked'>> {
     const r = await this.call('classroom_add_submission', [
       sessionId,
       participantId,
@@ -434,16 +475,26 @@ export class PostgresClassroomStore implements ClassroomStore {
   }
 
   async listSubmissions(sessionId: number): Promise<SubmissionRecord[]> {
-    return (await this.query(`SELECT ${SUBMISSION_COLUMNS} FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 ORDER BY s.id`, [sessionId])).map(submissionOf);
+    return (
+      await this.query(`SELECT ${SUBMISSION_COLUMNS} FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 ORDER BY s.id`, [
+        sessionId,
+      ])
+    ).map(submissionOf);
   }
 
   async votedBy(sessionId: number, participantId: number): Promise<Set<number>> {
-    const rows = await this.query('SELECT v.submission_id FROM votes v JOIN submissions s ON s.id = v.submission_id WHERE v.participant_id = $1 AND s.session_id = $2', [participantId, sessionId]);
+    const rows = await this.query(
+      'SELECT v.submission_id FROM votes v JOIN submissions s ON s.id = v.submission_id WHERE v.participant_id = $1 AND s.session_id = $2',
+      [participantId, sessionId],
+    );
     return new Set(rows.map((r) => num(r.submission_id)));
   }
 
   async getSubmission(sessionId: number, id: number): Promise<(SubmissionRecord & SubmissionMedia) | undefined> {
-    const [r] = await this.query(`SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 AND s.id = $2`, [sessionId, id]);
+    const [r] = await this.query(
+      `SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 AND s.id = $2`,
+      [sessionId, id],
+    );
     return r && { ...submissionOf(r), midi: bytes(r.midi), png: bytes(r.png) };
   }
 
@@ -460,15 +511,28 @@ export class PostgresClassroomStore implements ClassroomStore {
     return { ok: true, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'removed', id, participantId: num(r.o_author) }) };
   }
 
-  async addVote(sessionId: number, submissionId: number, participantId: number, now: number): Promise<Outcome<{ votes: number }, 'not_found' | 'own_entry' | 'duplicate' | 'closed' | 'kicked'>> {
+  async addVote(
+    sessionId: number,
+    submissionId: number,
+    participantId: number,
+    now: number,
+  ): Promise<Outcome<{ votes: number }, 'not_found' | 'own_entry' | 'duplicate' | 'closed' | 'kicked'>> {
     const r = await this.call('classroom_add_vote', [sessionId, submissionId, participantId, now]);
     if (r.o_reason) return { ok: false, reason: reasonOf(r.o_reason, ['not_found', 'own_entry', 'duplicate', 'closed', 'kicked'] as const) };
     const votes = num(r.o_votes);
-    return { ok: true, votes, events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'voted', id: submissionId, votes, voterId: participantId }) };
+    return {
+      ok: true,
+      votes,
+      events: PostgresClassroomStore.stored(sessionId, r.o_seq, now, { type: 'voted', id: submissionId, votes, voterId: participantId }),
+    };
   }
 
   async eventsSince(sessionId: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const rows = await this.query('SELECT seq, created_at, data FROM events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [sessionId, afterSeq, limit]);
+    const rows = await this.query('SELECT seq, created_at, data FROM events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+      sessionId,
+      afterSeq,
+      limit,
+    ]);
     return rows.map((r) => ({ sessionId, seq: num(r.seq), createdAt: num(r.created_at), event: JSON.parse(str(r.data)) as InternalEvent }));
   }
 
@@ -503,9 +567,12 @@ export class PostgresClassroomStore implements ClassroomStore {
       const r = await tx.one('SELECT * FROM sessions WHERE id = $1', [sessionId]);
       if (!r) return undefined;
       const participants = (await tx.rows(PARTICIPANTS_SQL, [sessionId])).map(participantOf);
-      const submissions = (await tx.rows(`SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 ORDER BY s.id`, [sessionId])).map(
-        (row) => ({ ...submissionOf(row), midi: bytes(row.midi), png: bytes(row.png) }),
-      );
+      const submissions = (
+        await tx.rows(
+          `SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 ORDER BY s.id`,
+          [sessionId],
+        )
+      ).map((row) => ({ ...submissionOf(row), midi: bytes(row.midi), png: bytes(row.png) }));
       return { session: sessionOf(r), participants, submissions };
     });
   }

@@ -91,7 +91,11 @@ const melodyClipSchema = z
     }
   });
 
-const instructions = z.string().transform(normalizeText).pipe(z.string().max(LIMITS.instructionsChars, `Instructions have at most ${LIMITS.instructionsChars} characters.`)).optional();
+const instructions = z
+  .string()
+  .transform(normalizeText)
+  .pipe(z.string().max(LIMITS.instructionsChars, `Instructions have at most ${LIMITS.instructionsChars} characters.`))
+  .optional();
 
 export const CHALLENGE_KINDS = ['melody-interpolation', 'drum-groove', 'digit-from-code', 'free'] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
@@ -172,7 +176,10 @@ const base64Schema = (what: string) =>
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, `${what} is not base64 text.`);
 
 export const paramsSchema = z
-  .record(z.string().max(40), z.union([z.string().max(LIMITS.paramChars), z.number().refine(Number.isFinite, 'Numbers must be finite.'), z.boolean(), z.null()]))
+  .record(
+    z.string().max(40),
+    z.union([z.string().max(LIMITS.paramChars), z.number().refine(Number.isFinite, 'Numbers must be finite.'), z.boolean(), z.null()]),
+  )
   .refine((p) => Object.keys(p).length <= LIMITS.paramKeys, { message: `At most ${LIMITS.paramKeys} params.` });
 export type EntryParams = z.output<typeof paramsSchema>;
 
@@ -181,11 +188,7 @@ export const submitSchema = z.strictObject({
   kind: z.enum(ENTRY_KINDS, { error: `kind must be one of ${ENTRY_KINDS.join(', ')}.` }),
   midiBase64: base64Schema('midiBase64').optional(),
   pngBase64: base64Schema('pngBase64').optional(),
-  latent: z
-    .array(z.number().refine(Number.isFinite, 'Latent codes hold finite numbers.'))
-    .min(1)
-    .max(LIMITS.latentDims)
-    .optional(),
+  latent: z.array(z.number().refine(Number.isFinite, 'Latent codes hold finite numbers.')).min(1).max(LIMITS.latentDims).optional(),
   params: paramsSchema.optional(),
 });
 export type SubmitInput = z.input<typeof submitSchema>;

@@ -159,7 +159,20 @@ describeEachStore((kind) => {
     });
 
     it('maps every error code to the status the API promises', () => {
-      expect(ERROR_STATUS).toMatchObject({ invalid: 422, unauthorized: 401, wrong_session: 401, forbidden: 403, kicked: 403, locked: 403, not_found: 404, already_voted: 409, nickname_taken: 409, too_large: 413, rate_limited: 429, bad_json: 400 });
+      expect(ERROR_STATUS).toMatchObject({
+        invalid: 422,
+        unauthorized: 401,
+        wrong_session: 401,
+        forbidden: 403,
+        kicked: 403,
+        locked: 403,
+        not_found: 404,
+        already_voted: 409,
+        nickname_taken: 409,
+        too_large: 413,
+        rate_limited: 429,
+        bad_json: 400,
+      });
     });
   });
 
@@ -195,8 +208,14 @@ describeEachStore((kind) => {
       await h.service.vote(c.code, b, id);
       const [row] = await h.sql('SELECT participant_id FROM votes WHERE submission_id = ?', [id]);
       const voter = Number(row?.participant_id);
-      await expect(h.sql('INSERT INTO votes (submission_id, participant_id, created_at) VALUES (?, ?, 0)', [id, voter])).rejects.toThrow(/UNIQUE|PRIMARY KEY|duplicate key/);
-      await expect(h.sql("INSERT INTO participants (session_id, nickname, nickname_key, token_hash, joined_at) SELECT session_id, 'ADA', 'ada', 'h', 0 FROM participants LIMIT 1")).rejects.toThrow(/UNIQUE|duplicate key/);
+      await expect(h.sql('INSERT INTO votes (submission_id, participant_id, created_at) VALUES (?, ?, 0)', [id, voter])).rejects.toThrow(
+        /UNIQUE|PRIMARY KEY|duplicate key/,
+      );
+      await expect(
+        h.sql(
+          "INSERT INTO participants (session_id, nickname, nickname_key, token_hash, joined_at) SELECT session_id, 'ADA', 'ada', 'h', 0 FROM participants LIMIT 1",
+        ),
+      ).rejects.toThrow(/UNIQUE|duplicate key/);
     });
 
     it('refuses votes on hidden entries and after the session is closed', async () => {
@@ -257,7 +276,13 @@ describeEachStore((kind) => {
       const b = await c.join('Bo');
       const { id } = await h.service.submit(c.code, b, melodyEntry());
       await h.service.kick(c.code, c.teacherToken, 'ada');
-      for (const call of [() => h.service.getSession(c.code, a), () => h.service.listSubmissions(c.code, a), () => h.service.submit(c.code, a, melodyEntry()), () => h.service.vote(c.code, a, id), () => h.service.getSubmission(c.code, a, id)]) {
+      for (const call of [
+        () => h.service.getSession(c.code, a),
+        () => h.service.listSubmissions(c.code, a),
+        () => h.service.submit(c.code, a, melodyEntry()),
+        () => h.service.vote(c.code, a, id),
+        () => h.service.getSubmission(c.code, a, id),
+      ]) {
         expect(await codeOf(call())).toBe('kicked');
       }
       expect(await codeOf(c.join('ADA'))).toBe('nickname_taken');
@@ -283,7 +308,8 @@ describeEachStore((kind) => {
     it('filters rude words but lets markup-looking names through as plain text', async () => {
       const c = await classOf();
       for (const rude of ['shit', 'Sh1t happens', 'f.u.c.k', 'FUCKER', 'bitches']) expect(await codeOf(c.join(rude)), rude).toBe('invalid');
-      for (const fine of ['Scunthorpe', 'Cassie', 'class clown', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>']) expect(await codeOf(c.join(fine)), fine).toBe('ok');
+      for (const fine of ['Scunthorpe', 'Cassie', 'class clown', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>'])
+        expect(await codeOf(c.join(fine)), fine).toBe('ok');
       const t = await c.join('Titles');
       expect(await codeOf(h.service.submit(c.code, t, melodyEntry('piss off')))).toBe('invalid');
     });
@@ -397,7 +423,8 @@ describeEachStore((kind) => {
       expect(results.every((r) => r === 'ok')).toBe(true);
       const limit = h.service.config.rateLimits.joinsPerAddress;
       let refused = 0;
-      for (let i = 100; i < limit + 5; i++) if ((await codeOf(h.service.join(c.code, { nickname: `Student ${i}` }, '203.0.113.7'))) === 'rate_limited') refused++;
+      for (let i = 100; i < limit + 5; i++)
+        if ((await codeOf(h.service.join(c.code, { nickname: `Student ${i}` }, '203.0.113.7'))) === 'rate_limited') refused++;
       expect(refused).toBe(5);
       expect(await codeOf(h.service.join(c.code, { nickname: 'From elsewhere' }, '198.51.100.1'))).toBe('ok');
     });
@@ -446,7 +473,8 @@ describeEachStore((kind) => {
       expect(await codeOf(h.service.getSession(c.code, c.teacherToken))).toBe('not_found');
       // Unreachable at once; the rows go with the next sweep (requests run one at most once a minute).
       expect(await h.service.sweep()).toBe(1);
-      for (const table of ['sessions', 'participants', 'submissions', 'votes', 'events']) expect(Number((await h.sql(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n), table).toBe(0);
+      for (const table of ['sessions', 'participants', 'submissions', 'votes', 'events'])
+        expect(Number((await h.sql(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n), table).toBe(0);
     });
 
     it('uses the configured retention period', async () => {

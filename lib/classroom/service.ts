@@ -68,7 +68,15 @@ export interface ClassroomConfig {
 export const DEFAULT_CONFIG: ClassroomConfig = {
   retentionDays: 7,
   maxParticipants: 500,
-  rateLimits: { joinsPerAddress: 240, joinsPerSession: 600, createsPerAddress: 20, createsPerServer: 120, submissionsPerToken: 20, votesPerToken: 120, changesPerToken: 240 },
+  rateLimits: {
+    joinsPerAddress: 240,
+    joinsPerSession: 600,
+    createsPerAddress: 20,
+    createsPerServer: 120,
+    submissionsPerToken: 20,
+    votesPerToken: 120,
+    changesPerToken: 240,
+  },
 };
 
 /** Who is asking, once their token is checked against the session. */
@@ -113,19 +121,27 @@ export class ClassroomService {
     await this.maybeSweep();
     const code = normalizeCode(rawCode);
     const session = isSessionCode(code) ? await this.store.sessionByCode(code) : undefined;
-    if (!session || session.expiresAt <= this.now()) throw new ClassroomError('not_found', `There is no session with the code ${code.slice(0, 12)}. Check the code with your teacher.`);
+    if (!session || session.expiresAt <= this.now())
+      throw new ClassroomError('not_found', `There is no session with the code ${code.slice(0, 12)}. Check the code with your teacher.`);
     return session;
   }
 
   /** Checks `token` against the session `code`: the token must belong to exactly this session. */
   async authorize(rawCode: string, token: string | undefined): Promise<Viewer> {
     const session = await this.sessionOrThrow(rawCode);
-    if (!token) throw new ClassroomError('unauthorized', 'This needs your session token: send the header "Authorization: Bearer <token>" (join the session first, or use the teacher link).');
+    if (!token)
+      throw new ClassroomError(
+        'unauthorized',
+        'This needs your session token: send the header "Authorization: Bearer <token>" (join the session first, or use the teacher link).',
+      );
     const tokenHash = hashToken(token);
     const principal = isTokenShaped(token) ? await this.store.principalByTokenHash(tokenHash) : undefined;
-    if (!principal) throw new ClassroomError('unauthorized', 'This token is not valid (it may have expired with its session). Join again or use the teacher link.');
-    if (principal.sessionId !== session.id) throw new ClassroomError('wrong_session', `This token belongs to another session; it gives no rights in session ${session.code}.`);
-    if (principal.role === 'student' && principal.kicked) throw new ClassroomError('kicked', 'The teacher removed you from this session, so this token no longer works.');
+    if (!principal)
+      throw new ClassroomError('unauthorized', 'This token is not valid (it may have expired with its session). Join again or use the teacher link.');
+    if (principal.sessionId !== session.id)
+      throw new ClassroomError('wrong_session', `This token belongs to another session; it gives no rights in session ${session.code}.`);
+    if (principal.role === 'student' && principal.kicked)
+      throw new ClassroomError('kicked', 'The teacher removed you from this session, so this token no longer works.');
     return { session, principal, tokenHash };
   }
 
@@ -194,9 +210,12 @@ export class ClassroomService {
       you: v.principal.role === 'teacher' ? { role: 'teacher' } : { role: 'student', nickname: v.principal.nickname },
     };
     if (v.principal.role === 'teacher') {
-      view.participants = (await this.store.listParticipants(s.id)).map(
-        (p): ParticipantView => ({ nickname: p.nickname, joinedAt: iso(p.joinedAt), kicked: p.kickedAt !== null, entries: p.entries }),
-      );
+      view.participants = (await this.store.listParticipants(s.id)).map((p): ParticipantView => ({
+        nickname: p.nickname,
+        joinedAt: iso(p.joinedAt),
+        kicked: p.kickedAt !== null,
+        entries: p.entries,
+      }));
     }
     return view;
   }
@@ -261,7 +280,9 @@ export class ClassroomService {
     if (!snap) throw new ClassroomError('not_found', 'This session was deleted.');
     const voted = v.principal.role === 'student' ? await this.store.votedBy(v.session.id, v.principal.participantId) : new Set<number>();
     const viewer: Viewer = { ...v, session: snap.session };
-    const submissions = snap.submissions.map((s) => this.submissionView(s, v.principal, snap.session.votesRevealed, voted)).filter((s): s is SubmissionView => s !== undefined);
+    const submissions = snap.submissions
+      .map((s) => this.submissionView(s, v.principal, snap.session.votesRevealed, voted))
+      .filter((s): s is SubmissionView => s !== undefined);
     return { seq: snap.session.lastSeq, event: { type: 'snapshot', session: await this.sessionView(viewer), submissions } };
   }
 
@@ -274,7 +295,8 @@ export class ClassroomService {
     const input = parse(createSessionSchema, body);
     refuseBlocked(input.title, 'The title');
     if (input.challenge.instructions) refuseBlocked(input.challenge.instructions, 'The instructions');
-    const challenge: Challenge = input.challenge.kind === 'digit-from-code' ? { ...input.challenge, seed: input.challenge.seed ?? randomInt(1, 0xffffffff) } : input.challenge;
+    const challenge: Challenge =
+      input.challenge.kind === 'digit-from-code' ? { ...input.challenge, seed: input.challenge.seed ?? randomInt(1, 0xffffffff) } : input.challenge;
     const now = this.now();
     const teacherToken = newToken('teacher');
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -324,10 +346,17 @@ export class ClassroomService {
     refuseBlocked(nickname, 'The nickname');
     await this.limit(`join-session:${session.id}`, this.config.rateLimits.joinsPerSession, 'joins to this session');
     const studentToken = newToken('student');
-    const r = await this.store.addParticipant(session.id, { nickname, nicknameKey: nicknameKey(nickname), tokenHash: hashToken(studentToken) }, this.now(), this.config.maxParticipants);
+    const r = await this.store.addParticipant(
+      session.id,
+      { nickname, nicknameKey: nicknameKey(nickname), tokenHash: hashToken(studentToken) },
+      this.now(),
+      this.config.maxParticipants,
+    );
     if (!r.ok) {
-      if (r.reason === 'full') throw new ClassroomError('session_full', `This session is full (${this.config.maxParticipants} students). Ask your teacher to start another one.`);
-      if (r.reason === 'nickname_taken') throw new ClassroomError('nickname_taken', `Someone in this session is already called "${nickname}". Choose another nickname.`);
+      if (r.reason === 'full')
+        throw new ClassroomError('session_full', `This session is full (${this.config.maxParticipants} students). Ask your teacher to start another one.`);
+      if (r.reason === 'nickname_taken')
+        throw new ClassroomError('nickname_taken', `Someone in this session is already called "${nickname}". Choose another nickname.`);
       if (r.reason === 'closed') throw new ClassroomError('closed', 'This session has ended; it takes no new students.');
       throw new ClassroomError('not_found', 'This session was deleted.');
     }
@@ -472,12 +501,20 @@ function media(input: z.output<typeof submitSchema>): { midi: Uint8Array | null;
 
 /** Checks an entry against its session's challenge; returns what to store. */
 export function checkEntry(challenge: Challenge, input: z.output<typeof submitSchema>): NewSubmission {
-  const expectKind = challenge.kind === 'melody-interpolation' ? 'melody' : challenge.kind === 'drum-groove' ? 'drums' : challenge.kind === 'digit-from-code' ? 'image' : undefined;
+  const expectKind =
+    challenge.kind === 'melody-interpolation'
+      ? 'melody'
+      : challenge.kind === 'drum-groove'
+        ? 'drums'
+        : challenge.kind === 'digit-from-code'
+          ? 'image'
+          : undefined;
   if (expectKind && input.kind !== expectKind) throw new ClassroomError('invalid', `This challenge takes ${expectKind} entries, not ${input.kind}.`);
   const m = media(input);
   if (m.midiInfo) {
     const melodic = m.midiInfo.notes - m.midiInfo.drumNotes;
-    if (input.kind === 'drums' && m.midiInfo.drumNotes === 0) throw new ClassroomError('invalid', 'The MIDI file has no drum notes (channel 10); a drums entry needs a groove.');
+    if (input.kind === 'drums' && m.midiInfo.drumNotes === 0)
+      throw new ClassroomError('invalid', 'The MIDI file has no drum notes (channel 10); a drums entry needs a groove.');
     if (input.kind === 'melody' && melodic === 0) throw new ClassroomError('invalid', 'The MIDI file has only drum notes; a melody entry needs notes.');
   }
   const params = input.params;
@@ -485,16 +522,23 @@ export function checkEntry(challenge: Challenge, input: z.output<typeof submitSc
     requireParam(params, 'steps', z.number().int().min(2).max(32), 'must be the number of interpolation steps (2–32)');
     requireParam(params, 'temperature', z.number().min(0).max(1.5), 'must be the temperature (0–1.5)');
     requireParam(params, 'mode', z.enum(['lerp', 'slerp']), 'must be "lerp" or "slerp"');
-    if (params?.a !== challenge.a || params?.b !== challenge.b) throw new ClassroomError('invalid', 'The challenge fixes melodies A and B; this entry was made from other melodies.');
-    if (params?.model !== challenge.model) throw new ClassroomError('invalid', `The challenge fixes the model ${challenge.model}; this entry was made with another one.`);
+    if (params?.a !== challenge.a || params?.b !== challenge.b)
+      throw new ClassroomError('invalid', 'The challenge fixes melodies A and B; this entry was made from other melodies.');
+    if (params?.model !== challenge.model)
+      throw new ClassroomError('invalid', `The challenge fixes the model ${challenge.model}; this entry was made with another one.`);
   } else if (challenge.kind === 'drum-groove') {
     const t = requireParam(params, 'temperature', z.number().min(0).max(1.5), 'must be the sampling temperature');
-    if (t > challenge.maxTemperature + 1e-9) throw new ClassroomError('invalid', `The challenge caps the temperature at ${challenge.maxTemperature}; this groove used ${t}.`);
-    if (m.midiInfo && m.midiInfo.quarters > 8.01) throw new ClassroomError('invalid', `A groove is 2 bars (8 beats); this MIDI lasts ${m.midiInfo.quarters.toFixed(1)} beats.`);
+    if (t > challenge.maxTemperature + 1e-9)
+      throw new ClassroomError('invalid', `The challenge caps the temperature at ${challenge.maxTemperature}; this groove used ${t}.`);
+    if (m.midiInfo && m.midiInfo.quarters > 8.01)
+      throw new ClassroomError('invalid', `A groove is 2 bars (8 beats); this MIDI lasts ${m.midiInfo.quarters.toFixed(1)} beats.`);
   } else if (challenge.kind === 'digit-from-code') {
-    if (!input.latent || input.latent.length !== 2) throw new ClassroomError('invalid', 'A digit entry needs its latent code: latent = [z1, z2] (the 2-D VAE code).');
-    if (params?.model !== challenge.model) throw new ClassroomError('invalid', `The challenge fixes the model ${challenge.model}; this entry was made with another one.`);
+    if (!input.latent || input.latent.length !== 2)
+      throw new ClassroomError('invalid', 'A digit entry needs its latent code: latent = [z1, z2] (the 2-D VAE code).');
+    if (params?.model !== challenge.model)
+      throw new ClassroomError('invalid', `The challenge fixes the model ${challenge.model}; this entry was made with another one.`);
   }
-  if (input.kind === 'image' && input.latent === undefined && challenge.kind !== 'free') throw new ClassroomError('invalid', 'An image entry needs its latent code.');
+  if (input.kind === 'image' && input.latent === undefined && challenge.kind !== 'free')
+    throw new ClassroomError('invalid', 'An image entry needs its latent code.');
   return { title: input.title, kind: input.kind, midi: m.midi, png: m.png, latent: input.latent ?? null, params: params ?? null };
 }

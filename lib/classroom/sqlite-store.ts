@@ -87,7 +87,10 @@ export class SqliteClassroomStore implements ClassroomStore {
       if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     } catch (error) {
-      throw new StoreUnavailableError(`Cannot open the classroom database at ${file}: ${error instanceof Error ? error.message : String(error)}. Check that the folder is writable (LATENT_LAB_DB sets another path).`, { cause: error });
+      throw new StoreUnavailableError(
+        `Cannot open the classroom database at ${file}: ${error instanceof Error ? error.message : String(error)}. Check that the folder is writable (LATENT_LAB_DB sets another path).`,
+        { cause: error },
+      );
     }
     let counters: Db | undefined;
     try {
@@ -219,7 +222,11 @@ export class SqliteClassroomStore implements ClassroomStore {
     });
   }
 
-  updateSession(sessionId: number, patch: { status?: SessionStatus; votesRevealed?: boolean; endsAt?: number | null }, now: number): Promise<Outcome<{ session: SessionRecord }, 'not_found'>> {
+  updateSession(
+    sessionId: number,
+    patch: { status?: SessionStatus; votesRevealed?: boolean; endsAt?: number | null },
+    now: number,
+  ): Promise<Outcome<{ session: SessionRecord }, 'not_found'>> {
     return this.write(() => {
       const before = this.sessionRow(sessionId);
       if (!before) return { ok: false as const, reason: 'not_found' as const };
@@ -228,7 +235,12 @@ export class SqliteClassroomStore implements ClassroomStore {
         votesRevealed: patch.votesRevealed ?? before.votesRevealed,
         endsAt: patch.endsAt !== undefined ? patch.endsAt : before.endsAt,
       };
-      this.stmt('UPDATE sessions SET status = ?, votes_revealed = ?, ends_at = ? WHERE id = ?').run(next.status, next.votesRevealed ? 1 : 0, next.endsAt, sessionId);
+      this.stmt('UPDATE sessions SET status = ?, votes_revealed = ?, ends_at = ? WHERE id = ?').run(
+        next.status,
+        next.votesRevealed ? 1 : 0,
+        next.endsAt,
+        sessionId,
+      );
       const events = this.appendEvents(sessionId, [{ type: 'session', ...next }], now);
       const session = this.sessionRow(sessionId);
       if (!session) throw new Error('session vanished');
@@ -289,15 +301,33 @@ export class SqliteClassroomStore implements ClassroomStore {
     );
   }
 
-  addSubmission(sessionId: number, participantId: number, s: NewSubmission, now: number): Promise<Outcome<{ submission: SubmissionRecord }, 'not_accepting' | 'kicked'>> {
+  addSubmission(
+    sessionId: number,
+    participantId: number,
+    s: NewSubmission,
+    now: number,
+  ): Promise<Outcome<{ submission: SubmissionRecord }, 'not_accepting' | 'kicked'>> {
     return this.write(() => {
       const session = this.sessionRow(sessionId);
-      if (!session || session.status !== 'open' || (session.endsAt !== null && session.endsAt <= now)) return { ok: false as const, reason: 'not_accepting' as const };
+      if (!session || session.status !== 'open' || (session.endsAt !== null && session.endsAt <= now))
+        return { ok: false as const, reason: 'not_accepting' as const };
       const p = this.stmt('SELECT kicked_at FROM participants WHERE id = ? AND session_id = ?').get(participantId, sessionId) as Row | undefined;
       if (!p || p.kicked_at !== null) return { ok: false as const, reason: 'kicked' as const };
       const r = this.db
-        .prepare('INSERT INTO submissions (session_id, participant_id, title, kind, midi, png, latent, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id')
-        .get(sessionId, participantId, s.title, s.kind, s.midi, s.png, s.latent ? JSON.stringify(s.latent) : null, s.params ? JSON.stringify(s.params) : null, now) as Row;
+        .prepare(
+          'INSERT INTO submissions (session_id, participant_id, title, kind, midi, png, latent, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
+        )
+        .get(
+          sessionId,
+          participantId,
+          s.title,
+          s.kind,
+          s.midi,
+          s.png,
+          s.latent ? JSON.stringify(s.latent) : null,
+          s.params ? JSON.stringify(s.params) : null,
+          now,
+        ) as Row;
       const submission = this.submissionRow(sessionId, num(r.id));
       if (!submission) throw new Error('submission vanished inside its own transaction');
       const events = this.appendEvents(sessionId, [{ type: 'submitted', submission }], now);
@@ -310,16 +340,23 @@ export class SqliteClassroomStore implements ClassroomStore {
   }
 
   private submissionsOf(sessionId: number): SubmissionRecord[] {
-    return (this.stmt(`SELECT ${SUBMISSION_COLUMNS} FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = ? ORDER BY s.id`).all(sessionId) as Row[]).map(submissionOf);
+    return (
+      this.stmt(`SELECT ${SUBMISSION_COLUMNS} FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = ? ORDER BY s.id`).all(
+        sessionId,
+      ) as Row[]
+    ).map(submissionOf);
   }
 
   votedBy(sessionId: number, participantId: number): Promise<Set<number>> {
     return this.read(
       () =>
         new Set(
-          (this.stmt('SELECT v.submission_id FROM votes v JOIN submissions s ON s.id = v.submission_id WHERE v.participant_id = ? AND s.session_id = ?').all(participantId, sessionId) as Row[]).map((r) =>
-            num(r.submission_id),
-          ),
+          (
+            this.stmt('SELECT v.submission_id FROM votes v JOIN submissions s ON s.id = v.submission_id WHERE v.participant_id = ? AND s.session_id = ?').all(
+              participantId,
+              sessionId,
+            ) as Row[]
+          ).map((r) => num(r.submission_id)),
         ),
     );
   }
@@ -355,7 +392,12 @@ export class SqliteClassroomStore implements ClassroomStore {
     });
   }
 
-  addVote(sessionId: number, submissionId: number, participantId: number, now: number): Promise<Outcome<{ votes: number }, 'not_found' | 'own_entry' | 'duplicate' | 'closed' | 'kicked'>> {
+  addVote(
+    sessionId: number,
+    submissionId: number,
+    participantId: number,
+    now: number,
+  ): Promise<Outcome<{ votes: number }, 'not_found' | 'own_entry' | 'duplicate' | 'closed' | 'kicked'>> {
     return this.write(() => {
       const session = this.sessionRow(sessionId);
       if (!session) return { ok: false as const, reason: 'not_found' as const };
@@ -366,7 +408,11 @@ export class SqliteClassroomStore implements ClassroomStore {
       if (!s || num(s.hidden) === 1) return { ok: false as const, reason: 'not_found' as const };
       if (num(s.participant_id) === participantId) return { ok: false as const, reason: 'own_entry' as const };
       // The primary key (submission_id, participant_id) is what enforces one vote.
-      const inserted = this.stmt('INSERT INTO votes (submission_id, participant_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(submissionId, participantId, now).changes;
+      const inserted = this.stmt('INSERT INTO votes (submission_id, participant_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(
+        submissionId,
+        participantId,
+        now,
+      ).changes;
       if (inserted === 0) return { ok: false as const, reason: 'duplicate' as const };
       const votes = num((this.stmt('SELECT COUNT(*) AS n FROM votes WHERE submission_id = ?').get(submissionId) as Row).n);
       const events = this.appendEvents(sessionId, [{ type: 'voted', id: submissionId, votes, voterId: participantId }], now);
@@ -376,7 +422,9 @@ export class SqliteClassroomStore implements ClassroomStore {
 
   eventsSince(sessionId: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
     return this.read(() =>
-      (this.stmt('SELECT seq, created_at, data FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(sessionId, afterSeq, limit) as Row[]).map((r) => ({
+      (
+        this.stmt('SELECT seq, created_at, data FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(sessionId, afterSeq, limit) as Row[]
+      ).map((r) => ({
         sessionId,
         seq: num(r.seq),
         createdAt: num(r.created_at),
@@ -422,7 +470,9 @@ export class SqliteClassroomStore implements ClassroomStore {
           .all(sessionId) as Row[]
       ).map(participantOf);
       const submissions = (
-        this.stmt(`SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = ? ORDER BY s.id`).all(sessionId) as Row[]
+        this.stmt(
+          `SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = ? ORDER BY s.id`,
+        ).all(sessionId) as Row[]
       ).map((r) => ({ ...submissionOf(r), midi: bytes(r.midi), png: bytes(r.png) }));
       return { session, participants, submissions };
     });

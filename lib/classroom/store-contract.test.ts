@@ -23,7 +23,15 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 }
 
 async function storeSession(code = 'ABCDEF'): Promise<number> {
-  const r = await h.store.createSession({ code, title: 't', challengeJson: '{"kind":"free"}', teacherTokenHash: `h-${code}`, createdAt: 0, endsAt: null, expiresAt: 1e15 });
+  const r = await h.store.createSession({
+    code,
+    title: 't',
+    challengeJson: '{"kind":"free"}',
+    teacherTokenHash: `h-${code}`,
+    createdAt: 0,
+    endsAt: null,
+    expiresAt: 1e15,
+  });
   if (!r.ok) throw new Error('code taken');
   return r.session.id;
 }
@@ -40,7 +48,9 @@ describeEachStore((kind) => {
     it('keeps each write’s failure to itself and numbers the log without gaps', async () => {
       const id = await storeSession();
       const names = Array.from({ length: 30 }, (_, i) => (i === 17 ? 'N3' : `N${i}`));
-      const results = await Promise.all(names.map((n, i) => h.store.addParticipant(id, { nickname: n, nicknameKey: n.toLowerCase(), tokenHash: `tok${i}` }, 1, 500)));
+      const results = await Promise.all(
+        names.map((n, i) => h.store.addParticipant(id, { nickname: n, nicknameKey: n.toLowerCase(), tokenHash: `tok${i}` }, 1, 500)),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(29);
       // Two joins race for "N3": whichever commits first wins, the other is refused.
       expect([results[3], results[17]].filter((r) => r?.ok === false)).toEqual([{ ok: false, reason: 'nickname_taken' }]);
@@ -48,7 +58,11 @@ describeEachStore((kind) => {
       const participantId = results[0]?.ok ? results[0].participantId : -1;
       const bad = { title: 'x', kind: 'image' as const, midi: null, png: null, latent: null, params: null };
       const good = { title: 'y', kind: 'melody' as const, midi: new Uint8Array([1]), png: null, latent: null, params: null };
-      const mixed = await Promise.allSettled([h.store.addSubmission(id, participantId, good, 2), h.store.addSubmission(id, participantId, bad, 2), h.store.addSubmission(id, participantId, good, 2)]);
+      const mixed = await Promise.allSettled([
+        h.store.addSubmission(id, participantId, good, 2),
+        h.store.addSubmission(id, participantId, bad, 2),
+        h.store.addSubmission(id, participantId, good, 2),
+      ]);
       expect(mixed.map((m) => m.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(String((mixed[1] as PromiseRejectedResult).reason)).toMatch(/CHECK constraint|check constraint/i);
       // The log is gap-free: 29 joins and 2 entries, numbered 1..31.
@@ -83,10 +97,14 @@ describeEachStore((kind) => {
       const smallOther = await h.openServer({ maxParticipants: 5 });
       const s = await small.service.createSession(freeSession(), 'a');
       const servers = [small.service, smallOther.service];
-      const same = await Promise.all(Array.from({ length: 6 }, (_, i) => codeOf((servers[i % 2] ?? small.service).join(s.code, { nickname: i % 2 ? 'ZOË' : 'zoë' }, `10.0.0.${i}`))));
+      const same = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => codeOf((servers[i % 2] ?? small.service).join(s.code, { nickname: i % 2 ? 'ZOË' : 'zoë' }, `10.0.0.${i}`))),
+      );
       expect(same.filter((c) => c === 'ok')).toHaveLength(1);
       expect(same.filter((c) => c === 'nickname_taken')).toHaveLength(5);
-      const many = await Promise.all(Array.from({ length: 10 }, (_, i) => codeOf((servers[i % 2] ?? small.service).join(s.code, { nickname: `Kid ${i}` }, `10.0.1.${i}`))));
+      const many = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => codeOf((servers[i % 2] ?? small.service).join(s.code, { nickname: `Kid ${i}` }, `10.0.1.${i}`))),
+      );
       expect(many.filter((c) => c === 'ok')).toHaveLength(4);
       expect(many.filter((c) => c === 'session_full')).toHaveLength(6);
       expect((await small.service.getSession(s.code, s.teacherToken)).participants).toHaveLength(5);
@@ -137,7 +155,9 @@ describeEachStore((kind) => {
     it('gives listeners on both servers every event once and in order while both servers write', async () => {
       const s = await h.service.createSession(freeSession(), 'a');
       const servers = [h.service, other.service];
-      const tokens = await Promise.all(Array.from({ length: 6 }, async (_, i) => (await (servers[i % 2] ?? h.service).join(s.code, { nickname: `W${i}` }, 'a')).studentToken));
+      const tokens = await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => (await (servers[i % 2] ?? h.service).join(s.code, { nickname: `W${i}` }, 'a')).studentToken),
+      );
       const listeners = await Promise.all([listenTo(h.service, s.code, s.teacherToken), listenTo(other.service, s.code, s.teacherToken)]);
       for (const l of listeners) await l.until((e) => e.some((x) => x.type === 'snapshot'), 'the snapshot');
       const ids = (

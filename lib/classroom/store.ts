@@ -34,8 +34,7 @@ export interface SessionRecord {
 }
 
 export type Principal =
-  | { role: 'teacher'; sessionId: number }
-  | { role: 'student'; sessionId: number; participantId: number; nickname: string; kicked: boolean };
+  { role: 'teacher'; sessionId: number } | { role: 'student'; sessionId: number; participantId: number; nickname: string; kicked: boolean };
 
 export interface ParticipantRecord {
   id: number;
@@ -117,7 +116,11 @@ export interface ClassroomStore {
   sessionByCode(code: string): Promise<SessionRecord | undefined>;
   /** Who holds a token (looked up by its SHA-256), or undefined. */
   principalByTokenHash(hash: string): Promise<Principal | undefined>;
-  updateSession(sessionId: number, patch: { status?: SessionStatus; votesRevealed?: boolean; endsAt?: number | null }, now: number): Promise<Outcome<{ session: SessionRecord }, 'not_found'>>;
+  updateSession(
+    sessionId: number,
+    patch: { status?: SessionStatus; votesRevealed?: boolean; endsAt?: number | null },
+    now: number,
+  ): Promise<Outcome<{ session: SessionRecord }, 'not_found'>>;
   /** Deletes the session and everything in it; false when it did not exist. */
   deleteSession(sessionId: number): Promise<boolean>;
 
@@ -131,7 +134,12 @@ export interface ClassroomStore {
   kickParticipant(sessionId: number, nicknameKey: string, now: number): Promise<Outcome<{ nickname: string }, 'not_found'>>;
   listParticipants(sessionId: number): Promise<ParticipantRecord[]>;
 
-  addSubmission(sessionId: number, participantId: number, s: NewSubmission, now: number): Promise<Outcome<{ submission: SubmissionRecord }, 'not_accepting' | 'kicked'>>;
+  addSubmission(
+    sessionId: number,
+    participantId: number,
+    s: NewSubmission,
+    now: number,
+  ): Promise<Outcome<{ submission: SubmissionRecord }, 'not_accepting' | 'kicked'>>;
   listSubmissions(sessionId: number): Promise<SubmissionRecord[]>;
   /** Ids of the entries (of this session) that the participant voted for. */
   votedBy(sessionId: number, participantId: number): Promise<Set<number>>;
@@ -139,7 +147,12 @@ export interface ClassroomStore {
   setHidden(sessionId: number, id: number, hidden: boolean, now: number): Promise<Outcome<{ submission: SubmissionRecord }, 'not_found'>>;
   /** Removes an entry; with `authorId`, only if that participant made it. */
   deleteSubmission(sessionId: number, id: number, now: number, authorId?: number): Promise<Outcome<object, 'not_found' | 'not_author'>>;
-  addVote(sessionId: number, submissionId: number, participantId: number, now: number): Promise<Outcome<{ votes: number }, 'not_found' | 'own_entry' | 'duplicate' | 'closed' | 'kicked'>>;
+  addVote(
+    sessionId: number,
+    submissionId: number,
+    participantId: number,
+    now: number,
+  ): Promise<Outcome<{ votes: number }, 'not_found' | 'own_entry' | 'duplicate' | 'closed' | 'kicked'>>;
 
   /** Events with seq > `afterSeq`, oldest first, at most `limit`. */
   eventsSince(sessionId: number, afterSeq: number, limit: number): Promise<StoredEvent[]>;

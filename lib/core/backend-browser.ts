@@ -47,8 +47,7 @@ function navigatorGpu(): GpuLike | undefined {
 
 function probeWebgl(): GpuProbe['webgl'] {
   try {
-    const canvas: OffscreenCanvas | HTMLCanvasElement =
-      typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+    const canvas: OffscreenCanvas | HTMLCanvasElement = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
     const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
     if (!gl) return { available: false, renderer: undefined, software: false };
     const ext = gl.getExtension('WEBGL_debug_renderer_info');
@@ -68,8 +67,7 @@ async function probeWebgpu(): Promise<GpuProbe['webgpu']> {
     if (!adapter) return { available: false, fallback: false, description: undefined };
     const info = adapter.info ?? {};
     const description = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || undefined;
-    const fallback =
-      info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || SOFTWARE_RENDERER.test(description ?? '');
+    const fallback = info.isFallbackAdapter === true || adapter.isFallbackAdapter === true || SOFTWARE_RENDERER.test(description ?? '');
     return { available: true, fallback, description };
   } catch {
     return { available: false, fallback: false, description: undefined };
@@ -87,12 +85,8 @@ function pointWasmAtBundledFiles(): void {
   if (wasmPathsSet) return;
   setWasmPaths({
     'tfjs-backend-wasm.wasm': new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', import.meta.url).href,
-    'tfjs-backend-wasm-simd.wasm': new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', import.meta.url)
-      .href,
-    'tfjs-backend-wasm-threaded-simd.wasm': new URL(
-      '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
-      import.meta.url,
-    ).href,
+    'tfjs-backend-wasm-simd.wasm': new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
+    'tfjs-backend-wasm-threaded-simd.wasm': new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href,
   });
   wasmPathsSet = true;
 }
@@ -123,7 +117,8 @@ export function initBrowserBackend(options: { override?: BackendName; cached?: B
     // README's latency table), and under CPU load the warm-up race can still pick it by chance: it is
     // tried only when asked for by name.
     if (gpu.webgl.available && (!gpu.webgl.software || options.override === 'webgl')) candidates.push('webgl');
-    else if (gpu.webgl.available) notes.push(`webgl: only a software renderer (${gpu.webgl.renderer ?? 'unknown'}) exists, which is slower than WASM; skipped.`);
+    else if (gpu.webgl.available)
+      notes.push(`webgl: only a software renderer (${gpu.webgl.renderer ?? 'unknown'}) exists, which is slower than WASM; skipped.`);
     candidates.push('wasm', 'cpu');
     const choice = await chooseBackend({ candidates, activate: setTfBackend }, options);
     return { ...choice, notes: [...notes, ...choice.notes], gpu };

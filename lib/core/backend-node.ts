@@ -37,10 +37,7 @@ export function initNodeBackend(override?: BackendName): Promise<BackendChoice> 
     tf.env().set('PROD', true);
     setWasmPaths(wasmDir());
     installFastKernels();
-    const choice = await chooseBackend(
-      { candidates: ['wasm', 'cpu'], activate: setTfBackend },
-      { override: forced, benchmark: false },
-    );
+    const choice = await chooseBackend({ candidates: ['wasm', 'cpu'], activate: setTfBackend }, { override: forced, benchmark: false });
     if (forced && choice.backend !== forced) {
       throw new BackendError(`TF_BACKEND/--backend asked for "${forced}" but it could not start: ${choice.notes.join(' ')}`);
     }

@@ -94,8 +94,7 @@ export async function chooseBackend(platform: BackendPlatform, options: ChooseBa
   }
   if (started.length === 0) {
     throw new BackendError(
-      `No TF.js backend could start (tried ${platform.candidates.join(', ')}). ` +
-        'Try a current Chrome, Edge or Firefox; details: ' + notes.join(' '),
+      `No TF.js backend could start (tried ${platform.candidates.join(', ')}). ` + 'Try a current Chrome, Edge or Firefox; details: ' + notes.join(' '),
     );
   }
   let best: BackendName | undefined;

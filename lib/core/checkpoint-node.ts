@@ -16,7 +16,8 @@ export function fsSource(dir: string): WeightSource {
     try {
       const info = await stat(file);
       if (!info.isFile()) throw new CheckpointError(`${file} is not a file.`, { file: name });
-      if (info.size > MAX_FILE_BYTES) throw new CheckpointError(`${file} is ${(info.size / 1e6).toFixed(0)} MB, too large for a checkpoint file.`, { file: name });
+      if (info.size > MAX_FILE_BYTES)
+        throw new CheckpointError(`${file} is ${(info.size / 1e6).toFixed(0)} MB, too large for a checkpoint file.`, { file: name });
       return await readFile(file);
     } catch (error) {
       if (error instanceof CheckpointError) throw error;

@@ -45,12 +45,12 @@ export function float32ToFloat16Bits(value: number): number {
     const half = 1 << (shift - 1);
     let m = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
-    if (rest > half || (rest === half && (m & 1))) m++;
+    if (rest > half || (rest === half && m & 1)) m++;
     return sign | m;
   }
   let m = mant >>> 13;
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (m & 1))) {
+  if (rest > 0x1000 || (rest === 0x1000 && m & 1)) {
     m++;
     if (m === 0x400) {
       m = 0;
@@ -74,7 +74,8 @@ function quantize(v: NamedValues, q: Quantization): { entry: WeightEntry; bytes:
     for (let i = 0; i < size; i++) {
       const x = v.values[i] ?? 0;
       // A finite weight must stay finite (±∞ and NaN are kept as they are).
-      if (Number.isFinite(x) && Math.abs(x) > FLOAT16_MAX) throw new InvalidInputError(`Variable "${v.name}" holds ${x}, beyond what a half float can store (±${FLOAT16_MAX}); keep it as float32.`);
+      if (Number.isFinite(x) && Math.abs(x) > FLOAT16_MAX)
+        throw new InvalidInputError(`Variable "${v.name}" holds ${x}, beyond what a half float can store (±${FLOAT16_MAX}); keep it as float32.`);
       out[i] = float32ToFloat16Bits(x);
     }
     return {

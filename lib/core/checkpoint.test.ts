@@ -123,8 +123,22 @@ describe('loadCheckpointTensors failure messages', () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ not: 'a list' }, /not a valid TF.js weights manifest/],
       [[{ paths: ['a.bin'], weights: [{ name: 'x', shape: [2], dtype: 'complex64' }] }], /at 0\.weights\.0\.dtype/],
-      [[{ paths: ['a.bin'], weights: [{ name: 'x', shape: [2], dtype: 'float32', quantization: { dtype: 'uint8' } }] }], /uint8-quantized but has no min\/scale/],
-      [[{ paths: ['a.bin'], weights: [{ name: 'x', shape: [1], dtype: 'float32' }, { name: 'x', shape: [1], dtype: 'float32' }] }], /lists the variable "x" twice/],
+      [
+        [{ paths: ['a.bin'], weights: [{ name: 'x', shape: [2], dtype: 'float32', quantization: { dtype: 'uint8' } }] }],
+        /uint8-quantized but has no min\/scale/,
+      ],
+      [
+        [
+          {
+            paths: ['a.bin'],
+            weights: [
+              { name: 'x', shape: [1], dtype: 'float32' },
+              { name: 'x', shape: [1], dtype: 'float32' },
+            ],
+          },
+        ],
+        /lists the variable "x" twice/,
+      ],
       [[{ paths: ['../../etc/passwd'], weights: [{ name: 'x', shape: [1], dtype: 'float32' }] }], /not a plain relative path/],
       [[{ paths: ['https://evil.example/x.bin'], weights: [{ name: 'x', shape: [1], dtype: 'float32' }] }], /not a plain relative path/],
       [[{ paths: ['a.bin'], weights: [{ name: 'x', shape: [100000, 100000], dtype: 'float32' }] }], /40000\.0 MB of weights, more than the/],
@@ -158,7 +172,9 @@ describe('loadCheckpointTensors failure messages', () => {
     await expect(loadCheckpointTensors(fsSource(infDir))).rejects.toThrow(/"h" .* contains NaN or infinite values/);
 
     // A finite weight too large for a half float is refused rather than written as ±∞.
-    expect(() => encodeCheckpoint([{ name: 'big', shape: [2], values: new Float32Array([1, -1e6]) }], { quantization: 'float16' })).toThrow(/"big" holds -1000000, beyond what a half float can store/);
+    expect(() => encodeCheckpoint([{ name: 'big', shape: [2], values: new Float32Array([1, -1e6]) }], { quantization: 'float16' })).toThrow(
+      /"big" holds -1000000, beyond what a half float can store/,
+    );
     expect(() => encodeCheckpoint([{ name: 'edge', shape: [1], values: new Float32Array([65504]) }], { quantization: 'float16' })).not.toThrow();
   });
 });

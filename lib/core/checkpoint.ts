@@ -36,9 +36,7 @@ const weightEntrySchema = z.object({
 });
 
 /** The TF.js weights manifest: groups of weights, each stored across one or more shard files. */
-export const weightsManifestSchema = z
-  .array(z.object({ paths: z.array(z.string().min(1)).min(1), weights: z.array(weightEntrySchema) }))
-  .min(1);
+export const weightsManifestSchema = z.array(z.object({ paths: z.array(z.string().min(1)).min(1), weights: z.array(weightEntrySchema) })).min(1);
 
 export type WeightsManifest = z.infer<typeof weightsManifestSchema>;
 export type WeightEntry = z.infer<typeof weightEntrySchema>;
@@ -199,7 +197,8 @@ function assertFinite(bytes: Uint8Array, weights: readonly WeightEntry[], locati
     if (w.dtype === 'float32' && (q === undefined || q === 'float16')) {
       const view = new DataView(bytes.buffer, bytes.byteOffset + offset, size);
       const ok = q === 'float16' ? allFiniteFloat16(view) : allFiniteFloat32(view);
-      if (!ok) throw new CheckpointError(`Variable "${w.name}" in ${location} contains NaN or infinite values; the checkpoint is corrupt.`, { variable: w.name });
+      if (!ok)
+        throw new CheckpointError(`Variable "${w.name}" in ${location} contains NaN or infinite values; the checkpoint is corrupt.`, { variable: w.name });
     }
     offset += size;
   }
@@ -282,7 +281,9 @@ export function urlSource(baseUrl: string, fetchFn: typeof fetch = (input, init)
         received += value.byteLength;
         if (received > MAX_FILE_BYTES) {
           await reader.cancel();
-          throw new CheckpointError(`${new URL(name, base).href} is over ${(MAX_FILE_BYTES / 1e6).toFixed(0)} MB, too large for a checkpoint file.`, { file: name });
+          throw new CheckpointError(`${new URL(name, base).href} is over ${(MAX_FILE_BYTES / 1e6).toFixed(0)} MB, too large for a checkpoint file.`, {
+            file: name,
+          });
         }
         onBytes(received);
       }
@@ -317,9 +318,13 @@ export function filesSource(files: readonly File[], label = 'the chosen folder')
     const file = byPath.get(name) ?? files.find((f) => f.name === name);
     if (!file) {
       const listed = [...byPath.keys()].slice(0, 8).join(', ');
-      throw new CheckpointError(`${label} has no "${name}". A Magenta checkpoint folder holds config.json, weights_manifest.json and its shard files; got ${listed || 'no files'}.`, { file: name });
+      throw new CheckpointError(
+        `${label} has no "${name}". A Magenta checkpoint folder holds config.json, weights_manifest.json and its shard files; got ${listed || 'no files'}.`,
+        { file: name },
+      );
     }
-    if (file.size > MAX_FILE_BYTES) throw new CheckpointError(`${name} is ${(file.size / 1e6).toFixed(0)} MB, too large for a checkpoint file.`, { file: name });
+    if (file.size > MAX_FILE_BYTES)
+      throw new CheckpointError(`${name} is ${(file.size / 1e6).toFixed(0)} MB, too large for a checkpoint file.`, { file: name });
     return file;
   };
   return {

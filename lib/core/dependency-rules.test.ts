@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
  * are made up, so type information (which needs a file of the TypeScript project) is switched off.
  */
 async function restricted(filePath: string, code: string): Promise<string[]> {
-  const eslint = new ESLint({ cwd: process.cwd(), overrideConfig: { languageOptions: { parserOptions: { projectService: false } }, rules: { '@typescript-eslint/no-floating-promises': 'off' } } });
+  const eslint = new ESLint({
+    cwd: process.cwd(),
+    overrideConfig: { languageOptions: { parserOptions: { projectService: false } }, rules: { '@typescript-eslint/no-floating-promises': 'off' } },
+  });
   const [result] = await eslint.lintText(code, { filePath });
   const fatal = (result?.messages ?? []).filter((m) => m.fatal);
   if (fatal.length > 0) throw new Error(fatal.map((m) => m.message).join('; '));

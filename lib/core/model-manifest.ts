@@ -10,7 +10,10 @@ export const manifestEntrySchema = z.object({
   kind: z.enum(['melody', 'drums', 'image']),
   title: z.string().min(1),
   /** Folder relative to models/. */
-  path: z.string().regex(/^[a-z0-9][a-z0-9_/.-]*$/).refine((p) => !p.split('/').includes('..'), 'no ".." in paths'),
+  path: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_/.-]*$/)
+    .refine((p) => !p.split('/').includes('..'), 'no ".." in paths'),
   format: z.enum(['magenta-musicvae', 'tfjs-layers-pair']),
   zDims: z.number().int().positive(),
   /** Total bytes of the weight files. */

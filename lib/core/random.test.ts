@@ -75,7 +75,8 @@ describe('deriveSeed', () => {
 
   it('gives different seeds for different seeds, labels, numbers and orders', () => {
     const seeds = new Set<number>();
-    for (let seed = 0; seed < 20; seed++) for (let epoch = 0; epoch < 20; epoch++) for (let batch = 0; batch < 20; batch++) seeds.add(deriveSeed(seed, 'batch', epoch, batch));
+    for (let seed = 0; seed < 20; seed++)
+      for (let epoch = 0; epoch < 20; epoch++) for (let batch = 0; batch < 20; batch++) seeds.add(deriveSeed(seed, 'batch', epoch, batch));
     expect(seeds.size).toBe(20 * 20 * 20);
     expect(deriveSeed(1, 'shuffle', 1)).not.toBe(deriveSeed(1, 'noise', 1));
     expect(deriveSeed(1, 2, 3)).not.toBe(deriveSeed(1, 3, 2));

@@ -26,7 +26,7 @@ describe('defineUrlState', () => {
 describe('ignoredNote', () => {
   it('is silent when every value was valid and names the invalid ones otherwise', () => {
     expect(ignoredNote([])).toBeUndefined();
-    expect(ignoredNote(['grid'])).toBe('This link\'s “grid” setting was not valid and uses its default.');
-    expect(ignoredNote(['steps', 'qpm'])).toBe('This link\'s “steps”, “qpm” settings were not valid and use their defaults.');
+    expect(ignoredNote(['grid'])).toBe("This link's “grid” setting was not valid and uses its default.");
+    expect(ignoredNote(['steps', 'qpm'])).toBe("This link's “steps”, “qpm” settings were not valid and use their defaults.");
   });
 });

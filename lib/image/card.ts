@@ -32,7 +32,9 @@ export function imageTargets(id: ImageModelId, m: ImageMetrics, denseVaeLoss?: n
     case 'vae':
       return [{ target: 'test loss 784·MSE + KL ≤ 38 (lesson, 60k digits: 35.7)', value: m.vaeLoss, met: m.vaeLoss <= 38 }];
     case 'conv-vae':
-      return denseVaeLoss === undefined ? [] : [{ target: `test loss below the dense 2-D VAE's (${denseVaeLoss.toFixed(2)})`, value: m.vaeLoss, met: m.vaeLoss < denseVaeLoss }];
+      return denseVaeLoss === undefined
+        ? []
+        : [{ target: `test loss below the dense 2-D VAE's (${denseVaeLoss.toFixed(2)})`, value: m.vaeLoss, met: m.vaeLoss < denseVaeLoss }];
     case 'denoise': {
       const gain = m.psnr - (m.inputPsnr ?? Infinity);
       return [{ target: 'PSNR gain over the noisy input (σ = 0.5) ≥ 6 dB', value: gain, met: gain >= 6 }];
@@ -44,7 +46,11 @@ export function imageTargets(id: ImageModelId, m: ImageMetrics, denseVaeLoss?: n
       // Any small digit, however it was made, must come out better than plain enlarging makes it.
       for (const k of m.perKernel ?? []) {
         const g = k.psnr - Math.max(k.nearestPsnr, k.bilinearPsnr, k.bicubicPsnr);
-        checks.push({ target: `PSNR above the best plain enlarging (nearest, bilinear, bicubic), small digits made with the ${k.kernel} filter`, value: g, met: g > 0 });
+        checks.push({
+          target: `PSNR above the best plain enlarging (nearest, bilinear, bicubic), small digits made with the ${k.kernel} filter`,
+          value: g,
+          met: g > 0,
+        });
       }
       return checks;
     }
@@ -76,30 +82,29 @@ export function lostTargets(was: readonly TargetCheck[], now: readonly TargetChe
 }
 
 /** What train:image writes to a model folder's `metrics.json` (checked when a script reads it back). */
-export const cardSummarySchema = z
-  .looseObject({
-    backend: z.string(),
-    epochsRun: num,
-    seconds: num,
-    imagesPerSecond: num,
-    trainImages: num,
-    /** Set for a `--validate N` run: the metrics are on N training digits held out, not on the test split. */
-    validationImages: num.optional(),
-    hyperparameters: z.record(z.string(), num),
-    /** Super-resolution: the filters the training digits were shrunk with (absent: box only). */
-    downsampleKernels: z.array(z.enum(DOWNSAMPLE_KERNELS)).optional(),
-    /** The learning-rate schedule of the last run (constant when absent). */
-    schedule: z.union([z.object({ kind: z.literal('constant') }), z.object({ kind: z.enum(['cosine', 'exponential']), finalLearningRate: num })]).optional(),
-    metrics: imageMetricsSchema,
-    /** 2-D VAEs: the amortisation gap on the training digits and on the evaluated ones. */
-    amortisation: z.object({ train: gapSchema, evaluated: gapSchema }).optional(),
-    targets: z.array(z.object({ target: z.string(), value: num, met: z.boolean() })),
-    history: z.array(z.object({ epoch: num, epochs: num, trainLoss: num, testLoss: num, seconds: num, learningRate: num.optional() })),
-    command: z.string(),
-    trainedAt: z.string(),
-    /** Set by quantize:image: the weights are stored as half floats; `float32` holds the metrics before. */
-    quantized: z.object({ to: z.literal('float16'), command: z.string(), float32: imageMetricsSchema }).optional(),
-  });
+export const cardSummarySchema = z.looseObject({
+  backend: z.string(),
+  epochsRun: num,
+  seconds: num,
+  imagesPerSecond: num,
+  trainImages: num,
+  /** Set for a `--validate N` run: the metrics are on N training digits held out, not on the test split. */
+  validationImages: num.optional(),
+  hyperparameters: z.record(z.string(), num),
+  /** Super-resolution: the filters the training digits were shrunk with (absent: box only). */
+  downsampleKernels: z.array(z.enum(DOWNSAMPLE_KERNELS)).optional(),
+  /** The learning-rate schedule of the last run (constant when absent). */
+  schedule: z.union([z.object({ kind: z.literal('constant') }), z.object({ kind: z.enum(['cosine', 'exponential']), finalLearningRate: num })]).optional(),
+  metrics: imageMetricsSchema,
+  /** 2-D VAEs: the amortisation gap on the training digits and on the evaluated ones. */
+  amortisation: z.object({ train: gapSchema, evaluated: gapSchema }).optional(),
+  targets: z.array(z.object({ target: z.string(), value: num, met: z.boolean() })),
+  history: z.array(z.object({ epoch: num, epochs: num, trainLoss: num, testLoss: num, seconds: num, learningRate: num.optional() })),
+  command: z.string(),
+  trainedAt: z.string(),
+  /** Set by quantize:image: the weights are stored as half floats; `float32` holds the metrics before. */
+  quantized: z.object({ to: z.literal('float16'), command: z.string(), float32: imageMetricsSchema }).optional(),
+});
 export type CardSummary = z.infer<typeof cardSummarySchema>;
 
 const f = (x: number | undefined, digits = 4): string => (x === undefined ? '—' : x.toFixed(digits));
@@ -112,7 +117,9 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
   const decay =
     (wd ? ` and decoupled (AdamW) weight decay ${wd} on the weight matrices and kernels` : '') +
     (warmup ? `; KL warm-up: the KL term's weight rises linearly from 0 to 1 over the first ${warmup} epochs (training loss only)` : '') +
-    (noise ? `; input noise: during training the encoder sees the digit plus zero-mean Gaussian noise σ = ${noise} (not clipped) and the decoder must rebuild the clean digit — it keeps the encoder from placing only its training digits well` : '');
+    (noise
+      ? `; input noise: during training the encoder sees the digit plus zero-mean Gaussian noise σ = ${noise} (not clipped) and the decoder must rebuild the clean digit — it keeps the encoder from placing only its training digits well`
+      : '');
   const extra = s.hyperparameters.encoderOnly ? '; only the encoder was trained (decoder frozen)' : '';
   const held = s.validationImages;
   const evalName = held === undefined ? 'test' : 'validation';
@@ -134,12 +141,18 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     '',
     `- Input ${spec.inputSize}×${spec.inputSize}×1 (${spec.corruption.kind === 'none' ? 'the clean digit' : spec.corruption.kind === 'noise' ? `the digit plus Gaussian noise σ = ${spec.corruption.sigma}, clipped to 0..1` : `the digit shrunk ${spec.corruption.factor}×`}), code of ${spec.zDims} numbers${spec.variational ? ' (μ and log σ²)' : ''}, output 28×28×1 in 0..1.`,
     `- Files: \`encoder/model.json\`, \`decoder/model.json\` (TF.js layers format, ${s.quantized ? 'float16' : 'float32'} weights), \`spec.json\`, \`metrics.json\`.`,
-    ...(s.quantized ? [`- The weights were trained as float32 and then stored as float16 (half the bytes) with \`${s.quantized.command}\`; the metrics below are the float16 model's (float32: BCE ${f(s.quantized.float32.bce)}, 784·MSE + KL ${f(s.quantized.float32.vaeLoss, 2)}, PSNR ${f(s.quantized.float32.psnr, 2)} dB).`] : []),
-    `- Loss: ${spec.loss === 'vae' ? '784·MSE + KL per digit (the lesson\'s VAE loss), reparameterisation trick' : 'binary cross-entropy per pixel against the clean digit'}; Adam.`,
+    ...(s.quantized
+      ? [
+          `- The weights were trained as float32 and then stored as float16 (half the bytes) with \`${s.quantized.command}\`; the metrics below are the float16 model's (float32: BCE ${f(s.quantized.float32.bce)}, 784·MSE + KL ${f(s.quantized.float32.vaeLoss, 2)}, PSNR ${f(s.quantized.float32.psnr, 2)} dB).`,
+        ]
+      : []),
+    `- Loss: ${spec.loss === 'vae' ? "784·MSE + KL per digit (the lesson's VAE loss), reparameterisation trick" : 'binary cross-entropy per pixel against the clean digit'}; Adam.`,
     '',
     '## Training',
     '',
-    `- Hyperparameters${s.command.includes('\n') ? ' (of the last command)' : ''}: ${Object.entries(s.hyperparameters).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `- Hyperparameters${s.command.includes('\n') ? ' (of the last command)' : ''}: ${Object.entries(s.hyperparameters)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     s.command.includes('\n')
       ? `- Optimizer: Adam, a fresh one for each command (the weights carry over; the layers format keeps no optimizer state); a command without \`--lr-schedule\` keeps its learning rate constant. Last command: ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}${extra}.`
       : `- Optimizer: Adam with a ${describeSchedule(s.hyperparameters.learningRate ?? NaN, s.schedule)}${decay}${extra}.`,
@@ -147,7 +160,7 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
       ? [
           s.downsampleKernels
             ? `- Small training digits made with a filter drawn per digit from: ${s.downsampleKernels.join(', ')} (see \`lib/image/resample.ts\`), so that any small digit is enlarged well.`
-            : '- Small training digits made by box averaging only (each block\'s mean).',
+            : "- Small training digits made by box averaging only (each block's mean).",
         ]
       : []),
     `- ${s.epochsRun} epochs in ${s.seconds} s wall on the ${s.backend} backend in Node (2-core machine), ${s.imagesPerSecond} images/s.`,
@@ -164,19 +177,31 @@ export function imageModelCard(spec: ImageModelSpec, s: CardSummary): string {
     `| BCE per pixel | ${f(m.bce)} |`,
     `| 784·MSE + KL | ${f(m.vaeLoss, 2)} |`,
     `| PSNR output vs clean (dB) | ${f(m.psnr, 2)} |`,
-    ...(m.inputPsnr !== undefined ? [`| PSNR ${spec.corruption.kind === 'noise' ? 'noisy input' : 'nearest-upsampled input'} vs clean (dB) | ${f(m.inputPsnr, 2)} |`] : []),
+    ...(m.inputPsnr !== undefined
+      ? [`| PSNR ${spec.corruption.kind === 'noise' ? 'noisy input' : 'nearest-upsampled input'} vs clean (dB) | ${f(m.inputPsnr, 2)} |`]
+      : []),
     ...(m.bicubicPsnr !== undefined ? [`| PSNR bicubic upsampling vs clean (dB) | ${f(m.bicubicPsnr, 2)} |`] : []),
     '',
     ...(m.perKernel ? kernelLines(m.perKernel, s.downsampleKernels) : []),
     ...(s.amortisation ? amortisationLines(s.amortisation, evalName) : []),
     ...(s.targets.length
-      ? ['## Targets', '', '| target | value | met |', '|---|---|---|', ...s.targets.map((t) => `| ${t.target} | ${f(t.value, 3)} | ${t.met ? 'yes' : 'no'} |`), '']
+      ? [
+          '## Targets',
+          '',
+          '| target | value | met |',
+          '|---|---|---|',
+          ...s.targets.map((t) => `| ${t.target} | ${f(t.value, 3)} | ${t.met ? 'yes' : 'no'} |`),
+          '',
+        ]
       : []),
     '## Loss per epoch',
     '',
     `| epoch | train | ${evalName} | learning rate (last batch) | seconds |`,
     '|---|---|---|---|---|',
-    ...s.history.map((e) => `| ${e.epoch} | ${f(e.trainLoss)} | ${f(e.testLoss)} | ${e.learningRate === undefined ? '—' : e.learningRate.toPrecision(3)} | ${e.seconds.toFixed(1)} |`),
+    ...s.history.map(
+      (e) =>
+        `| ${e.epoch} | ${f(e.trainLoss)} | ${f(e.testLoss)} | ${e.learningRate === undefined ? '—' : e.learningRate.toPrecision(3)} | ${e.seconds.toFixed(1)} |`,
+    ),
     '',
   ];
   return lines.join('\n');
@@ -190,7 +215,10 @@ function kernelLines(perKernel: readonly KernelMetrics[], trained: readonly stri
     '',
     '| small digit made with | model | nearest | bilinear | bicubic | model − bicubic |',
     '|---|---|---|---|---|---|',
-    ...perKernel.map((k) => `| ${k.kernel} | ${f(k.psnr, 2)} | ${f(k.nearestPsnr, 2)} | ${f(k.bilinearPsnr, 2)} | ${f(k.bicubicPsnr, 2)} | ${(k.psnr - k.bicubicPsnr >= 0 ? '+' : '') + f(k.psnr - k.bicubicPsnr, 2)} |`),
+    ...perKernel.map(
+      (k) =>
+        `| ${k.kernel} | ${f(k.psnr, 2)} | ${f(k.nearestPsnr, 2)} | ${f(k.bilinearPsnr, 2)} | ${f(k.bicubicPsnr, 2)} | ${(k.psnr - k.bicubicPsnr >= 0 ? '+' : '') + f(k.psnr - k.bicubicPsnr, 2)} |`,
+    ),
     '',
   ];
 }
@@ -202,7 +230,7 @@ function amortisationLines(a: { train: AmortisationGap; evaluated: AmortisationG
     '',
     `Loss 784·MSE + KL with the reconstruction at the code's centre: at the encoder's μ, and at the best code of a ${steps}×${steps} grid over [−${radius}, ${radius}]² (same σ). The gap is what the encoder loses by placing digits itself (\`lib/image/gap.ts\`).`,
     '',
-    '| digits | at the encoder\'s μ | at the best code | gap |',
+    "| digits | at the encoder's μ | at the best code | gap |",
     '|---|---|---|---|',
     `| training | ${f(a.train.atEncoder, 2)} | ${f(a.train.bestCode, 2)} | ${f(a.train.gap, 2)} |`,
     `| ${evalName} | ${f(a.evaluated.atEncoder, 2)} | ${f(a.evaluated.bestCode, 2)} | ${f(a.evaluated.gap, 2)} |`,
@@ -221,7 +249,9 @@ export async function measureImageModel(
   options: { denseVaeLoss?: number } = {},
 ): Promise<ImageMeasurement> {
   const metrics = await evaluateImageModel(model, sets.test);
-  const amortisation = hasAmortisationGap(model) ? await amortisationGaps(model, { train: subsetImageSet(sets.train, sets.test.count), evaluated: sets.test }) : undefined;
+  const amortisation = hasAmortisationGap(model)
+    ? await amortisationGaps(model, { train: subsetImageSet(sets.train, sets.test.count), evaluated: sets.test })
+    : undefined;
   const targets = imageTargets(model.spec.id, metrics, model.spec.id === 'conv-vae' ? options.denseVaeLoss : undefined);
   return { metrics, ...(amortisation ? { amortisation } : {}), targets };
 }

@@ -54,7 +54,13 @@ describe('image compare domain', () => {
     const model = await readImageModelFolder(path.join(process.cwd(), 'models', 'image', 'vae'));
     const domain = imageCompareDomain(model, mnist.test, { count: 400 });
     const before = liveTensorCount();
-    const result = await analyseSide('image', model, domain, { name: 'vae', description: 'shipped 2-D VAE' }, { ...DEFAULT_PANEL_OPTIONS, umap: false, pairs: 6, priorDraws: 300, decodedDraws: 12 });
+    const result = await analyseSide(
+      'image',
+      model,
+      domain,
+      { name: 'vae', description: 'shipped 2-D VAE' },
+      { ...DEFAULT_PANEL_OPTIONS, umap: false, pairs: 6, priorDraws: 300, decodedDraws: 12 },
+    );
     expect(liveTensorCount()).toBe(before);
     const r = sideReportSchema.parse(result.report);
     expect(r.model.hasSigma).toBe(true);

@@ -46,7 +46,8 @@ function axisWeights(factor: 2 | 4, kernel: DownsampleKernel): Float32Array {
 }
 
 function checkKernel(kernel: DownsampleKernel): void {
-  if (!(DOWNSAMPLE_KERNELS as readonly string[]).includes(kernel)) throw new InvalidInputError(`Unknown downsampling filter "${String(kernel)}"; use ${DOWNSAMPLE_KERNELS.join(', ')}.`);
+  if (!(DOWNSAMPLE_KERNELS as readonly string[]).includes(kernel))
+    throw new InvalidInputError(`Unknown downsampling filter "${String(kernel)}"; use ${DOWNSAMPLE_KERNELS.join(', ')}.`);
 }
 
 /** `Wr · X · Wcᵀ` for each image: rows shrunk with `rowWeights`, columns with `colWeights` (two matrix products). */
@@ -132,7 +133,12 @@ export function corruptImages(clean: tf.Tensor4D, corruption: Corruption, seed: 
  * drawn from `kernels`), or for models that see clean digits the digit plus unclipped Gaussian noise
  * `inputNoise` when it is above 0. Caller disposes.
  */
-export function trainingInput(clean: tf.Tensor4D, corruption: Corruption, seed: number, options: { inputNoise?: number; kernels?: readonly DownsampleKernel[] } = {}): tf.Tensor4D {
+export function trainingInput(
+  clean: tf.Tensor4D,
+  corruption: Corruption,
+  seed: number,
+  options: { inputNoise?: number; kernels?: readonly DownsampleKernel[] } = {},
+): tf.Tensor4D {
   const inputNoise = options.inputNoise ?? 0;
   if (inputNoise > 0) {
     if (corruption.kind !== 'none') throw new InvalidInputError('Input noise is for the models that see clean digits.');

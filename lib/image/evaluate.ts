@@ -61,7 +61,8 @@ async function kernelMetrics(model: ImageAutoencoder, test: ImageData, factor: 2
     const outArr = await toFloat32(out);
     psnrs.psnr.push(...psnrPerImage(cleanArr, outArr, IMAGE_PIXELS));
     // Plain enlarging done right for this kind of small digit (point-sampled pixels go back where they came from).
-    for (const k of ['nearest', 'bilinear', 'bicubic'] as const) psnrs[`${k}Psnr`].push(...psnrPerImage(cleanArr, upsample(smallArr, size, factor, k, alignmentFor(kernel)), IMAGE_PIXELS));
+    for (const k of ['nearest', 'bilinear', 'bicubic'] as const)
+      psnrs[`${k}Psnr`].push(...psnrPerImage(cleanArr, upsample(smallArr, size, factor, k, alignmentFor(kernel)), IMAGE_PIXELS));
   }
   return {
     kernel,
@@ -98,7 +99,12 @@ export async function evaluateImageModel(model: ImageAutoencoder, test: ImageDat
       const mse = tf.mean(tf.square(tf.sub(clean, sampled)));
       const kl = logVar ? meanKl(mean, logVar) : tf.scalar(0);
       const inputFull = spec.corruption.kind === 'downsample' ? blockUpsampleTensor(input) : input;
-      return tf.stack([tf.mul(bce(clean, out), n), tf.mul(tf.add(tf.mul(mse, IMAGE_PIXELS), kl), n), tf.mul(psnrTensor(clean, out), n), tf.mul(psnrTensor(clean, inputFull), n)]);
+      return tf.stack([
+        tf.mul(bce(clean, out), n),
+        tf.mul(tf.add(tf.mul(mse, IMAGE_PIXELS), kl), n),
+        tf.mul(psnrTensor(clean, out), n),
+        tf.mul(psnrTensor(clean, inputFull), n),
+      ]);
     });
     const v = await values.data();
     values.dispose();

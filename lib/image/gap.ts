@@ -48,14 +48,22 @@ export function hasAmortisationGap(model: ImageAutoencoder): boolean {
  *
  * @throws {InvalidInputError} for a model that is not a 2-D VAE, an empty set, or a grid under 2×2.
  */
-export async function amortisationGaps<K extends string>(model: ImageAutoencoder, sets: Record<K, ImageData>, options: GapOptions = {}): Promise<Record<K, AmortisationGap>> {
+export async function amortisationGaps<K extends string>(
+  model: ImageAutoencoder,
+  sets: Record<K, ImageData>,
+  options: GapOptions = {},
+): Promise<Record<K, AmortisationGap>> {
   const radius = options.radius ?? 4;
   const steps = options.steps ?? 201;
   const batch = options.batch ?? 250;
-  if (!hasAmortisationGap(model)) throw new InvalidInputError(`The amortisation gap is measured for VAEs with a 2-D code; "${model.spec.id}" has ${model.zDims} ${model.spec.variational ? 'dimensions' : 'and is not variational'}.`);
+  if (!hasAmortisationGap(model))
+    throw new InvalidInputError(
+      `The amortisation gap is measured for VAEs with a 2-D code; "${model.spec.id}" has ${model.zDims} ${model.spec.variational ? 'dimensions' : 'and is not variational'}.`,
+    );
   const entries = Object.entries(sets) as [K, ImageData][];
   if (entries.some(([, data]) => data.count < 1)) throw new InvalidInputError('There are no images to measure the gap on.');
-  if (!Number.isInteger(steps) || steps < 2 || !(radius > 0)) throw new InvalidInputError(`The grid needs at least 2×2 codes over a positive radius; got ${steps}×${steps}, radius ${radius}.`);
+  if (!Number.isInteger(steps) || steps < 2 || !(radius > 0))
+    throw new InvalidInputError(`The grid needs at least 2×2 codes over a positive radius; got ${steps}×${steps}, radius ${radius}.`);
   const codes = steps * steps;
   const grid = tf.tensor2d(squareCodeGrid(steps, radius), [codes, 2]);
   const [decoded, decodedNorms, priorTerms] = tf.tidy(() => {
@@ -82,7 +90,10 @@ export async function amortisationGaps<K extends string>(model: ImageAutoencoder
         const sigmaKl = tf.mul(-0.5, tf.sum(tf.sub(tf.add(1, logVar), tf.exp(logVar)), 1));
         const atMean = tf.sum(tf.square(tf.sub(x, tf.reshape(model.decodeRaw(mean), [idx.length, IMAGE_PIXELS]))), 1);
         const at = tf.add(tf.add(atMean, tf.mul(0.5, tf.sum(tf.square(mean), 1))), sigmaKl);
-        const distances = tf.add(tf.sub(tf.expandDims(tf.sum(tf.square(x), 1), 1), tf.mul(2, tf.matMul(x, decoded, false, true))), tf.expandDims(tf.add(decodedNorms, priorTerms), 0));
+        const distances = tf.add(
+          tf.sub(tf.expandDims(tf.sum(tf.square(x), 1), 1), tf.mul(2, tf.matMul(x, decoded, false, true))),
+          tf.expandDims(tf.add(decodedNorms, priorTerms), 0),
+        );
         const best = tf.add(tf.min(distances, 1), sigmaKl);
         return tf.stack([tf.sum(at), tf.sum(best)]);
       });

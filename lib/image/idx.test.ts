@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors';
-import { encodeIdx, gzipBytes, IdxFormatError, imagesAndLabels, isGzip, MNIST_IDX_FILES, orderIdxFiles, parseIdx, parseIdxRaw, type IdxArray, type IdxInput, type IdxType } from './idx';
+import {
+  encodeIdx,
+  gzipBytes,
+  IdxFormatError,
+  imagesAndLabels,
+  isGzip,
+  MNIST_IDX_FILES,
+  orderIdxFiles,
+  parseIdx,
+  parseIdxRaw,
+  type IdxArray,
+  type IdxInput,
+  type IdxType,
+} from './idx';
 import { loadMnist } from './mnist-node';
 
 const ubyte = (shape: number[], fill: (i: number) => number = (i) => i % 256): IdxArray => {
@@ -98,7 +111,10 @@ describe('IDX bad input', () => {
   });
 
   it('bad magic, with a hint for common look-alikes', async () => {
-    await expectIdxError(Uint8Array.from([1, 2, 3, 4, 5]), /does not start with the IDX magic number: expected the bytes 0x00 0x00 <type> <dimensions>, found 0x01 0x02 0x03 0x04/);
+    await expectIdxError(
+      Uint8Array.from([1, 2, 3, 4, 5]),
+      /does not start with the IDX magic number: expected the bytes 0x00 0x00 <type> <dimensions>, found 0x01 0x02 0x03 0x04/,
+    );
     await expectIdxError(new TextEncoder().encode('PK\x03\x04rest-of-zip'), /ZIP archive: unzip it/);
     await expectIdxError(new TextEncoder().encode('<!DOCTYPE html><html>'), /HTML or XML page \(a failed download\?\)/);
     await expectIdxError(Uint8Array.from([0x42, 0x5a, 0x68, 0x39, 0]), /bzip2 archive/);
@@ -119,7 +135,10 @@ describe('IDX bad input', () => {
   });
 
   it('truncated data', async () => {
-    await expectIdxError(good.subarray(0, good.length - 5), /is truncated: its header announces 1,584 bytes \(a header of 16 bytes \+ 2×28×28 ubyte elements of 1 byte\(s\)\) but it has 1,579 bytes \(5 missing\)/);
+    await expectIdxError(
+      good.subarray(0, good.length - 5),
+      /is truncated: its header announces 1,584 bytes \(a header of 16 bytes \+ 2×28×28 ubyte elements of 1 byte\(s\)\) but it has 1,579 bytes \(5 missing\)/,
+    );
   });
 
   it('trailing bytes', async () => {
@@ -150,7 +169,9 @@ describe('IDX bad input', () => {
   });
 
   it('gzip: valid stream holding a truncated IDX file', async () => {
-    await expectIdxError(await gzipBytes(good.subarray(0, 1000)), /x\.gz \(inflated\) is truncated: .* but it has 1,000 bytes \(584 missing\)/, { name: 'x.gz' });
+    await expectIdxError(await gzipBytes(good.subarray(0, 1000)), /x\.gz \(inflated\) is truncated: .* but it has 1,000 bytes \(584 missing\)/, {
+      name: 'x.gz',
+    });
   });
 
   it('gzip: valid stream holding nothing, or no IDX', async () => {
@@ -199,12 +220,18 @@ describe('imagesAndLabels', () => {
   });
 
   it('names the image size when it is not 28×28', () => {
-    expect(() => imagesAndLabels(ubyte([3, 32, 32]), labels, { imagesName: 'cifar.idx' })).toThrow(/cifar\.idx holds 32×32-pixel images \(shape 3×32×32\); the image lab needs 28×28/);
+    expect(() => imagesAndLabels(ubyte([3, 32, 32]), labels, { imagesName: 'cifar.idx' })).toThrow(
+      /cifar\.idx holds 32×32-pixel images \(shape 3×32×32\); the image lab needs 28×28/,
+    );
   });
 
   it('refuses flattened, non-byte, swapped or mismatched files', () => {
-    expect(() => imagesAndLabels(ubyte([3, 784]), labels)).toThrow(/shape 3×784 \(2 dimension\(s\)\) \(flattened 784-pixel rows; reshape them to 28×28 first\)/);
-    expect(() => imagesAndLabels({ type: 'float32', shape: [3, 28, 28], data: new Float32Array(3 * 784) }, labels)).toThrow(/stores float32 pixels; MNIST-style images are unsigned bytes/);
+    expect(() => imagesAndLabels(ubyte([3, 784]), labels)).toThrow(
+      /shape 3×784 \(2 dimension\(s\)\) \(flattened 784-pixel rows; reshape them to 28×28 first\)/,
+    );
+    expect(() => imagesAndLabels({ type: 'float32', shape: [3, 28, 28], data: new Float32Array(3 * 784) }, labels)).toThrow(
+      /stores float32 pixels; MNIST-style images are unsigned bytes/,
+    );
     expect(() => imagesAndLabels(labels, images)).toThrow(/swapped/);
     expect(() => imagesAndLabels(images, ubyte([3, 1]))).toThrow(/one label per image \(1 dimension\); it has shape 3×1/);
     expect(() => imagesAndLabels(images, { type: 'int32', shape: [3], data: new Int32Array(3) })).toThrow(/labels must be unsigned bytes/);
@@ -235,7 +262,12 @@ describe('orderIdxFiles', () => {
   it('orders the four MNIST files by name (raw or .gz, any order) and says null when one is missing', () => {
     const f = (name: string) => ({ name });
     const picked = [f('t10k-labels-idx1-ubyte.gz'), f('train-images-idx3-ubyte.gz'), f('t10k-images.idx3-ubyte'), f('train-labels-idx1-ubyte')];
-    expect(orderIdxFiles(picked)?.map((x) => x.name)).toEqual(['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte', 't10k-images.idx3-ubyte', 't10k-labels-idx1-ubyte.gz']);
+    expect(orderIdxFiles(picked)?.map((x) => x.name)).toEqual([
+      'train-images-idx3-ubyte.gz',
+      'train-labels-idx1-ubyte',
+      't10k-images.idx3-ubyte',
+      't10k-labels-idx1-ubyte.gz',
+    ]);
     expect(orderIdxFiles(picked.slice(1))).toBeNull();
     expect(MNIST_IDX_FILES).toHaveLength(4);
   });

@@ -117,7 +117,8 @@ function guessWhatItIs(bytes: Uint8Array): string {
   if (/^\s*</.test(ascii)) return ' It looks like an HTML or XML page (a failed download?): download the file again.';
   if (/^\s*[[{]/.test(ascii)) return ' It looks like JSON, not IDX.';
   if (ascii.startsWith('\x89PNG')) return ' It is a PNG image, not an IDX file.';
-  if (bytes[0] === 0x42 && bytes[1] === 0x5a && bytes[2] === 0x68) return ' It looks like a bzip2 archive; only gzip (.gz) is read here, so decompress it first.';
+  if (bytes[0] === 0x42 && bytes[1] === 0x5a && bytes[2] === 0x68)
+    return ' It looks like a bzip2 archive; only gzip (.gz) is read here, so decompress it first.';
   if (bytes[0] === 0xfd && ascii.slice(1, 6) === '7zXZ\0') return ' It looks like an xz archive; only gzip (.gz) is read here, so decompress it first.';
   return '';
 }
@@ -171,8 +172,13 @@ function readHeader(bytes: Uint8Array, name: string | undefined, maxElements: nu
 function shortHeaderError(length: number, name: string | undefined): IdxFormatError {
   const what = label(name);
   if (length === 0) return new IdxFormatError(`${what} is empty (0 bytes). Choose the file again; the download or copy may have failed.`);
-  if (length < 4) return new IdxFormatError(`${what} has only ${length} byte(s); an IDX header needs at least 4 (0x00 0x00 <type> <dimensions>). The file is truncated or not IDX.`);
-  return new IdxFormatError(`${what} ends inside its header (${length} bytes): the header lists more dimension sizes than the file holds. The file is truncated.`);
+  if (length < 4)
+    return new IdxFormatError(
+      `${what} has only ${length} byte(s); an IDX header needs at least 4 (0x00 0x00 <type> <dimensions>). The file is truncated or not IDX.`,
+    );
+  return new IdxFormatError(
+    `${what} ends inside its header (${length} bytes): the header lists more dimension sizes than the file holds. The file is truncated.`,
+  );
 }
 
 function lengthError(header: Header, actual: number, name: string | undefined, atLeast = false): IdxFormatError {
@@ -262,7 +268,8 @@ async function inflateIdx(bytes: Uint8Array, name: string | undefined, maxElemen
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
         throw new IdxFormatError(
-          `${what} is a damaged gzip file (${detail}) after ${fmt(total)} inflated bytes. ` + 'The download was probably cut short or corrupted: download it again.',
+          `${what} is a damaged gzip file (${detail}) after ${fmt(total)} inflated bytes. ` +
+            'The download was probably cut short or corrupted: download it again.',
           { cause: error },
         );
       }
@@ -345,7 +352,8 @@ export function encodeIdx(array: IdxInput): Uint8Array {
   if (shape.length < 1 || shape.length > 255) throw new InvalidInputError(`An IDX shape needs 1 to 255 dimensions; got ${shape.length}.`);
   let elements = 1;
   for (const size of shape) {
-    if (!Number.isInteger(size) || size < 0 || size > 0xffffffff) throw new InvalidInputError(`IDX sizes are whole numbers from 0 to 2^32 − 1; got ${size} in [${shape.join(', ')}].`);
+    if (!Number.isInteger(size) || size < 0 || size > 0xffffffff)
+      throw new InvalidInputError(`IDX sizes are whole numbers from 0 to 2^32 − 1; got ${size} in [${shape.join(', ')}].`);
     elements *= size;
   }
   if (data.length !== elements) throw new InvalidInputError(`Shape [${shape.join(', ')}] needs ${elements} elements; got ${data.length}.`);
@@ -435,7 +443,8 @@ export function imagesAndLabels(images: IdxArray, labels: IdxArray, options: Ima
   }
   if (labels.shape.length !== 1) {
     throw new InvalidInputError(
-      `${lblName} must hold one label per image (1 dimension); it has shape ${labels.shape.join('×')}.` + (labels.shape.length === 3 ? ' It looks like an images file.' : ''),
+      `${lblName} must hold one label per image (1 dimension); it has shape ${labels.shape.join('×')}.` +
+        (labels.shape.length === 3 ? ' It looks like an images file.' : ''),
     );
   }
   if (labels.type !== 'ubyte') throw new InvalidInputError(`${lblName} stores ${labels.type} values; labels must be unsigned bytes (IDX type 0x08).`);
@@ -449,7 +458,9 @@ export function imagesAndLabels(images: IdxArray, labels: IdxArray, options: Ima
   for (let i = 0; i < m; i++) {
     const v = labels.data[i] ?? 0;
     if (v > 9) {
-      throw new InvalidInputError(`${lblName} has the label ${v} at position ${i}; labels must be classes 0..9 (EMNIST letters and other sets with more classes are not supported).`);
+      throw new InvalidInputError(
+        `${lblName} has the label ${v} at position ${i}; labels must be classes 0..9 (EMNIST letters and other sets with more classes are not supported).`,
+      );
     }
   }
   let count = n;

@@ -18,7 +18,10 @@ import { trainImageModel } from './train';
 
 function randomImages(n: number, size: number, seed: number): tf.Tensor4D {
   const rng = createRng(seed);
-  return tf.tensor4d(Float32Array.from({ length: n * size * size }, () => rng.next()), [n, size, size, 1]);
+  return tf.tensor4d(
+    Float32Array.from({ length: n * size * size }, () => rng.next()),
+    [n, size, size, 1],
+  );
 }
 
 /** Toy "digits": a bright horizontal or vertical bar at a random place, plus faint noise. */
@@ -51,7 +54,10 @@ for (const id of IMAGE_MODEL_IDS) {
 describe('image models', () => {
   it('refine codes where the decoder rebuilds the input (loss goes down), and only there', async () => {
     const rng = createRng(5);
-    const x = tf.tensor4d(Float32Array.from({ length: 2 * IMAGE_PIXELS }, () => (rng.next() < 0.2 ? 1 : 0)), [2, 28, 28, 1]);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 2 * IMAGE_PIXELS }, () => (rng.next() < 0.2 ? 1 : 0)),
+      [2, 28, 28, 1],
+    );
     for (const id of IMAGE_MODEL_IDS) {
       const model = ImageAutoencoder.create(imageModelSpec(id), 3);
       expect(model.canRefine).toBe(imageModelSpec(id).corruption.kind === 'none');
@@ -70,7 +76,14 @@ describe('image models', () => {
       const spec = imageModelSpec(id);
       const model = ImageAutoencoder.create(spec);
       expect(model.encoder.inputs[0]?.shape).toEqual([null, spec.inputSize, spec.inputSize, 1]);
-      expect(model.encoder.outputs.map((o) => o.shape)).toEqual(spec.variational ? [[null, spec.zDims], [null, spec.zDims]] : [[null, spec.zDims]]);
+      expect(model.encoder.outputs.map((o) => o.shape)).toEqual(
+        spec.variational
+          ? [
+              [null, spec.zDims],
+              [null, spec.zDims],
+            ]
+          : [[null, spec.zDims]],
+      );
       expect(model.decoder.outputs[0]?.shape).toEqual([null, 28, 28, 1]);
       model.dispose();
     }
@@ -88,7 +101,7 @@ describe('image models', () => {
     const b = await weights(7);
     const c = await weights(8);
     expect(a).toEqual(b);
-    const kernels = a.map((w, i) => i).filter((i) => (a[i]?.some((x) => x !== 0) ?? false));
+    const kernels = a.map((w, i) => i).filter((i) => a[i]?.some((x) => x !== 0) ?? false);
     expect(kernels.length).toBeGreaterThanOrEqual(8); // conv and dense kernels (biases start at 0)
     for (const i of kernels) expect(c[i]).not.toEqual(a[i]);
     // Layers of the same shape still get different starting values within one model.
@@ -164,7 +177,13 @@ describe('image training', () => {
       const model = ImageAutoencoder.create(imageModelSpec('dense-ae'));
       // Same initial weights for both runs: copy from a seeded set.
       const rng = createRng(5);
-      for (const v of model.trainableVariables) v.assign(tf.tensor(rng.normalArray(v.size).map((x) => x * 0.05), v.shape));
+      for (const v of model.trainableVariables)
+        v.assign(
+          tf.tensor(
+            rng.normalArray(v.size).map((x) => x * 0.05),
+            v.shape,
+          ),
+        );
       const seen: number[] = [];
       await trainImageModel(model, train, test, { epochs: 1, batchSize: 64, learningRate: 1e-3, seed: 3, onBatch: (s) => seen.push(s.loss) });
       losses.push(seen);
@@ -245,7 +264,9 @@ describe('image model folders', () => {
       expect(half.bytes * 2).toBe(full.bytes);
       for (const part of ['encoder', 'decoder']) {
         expect((await fs.stat(path.join(dir, 'f16', part, 'weights.bin'))).size * 2).toBe((await fs.stat(path.join(dir, 'f32', part, 'weights.bin'))).size);
-        const json = JSON.parse(await fs.readFile(path.join(dir, 'f16', part, 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
+        const json = JSON.parse(await fs.readFile(path.join(dir, 'f16', part, 'model.json'), 'utf8')) as {
+          weightsManifest: { weights: { quantization?: { dtype: string } }[] }[];
+        };
         expect(json.weightsManifest[0]?.weights.every((w) => w.quantization?.dtype === 'float16')).toBe(true);
       }
       const loaded = await readImageModelFolder(path.join(dir, 'f16'));

@@ -29,7 +29,9 @@ export class ImageAutoencoder extends LatentModelBase<tf.Tensor4D> {
     this.zDims = spec.zDims;
     const inShape = encoder.inputs[0]?.shape;
     if (!inShape || inShape[1] !== spec.inputSize || inShape[2] !== spec.inputSize || inShape[3] !== 1) {
-      throw new InvalidInputError(`The encoder of "${spec.id}" must take ${spec.inputSize}×${spec.inputSize}×1 images; it takes [${inShape?.join(', ') ?? '?'}].`);
+      throw new InvalidInputError(
+        `The encoder of "${spec.id}" must take ${spec.inputSize}×${spec.inputSize}×1 images; it takes [${inShape?.join(', ') ?? '?'}].`,
+      );
     }
     const outputs = encoder.outputs.length;
     if (outputs !== (spec.variational ? 2 : 1) || encoder.outputs[0]?.shape[1] !== spec.zDims) {
@@ -40,7 +42,9 @@ export class ImageAutoencoder extends LatentModelBase<tf.Tensor4D> {
     const zIn = decoder.inputs[0]?.shape[1];
     const out = decoder.outputs[0]?.shape;
     if (zIn !== spec.zDims || !out || out[1] !== IMAGE_SIZE || out[2] !== IMAGE_SIZE || out[3] !== 1) {
-      throw new InvalidInputError(`The decoder of "${spec.id}" must map codes of size ${spec.zDims} to 28×28×1 images; it maps ${String(zIn)} to [${out?.join(', ') ?? '?'}].`);
+      throw new InvalidInputError(
+        `The decoder of "${spec.id}" must map codes of size ${spec.zDims} to 28×28×1 images; it maps ${String(zIn)} to [${out?.join(', ') ?? '?'}].`,
+      );
     }
   }
 
@@ -143,7 +147,10 @@ export class ImageAutoencoder extends LatentModelBase<tf.Tensor4D> {
         // Bernoulli pixels, sharpened or flattened by the temperature, from a seeded stream.
         const logits = tf.div(tf.sub(tf.log(tf.add(probs, 1e-6)), tf.log(tf.sub(1 + 1e-6, probs))), t);
         const rng = createRng(options.seed ?? 1);
-        const u = tf.tensor(Float32Array.from({ length: probs.size }, () => rng.next()), probs.shape);
+        const u = tf.tensor(
+          Float32Array.from({ length: probs.size }, () => rng.next()),
+          probs.shape,
+        );
         return tf.cast(tf.less(u, tf.sigmoid(logits)), 'float32') as tf.Tensor4D;
       }),
     );

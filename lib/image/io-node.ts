@@ -14,7 +14,12 @@ const isMissing = (error: unknown): boolean => typeof error === 'object' && erro
  * (e.g. a model card) are copied over unless replaced; only then is the old folder swapped out. On
  * any failure `dir` is left as it was.
  */
-export async function writeImageModelFolder(dir: string, model: ImageAutoencoder, extra: Record<string, string> = {}, options: { weights?: ImageWeightFormat } = {}): Promise<{ bytes: number }> {
+export async function writeImageModelFolder(
+  dir: string,
+  model: ImageAutoencoder,
+  extra: Record<string, string> = {},
+  options: { weights?: ImageWeightFormat } = {},
+): Promise<{ bytes: number }> {
   const { spec, encoder, decoder } = await imageModelArtifacts(model);
   const tmp = `${dir}.tmp-${process.pid}`;
   const old = `${dir}.old-${process.pid}`;
@@ -22,7 +27,10 @@ export async function writeImageModelFolder(dir: string, model: ImageAutoencoder
   let bytes = 0;
   let movedAside = false;
   try {
-    for (const [part, artifacts] of [['encoder', encoder], ['decoder', decoder]] as const) {
+    for (const [part, artifacts] of [
+      ['encoder', encoder],
+      ['decoder', decoder],
+    ] as const) {
       await fs.mkdir(path.join(tmp, part), { recursive: true });
       const { specs, bytes: weights } = storedWeights(artifacts, options.weights ?? 'float32');
       bytes += weights.byteLength;
@@ -45,7 +53,8 @@ export async function writeImageModelFolder(dir: string, model: ImageAutoencoder
       if (!isMissing(error)) throw error;
     }
     for (const name of previous ?? []) {
-      if (!['encoder', 'decoder', 'spec.json', ...Object.keys(extra)].includes(name)) await fs.cp(path.join(dir, name), path.join(tmp, name), { recursive: true });
+      if (!['encoder', 'decoder', 'spec.json', ...Object.keys(extra)].includes(name))
+        await fs.cp(path.join(dir, name), path.join(tmp, name), { recursive: true });
     }
     await fs.mkdir(path.dirname(dir), { recursive: true });
     // The swap: the old folder steps aside, the new one takes its name.
@@ -86,7 +95,11 @@ async function readPart(dir: string, part: 'encoder' | 'decoder'): Promise<tf.io
       buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     }
   }
-  return tf.io.fromMemory({ modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs: specs, weightData: tf.io.concatenateArrayBuffers(buffers) });
+  return tf.io.fromMemory({
+    modelTopology: json.modelTopology as tf.io.ModelJSON['modelTopology'],
+    weightSpecs: specs,
+    weightData: tf.io.concatenateArrayBuffers(buffers),
+  });
 }
 
 /** Loads `dir` written by {@link writeImageModelFolder} (or the same layout from elsewhere). */
@@ -96,7 +109,10 @@ export async function readImageModelFolder(dir: string): Promise<ImageAutoencode
   try {
     raw = JSON.parse(await fs.readFile(specPath, 'utf8'));
   } catch (error) {
-    throw new CheckpointError(`Could not read ${specPath}: is ${dir} an image model folder? (${error instanceof Error ? error.message : String(error)})`, { file: specPath, cause: error });
+    throw new CheckpointError(`Could not read ${specPath}: is ${dir} an image model folder? (${error instanceof Error ? error.message : String(error)})`, {
+      file: specPath,
+      cause: error,
+    });
   }
   const spec = parseSpecFile(raw, specPath);
   return loadImageModel(spec, { encoder: await readPart(dir, 'encoder'), decoder: await readPart(dir, 'decoder') });

@@ -31,7 +31,10 @@ export function parseSpecFile(value: unknown, source = 'spec.json'): ImageModelS
   const parsed = imageSpecFileSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CheckpointError(`${source} is not a Latent Lab image model description (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'}).`, { file: source });
+    throw new CheckpointError(
+      `${source} is not a Latent Lab image model description (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'}).`,
+      { file: source },
+    );
   }
   const { id, zDims, noiseSigma } = parsed.data;
   const base = imageModelSpec(id);
@@ -63,9 +66,13 @@ export function storedWeights(artifacts: tf.io.ModelArtifacts, format: ImageWeig
   const variables: NamedValues[] = [];
   let offset = 0;
   for (const spec of specs) {
-    if (spec.dtype !== 'float32' || spec.quantization) throw new CheckpointError(`Weight "${spec.name}" is ${spec.quantization ? `already stored as ${spec.quantization.dtype}` : spec.dtype}; only float32 weights can be stored as float16.`);
+    if (spec.dtype !== 'float32' || spec.quantization)
+      throw new CheckpointError(
+        `Weight "${spec.name}" is ${spec.quantization ? `already stored as ${spec.quantization.dtype}` : spec.dtype}; only float32 weights can be stored as float16.`,
+      );
     const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (offset + size * 4 > data.byteLength) throw new CheckpointError(`The weight data ends inside "${spec.name}" (${data.byteLength} bytes for the listed weights).`);
+    if (offset + size * 4 > data.byteLength)
+      throw new CheckpointError(`The weight data ends inside "${spec.name}" (${data.byteLength} bytes for the listed weights).`);
     variables.push({ name: spec.name, shape: spec.shape, values: new Float32Array(data, offset, size) });
     offset += size * 4;
   }
@@ -75,7 +82,9 @@ export function storedWeights(artifacts: tf.io.ModelArtifacts, format: ImageWeig
 }
 
 /** The layers-format artifacts of both halves (topology + weight specs + weight bytes). */
-export async function imageModelArtifacts(model: ImageAutoencoder): Promise<{ spec: ImageSpecFile; encoder: tf.io.ModelArtifacts; decoder: tf.io.ModelArtifacts }> {
+export async function imageModelArtifacts(
+  model: ImageAutoencoder,
+): Promise<{ spec: ImageSpecFile; encoder: tf.io.ModelArtifacts; decoder: tf.io.ModelArtifacts }> {
   const capture = async (m: tf.LayersModel): Promise<tf.io.ModelArtifacts> => {
     let captured: tf.io.ModelArtifacts | undefined;
     await m.save(
@@ -94,13 +103,20 @@ export async function imageModelArtifacts(model: ImageAutoencoder): Promise<{ sp
  * Loads a model from two `tf.io` handlers (or URLs/`indexeddb://` keys) and its spec. Load
  * failures become {@link CheckpointError}s that say which half failed.
  */
-export async function loadImageModel(spec: ImageModelSpec, sources: { encoder: string | tf.io.IOHandler; decoder: string | tf.io.IOHandler }, options: tf.io.LoadOptions = {}): Promise<ImageAutoencoder> {
+export async function loadImageModel(
+  spec: ImageModelSpec,
+  sources: { encoder: string | tf.io.IOHandler; decoder: string | tf.io.IOHandler },
+  options: tf.io.LoadOptions = {},
+): Promise<ImageAutoencoder> {
   const load = async (part: 'encoder' | 'decoder'): Promise<tf.LayersModel> => {
     try {
       return await tf.loadLayersModel(sources[part], options);
     } catch (error) {
       const where = typeof sources[part] === 'string' ? ` from ${sources[part]}` : '';
-      throw new CheckpointError(`Could not load the ${part} of "${spec.id}"${where}: ${error instanceof Error ? error.message : String(error)}`, { file: `${part}/model.json`, cause: error });
+      throw new CheckpointError(`Could not load the ${part} of "${spec.id}"${where}: ${error instanceof Error ? error.message : String(error)}`, {
+        file: `${part}/model.json`,
+        cause: error,
+      });
     }
   };
   const encoder = await load('encoder');
@@ -124,13 +140,20 @@ export async function loadImageModel(spec: ImageModelSpec, sources: { encoder: s
  * Loads a model folder served over HTTP(S) (e.g. `/models/image/vae`). `options.fetchFunc` fetches
  * the model files (e.g. one that counts the bytes for a progress bar).
  */
-export async function loadImageModelFromUrl(base: string, fetchJson: (url: string) => Promise<unknown>, options: tf.io.LoadOptions = {}): Promise<ImageAutoencoder> {
+export async function loadImageModelFromUrl(
+  base: string,
+  fetchJson: (url: string) => Promise<unknown>,
+  options: tf.io.LoadOptions = {},
+): Promise<ImageAutoencoder> {
   const root = base.replace(/\/+$/, '');
   let raw: unknown;
   try {
     raw = await fetchJson(`${root}/spec.json`);
   } catch (error) {
-    throw new CheckpointError(`Could not read ${root}/spec.json: ${error instanceof Error ? error.message : String(error)}`, { file: 'spec.json', cause: error });
+    throw new CheckpointError(`Could not read ${root}/spec.json: ${error instanceof Error ? error.message : String(error)}`, {
+      file: 'spec.json',
+      cause: error,
+    });
   }
   const spec = parseSpecFile(raw, `${root}/spec.json`);
   return loadImageModel(spec, { encoder: `${root}/encoder/model.json`, decoder: `${root}/decoder/model.json` }, options);
@@ -140,7 +163,12 @@ export async function loadImageModelFromUrl(base: string, fetchJson: (url: strin
 export const SAVED_IMAGE_MODEL_PREFIX = 'indexeddb://latent-lab-image/';
 
 /** The model shipped in `models/image/<id>`, served by the app at `/models/image/<id>`. */
-export function loadShippedImageModel(id: ImageModelSpec['id'], fetchJson: (url: string) => Promise<unknown>, options: tf.io.LoadOptions = {}, base = '/models/image'): Promise<ImageAutoencoder> {
+export function loadShippedImageModel(
+  id: ImageModelSpec['id'],
+  fetchJson: (url: string) => Promise<unknown>,
+  options: tf.io.LoadOptions = {},
+  base = '/models/image',
+): Promise<ImageAutoencoder> {
   return loadImageModelFromUrl(`${base}/${id}`, fetchJson, options);
 }
 
@@ -208,7 +236,12 @@ export async function imageModelFiles(model: ImageAutoencoder): Promise<Array<{ 
     const weightsName = `${spec.id}-${part}.weights.bin`;
     files.push({
       name: `${spec.id}-${part}.json`,
-      data: JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: [weightsName], weights: a.weightSpecs ?? [] }], userDefinedMetadata: spec }),
+      data: JSON.stringify({
+        format: 'layers-model',
+        modelTopology: a.modelTopology,
+        weightsManifest: [{ paths: [weightsName], weights: a.weightSpecs ?? [] }],
+        userDefinedMetadata: spec,
+      }),
     });
     files.push({ name: weightsName, data: weightBytes(a) });
   }

@@ -19,7 +19,17 @@ describe('the image lab URL', () => {
     for (const id of IMAGE_MODEL_IDS) expect(parse(`model=${id}`).state.model).toBe(id);
     for (const k of DOWNSAMPLE_KERNELS) expect(parse(`kernel=${k}`).state.kernel).toBe(k);
     const { state } = parse('model=vae&view=manifold&grid=21&range=2.5&gseed=4294967295&steps=32&mode=slerp&sigma=0.25&proj=umap');
-    expect(state).toMatchObject({ model: 'vae', view: 'manifold', grid: 21, range: 2.5, gseed: 4294967295, steps: 32, mode: 'slerp', sigma: 0.25, proj: 'umap' });
+    expect(state).toMatchObject({
+      model: 'vae',
+      view: 'manifold',
+      grid: 21,
+      range: 2.5,
+      gseed: 4294967295,
+      steps: 32,
+      mode: 'slerp',
+      sigma: 0.25,
+      proj: 'umap',
+    });
   });
 
   it('falls back per key on bad values and says which keys it ignored, keeping the good ones', () => {

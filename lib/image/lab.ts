@@ -194,7 +194,12 @@ export class ImageLab {
       }
       this.projection = { key, projection, method: codes.dims <= 2 ? 'code' : method };
     }
-    return { points: this.projection.projection.points, labels: this.data.test.labels.slice(0, codes.count), count: codes.count, method: this.projection.method };
+    return {
+      points: this.projection.projection.points,
+      labels: this.data.test.labels.slice(0, codes.count),
+      count: codes.count,
+      method: this.projection.method,
+    };
   }
 
   /** Decodes an n×n grid of 2-D codes over [-range, range]² (top row = highest y). */
@@ -261,7 +266,11 @@ export class ImageLab {
    * A drawing (any size, ink 0..1): the digit as MNIST would store it, its reconstruction, its
    * code, and where it lands on the current scatter (if one was computed).
    */
-  async drawn(ink: Float32Array, width: number, height: number): Promise<{ digit: Float32Array; output: Float32Array; code: Float32Array; point: [number, number] | null }> {
+  async drawn(
+    ink: Float32Array,
+    width: number,
+    height: number,
+  ): Promise<{ digit: Float32Array; output: Float32Array; code: Float32Array; point: [number, number] | null }> {
     const digit = drawingToDigit(ink, width, height);
     const model = this.model;
     const clean = tf.tensor4d(digit, [1, 28, 28, 1]);
@@ -328,12 +337,26 @@ export class ImageLab {
         mse += (p - t) ** 2;
         bce -= t * Math.log(q) + (1 - t) * Math.log(1 - q);
       });
-      return { label, role, mse: mse / images.length, bce: bce / images.length, psnr: meanOfPsnrs(psnrPerImage(cleanArr, images, IMAGE_PIXELS)), images: images.slice(0, 8 * IMAGE_PIXELS) };
+      return {
+        label,
+        role,
+        mse: mse / images.length,
+        bce: bce / images.length,
+        psnr: meanOfPsnrs(psnrPerImage(cleanArr, images, IMAGE_PIXELS)),
+        images: images.slice(0, 8 * IMAGE_PIXELS),
+      };
     };
     const rows: BaselineRow[] = [row(`PCA, ${k} component${k === 1 ? '' : 's'}`, 'pca', pcaImages), row(spec.title, 'model', modelImages)];
     if (spec.corruption.kind === 'noise') rows.push(row(`the noisy input (σ = ${spec.corruption.sigma})`, 'input', inputArr));
     if (spec.corruption.kind === 'downsample') {
-      for (const kernel of ['bilinear', 'bicubic'] as const) rows.push(row(`${kernel} enlarging of the ${spec.inputSize}×${spec.inputSize} input`, kernel, upsample(inputArr, spec.inputSize, spec.corruption.factor, kernel)));
+      for (const kernel of ['bilinear', 'bicubic'] as const)
+        rows.push(
+          row(
+            `${kernel} enlarging of the ${spec.inputSize}×${spec.inputSize} input`,
+            kernel,
+            upsample(inputArr, spec.inputSize, spec.corruption.factor, kernel),
+          ),
+        );
     }
     const explanation = plan.kind === 'none' ? `${plan.explanation} Here that is ${k} components.` : plan.explanation;
     return { kind: plan.kind, k, explained: basis.explained, explanation, rows, clean: cleanArr.slice(0, 8 * IMAGE_PIXELS) };

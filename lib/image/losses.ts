@@ -43,7 +43,11 @@ export function imageLoss(model: ImageAutoencoder, input: tf.Tensor4D, target: t
 }
 
 /** Mean loss over a whole set in batches (deterministic: fixed noise seeds). */
-export async function datasetLoss(model: ImageAutoencoder, data: ImageData, options: { batchSize?: number; seed?: number; signal?: AbortSignal } = {}): Promise<number> {
+export async function datasetLoss(
+  model: ImageAutoencoder,
+  data: ImageData,
+  options: { batchSize?: number; seed?: number; signal?: AbortSignal } = {},
+): Promise<number> {
   const batch = options.batchSize ?? 500;
   let total = 0;
   for (let start = 0; start < data.count; start += batch) {

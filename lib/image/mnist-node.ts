@@ -34,9 +34,11 @@ let cached: Promise<ImageSplit> | undefined;
  * @throws {MnistDataError} when the package is missing or a file is damaged (the cache is then cleared).
  */
 export function loadMnist(): Promise<ImageSplit> {
-  cached ??= loadMnistFromUrls(async (digit) => JSON.parse(await readFile(/*turbopackIgnore: true*/ mnistDigitPath(digit), 'utf8')) as unknown).catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
+  cached ??= loadMnistFromUrls(async (digit) => JSON.parse(await readFile(/*turbopackIgnore: true*/ mnistDigitPath(digit), 'utf8')) as unknown).catch(
+    (error: unknown) => {
+      cached = undefined;
+      throw error;
+    },
+  );
   return cached;
 }

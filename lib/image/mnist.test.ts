@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors';
-import { batchOf, loadMnistFromUrls, MNIST_PIXELS, MnistDataError, pickTestIndices, splitMnistDigits, subsetImageSet, type ImageSet, type MnistDigitFile } from './mnist';
+import {
+  batchOf,
+  loadMnistFromUrls,
+  MNIST_PIXELS,
+  MnistDataError,
+  pickTestIndices,
+  splitMnistDigits,
+  subsetImageSet,
+  type ImageSet,
+  type MnistDigitFile,
+} from './mnist';
 import { loadMnist, mnistDigitPath } from './mnist-node';
 
 /** Ten small fake digit files: digit d has counts[d] samples; pixel p of sample s is a code of (d, s). */
@@ -92,7 +102,9 @@ describe('splitMnistDigits', () => {
     );
     const bad = Array.from(files[7]?.data ?? []);
     bad[784 - 3] = 255;
-    expect(() => splitMnistDigits(files.map((f, d) => (d === 7 ? { data: bad } : f)))).toThrow(/digit 7 has the pixel value 255 in sample 0 \(pixel 781\); pixels must be numbers from 0 to 1/);
+    expect(() => splitMnistDigits(files.map((f, d) => (d === 7 ? { data: bad } : f)))).toThrow(
+      /digit 7 has the pixel value 255 in sample 0 \(pixel 781\); pixels must be numbers from 0 to 1/,
+    );
     bad[784 - 3] = Number.NaN;
     expect(() => splitMnistDigits(files.map((f, d) => (d === 7 ? { data: bad } : f)))).toThrow(MnistDataError);
   });

@@ -36,8 +36,17 @@ export function buildImageModel(spec: ImageModelSpec, seed?: number): { encoder:
   const init = (): { kernelInitializer?: ReturnType<typeof tf.initializers.glorotNormal> } =>
     seed === undefined ? {} : { kernelInitializer: tf.initializers.glorotNormal({ seed: deriveSeed(seed, 'layer', layer++) }) };
   const conv = (filters: number, name: string, options: { activation?: 'relu' | 'sigmoid'; padding?: 'same' | 'valid'; strides?: number } = {}): Layer =>
-    tf.layers.conv2d({ filters, kernelSize: 3, activation: options.activation ?? 'relu', padding: options.padding ?? 'same', strides: options.strides ?? 1, name, ...init() });
-  const dense = (units: number, name: string, activation: 'relu' | 'sigmoid' | 'linear' = 'relu'): Layer => tf.layers.dense({ units, activation, name, ...init() });
+    tf.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      activation: options.activation ?? 'relu',
+      padding: options.padding ?? 'same',
+      strides: options.strides ?? 1,
+      name,
+      ...init(),
+    });
+  const dense = (units: number, name: string, activation: 'relu' | 'sigmoid' | 'linear' = 'relu'): Layer =>
+    tf.layers.dense({ units, activation, name, ...init() });
   const inShape: [number, number, number] = [spec.inputSize, spec.inputSize, 1];
   const x = tf.input({ shape: inShape, name: 'image' });
   const z = tf.input({ shape: [spec.zDims], name: 'code' });
@@ -51,7 +60,9 @@ export function buildImageModel(spec: ImageModelSpec, seed?: number): { encoder:
       break;
     }
     case 'conv-ae': {
-      encoderOutputs = [chain(x, [conv(16, 'conv1'), pool('pool1'), conv(8, 'conv2'), pool('pool2'), conv(8, 'conv3'), pool('pool3'), tf.layers.flatten({ name: 'flatten' })])];
+      encoderOutputs = [
+        chain(x, [conv(16, 'conv1'), pool('pool1'), conv(8, 'conv2'), pool('pool2'), conv(8, 'conv3'), pool('pool3'), tf.layers.flatten({ name: 'flatten' })]),
+      ];
       decoded = chain(z, [
         tf.layers.reshape({ targetShape: [4, 4, 8], name: 'to_map' }),
         conv(8, 'deconv1'),

@@ -14,7 +14,12 @@ const row = (m: Float64Array, i: number, n: number): number[] => Array.from(m.su
 describe('resampleMatrix', () => {
   it('has rows that sum to 1 for every filter, shrinking and enlarging', () => {
     for (const kernel of [...DOWNSAMPLE_KERNELS, 'nearest'] as const) {
-      for (const [from, to] of [[28, 14], [28, 7], [7, 28], [14, 28]] as const) {
+      for (const [from, to] of [
+        [28, 14],
+        [28, 7],
+        [7, 28],
+        [14, 28],
+      ] as const) {
         const m = resampleMatrix(from, to, kernel);
         for (let i = 0; i < to; i++) expect(m.subarray(i * from, (i + 1) * from).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
       }
@@ -63,7 +68,8 @@ describe('downsample and upsample', () => {
   it('nearest enlarging repeats each pixel in a block; every filter keeps a constant image constant', () => {
     const up = upsample(Float32Array.from([0.1, 0.2, 0.3, 0.4]), 2, 2, 'nearest');
     expect(Array.from(up)).toEqual([0.1, 0.1, 0.2, 0.2, 0.1, 0.1, 0.2, 0.2, 0.3, 0.3, 0.4, 0.4, 0.3, 0.3, 0.4, 0.4].map(Math.fround));
-    for (const k of ['nearest', 'bilinear', 'bicubic'] as const) expect(upsample(filled(3 * 49, 0.6), 7, 4, k).every((v) => Math.abs(v - 0.6) < 1e-6)).toBe(true);
+    for (const k of ['nearest', 'bilinear', 'bicubic'] as const)
+      expect(upsample(filled(3 * 49, 0.6), 7, 4, k).every((v) => Math.abs(v - 0.6) < 1e-6)).toBe(true);
     for (const k of DOWNSAMPLE_KERNELS) expect(downsample(filled(784, 0.6), 28, 2, k).every((v) => Math.abs(v - 0.6) < 1e-6)).toBe(true);
   });
 

@@ -59,7 +59,12 @@ const checkSize = (size: number, what: string): void => {
  * enlarging repeats each pixel in a block). `align` (default: `corner` for `point`, else `centre`)
  * says where output pixels sit on the input.
  */
-export function resampleMatrix(inSize: number, outSize: number, kernel: ResampleKernel, align: Alignment = kernel === 'point' ? 'corner' : 'centre'): Float64Array {
+export function resampleMatrix(
+  inSize: number,
+  outSize: number,
+  kernel: ResampleKernel,
+  align: Alignment = kernel === 'point' ? 'corner' : 'centre',
+): Float64Array {
   checkSize(inSize, 'The input size');
   checkSize(outSize, 'The output size');
   const scale = inSize / outSize;
@@ -139,7 +144,13 @@ export function resizeImages(images: Float32Array, h: number, w: number, oh: num
  * Enlarges square `size × size` images by `factor` with `kernel` (the super-resolution baselines);
  * `align` should match how the small images were made (see {@link alignmentFor}).
  */
-export function upsample(images: Float32Array, size: number, factor: number, kernel: 'nearest' | 'bilinear' | 'bicubic', align: Alignment = 'centre'): Float32Array {
+export function upsample(
+  images: Float32Array,
+  size: number,
+  factor: number,
+  kernel: 'nearest' | 'bilinear' | 'bicubic',
+  align: Alignment = 'centre',
+): Float32Array {
   if (!Number.isInteger(factor) || factor < 1) throw new InvalidInputError(`The factor must be a positive whole number; got ${factor}.`);
   return resizeImages(images, size, size, size * factor, size * factor, kernel, align);
 }

@@ -71,7 +71,8 @@ const SPECS: Record<ImageModelId, ImageModelSpec> = {
   vae: {
     id: 'vae',
     title: 'Variational autoencoder (2-D)',
-    lesson: 'The encoder outputs a distribution (μ, log σ²) over a 2-D code; the KL term pulls all codes toward a standard normal, so every point of the plane decodes to a plausible digit.',
+    lesson:
+      'The encoder outputs a distribution (μ, log σ²) over a 2-D code; the KL term pulls all codes toward a standard normal, so every point of the plane decodes to a plausible digit.',
     variational: true,
     inputSize: 28,
     corruption: { kind: 'none' },
@@ -129,13 +130,16 @@ export function imageModelSpec(id: ImageModelId, options: { zDims?: number; nois
   const base = SPECS[id];
   const spec: ImageModelSpec = { ...base, corruption: { ...base.corruption } };
   if (options.zDims !== undefined) {
-    if (!base.variational && id !== 'dense-ae') throw new InvalidInputError(`The code size of "${id}" is fixed by its architecture (${base.zDims}); only the dense models take --z.`);
-    if (!Number.isInteger(options.zDims) || options.zDims < 1 || options.zDims > 256) throw new InvalidInputError(`The code size must be a whole number from 1 to 256; got ${options.zDims}.`);
+    if (!base.variational && id !== 'dense-ae')
+      throw new InvalidInputError(`The code size of "${id}" is fixed by its architecture (${base.zDims}); only the dense models take --z.`);
+    if (!Number.isInteger(options.zDims) || options.zDims < 1 || options.zDims > 256)
+      throw new InvalidInputError(`The code size must be a whole number from 1 to 256; got ${options.zDims}.`);
     spec.zDims = options.zDims;
   }
   if (options.noiseSigma !== undefined) {
     if (spec.corruption.kind !== 'noise') throw new InvalidInputError(`Only the denoising model takes a noise level; "${id}" does not.`);
-    if (!Number.isFinite(options.noiseSigma) || options.noiseSigma < 0 || options.noiseSigma > 2) throw new InvalidInputError(`The noise level σ must be from 0 to 2; got ${options.noiseSigma}.`);
+    if (!Number.isFinite(options.noiseSigma) || options.noiseSigma < 0 || options.noiseSigma > 2)
+      throw new InvalidInputError(`The noise level σ must be from 0 to 2; got ${options.noiseSigma}.`);
     spec.corruption = { kind: 'noise', sigma: options.noiseSigma };
   }
   return spec;

@@ -115,8 +115,10 @@ export interface BrowserTrainSettings {
 export function browserTrainErrors(s: BrowserTrainSettings): Partial<Record<keyof BrowserTrainSettings, string>> {
   const L = BROWSER_TRAIN_LIMITS;
   const errors: Partial<Record<keyof BrowserTrainSettings, string>> = {};
-  if (!Number.isInteger(s.epochs) || s.epochs < L.epochs[0] || s.epochs > L.epochs[1]) errors.epochs = `Epochs must be a whole number from ${L.epochs[0]} to ${L.epochs[1]}.`;
-  if (!Number.isInteger(s.batchSize) || s.batchSize < L.batchSize[0] || s.batchSize > L.batchSize[1]) errors.batchSize = `Batch size must be a whole number from ${L.batchSize[0]} to ${L.batchSize[1]}.`;
+  if (!Number.isInteger(s.epochs) || s.epochs < L.epochs[0] || s.epochs > L.epochs[1])
+    errors.epochs = `Epochs must be a whole number from ${L.epochs[0]} to ${L.epochs[1]}.`;
+  if (!Number.isInteger(s.batchSize) || s.batchSize < L.batchSize[0] || s.batchSize > L.batchSize[1])
+    errors.batchSize = `Batch size must be a whole number from ${L.batchSize[0]} to ${L.batchSize[1]}.`;
   if (!Number.isFinite(s.learningRate) || s.learningRate < L.learningRate[0] || s.learningRate > L.learningRate[1]) {
     errors.learningRate = `Learning rate must be from ${L.learningRate[0]} to ${L.learningRate[1]}.`;
   }
@@ -131,17 +133,23 @@ export function browserTrainErrors(s: BrowserTrainSettings): Partial<Record<keyo
  * the learning rate and not above it); throws {@link InvalidInputError} naming the bad one.
  */
 export function validateTrainOptions(
-  o: Pick<ImageTrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'seed' | 'schedule' | 'weightDecay' | 'klWarmupEpochs' | 'inputNoise' | 'downsampleKernels'>,
+  o: Pick<
+    ImageTrainOptions,
+    'epochs' | 'batchSize' | 'learningRate' | 'seed' | 'schedule' | 'weightDecay' | 'klWarmupEpochs' | 'inputNoise' | 'downsampleKernels'
+  >,
 ): void {
   const [e0, e1] = TRAIN_LIMITS.epochs;
   const [b0, b1] = TRAIN_LIMITS.batchSize;
   const [l0, l1] = TRAIN_LIMITS.learningRate;
-  if (!Number.isInteger(o.epochs) || o.epochs < e0 || o.epochs > e1) throw new InvalidInputError(`Epochs must be a whole number from ${e0} to ${e1}; got ${o.epochs}.`);
-  if (!Number.isInteger(o.batchSize) || o.batchSize < b0 || o.batchSize > b1) throw new InvalidInputError(`Batch size must be a whole number from ${b0} to ${b1}; got ${o.batchSize}.`);
+  if (!Number.isInteger(o.epochs) || o.epochs < e0 || o.epochs > e1)
+    throw new InvalidInputError(`Epochs must be a whole number from ${e0} to ${e1}; got ${o.epochs}.`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < b0 || o.batchSize > b1)
+    throw new InvalidInputError(`Batch size must be a whole number from ${b0} to ${b1}; got ${o.batchSize}.`);
   if (!Number.isFinite(o.learningRate) || o.learningRate < l0 || o.learningRate > l1) {
     throw new InvalidInputError(`Learning rate must be from ${l0} to ${l1}; got ${o.learningRate}.`);
   }
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new InvalidInputError(`Seed must be a whole number from 0 to 4294967295; got ${o.seed}.`);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)
+    throw new InvalidInputError(`Seed must be a whole number from 0 to 4294967295; got ${o.seed}.`);
   if (o.weightDecay !== undefined && (!Number.isFinite(o.weightDecay) || o.weightDecay < 0 || o.weightDecay > 1)) {
     throw new InvalidInputError(`Weight decay must be from 0 to 1; got ${o.weightDecay}.`);
   }
@@ -154,14 +162,18 @@ export function validateTrainOptions(
   if (o.downsampleKernels !== undefined) {
     const bad = o.downsampleKernels.filter((k) => !(DOWNSAMPLE_KERNELS as readonly string[]).includes(k));
     if (o.downsampleKernels.length === 0 || bad.length > 0 || new Set(o.downsampleKernels).size !== o.downsampleKernels.length) {
-      throw new InvalidInputError(`Downsampling filters must be distinct names from ${DOWNSAMPLE_KERNELS.join(', ')}; got ${o.downsampleKernels.join(', ') || 'none'}.`);
+      throw new InvalidInputError(
+        `Downsampling filters must be distinct names from ${DOWNSAMPLE_KERNELS.join(', ')}; got ${o.downsampleKernels.join(', ') || 'none'}.`,
+      );
     }
   }
   const schedule = o.schedule;
   if (schedule && schedule.kind !== 'constant') {
     const final = schedule.finalLearningRate;
     if (!Number.isFinite(final) || final < l0 || final > o.learningRate) {
-      throw new InvalidInputError(`The final learning rate of a ${schedule.kind} decay must be from ${l0} to the learning rate (${o.learningRate}); got ${final}.`);
+      throw new InvalidInputError(
+        `The final learning rate of a ${schedule.kind} decay must be from ${l0} to the learning rate (${o.learningRate}); got ${final}.`,
+      );
     }
   }
 }

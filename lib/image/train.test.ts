@@ -22,7 +22,10 @@ function seededDenseAe(seed: number): ImageAutoencoder {
   const model = ImageAutoencoder.create(imageModelSpec('dense-ae'));
   const rng = createRng(seed);
   for (const v of model.trainableVariables) {
-    const value = tf.tensor(rng.normalArray(v.size).map((x) => x * 0.05), v.shape);
+    const value = tf.tensor(
+      rng.normalArray(v.size).map((x) => x * 0.05),
+      v.shape,
+    );
     v.assign(value);
     value.dispose();
   }
@@ -45,7 +48,7 @@ describe('learning-rate schedules', () => {
     const s = { kind: 'cosine', finalLearningRate: 1e-4 } as const;
     expect(scheduledLearningRate(1e-3, s, 0, 101)).toBeCloseTo(1e-3, 12);
     expect(scheduledLearningRate(1e-3, s, 50, 101)).toBeCloseTo(5.5e-4, 12);
-    expect(scheduledLearningRate(1e-3, s, 25, 101)).toBeCloseTo(1e-4 + 9e-4 * (1 + Math.SQRT1_2) / 2, 12);
+    expect(scheduledLearningRate(1e-3, s, 25, 101)).toBeCloseTo(1e-4 + (9e-4 * (1 + Math.SQRT1_2)) / 2, 12);
     expect(scheduledLearningRate(1e-3, s, 100, 101)).toBeCloseTo(1e-4, 12);
     expect(scheduledLearningRate(1e-3, s, 400, 101)).toBeCloseTo(1e-4, 12);
     const rates = Array.from({ length: 101 }, (_, i) => scheduledLearningRate(1e-3, s, i, 101));
@@ -98,7 +101,13 @@ describe('KL warm-up', () => {
     const ae = seededDenseAe(2);
     const [full, half, none, aeFull, aeNone] = tf.tidy(() => {
       const x = imagesTensor(data, [0, 1, 2, 3, 4, 5, 6, 7]);
-      return [imageLoss(vae, x, x, 5, false), imageLoss(vae, x, x, 5, false, 0.5), imageLoss(vae, x, x, 5, false, 0), imageLoss(ae, x, x, 5, false), imageLoss(ae, x, x, 5, false, 0)].map((t) => t.dataSync()[0] ?? NaN);
+      return [
+        imageLoss(vae, x, x, 5, false),
+        imageLoss(vae, x, x, 5, false, 0.5),
+        imageLoss(vae, x, x, 5, false, 0),
+        imageLoss(ae, x, x, 5, false),
+        imageLoss(ae, x, x, 5, false, 0),
+      ].map((t) => t.dataSync()[0] ?? NaN);
     });
     const kl = (full ?? NaN) - (none ?? NaN);
     expect(kl).toBeGreaterThan(0);

@@ -97,7 +97,14 @@ export async function trainImageModel(model: ImageAutoencoder, train: ImageData,
         await nextTask();
       }
       const testLoss = await datasetLoss(model, test, { signal: options.signal });
-      const stats: EpochStats = { epoch, epochs: options.epochs, trainLoss: sum / train.count, testLoss, seconds: (performance.now() - epochStart) / 1000, learningRate: rate };
+      const stats: EpochStats = {
+        epoch,
+        epochs: options.epochs,
+        trainLoss: sum / train.count,
+        testLoss,
+        seconds: (performance.now() - epochStart) / 1000,
+        learningRate: rate,
+      };
       epochs.push(stats);
       tf.dispose(lastGood);
       lastGood = snapshot(vars);

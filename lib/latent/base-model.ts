@@ -73,7 +73,10 @@ export abstract class LatentModelBase<X extends tf.Tensor> implements LatentMode
     this.checkBatch(x);
     checkRefineOptions(refine);
     const problem = await this.refinementProblem(x);
-    if (!problem) throw new InvalidInputError(`"${this.name}" cannot refine its codes: its decoder does not rebuild the encoder's input (or it has no differentiable decoder).`);
+    if (!problem)
+      throw new InvalidInputError(
+        `"${this.name}" cannot refine its codes: its decoder does not rebuild the encoder's input (or it has no differentiable decoder).`,
+      );
     try {
       return await refineCodesTensor(problem, refine);
     } finally {

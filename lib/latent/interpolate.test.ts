@@ -57,7 +57,12 @@ describe('bilinear grid', () => {
     const w = bilinearWeights(3, 4);
     expect(w).toHaveLength(12);
     for (const cell of w) expect(cell.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 10);
-    const corners = tf.tensor2d([[1, 0], [0, 1], [-1, 0], [0, -1]]);
+    const corners = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+      [0, -1],
+    ]);
     const grid = await rows(bilinearGridTensor(corners, 3, 3));
     expect(grid[0]).toEqual([1, 0]);
     expect(grid[2]).toEqual([0, 1]);

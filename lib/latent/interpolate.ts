@@ -64,7 +64,10 @@ export function codesAtTensor(a: tf.Tensor, b: tf.Tensor, ts: readonly number[],
       [wa, wb] = lerpWeights();
     } else {
       // ω = angle between a and b; weights sin((1−t)ω)/sin ω and sin(tω)/sin ω.
-      const cos = tf.sum(tf.mul(za, zb)).div(tf.norm(za).mul(tf.norm(zb)).add(1e-12)).clipByValue(-1, 1);
+      const cos = tf
+        .sum(tf.mul(za, zb))
+        .div(tf.norm(za).mul(tf.norm(zb)).add(1e-12))
+        .clipByValue(-1, 1);
       const omega = tf.acos(cos);
       const sinOmega = tf.sin(omega);
       const nearlyParallel = tf.less(tf.abs(sinOmega), 1e-6);

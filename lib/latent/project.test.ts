@@ -96,7 +96,9 @@ describe('projections', () => {
   it('fits the same basis as ml-pca (up to sign), in blocks with progress when asked', async () => {
     const { rows } = clusters(300, 5);
     const ours = await fitPcaAsync(rows, 3);
-    const reference = new PCA(new Matrix(Array.from({ length: rows.count }, (_, i) => Array.from(rows.values.subarray(i * 10, (i + 1) * 10)))), { method: 'covarianceMatrix' });
+    const reference = new PCA(new Matrix(Array.from({ length: rows.count }, (_, i) => Array.from(rows.values.subarray(i * 10, (i + 1) * 10)))), {
+      method: 'covarianceMatrix',
+    });
     const vectors = reference.getEigenvectors();
     for (let c = 0; c < 3; c++) {
       const dot = Array.from({ length: 10 }, (_, j) => (ours.components[c * 10 + j] ?? 0) * vectors.get(j, c)).reduce((a, b) => a + b, 0);

@@ -8,7 +8,12 @@ function quadratic(mu: number[][], target: number[][], sigma?: number[][]): Refi
   const m = tf.tensor2d(mu);
   const s = sigma ? tf.tensor2d(sigma) : tf.onesLike(m);
   const t = tf.tensor2d(target);
-  return { mu: m as tf.Tensor2D, sigma: s as tf.Tensor2D, loss: (z) => tf.sum(tf.square(tf.sub(z, t)), 1) as tf.Tensor1D, dispose: () => tf.dispose([m, s, t]) };
+  return {
+    mu: m as tf.Tensor2D,
+    sigma: s as tf.Tensor2D,
+    loss: (z) => tf.sum(tf.square(tf.sub(z, t)), 1) as tf.Tensor1D,
+    dispose: () => tf.dispose([m, s, t]),
+  };
 }
 
 async function rows(t: tf.Tensor): Promise<number[][]> {
@@ -17,7 +22,20 @@ async function rows(t: tf.Tensor): Promise<number[][]> {
 
 describe('refineCodesTensor', () => {
   it('moves each code from μ to the loss minimum, reports the losses and the distance in σ', async () => {
-    const p = quadratic([[0, 0], [1, 1]], [[2, -1], [1, 1]], [[0.5, 0.5], [1, 1]]);
+    const p = quadratic(
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      [
+        [2, -1],
+        [1, 1],
+      ],
+      [
+        [0.5, 0.5],
+        [1, 1],
+      ],
+    );
     const { z, reports } = await refineCodesTensor(p, { steps: 300, learningRate: 0.05 });
     const [a, b] = (await rows(z)) as [number[], number[]];
     expect(a[0]).toBeCloseTo(2, 1);
@@ -49,7 +67,16 @@ describe('refineCodesTensor', () => {
   });
 
   it('refines each item as if alone: a batch gives the same codes as one item at a time', async () => {
-    const both = quadratic([[0, 0], [3, -2]], [[2, -1], [-1, 0.5]]);
+    const both = quadratic(
+      [
+        [0, 0],
+        [3, -2],
+      ],
+      [
+        [2, -1],
+        [-1, 0.5],
+      ],
+    );
     const first = quadratic([[0, 0]], [[2, -1]]);
     const second = quadratic([[3, -2]], [[-1, 0.5]]);
     const options = { steps: 25, learningRate: 0.3 };
@@ -82,14 +109,24 @@ describe('refineCodesTensor', () => {
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     result.z.dispose();
     const controller = new AbortController();
-    await expect(refineCodesTensor(p, { steps: 50, signal: controller.signal, onProgress: (done) => done === 3 && controller.abort() })).rejects.toBeInstanceOf(CancelledError);
+    await expect(refineCodesTensor(p, { steps: 50, signal: controller.signal, onProgress: (done) => done === 3 && controller.abort() })).rejects.toBeInstanceOf(
+      CancelledError,
+    );
     expect(tf.memory().numTensors).toBe(before);
     p.dispose();
   });
 
   it('refuses bad options with a named error', async () => {
     const p = quadratic([[0]], [[1]]);
-    for (const bad of [{ steps: 0 }, { steps: -3 }, { steps: 2.5 }, { steps: 5000 }, { steps: 5, learningRate: NaN }, { steps: 5, learningRate: 0 }, { steps: 5, priorWeight: -1 }]) {
+    for (const bad of [
+      { steps: 0 },
+      { steps: -3 },
+      { steps: 2.5 },
+      { steps: 5000 },
+      { steps: 5, learningRate: NaN },
+      { steps: 5, learningRate: 0 },
+      { steps: 5, priorWeight: -1 },
+    ]) {
       await expect(refineCodesTensor(p, bad)).rejects.toBeInstanceOf(InvalidInputError);
     }
     p.dispose();

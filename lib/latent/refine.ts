@@ -39,7 +39,9 @@ export function checkRefineOptions(options: RefineOptions): Required<Pick<Refine
   const learningRate = options.learningRate ?? 0.3;
   const priorWeight = options.priorWeight ?? 0;
   if (!Number.isInteger(steps) || steps < 1 || steps > MAX_REFINE_STEPS) {
-    throw new InvalidInputError(`Refinement needs a whole number of steps from 1 to ${MAX_REFINE_STEPS}; got ${String(steps)}. Use 0 steps by not refining at all.`);
+    throw new InvalidInputError(
+      `Refinement needs a whole number of steps from 1 to ${MAX_REFINE_STEPS}; got ${String(steps)}. Use 0 steps by not refining at all.`,
+    );
   }
   if (!Number.isFinite(learningRate) || learningRate <= 0 || learningRate > 10) {
     throw new InvalidInputError(`The refinement learning rate must be a number above 0 and at most 10; got ${String(learningRate)}. 0.3 works well.`);
@@ -128,7 +130,11 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
       }
     }
     if (better.some(Boolean)) {
-      const mask = tf.tensor2d(better.map((b) => (b ? 1 : 0)), [batch, 1], 'bool');
+      const mask = tf.tensor2d(
+        better.map((b) => (b ? 1 : 0)),
+        [batch, 1],
+        'bool',
+      );
       const next = tf.tidy(() => tf.where(tf.tile(mask, [1, at.shape[1]]), at, best)) as tf.Tensor2D;
       mask.dispose();
       best.dispose();
@@ -154,7 +160,8 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
       try {
         // The loss at z_{k−1} (z_0 = μ): keep the best code seen so far.
         meanLoss = await keepBest(perItem, recon, current, (k - 1) % SCORE_EVERY === 0);
-        if (!Number.isFinite((await value.data())[0] ?? NaN)) throw new InvalidInputError('The refinement loss is not finite: the model gives NaN or infinite values for this input.');
+        if (!Number.isFinite((await value.data())[0] ?? NaN))
+          throw new InvalidInputError('The refinement loss is not finite: the model gives NaN or infinite values for this input.');
         const [nm, nv, nz] = tf.tidy(() => {
           const m1 = tf.add(tf.mul(m, ADAM.beta1), tf.mul(grads, 1 - ADAM.beta1));
           const v1 = tf.add(tf.mul(v, ADAM.beta2), tf.mul(tf.square(grads), 1 - ADAM.beta2));
@@ -186,7 +193,11 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
     const distance = tf.tidy(() => tf.sqrt(tf.sum(tf.square(tf.mul(tf.sub(best, mu), invSigma)), 1)));
     const distances = await distance.data();
     distance.dispose();
-    const reports = Array.from({ length: batch }, (_, i) => ({ lossBefore: firstRecon?.[i] ?? NaN, lossAfter: bestRecon?.[i] ?? NaN, distanceSigma: distances[i] ?? NaN }));
+    const reports = Array.from({ length: batch }, (_, i) => ({
+      lossBefore: firstRecon?.[i] ?? NaN,
+      lossAfter: bestRecon?.[i] ?? NaN,
+      distanceSigma: distances[i] ?? NaN,
+    }));
     returned = true;
     return { z: best, reports };
   } finally {

@@ -17,7 +17,6 @@ export const MELODY_PITCH_RANGE = { min: 21, max: 108 } as const;
 /** Most notes a melody clip may have in the URL form (one per step at most). */
 const MAX_CLIP_NOTES = CLIP_STEPS;
 
-
 function finish(seq: QuantizedNoteSequence): QuantizedNoteSequence {
   seq.notes.sort((a, b) => a.quantizedStartStep - b.quantizedStartStep || a.pitch - b.pitch);
   return unquantize(seq);
@@ -55,8 +54,10 @@ export function decodeMelodyClip(text: string, qpm = DEFAULT_QPM): QuantizedNote
     const m = /^(\d{1,3})\.(\d{1,2})\.(\d{1,2})$/.exec(part);
     if (!m) throw new InvalidInputError(`"${part}" is not a note (expected pitch.start.length, e.g. 60.0.4).`);
     const [pitch, start, length] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (pitch < MELODY_PITCH_RANGE.min || pitch > MELODY_PITCH_RANGE.max) throw new InvalidInputError(`Pitch ${pitch} in "${part}" is outside ${MELODY_PITCH_RANGE.min}–${MELODY_PITCH_RANGE.max}.`);
-    if (start >= CLIP_STEPS || length < 1 || start + length > CLIP_STEPS) throw new InvalidInputError(`Note "${part}" does not fit in 2 bars (steps 0–${CLIP_STEPS - 1}).`);
+    if (pitch < MELODY_PITCH_RANGE.min || pitch > MELODY_PITCH_RANGE.max)
+      throw new InvalidInputError(`Pitch ${pitch} in "${part}" is outside ${MELODY_PITCH_RANGE.min}–${MELODY_PITCH_RANGE.max}.`);
+    if (start >= CLIP_STEPS || length < 1 || start + length > CLIP_STEPS)
+      throw new InvalidInputError(`Note "${part}" does not fit in 2 bars (steps 0–${CLIP_STEPS - 1}).`);
     clip = placeMelodyNote(clip, pitch, start, start + length);
   }
   return clip;

@@ -8,7 +8,18 @@ import { liveTensorCount } from '../core/memory';
 import { createRng } from '../core/random';
 import { sideReportSchema } from '../latent/compare/report';
 import { analyseSide, DEFAULT_PANEL_OPTIONS } from '../latent/compare/run';
-import { editDistanceTable, eventEditDistance, exampleWindowSet, hitCount, labelFromPath, midiWindowSet, musicCompareDomain, noteDensity, pitchRange, sampleInOrder } from './compare-domain';
+import {
+  editDistanceTable,
+  eventEditDistance,
+  exampleWindowSet,
+  hitCount,
+  labelFromPath,
+  midiWindowSet,
+  musicCompareDomain,
+  noteDensity,
+  pitchRange,
+  sampleInOrder,
+} from './compare-domain';
 import { MELODY_EXAMPLES, melodyExample } from './examples';
 import { sequenceToMidi } from './midi';
 import { MusicVAE } from './music-vae';
@@ -110,7 +121,13 @@ describe('music compare domain', () => {
       const data = exampleWindowSet(model.converter);
       const domain = musicCompareDomain(model, data);
       const before = liveTensorCount();
-      const result = await analyseSide('music', model, domain, { name: 'tiny', description: 'random weights' }, { ...DEFAULT_PANEL_OPTIONS, umap: false, pairs: 4, priorDraws: 200, decodedDraws: 8, attributeItems: 2 });
+      const result = await analyseSide(
+        'music',
+        model,
+        domain,
+        { name: 'tiny', description: 'random weights' },
+        { ...DEFAULT_PANEL_OPTIONS, umap: false, pairs: 4, priorDraws: 200, decodedDraws: 8, attributeItems: 2 },
+      );
       expect(liveTensorCount()).toBe(before);
       const r = sideReportSchema.parse(result.report);
       expect(r.model.hasSigma).toBe(true);

@@ -223,7 +223,11 @@ export function labelFromPath(file: string, label: FileLabel): string {
 /** At most `max` of `items`, a seeded random choice in their original order. */
 export function sampleInOrder<T>(items: readonly T[], max: number, seed: number): T[] {
   if (items.length <= max) return items.slice();
-  const keep = new Set(createRng(seed).shuffled(items.map((_, i) => i)).slice(0, max));
+  const keep = new Set(
+    createRng(seed)
+      .shuffled(items.map((_, i) => i))
+      .slice(0, max),
+  );
   return items.filter((_, i) => keep.has(i));
 }
 
@@ -232,7 +236,11 @@ export function sampleInOrder<T>(items: readonly T[], max: number, seed: number)
  * Files that cannot be used are skipped with a note saying why; at most `maxItems` windows are kept
  * (a seeded choice). Throws when no window is left.
  */
-export function midiWindowSet(files: readonly { name: string; bytes: Uint8Array }[], converter: MusicConverter, options: { maxItems: number; seed: number; label?: FileLabel }): MusicWindowSet {
+export function midiWindowSet(
+  files: readonly { name: string; bytes: Uint8Array }[],
+  converter: MusicConverter,
+  options: { maxItems: number; seed: number; label?: FileLabel },
+): MusicWindowSet {
   const windows: Int32Array[] = [];
   const labels: string[] = [];
   const notes: string[] = [];
@@ -250,8 +258,15 @@ export function midiWindowSet(files: readonly { name: string; bytes: Uint8Array 
       notes.push(`${f.name}: ${error.message}`);
     }
   }
-  if (windows.length === 0) throw new InvalidInputError(`None of the ${files.length} file(s) has a usable 2-bar ${converter.kind === 'melody' ? 'melody' : 'drum'} window. ${notes.slice(0, 3).join(' ')}`);
-  const keep = sampleInOrder(windows.map((w, i) => i), options.maxItems, options.seed);
+  if (windows.length === 0)
+    throw new InvalidInputError(
+      `None of the ${files.length} file(s) has a usable 2-bar ${converter.kind === 'melody' ? 'melody' : 'drum'} window. ${notes.slice(0, 3).join(' ')}`,
+    );
+  const keep = sampleInOrder(
+    windows.map((w, i) => i),
+    options.maxItems,
+    options.seed,
+  );
   if (keep.length < windows.length) notes.push(`${windows.length} windows found; ${keep.length} chosen at random (seed ${options.seed}).`);
   return {
     windows: keep.map((i) => windows[i] as Int32Array),

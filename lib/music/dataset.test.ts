@@ -79,10 +79,11 @@ describe('melody datasets', () => {
     // 12 songs of 4, 5, 6 bars → 3, 4, 5 windows each; the 3/4 waltz is refused; the broken file is unreadable.
     expect(ds.counts).toMatchObject({ filesFound: 14, filesUsed: 12, skipped: { 'not 4/4': 1, unreadable: 1 } });
     expect(ds.counts.trainWindows + ds.counts.validationWindows).toBe(4 * 3 + 4 * 4 + 4 * 5);
-    for (const f of ds.files) for (const w of f.windows) {
-      expect(w).toHaveLength(32);
-      expect(onsetCount(w, 'melody')).toBe(8); // one note per beat: the piano chords never leak in
-    }
+    for (const f of ds.files)
+      for (const w of f.windows) {
+        expect(w).toHaveLength(32);
+        expect(onsetCount(w, 'melody')).toBe(8); // one note per beat: the piano chords never leak in
+      }
   });
 
   it('splits by file, so no song has windows in both parts, and the split is stable', () => {

@@ -56,7 +56,13 @@ export type WindowOptions = Pick<MidiWindowOptions, 'ignoreMeter' | 'kit'>;
 export function fileWindows(file: MidiFile, converter: MusicConverter, options: WindowOptions = {}): { windows: Int32Array[]; sparse: number; total: number } {
   const kind = converter.kind;
   // Training data keeps to 4/4 (or, with ignoreMeter, reads every file as 4/4); the user's own files are read in any meter.
-  const all = midiWindows(file, kind, { kit: options.kit ?? 'gm', meter: options.ignoreMeter ? 'ignore' : 'strict', preferTrack: 'MELODY', minBars: 0, windowSteps: converter.numSteps }).windows;
+  const all = midiWindows(file, kind, {
+    kit: options.kit ?? 'gm',
+    meter: options.ignoreMeter ? 'ignore' : 'strict',
+    preferTrack: 'MELODY',
+    minBars: 0,
+    windowSteps: converter.numSteps,
+  }).windows;
   const windows: Int32Array[] = [];
   let sparse = 0;
   for (const w of all) {

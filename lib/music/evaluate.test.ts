@@ -11,7 +11,15 @@ describe('evaluateModel', () => {
   it('reports accuracies, KL, active units and sample statistics of a trained model', async () => {
     const converter = converterFor('melody');
     const windows = MELODY_EXAMPLES.map((e) => converter.toLabels(melodyExample(e)));
-    const trainer = new MusicVaeTrainer(converter, { ...DEFAULT_HPARAMS.melody, encoderUnits: 32, decoderUnits: [32], zDims: 8, learningRate: 1e-2, betaRate: 0, maxBeta: 0.01 });
+    const trainer = new MusicVaeTrainer(converter, {
+      ...DEFAULT_HPARAMS.melody,
+      encoderUnits: 32,
+      decoderUnits: [32],
+      zDims: 8,
+      learningRate: 1e-2,
+      betaRate: 0,
+      maxBeta: 0.01,
+    });
     const batch = batchTensors(converter, windows);
     for (let i = 0; i < 200; i++) await trainer.trainStep(batch, i);
     tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
@@ -63,7 +71,17 @@ describe('evaluateModel', () => {
 
 describe('sequenceStats', () => {
   it('counts notes and pitch ranges per window', () => {
-    const stats = sequenceStats([melodyExample({ id: 'a', title: 'a', notes: [[60, 0, 4], [67, 4, 4]] }), melodyExample({ id: 'b', title: 'b', notes: [[50, 0, 4]] })]);
+    const stats = sequenceStats([
+      melodyExample({
+        id: 'a',
+        title: 'a',
+        notes: [
+          [60, 0, 4],
+          [67, 4, 4],
+        ],
+      }),
+      melodyExample({ id: 'b', title: 'b', notes: [[50, 0, 4]] }),
+    ]);
     expect(stats).toEqual({ noteDensity: 1.5, pitchRange: 3.5 });
   });
 });

@@ -62,14 +62,26 @@ export function sequenceStats(seqs: readonly QuantizedNoteSequence[]): SequenceS
 export async function evaluateModel(
   model: MusicVAE,
   windows: readonly Int32Array[],
-  options: { batchSize?: number; samples?: number; seed?: number; refine?: Omit<RefineOptions, 'onProgress'>; refineLimit?: number; onProgress?: (done: number, total: number) => void; onRefineProgress?: (done: number, total: number) => void } = {},
+  options: {
+    batchSize?: number;
+    samples?: number;
+    seed?: number;
+    refine?: Omit<RefineOptions, 'onProgress'>;
+    refineLimit?: number;
+    onProgress?: (done: number, total: number) => void;
+    onRefineProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<EvaluationReport> {
   if (!model.variables) throw new InvalidInputError('Load the model with keepVariables: true to evaluate it (the KL needs encoder/sigma).');
   if (windows.length === 0) throw new InvalidInputError('There are no windows to evaluate on.');
   const converter = model.converter;
   const batchSize = options.batchSize ?? 128;
   const { encoderUnits, decoderUnits, zDims } = model.sizes;
-  const trainer = new MusicVaeTrainer(converter, { ...DEFAULT_HPARAMS[converter.kind], encoderUnits, decoderUnits, zDims }, await tensorsToNamedValues(model.variables));
+  const trainer = new MusicVaeTrainer(
+    converter,
+    { ...DEFAULT_HPARAMS[converter.kind], encoderUnits, decoderUnits, zDims },
+    await tensorsToNamedValues(model.variables),
+  );
   let tf_ = 0;
   let kl = 0;
   let correct = 0;
@@ -155,7 +167,11 @@ export async function evaluateModel(
     meanKl: kl / windows.length,
     activeUnits,
     zDims,
-    samples: { ...sequenceStats(samples), count: samples.length, overDoubleShare: samples.filter((q) => q.notes.length > 2 * data.noteDensity).length / Math.max(1, samples.length) },
+    samples: {
+      ...sequenceStats(samples),
+      count: samples.length,
+      overDoubleShare: samples.filter((q) => q.notes.length > 2 * data.noteDensity).length / Math.max(1, samples.length),
+    },
     data,
     ...(options.refine
       ? {

@@ -15,14 +15,119 @@ export interface MelodyExample {
 }
 
 export const MELODY_EXAMPLES: readonly MelodyExample[] = [
-  { id: 'twinkle', title: 'Twinkle, Twinkle, Little Star (French folk)', notes: [[60, 0, 4], [60, 4, 4], [67, 8, 4], [67, 12, 4], [69, 16, 4], [69, 20, 4], [67, 24, 8]] },
-  { id: 'ode-to-joy', title: 'Ode to Joy (Beethoven)', notes: [[64, 0, 4], [64, 4, 4], [65, 8, 4], [67, 12, 4], [67, 16, 4], [65, 20, 4], [64, 24, 4], [62, 28, 4]] },
-  { id: 'frere-jacques', title: 'Frère Jacques (French folk)', notes: [[65, 0, 4], [67, 4, 4], [69, 8, 4], [65, 12, 4], [65, 16, 4], [67, 20, 4], [69, 24, 4], [65, 28, 4]] },
-  { id: 'greensleeves', title: 'Greensleeves (English folk, in 4/4)', notes: [[57, 0, 4], [60, 4, 8], [62, 12, 4], [64, 16, 6], [65, 22, 2], [64, 24, 4], [62, 28, 4]] },
-  { id: 'saints', title: 'When the Saints Go Marching In (spiritual)', notes: [[60, 4, 4], [64, 8, 4], [65, 12, 4], [67, 16, 16]] },
-  { id: 'eine-kleine', title: 'Eine kleine Nachtmusik (Mozart)', notes: [[67, 0, 4], [62, 6, 2], [67, 8, 4], [62, 14, 2], [67, 16, 2], [62, 18, 2], [67, 20, 2], [71, 22, 2], [74, 24, 8]] },
-  { id: 'mary-lamb', title: 'Mary Had a Little Lamb (American folk)', notes: [[64, 0, 3], [62, 3, 1], [60, 4, 2], [62, 6, 2], [64, 8, 2], [64, 10, 2], [64, 12, 4], [62, 16, 2], [62, 18, 2], [62, 20, 4], [64, 24, 2], [67, 26, 2], [67, 28, 4]] },
-  { id: 'scarborough', title: 'Scarborough Fair (English folk, in 4/4)', notes: [[62, 0, 4], [62, 4, 4], [69, 8, 4], [69, 12, 2], [64, 14, 2], [65, 16, 3], [64, 19, 1], [62, 20, 4], [69, 24, 8]] },
+  {
+    id: 'twinkle',
+    title: 'Twinkle, Twinkle, Little Star (French folk)',
+    notes: [
+      [60, 0, 4],
+      [60, 4, 4],
+      [67, 8, 4],
+      [67, 12, 4],
+      [69, 16, 4],
+      [69, 20, 4],
+      [67, 24, 8],
+    ],
+  },
+  {
+    id: 'ode-to-joy',
+    title: 'Ode to Joy (Beethoven)',
+    notes: [
+      [64, 0, 4],
+      [64, 4, 4],
+      [65, 8, 4],
+      [67, 12, 4],
+      [67, 16, 4],
+      [65, 20, 4],
+      [64, 24, 4],
+      [62, 28, 4],
+    ],
+  },
+  {
+    id: 'frere-jacques',
+    title: 'Frère Jacques (French folk)',
+    notes: [
+      [65, 0, 4],
+      [67, 4, 4],
+      [69, 8, 4],
+      [65, 12, 4],
+      [65, 16, 4],
+      [67, 20, 4],
+      [69, 24, 4],
+      [65, 28, 4],
+    ],
+  },
+  {
+    id: 'greensleeves',
+    title: 'Greensleeves (English folk, in 4/4)',
+    notes: [
+      [57, 0, 4],
+      [60, 4, 8],
+      [62, 12, 4],
+      [64, 16, 6],
+      [65, 22, 2],
+      [64, 24, 4],
+      [62, 28, 4],
+    ],
+  },
+  {
+    id: 'saints',
+    title: 'When the Saints Go Marching In (spiritual)',
+    notes: [
+      [60, 4, 4],
+      [64, 8, 4],
+      [65, 12, 4],
+      [67, 16, 16],
+    ],
+  },
+  {
+    id: 'eine-kleine',
+    title: 'Eine kleine Nachtmusik (Mozart)',
+    notes: [
+      [67, 0, 4],
+      [62, 6, 2],
+      [67, 8, 4],
+      [62, 14, 2],
+      [67, 16, 2],
+      [62, 18, 2],
+      [67, 20, 2],
+      [71, 22, 2],
+      [74, 24, 8],
+    ],
+  },
+  {
+    id: 'mary-lamb',
+    title: 'Mary Had a Little Lamb (American folk)',
+    notes: [
+      [64, 0, 3],
+      [62, 3, 1],
+      [60, 4, 2],
+      [62, 6, 2],
+      [64, 8, 2],
+      [64, 10, 2],
+      [64, 12, 4],
+      [62, 16, 2],
+      [62, 18, 2],
+      [62, 20, 4],
+      [64, 24, 2],
+      [67, 26, 2],
+      [67, 28, 4],
+    ],
+  },
+  {
+    id: 'scarborough',
+    title: 'Scarborough Fair (English folk, in 4/4)',
+    notes: [
+      [62, 0, 4],
+      [62, 4, 4],
+      [69, 8, 4],
+      [69, 12, 2],
+      [64, 14, 2],
+      [65, 16, 3],
+      [64, 19, 1],
+      [62, 20, 4],
+      [69, 24, 8],
+    ],
+  },
 ];
 
 export interface DrumExample {
@@ -41,7 +146,12 @@ export const DRUM_EXAMPLES: readonly DrumExample[] = [
   {
     id: 'four-on-the-floor',
     title: 'Four on the floor (disco/house)',
-    rows: { kick: 'x...x...x...x...x...x...x...x...', snare: '....x.......x.......x.......x...', closedHat: '..x...x...x...x...x...x...x...x.', openHat: '......x.......x.......x.......x.' },
+    rows: {
+      kick: 'x...x...x...x...x...x...x...x...',
+      snare: '....x.......x.......x.......x...',
+      closedHat: '..x...x...x...x...x...x...x...x.',
+      openHat: '......x.......x.......x.......x.',
+    },
   },
   {
     id: 'funk',
@@ -56,7 +166,15 @@ export const DRUM_EXAMPLES: readonly DrumExample[] = [
   {
     id: 'half-time',
     title: 'Half-time shuffle with fill',
-    rows: { kick: 'x.....x...x.....x.....x.........', snare: '........x...............x.......', closedHat: 'x.xx.xx.xx.xx.xx.x.xx.xx.x......', highTom: '..........................xx....', midTom: '............................xx..', lowTom: '..............................xx', crash: 'x...............................' },
+    rows: {
+      kick: 'x.....x...x.....x.....x.........',
+      snare: '........x...............x.......',
+      closedHat: 'x.xx.xx.xx.xx.xx.x.xx.xx.x......',
+      highTom: '..........................xx....',
+      midTom: '............................xx..',
+      lowTom: '..............................xx',
+      crash: 'x...............................',
+    },
   },
   {
     id: 'reggae',

@@ -4,7 +4,15 @@ import { drumLabUrl, melodyLabUrl } from './lab-url';
 
 describe('music labs in the URL', () => {
   it('an empty query string is the defaults', () => {
-    expect(melodyLabUrl.parse(new URLSearchParams('')).state).toMatchObject({ qpm: 120, steps: 7, temp: 0, mode: 'slerp', refine: 50, loop: false, show: 'interpolation' });
+    expect(melodyLabUrl.parse(new URLSearchParams('')).state).toMatchObject({
+      qpm: 120,
+      steps: 7,
+      temp: 0,
+      mode: 'slerp',
+      refine: 50,
+      loop: false,
+      show: 'interpolation',
+    });
     expect(drumLabUrl.parse(new URLSearchParams('')).state).toMatchObject({ n: 8, temp: 0.5, qpm: 100, swing: 0, x: 0.5, refine: 50 });
   });
 
@@ -17,7 +25,7 @@ describe('music labs in the URL', () => {
     expect(drums.state.x).toBe(0.2);
   });
 
-  it('the tempo range is the music core\'s, at both ends', () => {
+  it("the tempo range is the music core's, at both ends", () => {
     expect(melodyLabUrl.parse(new URLSearchParams(`qpm=${TEMPO_RANGE.min}`)).state.qpm).toBe(TEMPO_RANGE.min);
     expect(melodyLabUrl.parse(new URLSearchParams(`qpm=${TEMPO_RANGE.max}`)).state.qpm).toBe(TEMPO_RANGE.max);
     expect(melodyLabUrl.parse(new URLSearchParams(`qpm=${TEMPO_RANGE.max + 1}`)).ignored).toEqual(['qpm']);

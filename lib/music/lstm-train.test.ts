@@ -6,7 +6,10 @@ import { fixedMatMul, lstmSequence, lstmSequenceOps } from './lstm-train';
 
 function rand(shape: number[], seed: number, scale = 1): tf.Tensor {
   const rng = createRng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng.next() * 2 - 1) * scale), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rng.next() * 2 - 1) * scale),
+    shape,
+  );
 }
 
 /** The textbook step-by-step LSTM, differentiated by TF.js's own tape: the reference. */
@@ -34,32 +37,38 @@ const IMPLEMENTATIONS = { 'fused kernels': lstmSequence, 'op by op': lstmSequenc
 
 describe('lstmSequence (hand-written BPTT)', () => {
   for (const [impl, lstm] of Object.entries(IMPLEMENTATIONS))
-  for (const backend of ['cpu', 'wasm']) {
-    it(`${impl}: matches TF.js autodiff of a step-by-step LSTM, values and all four gradients (${backend})`, async () => {
-      const initial = tf.getBackend();
-      await tf.setBackend(backend);
-      const [T, B, H] = [7, 3, 5];
-      const xw = rand([T, B, 4 * H], 1) as tf.Tensor3D;
-      const wh = rand([H, 4 * H], 2, 0.5) as tf.Tensor2D;
-      const c0 = rand([B, H], 3) as tf.Tensor2D;
-      const h0 = rand([B, H], 4) as tf.Tensor2D;
-      const weights = rand([T, B, H], 5); // a loss that weighs every step's h differently
-      if (impl === 'fused kernels') expect(preferFusedLstm(B, H)).toBe(true);
-      const loss = (f: typeof reference) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
-        tf.sum(tf.mul(f(a as tf.Tensor3D, b as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor2D), weights));
-      expect(await maxAbsDiff(lstm(xw, wh, c0, h0), reference(xw, wh, c0, h0))).toBeLessThan(1e-5);
-      const ours = tf.grads(loss(lstm))([xw, wh, c0, h0]);
-      const want = tf.grads(loss(reference))([xw, wh, c0, h0]);
-      for (let k = 0; k < 4; k++) expect(await maxAbsDiff(ours[k] as tf.Tensor, want[k] as tf.Tensor)).toBeLessThan(1e-4);
-      tf.dispose([xw, wh, c0, h0, weights, ...ours, ...want]);
-      await tf.setBackend(initial);
-    });
-  }
+    for (const backend of ['cpu', 'wasm']) {
+      it(`${impl}: matches TF.js autodiff of a step-by-step LSTM, values and all four gradients (${backend})`, async () => {
+        const initial = tf.getBackend();
+        await tf.setBackend(backend);
+        const [T, B, H] = [7, 3, 5];
+        const xw = rand([T, B, 4 * H], 1) as tf.Tensor3D;
+        const wh = rand([H, 4 * H], 2, 0.5) as tf.Tensor2D;
+        const c0 = rand([B, H], 3) as tf.Tensor2D;
+        const h0 = rand([B, H], 4) as tf.Tensor2D;
+        const weights = rand([T, B, H], 5); // a loss that weighs every step's h differently
+        if (impl === 'fused kernels') expect(preferFusedLstm(B, H)).toBe(true);
+        const loss = (f: typeof reference) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+          tf.sum(tf.mul(f(a as tf.Tensor3D, b as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor2D), weights));
+        expect(await maxAbsDiff(lstm(xw, wh, c0, h0), reference(xw, wh, c0, h0))).toBeLessThan(1e-5);
+        const ours = tf.grads(loss(lstm))([xw, wh, c0, h0]);
+        const want = tf.grads(loss(reference))([xw, wh, c0, h0]);
+        for (let k = 0; k < 4; k++) expect(await maxAbsDiff(ours[k] as tf.Tensor, want[k] as tf.Tensor)).toBeLessThan(1e-4);
+        tf.dispose([xw, wh, c0, h0, weights, ...ours, ...want]);
+        await tf.setBackend(initial);
+      });
+    }
 
   it('with a fixed kernel gives the same gradients for the inputs and states, and none for the kernel', async () => {
     const [T, B, H] = [5, 2, 4];
-    const [xw, wh, c0, h0] = [rand([T, B, 4 * H], 11) as tf.Tensor3D, rand([H, 4 * H], 12, 0.5) as tf.Tensor2D, rand([B, H], 13) as tf.Tensor2D, rand([B, H], 14) as tf.Tensor2D];
-    const f = (fixedKernel: boolean) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.square(lstmSequence(a as tf.Tensor3D, b as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor2D, { fixedKernel })));
+    const [xw, wh, c0, h0] = [
+      rand([T, B, 4 * H], 11) as tf.Tensor3D,
+      rand([H, 4 * H], 12, 0.5) as tf.Tensor2D,
+      rand([B, H], 13) as tf.Tensor2D,
+      rand([B, H], 14) as tf.Tensor2D,
+    ];
+    const f = (fixedKernel: boolean) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+      tf.sum(tf.square(lstmSequence(a as tf.Tensor3D, b as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor2D, { fixedKernel })));
     const full = tf.grads(f(false))([xw, wh, c0, h0]);
     const fixed = tf.grads(f(true))([xw, wh, c0, h0]);
     for (const k of [0, 2, 3]) expect(await maxAbsDiff(full[k] as tf.Tensor, fixed[k] as tf.Tensor)).toBeLessThan(1e-6);

@@ -13,7 +13,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { LSTM_BACKWARD, LSTM_FORWARD, preferFusedLstm } from '../core/kernels/lstm-sequence';
 
-type LstmImpl = (xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, save: tf.GradSaveFunc) => { value: tf.Tensor3D; gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => tf.Tensor[] };
+type LstmImpl = (
+  xw: tf.Tensor3D,
+  wh: tf.Tensor2D,
+  c0: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  save: tf.GradSaveFunc,
+) => { value: tf.Tensor3D; gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => tf.Tensor[] };
 
 /** The same LSTM through the fused kernels of lib/core/kernels/lstm-sequence (small batches on WASM/CPU). */
 const fusedLstmSequenceImpl: LstmImpl = (xw, wh, c0, h0, save) => {
@@ -37,7 +43,13 @@ const fusedLstmSequenceImpl: LstmImpl = (xw, wh, c0, h0, save) => {
   };
 };
 
-function lstmSequenceImpl(xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, save: tf.GradSaveFunc): { value: tf.Tensor3D; gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => tf.Tensor[] } {
+function lstmSequenceImpl(
+  xw: tf.Tensor3D,
+  wh: tf.Tensor2D,
+  c0: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  save: tf.GradSaveFunc,
+): { value: tf.Tensor3D; gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => tf.Tensor[] } {
   const T = xw.shape[0];
   // Per-step tensors are saved one by one, never stacked and sliced again: on WASM every slice of a
   // tensor first copies the whole tensor out of the heap, so T slices of a big tensor cost T copies.
@@ -113,7 +125,11 @@ const fusedLstmFixedKernel = tf.customGrad(((xw: tf.Tensor3D, wh: tf.Tensor2D, c
     value,
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
       const [a, c, , whSaved, c0Saved] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      const [dXw, dc0, dh0] = tf.engine().runKernel(LSTM_BACKWARD, { dy, acts: a, cs: c, c0: c0Saved, whT: tf.transpose(whSaved) }) as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D];
+      const [dXw, dc0, dh0] = tf.engine().runKernel(LSTM_BACKWARD, { dy, acts: a, cs: c, c0: c0Saved, whT: tf.transpose(whSaved) }) as [
+        tf.Tensor3D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+      ];
       return [dXw, tf.zerosLike(whSaved), dc0, dh0];
     },
   };
@@ -137,7 +153,10 @@ export const lstmSequence = (xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, 
  */
 export const fixedMatMul = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, wT: tf.Tensor2D, save: tf.GradSaveFunc) => {
   save([wT]);
-  return { value: tf.matMul(x, w), gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [tf.matMul(dy, saved[0] as tf.Tensor2D), tf.zerosLike(w), tf.zerosLike(wT)] };
+  return {
+    value: tf.matMul(x, w),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [tf.matMul(dy, saved[0] as tf.Tensor2D), tf.zerosLike(w), tf.zerosLike(wT)],
+  };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D, w: tf.Tensor2D, wT: tf.Tensor2D) => tf.Tensor2D;
 
 /** The op-by-op implementation on any backend, for tests comparing it with the fused kernels. */

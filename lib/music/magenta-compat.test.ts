@@ -89,7 +89,10 @@ async function compare(kind: 'melody' | 'drums', sequences: QuantizedNoteSequenc
       // The same backend on both sides: backends round differently (e.g. WASM's fused kernels), and
       // with random weights a few argmax choices sit close enough to a tie for that to show.
       backend: tf.getBackend(),
-      tasks: [{ type: 'encode', sequences }, { type: 'decodeLabels', z: codes }],
+      tasks: [
+        { type: 'encode', sequences },
+        { type: 'decodeLabels', z: codes },
+      ],
     });
     const [enc, dec] = answer.results;
     expect(enc?.error).toBeUndefined();
@@ -110,11 +113,17 @@ async function compare(kind: 'melody' | 'drums', sequences: QuantizedNoteSequenc
 
 describe('compatibility with @magenta/music 1.23.1', () => {
   it('mel_2bar_small shapes: same μ (within 1e-4) and the same argmax decodes on real melodies', async () => {
-    await compare('melody', MELODY_EXAMPLES.map((e) => melodyExample(e)));
+    await compare(
+      'melody',
+      MELODY_EXAMPLES.map((e) => melodyExample(e)),
+    );
   }, 300_000);
 
   it('drums_2bar_lokl_small shapes: same μ (within 1e-4) and the same argmax decodes on real grooves', async () => {
-    await compare('drums', DRUM_EXAMPLES.map((e) => drumExample(e)));
+    await compare(
+      'drums',
+      DRUM_EXAMPLES.map((e) => drumExample(e)),
+    );
   }, 300_000);
 });
 
@@ -124,7 +133,11 @@ describe('the shipped music models are real Magenta checkpoints', () => {
     const music = manifest.models.filter((m) => m.format === 'magenta-musicvae');
     expect(music.map((m) => m.id).sort()).toEqual(['drums_2bar', 'mel_2bar']);
     for (const entry of music) {
-      await compare(entry.kind === 'drums' ? 'drums' : 'melody', entry.kind === 'drums' ? DRUM_EXAMPLES.map((e) => drumExample(e)) : MELODY_EXAMPLES.map((e) => melodyExample(e)), entry.path);
+      await compare(
+        entry.kind === 'drums' ? 'drums' : 'melody',
+        entry.kind === 'drums' ? DRUM_EXAMPLES.map((e) => drumExample(e)) : MELODY_EXAMPLES.map((e) => melodyExample(e)),
+        entry.path,
+      );
     }
   }, 600_000);
 });

@@ -12,7 +12,7 @@ describe('eventEditDistance', () => {
 });
 
 describe('pathQuality', () => {
-  it('measures neighbour steps, the end-to-end distance and the middle steps\' notes', () => {
+  it("measures neighbour steps, the end-to-end distance and the middle steps' notes", () => {
     const c = new MelodyConverter();
     const silent = new Array(32).fill(0);
     const a = silent.map((_, t) => (t === 0 ? 40 : t === 8 ? 1 : 0));

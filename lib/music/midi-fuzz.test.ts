@@ -274,7 +274,8 @@ function invalidNotes(seq: NoteSequence): string[] {
       problems.push(`time ${String(n.startTime)}..${String(n.endTime)}`);
     }
   }
-  for (const t of seq.tempos) if (!Number.isFinite(t.time) || !Number.isFinite(t.qpm) || t.qpm <= 0) problems.push(`tempo ${String(t.qpm)} at ${String(t.time)}`);
+  for (const t of seq.tempos)
+    if (!Number.isFinite(t.time) || !Number.isFinite(t.qpm) || t.qpm <= 0) problems.push(`tempo ${String(t.qpm)} at ${String(t.time)}`);
   return problems;
 }
 
@@ -310,7 +311,8 @@ function runMutant(bytes: Uint8Array, mutant: number, recipe: string, tally: Tal
   for (const problem of invalidNotes(file.sequence)) invalid.push(`mutant ${mutant} (${recipe}): ${problem}`);
   if (file.sequence.notes.length === 0) invalid.push(`mutant ${mutant} (${recipe}): parsed without a single usable note`);
   const counted = file.tracks.reduce((a, t) => a + t.noteCount, 0);
-  if (counted !== file.sequence.notes.length) invalid.push(`mutant ${mutant} (${recipe}): tracks count ${counted} notes, the sequence has ${file.sequence.notes.length}`);
+  if (counted !== file.sequence.notes.length)
+    invalid.push(`mutant ${mutant} (${recipe}): tracks count ${counted} notes, the sequence has ${file.sequence.notes.length}`);
   const melody = attempt('melody', () => extractMelody(file));
   const drums = attempt('drums', () => extractDrums(file));
   attempt('quantize', () => quantize(file.sequence));
@@ -378,6 +380,7 @@ describe('parseMidi fuzz', () => {
     expect(tally.drums.parsed).toBeGreaterThan(0);
     expect(tally.drums['named-error']).toBeGreaterThan(0);
     expect(tally.quantize.parsed).toBeGreaterThan(0);
-    if (process.env.MIDI_FUZZ_SEED || process.env.MIDI_FUZZ_MUTANTS) console.warn(`MIDI fuzz (seed ${FUZZ_SEED}): ${JSON.stringify(tally)}; slowest ${slowest.toFixed(1)} ms`);
+    if (process.env.MIDI_FUZZ_SEED || process.env.MIDI_FUZZ_MUTANTS)
+      console.warn(`MIDI fuzz (seed ${FUZZ_SEED}): ${JSON.stringify(tally)}; slowest ${slowest.toFixed(1)} ms`);
   });
 });

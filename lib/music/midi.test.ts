@@ -180,7 +180,13 @@ describe('sequenceToMidi → parseMidi round trip', () => {
   });
 
   it('writes drums on channel 10 with their General MIDI pitches', () => {
-    const drums = [note(36, 0, 0.1, 120, true), note(42, 0, 0.05, 70, true), note(38, 0.5, 0.6, 100, true), note(46, 0.75, 0.9, 90, true), note(49, 1.0, 1.5, 127, true)];
+    const drums = [
+      note(36, 0, 0.1, 120, true),
+      note(42, 0, 0.05, 70, true),
+      note(38, 0.5, 0.6, 100, true),
+      note(46, 0.75, 0.9, 90, true),
+      note(49, 1.0, 1.5, 127, true),
+    ];
     const file = parseMidi(sequenceToMidi(sequence(drums)));
     expect(file.tracks).toEqual<TrackInfo[]>([{ index: 0, name: 'Drums', instrument: 'drums', program: 0, channel: DRUM_CHANNEL, noteCount: 5, isDrum: true }]);
     const back = file.sequence.notes;
@@ -327,7 +333,14 @@ describe('extractMelody', () => {
   const withLead: FileSpec = {
     tracks: [
       { name: 'Piano', channel: 0, notes: chords([60, 65, 67, 60, 60, 65, 67, 60]) },
-      { name: 'Drums', channel: DRUM_CHANNEL, notes: drumNotes(Array.from({ length: 40 }, () => 42), 0.1) },
+      {
+        name: 'Drums',
+        channel: DRUM_CHANNEL,
+        notes: drumNotes(
+          Array.from({ length: 40 }, () => 42),
+          0.1,
+        ),
+      },
       { name: 'Lead', channel: 1, program: 80, notes: line(leadPitches) },
     ],
   };

@@ -73,11 +73,14 @@ export function parseMidi(bytes: Uint8Array | ArrayBuffer, fileName = 'the file'
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (data.byteLength === 0) throw new MidiParseError(`${fileName} is empty (0 bytes). Choose a .mid file that contains music.`);
   if (data.byteLength > MAX_MIDI_BYTES) {
-    throw new MidiParseError(`${fileName} is ${mb(data.byteLength, 2)}; Latent Lab reads MIDI files up to ${mb(MAX_MIDI_BYTES, 0)}. Split it or export fewer tracks.`);
+    throw new MidiParseError(
+      `${fileName} is ${mb(data.byteLength, 2)}; Latent Lab reads MIDI files up to ${mb(MAX_MIDI_BYTES, 0)}. Split it or export fewer tracks.`,
+    );
   }
   const magic = String.fromCharCode(...data.subarray(0, 4));
   if (magic !== 'MThd') {
-    const looksLike = magic === 'RIFF' ? ' (it looks like a WAV or RIFF-MIDI file)' : magic.startsWith('ID3') || magic.startsWith('\xff\xfb') ? ' (it looks like an MP3)' : '';
+    const looksLike =
+      magic === 'RIFF' ? ' (it looks like a WAV or RIFF-MIDI file)' : magic.startsWith('ID3') || magic.startsWith('\xff\xfb') ? ' (it looks like an MP3)' : '';
     throw new MidiParseError(`${fileName} is not a Standard MIDI File${looksLike}: it does not start with "MThd". Choose a .mid or .midi file.`);
   }
   let midi: Midi;
@@ -85,7 +88,9 @@ export function parseMidi(bytes: Uint8Array | ArrayBuffer, fileName = 'the file'
     let noteOns = 0;
     for (const track of parseMidiEvents(new ForwardOnlyBytes(data)).tracks) for (const e of track) if (e.type === 'noteOn') noteOns++;
     if (noteOns > MAX_MIDI_NOTES) {
-      throw new MidiParseError(`${fileName} has ${noteOns.toLocaleString('en')} notes; Latent Lab reads up to ${MAX_MIDI_NOTES.toLocaleString('en')}. Export only the part you need.`);
+      throw new MidiParseError(
+        `${fileName} has ${noteOns.toLocaleString('en')} notes; Latent Lab reads up to ${MAX_MIDI_NOTES.toLocaleString('en')}. Export only the part you need.`,
+      );
     }
     midi = new Midi(new ForwardOnlyBytes(data));
   } catch (error) {
@@ -136,7 +141,9 @@ export function parseMidi(bytes: Uint8Array | ArrayBuffer, fileName = 'the file'
     };
   });
   if (notes.length === 0) {
-    throw new NoMusicError(`${fileName} contains no playable notes (its ${noteTotal.toLocaleString('en')} notes have broken pitches or times). The file is damaged; export it again.`);
+    throw new NoMusicError(
+      `${fileName} contains no playable notes (its ${noteTotal.toLocaleString('en')} notes have broken pitches or times). The file is damaged; export it again.`,
+    );
   }
   notes.sort((a, b) => a.startTime - b.startTime || b.pitch - a.pitch);
   const tempos = midi.header.tempos
@@ -239,7 +246,10 @@ export function extractMelody(file: MidiFile, trackIndex?: number): MelodyExtrac
     }
     let best = -1;
     for (const t of pitched) {
-      const score = melodyScore(file.sequence.notes.filter((n) => n.instrument === t.index), t.name);
+      const score = melodyScore(
+        file.sequence.notes.filter((n) => n.instrument === t.index),
+        t.name,
+      );
       if (score > best) {
         best = score;
         track = t;
@@ -338,7 +348,10 @@ export function extractDrums(file: MidiFile, kit: DrumKit = 'gm'): DrumExtractio
     }
     notes.push({ ...n, pitch, isDrum: true });
   }
-  if (notes.length === 0) throw new NoMusicError(`None of the ${drumNotes.length} drum notes of ${file.name} is a known drum sound (pitches ${[...unmappedPitches].sort((a, b) => a - b).join(', ')}).`);
+  if (notes.length === 0)
+    throw new NoMusicError(
+      `None of the ${drumNotes.length} drum notes of ${file.name} is a known drum sound (pitches ${[...unmappedPitches].sort((a, b) => a - b).join(', ')}).`,
+    );
   return { sequence: { ...file.sequence, notes }, unmappedNotes: unmapped, unmappedPitches: [...unmappedPitches].sort((a, b) => a - b), kit: used };
 }
 

@@ -8,7 +8,13 @@ import type { EvaluationReport } from './evaluate';
 
 /** One validation point of a run (older points may lack the greedy accuracy or the time). */
 export const historyPointSchema = z
-  .object({ step: z.number().int().nonnegative(), seconds: z.number().nonnegative().optional(), valAccuracy: z.number(), valGreedyAccuracy: z.number().optional(), valGreedyEventAccuracy: z.number().optional() })
+  .object({
+    step: z.number().int().nonnegative(),
+    seconds: z.number().nonnegative().optional(),
+    valAccuracy: z.number(),
+    valGreedyAccuracy: z.number().optional(),
+    valGreedyEventAccuracy: z.number().optional(),
+  })
   .catchall(z.number());
 export type HistoryPoint = z.infer<typeof historyPointSchema>;
 
@@ -23,8 +29,12 @@ export function accuracyPlot(history: readonly HistoryPoint[], title: string, do
   const timed = history.filter((h) => h.seconds !== undefined);
   const points = [
     ...timed.map((h) => ({ minutes: (h.seconds ?? 0) / 60, accuracy: h.valAccuracy, step: h.step, curve: 'teacher-forced' })),
-    ...timed.filter((h) => h.valGreedyAccuracy !== undefined).map((h) => ({ minutes: (h.seconds ?? 0) / 60, accuracy: h.valGreedyAccuracy ?? NaN, step: h.step, curve: 'greedy (all steps)' })),
-    ...timed.filter((h) => h.valGreedyEventAccuracy !== undefined).map((h) => ({ minutes: (h.seconds ?? 0) / 60, accuracy: h.valGreedyEventAccuracy ?? NaN, step: h.step, curve: 'greedy (event steps)' })),
+    ...timed
+      .filter((h) => h.valGreedyAccuracy !== undefined)
+      .map((h) => ({ minutes: (h.seconds ?? 0) / 60, accuracy: h.valGreedyAccuracy ?? NaN, step: h.step, curve: 'greedy (all steps)' })),
+    ...timed
+      .filter((h) => h.valGreedyEventAccuracy !== undefined)
+      .map((h) => ({ minutes: (h.seconds ?? 0) / 60, accuracy: h.valGreedyEventAccuracy ?? NaN, step: h.step, curve: 'greedy (event steps)' })),
   ];
   const figure = Plot.plot({
     document,
@@ -80,8 +90,16 @@ export function musicTargets(kind: 'melody' | 'drums', r: EvaluationReport): { t
   const t = MUSIC_TARGETS[kind];
   const refined = r.refined;
   return [
-    { target: `refined (K = 50) greedy accuracy, all steps ≥ ${t.refined[0]}`, value: refined?.greedyAccuracy, met: (refined?.greedyAccuracy ?? 0) >= t.refined[0] },
-    { target: `refined (K = 50) greedy accuracy, event steps ≥ ${t.refined[1]}`, value: refined?.greedyEventAccuracy, met: (refined?.greedyEventAccuracy ?? 0) >= t.refined[1] },
+    {
+      target: `refined (K = 50) greedy accuracy, all steps ≥ ${t.refined[0]}`,
+      value: refined?.greedyAccuracy,
+      met: (refined?.greedyAccuracy ?? 0) >= t.refined[0],
+    },
+    {
+      target: `refined (K = 50) greedy accuracy, event steps ≥ ${t.refined[1]}`,
+      value: refined?.greedyEventAccuracy,
+      met: (refined?.greedyEventAccuracy ?? 0) >= t.refined[1],
+    },
     { target: `amortized (encoder's μ) greedy accuracy, all steps ≥ ${t.amortized[0]}`, value: r.greedyAccuracy, met: r.greedyAccuracy >= t.amortized[0] },
     { target: `amortized greedy accuracy, event steps ≥ ${t.amortized[1]}`, value: r.greedyEventAccuracy, met: r.greedyEventAccuracy >= t.amortized[1] },
     { target: 'active latent units ≥ 25%', value: r.activeUnits / r.zDims, met: r.activeUnits / r.zDims >= 0.25 },
@@ -93,8 +111,15 @@ export function musicModelCard(c: MusicCardInput): string {
   const hp = c.hparams;
   const r = c.shipped;
   const unit = c.kind === 'melody' ? 'notes' : 'hits';
-  const sampling = Number(hp.samplingRate ?? 0) > 0 ? `scheduled sampling (Magenta's inverse sigmoid, rate ${String(hp.samplingRate)}, clock started at step ${String(hp.samplingFrom ?? 0)})` : 'no scheduled sampling';
-  const refinedRows = (x: EvaluationReport): [string, string, string] => [f(x.refined?.greedyAccuracy), f(x.refined?.greedyEventAccuracy), f(x.refined?.meanDistanceSigma, 1)];
+  const sampling =
+    Number(hp.samplingRate ?? 0) > 0
+      ? `scheduled sampling (Magenta's inverse sigmoid, rate ${String(hp.samplingRate)}, clock started at step ${String(hp.samplingFrom ?? 0)})`
+      : 'no scheduled sampling';
+  const refinedRows = (x: EvaluationReport): [string, string, string] => [
+    f(x.refined?.greedyAccuracy),
+    f(x.refined?.greedyEventAccuracy),
+    f(x.refined?.meanDistanceSigma, 1),
+  ];
   const [fa, fe, fd] = refinedRows(c.full);
   const [sa, se, sd] = refinedRows(r);
   return [
@@ -106,7 +131,7 @@ export function musicModelCard(c: MusicCardInput): string {
     '',
     c.kind === 'melody'
       ? '- POP909 (Music X Lab, 2020; MIT license): the `MELODY` track (lead vocal line) of songs 001–850, quantized to 16th notes, 2-bar windows with a hop of one bar; windows with fewer than 2 onsets dropped. Training windows are augmented by transposition (±5 semitones, staying in range).'
-      : "- Groove MIDI Dataset (Magenta, 2019; CC BY 4.0 — credit: Gillick, Roberts, Engel, Eck, Bamman, \"Learning to Groove with Inverse Sequence Transformations\", ICML 2019): drums on channel 10 mapped from the Roland TD-11 kit to Magenta's 9 classes, 4/4 files only, 2-bar windows with a hop of one bar; windows with fewer than 2 onsets dropped.",
+      : '- Groove MIDI Dataset (Magenta, 2019; CC BY 4.0 — credit: Gillick, Roberts, Engel, Eck, Bamman, "Learning to Groove with Inverse Sequence Transformations", ICML 2019): drums on channel 10 mapped from the Roland TD-11 kit to Magenta\'s 9 classes, 4/4 files only, 2-bar windows with a hop of one bar; windows with fewer than 2 onsets dropped.',
     `- Split by file (no window of a ${c.kind === 'melody' ? 'song' : 'take'} in both): ${c.files.train} training files (${c.files.trainWindows} windows), ${c.files.validation} validation files (${c.files.validationWindows} windows)${c.kind === 'drums' ? " — the dataset's own train/validation split from info.csv (the validation drummers' takes are unseen)" : ' (a fixed hash of the file name puts ~10% in validation)'}.`,
     '',
     '## Model and training',
@@ -137,7 +162,11 @@ export function musicModelCard(c: MusicCardInput): string {
     `| active latent units | ${c.full.activeUnits}/${c.full.zDims} | ${r.activeUnits}/${r.zDims} |`,
     `| ${r.samples.count} samples at T=0.5: ${unit} per window (data) | ${f(c.full.samples.noteDensity, 1)} (${f(c.full.data.noteDensity, 1)}) | ${f(r.samples.noteDensity, 1)} (${f(r.data.noteDensity, 1)}) |`,
     `| samples with over twice the data's ${unit} per window | ${(100 * c.full.samples.overDoubleShare).toFixed(1)}% | ${(100 * r.samples.overDoubleShare).toFixed(1)}% |`,
-    ...(c.kind === 'melody' ? [`| samples at T=0.5: pitch range (data) | ${f(c.full.samples.pitchRange, 1)} (${f(c.full.data.pitchRange, 1)}) | ${f(r.samples.pitchRange, 1)} (${f(r.data.pitchRange, 1)}) |`] : []),
+    ...(c.kind === 'melody'
+      ? [
+          `| samples at T=0.5: pitch range (data) | ${f(c.full.samples.pitchRange, 1)} (${f(c.full.data.pitchRange, 1)}) | ${f(r.samples.pitchRange, 1)} (${f(r.data.pitchRange, 1)}) |`,
+        ]
+      : []),
     '',
     `Quantization (${c.quantization}) changed greedy accuracy by ${(100 * (r.greedyAccuracy - c.full.greedyAccuracy)).toFixed(2)} points (limit: 0.5).`,
     '',
@@ -153,7 +182,10 @@ export function musicModelCard(c: MusicCardInput): string {
     '',
     '| step | minutes | teacher-forced | greedy (all steps) | greedy (event steps) |',
     '|---|---|---|---|---|',
-    ...c.history.map((h) => `| ${h.step} | ${h.seconds !== undefined ? (h.seconds / 60).toFixed(0) : '—'} | ${f(h.valAccuracy)} | ${f(h.valGreedyAccuracy)} | ${f(h.valGreedyEventAccuracy)} |`),
+    ...c.history.map(
+      (h) =>
+        `| ${h.step} | ${h.seconds !== undefined ? (h.seconds / 60).toFixed(0) : '—'} | ${f(h.valAccuracy)} | ${f(h.valGreedyAccuracy)} | ${f(h.valGreedyEventAccuracy)} |`,
+    ),
     '',
     ...(c.notes ? ['## Where this is heading', '', c.notes, ''] : []),
   ].join('\n');

@@ -69,7 +69,7 @@ describe('MusicVAE sequence API', () => {
     model.dispose();
   });
 
-  it('refines codes: the loss at μ is the trainer\'s teacher-forced reconstruction, the kept code rebuilds at least as many steps as μ, a batch refines as its items alone', async () => {
+  it("refines codes: the loss at μ is the trainer's teacher-forced reconstruction, the kept code rebuilds at least as many steps as μ, a batch refines as its items alone", async () => {
     const initial = tf.getBackend();
     for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);
@@ -77,7 +77,11 @@ describe('MusicVAE sequence API', () => {
         const model = await MusicVAE.load(fsSource(dir), { keepVariables: true });
         const seqs = dir === melodyDir ? melodies().slice(0, 3) : DRUM_EXAMPLES.slice(0, 3).map((e) => drumExample(e));
         const labels = seqs.map((q) => model.converter.toLabels(q));
-        const trainer = new MusicVaeTrainer(model.converter, { ...DEFAULT_HPARAMS[model.converter.kind], ...model.sizes }, await tensorsToNamedValues(model.variables ?? {}));
+        const trainer = new MusicVaeTrainer(
+          model.converter,
+          { ...DEFAULT_HPARAMS[model.converter.kind], ...model.sizes },
+          await tensorsToNamedValues(model.variables ?? {}),
+        );
         const batch = batchTensors(model.converter, labels);
         const reference = await trainer.evaluate(batch);
         tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
@@ -139,7 +143,12 @@ describe('MusicVAE sequence API', () => {
 
   it('makes a 4-corner grid whose corners are the decoded corners', async () => {
     const model = await MusicVAE.load(fsSource(drumsDir));
-    const corners = DRUM_EXAMPLES.slice(0, 4).map((e) => drumExample(e)) as [QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence];
+    const corners = DRUM_EXAMPLES.slice(0, 4).map((e) => drumExample(e)) as [
+      QuantizedNoteSequence,
+      QuantizedNoteSequence,
+      QuantizedNoteSequence,
+      QuantizedNoteSequence,
+    ];
     const grid = await model.gridSequences(corners, 3, 3);
     expect(grid).toHaveLength(9);
     const { z } = await model.encodeSequences(corners);
@@ -148,7 +157,7 @@ describe('MusicVAE sequence API', () => {
     model.dispose();
   });
 
-  it('makes variations: similarity 1 gives the input\'s reconstruction, 0 gives the random samples', async () => {
+  it("makes variations: similarity 1 gives the input's reconstruction, 0 gives the random samples", async () => {
     const model = await MusicVAE.load(fsSource(melodyDir));
     const [a] = melodies() as [QuantizedNoteSequence];
     const same = await model.similarSequences(a, 3, 1, { seed: 2 });
@@ -163,7 +172,14 @@ describe('MusicVAE sequence API', () => {
 
   it('reports pitches it had to move into range and refuses unquantized grids', async () => {
     const model = await MusicVAE.load(fsSource(melodyDir));
-    const low = melodyExample({ id: 'low', title: 'low', notes: [[10, 0, 4], [60, 4, 4]] });
+    const low = melodyExample({
+      id: 'low',
+      title: 'low',
+      notes: [
+        [10, 0, 4],
+        [60, 4, 4],
+      ],
+    });
     const { reports } = await model.encodeSequences([low]);
     expect(reports[0]?.transposedNotes).toBe(1);
     const eighths = { ...low, quantizationInfo: { stepsPerQuarter: 2 } };
@@ -258,7 +274,9 @@ describe('MusicVAE.load', () => {
 
   it('refuses unsupported or mismatched models with a clear message', async () => {
     const dir = await writeTinyCheckpoint({ ...TINY_DRUMS, seed: 7 }, 'none', path.join(root, 'kinds'));
-    await expect(MusicVAE.load(fsSource(dir), { expectKind: 'melody' })).rejects.toThrow(/is a drums model \(DrumsConverter\), but a melody model is needed here/);
+    await expect(MusicVAE.load(fsSource(dir), { expectKind: 'melody' })).rejects.toThrow(
+      /is a drums model \(DrumsConverter\), but a melody model is needed here/,
+    );
     const cases: [object, RegExp][] = [
       [{ type: 'MusicRNN', dataConverter: { type: 'DrumsConverter', args: {} } }, /says type "MusicRNN", not "MusicVAE"/],
       [{ type: 'MusicVAE', dataConverter: { type: 'TrioConverter', args: {} } }, /uses the data converter "TrioConverter"/],

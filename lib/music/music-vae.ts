@@ -42,7 +42,8 @@ export const musicVaeConfigSchema = zod.looseObject({
 });
 export type MusicVaeConfig = zod.infer<typeof musicVaeConfigSchema>;
 
-const SUPPORTED = 'Latent Lab runs flat melody and drum MusicVAEs (dataConverter MelodyConverter or DrumsConverter, like mel_2bar_small and drums_2bar_*_small)';
+const SUPPORTED =
+  'Latent Lab runs flat melody and drum MusicVAEs (dataConverter MelodyConverter or DrumsConverter, like mel_2bar_small and drums_2bar_*_small)';
 
 /** Builds the converter named by a config.json, or says why it cannot. */
 export function converterFromConfig(config: MusicVaeConfig, location = 'this checkpoint'): MusicConverter {
@@ -79,9 +80,16 @@ export interface MusicVaeSizes {
 
 function need(vars: tf.NamedTensorMap, name: string, shape: number[] | undefined, location: string): tf.Tensor {
   const t = vars[name];
-  if (!t) throw new CheckpointError(`${location} has no variable "${name}"${shape ? ` (expected shape [${shape.join(', ')}])` : ''}. Is it a flat MusicVAE checkpoint?`, { variable: name });
+  if (!t)
+    throw new CheckpointError(
+      `${location} has no variable "${name}"${shape ? ` (expected shape [${shape.join(', ')}])` : ''}. Is it a flat MusicVAE checkpoint?`,
+      { variable: name },
+    );
   if (shape && (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))) {
-    throw new CheckpointError(`Variable "${name}" of ${location} has shape [${t.shape.join(', ')}] but [${shape.join(', ')}] was expected from the other variables and config.json.`, { variable: name });
+    throw new CheckpointError(
+      `Variable "${name}" of ${location} has shape [${t.shape.join(', ')}] but [${shape.join(', ')}] was expected from the other variables and config.json.`,
+      { variable: name },
+    );
   }
   return t;
 }
@@ -90,7 +98,8 @@ function need(vars: tf.NamedTensorMap, name: string, shape: number[] | undefined
 export function checkMusicVaeVariables(vars: tf.NamedTensorMap, converter: MusicConverter, location = 'the checkpoint'): MusicVaeSizes {
   if (vars[ENC('fw', 1) + 'kernel']) throw new CheckpointError(`${location} has a multi-layer encoder. ${SUPPORTED}.`, { variable: ENC('fw', 1) + 'kernel' });
   const encBias = need(vars, ENC('fw') + 'bias', undefined, location);
-  if (encBias.rank !== 1 || encBias.shape[0] % 4 !== 0) throw new CheckpointError(`"${ENC('fw')}bias" must be a vector of 4·units values; got [${encBias.shape.join(', ')}].`, { variable: ENC('fw') + 'bias' });
+  if (encBias.rank !== 1 || encBias.shape[0] % 4 !== 0)
+    throw new CheckpointError(`"${ENC('fw')}bias" must be a vector of 4·units values; got [${encBias.shape.join(', ')}].`, { variable: ENC('fw') + 'bias' });
   const e = encBias.shape[0] / 4;
   const muBias = need(vars, VARS.muBias, undefined, location);
   const zDims = muBias.shape[0] ?? 0;
@@ -255,9 +264,12 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     const rawConfig = await source.readJson('config.json');
     const parsed = musicVaeConfigSchema.safeParse(rawConfig);
     if (!parsed.success) {
-      throw new CheckpointError(`config.json of ${source.location} is not a MusicVAE config: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? '?'}.`, {
-        file: 'config.json',
-      });
+      throw new CheckpointError(
+        `config.json of ${source.location} is not a MusicVAE config: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') ?? '?'}.`,
+        {
+          file: 'config.json',
+        },
+      );
     }
     converterFromConfig(parsed.data, source.location); // fail on unsupported types before downloading weights
     const vars = await loadCheckpointTensors(source);
@@ -279,7 +291,18 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     const w = this.w;
     const dec0 = [...w.dec0.classRows, ...w.dec0.zRows, ...w.dec0.hRows];
     // Layer 0's full kernels are not needed after the split.
-    return [...lstmTensors(w.encFw), ...lstmTensors(w.encBw), w.muKernel, w.muBias, w.zInitKernel, w.zInitBias, ...w.dec.flatMap(lstmTensors), ...dec0, w.outKernel, w.outBias];
+    return [
+      ...lstmTensors(w.encFw),
+      ...lstmTensors(w.encBw),
+      w.muKernel,
+      w.muBias,
+      w.zInitKernel,
+      w.zInitBias,
+      ...w.dec.flatMap(lstmTensors),
+      ...dec0,
+      w.outKernel,
+      w.outBias,
+    ];
   }
 
   private sigmaWeights(vars: tf.NamedTensorMap, location: string): { kernel: tf.Tensor2D; bias: tf.Tensor1D } {
@@ -331,7 +354,12 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
         const kernel = cat([g.wi, g.wj, g.wf, g.wo]);
         const input = units[i] ?? 0;
         const wx = tf.slice(kernel, [0, 0], [input, 4 * g.hidden]) as tf.Tensor2D;
-        return { wx, wxT: tf.transpose(wx) as tf.Tensor2D, wh: tf.slice(kernel, [input, 0], [g.hidden, 4 * g.hidden]) as tf.Tensor2D, bias: tf.concat([g.bi, g.bj, g.bf, g.bo]) };
+        return {
+          wx,
+          wxT: tf.transpose(wx) as tf.Tensor2D,
+          wh: tf.slice(kernel, [input, 0], [g.hidden, 4 * g.hidden]) as tf.Tensor2D,
+          bias: tf.concat([g.bi, g.bj, g.bf, g.bo]),
+        };
       });
       const wz0 = cat(w.dec0.zRows);
       return {
@@ -349,7 +377,11 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     });
     // Every weight is fixed: products with them use precomputed transposes and skip weight gradients.
     const loss = (z: tf.Tensor2D): tf.Tensor1D => {
-      const init = tf.split(tf.tanh(tf.add(fixedMatMul(z, w.zInitKernel, keep.zInitT), w.zInitBias)), units.flatMap((u) => [u, u]), 1);
+      const init = tf.split(
+        tf.tanh(tf.add(fixedMatMul(z, w.zInitKernel, keep.zInitT), w.zInitBias)),
+        units.flatMap((u) => [u, u]),
+        1,
+      );
       const xw0 = tf.add(keep.base0, fixedMatMul(z, keep.wz0, keep.wz0T).expandDims(0)) as tf.Tensor3D;
       let hs = lstmSequence(xw0, keep.wh0, init[0] as tf.Tensor2D, init[1] as tf.Tensor2D, { fixedKernel: true });
       keep.upper.forEach((layer, i) => {
@@ -363,13 +395,26 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
       return tf.sum(tf.reshape(ce, [T, B]), 0) as tf.Tensor1D;
     };
     // The code kept is the one whose greedy decode rebuilds the most steps (what the user hears).
-    const score = async (z: tf.Tensor2D): Promise<number[]> => (await this.decodeLabels(z)).map((decoded, b) => compareLabels(labels[b] ?? [], decoded).matchingSteps);
+    const score = async (z: tf.Tensor2D): Promise<number[]> =>
+      (await this.decodeLabels(z)).map((decoded, b) => compareLabels(labels[b] ?? [], decoded).matchingSteps);
     return {
       mu: keep.mu,
       sigma: keep.sigma,
       loss,
       score,
-      dispose: () => tf.dispose([keep.mu, keep.sigma, keep.targets, keep.base0, keep.wz0, keep.wz0T, keep.wh0, keep.zInitT, keep.outT, ...keep.upper.flatMap((u) => [u.wx, u.wxT, u.wh, u.bias])]),
+      dispose: () =>
+        tf.dispose([
+          keep.mu,
+          keep.sigma,
+          keep.targets,
+          keep.base0,
+          keep.wz0,
+          keep.wz0T,
+          keep.wh0,
+          keep.zInitT,
+          keep.outT,
+          ...keep.upper.flatMap((u) => [u.wx, u.wxT, u.wh, u.bias]),
+        ]),
     };
   }
 
@@ -433,11 +478,17 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     const w = this.w;
     return tf.tidy(() => {
       const units = this.sizes.decoderUnits;
-      const init = tf.split(tf.tanh(tf.add(tf.matMul(z, w.zInitKernel), w.zInitBias)), units.flatMap((u) => [u, u]), 1);
+      const init = tf.split(
+        tf.tanh(tf.add(tf.matMul(z, w.zInitKernel), w.zInitBias)),
+        units.flatMap((u) => [u, u]),
+        1,
+      );
       const c = units.map((_, i) => init[2 * i] as tf.Tensor2D);
       const h = units.map((_, i) => init[2 * i + 1] as tf.Tensor2D);
       // One tensor per step straight from the array (slicing one big tensor is slow on WASM).
-      const gumbel = noise ? Array.from({ length: steps }, (_, t) => tf.tensor2d(noise.subarray(t * batch * classes, (t + 1) * batch * classes), [batch, classes])) : undefined;
+      const gumbel = noise
+        ? Array.from({ length: steps }, (_, t) => tf.tensor2d(noise.subarray(t * batch * classes, (t + 1) * batch * classes), [batch, classes]))
+        : undefined;
       const invT = temperature > 0 ? tf.scalar(1 / temperature) : undefined;
       const g0 = w.dec[0] as LstmGates;
       const biases0 = [g0.bi, g0.bj, g0.bf, g0.bo];
@@ -508,7 +559,9 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
     const reports: ConversionReport[] = [];
     seqs.forEach((s, i) => {
       if (s.quantizationInfo.stepsPerQuarter !== DEFAULT_STEPS_PER_QUARTER) {
-        throw new SequenceError(`Sequence ${i + 1} is quantized at ${s.quantizationInfo.stepsPerQuarter} steps per quarter; MusicVAE needs ${DEFAULT_STEPS_PER_QUARTER}.`);
+        throw new SequenceError(
+          `Sequence ${i + 1} is quantized at ${s.quantizationInfo.stepsPerQuarter} steps per quarter; MusicVAE needs ${DEFAULT_STEPS_PER_QUARTER}.`,
+        );
       }
       const { input, report } = this.converter.toInput(s);
       data.set(input, i * numSteps * inputDepth);
@@ -525,7 +578,11 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
       const { z, reports: refinements } = options.refine ? await this.encodeRefined(x, options.refine) : { z: await this.encode(x), reports: undefined };
       try {
         const flat = await z.data();
-        return { z: seqs.map((_, i) => Float32Array.from(flat.subarray(i * this.zDims, (i + 1) * this.zDims))), reports, ...(refinements ? { refinements } : {}) };
+        return {
+          z: seqs.map((_, i) => Float32Array.from(flat.subarray(i * this.zDims, (i + 1) * this.zDims))),
+          reports,
+          ...(refinements ? { refinements } : {}),
+        };
       } finally {
         z.dispose();
       }
@@ -614,7 +671,13 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
    * `steps` sequences on the path between two codes. The two ends are always decoded greedily (they
    * are the reconstructions of the inputs); a temperature applies to the steps between.
    */
-  async interpolateCodeSequences(a: ArrayLike<number>, b: ArrayLike<number>, steps: number, mode: InterpolationMode = 'lerp', options: SequenceDecodeOptions = {}): Promise<QuantizedNoteSequence[]> {
+  async interpolateCodeSequences(
+    a: ArrayLike<number>,
+    b: ArrayLike<number>,
+    steps: number,
+    mode: InterpolationMode = 'lerp',
+    options: SequenceDecodeOptions = {},
+  ): Promise<QuantizedNoteSequence[]> {
     this.assertUsable();
     const ends = this.codesTensor([a, b]);
     let path: tf.Tensor2D | undefined;
@@ -647,7 +710,12 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
   }
 
   /** The rows×cols blend of four corner codes (see {@link gridSequences}). */
-  async gridCodeSequences(corners: readonly ArrayLike<number>[], rows: number, cols: number, options: SequenceDecodeOptions = {}): Promise<QuantizedNoteSequence[]> {
+  async gridCodeSequences(
+    corners: readonly ArrayLike<number>[],
+    rows: number,
+    cols: number,
+    options: SequenceDecodeOptions = {},
+  ): Promise<QuantizedNoteSequence[]> {
     this.assertUsable();
     if (corners.length !== 4) throw new InvalidInputError(`A blend grid needs 4 corner codes; got ${corners.length}.`);
     const zs = this.codesTensor(corners);
@@ -664,7 +732,12 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
    * `n` variations of `seq`: its code slerped toward random codes by (1 − similarity); similarity 1
    * gives the input back, 0 gives unrelated samples.
    */
-  async similarSequences(seq: QuantizedNoteSequence, n: number, similarity: number, options: SequenceDecodeOptions & SequenceEncodeOptions = {}): Promise<QuantizedNoteSequence[]> {
+  async similarSequences(
+    seq: QuantizedNoteSequence,
+    n: number,
+    similarity: number,
+    options: SequenceDecodeOptions & SequenceEncodeOptions = {},
+  ): Promise<QuantizedNoteSequence[]> {
     this.assertUsable();
     if (!Number.isFinite(similarity) || similarity < 0 || similarity > 1) throw new InvalidInputError(`similarity must be between 0 and 1; got ${similarity}.`);
     const { z } = await this.encodeSequences([seq], options.refine ? { refine: options.refine } : {});

@@ -437,7 +437,11 @@ describe('quantize rejects impossible note times', () => {
   it('throws SequenceError for negative, NaN or backwards times', () => {
     const base = { notes: [], totalTime: 1, tempos: [{ time: 0, qpm: 120 }], timeSignatures: [] };
     const note = { pitch: 60, velocity: 80, isDrum: false, program: 0, instrument: 0 };
-    for (const [startTime, endTime] of [[-0.5, 0.5], [Number.NaN, 1], [0.5, 0.25]] as const) {
+    for (const [startTime, endTime] of [
+      [-0.5, 0.5],
+      [Number.NaN, 1],
+      [0.5, 0.25],
+    ] as const) {
       expect(() => quantize({ ...base, notes: [{ ...note, startTime, endTime }] })).toThrow(SequenceError);
     }
   });

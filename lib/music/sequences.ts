@@ -60,7 +60,9 @@ export function quantize(seq: NoteSequence, stepsPerQuarter = DEFAULT_STEPS_PER_
   checkTempos(tempos);
   const notes: QuantizedNote[] = seq.notes.map((n) => {
     if (!Number.isFinite(n.startTime) || !Number.isFinite(n.endTime) || n.startTime < 0 || n.endTime < n.startTime) {
-      throw new SequenceError(`A note (pitch ${n.pitch}) has impossible times ${n.startTime}–${n.endTime} s; times must be finite, from 0, and end after they start.`);
+      throw new SequenceError(
+        `A note (pitch ${n.pitch}) has impossible times ${n.startTime}–${n.endTime} s; times must be finite, from 0, and end after they start.`,
+      );
     }
     const start = toStep(secondsToQuarters(n.startTime, tempos), stepsPerQuarter);
     let end = toStep(secondsToQuarters(n.endTime, tempos), stepsPerQuarter);
@@ -128,7 +130,9 @@ export function splitIntoWindows(seq: QuantizedNoteSequence, windowSteps = 32, h
   }
   const count = Math.floor(Math.max(0, seq.totalQuantizedSteps - windowSteps) / hopSteps) + 1;
   if (count > MAX_WINDOWS) {
-    throw new InvalidInputError(`This would make ${count.toLocaleString('en')} windows; at most ${MAX_WINDOWS.toLocaleString('en')} are made at once. Use a shorter piece or a larger hop.`);
+    throw new InvalidInputError(
+      `This would make ${count.toLocaleString('en')} windows; at most ${MAX_WINDOWS.toLocaleString('en')} are made at once. Use a shorter piece or a larger hop.`,
+    );
   }
   const out: Window[] = [];
   for (let start = 0; start + windowSteps <= seq.totalQuantizedSteps; start += hopSteps) {

@@ -23,7 +23,17 @@ import { addSums, batchTensors, type MusicVaeTrainer, type StepStats, type StepS
 
 /** Messages from this thread to a worker. */
 export type ToWorker =
-  | { type: 'init'; backend: 'wasm' | 'cpu'; converter: { type: string; args: Record<string, unknown> }; hparams: TrainHyperparams; weights: NamedValues[]; optimizer: NamedValues[]; step: number; gradients: SharedArrayBuffer; index: number }
+  | {
+      type: 'init';
+      backend: 'wasm' | 'cpu';
+      converter: { type: string; args: Record<string, unknown> };
+      hparams: TrainHyperparams;
+      weights: NamedValues[];
+      optimizer: NamedValues[];
+      step: number;
+      gradients: SharedArrayBuffer;
+      index: number;
+    }
   | { type: 'step'; windows: Int32Array[]; seed: number; offset: number; total: number }
   | { type: 'apply'; sums: StepSums }
   | { type: 'close' };
@@ -119,7 +129,8 @@ class TrainWorker {
       this.waiting = undefined;
       if (!waiting) return;
       if (!parsed.success) waiting.reject(new Error(`Training worker ${index} sent a malformed message: ${parsed.error.issues[0]?.message ?? 'invalid'}.`));
-      else if (parsed.data.type === 'error') waiting.reject(Object.assign(new Error(`Training worker ${index}: ${parsed.data.message}`), { name: parsed.data.name }));
+      else if (parsed.data.type === 'error')
+        waiting.reject(Object.assign(new Error(`Training worker ${index}: ${parsed.data.message}`), { name: parsed.data.name }));
       else waiting.resolve(parsed.data);
     });
     const fail = (error: Error): void => {
@@ -137,7 +148,10 @@ class TrainWorker {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.waiting = {
-        resolve: (reply) => (reply.type === expect ? resolve(reply as Extract<FromWorker, { type: T }>) : reject(new Error(`Training worker ${this.index} answered "${reply.type}" instead of "${expect}".`))),
+        resolve: (reply) =>
+          reply.type === expect
+            ? resolve(reply as Extract<FromWorker, { type: T }>)
+            : reject(new Error(`Training worker ${this.index} answered "${reply.type}" instead of "${expect}".`)),
         reject,
       };
       this.worker.postMessage(message);
@@ -165,7 +179,8 @@ export class ParallelTrainer {
     readonly converter: MusicConverter,
     readonly participants: number,
   ) {
-    if (!Number.isInteger(participants) || participants < 1 || participants > 64) throw new InvalidInputError(`--workers must be a whole number from 1 to 64; got ${participants}.`);
+    if (!Number.isInteger(participants) || participants < 1 || participants > 64)
+      throw new InvalidInputError(`--workers must be a whole number from 1 to 64; got ${participants}.`);
   }
 
   /** Starts the worker threads with copies of the trainer's current weights, Adam state and step. */
@@ -175,12 +190,26 @@ export class ParallelTrainer {
     this.buffer = new SharedArrayBuffer(size * 4 * this.participants);
     const weights = await this.trainer.toNamedValues();
     const optimizer: NamedValues[] = [];
-    for (const w of await this.trainer.optimizerWeights()) optimizer.push({ name: w.name, shape: w.tensor.shape.slice(), values: Float32Array.from(await w.tensor.data()) });
+    for (const w of await this.trainer.optimizerWeights())
+      optimizer.push({ name: w.name, shape: w.tensor.shape.slice(), values: Float32Array.from(await w.tensor.data()) });
     this.workers = Array.from({ length: this.participants - 1 }, (_, k) => new TrainWorker(k + 1));
     try {
       await Promise.all(
         this.workers.map((w) =>
-          w.request({ type: 'init', backend: tf.getBackend() === 'cpu' ? 'cpu' : 'wasm', converter: this.converter.toSpec(), hparams: this.trainer.hparams, weights, optimizer, step: this.trainer.step, gradients: this.buffer as SharedArrayBuffer, index: w.index }, 'ready'),
+          w.request(
+            {
+              type: 'init',
+              backend: tf.getBackend() === 'cpu' ? 'cpu' : 'wasm',
+              converter: this.converter.toSpec(),
+              hparams: this.trainer.hparams,
+              weights,
+              optimizer,
+              step: this.trainer.step,
+              gradients: this.buffer as SharedArrayBuffer,
+              index: w.index,
+            },
+            'ready',
+          ),
         ),
       );
     } catch (error) {
@@ -234,7 +263,8 @@ export class ParallelTrainer {
       throw error;
     }
     for (const reply of fulfilled(await applied)) {
-      if (reply.step !== this.trainer.step) throw new Error(`A training worker is at step ${reply.step}, this thread at ${this.trainer.step}: the copies went out of step.`);
+      if (reply.step !== this.trainer.step)
+        throw new Error(`A training worker is at step ${reply.step}, this thread at ${this.trainer.step}: the copies went out of step.`);
     }
     return stats;
   }

@@ -23,10 +23,25 @@ function dataset(): MusicDataset {
     const windows = [base, base.map((l) => (l >= 2 && l < 80 ? l + 2 : l))];
     return { file: `${e.id}.mid`, split: i < 6 ? ('train' as const) : ('validation' as const), windows, sparse: 0 };
   });
-  return { converterType: converter.type, numSteps: 32, files, fromCache: false, counts: { filesFound: 8, filesUsed: 8, skipped: {}, trainFiles: 6, validationFiles: 2, trainWindows: 12, validationWindows: 4, sparseWindows: 0 } };
+  return {
+    converterType: converter.type,
+    numSteps: 32,
+    files,
+    fromCache: false,
+    counts: { filesFound: 8, filesUsed: 8, skipped: {}, trainFiles: 6, validationFiles: 2, trainWindows: 12, validationWindows: 4, sparseWindows: 0 },
+  };
 }
 
-const options = (out: string, steps: number, resume = false): RunOptions => ({ out, steps, batchSize: 4, hparams, evalEvery: 3, checkpointEvery: 3, resume, transpose: 3 });
+const options = (out: string, steps: number, resume = false): RunOptions => ({
+  out,
+  steps,
+  batchSize: 4,
+  hparams,
+  evalEvery: 3,
+  checkpointEvery: 3,
+  resume,
+  transpose: 3,
+});
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'train-run-'));
@@ -60,7 +75,7 @@ describe('runTraining', () => {
     expect(b.history.map((h) => h.step)).toEqual([3, 6]);
   }, 120_000);
 
-  it('trains data-parallel: two workers give one worker\'s weights up to float rounding, also across a resume, with scheduled sampling', async () => {
+  it("trains data-parallel: two workers give one worker's weights up to float rounding, also across a resume, with scheduled sampling", async () => {
     const withSampling = { ...hparams, samplingRate: 3 };
     const one = path.join(root, 'one-worker');
     const two = path.join(root, 'two-workers');
@@ -98,6 +113,8 @@ describe('runTraining', () => {
     controller.abort();
     const r = await runTraining(dataset(), converter, { ...options(path.join(root, 'cancel'), 5), signal: controller.signal });
     expect(r).toMatchObject({ stoppedBy: 'cancelled', steps: 0 });
-    await expect(runTraining(dataset(), converter, { ...options(path.join(root, 'big'), 5), batchSize: 64 })).rejects.toThrow(/Only 12 training windows for batches of 64/);
+    await expect(runTraining(dataset(), converter, { ...options(path.join(root, 'big'), 5), batchSize: 64 })).rejects.toThrow(
+      /Only 12 training windows for batches of 64/,
+    );
   }, 60_000);
 });

@@ -85,7 +85,9 @@ export interface InitialModel {
 export const historySchema = z.object({
   step: z.number().int().nonnegative(),
   seconds: z.number().nonnegative(),
-  history: z.array(z.object({ step: z.number().int().nonnegative(), seconds: z.number().nonnegative().optional(), valAccuracy: z.number() }).catchall(z.number())),
+  history: z.array(
+    z.object({ step: z.number().int().nonnegative(), seconds: z.number().nonnegative().optional(), valAccuracy: z.number() }).catchall(z.number()),
+  ),
 });
 
 export interface RunResult {
@@ -119,7 +121,11 @@ const GREEDY_WINDOWS = 1024;
  * Greedy reconstruction accuracy (encode to μ, decode with argmax, compare every step, and event
  * steps only) on up to {@link GREEDY_WINDOWS} windows spread over the validation set.
  */
-async function greedyAccuracy(trainer: MusicVaeTrainer, converter: MusicConverter, windows: readonly Int32Array[]): Promise<{ greedyAccuracy: number; greedyEventAccuracy: number }> {
+async function greedyAccuracy(
+  trainer: MusicVaeTrainer,
+  converter: MusicConverter,
+  windows: readonly Int32Array[],
+): Promise<{ greedyAccuracy: number; greedyEventAccuracy: number }> {
   const stride = Math.max(1, windows.length / GREEDY_WINDOWS);
   const picked = Array.from({ length: Math.min(windows.length, GREEDY_WINDOWS) }, (_, i) => windows[Math.floor(i * stride)] as Int32Array);
   const vars: tf.NamedTensorMap = {};
@@ -160,7 +166,11 @@ function concatInputs(converter: MusicConverter, windows: readonly Int32Array[])
   return out;
 }
 
-async function validate(trainer: MusicVaeTrainer, converter: MusicConverter, windows: readonly Int32Array[]): Promise<EvalStats & { greedyAccuracy: number; greedyEventAccuracy: number }> {
+async function validate(
+  trainer: MusicVaeTrainer,
+  converter: MusicConverter,
+  windows: readonly Int32Array[],
+): Promise<EvalStats & { greedyAccuracy: number; greedyEventAccuracy: number }> {
   let weight = 0;
   const sum = { reconstruction: 0, kl: 0, accuracy: 0 };
   for (let i = 0; i < windows.length; i += 256) {
@@ -176,7 +186,12 @@ async function validate(trainer: MusicVaeTrainer, converter: MusicConverter, win
       tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
     }
   }
-  return { reconstruction: sum.reconstruction / weight, kl: sum.kl / weight, accuracy: sum.accuracy / weight, ...(await greedyAccuracy(trainer, converter, windows)) };
+  return {
+    reconstruction: sum.reconstruction / weight,
+    kl: sum.kl / weight,
+    accuracy: sum.accuracy / weight,
+    ...(await greedyAccuracy(trainer, converter, windows)),
+  };
 }
 
 function magentaConfig(converter: MusicConverter): object {
@@ -216,7 +231,10 @@ export async function loadInitialModel(dir: string, step?: number): Promise<Init
   try {
     history = historySchema.parse(JSON.parse(await readFile(path.join(dir, 'history.json'), 'utf8')));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InvalidInputError(`${path.join(dir, 'history.json')} is not a valid training history: ${error instanceof Error ? error.message : String(error)}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new InvalidInputError(
+        `${path.join(dir, 'history.json')} is not a valid training history: ${error instanceof Error ? error.message : String(error)}`,
+      );
   }
   const at = step ?? history?.step;
   if (at === undefined) throw new InvalidInputError(`${dir} has no history.json; say which step it reached with --init-step.`);
@@ -231,14 +249,16 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
   if (dataset.converterType !== converter.type) throw new InvalidInputError(`The dataset was built for ${dataset.converterType}, not ${converter.type}.`);
   const train = dataset.files.filter((f) => f.split === 'train').flatMap((f) => f.windows);
   const validation = dataset.files.filter((f) => f.split === 'validation').flatMap((f) => f.windows);
-  if (train.length < options.batchSize) throw new InvalidInputError(`Only ${train.length} training windows for batches of ${options.batchSize}; use a smaller --batch or more data.`);
+  if (train.length < options.batchSize)
+    throw new InvalidInputError(`Only ${train.length} training windows for batches of ${options.batchSize}; use a smaller --batch or more data.`);
   if (validation.length === 0) throw new InvalidInputError('The dataset has no validation windows; add more files so some land in the validation split.');
   const stateDir = path.join(options.out, 'training');
   const resumed = options.resume ? await loadState(stateDir) : undefined;
   const saved = resumed ? ({ ...options.hparams, ...resumed.state.hparams } as TrainHyperparams) : options.hparams;
   for (const key of ['encoderUnits', 'zDims'] as const) {
     const wanted = options.overrides?.[key];
-    if (wanted !== undefined && wanted !== saved[key]) throw new InvalidInputError(`The run in ${options.out} has ${key} ${saved[key]}; a resumed run cannot change it to ${wanted}.`);
+    if (wanted !== undefined && wanted !== saved[key])
+      throw new InvalidInputError(`The run in ${options.out} has ${key} ${saved[key]}; a resumed run cannot change it to ${wanted}.`);
   }
   if (options.overrides?.decoderUnits && options.overrides.decoderUnits.join(',') !== saved.decoderUnits.join(',')) {
     throw new InvalidInputError(`The run in ${options.out} has decoder layers [${saved.decoderUnits.join(', ')}]; a resumed run cannot change them.`);
@@ -290,7 +310,9 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
         state.bestAccuracy = stats.greedyAccuracy;
         state.bestStep = trainer.step;
         const weights = await trainer.toNamedValues();
-        await writeCheckpointFolder(options.out, encodeCheckpoint(weights, { quantization: options.quantization ?? 'none' }), { 'config.json': magentaConfig(converter) });
+        await writeCheckpointFolder(options.out, encodeCheckpoint(weights, { quantization: options.quantization ?? 'none' }), {
+          'config.json': magentaConfig(converter),
+        });
       }
       options.onEval?.({ ...stats, step: trainer.step, best });
     };

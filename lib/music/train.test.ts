@@ -24,7 +24,14 @@ describe('MusicVaeTrainer', () => {
   });
 
   it('schedules β and the learning rate like Magenta', () => {
-    const t = new MusicVaeTrainer(converterFor('melody'), { ...small('melody'), betaRate: 0.99, maxBeta: 0.2, learningRate: 1e-3, decayRate: 0.9, minLearningRate: 1e-5 });
+    const t = new MusicVaeTrainer(converterFor('melody'), {
+      ...small('melody'),
+      betaRate: 0.99,
+      maxBeta: 0.2,
+      learningRate: 1e-3,
+      decayRate: 0.9,
+      minLearningRate: 1e-5,
+    });
     expect(t.beta(0)).toBe(0);
     expect(t.beta(100)).toBeCloseTo((1 - 0.99 ** 100) * 0.2, 10);
     expect(t.learningRate(0)).toBeCloseTo(1e-3, 12);
@@ -32,7 +39,7 @@ describe('MusicVaeTrainer', () => {
     t.dispose();
   });
 
-  it('schedules sampling with Magenta\'s inverse sigmoid, from a chosen step', () => {
+  it("schedules sampling with Magenta's inverse sigmoid, from a chosen step", () => {
     const t = new MusicVaeTrainer(converterFor('melody'), { ...small('melody'), samplingRate: 1000, samplingFrom: 500 });
     expect(t.samplingProbability(0)).toBeCloseTo(1 - 1000 / 1001, 10);
     expect(t.samplingProbability(500)).toBeCloseTo(1 - 1000 / 1001, 10);
@@ -52,7 +59,10 @@ describe('MusicVaeTrainer', () => {
     out?.assign(tf.mul(out, 20000) as tf.Tensor);
     const windows = MELODY_EXAMPLES.slice(0, 3).map((e) => converter.toLabels(melodyExample(e)));
     const batch = batchTensors(converter, windows);
-    const z = tf.tensor2d(Float32Array.from({ length: 3 * 8 }, (_, i) => Math.sin(i)), [3, 8]);
+    const z = tf.tensor2d(
+      Float32Array.from({ length: 3 * 8 }, (_, i) => Math.sin(i)),
+      [3, 8],
+    );
     const before = tf.memory().numTensors;
     const { previous, sampledSteps } = await trainer.sampledPrevious(batch, z, 1, 7);
     expect(sampledSteps).toBe(31 * 3);
@@ -104,7 +114,10 @@ describe('MusicVaeTrainer', () => {
   it('trains drums too (512 classes) and lowers the loss', async () => {
     const converter = converterFor('drums');
     const trainer = new MusicVaeTrainer(converter, small('drums'));
-    const batch = batchTensors(converter, DRUM_EXAMPLES.map((e) => converter.toLabels(drumExample(e))));
+    const batch = batchTensors(
+      converter,
+      DRUM_EXAMPLES.map((e) => converter.toLabels(drumExample(e))),
+    );
     const first = await trainer.trainStep(batch, 0);
     let last = first;
     for (let i = 1; i < 60; i++) last = await trainer.trainStep(batch, i);

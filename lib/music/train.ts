@@ -48,8 +48,32 @@ export interface TrainHyperparams {
 
 /** Magenta's recipe (DESIGN.md), with small sizes that train on 2 cores. */
 export const DEFAULT_HPARAMS: Record<'melody' | 'drums', TrainHyperparams> = {
-  melody: { encoderUnits: 256, decoderUnits: [256, 256], zDims: 128, maxBeta: 0.2, betaRate: 0.99999, freeBits: 0, learningRate: 1e-3, decayRate: 0.9999, minLearningRate: 1e-5, clipNorm: 1, seed: 1 },
-  drums: { encoderUnits: 256, decoderUnits: [256, 256], zDims: 128, maxBeta: 0.2, betaRate: 0.99999, freeBits: 48, learningRate: 1e-3, decayRate: 0.9999, minLearningRate: 1e-5, clipNorm: 1, seed: 1 },
+  melody: {
+    encoderUnits: 256,
+    decoderUnits: [256, 256],
+    zDims: 128,
+    maxBeta: 0.2,
+    betaRate: 0.99999,
+    freeBits: 0,
+    learningRate: 1e-3,
+    decayRate: 0.9999,
+    minLearningRate: 1e-5,
+    clipNorm: 1,
+    seed: 1,
+  },
+  drums: {
+    encoderUnits: 256,
+    decoderUnits: [256, 256],
+    zDims: 128,
+    maxBeta: 0.2,
+    betaRate: 0.99999,
+    freeBits: 48,
+    learningRate: 1e-3,
+    decayRate: 0.9999,
+    minLearningRate: 1e-5,
+    clipNorm: 1,
+    seed: 1,
+  },
 };
 
 export { TrainingDivergedError };
@@ -88,14 +112,24 @@ export interface StepSums {
 
 /** Adds shards' statistics. */
 export function addSums(all: readonly StepSums[]): StepSums {
-  return all.reduce((a, b) => ({ items: a.items + b.items, steps: a.steps + b.steps, loss: a.loss + b.loss, reconstruction: a.reconstruction + b.reconstruction, kl: a.kl + b.kl, correct: a.correct + b.correct }), {
-    items: 0,
-    steps: 0,
-    loss: 0,
-    reconstruction: 0,
-    kl: 0,
-    correct: 0,
-  });
+  return all.reduce(
+    (a, b) => ({
+      items: a.items + b.items,
+      steps: a.steps + b.steps,
+      loss: a.loss + b.loss,
+      reconstruction: a.reconstruction + b.reconstruction,
+      kl: a.kl + b.kl,
+      correct: a.correct + b.correct,
+    }),
+    {
+      items: 0,
+      steps: 0,
+      loss: 0,
+      reconstruction: 0,
+      kl: 0,
+      correct: 0,
+    },
+  );
 }
 
 export interface EvalStats {
@@ -160,7 +194,9 @@ export class MusicVaeTrainer {
   ) {
     const { encoderUnits: e, decoderUnits, zDims: z } = hparams;
     if (decoderUnits.length === 0 || [e, z, ...decoderUnits].some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
-      throw new InvalidInputError(`Layer sizes must be whole numbers from 1 to 4096 (and at least one decoder layer); got encoder ${e}, decoder [${decoderUnits.join(', ')}], z ${z}.`);
+      throw new InvalidInputError(
+        `Layer sizes must be whole numbers from 1 to 4096 (and at least one decoder layer); got encoder ${e}, decoder [${decoderUnits.join(', ')}], z ${z}.`,
+      );
     }
     const given = new Map((initial ?? []).map((v) => [v.name, v] as const));
     const rng = createRng(hparams.seed);
@@ -169,7 +205,8 @@ export class MusicVaeTrainer {
       const start = given.get(name);
       let values: Float32Array;
       if (start) {
-        if (start.values.length !== size) throw new InvalidInputError(`Variable "${name}" has ${start.values.length} values; [${shape.join(', ')}] needs ${size}.`);
+        if (start.values.length !== size)
+          throw new InvalidInputError(`Variable "${name}" has ${start.values.length} values; [${shape.join(', ')}] needs ${size}.`);
         values = start.values;
       } else if (kind === 'kernel') {
         const limit = Math.sqrt(6 / ((shape[0] ?? 1) + (shape[1] ?? 1)));
@@ -262,7 +299,11 @@ export class MusicVaeTrainer {
   /** Teacher-forced decoder logits `[T·B, C]` for codes `z` and previous-step one-hots `[T, B, C]`. */
   private decodeLogits(z: tf.Tensor2D, previous: tf.Tensor3D): tf.Tensor2D {
     const units = this.hparams.decoderUnits;
-    const init = tf.split(tf.tanh(tf.add(tf.matMul(z, this.v(VARS.zInitKernel) as tf.Tensor2D), this.v(VARS.zInitBias))), units.flatMap((u) => [u, u]), 1);
+    const init = tf.split(
+      tf.tanh(tf.add(tf.matMul(z, this.v(VARS.zInitKernel) as tf.Tensor2D), this.v(VARS.zInitBias))),
+      units.flatMap((u) => [u, u]),
+      1,
+    );
     let hs = this.layer(DEC(0), previous, init[0] as tf.Tensor2D, init[1] as tf.Tensor2D, z);
     for (let l = 1; l < units.length; l++) hs = this.layer(DEC(l), hs, init[2 * l] as tf.Tensor2D, init[2 * l + 1] as tf.Tensor2D);
     const [T, B, H] = hs.shape;
@@ -286,7 +327,13 @@ export class MusicVaeTrainer {
    * outputs of that run, so the gradient is Magenta's (none flows through the samples).
    */
   /** @internal exposed for tests */
-  async sampledPrevious(batch: Batch, z: tf.Tensor2D, p: number, seed: number, shard: Shard = { offset: 0, total: batch.x.shape[0] }): Promise<{ previous: tf.Tensor3D; sampledSteps: number }> {
+  async sampledPrevious(
+    batch: Batch,
+    z: tf.Tensor2D,
+    p: number,
+    seed: number,
+    shard: Shard = { offset: 0, total: batch.x.shape[0] },
+  ): Promise<{ previous: tf.Tensor3D; sampledSteps: number }> {
     const [T, B, C] = batch.targets.shape;
     const truth = (await batch.labels.data()) as Int32Array; // [T, B]
     const rng = createRng(seed);
@@ -300,7 +347,11 @@ export class MusicVaeTrainer {
       const units = this.hparams.decoderUnits;
       const cells = units.map((_, l) => prepareLstm(this.v(DEC(l) + 'kernel') as tf.Tensor2D, this.v(DEC(l) + 'bias') as tf.Tensor1D));
       let state = tf.tidy(() => {
-        const init = tf.split(tf.tanh(tf.add(tf.matMul(z, this.v(VARS.zInitKernel) as tf.Tensor2D), this.v(VARS.zInitBias))), units.flatMap((u) => [u, u]), 1);
+        const init = tf.split(
+          tf.tanh(tf.add(tf.matMul(z, this.v(VARS.zInitKernel) as tf.Tensor2D), this.v(VARS.zInitBias))),
+          units.flatMap((u) => [u, u]),
+          1,
+        );
         return init as tf.Tensor2D[];
       });
       try {
@@ -350,13 +401,23 @@ export class MusicVaeTrainer {
    * scheduled-sampling draws are those of the whole batch, cut to the shard, so N shards give the
    * same update as one batch. The caller disposes `grads`.
    */
-  async computeGradients(batch: Batch, seed: number, shard: Shard = { offset: 0, total: batch.x.shape[0] }): Promise<{ grads: tf.NamedTensorMap; sums: StepSums }> {
+  async computeGradients(
+    batch: Batch,
+    seed: number,
+    shard: Shard = { offset: 0, total: batch.x.shape[0] },
+  ): Promise<{ grads: tf.NamedTensorMap; sums: StepSums }> {
     const beta = this.beta();
     const freeNats = this.hparams.freeBits * Math.LN2;
     const [B, T] = batch.x.shape;
     const Z = this.hparams.zDims;
-    if (shard.offset < 0 || shard.offset + B > shard.total) throw new InvalidInputError(`A shard of ${B} items at ${shard.offset} does not fit a batch of ${shard.total}.`);
-    const eps = tf.tensor2d(createRng(seed).normalArray(shard.total * Z).subarray(shard.offset * Z, (shard.offset + B) * Z), [B, Z]);
+    if (shard.offset < 0 || shard.offset + B > shard.total)
+      throw new InvalidInputError(`A shard of ${B} items at ${shard.offset} does not fit a batch of ${shard.total}.`);
+    const eps = tf.tensor2d(
+      createRng(seed)
+        .normalArray(shard.total * Z)
+        .subarray(shard.offset * Z, (shard.offset + B) * Z),
+      [B, Z],
+    );
     const p = this.samplingProbability();
     let previous = batch.previous;
     if (p > 0) {
@@ -422,7 +483,17 @@ export class MusicVaeTrainer {
     this.optimizer.applyGradients(clipped);
     if (scale !== 1) tf.dispose(clipped.map((c) => c.tensor));
     this.step++;
-    return { step: this.step, loss, reconstruction: sums.reconstruction / sums.items, kl: sums.kl / sums.items, beta, accuracy: sums.correct / sums.steps, gradNorm, learningRate: lr, samplingProbability: p };
+    return {
+      step: this.step,
+      loss,
+      reconstruction: sums.reconstruction / sums.items,
+      kl: sums.kl / sums.items,
+      beta,
+      accuracy: sums.correct / sums.steps,
+      gradNorm,
+      learningRate: lr,
+      samplingProbability: p,
+    };
   }
 
   /**

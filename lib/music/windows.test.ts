@@ -28,7 +28,11 @@ function drums(pitches: readonly number[]): Uint8Array {
 
 describe('forgiving import: any meter', () => {
   it('reads 4/4, 2/2 and 2/4 on the 16th grid without a note', () => {
-    for (const meter of [[4, 4], [2, 2], [2, 4]] as [number, number][]) {
+    for (const meter of [
+      [4, 4],
+      [2, 2],
+      [2, 4],
+    ] as [number, number][]) {
       const found = midiWindows(parseMidi(tune(16, meter), 'tune.mid'), 'melody');
       expect(found.windows.length).toBe(3); // 16 beats = 4 bars of 4/4: windows at bars 1, 2, 3
       expect(found.notes.join(' ')).not.toMatch(/crosses bar lines/);
@@ -36,7 +40,10 @@ describe('forgiving import: any meter', () => {
   });
 
   it('reads 3/4 and 6/8 too, cutting 32-sixteenth windows across bar lines, and says so (not an error)', () => {
-    for (const meter of [[3, 4], [6, 8]] as [number, number][]) {
+    for (const meter of [
+      [3, 4],
+      [6, 8],
+    ] as [number, number][]) {
       const found = midiWindows(parseMidi(tune(24, meter), 'waltz.mid'), 'melody');
       expect(found.windows.length).toBe(5);
       expect(found.windows.every((w) => w.sequence.totalQuantizedSteps === 32)).toBe(true);
@@ -65,7 +72,7 @@ describe('forgiving import: any meter', () => {
 });
 
 describe('forgiving import: every drum pitch Magenta knows', () => {
-  it('the auto kit knows every General MIDI pitch of Magenta\'s lists and the TD-11\'s hi-hat edges', () => {
+  it("the auto kit knows every General MIDI pitch of Magenta's lists and the TD-11's hi-hat edges", () => {
     const all = GM_AND_ROLAND_PITCH_CLASSES.flat();
     for (const p of DEFAULT_DRUM_PITCH_CLASSES.flat()) expect(all).toContain(p);
     expect(all).toContain(22);

@@ -59,7 +59,8 @@ export function midiWindows(file: MidiFile, kind: 'melody' | 'drums', options: M
     part = quantize(melody.sequence);
   } else {
     const drums = extractDrums(file, options.kit ?? 'auto');
-    if (drums.kit === 'roland-td11' && (options.kit ?? 'auto') === 'auto') notes.push('drums read with the Roland TD-11 kit map (the file uses its hi-hat edge sounds, as Groove MIDI takes do)');
+    if (drums.kit === 'roland-td11' && (options.kit ?? 'auto') === 'auto')
+      notes.push('drums read with the Roland TD-11 kit map (the file uses its hi-hat edge sounds, as Groove MIDI takes do)');
     if (drums.unmappedNotes > 0) notes.push(`${drums.unmappedNotes} drum note(s) of unknown sounds dropped (pitches ${drums.unmappedPitches.join(', ')})`);
     part = quantize(drums.sequence);
   }

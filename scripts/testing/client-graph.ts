@@ -117,8 +117,14 @@ export async function pageGraphs(root: string, pages = findPages(root)): Promise
     const eagerImports = new Map<string, string[]>();
     for (const [file, input] of Object.entries(meta.inputs)) {
       const local = input.imports.filter((i) => !i.external);
-      imports.set(file, local.map((i) => i.path));
-      eagerImports.set(file, local.filter((i) => i.kind !== 'dynamic-import').map((i) => i.path));
+      imports.set(
+        file,
+        local.map((i) => i.path),
+      );
+      eagerImports.set(
+        file,
+        local.filter((i) => i.kind !== 'dynamic-import').map((i) => i.path),
+      );
     }
     // Server components are followed only to find client boundaries; from a boundary on, everything is client code.
     const client = new Set<string>();
@@ -185,7 +191,8 @@ export async function mainThreadViolations(root: string, rules: ImportRule[] = M
       const hits = [...graph.client].filter((f) => rule.module.test(f));
       if (hits.length === 0) continue;
       const eagerHit = rule.lazyOnly ? [...graph.eager].find((f) => rule.module.test(f)) : undefined;
-      if (eagerHit) violations.push({ route: graph.route, rule: `${rule.name} — in the first load, not behind a lazy import()`, chain: chainTo(graph, eagerHit) });
+      if (eagerHit)
+        violations.push({ route: graph.route, rule: `${rule.name} — in the first load, not behind a lazy import()`, chain: chainTo(graph, eagerHit) });
       if (rule.forbiddenOn?.(graph.route) ?? !rule.allowedImporter) {
         violations.push({ route: graph.route, rule: rule.name, chain: chainTo(graph, hits[0] ?? '') });
         continue;

@@ -17,7 +17,13 @@ const tf = require(require.resolve('@tensorflow/tfjs', { paths: [path.dirname(re
 
 function toNoteSequence(s) {
   return {
-    notes: s.notes.map((n) => ({ pitch: n.pitch, quantizedStartStep: n.quantizedStartStep, quantizedEndStep: n.quantizedEndStep, isDrum: !!n.isDrum, velocity: n.velocity || 80 })),
+    notes: s.notes.map((n) => ({
+      pitch: n.pitch,
+      quantizedStartStep: n.quantizedStartStep,
+      quantizedEndStep: n.quantizedEndStep,
+      isDrum: !!n.isDrum,
+      velocity: n.velocity || 80,
+    })),
     quantizationInfo: { stepsPerQuarter: 4 },
     totalQuantizedSteps: s.totalQuantizedSteps,
     tempos: [{ time: 0, qpm: 120 }],
@@ -89,7 +95,9 @@ async function main() {
           encode: async () => (await model.encode(seqs)).dispose(),
           decode: async () => (await model.decodeTensors(z, undefined)).dispose(),
           sample: async () => (await model.sampleTensors(task.n, task.temperature)).dispose(),
-          interpolate: async () => { await model.interpolate(seqs, task.steps, undefined); },
+          interpolate: async () => {
+            await model.interpolate(seqs, task.steps, undefined);
+          },
         };
         const fn = ops[task.op];
         if (!fn) throw new Error(`unknown bench op ${task.op}`);

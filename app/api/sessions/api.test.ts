@@ -110,7 +110,10 @@ describeEachStore((kind) => {
       expect(del.status).toBe(204);
       const gone = await sessionRoute.DELETE(req('DELETE', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code }));
       expect(gone.status).toBe(204);
-      expect(await errorOf(await sessionRoute.GET(req('GET', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code })))).toMatchObject({ status: 404, code: 'not_found' });
+      expect(await errorOf(await sessionRoute.GET(req('GET', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code })))).toMatchObject({
+        status: 404,
+        code: 'not_found',
+      });
     });
 
     it('answers the event stream with SSE headers, and refuses it without a token', async () => {
@@ -125,14 +128,20 @@ describeEachStore((kind) => {
       let text = '';
       while (!text.includes('event: snapshot')) text += new TextDecoder().decode((await reader.read()).value);
       abort.abort();
-      expect(await errorOf(await eventsRoute.GET(new Request(`${base}/${s.code}/events`), ctx({ code: s.code })))).toMatchObject({ status: 401, code: 'unauthorized' });
+      expect(await errorOf(await eventsRoute.GET(new Request(`${base}/${s.code}/events`), ctx({ code: s.code })))).toMatchObject({
+        status: 401,
+        code: 'unauthorized',
+      });
     });
 
     it('refuses oversize bodies with 413 before buffering them', async () => {
       const s = await newSession();
       const ada = await s.join('Ada');
       const big = 'x'.repeat(LIMITS.smallBodyBytes + 1);
-      expect(await errorOf(await createRoute.POST(req('POST', base, { raw: JSON.stringify({ title: big }) })))).toMatchObject({ status: 413, code: 'too_large' });
+      expect(await errorOf(await createRoute.POST(req('POST', base, { raw: JSON.stringify({ title: big }) })))).toMatchObject({
+        status: 413,
+        code: 'too_large',
+      });
       // No Content-Length (a stream): cut off while reading.
       const stream = new ReadableStream<Uint8Array>({
         start(c) {
@@ -140,22 +149,48 @@ describeEachStore((kind) => {
           c.close();
         },
       });
-      expect(await errorOf(await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, raw: stream }), ctx({ code: s.code })))).toMatchObject({ status: 413 });
+      expect(
+        await errorOf(await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, raw: stream }), ctx({ code: s.code }))),
+      ).toMatchObject({ status: 413 });
       // A MIDI over 256 KB inside an acceptable body.
       const midi = new Uint8Array(LIMITS.midiBytes + 10);
       midi.set(melodyMidi());
-      const res = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: { title: 'big', kind: 'melody', midiBase64: bytesToBase64(midi) } }), ctx({ code: s.code }));
+      const res = await listRoute.POST(
+        req('POST', `${base}/${s.code}/submissions`, { token: ada, body: { title: 'big', kind: 'melody', midiBase64: bytesToBase64(midi) } }),
+        ctx({ code: s.code }),
+      );
       expect(await errorOf(res)).toMatchObject({ status: 413, code: 'too_large' });
       // Titles and nicknames over 40 characters: 422.
-      expect(await errorOf(await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { body: { nickname: 'n'.repeat(41) } }), ctx({ code: s.code })))).toMatchObject({ status: 422, code: 'invalid' });
-      const longTitle = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('t'.repeat(41)) }), ctx({ code: s.code }));
+      expect(
+        await errorOf(await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { body: { nickname: 'n'.repeat(41) } }), ctx({ code: s.code }))),
+      ).toMatchObject({ status: 422, code: 'invalid' });
+      const longTitle = await listRoute.POST(
+        req('POST', `${base}/${s.code}/submissions`, { token: ada, body: drumEntry('t'.repeat(41)) }),
+        ctx({ code: s.code }),
+      );
       expect(await errorOf(longTitle)).toMatchObject({ status: 422, code: 'invalid' });
     });
 
     it('never answers 500 to bad input', async () => {
       const s = await newSession();
       const ada = await s.join('Ada');
-      const bodies: (string | undefined)[] = [undefined, '', '   ', '{', 'null', '[]', '"text"', '42', 'true', '{"nickname":null}', '{"nickname":[1,2]}', '{"nickname":{"$gt":""}}', '{"title":1e309}', '\u0000', '{"__proto__":{"x":1}}'];
+      const bodies: (string | undefined)[] = [
+        undefined,
+        '',
+        '   ',
+        '{',
+        'null',
+        '[]',
+        '"text"',
+        '42',
+        'true',
+        '{"nickname":null}',
+        '{"nickname":[1,2]}',
+        '{"nickname":{"$gt":""}}',
+        '{"title":1e309}',
+        '\u0000',
+        '{"__proto__":{"x":1}}',
+      ];
       const codes = ['lower1', 'TOOLONGCODE', '', '%00', '../../etc', s.code.toLowerCase()];
       const ids = ['abc', '-1', '0', '1.5', '99999999999999999999', '1e3', ''];
       const statuses: number[] = [];
@@ -164,7 +199,9 @@ describeEachStore((kind) => {
         statuses.push((await joinRoute.POST(req('POST', `${base}/${s.code}/join`, { raw }), ctx({ code: s.code }))).status);
         statuses.push((await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, raw }), ctx({ code: s.code }))).status);
         statuses.push((await sessionRoute.PATCH(req('PATCH', `${base}/${s.code}`, { token: s.teacherToken, raw }), ctx({ code: s.code }))).status);
-        statuses.push((await entryRoute.PATCH(req('PATCH', `${base}/${s.code}/submissions/1`, { token: s.teacherToken, raw }), ctx({ code: s.code, id: '1' }))).status);
+        statuses.push(
+          (await entryRoute.PATCH(req('PATCH', `${base}/${s.code}/submissions/1`, { token: s.teacherToken, raw }), ctx({ code: s.code, id: '1' }))).status,
+        );
       }
       for (const code of codes) {
         statuses.push((await joinRoute.POST(req('POST', `${base}/x/join`, { body: { nickname: 'Zed' } }), ctx({ code }))).status);

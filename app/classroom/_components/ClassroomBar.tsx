@@ -70,7 +70,8 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
     return (
       <section className="classroom-bar card" aria-label="Classroom" data-testid="classroom-bar">
         <p>
-          This lab was opened for classroom session <strong>{code}</strong>, but this browser has not joined it. <Link href={gallery}>Join the session</Link> to submit.
+          This lab was opened for classroom session <strong>{code}</strong>, but this browser has not joined it. <Link href={gallery}>Join the session</Link> to
+          submit.
         </p>
       </section>
     );
@@ -78,13 +79,22 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
 
   const fixes: { text: string; fix?: () => void; label?: string }[] = [];
   if (challenge?.kind === 'melody-interpolation' && lab === 'melody' && (params.get('a') !== challenge.a || params.get('b') !== challenge.b)) {
-    fixes.push({ text: 'The challenge fixes melodies A and B; yours were changed.', fix: () => setParams({ a: challenge.a, b: challenge.b }), label: 'Put back A and B' });
+    fixes.push({
+      text: 'The challenge fixes melodies A and B; yours were changed.',
+      fix: () => setParams({ a: challenge.a, b: challenge.b }),
+      label: 'Put back A and B',
+    });
   }
   if (challenge?.kind === 'digit-from-code' && lab === 'image' && (params.get('model') ?? 'vae') !== challenge.model) {
-    fixes.push({ text: `The challenge uses the ${challenge.model === 'vae' ? 'VAE' : 'convolutional VAE'}.`, fix: () => setParams({ model: challenge.model, view: 'manifold' }), label: 'Switch back' });
+    fixes.push({
+      text: `The challenge uses the ${challenge.model === 'vae' ? 'VAE' : 'convolutional VAE'}.`,
+      fix: () => setParams({ model: challenge.model, view: 'manifold' }),
+      label: 'Switch back',
+    });
   }
   if (challenge?.kind === 'drum-groove' && lab === 'drums') fixes.push({ text: `Temperature at most ${challenge.maxTemperature} (the challenge's cap).` });
-  const wrongLab = challenge && challenge.kind !== 'free' && { 'melody-interpolation': 'melody', 'drum-groove': 'drums', 'digit-from-code': 'image' }[challenge.kind] !== lab;
+  const wrongLab =
+    challenge && challenge.kind !== 'free' && { 'melody-interpolation': 'melody', 'drum-groove': 'drums', 'digit-from-code': 'image' }[challenge.kind] !== lab;
   const accepting = session?.accepting ?? false;
 
   const submit = async () => {
@@ -128,7 +138,11 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
         </Link>
       </div>
       {challenge && <p className="small">{describeChallenge(challenge)}</p>}
-      {wrongLab && <p className="notice">This challenge is made in another lab. <Link href={gallery}>Back to the session</Link>.</p>}
+      {wrongLab && (
+        <p className="notice">
+          This challenge is made in another lab. <Link href={gallery}>Back to the session</Link>.
+        </p>
+      )}
       {fixes.map((f) => (
         <p key={f.text} className="notice small">
           {f.text}{' '}
@@ -148,7 +162,14 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
       >
         <label>
           Entry title{' '}
-          <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={LIMITS.titleChars} required placeholder="Name your entry" data-testid="entry-title-input" />
+          <input
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            maxLength={LIMITS.titleChars}
+            required
+            placeholder="Name your entry"
+            data-testid="entry-title-input"
+          />
         </label>
         <button type="submit" className="primary" disabled={busy || !session || !accepting || !title.trim() || Boolean(wrongLab)} data-testid="submit-entry">
           {busy ? 'Submitting…' : `Submit to ${session?.title ?? code}`}

@@ -74,7 +74,17 @@ export function Gallery({ code, token, role, submissions, projector = false, clo
   return (
     <ul className={`gallery${projector ? ' gallery-projector' : ''}`} data-testid="gallery" aria-label="Entries">
       {submissions.map((s) => (
-        <EntryCard key={s.id} code={code} token={token} role={role} s={hideVotes ? { ...s, votes: null } : s} projector={projector} closed={closed} player={player} onError={onError} />
+        <EntryCard
+          key={s.id}
+          code={code}
+          token={token}
+          role={role}
+          s={hideVotes ? { ...s, votes: null } : s}
+          projector={projector}
+          closed={closed}
+          player={player}
+          onError={onError}
+        />
       ))}
     </ul>
   );
@@ -131,7 +141,13 @@ function EntryCard({
   const voteLabel = s.votes === null ? (s.voted ? 'You voted' : 'Votes hidden until the teacher reveals them') : `${s.votes} vote${s.votes === 1 ? '' : 's'}`;
 
   return (
-    <li className={`entry card${s.hidden ? ' entry-hidden' : ''}${playing ? ' entry-playing' : ''}`} data-testid="entry" data-id={s.id} data-votes={s.votes ?? ''} data-kind={s.kind}>
+    <li
+      className={`entry card${s.hidden ? ' entry-hidden' : ''}${playing ? ' entry-playing' : ''}`}
+      data-testid="entry"
+      data-id={s.id}
+      data-votes={s.votes ?? ''}
+      data-kind={s.kind}
+    >
       <div className="entry-media">
         {/* A data: URL of a few hundred bytes: nothing for next/image to optimise. */}
         {/* eslint-disable-next-line @next/next/no-img-element */}
@@ -139,7 +155,14 @@ function EntryCard({
         {media?.seq && s.kind === 'drums' && <DrumGrid seq={media.seq} label={`${s.title} by ${s.nickname}`} playStep={playStep} small />}
         {media?.seq && s.kind === 'melody' && (
           <div className="roll-scroll">
-            <PianoRoll seq={media.seq} span={pitchSpanOf([media.seq])} label={`${s.title} by ${s.nickname}`} cell={{ w: 2, h: 2 }} playStep={playStep} className="roll-wide" />
+            <PianoRoll
+              seq={media.seq}
+              span={pitchSpanOf([media.seq])}
+              label={`${s.title} by ${s.nickname}`}
+              cell={{ w: 2, h: 2 }}
+              playStep={playStep}
+              className="roll-wide"
+            />
           </div>
         )}
         {media?.problem && <p className="muted small">{media.problem}</p>}
@@ -163,13 +186,27 @@ function EntryCard({
             type="button"
             data-testid="play"
             aria-label={`${playing ? 'Stop' : 'Play'} ${s.title}`}
-            onClick={() => (playing ? player.stop() : void player.play(group, [media.seq as QuantizedNoteSequence], { kind: s.kind === 'drums' ? 'drums' : 'melody', qpm: media.qpm ?? 120, loop: s.kind === 'drums' }))}
+            onClick={() =>
+              playing
+                ? player.stop()
+                : void player.play(group, [media.seq as QuantizedNoteSequence], {
+                    kind: s.kind === 'drums' ? 'drums' : 'melody',
+                    qpm: media.qpm ?? 120,
+                    loop: s.kind === 'drums',
+                  })
+            }
           >
             {playing ? '■ Stop' : '▶ Play'}
           </button>
         )}
         {role === 'student' && !s.mine && !projector && (
-          <button type="button" data-testid="vote" disabled={busy || s.voted || closed || s.hidden} onClick={() => void act(() => api.vote(code, token, s.id))} aria-label={`Vote for ${s.title}`}>
+          <button
+            type="button"
+            data-testid="vote"
+            disabled={busy || s.voted || closed || s.hidden}
+            onClick={() => void act(() => api.vote(code, token, s.id))}
+            aria-label={`Vote for ${s.title}`}
+          >
             {s.voted ? '✓ Voted' : '♥ Vote'}
           </button>
         )}

@@ -15,7 +15,17 @@ export function QrCode({ text, size = 220, label }: { text: string; size?: numbe
     return { d: path, n: qr.size };
   }, [text]);
   return (
-    <svg className="qr" role="img" aria-label={label} width={size} height={size} viewBox={`0 0 ${n} ${n}`} shapeRendering="crispEdges" data-testid="join-qr" data-text={text}>
+    <svg
+      className="qr"
+      role="img"
+      aria-label={label}
+      width={size}
+      height={size}
+      viewBox={`0 0 ${n} ${n}`}
+      shapeRendering="crispEdges"
+      data-testid="join-qr"
+      data-text={text}
+    >
       <rect width={n} height={n} fill="#fff" />
       <path d={d} fill="#000" />
     </svg>

@@ -77,7 +77,12 @@ function JoinForm({ initialCode, onJoined }: { initialCode: string; onJoined: (i
       const session = await api.getSession(r.code, r.studentToken);
       onJoined({ code: r.code, token: r.studentToken, nickname: r.nickname, title: session.title }, labUrl(session.challenge, r.code));
     } catch (e) {
-      const field = e instanceof ClassroomApiError && (e.code === 'nickname_taken' || e.code === 'invalid') ? 'nickname' : e instanceof ClassroomApiError && e.code === 'not_found' ? 'code' : 'form';
+      const field =
+        e instanceof ClassroomApiError && (e.code === 'nickname_taken' || e.code === 'invalid')
+          ? 'nickname'
+          : e instanceof ClassroomApiError && e.code === 'not_found'
+            ? 'code'
+            : 'form';
       setError({ field, message: describeError(e) });
       setBusy(false);
     }
@@ -198,8 +203,17 @@ function StudentSession({ identity, onLeave }: { identity: StudentIdentity; onLe
         <h2 id="gallery-h">
           Gallery <span className="muted">({feed.submissions.length})</span>
         </h2>
-        <p className="muted small">{session.votesRevealed ? 'The teacher revealed the votes.' : 'Vote once for each entry you like (not your own). The teacher reveals the votes.'}</p>
-        <Gallery code={session.code} token={identity.token} role="student" submissions={feed.submissions} closed={session.status === 'closed'} onError={onError} />
+        <p className="muted small">
+          {session.votesRevealed ? 'The teacher revealed the votes.' : 'Vote once for each entry you like (not your own). The teacher reveals the votes.'}
+        </p>
+        <Gallery
+          code={session.code}
+          token={identity.token}
+          role="student"
+          submissions={feed.submissions}
+          closed={session.status === 'closed'}
+          onError={onError}
+        />
       </section>
     </div>
   );

@@ -98,7 +98,14 @@ export function TeacherHome() {
         >
           <label>
             Title <span className="muted small">(shown to the class, up to {LIMITS.titleChars} characters)</span>
-            <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={LIMITS.titleChars} required placeholder="Friday morph-off" data-testid="session-title" />
+            <input
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              maxLength={LIMITS.titleChars}
+              required
+              placeholder="Friday morph-off"
+              data-testid="session-title"
+            />
           </label>
           <label>
             Challenge
@@ -138,7 +145,15 @@ export function TeacherHome() {
           {kind === 'drum-groove' && (
             <label>
               Highest temperature allowed{' '}
-              <input type="number" min={0.05} max={1.5} step={0.05} value={maxTemperature} onChange={(e) => setMaxTemperature(Number(e.target.value))} data-testid="max-temperature" />
+              <input
+                type="number"
+                min={0.05}
+                max={1.5}
+                step={0.05}
+                value={maxTemperature}
+                onChange={(e) => setMaxTemperature(Number(e.target.value))}
+                data-testid="max-temperature"
+              />
             </label>
           )}
           {kind === 'digit-from-code' && (
@@ -173,13 +188,24 @@ export function TeacherHome() {
             </label>
             {timed && (
               <label>
-                <input type="number" min={LIMITS.timeLimitMinutes.min} max={LIMITS.timeLimitMinutes.max} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} data-testid="minutes" /> minutes
+                <input
+                  type="number"
+                  min={LIMITS.timeLimitMinutes.min}
+                  max={LIMITS.timeLimitMinutes.max}
+                  value={minutes}
+                  onChange={(e) => setMinutes(Number(e.target.value))}
+                  data-testid="minutes"
+                />{' '}
+                minutes
               </label>
             )}
           </div>
           <p className="muted small">
             No accounts: you get a secret teacher link. The session and everything in it (entries, nicknames, votes) is deleted automatically after{' '}
-            <strong data-testid="retention-days">{retentionDays === undefined ? 'the retention period' : `${retentionDays} day${retentionDays === 1 ? '' : 's'}`}</strong>, or when you delete it.
+            <strong data-testid="retention-days">
+              {retentionDays === undefined ? 'the retention period' : `${retentionDays} day${retentionDays === 1 ? '' : 's'}`}
+            </strong>
+            , or when you delete it.
           </p>
           <div className="controls">
             <button type="submit" className="primary" disabled={busy || !title.trim()} data-testid="create-session">
@@ -196,7 +222,10 @@ export function TeacherHome() {
           <ul>
             {sessions.map((s) => (
               <li key={s.code}>
-                <Link href={`/classroom/session?code=${s.code}`}>{s.title}</Link> <span className="muted">· code {s.code} · deleted on {new Date(s.expiresAt).toLocaleDateString()}</span>
+                <Link href={`/classroom/session?code=${s.code}`}>{s.title}</Link>{' '}
+                <span className="muted">
+                  · code {s.code} · deleted on {new Date(s.expiresAt).toLocaleDateString()}
+                </span>
               </li>
             ))}
           </ul>

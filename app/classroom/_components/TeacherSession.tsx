@@ -80,7 +80,8 @@ export function TeacherSession() {
 
   // Remember the session on this browser once the key proved good.
   useEffect(() => {
-    if (session && token && session.you.role === 'teacher') saveTeacher({ code: session.code, token, title: session.title, createdAt: session.createdAt, expiresAt: session.expiresAt });
+    if (session && token && session.you.role === 'teacher')
+      saveTeacher({ code: session.code, token, title: session.title, createdAt: session.createdAt, expiresAt: session.expiresAt });
   }, [session, token]);
 
   const run = async (label: string, fn: () => Promise<unknown>) => {
@@ -171,7 +172,8 @@ export function TeacherSession() {
                     data-testid="kick"
                     aria-label={`Remove ${p.nickname} from the session`}
                     onClick={() => {
-                      if (window.confirm(`Remove ${p.nickname}? Their link stops working at once; their entries stay until you remove them.`)) void run('kick', () => api.kick(session.code, token, p.nickname));
+                      if (window.confirm(`Remove ${p.nickname}? Their link stops working at once; their entries stay until you remove them.`))
+                        void run('kick', () => api.kick(session.code, token, p.nickname));
                     }}
                   >
                     remove
@@ -191,11 +193,21 @@ export function TeacherSession() {
           {!projector && (
             <>
               {session.status === 'open' && accepting ? (
-                <button type="button" disabled={busy !== undefined} onClick={() => void run('lock', () => api.updateSession(session.code, token, { status: 'locked' }))} data-testid="lock">
+                <button
+                  type="button"
+                  disabled={busy !== undefined}
+                  onClick={() => void run('lock', () => api.updateSession(session.code, token, { status: 'locked' }))}
+                  data-testid="lock"
+                >
                   Lock submissions
                 </button>
               ) : (
-                <button type="button" disabled={busy !== undefined} onClick={() => void run('open', () => api.updateSession(session.code, token, { status: 'open' }))} data-testid="reopen">
+                <button
+                  type="button"
+                  disabled={busy !== undefined}
+                  onClick={() => void run('open', () => api.updateSession(session.code, token, { status: 'open' }))}
+                  data-testid="reopen"
+                >
                   Reopen submissions
                 </button>
               )}
@@ -213,7 +225,8 @@ export function TeacherSession() {
                   type="button"
                   disabled={busy !== undefined}
                   onClick={() => {
-                    if (window.confirm('End the session? No more joins, entries or votes; you can still export.')) void run('close', () => api.updateSession(session.code, token, { status: 'closed' }));
+                    if (window.confirm('End the session? No more joins, entries or votes; you can still export.'))
+                      void run('close', () => api.updateSession(session.code, token, { status: 'closed' }));
                   }}
                 >
                   End the session
@@ -254,12 +267,14 @@ export function TeacherSession() {
         {!projector && (
           <>
             <p className="muted small" data-testid="retention">
-              This session and all its data are deleted automatically on {new Date(session.expiresAt).toLocaleString()} ({session.retentionDays} days after it was created).
+              This session and all its data are deleted automatically on {new Date(session.expiresAt).toLocaleString()} ({session.retentionDays} days after it
+              was created).
             </p>
             <details>
               <summary>Your secret teacher link</summary>
               <p className="small">
-                Anyone with this link can run the session: keep it private (it is not shown in the projector view). Open it on another computer to continue there.
+                Anyone with this link can run the session: keep it private (it is not shown in the projector view). Open it on another computer to continue
+                there.
               </p>
               <input readOnly value={teacherLink} className="secret-link" aria-label="Secret teacher link" onFocus={(e) => e.currentTarget.select()} />
             </details>
@@ -272,7 +287,15 @@ export function TeacherSession() {
           Gallery <span className="muted">({feed.submissions.length})</span>
         </h2>
         {!session.votesRevealed && <p className="muted small">Students see the votes once you reveal them.</p>}
-        <Gallery code={session.code} token={token} role="teacher" submissions={feed.submissions} projector={projector} hideVotes={projector && !session.votesRevealed} onError={onError} />
+        <Gallery
+          code={session.code}
+          token={token}
+          role="teacher"
+          submissions={feed.submissions}
+          projector={projector}
+          hideVotes={projector && !session.votesRevealed}
+          onError={onError}
+        />
       </section>
     </div>
   );

@@ -27,7 +27,16 @@ export type LabEntryResult = LabEntry | { problem: string };
 
 /** The melody lab's interpolation strip (what its MIDI export saves) and the choices that made it. */
 export function melodyEntry(
-  result: { kind: 'interpolation' | 'variations'; a: QuantizedNoteSequence; b: QuantizedNoteSequence; seqs: readonly QuantizedNoteSequence[]; settings?: { steps: number; temperature: number; mode: string; seed: number; refineSteps: number }; fidelity?: readonly { label: string; matchingSteps: number; totalSteps: number }[] } | undefined,
+  result:
+    | {
+        kind: 'interpolation' | 'variations';
+        a: QuantizedNoteSequence;
+        b: QuantizedNoteSequence;
+        seqs: readonly QuantizedNoteSequence[];
+        settings?: { steps: number; temperature: number; mode: string; seed: number; refineSteps: number };
+        fidelity?: readonly { label: string; matchingSteps: number; totalSteps: number }[];
+      }
+    | undefined,
   options: { qpm: number; modelShipped: boolean },
 ): LabEntryResult {
   if (!result || !result.settings) return { problem: 'Interpolate A → B first: your entry is the interpolation strip.' };
@@ -35,17 +44,33 @@ export function melodyEntry(
   if (!options.modelShipped) return { problem: 'The challenge fixes the shipped model: choose "Shipped model" under "Use another model".' };
   const s = result.settings;
   // How faithfully A and B came back (refined codes by default): a teacher sees whether the ends are A and B.
-  const fidelity = Object.fromEntries((result.fidelity ?? []).slice(0, 2).map((f, i) => [i === 0 ? 'fidelityA' : 'fidelityB', `${f.matchingSteps}/${f.totalSteps}`]));
+  const fidelity = Object.fromEntries(
+    (result.fidelity ?? []).slice(0, 2).map((f, i) => [i === 0 ? 'fidelityA' : 'fidelityB', `${f.matchingSteps}/${f.totalSteps}`]),
+  );
   return {
     kind: 'melody',
     midi: sequenceToMidi(withTempo(concatenate(result.seqs), options.qpm), { name: 'Latent Lab interpolation' }),
-    params: { steps: s.steps, temperature: s.temperature, mode: s.mode, seed: s.seed, qpm: options.qpm, a: encodeMelodyClip(result.a), b: encodeMelodyClip(result.b), model: 'mel_2bar', refineSteps: s.refineSteps, ...fidelity },
+    params: {
+      steps: s.steps,
+      temperature: s.temperature,
+      mode: s.mode,
+      seed: s.seed,
+      qpm: options.qpm,
+      a: encodeMelodyClip(result.a),
+      b: encodeMelodyClip(result.b),
+      model: 'mel_2bar',
+      refineSteps: s.refineSteps,
+      ...fidelity,
+    },
     summary: `the ${result.seqs.length}-step ${s.mode} interpolation at temperature ${s.temperature}`,
   };
 }
 
 /** The drum lab's selected groove (a sampled/edited pattern or the blend at the puck). */
-export function drumEntry(selected: QuantizedNoteSequence | undefined, options: { name: string; temperature: number; seed: number; qpm: number; swing: number }): LabEntryResult {
+export function drumEntry(
+  selected: QuantizedNoteSequence | undefined,
+  options: { name: string; temperature: number; seed: number; qpm: number; swing: number },
+): LabEntryResult {
   if (!selected) return { problem: 'Sample or blend a groove first, then select it (click its play button).' };
   if (!selected.notes.some((n) => n.isDrum)) return { problem: 'The selected groove is empty: add some hits first.' };
   return {
@@ -63,5 +88,11 @@ export async function digitEntry(options: { model: string | undefined; zDims: nu
   const z = parseCode(options.z);
   if (!z) return { problem: 'Pick a point: click on the manifold grid to decode a code.' };
   const r = await request({ type: 'image:decode', codes: Float32Array.from(z), count: 1 }, 'image:images');
-  return { kind: 'image', png: greyToPng(r.images.subarray(0, 784), 28), latent: z, params: { model: options.model }, summary: `the digit at z = (${z[0].toFixed(2)}, ${z[1].toFixed(2)})` };
+  return {
+    kind: 'image',
+    png: greyToPng(r.images.subarray(0, 784), 28),
+    latent: z,
+    params: { model: options.model },
+    summary: `the digit at z = (${z[0].toFixed(2)}, ${z[1].toFixed(2)})`,
+  };
 }

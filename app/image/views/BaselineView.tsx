@@ -37,7 +37,8 @@ export function BaselineView({ model, version, onError }: ViewProps) {
     <section aria-labelledby="pca-h">
       <h2 id="pca-h">PCA baseline</h2>
       <p className="muted" data-testid="baseline-explanation">
-        {result?.explanation ?? plan.explanation} Measured on 500 test digits{model.corruption === 'noise' ? ' (PCA projects the same noisy input: classic PCA denoising)' : ''}.
+        {result?.explanation ?? plan.explanation} Measured on 500 test digits
+        {model.corruption === 'noise' ? ' (PCA projects the same noisy input: classic PCA denoising)' : ''}.
       </p>
       <div className="controls">
         <button type="button" onClick={run} disabled={running !== undefined} data-testid="baseline-run">

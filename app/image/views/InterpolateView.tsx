@@ -14,13 +14,22 @@ export function InterpolateView({ model, version, testCount, url, setUrl, onErro
   const steps = url.steps;
   const mode = url.mode;
   const [picking, setPicking] = useState<'a' | 'b'>('a');
-  const choices = useWorkerResult(() => request({ type: 'image:digits', indices: Array.from({ length: Math.min(30, testCount) }, (_, i) => i) }, 'image:images'), [testCount], onError);
-  const strip = useWorkerResult(() => request({ type: 'image:interpolate', a, b, steps, mode }, 'image:images'), [version, a, b, steps, mode, model.id], onError);
+  const choices = useWorkerResult(
+    () => request({ type: 'image:digits', indices: Array.from({ length: Math.min(30, testCount) }, (_, i) => i) }, 'image:images'),
+    [testCount],
+    onError,
+  );
+  const strip = useWorkerResult(
+    () => request({ type: 'image:interpolate', a, b, steps, mode }, 'image:images'),
+    [version, a, b, steps, mode, model.id],
+    onError,
+  );
   return (
     <section aria-labelledby="int-h">
       <h2 id="int-h">Interpolation</h2>
       <p className="muted">
-        Encode digit A and digit B, walk the straight line (lerp) or the great circle (slerp) between their codes in {steps} steps, and decode every step. The framed digits at both ends are A and B as drawn; the first and last steps are how the model rebuilds them.
+        Encode digit A and digit B, walk the straight line (lerp) or the great circle (slerp) between their codes in {steps} steps, and decode every step. The
+        framed digits at both ends are A and B as drawn; the first and last steps are how the model rebuilds them.
       </p>
       <div className="controls">
         <span>Pick</span>
@@ -31,7 +40,14 @@ export function InterpolateView({ model, version, testCount, url, setUrl, onErro
           <input type="radio" checked={picking === 'b'} onChange={() => setPicking('b')} /> B (#{b})
         </label>
         <label>
-          Steps <NumberField min={IMAGE_LAB_LIMITS.steps[0]} max={IMAGE_LAB_LIMITS.steps[1]} value={steps} onCommit={(v) => setUrl({ steps: v })} data-testid="interp-steps-image" />
+          Steps{' '}
+          <NumberField
+            min={IMAGE_LAB_LIMITS.steps[0]}
+            max={IMAGE_LAB_LIMITS.steps[1]}
+            value={steps}
+            onCommit={(v) => setUrl({ steps: v })}
+            data-testid="interp-steps-image"
+          />
         </label>
         <label>
           Path{' '}
@@ -62,7 +78,12 @@ export function InterpolateView({ model, version, testCount, url, setUrl, onErro
         <div className="digit-strip" data-testid="interp-strip">
           {choices.value && a < choices.value.count && <DigitCanvas pixels={imageAt(choices.value.images, a)} title={`digit A (#${a}) as drawn`} selected />}
           {Array.from({ length: strip.value.count }, (_, i) => (
-            <DigitCanvas key={i} pixels={imageAt(strip.value?.images ?? new Float32Array(), i)} title={i === 0 ? 'A' : i === (strip.value?.count ?? 0) - 1 ? 'B' : `step ${i}`} testId="interp-image" />
+            <DigitCanvas
+              key={i}
+              pixels={imageAt(strip.value?.images ?? new Float32Array(), i)}
+              title={i === 0 ? 'A' : i === (strip.value?.count ?? 0) - 1 ? 'B' : `step ${i}`}
+              testId="interp-image"
+            />
           ))}
           {choices.value && b < choices.value.count && <DigitCanvas pixels={imageAt(choices.value.images, b)} title={`digit B (#${b}) as drawn`} selected />}
         </div>

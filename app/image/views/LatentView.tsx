@@ -35,7 +35,14 @@ export function LatentView({ model, version, url, setUrl, onError, training }: V
     onError,
   );
   const value = scatter.value;
-  const data = value ? Array.from({ length: value.count }, (_, i) => ({ i, x: value.points[i * 2] ?? 0, y: value.points[i * 2 + 1] ?? 0, digit: String(value.labels[i] ?? '?') })) : [];
+  const data = value
+    ? Array.from({ length: value.count }, (_, i) => ({
+        i,
+        x: value.points[i * 2] ?? 0,
+        y: value.points[i * 2 + 1] ?? 0,
+        digit: String(value.labels[i] ?? '?'),
+      }))
+    : [];
   const axis = value?.method === 'code' ? ['z₁', 'z₂'] : value?.method === 'umap' ? ['UMAP 1', 'UMAP 2'] : ['PC 1', 'PC 2'];
   const hover = (index: number | undefined) => {
     if (index === undefined || index === hovered?.index) return;
@@ -48,8 +55,8 @@ export function LatentView({ model, version, url, setUrl, onError, training }: V
       <h2 id="lat-h">Latent space</h2>
       <p className="muted">
         Each dot is one of the test digits, placed by its code
-        {model.zDims > 2 ? ` (${model.zDims.toLocaleString('en')} numbers, projected to 2-D)` : ' (2 numbers: no projection needed)'} and coloured by what digit it really is. Hover a dot to see the digit;
-        draw one on the pad to see where it lands.
+        {model.zDims > 2 ? ` (${model.zDims.toLocaleString('en')} numbers, projected to 2-D)` : ' (2 numbers: no projection needed)'} and coloured by what digit
+        it really is. Hover a dot to see the digit; draw one on the pad to see where it lands.
       </p>
       {model.zDims > 2 && (
         <div className="controls">
@@ -79,7 +86,9 @@ export function LatentView({ model, version, url, setUrl, onError, training }: V
               marks: [
                 Plot.dot(data, { x: 'x', y: 'y', fill: 'digit', r: 2, fillOpacity: 0.7 }),
                 Plot.dot(data, Plot.pointer({ x: 'x', y: 'y', r: 7, stroke: 'currentColor', strokeWidth: 2 })),
-                ...(drawn?.point ? [Plot.dot([{ x: drawn.point[0], y: drawn.point[1] }], { x: 'x', y: 'y', r: 9, symbol: 'star', fill: 'black', stroke: 'white' })] : []),
+                ...(drawn?.point
+                  ? [Plot.dot([{ x: drawn.point[0], y: drawn.point[1] }], { x: 'x', y: 'y', r: 9, symbol: 'star', fill: 'black', stroke: 'white' })]
+                  : []),
               ],
             });
             figure.addEventListener('input', () => {

@@ -72,14 +72,24 @@ export function ManifoldView({ model, version, url, setUrl, onError }: ViewProps
     <section aria-labelledby="man-h">
       <h2 id="man-h">Manifold grid</h2>
       <p className="muted">
-        Codes on an even {n}×{n} grid over [−{range}, {range}]², each decoded: the whole 2-D latent space at a glance. Click anywhere to decode exactly that point.
+        Codes on an even {n}×{n} grid over [−{range}, {range}]², each decoded: the whole 2-D latent space at a glance. Click anywhere to decode exactly that
+        point.
       </p>
       <div className="controls">
         <label>
           Grid {n}×{n} <input type="range" min={5} max={30} value={n} onChange={(e) => setUrl({ grid: Number(e.target.value) })} data-testid="manifold-n" />
         </label>
         <label>
-          Range ±{range.toFixed(1)} <input type="range" min={0.5} max={6} step={0.5} value={range} onChange={(e) => setUrl({ range: Number(e.target.value) })} data-testid="manifold-range" />
+          Range ±{range.toFixed(1)}{' '}
+          <input
+            type="range"
+            min={0.5}
+            max={6}
+            step={0.5}
+            value={range}
+            onChange={(e) => setUrl({ range: Number(e.target.value) })}
+            data-testid="manifold-range"
+          />
         </label>
         {loading && <span className="muted">decoding…</span>}
       </div>

@@ -41,9 +41,10 @@ export function ReconstructionsView({ model, version, testCount, url, setUrl, on
       </p>
       {model.zDims === 2 && (
         <p className="notice" data-testid="squeeze-note">
-          <strong>Two numbers per digit.</strong> This model must describe every digit with a code of just 2 numbers — a point on a plane you can draw. Ten kinds of digits do not fit
-          apart on a plane: look-alikes (4 and 9, 3, 5 and 8, 7 and 9) share neighbourhoods, so some digits come back as a similar-looking other digit. That squeeze is the price of a
-          code you can see (open <em>Latent space</em> and <em>Manifold grid</em>); the dense autoencoder, with 32 numbers, rebuilds the same digits faithfully.
+          <strong>Two numbers per digit.</strong> This model must describe every digit with a code of just 2 numbers — a point on a plane you can draw. Ten
+          kinds of digits do not fit apart on a plane: look-alikes (4 and 9, 3, 5 and 8, 7 and 9) share neighbourhoods, so some digits come back as a
+          similar-looking other digit. That squeeze is the price of a code you can see (open <em>Latent space</em> and <em>Manifold grid</em>); the dense
+          autoencoder, with 32 numbers, rebuilds the same digits faithfully.
         </p>
       )}
       <div className="controls">
@@ -53,7 +54,15 @@ export function ReconstructionsView({ model, version, testCount, url, setUrl, on
         {model.corruption === 'noise' && (
           <label>
             Noise σ {sigma.toFixed(2)}{' '}
-            <input type="range" min={0} max={1} step={0.05} value={sigma} onChange={(e) => setUrl({ sigma: Number(e.target.value) })} data-testid="recon-sigma" />
+            <input
+              type="range"
+              min={0}
+              max={1}
+              step={0.05}
+              value={sigma}
+              onChange={(e) => setUrl({ sigma: Number(e.target.value) })}
+              data-testid="recon-sigma"
+            />
           </label>
         )}
         {small && (

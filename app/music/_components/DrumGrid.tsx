@@ -40,13 +40,26 @@ export const DrumGrid = memo(function DrumGrid({ seq, label, playStep, onToggle,
             </li>
           ))}
         </ol>
-      <svg className={small ? 'drum-grid-pic small' : 'drum-grid-pic'} viewBox={`0 0 ${steps * 4} ${grid.length * 4}`} preserveAspectRatio="none" role="img" aria-label={`${label}: ${hits} hits`} data-testid={testId} data-hits={hits} data-clip={encodeDrumClip(seq)}>
-        {Array.from({ length: steps / 4 }, (_, i) => (
-          <rect key={i} x={i * 16} y={0} width={16} height={grid.length * 4} className={i % 2 === 0 ? 'dg-beat-a' : 'dg-beat-b'} />
-        ))}
-        {grid.map((row, c) => row.map((hit, s) => (hit ? <rect key={`${c}-${s}`} x={s * 4 + 0.4} y={c * 4 + 0.4} width={3.2} height={3.2} rx={0.6} className={`dg-hit dg-c${c}`} /> : null)))}
-        {playStep !== undefined && playStep >= 0 && <rect x={playStep * 4} y={0} width={4} height={grid.length * 4} className="dg-playhead" />}
-      </svg>
+        <svg
+          className={small ? 'drum-grid-pic small' : 'drum-grid-pic'}
+          viewBox={`0 0 ${steps * 4} ${grid.length * 4}`}
+          preserveAspectRatio="none"
+          role="img"
+          aria-label={`${label}: ${hits} hits`}
+          data-testid={testId}
+          data-hits={hits}
+          data-clip={encodeDrumClip(seq)}
+        >
+          {Array.from({ length: steps / 4 }, (_, i) => (
+            <rect key={i} x={i * 16} y={0} width={16} height={grid.length * 4} className={i % 2 === 0 ? 'dg-beat-a' : 'dg-beat-b'} />
+          ))}
+          {grid.map((row, c) =>
+            row.map((hit, s) =>
+              hit ? <rect key={`${c}-${s}`} x={s * 4 + 0.4} y={c * 4 + 0.4} width={3.2} height={3.2} rx={0.6} className={`dg-hit dg-c${c}`} /> : null,
+            ),
+          )}
+          {playStep !== undefined && playStep >= 0 && <rect x={playStep * 4} y={0} width={4} height={grid.length * 4} className="dg-playhead" />}
+        </svg>
       </div>
     );
   }
@@ -59,7 +72,15 @@ export const DrumGrid = memo(function DrumGrid({ seq, label, playStep, onToggle,
     e.currentTarget.parentElement?.querySelector<HTMLButtonElement>(`[data-cell="${next[0]}-${next[1]}"]`)?.focus();
   };
   return (
-    <div className="drum-grid" role="group" aria-label={`${label}: ${hits} hits`} data-testid={testId} data-hits={hits} data-clip={encodeDrumClip(seq)} style={{ gridTemplateColumns: `6.5em repeat(${steps}, 1fr)` }}>
+    <div
+      className="drum-grid"
+      role="group"
+      aria-label={`${label}: ${hits} hits`}
+      data-testid={testId}
+      data-hits={hits}
+      data-clip={encodeDrumClip(seq)}
+      style={{ gridTemplateColumns: `6.5em repeat(${steps}, 1fr)` }}
+    >
       {grid.map((row, c) => [
         <span key={`l${c}`} className="dg-label">
           {DRUM_CLASS_NAMES[c]}

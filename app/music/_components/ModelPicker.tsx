@@ -14,7 +14,15 @@ export const OFFICIAL_CHECKPOINTS: Record<'melody' | 'drums', string[]> = {
   drums: [OFFICIAL + 'drums_2bar_lokl_small', OFFICIAL + 'drums_2bar_hikl_small'],
 };
 
-export function ModelPicker({ lab, model, busy: labBusy = false }: { lab: 'melody' | 'drums'; model: MusicModelState; /** The lab is waiting for the model: switching now would cut that work off. */ busy?: boolean }) {
+export function ModelPicker({
+  lab,
+  model,
+  busy: labBusy = false,
+}: {
+  lab: 'melody' | 'drums';
+  model: MusicModelState;
+  /** The lab is waiting for the model: switching now would cut that work off. */ busy?: boolean;
+}) {
   const [url, setUrl] = useState('');
   const { info, loading, backend } = model;
   const busy = loading !== undefined || labBusy;
@@ -24,8 +32,12 @@ export function ModelPicker({ lab, model, busy: labBusy = false }: { lab: 'melod
         <strong>Model</strong>
         {info ? (
           <span data-testid="music-model-info" data-name={info.name} data-z={info.zDims}>
-            {info.name} <span className="muted">({info.source === 'shipped' ? 'shipped with Latent Lab' : info.source === 'url' ? 'from the web' : 'from your folder'})</span> ·{' '}
-            {(info.bytes / 1e6).toFixed(1)} MB · z = {info.zDims} · encoder {info.encoderUnits}, decoder {info.decoderUnits.join('×')} · {info.parameters.toLocaleString('en')} weights
+            {info.name}{' '}
+            <span className="muted">
+              ({info.source === 'shipped' ? 'shipped with Latent Lab' : info.source === 'url' ? 'from the web' : 'from your folder'})
+            </span>{' '}
+            · {(info.bytes / 1e6).toFixed(1)} MB · z = {info.zDims} · encoder {info.encoderUnits}, decoder {info.decoderUnits.join('×')} ·{' '}
+            {info.parameters.toLocaleString('en')} weights
             {backend && <> · running on {backend.toUpperCase()}</>}
           </span>
         ) : (
@@ -48,7 +60,15 @@ export function ModelPicker({ lab, model, busy: labBusy = false }: { lab: 'melod
           >
             <label>
               Checkpoint URL{' '}
-              <input type="url" list={`official-${lab}`} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/checkpoint-folder" size={48} data-testid="model-url" />
+              <input
+                type="url"
+                list={`official-${lab}`}
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                placeholder="https://…/checkpoint-folder"
+                size={48}
+                data-testid="model-url"
+              />
             </label>
             <datalist id={`official-${lab}`}>
               {OFFICIAL_CHECKPOINTS[lab].map((u) => (
@@ -80,7 +100,8 @@ export function ModelPicker({ lab, model, busy: labBusy = false }: { lab: 'melod
           </label>
         </div>
         <p className="muted">
-          Any Magenta MusicVAE checkpoint folder works (config.json + weights_manifest.json + shards). The suggested official {lab === 'melody' ? 'melody' : 'drum'} checkpoints need an internet connection.
+          Any Magenta MusicVAE checkpoint folder works (config.json + weights_manifest.json + shards). The suggested official{' '}
+          {lab === 'melody' ? 'melody' : 'drum'} checkpoints need an internet connection.
         </p>
       </details>
     </section>

@@ -68,7 +68,8 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
   const onKey = (e: KeyboardEvent<SVGSVGElement>) => {
     if (!editable) return;
     const note = noteAt(cur.pitch, cur.step);
-    const move = (dp: number, ds: number) => setCursor({ pitch: Math.min(s.max, Math.max(s.min, cur.pitch + dp)), step: Math.min(steps - 1, Math.max(0, cur.step + ds)) });
+    const move = (dp: number, ds: number) =>
+      setCursor({ pitch: Math.min(s.max, Math.max(s.min, cur.pitch + dp)), step: Math.min(steps - 1, Math.max(0, cur.step + ds)) });
     if (e.shiftKey && (e.key === 'ArrowRight' || e.key === 'ArrowLeft') && note) {
       // Lengthen or shorten the note under the cursor by one step.
       const end = note.quantizedEndStep + (e.key === 'ArrowRight' ? 1 : -1);
@@ -151,7 +152,9 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
     >
       {Array.from({ length: rows }, (_, i) => {
         const pitch = s.max - i;
-        return <rect key={pitch} x={keyW} y={i * cell.h} width={steps * cell.w} height={cell.h} className={BLACK.has(pitch % 12) ? 'pr-row-black' : 'pr-row'} />;
+        return (
+          <rect key={pitch} x={keyW} y={i * cell.h} width={steps * cell.w} height={cell.h} className={BLACK.has(pitch % 12) ? 'pr-row-black' : 'pr-row'} />
+        );
       })}
       {Array.from({ length: Math.floor(steps / 4) + 1 }, (_, i) => (
         <line key={i} x1={keyW + i * 4 * cell.w} x2={keyW + i * 4 * cell.w} y1={0} y2={height} className={i % 4 === 0 ? 'pr-bar' : 'pr-beat'} />
@@ -181,9 +184,29 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
           </rect>
         ),
       )}
-      {editable && focused && <rect x={keyW + cur.step * cell.w} y={(s.max - cur.pitch) * cell.h} width={cell.w} height={cell.h} className="pr-cursor" data-testid="roll-cursor" />}
-      {drag && <rect x={keyW + drag.start * cell.w} y={(s.max - drag.pitch) * cell.h} width={(drag.end - drag.start + 1) * cell.w} height={cell.h} className="pr-note pr-note-draft" />}
-      {playStep !== undefined && playStep >= 0 && playStep < steps && <line x1={keyW + (playStep + 0.5) * cell.w} x2={keyW + (playStep + 0.5) * cell.w} y1={0} y2={height} className="pr-playhead" data-testid="playhead" data-step={playStep} />}
+      {editable && focused && (
+        <rect x={keyW + cur.step * cell.w} y={(s.max - cur.pitch) * cell.h} width={cell.w} height={cell.h} className="pr-cursor" data-testid="roll-cursor" />
+      )}
+      {drag && (
+        <rect
+          x={keyW + drag.start * cell.w}
+          y={(s.max - drag.pitch) * cell.h}
+          width={(drag.end - drag.start + 1) * cell.w}
+          height={cell.h}
+          className="pr-note pr-note-draft"
+        />
+      )}
+      {playStep !== undefined && playStep >= 0 && playStep < steps && (
+        <line
+          x1={keyW + (playStep + 0.5) * cell.w}
+          x2={keyW + (playStep + 0.5) * cell.w}
+          y1={0}
+          y2={height}
+          className="pr-playhead"
+          data-testid="playhead"
+          data-step={playStep}
+        />
+      )}
     </svg>
   );
 }

@@ -34,7 +34,16 @@ export function PlaybackBar({ player, qpm, loop, swing, onTempo, onLoop, onSwing
         </button>
         <label>
           Tempo{' '}
-          <input type="range" min={TEMPO_RANGE.min} max={TEMPO_RANGE.max} step={1} value={qpm} onChange={(e) => onTempo(Number(e.target.value))} data-testid="tempo" /> <span className="muted">{qpm} BPM</span>
+          <input
+            type="range"
+            min={TEMPO_RANGE.min}
+            max={TEMPO_RANGE.max}
+            step={1}
+            value={qpm}
+            onChange={(e) => onTempo(Number(e.target.value))}
+            data-testid="tempo"
+          />{' '}
+          <span className="muted">{qpm} BPM</span>
         </label>
         {onLoop && (
           <label>
@@ -44,7 +53,16 @@ export function PlaybackBar({ player, qpm, loop, swing, onTempo, onLoop, onSwing
         {onSwing && (
           <label>
             Swing{' '}
-            <input type="range" min={SWING_RANGE.min} max={SWING_RANGE.max} step={0.05} value={swing ?? 0} onChange={(e) => onSwing(Number(e.target.value))} data-testid="swing" /> <span className="muted">{Math.round((swing ?? 0) * 100)}%</span>
+            <input
+              type="range"
+              min={SWING_RANGE.min}
+              max={SWING_RANGE.max}
+              step={0.05}
+              value={swing ?? 0}
+              onChange={(e) => onSwing(Number(e.target.value))}
+              data-testid="swing"
+            />{' '}
+            <span className="muted">{Math.round((swing ?? 0) * 100)}%</span>
           </label>
         )}
         <button type="button" onClick={onExportMidi} disabled={!canPlay} data-testid="export-midi">
@@ -53,7 +71,14 @@ export function PlaybackBar({ player, qpm, loop, swing, onTempo, onLoop, onSwing
         <button type="button" onClick={onExportWav} disabled={!canPlay} data-testid="export-wav">
           ⤓ WAV
         </button>
-        <span className="muted" data-testid="audio-state" data-state={player.audio} data-ticks={playing?.ticks ?? 0} data-segment={playing?.segment} data-step={playing?.step}>
+        <span
+          className="muted"
+          data-testid="audio-state"
+          data-state={player.audio}
+          data-ticks={playing?.ticks ?? 0}
+          data-segment={playing?.segment}
+          data-step={playing?.step}
+        >
           {player.audio === 'idle' && 'Sound starts when you press a play button.'}
           {player.audio === 'running' && (playing ? `Playing ${playing.segment + 1} · step ${Math.max(0, playing.step) + 1}` : 'Sound on.')}
           {player.audio === 'blocked' && 'This browser blocked sound: click a play button again, or allow sound for this site.'}

@@ -35,7 +35,11 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
   const load = useCallback(
     async (source: MusicModelSource) => {
       await Promise.resolve();
-      setLoading({ label: source.kind === 'shipped' ? 'Loading the shipped model…' : source.kind === 'url' ? `Loading ${source.url}…` : `Loading the folder ${source.name}…`, fraction: 0.05 });
+      setLoading({
+        label:
+          source.kind === 'shipped' ? 'Loading the shipped model…' : source.kind === 'url' ? `Loading ${source.url}…` : `Loading the folder ${source.name}…`,
+        fraction: 0.05,
+      });
       try {
         const r = await request({ type: 'music:load', lab, source }, 'music:loaded', (event) => {
           if (event.type === 'music:progress') setLoading({ label: event.label, fraction: event.fraction });

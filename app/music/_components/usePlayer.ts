@@ -46,7 +46,10 @@ type AudioModules = { startAudio: typeof StartAudio; LoopPlayer: typeof LoopPlay
 /** Loads lib/audio (Tone.js) once; it creates a suspended AudioContext, which only a click resumes. */
 let audioModules: Promise<AudioModules> | undefined;
 function loadAudio(): Promise<AudioModules> {
-  audioModules ??= Promise.all([import('@/lib/audio/start'), import('@/lib/audio/player')]).then(([start, player]) => ({ startAudio: start.startAudio, LoopPlayer: player.LoopPlayer }));
+  audioModules ??= Promise.all([import('@/lib/audio/start'), import('@/lib/audio/player')]).then(([start, player]) => ({
+    startAudio: start.startAudio,
+    LoopPlayer: player.LoopPlayer,
+  }));
   audioModules.catch(() => {
     audioModules = undefined;
   });

@@ -96,9 +96,12 @@ export function DrumLabApp() {
   const blendResult = useWorkerResult(
     async () => {
       setBlendProgress(undefined);
-      const call = startCall({ type: 'music:grid', corners, size: BLEND_SIZE, temperature: 0, seed: 1, qpm: 120, refine: refineSteps > 0 ? { steps: refineSteps } : undefined }, (event) => {
-        if (event.type === 'music:progress') setBlendProgress({ fraction: event.fraction, label: event.label });
-      });
+      const call = startCall(
+        { type: 'music:grid', corners, size: BLEND_SIZE, temperature: 0, seed: 1, qpm: 120, refine: refineSteps > 0 ? { steps: refineSteps } : undefined },
+        (event) => {
+          if (event.type === 'music:progress') setBlendProgress({ fraction: event.fraction, label: event.label });
+        },
+      );
       const r = await call.done;
       if (r.type !== 'music:sequences') throw new WorkerError('WorkerError', `Unexpected worker answer "${r.type}".`);
       return { ...r, key: cornersKey };
@@ -209,16 +212,38 @@ export function DrumLabApp() {
       <section className="card" aria-label="Sample">
         <div className="controls">
           <label>
-            Patterns <NumberField min={DRUM_LAB_LIMITS.patterns[0]} max={DRUM_LAB_LIMITS.patterns[1]} value={n} onCommit={(v) => resample({ n: v })} data-testid="drums-n" />
+            Patterns{' '}
+            <NumberField
+              min={DRUM_LAB_LIMITS.patterns[0]}
+              max={DRUM_LAB_LIMITS.patterns[1]}
+              value={n}
+              onCommit={(v) => resample({ n: v })}
+              data-testid="drums-n"
+            />
           </label>
           <label>
             Temperature{' '}
-            <input type="range" min={DRUM_LAB_LIMITS.temperature[0]} max={DRUM_LAB_LIMITS.temperature[1]} step={0.05} value={temperature} onChange={(e) => resample({ temp: Number(e.target.value) })} data-testid="drums-temperature" /> <span className="muted">{temperature.toFixed(2)}</span>
+            <input
+              type="range"
+              min={DRUM_LAB_LIMITS.temperature[0]}
+              max={DRUM_LAB_LIMITS.temperature[1]}
+              step={0.05}
+              value={temperature}
+              onChange={(e) => resample({ temp: Number(e.target.value) })}
+              data-testid="drums-temperature"
+            />{' '}
+            <span className="muted">{temperature.toFixed(2)}</span>
           </label>
           <label>
             Seed <NumberField min={0} max={0xffffffff} value={seed} onCommit={(v) => resample({ seed: v })} data-testid="drums-seed" />
           </label>
-          <button type="button" onClick={() => resample({ seed: (seed + 1) % 0x100000000 })} disabled={!ready} data-testid="sample-drums" title="Samples with the next seed">
+          <button
+            type="button"
+            onClick={() => resample({ seed: (seed + 1) % 0x100000000 })}
+            disabled={!ready}
+            data-testid="sample-drums"
+            title="Samples with the next seed"
+          >
             Sample new patterns
           </button>
           {sampled && (
@@ -271,7 +296,8 @@ export function DrumLabApp() {
       <section className="card blend" aria-label="Blend">
         <h2>Blend four patterns</h2>
         <p className="muted">
-          Each corner holds a pattern; the square in between holds their blends in the model&apos;s latent space ({BLEND_SIZE}×{BLEND_SIZE}, decoded ahead). Drag the puck while the blend plays.
+          Each corner holds a pattern; the square in between holds their blends in the model&apos;s latent space ({BLEND_SIZE}×{BLEND_SIZE}, decoded ahead).
+          Drag the puck while the blend plays.
         </p>
         <div className="blend-layout">
           <div className="corners">
@@ -332,13 +358,23 @@ export function DrumLabApp() {
                 <DrumGrid seq={seq} label={`${CORNER_NAMES[c]} corner`} small />
                 {blend?.fidelity?.[c] && (
                   <span className="muted corner-fidelity" data-testid="corner-fidelity" data-matching={blend.fidelity[c].matchingSteps}>
-                    comes back {blend.fidelity[c].matchingSteps}/{blend.fidelity[c].totalSteps} steps ({blend.fidelity[c].matchingEventSteps}/{blend.fidelity[c].eventSteps} with hits)
+                    comes back {blend.fidelity[c].matchingSteps}/{blend.fidelity[c].totalSteps} steps ({blend.fidelity[c].matchingEventSteps}/
+                    {blend.fidelity[c].eventSteps} with hits)
                   </span>
                 )}
               </figure>
             ))}
-            <label className="refine-toggle" title="The encoder guesses each corner's code in one pass; refining adjusts the codes until the decoder rebuilds the corners as closely as it can, so the corners of the square are the corner patterns themselves.">
-              <input type="checkbox" checked={refineSteps > 0} onChange={(e) => setParams({ refine: e.target.checked ? undefined : 0 })} data-testid="refine-toggle" /> Refine the corners&apos; codes
+            <label
+              className="refine-toggle"
+              title="The encoder guesses each corner's code in one pass; refining adjusts the codes until the decoder rebuilds the corners as closely as it can, so the corners of the square are the corner patterns themselves."
+            >
+              <input
+                type="checkbox"
+                checked={refineSteps > 0}
+                onChange={(e) => setParams({ refine: e.target.checked ? undefined : 0 })}
+                data-testid="refine-toggle"
+              />{' '}
+              Refine the corners&apos; codes
             </label>
             {blending && <ProgressBar label={blending} fraction={blendProgress?.fraction} testId="blend-busy" />}
           </div>

@@ -20,10 +20,26 @@ export interface PatternCardProps {
   onMidi: (index: number) => void;
 }
 
-export const PatternCard = memo(function PatternCard({ index, seq, edited, selected, playStep, cornerNames, onToggle, onPlay, onCorner, onMidi }: PatternCardProps) {
+export const PatternCard = memo(function PatternCard({
+  index,
+  seq,
+  edited,
+  selected,
+  playStep,
+  cornerNames,
+  onToggle,
+  onPlay,
+  onCorner,
+  onMidi,
+}: PatternCardProps) {
   const toggle = useCallback((c: number, s: number) => onToggle(index, c, s), [index, onToggle]);
   return (
-    <section className={`card pattern${selected ? ' pattern-selected' : ''}`} aria-label={`Pattern ${index + 1}`} data-testid="drum-pattern" data-edited={edited ? '1' : undefined}>
+    <section
+      className={`card pattern${selected ? ' pattern-selected' : ''}`}
+      aria-label={`Pattern ${index + 1}`}
+      data-testid="drum-pattern"
+      data-edited={edited ? '1' : undefined}
+    >
       <div className="controls">
         <strong>Pattern {index + 1}</strong>
         {edited && <span className="chip">edited</span>}

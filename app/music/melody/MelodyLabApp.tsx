@@ -27,7 +27,6 @@ import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '../_components/usePlayer';
 import { MelodySlot } from './MelodySlot';
 
-
 interface Result {
   kind: 'interpolation' | 'variations';
   /** The melodies the result was made from (A and B may have been edited since). */
@@ -46,7 +45,6 @@ interface Result {
   /** The choices that made it (a classroom entry reports them). */
   settings: { steps: number; temperature: number; mode: string; seed: number; refineSteps: number };
 }
-
 
 function refineStepsOf(result: Result): string {
   return `${(result.refineMs / 1000).toFixed(1)} s`;
@@ -118,7 +116,19 @@ export function MelodyLabApp() {
         const r = await call.done;
         if (r.type !== 'music:sequences') throw new WorkerError('WorkerError', `Unexpected worker answer "${r.type}".`);
         if (ticket !== latest.current) return;
-        setResult((prev) => ({ kind, a: sa, b: sb, run: (prev?.run ?? 0) + 1, seqs: r.sequences, clickedAt, modelMs: r.ms, backend: r.backend, fidelity: r.fidelity ?? [], refineMs: r.refineMs ?? 0, settings: { steps, temperature, mode, seed, refineSteps } }));
+        setResult((prev) => ({
+          kind,
+          a: sa,
+          b: sb,
+          run: (prev?.run ?? 0) + 1,
+          seqs: r.sequences,
+          clickedAt,
+          modelMs: r.ms,
+          backend: r.backend,
+          fidelity: r.fidelity ?? [],
+          refineMs: r.refineMs ?? 0,
+          settings: { steps, temperature, mode, seed, refineSteps },
+        }));
         setNotice(r.notes.length ? r.notes.join(' ') : undefined);
         setError(undefined);
       } catch (e) {
@@ -174,7 +184,9 @@ export function MelodyLabApp() {
 
   const itemName = result?.kind === 'variations' ? 'variation' : 'step';
   // A result made from an earlier A or B is marked, not silently shown as if it were current.
-  const stale = result !== undefined && (encodeMelodyClip(result.a) !== encodeMelodyClip(a.seq) || (result.kind === 'interpolation' && encodeMelodyClip(result.b) !== encodeMelodyClip(b.seq)));
+  const stale =
+    result !== undefined &&
+    (encodeMelodyClip(result.a) !== encodeMelodyClip(a.seq) || (result.kind === 'interpolation' && encodeMelodyClip(result.b) !== encodeMelodyClip(b.seq)));
   const ready = model.info !== undefined;
 
   return (
@@ -188,19 +200,53 @@ export function MelodyLabApp() {
         </p>
       )}
       <div className="slots">
-        <MelodySlot which="a" seq={a.seq} qpm={qpm} span={editSpan} onChange={setClip('a')} onError={onError} onNotice={setNotice} onPlay={() => play('a', [a.seq])} playStep={stepOf('a')} />
-        <MelodySlot which="b" seq={b.seq} qpm={qpm} span={editSpan} onChange={setClip('b')} onError={onError} onNotice={setNotice} onPlay={() => play('b', [b.seq])} playStep={stepOf('b')} />
+        <MelodySlot
+          which="a"
+          seq={a.seq}
+          qpm={qpm}
+          span={editSpan}
+          onChange={setClip('a')}
+          onError={onError}
+          onNotice={setNotice}
+          onPlay={() => play('a', [a.seq])}
+          playStep={stepOf('a')}
+        />
+        <MelodySlot
+          which="b"
+          seq={b.seq}
+          qpm={qpm}
+          span={editSpan}
+          onChange={setClip('b')}
+          onError={onError}
+          onNotice={setNotice}
+          onPlay={() => play('b', [b.seq])}
+          playStep={stepOf('b')}
+        />
       </div>
 
       <section className="card" aria-label="Interpolate">
         <div className="controls">
           <label>
             Steps{' '}
-            <NumberField min={MELODY_LAB_LIMITS.steps[0]} max={MELODY_LAB_LIMITS.steps[1]} value={steps} onCommit={(v) => setParams({ steps: v })} data-testid="interp-steps" />
+            <NumberField
+              min={MELODY_LAB_LIMITS.steps[0]}
+              max={MELODY_LAB_LIMITS.steps[1]}
+              value={steps}
+              onCommit={(v) => setParams({ steps: v })}
+              data-testid="interp-steps"
+            />
           </label>
           <label>
             Temperature{' '}
-            <input type="range" min={MELODY_LAB_LIMITS.temperature[0]} max={MELODY_LAB_LIMITS.temperature[1]} step={0.05} value={temperature} onChange={(e) => setParams({ temp: Number(e.target.value) })} data-testid="interp-temperature" />{' '}
+            <input
+              type="range"
+              min={MELODY_LAB_LIMITS.temperature[0]}
+              max={MELODY_LAB_LIMITS.temperature[1]}
+              step={0.05}
+              value={temperature}
+              onChange={(e) => setParams({ temp: Number(e.target.value) })}
+              data-testid="interp-temperature"
+            />{' '}
             <span className="muted">{temperature === 0 ? '0 (most likely notes)' : temperature.toFixed(2)}</span>
           </label>
           <label>
@@ -211,7 +257,15 @@ export function MelodyLabApp() {
             </select>
           </label>
           <label>
-            Seed <NumberField min={0} max={0xffffffff} value={seed} onCommit={(v) => setParams({ seed: v })} title="Seeds the random codes of variations and temperature sampling" data-testid="interp-seed" />
+            Seed{' '}
+            <NumberField
+              min={0}
+              max={0xffffffff}
+              value={seed}
+              onCommit={(v) => setParams({ seed: v })}
+              title="Seeds the random codes of variations and temperature sampling"
+              data-testid="interp-seed"
+            />
           </label>
           <button type="button" onClick={(e) => void interpolate(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="interpolate">
             Interpolate A → B
@@ -219,23 +273,49 @@ export function MelodyLabApp() {
         </div>
         <div className="controls">
           <label title="The encoder guesses a code for a melody in one pass; refining then adjusts the code step by step until the decoder rebuilds the melody as closely as it can. Turn it off to see what the encoder alone gets right.">
-            <input type="checkbox" checked={refineSteps > 0} onChange={(e) => setParams({ refine: e.target.checked ? undefined : 0 })} data-testid="refine-toggle" /> Refine the codes of A and B
+            <input
+              type="checkbox"
+              checked={refineSteps > 0}
+              onChange={(e) => setParams({ refine: e.target.checked ? undefined : 0 })}
+              data-testid="refine-toggle"
+            />{' '}
+            Refine the codes of A and B
           </label>
           {refineSteps > 0 && (
             <label>
-              Refinement steps <NumberField min={1} max={LAB_MAX_REFINE_STEPS} value={refineSteps} onCommit={(v) => setParams({ refine: v })} data-testid="refine-steps" />
+              Refinement steps{' '}
+              <NumberField min={1} max={LAB_MAX_REFINE_STEPS} value={refineSteps} onCommit={(v) => setParams({ refine: v })} data-testid="refine-steps" />
             </label>
           )}
-          <span className="muted">{refineSteps > 0 ? 'so A and B come back as themselves' : 'the encoder\'s guess alone (a lesson in itself: compare the ends of the strip with A and B)'}</span>
+          <span className="muted">
+            {refineSteps > 0
+              ? 'so A and B come back as themselves'
+              : "the encoder's guess alone (a lesson in itself: compare the ends of the strip with A and B)"}
+          </span>
         </div>
         <div className="controls">
           <label>
             Variations of A{' '}
-            <NumberField min={MELODY_LAB_LIMITS.variations[0]} max={MELODY_LAB_LIMITS.variations[1]} value={nVariations} onCommit={(v) => setParams({ nvar: v })} data-testid="variations-n" />
+            <NumberField
+              min={MELODY_LAB_LIMITS.variations[0]}
+              max={MELODY_LAB_LIMITS.variations[1]}
+              value={nVariations}
+              onCommit={(v) => setParams({ nvar: v })}
+              data-testid="variations-n"
+            />
           </label>
           <label>
             Similarity{' '}
-            <input type="range" min={0} max={1} step={0.05} value={similarity} onChange={(e) => setParams({ sim: Number(e.target.value) })} data-testid="variations-similarity" /> <span className="muted">{Math.round(similarity * 100)}%</span>
+            <input
+              type="range"
+              min={0}
+              max={1}
+              step={0.05}
+              value={similarity}
+              onChange={(e) => setParams({ sim: Number(e.target.value) })}
+              data-testid="variations-similarity"
+            />{' '}
+            <span className="muted">{Math.round(similarity * 100)}%</span>
           </label>
           <button type="button" onClick={(e) => void variations(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="variations">
             Make variations
@@ -275,27 +355,49 @@ export function MelodyLabApp() {
 
       {result && (
         <section className="card" aria-label={result.kind === 'variations' ? 'Variations' : 'Interpolation'}>
-          <p className="muted" data-testid="interp-latency" data-ms={latency ? latency.ms.toFixed(1) : undefined} data-steps={latency?.steps} data-run={latency?.run} data-model-ms={result.modelMs.toFixed(1)} data-refine-ms={result.refineMs.toFixed(1)} data-backend={result.backend}>
-            {result.seqs.length} {result.kind === 'variations' ? 'variations' : 'steps'} · model {result.modelMs.toFixed(0)} ms on {result.backend.toUpperCase()}
+          <p
+            className="muted"
+            data-testid="interp-latency"
+            data-ms={latency ? latency.ms.toFixed(1) : undefined}
+            data-steps={latency?.steps}
+            data-run={latency?.run}
+            data-model-ms={result.modelMs.toFixed(1)}
+            data-refine-ms={result.refineMs.toFixed(1)}
+            data-backend={result.backend}
+          >
+            {result.seqs.length} {result.kind === 'variations' ? 'variations' : 'steps'} · model {result.modelMs.toFixed(0)} ms on{' '}
+            {result.backend.toUpperCase()}
             {latency ? ` · ${latency.ms.toFixed(0)} ms from click to picture` : ''}. Click a roll to hear it.
           </p>
           {result.fidelity.length > 0 && (
-            <p className="fidelity" data-testid="fidelity" data-refined={result.fidelity.every((f) => f.refined) ? '1' : '0'} data-matching={result.fidelity.map((f) => f.matchingSteps).join(',')}>
+            <p
+              className="fidelity"
+              data-testid="fidelity"
+              data-refined={result.fidelity.every((f) => f.refined) ? '1' : '0'}
+              data-matching={result.fidelity.map((f) => f.matchingSteps).join(',')}
+            >
               <strong>How faithfully the inputs come back:</strong> {result.fidelity.map(fidelityText).join(' · ')}{' '}
               <span className="muted">
                 {result.fidelity.every((f) => f.refined)
                   ? `(codes refined in ${refineStepsOf(result)}; the ${result.kind === 'interpolation' ? 'first and last steps are' : 'variations start from'} these reconstructions)`
-                  : '(the encoder\'s guess alone, not refined)'}
+                  : "(the encoder's guess alone, not refined)"}
               </span>
             </p>
           )}
           {stale && (
             <p className="notice" data-testid="stale-result">
-              These {result.kind === 'variations' ? 'variations were made from an earlier melody A' : 'steps were made from an earlier A or B'}. Press {result.kind === 'variations' ? '"Make variations"' : '"Interpolate A → B"'} to
-              update them.
+              These {result.kind === 'variations' ? 'variations were made from an earlier melody A' : 'steps were made from an earlier A or B'}. Press{' '}
+              {result.kind === 'variations' ? '"Make variations"' : '"Interpolate A → B"'} to update them.
             </p>
           )}
-          <div className={`strip${stale ? ' strip-stale' : ''}`} data-stale={stale ? '1' : '0'} data-testid="interp-strip" data-kind={result.kind} data-a={encodeMelodyClip(result.a)} data-b={encodeMelodyClip(result.b)}>
+          <div
+            className={`strip${stale ? ' strip-stale' : ''}`}
+            data-stale={stale ? '1' : '0'}
+            data-testid="interp-strip"
+            data-kind={result.kind}
+            data-a={encodeMelodyClip(result.a)}
+            data-b={encodeMelodyClip(result.b)}
+          >
             {result.kind === 'interpolation' && (
               <figure className="strip-end">
                 <PianoRoll seq={result.a} span={span} label="Melody A (original)" cell={{ w: 5, h: 3 }} />
@@ -303,13 +405,23 @@ export function MelodyLabApp() {
               </figure>
             )}
             {result.seqs.map((seq, i) => (
-              <figure key={i} className={`strip-item${stepOf('strip', i) !== undefined || stepOf(`item-${i}`) !== undefined ? ' strip-playing' : ''}`} data-testid={result.kind === 'variations' ? 'variation-item' : 'interp-item'} data-notes={seq.notes.length}>
+              <figure
+                key={i}
+                className={`strip-item${stepOf('strip', i) !== undefined || stepOf(`item-${i}`) !== undefined ? ' strip-playing' : ''}`}
+                data-testid={result.kind === 'variations' ? 'variation-item' : 'interp-item'}
+                data-notes={seq.notes.length}
+              >
                 <button type="button" className="roll-button" onClick={() => play(`item-${i}`, [seq])} aria-label={`Play ${itemName} ${i + 1}`}>
                   <PianoRoll seq={seq} span={span} label={`${itemName} ${i + 1}`} cell={{ w: 5, h: 3 }} playStep={stepOf('strip', i) ?? stepOf(`item-${i}`)} />
                 </button>
                 <figcaption>
                   {itemName} {i + 1}{' '}
-                  <button type="button" className="link-button" onClick={() => exportMidi(exportCtx, [seq], `${itemName}-${i + 1}`)} data-testid="export-item-midi">
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => exportMidi(exportCtx, [seq], `${itemName}-${i + 1}`)}
+                    data-testid="export-item-midi"
+                  >
                     MIDI
                   </button>
                   {result.kind === 'variations' && (

@@ -130,7 +130,10 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) readMidiFile(file).then((midi) => openTrack(midi)).catch((error: unknown) => onError(`Melody ${label}: ${describeError(error)}`));
+              if (file)
+                readMidiFile(file)
+                  .then((midi) => openTrack(midi))
+                  .catch((error: unknown) => onError(`Melody ${label}: ${describeError(error)}`));
             }}
           />
         </label>
@@ -183,7 +186,11 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
               seq={imported.found.part}
               label={`Track ${imported.track + 1} of ${imported.file.name}`}
               cell={{ w: 4, h: 3 }}
-              window={{ start: imported.bar * STEPS_PER_BAR, length: 2 * STEPS_PER_BAR, onPick: (bar) => applyWindow({ ...imported, bar: Math.min(lastBar, bar) }) }}
+              window={{
+                start: imported.bar * STEPS_PER_BAR,
+                length: 2 * STEPS_PER_BAR,
+                onPick: (bar) => applyWindow({ ...imported, bar: Math.min(lastBar, bar) }),
+              }}
               className="roll-wide"
             />
           </div>

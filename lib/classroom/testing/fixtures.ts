@@ -46,7 +46,12 @@ export const digitSession = (title = 'Find a 7'): CreateSessionInput => ({ title
 export const freeSession = (title = 'Anything goes'): CreateSessionInput => ({ title, challenge: { kind: 'free' } });
 
 export function melodyEntry(title = 'My morph'): SubmitBody {
-  return { title, kind: 'melody', midiBase64: bytesToBase64(melodyMidi()), params: { steps: 7, temperature: 0, mode: 'slerp', seed: 1, a: CLIP_A, b: CLIP_B, model: 'mel_2bar' } };
+  return {
+    title,
+    kind: 'melody',
+    midiBase64: bytesToBase64(melodyMidi()),
+    params: { steps: 7, temperature: 0, mode: 'slerp', seed: 1, a: CLIP_A, b: CLIP_B, model: 'mel_2bar' },
+  };
 }
 export function drumEntry(title = 'My groove', temperature = 0.5, index = 0): SubmitBody {
   return { title, kind: 'drums', midiBase64: bytesToBase64(drumMidi(index)), params: { temperature, seed: 1, qpm: 100 } };

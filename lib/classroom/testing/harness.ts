@@ -122,7 +122,10 @@ function openSqlite(config: Partial<ClassroomConfig>): Harness {
     sql,
     async dumpText() {
       const rows: string[] = [];
-      for (const t of TABLES) rows.push(`${t}: ${JSON.stringify(await sql(`SELECT * FROM ${t}`), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`);
+      for (const t of TABLES)
+        rows.push(
+          `${t}: ${JSON.stringify(await sql(`SELECT * FROM ${t}`), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`,
+        );
       const files = [file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1'));
       return [...rows, ...files].join('\n');
     },
@@ -173,7 +176,10 @@ async function openPostgres(config: Partial<ClassroomConfig>): Promise<Harness> 
     sql,
     async dumpText() {
       const rows: string[] = [];
-      for (const t of TABLES) rows.push(`${t}: ${JSON.stringify(await sql(`SELECT * FROM ${t}`), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`);
+      for (const t of TABLES)
+        rows.push(
+          `${t}: ${JSON.stringify(await sql(`SELECT * FROM ${t}`), (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`,
+        );
       return rows.join('\n');
     },
     async openServer(c = config, options = {}) {

@@ -18,7 +18,13 @@ export interface Listener {
 }
 
 /** Opens a live-event stream on `service` as `token` and records what arrives. */
-export async function listenTo(service: ClassroomService, code: string, token: string, lastEventId: string | null = null, heartbeatMs?: number): Promise<Listener> {
+export async function listenTo(
+  service: ClassroomService,
+  code: string,
+  token: string,
+  lastEventId: string | null = null,
+  heartbeatMs?: number,
+): Promise<Listener> {
   const abort = new AbortController();
   const response = await openEventStream(service, code, token, { lastEventId, signal: abort.signal, heartbeatMs });
   const events: Listener['events'] = [];
@@ -48,4 +54,3 @@ export async function listenTo(service: ClassroomService, code: string, token: s
   };
   return { events, ids, raw, response, abort, until, done };
 }
-

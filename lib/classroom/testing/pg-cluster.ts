@@ -62,14 +62,22 @@ function runAs(): RunAs {
   const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
   if (uid.status !== 0 || gid.status !== 0) {
-    throw new Error('PostgreSQL refuses to run as root and there is no `postgres` user to run it as. Install Debian\'s postgresql package (it creates the user) or run the tests as another user.');
+    throw new Error(
+      "PostgreSQL refuses to run as root and there is no `postgres` user to run it as. Install Debian's postgresql package (it creates the user) or run the tests as another user.",
+    );
   }
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
 function run(bin: string, args: string[], as: RunAs, cwd: string, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd, uid: as.uid, gid: as.gid, env: { ...process.env, LANG: 'C', LC_ALL: 'C', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, {
+      cwd,
+      uid: as.uid,
+      gid: as.gid,
+      env: { ...process.env, LANG: 'C', LC_ALL: 'C', TZ: 'UTC' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -142,7 +150,12 @@ function installExitHook(): void {
   exitHook = true;
   process.once('exit', () => {
     for (const c of live) {
-      spawnSync(path.join(c.bin, 'pg_ctl'), ['-D', path.join(c.dir, 'data'), '-m', 'immediate', '-w', 'stop'], { uid: c.as.uid, gid: c.as.gid, stdio: 'ignore', cwd: c.dir });
+      spawnSync(path.join(c.bin, 'pg_ctl'), ['-D', path.join(c.dir, 'data'), '-m', 'immediate', '-w', 'stop'], {
+        uid: c.as.uid,
+        gid: c.as.gid,
+        stdio: 'ignore',
+        cwd: c.dir,
+      });
       rmSync(c.dir, { recursive: true, force: true });
     }
   });
@@ -174,7 +187,12 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
     // Several of these run at once on a shared machine: a port picked a moment ago may be gone.
     for (let attempt = 0; ; attempt++) {
       port = await freePort();
-      appendFileSync(path.join(data, 'postgresql.conf'), `\n# latent-lab test cluster\nport = ${port}\n${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`);
+      appendFileSync(
+        path.join(data, 'postgresql.conf'),
+        `\n# latent-lab test cluster\nport = ${port}\n${Object.entries(settings)
+          .map(([k, v]) => `${k} = ${v}`)
+          .join('\n')}\n`,
+      );
       try {
         await pgCtl(['-l', logFile, '-w', '-t', '60', 'start']);
         break;
@@ -226,7 +244,10 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
     live.delete(entry);
     const log = readLog(logFile);
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`Could not start a throwaway PostgreSQL cluster: ${error instanceof Error ? error.message : String(error)}${log ? `\nserver log:\n${log}` : ''}`, { cause: error });
+    throw new Error(
+      `Could not start a throwaway PostgreSQL cluster: ${error instanceof Error ? error.message : String(error)}${log ? `\nserver log:\n${log}` : ''}`,
+      { cause: error },
+    );
   }
 }
 

@@ -6,17 +6,21 @@ import { installFastCpuMatMul, matMulRowMajor, uninstallFastCpuMatMul } from './
 /** Plain float64 triple loop: the reference. */
 function naive(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float64Array {
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let p = 0; p < k; p++) s += (a[i * k + p] ?? 0) * (b[p * n + j] ?? 0);
-    out[i * n + j] = s;
-  }
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += (a[i * k + p] ?? 0) * (b[p * n + j] ?? 0);
+      out[i * n + j] = s;
+    }
   return out;
 }
 
 function random(shape: number[], seed: number): tf.Tensor {
   const rng = createRng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => rng.next() * 2 - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((x, y) => x * y, 1) }, () => rng.next() * 2 - 1),
+    shape,
+  );
 }
 
 async function maxDiff(x: tf.Tensor, y: tf.Tensor): Promise<number> {
@@ -29,7 +33,13 @@ async function maxDiff(x: tf.Tensor, y: tf.Tensor): Promise<number> {
 
 describe('matMulRowMajor', () => {
   it('matches a plain triple loop for odd sizes (K not a multiple of 4, single rows and columns)', () => {
-    for (const [m, k, n] of [[1, 1, 1], [3, 7, 5], [16, 90, 256], [2, 603, 9], [5, 4, 1]] as const) {
+    for (const [m, k, n] of [
+      [1, 1, 1],
+      [3, 7, 5],
+      [16, 90, 256],
+      [2, 603, 9],
+      [5, 4, 1],
+    ] as const) {
       const a = (random([m, k], m + k).dataSync() as Float32Array).slice();
       const b = (random([k, n], k + n).dataSync() as Float32Array).slice();
       const out = new Float32Array(m * n);
@@ -67,9 +77,42 @@ describe('fast CPU matMul kernels', () => {
       { name: 'fused bias+relu', run: () => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: 'relu' }) },
       { name: 'fused sigmoid', run: () => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: 'sigmoid' }) },
       { name: 'fused leakyrelu', run: () => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: 'leakyrelu', leakyreluAlpha: 0.1 }) },
-      { name: 'fused prelu (falls back)', run: () => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, activation: 'prelu', preluActivationWeights: tf.fill([7], 0.3) }) },
-      { name: 'int32 (falls back)', run: () => tf.matMul(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), tf.tensor2d([[5, 6], [7, 8]], [2, 2], 'int32')) },
-      { name: 'gradient through matMul', run: () => tf.grad((x: tf.Tensor) => tf.matMul(x as tf.Tensor2D, b as tf.Tensor2D).square().sum())(a) },
+      {
+        name: 'fused prelu (falls back)',
+        run: () => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, activation: 'prelu', preluActivationWeights: tf.fill([7], 0.3) }),
+      },
+      {
+        name: 'int32 (falls back)',
+        run: () =>
+          tf.matMul(
+            tf.tensor2d(
+              [
+                [1, 2],
+                [3, 4],
+              ],
+              [2, 2],
+              'int32',
+            ),
+            tf.tensor2d(
+              [
+                [5, 6],
+                [7, 8],
+              ],
+              [2, 2],
+              'int32',
+            ),
+          ),
+      },
+      {
+        name: 'gradient through matMul',
+        run: () =>
+          tf.grad((x: tf.Tensor) =>
+            tf
+              .matMul(x as tf.Tensor2D, b as tf.Tensor2D)
+              .square()
+              .sum(),
+          )(a),
+      },
     );
     uninstallFastCpuMatMul(); // the test setup installed it: compute the expectations with TF.js's own kernels
     for (const c of cases) expected.set(c.name, c.run());
@@ -87,7 +130,7 @@ describe('fast CPU matMul kernels', () => {
     expect(tf.getKernel('BatchMatMul', 'cpu')).not.toBe(original);
   });
 
-  it('gives the original kernels\' results for every case', async () => {
+  it("gives the original kernels' results for every case", async () => {
     for (const c of cases) {
       const got = c.run();
       const want = expected.get(c.name) as tf.Tensor;

@@ -128,7 +128,12 @@ export function installFastCpuMatMul(): void {
     return backend.makeTensorInfo(result.shape, 'float32', result.values);
   });
   const fused = overrideKernel('_FusedMatMul', 'cpu', (original) => (args) => {
-    const { a, b, bias, preluActivationWeights } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+    const { a, b, bias, preluActivationWeights } = args.inputs as {
+      a: tf.TensorInfo;
+      b: tf.TensorInfo;
+      bias?: tf.TensorInfo;
+      preluActivationWeights?: tf.TensorInfo;
+    };
     const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
     const backend = args.backend;
     const activation = ACTIVATIONS[attrs.activation ?? 'linear'];

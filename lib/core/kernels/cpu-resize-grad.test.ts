@@ -33,7 +33,10 @@ function randomValues(length: number, seed: number): Float32Array {
 function forwardMatrix(kind: Kind, h: number, w: number, outH: number, outW: number, alignCorners: boolean, halfPixelCenters: boolean): Float32Array {
   return tf.tidy(() => {
     const n = h * w;
-    const oneHots = tf.oneHot(tf.range(0, n, 1, 'int32') as tf.Tensor1D, n).cast('float32').reshape([n, h, w, 1]);
+    const oneHots = tf
+      .oneHot(tf.range(0, n, 1, 'int32') as tf.Tensor1D, n)
+      .cast('float32')
+      .reshape([n, h, w, 1]);
     const resized = tf.engine().runKernel(kind, { images: oneHots }, { alignCorners, halfPixelCenters, size: [outH, outW] }) as tf.Tensor;
     return resized.dataSync() as Float32Array;
   });
@@ -47,7 +50,8 @@ function reference(matrix: Float32Array, dy: Float32Array, batch: number, inPixe
       for (let o = 0; o < outPixels; o++) {
         const m = matrix[i * outPixels + o] ?? 0;
         if (m === 0) continue;
-        for (let d = 0; d < depth; d++) dx[(b * inPixels + i) * depth + d] = (dx[(b * inPixels + i) * depth + d] ?? 0) + m * (dy[(b * outPixels + o) * depth + d] ?? 0);
+        for (let d = 0; d < depth; d++)
+          dx[(b * inPixels + i) * depth + d] = (dx[(b * inPixels + i) * depth + d] ?? 0) + m * (dy[(b * outPixels + o) * depth + d] ?? 0);
       }
     }
   }
@@ -65,9 +69,18 @@ function worstRelative(got: ArrayLike<number>, want: ArrayLike<number>): number 
   return worst / Math.max(scale, 1e-6);
 }
 
-function runGradKernel(kind: Kind, images: number[], dyValues: Float32Array, dyShape: number[], alignCorners: boolean, halfPixelCenters: boolean): { shape: number[]; values: Float32Array } {
+function runGradKernel(
+  kind: Kind,
+  images: number[],
+  dyValues: Float32Array,
+  dyShape: number[],
+  alignCorners: boolean,
+  halfPixelCenters: boolean,
+): { shape: number[]; values: Float32Array } {
   return tf.tidy(() => {
-    const dx = tf.engine().runKernel(`${kind}Grad`, { images: tf.zeros(images), dy: tf.tensor(dyValues, dyShape) }, { alignCorners, halfPixelCenters }) as tf.Tensor;
+    const dx = tf
+      .engine()
+      .runKernel(`${kind}Grad`, { images: tf.zeros(images), dy: tf.tensor(dyValues, dyShape) }, { alignCorners, halfPixelCenters }) as tf.Tensor;
     return { shape: dx.shape, values: dx.dataSync() as Float32Array };
   });
 }
@@ -159,7 +172,11 @@ describe('CPU resize gradients', () => {
             const dyShape = batch === 0 ? [outH, outW, 3] : [batch, outH, outW, 3];
             const before = tf.memory().numTensors;
             const got = tf.tidy(() => {
-              const g = tf.grad((x: tf.Tensor) => op(x as tf.Tensor4D, [outH, outW], alignCorners, halfPixelCenters).mul(tf.tensor(dy, dyShape)).sum())(tf.zeros(shape));
+              const g = tf.grad((x: tf.Tensor) =>
+                op(x as tf.Tensor4D, [outH, outW], alignCorners, halfPixelCenters)
+                  .mul(tf.tensor(dy, dyShape))
+                  .sum(),
+              )(tf.zeros(shape));
               return { shape: g.shape, values: g.dataSync() as Float32Array };
             });
             expect(tf.memory().numTensors, label).toBe(before);

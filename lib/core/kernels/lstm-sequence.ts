@@ -50,7 +50,11 @@ function memoryFor(backendName: 'wasm' | 'cpu', backend: unknown): Memory {
   if (!matMulKernel) throw new Error(`The ${backendName} backend has no BatchMatMul kernel.`);
   const as3d = (t: Info): Info => ({ dataId: t.dataId, dtype: t.dtype, shape: t.shape.length === 3 ? t.shape : [1, ...t.shape] });
   const matMul = (a: Info, b: Info): Info => {
-    const out = matMulKernel.kernelFunc({ inputs: { a: as3d(a), b: as3d(b) }, backend: backend as tf.KernelBackend, attrs: { transposeA: false, transposeB: false } });
+    const out = matMulKernel.kernelFunc({
+      inputs: { a: as3d(a), b: as3d(b) },
+      backend: backend as tf.KernelBackend,
+      attrs: { transposeA: false, transposeB: false },
+    });
     if (Array.isArray(out)) throw new Error('BatchMatMul returned several outputs.');
     return out;
   };

@@ -40,7 +40,12 @@ interface ConvCase {
 }
 
 const convCases: ConvCase[] = [];
-for (const size of [[7, 7], [14, 14], [28, 28], [9, 6]] as const) {
+for (const size of [
+  [7, 7],
+  [14, 14],
+  [28, 28],
+  [9, 6],
+] as const) {
   for (const strides of [1, 2, [2, 1]] as const) {
     for (const pad of ['same', 'valid'] as const) {
       convCases.push({ x: [3, size[0], size[1], size[0] === 28 ? 1 : 5], k: [3, 3], outC: 4, strides: strides as number | [number, number], pad });
@@ -119,7 +124,9 @@ describe('WASM gradient kernels', () => {
   it('does nothing when asked twice', () => {
     const kernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'ResizeNearestNeighborGrad'].map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);
     installWasmGradientKernels();
-    expect(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'ResizeNearestNeighborGrad'].map((k) => tf.getKernel(k, 'wasm')?.kernelFunc)).toEqual(kernels);
+    expect(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'ResizeNearestNeighborGrad'].map((k) => tf.getKernel(k, 'wasm')?.kernelFunc)).toEqual(
+      kernels,
+    );
   });
 
   it('Conv2DBackpropFilter matches the CPU backend (shapes, strides 1/2, same/valid/explicit padding)', async () => {
@@ -172,9 +179,23 @@ describe('WASM gradient kernels', () => {
   it('MaxPoolGrad matches the CPU backend (negative values, ties at zero, same/valid, odd sizes)', async () => {
     let seed = 500;
     const cases: { x: [number, number, number, number]; size: number | [number, number]; strides: number | [number, number]; pad: 'same' | 'valid' }[] = [];
-    for (const hw of [[7, 7], [14, 14], [28, 28], [5, 8]] as const) {
-      for (const [size, strides] of [[2, 2], [3, 2], [3, 1], [[2, 3], [1, 2]]] as const) {
-        for (const pad of ['same', 'valid'] as const) cases.push({ x: [3, hw[0], hw[1], 4], size: size as number | [number, number], strides: strides as number | [number, number], pad });
+    for (const hw of [
+      [7, 7],
+      [14, 14],
+      [28, 28],
+      [5, 8],
+    ] as const) {
+      for (const [size, strides] of [
+        [2, 2],
+        [3, 2],
+        [3, 1],
+        [
+          [2, 3],
+          [1, 2],
+        ],
+      ] as const) {
+        for (const pad of ['same', 'valid'] as const)
+          cases.push({ x: [3, hw[0], hw[1], 4], size: size as number | [number, number], strides: strides as number | [number, number], pad });
       }
     }
     for (const c of cases) {
@@ -256,7 +277,12 @@ describe('WASM gradient kernels', () => {
       const probe = tf.tidy(() => c.f(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.w) as tf.Tensor4D).shape);
       const weights = randomValues(probe, seed++);
       const f = (): tf.Tensor[] => {
-        const g = tf.grads((x: tf.Tensor, w: tf.Tensor) => c.f(x as tf.Tensor4D, w as tf.Tensor4D).mul(tf.tensor(weights, probe)).sum());
+        const g = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+          c
+            .f(x as tf.Tensor4D, w as tf.Tensor4D)
+            .mul(tf.tensor(weights, probe))
+            .sum(),
+        );
         return g([tf.tensor(xv, c.x), tf.tensor(wv, c.w)]);
       };
       expectClose(await runOn('wasm', f), await runOn('cpu', f), c.label);
@@ -290,10 +316,14 @@ describe('WASM gradient kernels', () => {
       const before = tf.memory().numTensors;
       const got = tf.tidy(() =>
         (
-          tf.engine().runKernel('ResizeNearestNeighborGrad', { images: tf.zeros(shape), dy: tf.tensor(dyv, dyShape) }, {
-            alignCorners,
-            halfPixelCenters,
-          }) as tf.Tensor
+          tf.engine().runKernel(
+            'ResizeNearestNeighborGrad',
+            { images: tf.zeros(shape), dy: tf.tensor(dyv, dyShape) },
+            {
+              alignCorners,
+              halfPixelCenters,
+            },
+          ) as tf.Tensor
         ).dataSync(),
       );
       expect(tf.memory().numTensors, label).toBe(before);

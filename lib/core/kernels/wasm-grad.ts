@@ -112,13 +112,22 @@ export function conv2DBackpropFilterWasm(args: Parameters<KernelFunc>[0]): tf.Te
     const right = kw - 1 + (ow - 1) * sw + 1 - w - left;
     const images = run(transpose, { x }, { perm: [3, 1, 2, 0] }); // [inC, H, W, batch]
     const filter = run(transpose, { x: dy }, { perm: [1, 2, 0, 3] }); // [outH, outW, batch, outC]
-    let grad = run(conv2d, { x: images, filter }, {
-      strides: [1, 1],
-      dilations: [sh, sw],
-      pad: [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]],
-      dataFormat: 'NHWC',
-      dimRoundingMode: 'floor',
-    }); // [inC, kh', kw', outC]
+    let grad = run(
+      conv2d,
+      { x: images, filter },
+      {
+        strides: [1, 1],
+        dilations: [sh, sw],
+        pad: [
+          [0, 0],
+          [top, Math.max(0, bottom)],
+          [left, Math.max(0, right)],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+        dimRoundingMode: 'floor',
+      },
+    ); // [inC, kh', kw', outC]
     if (bottom < 0 || right < 0) {
       grad = run(kernel('Slice'), { x: grad }, { begin: [0, 0, 0, 0], size: [info.inChannels, kh, kw, info.outChannels] });
     }
@@ -208,7 +217,13 @@ function conv2DBackpropInputByPatches(backend: WasmBackend, dy: tf.TensorInfo, f
   let patches: tf.TensorInfo | undefined;
   try {
     // [b·oh·ow, outC] × [outC, kh·kw·inC]: row n holds dy pixel n's patch of dx.
-    patches = asInfo(kernel('BatchMatMul')({ inputs: { a: { ...dy, shape: [batchSize * oh * ow, outC] }, b: filterT }, backend, attrs: { transposeA: false, transposeB: false } }));
+    patches = asInfo(
+      kernel('BatchMatMul')({
+        inputs: { a: { ...dy, shape: [batchSize * oh * ow, outC] }, b: filterT },
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      }),
+    );
     const out = backend.makeOutput([batchSize, h, w, inC], 'float32');
     const dx = backend.typedArrayFromHeap(out);
     const p = backend.typedArrayFromHeap(patches);
@@ -255,7 +270,16 @@ export function conv2DBackpropInputWasm(args: Parameters<KernelFunc>[0]): tf.Ten
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as Conv2DBackpropInputAttrs;
   if (tf.backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') return undefined;
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const { filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
   if (sh > 1 || sw > 1) return conv2DBackpropInputByPatches(backend, dy, filter, info);
   const top = kh - 1 - info.padInfo.top;
@@ -272,13 +296,22 @@ export function conv2DBackpropInputWasm(args: Parameters<KernelFunc>[0]): tf.Ten
   try {
     const turned = run('Reverse', { x: filter }, { dims: [0, 1] });
     const flipped = run('Transpose', { x: turned }, { perm: [0, 1, 3, 2] }); // [kh, kw, outC, inC]
-    const dx = run('Conv2D', { x: dy, filter: flipped }, {
-      strides: [1, 1],
-      dilations: [1, 1],
-      pad: [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]],
-      dataFormat: 'NHWC',
-      dimRoundingMode: 'floor',
-    });
+    const dx = run(
+      'Conv2D',
+      { x: dy, filter: flipped },
+      {
+        strides: [1, 1],
+        dilations: [1, 1],
+        pad: [
+          [0, 0],
+          [top, Math.max(0, bottom)],
+          [left, Math.max(0, right)],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+        dimRoundingMode: 'floor',
+      },
+    );
     if (bottom >= 0 && right >= 0) {
       temps.pop();
       return dx;
@@ -304,7 +337,9 @@ export function resizeNearestNeighborGradWasm(args: Parameters<KernelFunc>[0]): 
   const [, outHeight = 0, outWidth = 0] = dy.shape;
   const out = backend.makeOutput(images.shape, 'float32');
   const g = backend.typedArrayFromHeap(dy);
-  backend.typedArrayFromHeap(out).set(resizeNearestNeighborGradValues(g, { batch, inHeight, inWidth, depth, outHeight, outWidth }, alignCorners, halfPixelCenters === true));
+  backend
+    .typedArrayFromHeap(out)
+    .set(resizeNearestNeighborGradValues(g, { batch, inHeight, inWidth, depth, outHeight, outWidth }, alignCorners, halfPixelCenters === true));
   return out;
 }
 
@@ -328,7 +363,9 @@ export function installWasmGradientKernels(): void {
   tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGradWasm as KernelFunc });
   overrideKernel('Conv2DBackpropInput', 'wasm', (original) => (args) => conv2DBackpropInputWasm(args) ?? original(args));
   // WASM's ResizeNearestNeighborGrad is right except with halfPixelCenters (UpSampling2D does not set it).
-  overrideKernel('ResizeNearestNeighborGrad', 'wasm', (original) => (args) =>
-    (args.attrs as { halfPixelCenters?: boolean }).halfPixelCenters === true ? resizeNearestNeighborGradWasm(args) : original(args),
+  overrideKernel(
+    'ResizeNearestNeighborGrad',
+    'wasm',
+    (original) => (args) => ((args.attrs as { halfPixelCenters?: boolean }).halfPixelCenters === true ? resizeNearestNeighborGradWasm(args) : original(args)),
   );
 }

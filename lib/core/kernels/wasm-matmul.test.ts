@@ -5,7 +5,10 @@ import { installFastWasmTransposedMatMul, uninstallFastWasmTransposedMatMul } fr
 
 function random(shape: number[], seed: number): tf.Tensor {
   const rng = createRng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.next() * 2 - 1),
+    shape,
+  );
 }
 
 describe('WASM matMul with transposed operands', () => {
@@ -28,7 +31,16 @@ describe('WASM matMul with transposed operands', () => {
       { name: 'both', run: () => tf.matMul(aT, bT, true, true) },
       { name: 'batched', run: () => tf.matMul(batchAT, batchBT, true, true) },
       { name: 'plain', run: () => tf.matMul(a, b) },
-      { name: 'gradients', run: () => tf.grad((x: tf.Tensor) => tf.matMul(x as tf.Tensor2D, b as tf.Tensor2D).square().sum())(a) },
+      {
+        name: 'gradients',
+        run: () =>
+          tf.grad((x: tf.Tensor) =>
+            tf
+              .matMul(x as tf.Tensor2D, b as tf.Tensor2D)
+              .square()
+              .sum(),
+          )(a),
+      },
     );
     uninstallFastWasmTransposedMatMul(); // the test setup installed it: expectations come from TF.js's own kernel
     for (const c of cases) {
@@ -43,7 +55,7 @@ describe('WASM matMul with transposed operands', () => {
     await tf.setBackend(initial);
   });
 
-  it('gives the same products as TF.js\'s own kernel, and leaks nothing', async () => {
+  it("gives the same products as TF.js's own kernel, and leaks nothing", async () => {
     const before = tf.memory().numTensors;
     for (const c of cases) {
       const t = c.run();

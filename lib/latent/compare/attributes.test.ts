@@ -16,7 +16,10 @@ describe('attribute vectors', () => {
     const exact: EncodedSet = { count: 40, dims, mean: new Float32Array(40 * dims), logVar: null };
     base.forEach((b, i) => {
       exact.mean.set(b, i * dims);
-      exact.mean.set(b.map((v, j) => v + (shift[j] ?? 0)), (20 + i) * dims);
+      exact.mean.set(
+        b.map((v, j) => v + (shift[j] ?? 0)),
+        (20 + i) * dims,
+      );
     });
     const a = Array.from({ length: 20 }, (_, i) => i);
     const b = a.map((i) => 20 + i);

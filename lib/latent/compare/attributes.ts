@@ -39,17 +39,33 @@ export function resolveGroups<X extends tf.Tensor, Item>(domain: CompareDomain<X
       if (l === groups.a) a.push(i);
       else if (l === groups.b) b.push(i);
     });
-    for (const [name, g] of [[groups.a, a], [groups.b, b]] as const) {
-      if (g.length < 2) throw new InvalidInputError(`The set has ${g.length} ${g.length === 1 ? domain.itemName : domain.itemsName} with ${domain.labelName} "${name}"; a group needs at least 2.`);
+    for (const [name, g] of [
+      [groups.a, a],
+      [groups.b, b],
+    ] as const) {
+      if (g.length < 2)
+        throw new InvalidInputError(
+          `The set has ${g.length} ${g.length === 1 ? domain.itemName : domain.itemsName} with ${domain.labelName} "${name}"; a group needs at least 2.`,
+        );
     }
-    return { a, b, aName: `${domain.labelName} ${groups.a}`, bName: `${domain.labelName} ${groups.b}`, description: `${domain.labelName} ${groups.a} → ${groups.b}` };
+    return {
+      a,
+      b,
+      aName: `${domain.labelName} ${groups.a}`,
+      bName: `${domain.labelName} ${groups.b}`,
+      description: `${domain.labelName} ${groups.a} → ${groups.b}`,
+    };
   }
   const attribute = domain.attributes.find((x) => x.id === groups.id);
-  if (!attribute) throw new InvalidInputError(`"${groups.id}" is not an attribute of ${domain.itemsName}; try ${domain.attributes.map((x) => x.id).join(' or ') || 'a label pair'}.`);
+  if (!attribute)
+    throw new InvalidInputError(
+      `"${groups.id}" is not an attribute of ${domain.itemsName}; try ${domain.attributes.map((x) => x.id).join(' or ') || 'a label pair'}.`,
+    );
   const values = Array.from({ length: domain.count }, (_, i) => attribute.measure(domain.item(i)));
   const low = quantile(values, 0.25);
   const high = quantile(values, 0.75);
-  if (!(high > low)) throw new InvalidInputError(`${attribute.name} hardly varies in this set (lower and upper quartile both ${low.toFixed(2)}); pick another attribute.`);
+  if (!(high > low))
+    throw new InvalidInputError(`${attribute.name} hardly varies in this set (lower and upper quartile both ${low.toFixed(2)}); pick another attribute.`);
   const a = values.flatMap((v, i) => (v <= low ? [i] : []));
   const b = values.flatMap((v, i) => (v >= high ? [i] : []));
   return { a, b, aName: `low ${attribute.name}`, bName: `high ${attribute.name}`, description: `${attribute.name}: lowest → highest quarter`, values };
@@ -65,7 +81,14 @@ function centroid(set: EncodedSet, items: readonly number[]): Float64Array {
  * Mean cosine between `vector` and `μ_b − μ_a` over `pairs` random pairs (a from A, b from B),
  * and the share of those pairs with a positive cosine.
  */
-export function vectorConsistency(set: EncodedSet, a: readonly number[], b: readonly number[], vector: ArrayLike<number>, pairs: number, seed: number): { mean: number; agreeing: number } {
+export function vectorConsistency(
+  set: EncodedSet,
+  a: readonly number[],
+  b: readonly number[],
+  vector: ArrayLike<number>,
+  pairs: number,
+  seed: number,
+): { mean: number; agreeing: number } {
   const rng = createRng(seed);
   const dims = set.dims;
   let vn = 0;
@@ -135,7 +158,8 @@ export async function attributesPanel<X extends tf.Tensor, Item>(
   const rng = createRng((options.seed + 7) >>> 0);
   let items: number[];
   if (options.start !== undefined) {
-    if (!Number.isInteger(options.start) || options.start < 0 || options.start >= set.count) throw new InvalidInputError(`Item ${options.start} does not exist (the set has ${set.count}).`);
+    if (!Number.isInteger(options.start) || options.start < 0 || options.start >= set.count)
+      throw new InvalidInputError(`Item ${options.start} does not exist (the set has ${set.count}).`);
     items = [options.start];
   } else {
     items = rng.shuffled(resolved.a).slice(0, Math.max(1, options.items));
@@ -155,7 +179,12 @@ export async function attributesPanel<X extends tf.Tensor, Item>(
     const values = resolved.values ?? [];
     const mean = (xs: readonly number[]): number => xs.reduce((s, v) => s + v, 0) / Math.max(1, xs.length);
     const perStep = alphas.map((_, k) => mean(items.map((_, s) => attribute?.measure(walks[s * steps + k] as Item) ?? NaN)));
-    measure = { name: attribute?.name ?? groups.id, perStep, groupA: mean(resolved.a.map((i) => values[i] ?? NaN)), groupB: mean(resolved.b.map((i) => values[i] ?? NaN)) };
+    measure = {
+      name: attribute?.name ?? groups.id,
+      perStep,
+      groupA: mean(resolved.a.map((i) => values[i] ?? NaN)),
+      groupB: mean(resolved.b.map((i) => values[i] ?? NaN)),
+    };
   } else {
     const target = groups.b;
     const perStep = alphas.map((_, k) => items.filter((_, s) => nearestLabel(domain, walks[s * steps + k] as Item) === target).length / items.length);
@@ -164,7 +193,12 @@ export async function attributesPanel<X extends tf.Tensor, Item>(
       const picked = sample(g);
       return picked.filter((i) => nearestLabel(domain, domain.item(i), i) === target).length / picked.length;
     };
-    measure = { name: `share whose nearest real ${domain.itemName} is ${domain.labelName} ${target}`, perStep, groupA: share(resolved.a), groupB: share(resolved.b) };
+    measure = {
+      name: `share whose nearest real ${domain.itemName} is ${domain.labelName} ${target}`,
+      perStep,
+      groupA: share(resolved.a),
+      groupB: share(resolved.b),
+    };
   }
   return {
     report: {

@@ -49,7 +49,11 @@ export function row(values: Float32Array, dims: number, i: number): Float32Array
  * tensors behind.
  * @throws InvalidInputError when the model gives non-finite codes (naming the item).
  */
-export async function encodeSet<X extends tf.Tensor, Item>(model: LatentModel<X>, domain: CompareDomain<X, Item>, options: WorkOptions & { batchSize?: number } = {}): Promise<EncodedSet> {
+export async function encodeSet<X extends tf.Tensor, Item>(
+  model: LatentModel<X>,
+  domain: CompareDomain<X, Item>,
+  options: WorkOptions & { batchSize?: number } = {},
+): Promise<EncodedSet> {
   const n = domain.count;
   if (!Number.isInteger(n) || n < 3) throw new InvalidInputError(`The Compare analyses need at least 3 ${domain.itemsName}; the set has ${n}.`);
   const dims = model.zDims;

@@ -71,7 +71,11 @@ describe('holes panel', () => {
   it('finds about 1% of the prior thin when the codes cover the prior', async () => {
     const s = 0.3;
     const scale = Math.sqrt(1 - s * s);
-    const model = new SyntheticModel({ encoder: identity(2).map((r) => r.map((v) => v * scale)), decoder: identity(2), logVar: [2 * Math.log(s), 2 * Math.log(s)] });
+    const model = new SyntheticModel({
+      encoder: identity(2).map((r) => r.map((v) => v * scale)),
+      decoder: identity(2),
+      logVar: [2 * Math.log(s), 2 * Math.log(s)],
+    });
     const items = cloud(1500, 2, 0, 1, 4);
     const domain = vectorDomain(model, { items, labels: items.map(() => 'x'), withSigma: true });
     const set = await encodeSet(model, domain);

@@ -52,7 +52,12 @@ export function componentLogVar(set: EncodedSet): { logVar: Float32Array; bandwi
  * products per chunk on the TF.js backend (codes are centred first to keep float32 rounding
  * small); leaves no tensors.
  */
-export async function logAggregatePosterior(set: EncodedSet, logVar: Float32Array, queries: Float32Array, options: WorkOptions & { exclude?: Int32Array } = {}): Promise<Float32Array> {
+export async function logAggregatePosterior(
+  set: EncodedSet,
+  logVar: Float32Array,
+  queries: Float32Array,
+  options: WorkOptions & { exclude?: Int32Array } = {},
+): Promise<Float32Array> {
   const { count, dims } = set;
   const q = queries.length / dims;
   if (!Number.isInteger(q) || logVar.length !== count * dims) throw new InvalidInputError(`Expected codes of ${dims} numbers for ${count} items.`);
@@ -76,7 +81,10 @@ export async function logAggregatePosterior(set: EncodedSet, logVar: Float32Arra
       const n = Math.min(chunk, q - start);
       const logQ = tf.tidy(() => {
         const z = tf.sub(tf.tensor2d(queries.subarray(start * dims, (start + n) * dims), [n, dims]), mixture.c);
-        const quad = tf.add(tf.sub(tf.matMul(tf.square(z), mixture.precision, false, true), tf.mul(tf.matMul(z, mixture.muP, false, true), 2)), mixture.constant);
+        const quad = tf.add(
+          tf.sub(tf.matMul(tf.square(z), mixture.precision, false, true), tf.mul(tf.matMul(z, mixture.muP, false, true), 2)),
+          mixture.constant,
+        );
         let logN: tf.Tensor = tf.mul(quad, -0.5);
         let components: tf.Tensor | number = count;
         const excluded = options.exclude?.subarray(start, start + n);
@@ -182,7 +190,13 @@ export async function holesPanel<X extends tf.Tensor, Item>(
       logQ: { prior: summarize(Array.from(logPrior)), real: summarize(Array.from(logReal)) },
       distance: domain.distanceName,
       nearest: { prior: summarize(priorNearest.map((n) => n.distance)), real: summarize(realNearest.map((n) => n.distance)) },
-      worst: worst.map((w) => ({ draw: w.draw, distance: w.distance, nearest: w.index, nearestLabel: domain.labels[w.index] ?? '', logQ: logPrior[w.draw] ?? NaN })),
+      worst: worst.map((w) => ({
+        draw: w.draw,
+        distance: w.distance,
+        nearest: w.index,
+        nearestLabel: domain.labels[w.index] ?? '',
+        logQ: logPrior[w.draw] ?? NaN,
+      })),
     },
     logQ: { prior: logPrior, real: logReal },
     nearest: { prior: priorNearest.map((n) => n.distance), real: realNearest.map((n) => n.distance) },

@@ -26,7 +26,14 @@ export interface Neighbours {
  * (default: all), never the item itself. Cosine distance = 1 − cosine similarity; Euclidean is the
  * straight-line distance. Runs as matrix products on the TF.js backend, in chunks; leaves no tensors.
  */
-export async function nearestNeighbours(values: Float32Array, count: number, dims: number, k: number, metric: NeighbourMetric, queries?: readonly number[]): Promise<Neighbours> {
+export async function nearestNeighbours(
+  values: Float32Array,
+  count: number,
+  dims: number,
+  k: number,
+  metric: NeighbourMetric,
+  queries?: readonly number[],
+): Promise<Neighbours> {
   if (values.length !== count * dims) throw new InvalidInputError(`Expected ${count} codes of ${dims} numbers; got ${values.length} values.`);
   if (!Number.isInteger(k) || k < 1 || k > count - 1) throw new InvalidInputError(`The number of neighbours must be from 1 to ${count - 1}; got ${k}.`);
   const q = queries ?? Array.from({ length: count }, (_, i) => i);
@@ -112,7 +119,11 @@ export async function pcaPoints(set: EncodedSet): Promise<{ points: Float32Array
   }
   const pcs = await principalComponents(mean, count, dims, 2);
   const total = pcs.totalVariance;
-  return { points: projectOnComponents(mean, count, pcs), axes: 'pca', explained: [total > 0 ? (pcs.variances[0] ?? 0) / total : 0, total > 0 ? (pcs.variances[1] ?? 0) / total : 0] };
+  return {
+    points: projectOnComponents(mean, count, pcs),
+    axes: 'pca',
+    explained: [total > 0 ? (pcs.variances[0] ?? 0) / total : 0, total > 0 ? (pcs.variances[1] ?? 0) / total : 0],
+  };
 }
 
 /** Neighbours UMAP looks at per point (the point itself included, as umap-learn counts them). */
@@ -175,7 +186,11 @@ export interface MapResult {
  * (seeded; its progress is reported in epochs), neighbour label agreement in z for both metrics
  * and in each picture, and the chance level.
  */
-export async function mapPanel(set: EncodedSet, labels: readonly string[], options: WorkOptions & { k: number; umap: boolean; seed: number }): Promise<MapResult> {
+export async function mapPanel(
+  set: EncodedSet,
+  labels: readonly string[],
+  options: WorkOptions & { k: number; umap: boolean; seed: number },
+): Promise<MapResult> {
   if (labels.length !== set.count) throw new InvalidInputError(`Expected ${set.count} labels; got ${labels.length}.`);
   const k = Math.min(options.k, set.count - 1);
   const { points, axes, explained } = await pcaPoints(set);

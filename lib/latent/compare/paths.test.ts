@@ -7,7 +7,15 @@ import { SyntheticModel, identity, randomVectors, vectorDomain } from './testing
 
 describe('paths panel', () => {
   it('gives exactly 1/10 on an 11-step lerp through a linear decoder', async () => {
-    const model = new SyntheticModel({ encoder: identity(4), decoder: [[1, 2, 0, 0], [0, 1, 0, 3], [2, 0, 1, 0], [0, 0, 0, 1]] });
+    const model = new SyntheticModel({
+      encoder: identity(4),
+      decoder: [
+        [1, 2, 0, 0],
+        [0, 1, 0, 3],
+        [2, 0, 1, 0],
+        [0, 0, 0, 1],
+      ],
+    });
     const { items, labels } = randomVectors(50, 4, 1);
     const domain = vectorDomain(model, { items, labels, withSigma: false });
     const set = await encodeSet(model, domain);

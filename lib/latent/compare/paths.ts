@@ -38,7 +38,10 @@ export function randomPairs(count: number, pairs: number, seed: number): [number
 }
 
 /** Smoothness of one path from its decodes: step distances, end-to-end distance, ratio (null when the ends decode alike). */
-export function pathSmoothness<Item>(items: readonly Item[], distance: (a: Item, b: Item) => number): { stepDistances: number[]; endToEnd: number; smoothness: number | null } {
+export function pathSmoothness<Item>(
+  items: readonly Item[],
+  distance: (a: Item, b: Item) => number,
+): { stepDistances: number[]; endToEnd: number; smoothness: number | null } {
   if (items.length < 2) throw new InvalidInputError('A path needs at least 2 points.');
   const stepDistances = items.slice(1).map((item, i) => distance(items[i] as Item, item));
   const endToEnd = distance(items[0] as Item, items[items.length - 1] as Item);

@@ -28,7 +28,10 @@ describe('principalComponents', () => {
     const cov = centred.transpose().mmul(centred).div(n);
     const exact = new EigenvalueDecomposition(cov, { assumeSymmetric: true }).realEigenvalues.sort((a, b) => b - a);
     pcs.variances.forEach((v, i) => expect(v).toBeCloseTo(exact[i] ?? NaN, 2));
-    expect(pcs.totalVariance).toBeCloseTo(exact.reduce((a, b) => a + b, 0), 2);
+    expect(pcs.totalVariance).toBeCloseTo(
+      exact.reduce((a, b) => a + b, 0),
+      2,
+    );
     // The projection's variance along each axis is that eigenvalue, and the axes are uncorrelated.
     const p = projectOnComponents(values, n, pcs);
     const colVar = (c: number): number => p.filter((_, i) => i % 3 === c).reduce((s, v) => s + v * v, 0) / n;

@@ -58,8 +58,15 @@ function orthonormalize(q: Float64Array, rows: number, cols: number, rng: () => 
  * The top `k` principal components of `count` codes of `dims` numbers (row-major `values`).
  * Leaves no tensors behind.
  */
-export async function principalComponents(values: Float32Array, count: number, dims: number, k: number, options: { iterations?: number; seed?: number } = {}): Promise<PrincipalComponents> {
-  if (values.length !== count * dims || count < 2) throw new InvalidInputError(`PCA needs at least 2 codes of ${dims} numbers; got ${values.length} values for ${count}.`);
+export async function principalComponents(
+  values: Float32Array,
+  count: number,
+  dims: number,
+  k: number,
+  options: { iterations?: number; seed?: number } = {},
+): Promise<PrincipalComponents> {
+  if (values.length !== count * dims || count < 2)
+    throw new InvalidInputError(`PCA needs at least 2 codes of ${dims} numbers; got ${values.length} values for ${count}.`);
   if (!Number.isInteger(k) || k < 1 || k > dims) throw new InvalidInputError(`PCA can keep 1 to ${dims} components; asked for ${k}.`);
   const meanT = tf.tidy(() => tf.mean(tf.tensor2d(values, [count, dims]), 0));
   const covT = tf.tidy(() => {

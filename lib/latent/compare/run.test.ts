@@ -29,7 +29,9 @@ describe('encodeSet', () => {
     ).rejects.toBeInstanceOf(CancelledError);
     const broken = vectorDomain(model, { items: [...items.slice(0, 4), Float32Array.from([NaN, 0, 0])], labels: labels.slice(0, 5), withSigma: false });
     await expect(encodeSet(model, broken)).rejects.toThrow(/non-finite code for vector 5/);
-    await expect(encodeSet(model, vectorDomain(model, { items: items.slice(0, 2), labels: labels.slice(0, 2), withSigma: false }))).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(encodeSet(model, vectorDomain(model, { items: items.slice(0, 2), labels: labels.slice(0, 2), withSigma: false }))).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
     expect(liveTensorCount()).toBe(before);
     model.dispose();
   });
@@ -67,14 +69,29 @@ describe('analyseSide', () => {
     const domain = vectorDomain(model, { items, labels, withSigma: true });
     const before = liveTensorCount();
     const phases = new Set<string>();
-    const result = await analyseSide('image', model, domain, { name: 'synthetic', description: 'a linear test model' }, { ...DEFAULT_PANEL_OPTIONS, pairs: 4, priorDraws: 200, decodedDraws: 8 }, { onProgress: (p) => phases.add(p.phase) });
+    const result = await analyseSide(
+      'image',
+      model,
+      domain,
+      { name: 'synthetic', description: 'a linear test model' },
+      { ...DEFAULT_PANEL_OPTIONS, pairs: 4, priorDraws: 200, decodedDraws: 8 },
+      { onProgress: (p) => phases.add(p.phase) },
+    );
     expect(liveTensorCount()).toBe(before);
     expect([...phases]).toEqual(['encode', 'map', 'umap', 'paths', 'holes', 'attributes']);
     const report = sideReportSchema.parse(result.report);
     expect(report.units?.active).toBe(4);
     expect(report.paths?.smoothness.lerp.mean).toBeCloseTo(0.1, 5);
     expect(Object.keys(report.seconds)).toEqual(['encode', 'map', 'units', 'paths', 'holes', 'attributes', 'total']);
-    const whole: CompareReport = { format: 'latent-lab-compare', version: 1, createdAt: new Date(0).toISOString(), seed: 1, backend: 'test', image: report, music: null };
+    const whole: CompareReport = {
+      format: 'latent-lab-compare',
+      version: 1,
+      createdAt: new Date(0).toISOString(),
+      seed: 1,
+      backend: 'test',
+      image: report,
+      music: null,
+    };
     expect(() => compareReportSchema.parse(JSON.parse(JSON.stringify(whole)))).not.toThrow();
     const csv = compareReportCsv(whole);
     expect(csv.split('\n')[0]).toBe('side,field,value');

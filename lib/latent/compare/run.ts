@@ -67,7 +67,12 @@ export interface ModelDescription {
 }
 
 /** The header of a side's report (model and data), before any panel ran. */
-export function sideHeader<X extends tf.Tensor, Item>(side: CompareSide, model: LatentModel<X>, domain: CompareDomain<X, Item>, description: ModelDescription): Omit<SideReport, 'seconds'> {
+export function sideHeader<X extends tf.Tensor, Item>(
+  side: CompareSide,
+  model: LatentModel<X>,
+  domain: CompareDomain<X, Item>,
+  description: ModelDescription,
+): Omit<SideReport, 'seconds'> {
   return {
     side,
     model: { name: description.name, zDims: model.zDims, hasSigma: domain.posterior !== undefined, description: description.description },
@@ -100,15 +105,34 @@ export async function analyseSide<X extends tf.Tensor, Item>(
   const wanted = new Set(options.panels ?? COMPARE_PANELS);
   const set = await timed('encode', () => encodeSet(model, domain, { ...work, batchSize: options.encodeBatch ?? 256 }));
   work.onEncoded?.(set);
-  const map = wanted.has('map') ? await timed('map', () => mapPanel(set, domain.labels, { ...work, k: options.k, umap: options.umap, seed: options.seed })) : undefined;
+  const map = wanted.has('map')
+    ? await timed('map', () => mapPanel(set, domain.labels, { ...work, k: options.k, umap: options.umap, seed: options.seed }))
+    : undefined;
   const units = wanted.has('units') ? await timed('units', () => unitsPanel(set)) : undefined;
-  const paths = wanted.has('paths') ? await timed('paths', () => pathsPanel(model, domain, set, { ...work, ...decode, pairs: options.pairs, seed: options.seed })) : undefined;
+  const paths = wanted.has('paths')
+    ? await timed('paths', () => pathsPanel(model, domain, set, { ...work, ...decode, pairs: options.pairs, seed: options.seed }))
+    : undefined;
   const holes = wanted.has('holes')
-    ? await timed('holes', () => holesPanel(model, domain, set, { ...work, ...decode, priorDraws: options.priorDraws, decodedDraws: options.decodedDraws, worst: options.worst, seed: options.seed }))
+    ? await timed('holes', () =>
+        holesPanel(model, domain, set, {
+          ...work,
+          ...decode,
+          priorDraws: options.priorDraws,
+          decodedDraws: options.decodedDraws,
+          worst: options.worst,
+          seed: options.seed,
+        }),
+      )
     : undefined;
   const attributes = wanted.has('attributes')
     ? await timed('attributes', () =>
-        attributesPanel(model, domain, set, options.groups ?? domain.defaultGroups, { ...work, ...decode, seed: options.seed, items: options.attributeItems, consistencyPairs: options.consistencyPairs }),
+        attributesPanel(model, domain, set, options.groups ?? domain.defaultGroups, {
+          ...work,
+          ...decode,
+          seed: options.seed,
+          items: options.attributeItems,
+          consistencyPairs: options.consistencyPairs,
+        }),
       )
     : undefined;
   seconds.total = Object.values(seconds).reduce((a, b) => a + b, 0);

@@ -10,7 +10,10 @@ function fixture(count: number, k: number): { rows: number[][]; indices: number[
   const indices: number[][] = [];
   const distances: number[][] = [];
   rows.forEach((p) => {
-    const order = rows.map((q, j) => ({ j, d: Math.hypot(...p.map((v, t) => v - (q[t] ?? 0))) })).sort((x, y) => x.d - y.d).slice(0, k);
+    const order = rows
+      .map((q, j) => ({ j, d: Math.hypot(...p.map((v, t) => v - (q[t] ?? 0))) }))
+      .sort((x, y) => x.d - y.d)
+      .slice(0, k);
     indices.push(order.map((o) => o.j));
     distances.push(order.map((o) => o.d));
   });

@@ -17,7 +17,12 @@ interface UmapInternals {
   knnDistances?: number[][];
   localConnectivity: number;
   smoothKNNDistance(distances: number[][], k: number, localConnectivity?: number): { sigmas: number[]; rhos: number[] };
-  computeMembershipStrengths(knnIndices: number[][], knnDistances: number[][], sigmas: number[], rhos: number[]): { rows: number[]; cols: number[]; vals: number[] };
+  computeMembershipStrengths(
+    knnIndices: number[][],
+    knnDistances: number[][],
+    sigmas: number[],
+    rhos: number[],
+  ): { rows: number[]; cols: number[]; vals: number[] };
   fuzzySimplicialSet: (X: unknown, nNeighbors: number, setOpMixRatio?: number) => SparseMatrix;
   makeSearchGraph: (X: unknown) => SparseMatrix;
 }

@@ -26,7 +26,11 @@ describe('units panel', () => {
   });
 
   it('ranks units by variance and gives no KL for a model without σ', async () => {
-    const scale = [[3, 0, 0], [0, 0.05, 0], [0, 0, 1]];
+    const scale = [
+      [3, 0, 0],
+      [0, 0.05, 0],
+      [0, 0, 1],
+    ];
     const model = new SyntheticModel({ encoder: scale, decoder: identity(3) });
     const { items, labels } = randomVectors(500, 3, 9);
     const set = await encodeSet(model, vectorDomain(model, { items, labels, withSigma: false }));

@@ -9,10 +9,22 @@ describe('compare URL state', () => {
     expect(state.image).toBe('vae');
     expect(state.music).toBe('mel_2bar');
     expect(compareUrlParams(state).toString()).toBe('');
-    const link = 'image=saved%3Amy+vae&in=500&music=url%3Ahttps%3A%2F%2Fexample.org%2Fmel&proj=umap&metric=euclidean&k=5&pairs=8&mode=slerp&seed=42&igroups=3%3A8&mgroups=density&isel=12';
+    const link =
+      'image=saved%3Amy+vae&in=500&music=url%3Ahttps%3A%2F%2Fexample.org%2Fmel&proj=umap&metric=euclidean&k=5&pairs=8&mode=slerp&seed=42&igroups=3%3A8&mgroups=density&isel=12';
     const back = readCompareUrl(new URLSearchParams(link));
     expect(back.problems).toEqual([]);
-    expect(back.state).toMatchObject({ image: 'saved:my vae', in: 500, music: 'url:https://example.org/mel', proj: 'umap', k: 5, pairs: 8, mode: 'slerp', seed: 42, igroups: '3:8', isel: 12 });
+    expect(back.state).toMatchObject({
+      image: 'saved:my vae',
+      in: 500,
+      music: 'url:https://example.org/mel',
+      proj: 'umap',
+      k: 5,
+      pairs: 8,
+      mode: 'slerp',
+      seed: 42,
+      igroups: '3:8',
+      isel: 12,
+    });
     expect(readCompareUrl(compareUrlParams(back.state)).state).toEqual(back.state);
   });
 

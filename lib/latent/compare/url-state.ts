@@ -30,7 +30,10 @@ export function formatGroups(groups: AttributeGroups): string {
   return groups.kind === 'label' ? `${groups.a}:${groups.b}` : groups.id;
 }
 
-const groupsParam = z.string().max(401).refine((t) => parseGroups(t) !== undefined, 'expected two labels like 1:7 or an attribute name');
+const groupsParam = z
+  .string()
+  .max(401)
+  .refine((t) => parseGroups(t) !== undefined, 'expected two labels like 1:7 or an attribute name');
 
 const { items, neighbours, pairs, seed } = COMPARE_LIMITS;
 

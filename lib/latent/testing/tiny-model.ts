@@ -15,7 +15,11 @@ export class TinyLinearModel extends LatentModelBase<tf.Tensor2D> {
   private readonly encoderKernel: tf.Tensor2D;
   private readonly decoderKernel: tf.Tensor2D;
 
-  constructor(readonly inputDims = 12, zDims = 3, seed = 7) {
+  constructor(
+    readonly inputDims = 12,
+    zDims = 3,
+    seed = 7,
+  ) {
     super();
     this.zDims = zDims;
     const rng = createRng(seed);
@@ -28,10 +32,7 @@ export class TinyLinearModel extends LatentModelBase<tf.Tensor2D> {
   }
 
   protected async decodeBatch(z: tf.Tensor2D, options: DecodeOptions): Promise<tf.Tensor2D> {
-    const noise =
-      options.temperature && options.temperature > 0
-        ? createRng(options.seed ?? 0).normalArray(z.shape[0] * this.inputDims)
-        : undefined;
+    const noise = options.temperature && options.temperature > 0 ? createRng(options.seed ?? 0).normalArray(z.shape[0] * this.inputDims) : undefined;
     return tf.tidy(() => {
       const logits = tf.matMul(z, this.decoderKernel);
       const noisy = noise ? logits.add(tf.tensor2d(noise, [z.shape[0], this.inputDims]).mul(options.temperature ?? 0)) : logits;

@@ -52,7 +52,20 @@ describe('DrumsConverter shape', () => {
     const c = new DrumsConverter({ numSteps: 16, pitchClasses: [[36], [38, 40], [42]] });
     expect(c.inputDepth).toBe(4);
     expect(c.outputDepth).toBe(8);
-    expect(Array.from(c.toLabels(hits([[40, 0], [42, 0], [36, 15]], 16)))).toEqual([6, ...new Array<number>(14).fill(0), 1]);
+    expect(
+      Array.from(
+        c.toLabels(
+          hits(
+            [
+              [40, 0],
+              [42, 0],
+              [36, 15],
+            ],
+            16,
+          ),
+        ),
+      ),
+    ).toEqual([6, ...new Array<number>(14).fill(0), 1]);
   });
 
   it('gives its Magenta config entry', () => {
@@ -150,7 +163,11 @@ describe('DrumsConverter input roll', () => {
     expect(input).toHaveLength(32 * 10);
     expect(column(input, 0)).toEqual([1, ...new Array<number>(31).fill(0)]);
     expect(column(input, 1)).toEqual([0, 0, 1, ...new Array<number>(29).fill(0)]);
-    for (let c = 2; c < 9; c++) expect(column(input, c).every((v) => v === 0), `class ${c}`).toBe(true);
+    for (let c = 2; c < 9; c++)
+      expect(
+        column(input, c).every((v) => v === 0),
+        `class ${c}`,
+      ).toBe(true);
   });
 
   it('magenta-js layout: row s flags whether step s+1 is silent; the last row is 0', () => {
@@ -207,7 +224,10 @@ describe('DrumsConverter.labelsToSequence', () => {
   it('writes one note per class bit', () => {
     for (let c = 0; c < 9; c++) {
       const notes = conv.labelsToSequence([1 << c]).notes;
-      expect(notes.map((n) => n.pitch), `class ${c}`).toEqual([FIRST_PITCHES[c]]);
+      expect(
+        notes.map((n) => n.pitch),
+        `class ${c}`,
+      ).toEqual([FIRST_PITCHES[c]]);
     }
   });
 
@@ -221,9 +241,15 @@ describe('DrumsConverter.labelsToSequence', () => {
     expect(DRUM_EXAMPLES.length).toBeGreaterThan(0);
     for (const example of DRUM_EXAMPLES) {
       const labels = conv.toLabels(drumExample(example));
-      expect(labels.some((l) => l !== 0), example.id).toBe(true);
+      expect(
+        labels.some((l) => l !== 0),
+        example.id,
+      ).toBe(true);
       const decoded = conv.labelsToSequence(labels);
-      expect(decoded.notes.every((n) => n.isDrum), example.id).toBe(true);
+      expect(
+        decoded.notes.every((n) => n.isDrum),
+        example.id,
+      ).toBe(true);
       expect(Array.from(conv.toLabels(decoded)), example.id).toEqual(Array.from(labels));
     }
   });

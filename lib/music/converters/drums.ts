@@ -124,7 +124,10 @@ export class DrumsConverter implements MusicConverter {
   }
 
   labelsToInput(labels: ArrayLike<number>): Float32Array {
-    return this.roll(labels, Uint8Array.from({ length: this.numSteps }, (_, s) => ((labels[s] ?? 0) !== 0 ? 1 : 0)));
+    return this.roll(
+      labels,
+      Uint8Array.from({ length: this.numSteps }, (_, s) => ((labels[s] ?? 0) !== 0 ? 1 : 0)),
+    );
   }
 
   private roll(labels: ArrayLike<number>, touched: Uint8Array): Float32Array {

@@ -48,7 +48,19 @@ describe('MelodyConverter shape', () => {
     const c = new MelodyConverter({ numSteps: 16, minPitch: 48, maxPitch: 83 });
     expect(c.inputDepth).toBe(38);
     expect(c.outputDepth).toBe(38);
-    expect(Array.from(c.toLabels(qseq([[48, 0, 2], [83, 4, 6]], 16)))).toEqual(events({ 0: 2, 2: 1, 4: 37, 6: 1 }, 16));
+    expect(
+      Array.from(
+        c.toLabels(
+          qseq(
+            [
+              [48, 0, 2],
+              [83, 4, 6],
+            ],
+            16,
+          ),
+        ),
+      ),
+    ).toEqual(events({ 0: 2, 2: 1, 4: 37, 6: 1 }, 16));
   });
 
   it('gives its Magenta config entry', () => {
@@ -77,33 +89,92 @@ describe('MelodyConverter shape', () => {
 
 describe('MelodyConverter events (Magenta Melody.fromNoteSequence)', () => {
   it('writes note-on = pitch − 21 + 2 at the start, note-off at the end step, 0 elsewhere', () => {
-    const labels = conv.toLabels(qseq([[60, 0, 4], [62, 6, 8], [64, 10, 14]]));
+    const labels = conv.toLabels(
+      qseq([
+        [60, 0, 4],
+        [62, 6, 8],
+        [64, 10, 14],
+      ]),
+    );
     expect(labels).toBeInstanceOf(Int32Array);
     expect(Array.from(labels)).toEqual(events({ 0: 41, 4: NOTE_OFF, 6: 43, 8: NOTE_OFF, 10: 45, 14: NOTE_OFF }));
     expect(on(21)).toBe(2);
-    expect(Array.from(conv.toLabels(qseq([[21, 0, 1], [108, 1, 2]])))).toEqual(events({ 0: 2, 1: 89, 2: NOTE_OFF }));
+    expect(
+      Array.from(
+        conv.toLabels(
+          qseq([
+            [21, 0, 1],
+            [108, 1, 2],
+          ]),
+        ),
+      ),
+    ).toEqual(events({ 0: 2, 1: 89, 2: NOTE_OFF }));
   });
 
   it('lets a note-on at the previous note end replace the note-off', () => {
-    expect(Array.from(conv.toLabels(qseq([[60, 0, 4], [62, 4, 8]])))).toEqual(events({ 0: on(60), 4: on(62), 8: NOTE_OFF }));
+    expect(
+      Array.from(
+        conv.toLabels(
+          qseq([
+            [60, 0, 4],
+            [62, 4, 8],
+          ]),
+        ),
+      ),
+    ).toEqual(events({ 0: on(60), 4: on(62), 8: NOTE_OFF }));
   });
 
   it('writes each note-off at its end step even under a later note (Magenta)', () => {
-    expect(Array.from(conv.toLabels(qseq([[60, 0, 12], [67, 4, 6]])))).toEqual(events({ 0: on(60), 4: on(67), 6: NOTE_OFF, 12: NOTE_OFF }));
+    expect(
+      Array.from(
+        conv.toLabels(
+          qseq([
+            [60, 0, 12],
+            [67, 4, 6],
+          ]),
+        ),
+      ),
+    ).toEqual(events({ 0: on(60), 4: on(67), 6: NOTE_OFF, 12: NOTE_OFF }));
   });
 
   it('writes no note-off for a note ending at or after step 32', () => {
-    expect(Array.from(conv.toLabels(qseq([[60, 0, 24], [67, 24, 32]])))).toEqual(events({ 0: on(60), 24: on(67) }));
+    expect(
+      Array.from(
+        conv.toLabels(
+          qseq([
+            [60, 0, 24],
+            [67, 24, 32],
+          ]),
+        ),
+      ),
+    ).toEqual(events({ 0: on(60), 24: on(67) }));
     expect(Array.from(conv.toLabels(qseq([[67, 28, 40]], 40)))).toEqual(events({ 28: on(67) }));
     expect(conv.toLabels(qseq([[67, 28, 40]], 40))).toHaveLength(32);
   });
 
   it('ignores notes starting outside the window', () => {
-    expect(Array.from(conv.toLabels(qseq([[60, 0, 4], [72, 32, 36]], 48)))).toEqual(events({ 0: on(60), 4: NOTE_OFF }));
+    expect(
+      Array.from(
+        conv.toLabels(
+          qseq(
+            [
+              [60, 0, 4],
+              [72, 32, 36],
+            ],
+            48,
+          ),
+        ),
+      ),
+    ).toEqual(events({ 0: on(60), 4: NOTE_OFF }));
   });
 
   it('keeps the highest of simultaneous onsets and counts the others as dropped', () => {
-    const seq = qseq([[60, 0, 8], [64, 0, 8], [67, 0, 4], [55, 8, 12]]);
+    const seq = qseq([
+      [60, 0, 8],
+      [64, 0, 8],
+      [67, 0, 4],
+      [55, 8, 12],
+    ]);
     const { events: ev, report } = conv.toEvents(seq);
     // The kept note's end (4) is written; the dropped notes' end (8) is not, then 55 starts at 8.
     expect(Array.from(ev)).toEqual(events({ 0: on(67), 4: NOTE_OFF, 8: on(55), 12: NOTE_OFF }));
@@ -115,22 +186,54 @@ describe('MelodyConverter events (Magenta Melody.fromNoteSequence)', () => {
   });
 
   it('moves pitches outside 21–108 by octaves and counts them', () => {
-    const { events: ev, report } = conv.toEvents(qseq([[12, 0, 2], [115, 4, 6], [20, 8, 10], [109, 12, 14], [21, 16, 18], [108, 20, 22]]));
+    const { events: ev, report } = conv.toEvents(
+      qseq([
+        [12, 0, 2],
+        [115, 4, 6],
+        [20, 8, 10],
+        [109, 12, 14],
+        [21, 16, 18],
+        [108, 20, 22],
+      ]),
+    );
     expect(Array.from(ev)).toEqual(
-      events({ 0: on(24), 2: NOTE_OFF, 4: on(103), 6: NOTE_OFF, 8: on(32), 10: NOTE_OFF, 12: on(97), 14: NOTE_OFF, 16: on(21), 18: NOTE_OFF, 20: on(108), 22: NOTE_OFF }),
+      events({
+        0: on(24),
+        2: NOTE_OFF,
+        4: on(103),
+        6: NOTE_OFF,
+        8: on(32),
+        10: NOTE_OFF,
+        12: on(97),
+        14: NOTE_OFF,
+        16: on(21),
+        18: NOTE_OFF,
+        20: on(108),
+        22: NOTE_OFF,
+      }),
     );
     expect(report).toEqual({ transposedNotes: 4, droppedNotes: 0 });
   });
 
   it('ignores drum notes', () => {
-    const { events: ev, report } = conv.toEvents(qseq([[60, 0, 4], [80, 0, 1, true], [42, 6, 7, true]]));
+    const { events: ev, report } = conv.toEvents(
+      qseq([
+        [60, 0, 4],
+        [80, 0, 1, true],
+        [42, 6, 7, true],
+      ]),
+    );
     expect(Array.from(ev)).toEqual(events({ 0: on(60), 4: NOTE_OFF }));
     expect(report).toEqual({ transposedNotes: 0, droppedNotes: 0 });
     expect(Array.from(conv.toLabels(qseq([[36, 0, 1, true]])))).toEqual(events({}));
   });
 
   it('gives the same report from toInput', () => {
-    const seq = qseq([[12, 0, 4], [60, 0, 4], [50, 0, 2]]);
+    const seq = qseq([
+      [12, 0, 4],
+      [60, 0, 4],
+      [50, 0, 2],
+    ]);
     expect(conv.toInput(seq).report).toEqual({ transposedNotes: 0, droppedNotes: 2 });
     expect(conv.toInput(qseq([[12, 0, 4]])).report).toEqual({ transposedNotes: 1, droppedNotes: 0 });
   });
@@ -185,7 +288,10 @@ describe('MelodyConverter.labelsToSequence', () => {
     for (const example of MELODY_EXAMPLES) {
       const original = melodyExample(example);
       const labels = conv.toLabels(original);
-      expect(labels.some((l) => l >= FIRST_PITCH), example.id).toBe(true);
+      expect(
+        labels.some((l) => l >= FIRST_PITCH),
+        example.id,
+      ).toBe(true);
       const decoded = conv.labelsToSequence(labels);
       expect(Array.from(conv.toLabels(decoded)), example.id).toEqual(Array.from(labels));
       // The examples are monophonic and inside the window, so the notes come back unchanged.
@@ -205,8 +311,14 @@ describe('MelodyConverter one-hot input', () => {
     expect(input).toHaveLength(32 * 90);
     for (let s = 0; s < 32; s++) {
       const row = Array.from(input.subarray(s * 90, (s + 1) * 90));
-      expect(row.filter((v) => v === 1), `step ${s}`).toHaveLength(1);
-      expect(row.filter((v) => v !== 0), `step ${s}`).toHaveLength(1);
+      expect(
+        row.filter((v) => v === 1),
+        `step ${s}`,
+      ).toHaveLength(1);
+      expect(
+        row.filter((v) => v !== 0),
+        `step ${s}`,
+      ).toHaveLength(1);
       expect(row.indexOf(1), `step ${s}`).toBe(labels[s]);
     }
   });

@@ -13,6 +13,8 @@ export const TINY_DRUMS: RandomMusicVaeSpec = { kind: 'drums', encoderUnits: 24,
 /** Writes a random checkpoint of `spec` into a new temp folder and returns the folder. */
 export async function writeTinyCheckpoint(spec: RandomMusicVaeSpec, quantization: Quantization = 'none', parent?: string): Promise<string> {
   const dir = parent ? path.join(parent, `${spec.kind}-${quantization}`) : await mkdtemp(path.join(os.tmpdir(), `musicvae-${spec.kind}-`));
-  await writeCheckpointFolder(dir, encodeCheckpoint(randomMusicVaeVariables(spec), { quantization, shardBytes: 16 * 1024 }), { 'config.json': musicVaeConfigFor(spec.kind) });
+  await writeCheckpointFolder(dir, encodeCheckpoint(randomMusicVaeVariables(spec), { quantization, shardBytes: 16 * 1024 }), {
+    'config.json': musicVaeConfigFor(spec.kind),
+  });
   return dir;
 }
