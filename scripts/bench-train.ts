@@ -1,8 +1,8 @@
 /**
  * `npm run bench:train`: MusicVAE training throughput (windows per second) per backend and number of
  * data-parallel workers, for the shipped-model sizes (encoder 256, decoder 2×256, z 128) at batch 64,
- * melody and drums. Median of 3 timed steps after 2 warm-up steps, on random valid windows.
- *   npm run bench:train [-- --backends wasm,cpu --batch 64 --workers 1,2]
+ * melody and drums. Median of `--steps` timed steps (default 3) after 2 warm-up steps, on random valid windows.
+ *   npm run bench:train [-- --backends wasm,cpu --batch 64 --workers 1,2 --steps 10]
  */
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
@@ -16,11 +16,13 @@ import { DEFAULT_HPARAMS, MusicVaeTrainer } from '../lib/music/train';
 import { ParallelTrainer } from '../lib/music/train-parallel';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { backends: { type: 'string' }, batch: { type: 'string' }, workers: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { backends: { type: 'string' }, batch: { type: 'string' }, workers: { type: 'string' }, steps: { type: 'string' } }, strict: true });
   const backends = (values.backends ?? 'wasm').split(',').map((b) => parseBackendName(b));
   const batchSize = Number(values.batch ?? 64);
   const workerCounts = (values.workers ?? `1,${os.availableParallelism()}`).split(',').map(Number);
   if (workerCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--workers takes whole numbers ≥ 1, e.g. 1,2.');
+  const timed = Number(values.steps ?? 3);
+  if (!Number.isInteger(timed) || timed < 1 || timed > 100) throw new Error('--steps takes the number of timed steps, 1–100.');
   await initNodeBackend();
   const rows: string[] = [];
   for (const backend of backends) {
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
         await parallel.start();
         const rng = createRng(3);
         const times: number[] = [];
-        for (let s = 0; s < 5; s++) {
+        for (let s = 0; s < 2 + timed; s++) {
           const windows = Array.from({ length: batchSize }, () =>
             Int32Array.from({ length: 32 }, () => (kind === 'drums' ? rng.int(512) : rng.next() < 0.3 ? 2 + rng.int(88) : rng.int(2))),
           );
@@ -46,18 +48,18 @@ async function main(): Promise<void> {
         await parallel.close();
         trainer.dispose();
         times.sort((a, b) => a - b);
-        const ms = times[1] ?? NaN;
+        const ms = times[Math.floor((times.length - 1) / 2)] ?? NaN;
         const rate = (batchSize * 1000) / ms;
         if (workers === 1) single = rate;
         rows.push(
-          `| ${backend} | ${kind} | ${workers} | ${(ms / 1000).toFixed(2)} s | ${rate.toFixed(1)} | ${Number.isFinite(single) ? `${(rate / single).toFixed(2)}×` : '—'} |`,
+          `| ${backend} | ${kind} | ${workers} | ${(ms / 1000).toFixed(2)} s (${((times[0] ?? NaN) / 1000).toFixed(2)}–${((times[times.length - 1] ?? NaN) / 1000).toFixed(2)}) | ${rate.toFixed(1)} | ${Number.isFinite(single) ? `${(rate / single).toFixed(2)}×` : '—'} |`,
         );
         process.stderr.write(`${backend} ${kind} ${workers} worker(s) done\n`);
       }
     }
   }
   console.log(`Training throughput: encoder 256, decoder 2×256, z 128, batch ${batchSize}, ${os.availableParallelism()} cores`);
-  console.log('| backend | model | workers | time per step | windows per second | vs 1 worker |');
+  console.log(`| backend | model | workers | time per step, median of ${timed} (min–max) | windows per second | vs 1 worker |`);
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 }
