@@ -26,7 +26,8 @@ export interface RefinementProblem {
    * Optional per-item quality of a code, higher is better (music: how many steps a greedy decode
    * gets right). When given, the code kept per item is the best-scoring one among μ, every
    * {@link SCORE_EVERY}-th step and the last (ties go to the lower loss) — the loss is what the
-   * steps lower, the score is what the user sees.
+   * steps lower, the score is what the user sees. All candidates are scored in one call, stacked:
+   * row r of `z` is a code for item r mod batch.
    */
   score?: (z: tf.Tensor2D) => Promise<ArrayLike<number>>;
   /** Frees μ, σ and anything the loss closes over. */
@@ -105,18 +106,16 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
   let bestRecon: Float32Array | undefined;
   let bestScore: Float64Array | undefined;
   let firstRecon: Float32Array | undefined;
-  /** Considers the code `at` (its objective and reconstruction given) as each item's best; with a score, only at candidate steps. */
-  const keepBest = async (perItem: tf.Tensor1D, recon: tf.Tensor1D, at: tf.Tensor2D, candidate: boolean): Promise<number> => {
-    const [obj, rec] = [(await perItem.data()) as Float32Array, (await recon.data()) as Float32Array];
-    const mean = obj.reduce((a, b) => a + b, 0) / batch;
-    if (problem.score && !candidate) return mean;
-    const scores = problem.score ? Float64Array.from(await problem.score(at)) : undefined;
+  /** Candidate codes (with a score): scored together in one batched call at the end, then chosen in order. */
+  const candidates: { z: tf.Tensor2D; obj: Float32Array; rec: Float32Array }[] = [];
+  /** Makes `at` each item's best where it beats the best so far (by score when given, else by objective). */
+  const consider = (obj: Float32Array, rec: Float32Array, at: tf.Tensor2D, scores: Float64Array | undefined): void => {
     if (!bestObjective || !bestRecon) {
       bestObjective = Float32Array.from(obj);
       bestRecon = Float32Array.from(rec);
       firstRecon = Float32Array.from(rec);
       bestScore = scores;
-      return mean;
+      return;
     }
     const better = new Array<boolean>(batch);
     for (let i = 0; i < batch; i++) {
@@ -140,7 +139,32 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
       best.dispose();
       best = next;
     }
+  };
+  /**
+   * The code `at` with its objective and reconstruction: without a score it is considered at once; with
+   * one, candidate steps are kept for the single batched scoring at the end (a greedy decode per
+   * candidate costs as much as a decode of all of them together). Returns the mean objective.
+   */
+  const keepBest = async (perItem: tf.Tensor1D, recon: tf.Tensor1D, at: tf.Tensor2D, candidate: boolean): Promise<number> => {
+    const [obj, rec] = [(await perItem.data()) as Float32Array, (await recon.data()) as Float32Array];
+    const mean = obj.reduce((a, b) => a + b, 0) / batch;
+    if (!problem.score) consider(obj, rec, at, undefined);
+    else if (candidate) candidates.push({ z: tf.clone(at), obj: Float32Array.from(obj), rec: Float32Array.from(rec) });
     return mean;
+  };
+  const scoreCandidates = async (): Promise<void> => {
+    if (!problem.score || candidates.length === 0) return;
+    const stacked = tf.concat(
+      candidates.map((c) => c.z),
+      0,
+    ) as tf.Tensor2D;
+    let all: Float64Array;
+    try {
+      all = Float64Array.from(await problem.score(stacked));
+    } finally {
+      stacked.dispose();
+    }
+    candidates.forEach((c, j) => consider(c.obj, c.rec, c.z, all.slice(j * batch, (j + 1) * batch)));
   };
   try {
     for (let k = 1; k <= steps; k++) {
@@ -190,6 +214,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
     } finally {
       tf.dispose(last);
     }
+    await scoreCandidates();
     const distance = tf.tidy(() => tf.sqrt(tf.sum(tf.square(tf.mul(tf.sub(best, mu), invSigma)), 1)));
     const distances = await distance.data();
     distance.dispose();
@@ -201,7 +226,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
     returned = true;
     return { z: best, reports };
   } finally {
-    tf.dispose([z, m, v, invSigma]);
+    tf.dispose([z, m, v, invSigma, ...candidates.map((c) => c.z)]);
     if (!returned) best.dispose();
   }
 }

@@ -394,9 +394,10 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
       const ce = tf.losses.softmaxCrossEntropy(keep.targets, logits, undefined, undefined, tf.Reduction.NONE);
       return tf.sum(tf.reshape(ce, [T, B]), 0) as tf.Tensor1D;
     };
-    // The code kept is the one whose greedy decode rebuilds the most steps (what the user hears).
+    // The code kept is the one whose greedy decode rebuilds the most steps (what the user hears); the
+    // candidates arrive stacked (row r is item r mod batch) and are decoded together.
     const score = async (z: tf.Tensor2D): Promise<number[]> =>
-      (await this.decodeLabels(z)).map((decoded, b) => compareLabels(labels[b] ?? [], decoded).matchingSteps);
+      (await this.decodeLabels(z)).map((decoded, r) => compareLabels(labels[r % labels.length] ?? [], decoded).matchingSteps);
     return {
       mu: keep.mu,
       sigma: keep.sigma,
