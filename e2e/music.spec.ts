@@ -244,6 +244,8 @@ test('melody lab: bad files and an unreachable model give clear messages and the
   await page.getByTestId('melody-example-a').selectOption('frere-jacques');
   await page.getByTestId('melody-clear-a').click();
   await expect(page.getByTestId('melody-roll-a')).toHaveAttribute('data-notes', '0');
+  // Let the URL update's own requests finish: a reload would cut them short (net::ERR_ABORTED).
+  await page.waitForLoadState('networkidle');
   await page.reload();
   await expect(page.getByTestId('melody-roll-a')).toHaveAttribute('data-notes', '0');
 
