@@ -16,7 +16,10 @@ import { DEFAULT_HPARAMS, MusicVaeTrainer } from '../lib/music/train';
 import { ParallelTrainer } from '../lib/music/train-parallel';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { backends: { type: 'string' }, batch: { type: 'string' }, workers: { type: 'string' }, steps: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { backends: { type: 'string' }, batch: { type: 'string' }, workers: { type: 'string' }, steps: { type: 'string' } },
+    strict: true,
+  });
   const backends = (values.backends ?? 'wasm').split(',').map((b) => parseBackendName(b));
   const batchSize = Number(values.batch ?? 64);
   const workerCounts = (values.workers ?? `1,${os.availableParallelism()}`).split(',').map(Number);
