@@ -16,7 +16,7 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { sourceFor } from '../lib/core/checkpoint-node';
 import { describeError } from '../lib/core/errors';
 import { buildMusicDataset } from '../lib/music/dataset-node';
-import { evaluateModel } from '../lib/music/evaluate';
+import { evaluateModel, evenlySpaced } from '../lib/music/evaluate';
 import { MusicVAE } from '../lib/music/music-vae';
 
 async function main(): Promise<void> {
@@ -65,10 +65,7 @@ async function main(): Promise<void> {
     let windows = dataset.files.filter((f) => split === 'all' || f.split === split).flatMap((f) => f.windows);
     if (windows.length === 0) throw new Error(`${values.data} has no ${split === 'all' ? '' : `${split} `}2-bar windows for a ${kind} model.`);
     // --limit N takes N windows spread evenly over the set (every file has its turn), not the first N.
-    if (limit !== undefined && limit < windows.length) {
-      const all = windows;
-      windows = Array.from({ length: limit }, (_, i) => all[Math.floor((i * all.length) / limit)] as Int32Array);
-    }
+    if (limit !== undefined) windows = evenlySpaced(windows, limit);
     const t0 = performance.now();
     const report = await evaluateModel(model, windows, {
       samples,

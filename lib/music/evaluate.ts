@@ -188,7 +188,7 @@ export async function evaluateModel(
 }
 
 /** `limit` items spread evenly over `items` (all of them when `limit` ≥ their count), in order. */
-function evenlySpaced<T>(items: readonly T[], limit: number): T[] {
+export function evenlySpaced<T>(items: readonly T[], limit: number): T[] {
   if (limit >= items.length) return [...items];
   const n = Math.max(1, Math.floor(limit));
   return Array.from({ length: n }, (_v, k) => items[Math.floor((k * items.length) / n)] as T);
