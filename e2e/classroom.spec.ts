@@ -4,7 +4,7 @@ import { Midi } from '@tonejs/midi';
 import { strFromU8, unzipSync } from 'fflate';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from '@playwright/test';
-import { expect, test, watchPage, type PageProblems } from './fixtures';
+import { expect, reloadPage, test, watchPage, type PageProblems } from './fixtures';
 
 const XSS_NICK = '<script>window.__xss=1</script>';
 const XSS_TITLE = '<img src=x onerror="window.__xss=2">';
@@ -64,7 +64,7 @@ test('a teacher runs a drum challenge with two students: live gallery, votes, in
   await expect(teacher.getByTestId('joined-list')).toContainText(XSS_NICK);
 
   // A reload keeps the identity.
-  await s1.page.reload();
+  await reloadPage(s1.page);
   await expect(s1.page.getByTestId('bar-nickname')).toHaveText(XSS_NICK);
 
   // The lab makes the groove; the bar submits it.

@@ -10,13 +10,20 @@ export interface PageProblems {
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** Pages being reloaded by a test: a request the reload cuts short (net::ERR_ABORTED) is not a failure. */
+const reloading = new WeakSet<Page>();
+
 export function watchPage(page: Page): PageProblems {
   const problems: PageProblems = { consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: [] };
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
   });
   page.on('pageerror', (error) => problems.pageErrors.push(error.message));
-  page.on('requestfailed', (request) => problems.failedRequests.push(`${request.url()} (${request.failure()?.errorText ?? 'failed'})`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? 'failed';
+    if (reason === 'net::ERR_ABORTED' && reloading.has(page)) return;
+    problems.failedRequests.push(`${request.url()} (${reason})`);
+  });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.failedRequests.push(`${response.url()} (HTTP ${response.status()})`);
   });
@@ -41,6 +48,19 @@ export const test = base.extend<{ problems: PageProblems }>({
     });
   },
 });
+
+/**
+ * Reloads the page. Requests still in flight (a favicon, a prefetch) are cancelled by the browser
+ * with net::ERR_ABORTED; only those, and only until the new page has loaded, are not counted as failures.
+ */
+export async function reloadPage(page: Page): Promise<void> {
+  reloading.add(page);
+  try {
+    await page.reload({ waitUntil: 'load' });
+  } finally {
+    reloading.delete(page);
+  }
+}
 
 /** Waits until the header badge names the backend the model worker runs on, and returns it. */
 export async function activeBackend(page: Page): Promise<string> {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Download, Page } from '@playwright/test';
-import { expect, test, type PageProblems } from './fixtures';
+import { expect, reloadPage, test, type PageProblems } from './fixtures';
 
 /** A Standard MIDI File written with @tonejs/midi: notes as [pitch, start beat, length in beats]. */
 function midiFile(
@@ -244,9 +244,7 @@ test('melody lab: bad files and an unreachable model give clear messages and the
   await page.getByTestId('melody-example-a').selectOption('frere-jacques');
   await page.getByTestId('melody-clear-a').click();
   await expect(page.getByTestId('melody-roll-a')).toHaveAttribute('data-notes', '0');
-  // Let the URL update's own requests finish: a reload would cut them short (net::ERR_ABORTED).
-  await page.waitForLoadState('networkidle');
-  await page.reload();
+  await reloadPage(page);
   await expect(page.getByTestId('melody-roll-a')).toHaveAttribute('data-notes', '0');
 
   const unreachable = 'http://127.0.0.1:9/checkpoints/mel_2bar_small';

@@ -1,4 +1,4 @@
-import { activeBackend, expect, test } from './fixtures';
+import { activeBackend, expect, reloadPage, test } from './fixtures';
 
 const ROUTES = [
   { path: '/', heading: 'Latent Lab' },
@@ -53,7 +53,7 @@ test('the automatic choice is the fastest backend of the warm-up benchmark, and 
   await badge.click();
   await expect(page.getByRole('dialog', { name: 'TF.js backend details' })).toContainText('the fastest in a quick benchmark');
   // A second visit reuses the remembered choice instead of benchmarking again.
-  await page.reload();
+  await reloadPage(page);
   await activeBackend(page);
   expect(await page.getByTestId('backend-badge').getAttribute('data-reason')).toBe('cached');
   void problems;
