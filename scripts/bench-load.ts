@@ -114,12 +114,13 @@ async function labTimes(page: Page, base: string, lab: (typeof LABS)[number]): P
     ({ control, ready }) => {
       const marks: Record<string, number> = {};
       (window as unknown as { __loadMarks: Record<string, number> }).__loadMarks = marks;
-      const hydrated = (el: Element | null): boolean => !!el && Object.keys(el).some((k) => k.startsWith('__reactProps'));
+      // No named functions in here: tsx (esbuild keepNames) would wrap them in a `__name` helper the page does not have.
       // A timer, not requestAnimationFrame: frames are not produced for pages that are not painted.
       const timer = setInterval(() => {
         if (!document.documentElement) return;
         const now = performance.now();
-        if (marks.usable === undefined && hydrated(document.querySelector(control))) marks.usable = now;
+        const el = document.querySelector(control);
+        if (marks.usable === undefined && el && Object.keys(el).some((k) => k.startsWith('__reactProps'))) marks.usable = now;
         if (marks.feedback === undefined && (document.querySelector('.progress') || document.querySelector(ready))) marks.feedback = now;
         if (marks.ready === undefined && document.querySelector(ready)) marks.ready = now;
         if (marks.ready !== undefined && marks.usable !== undefined && marks.feedback !== undefined) clearInterval(timer);
@@ -168,6 +169,11 @@ async function visits(
   return { first: await visit(), second: await visit() };
 }
 
+/** One line of progress on stderr, so a long run shows where it is (the tables go to stdout at the end). */
+function progress(message: string): void {
+  process.stderr.write(`bench:load: ${message}\n`);
+}
+
 const kb = (n: number): string => `${(n / 1024).toFixed(0)} KB`;
 const ms = (n: number): string => `${Math.round(n).toLocaleString('en')} ms`;
 
@@ -208,6 +214,7 @@ async function main(): Promise<void> {
         samples.push(await scriptBytes(page));
         await context.close();
       }
+      progress(`${p}: ${kb(median(samples.map((s) => s.gzip)))} of JavaScript (gzip)`);
       weights.push({ page: p, gzip: median(samples.map((s) => s.gzip)), raw: median(samples.map((s) => s.raw)), files: median(samples.map((s) => s.files)) });
     }
 
@@ -222,9 +229,11 @@ async function main(): Promise<void> {
           row.usable.push(t.usable);
           row.feedback.push(t.feedback);
           row.ready.push(t.ready);
+          progress(`${lab.path} run ${i + 1}/${runs}: usable ${ms(t.usable)}, feedback ${ms(t.feedback)}, ready ${ms(t.ready)}`);
         } catch (error) {
           // Keep measuring the rest; the failure is printed and makes the exit code 1.
           failures.push(`run ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+          progress(`${lab.path} run ${i + 1}/${runs} failed`);
         } finally {
           await context.close();
         }
@@ -237,6 +246,7 @@ async function main(): Promise<void> {
       const context = await browser.newContext();
       try {
         revisits.push({ lab: lab.path, ...(await visits(context, base, lab, traffic)) });
+        progress(`${lab.path}: first and second visit counted`);
       } catch (error) {
         failures.push(`second visit of ${lab.path}: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
