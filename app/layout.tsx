@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { IntentLink } from './_components/IntentLink';
 import type { ReactNode } from 'react';
 import { BackendBadge, BackendNotice } from './_components/BackendBadge';
 import { LABS } from './_components/labs';
@@ -23,9 +24,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Labs">
             {LABS.map((lab) => (
-              <Link key={lab.href} href={lab.href}>
+              <IntentLink key={lab.href} href={lab.href}>
                 {lab.title}
-              </Link>
+              </IntentLink>
             ))}
           </nav>
           <BackendBadge />

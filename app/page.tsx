@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { IntentLink } from './_components/IntentLink';
 import { LABS } from './_components/labs';
 
 export default function Home() {
@@ -20,7 +20,7 @@ export default function Home() {
           {LABS.map((lab) => (
             <li key={lab.href} className="card">
               <h3>
-                <Link href={lab.href}>{lab.title}</Link>
+                <IntentLink href={lab.href}>{lab.title}</IntentLink>
               </h3>
               <p>{lab.summary}</p>
               {lab.status === 'coming-soon' && <p className="chip chip-soon">Coming soon</p>}

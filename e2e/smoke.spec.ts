@@ -40,6 +40,22 @@ test('the home page links to every lab and the links work', async ({ page, probl
   void problems;
 });
 
+test('the home page loads no lab before the reader reaches for it: a lab link prefetches on hover', async ({ page, problems }) => {
+  const prefetched: string[] = [];
+  page.on('request', (request) => {
+    if (request.headers()['next-router-prefetch'] === '1') prefetched.push(new URL(request.url()).pathname);
+  });
+  await page.goto('/');
+  await activeBackend(page); // hydrated, the model worker started: well past the moment viewport prefetching would have begun
+  await page.waitForTimeout(1000);
+  const labs = ['/image', '/music/melody', '/music/drums', '/compare', '/classroom'];
+  expect(prefetched.filter((p) => labs.includes(p))).toEqual([]);
+  await page.getByRole('main').getByRole('link', { name: 'Melody lab' }).hover();
+  await expect.poll(() => prefetched).toContain('/music/melody');
+  expect(prefetched.filter((p) => labs.includes(p) && p !== '/music/melody')).toEqual([]);
+  void problems;
+});
+
 test('the automatic choice is the fastest backend of the warm-up benchmark, and the details say why', async ({ page, problems }) => {
   await page.goto('/');
   const backend = await activeBackend(page);

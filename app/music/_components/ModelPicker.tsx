@@ -41,10 +41,11 @@ export function ModelPicker({
             {backend && <> · running on {backend.toUpperCase()}</>}
           </span>
         ) : (
-          !busy && <span className="muted">No model loaded yet.</span>
+          !busy && !model.starting && <span className="muted">No model loaded yet.</span>
         )}
       </div>
       {loading && <ProgressBar label={loading.label} fraction={loading.fraction} testId="model-loading" />}
+      {!info && !loading && model.starting && <ProgressBar label="Starting TF.js in the model worker" testId="model-starting" />}
       <details>
         <summary>Use another model</summary>
         <div className="controls">

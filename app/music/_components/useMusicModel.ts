@@ -14,8 +14,11 @@ export interface MusicModelState {
   info: MusicModelInfo | undefined;
   /** Counts successful loads (a new model, even from the same place, gives new results). */
   version: number;
-  loading: { label: string; fraction: number } | undefined;
+  /** What the model is doing; `fraction` only when the worker can count it (bytes downloaded). */
+  loading: { label: string; fraction?: number } | undefined;
   backend: string | undefined;
+  /** The model worker is still starting TF.js (choosing and warming up a backend): no model can load yet. */
+  starting: boolean;
   load(source: MusicModelSource): Promise<MusicModelInfo | undefined>;
 }
 
@@ -23,7 +26,7 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
   const backend = useBackendStore((s) => s.state);
   const startBackend = useBackendStore((s) => s.start);
   const [loaded, setLoaded] = useState<{ info: MusicModelInfo; version: number }>();
-  const [loading, setLoading] = useState<{ label: string; fraction: number }>();
+  const [loading, setLoading] = useState<{ label: string; fraction?: number }>();
   const started = useRef(false);
   const errorRef = useRef(onError);
   useEffect(() => {
@@ -38,7 +41,6 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
       setLoading({
         label:
           source.kind === 'shipped' ? 'Loading the shipped model…' : source.kind === 'url' ? `Loading ${source.url}…` : `Loading the folder ${source.name}…`,
-        fraction: 0.05,
       });
       try {
         const r = await request({ type: 'music:load', lab, source }, 'music:loaded', (event) => {
@@ -62,5 +64,12 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
     void load({ kind: 'shipped' });
   }, [backend.status, load]);
 
-  return { info: loaded?.info, version: loaded?.version ?? 0, loading, backend: backend.status === 'ready' ? backend.info.backend : undefined, load };
+  return {
+    info: loaded?.info,
+    version: loaded?.version ?? 0,
+    loading,
+    backend: backend.status === 'ready' ? backend.info.backend : undefined,
+    starting: backend.status === 'idle' || backend.status === 'starting',
+    load,
+  };
 }
