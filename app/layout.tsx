@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { IntentLink } from './_components/IntentLink';
 import type { ReactNode } from 'react';
 import { BackendBadge, BackendNotice } from './_components/BackendBadge';
+import { IntentLink } from './_components/IntentLink';
 import { LABS } from './_components/labs';
 import './globals.css';
 

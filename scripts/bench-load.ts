@@ -214,8 +214,9 @@ async function main(): Promise<void> {
         samples.push(await scriptBytes(page));
         await context.close();
       }
-      progress(`${p}: ${kb(median(samples.map((s) => s.gzip)))} of JavaScript (gzip)`);
-      weights.push({ page: p, gzip: median(samples.map((s) => s.gzip)), raw: median(samples.map((s) => s.raw)), files: median(samples.map((s) => s.files)) });
+      const weight = { page: p, gzip: median(samples.map((s) => s.gzip)), raw: median(samples.map((s) => s.raw)), files: median(samples.map((s) => s.files)) };
+      weights.push(weight);
+      progress(`${p}: ${kb(weight.gzip)} of JavaScript (gzip)`);
     }
 
     const times: Array<{ lab: string; usable: number[]; feedback: number[]; ready: number[] }> = [];

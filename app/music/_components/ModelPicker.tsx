@@ -24,7 +24,7 @@ export function ModelPicker({
   /** The lab is waiting for the model: switching now would cut that work off. */ busy?: boolean;
 }) {
   const [url, setUrl] = useState('');
-  const { info, loading, backend } = model;
+  const { info, loading, backend, starting } = model;
   const busy = loading !== undefined || labBusy;
   return (
     <section className="card model-picker" aria-label="Model">
@@ -41,11 +41,11 @@ export function ModelPicker({
             {backend && <> · running on {backend.toUpperCase()}</>}
           </span>
         ) : (
-          !busy && !model.starting && <span className="muted">No model loaded yet.</span>
+          !busy && !starting && <span className="muted">No model loaded yet.</span>
         )}
       </div>
       {loading && <ProgressBar label={loading.label} fraction={loading.fraction} testId="model-loading" />}
-      {!info && !loading && model.starting && <ProgressBar label="Starting TF.js in the model worker" testId="model-starting" />}
+      {!info && !loading && starting && <ProgressBar label="Starting TF.js in the model worker" testId="model-starting" />}
       <details>
         <summary>Use another model</summary>
         <div className="controls">
