@@ -151,3 +151,23 @@ test('a teacher runs a drum challenge with two students: live gallery, votes, in
   await s1.close();
   await s2.close();
 });
+
+test('the digit challenge keeps its model: switching to the lab default is noticed and put back', async ({ page, request }) => {
+  const created = await request.post('/api/sessions', { data: { title: 'Sevens', challenge: { kind: 'digit-from-code', model: 'vae', target: 7 } } });
+  expect(created.status()).toBe(201);
+  const { code } = (await created.json()) as { code: string };
+  await join(page, code, 'Ada');
+  await expect(page).toHaveURL(new RegExp(`/image\\?.*model=vae.*classroom=${code}`));
+  const bar = page.getByTestId('classroom-bar');
+  await expect(bar).toContainText('Sevens');
+  await expect(bar).not.toContainText('The challenge uses');
+
+  // The lab's default model is left out of the URL: the bar must still see that it is not the VAE.
+  await page.getByTestId('image-model').selectOption('dense-ae');
+  await expect(page).not.toHaveURL(/model=/);
+  await expect(bar).toContainText('The challenge uses the VAE.');
+  await bar.getByRole('button', { name: 'Switch back' }).click();
+  await expect(page).toHaveURL(/model=vae/);
+  await expect(page.getByTestId('image-model')).toHaveValue('vae');
+  await expect(bar).not.toContainText('The challenge uses');
+});

@@ -4,15 +4,19 @@
  * this is, "Submit to <session>" with a title, and a link back to the gallery. The lab only
  * supplies `getEntry` (its current entry, or what to do first). What the challenge fixes is kept
  * through the lab's own URL parameters: A and B of the melody challenge, the drum challenge's
- * temperature cap, the digit challenge's model.
+ * temperature cap, the digit challenge's model — read and written through each lab's typed URL
+ * state (lib/music/lab-url, lib/image/lab-url), so the bar sees what the lab sees, defaults included.
  */
 import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { useUrlParams } from '@/app/_components/url-state';
+import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { CLASSROOM_PARAM, describeChallenge } from '@/lib/classroom/challenge';
 import { ClassroomApiError, ClassroomClient, bytesToBase64 } from '@/lib/classroom/client';
 import { LIMITS, isSessionCode, normalizeCode, type SessionView } from '@/lib/classroom/schema';
 import { describeError } from '@/lib/core/errors';
+import { imageLabUrl } from '@/lib/image/lab-url';
+import { drumLabUrl, melodyLabUrl } from '@/lib/music/lab-url';
 import type { LabEntryResult } from './lab-entries';
 import { loadStudent, type StudentIdentity } from './storage';
 import '../classroom.css';
@@ -25,8 +29,11 @@ export interface ClassroomBarProps {
 }
 
 export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
-  const [params, setParams] = useUrlParams();
-  const raw = params.get(CLASSROOM_PARAM);
+  const raw = useSearchParams().get(CLASSROOM_PARAM);
+  // Every lab's state is parsed (cheap), so the hooks run unconditionally; only `lab`'s is used.
+  const melody = useTypedUrlState(melodyLabUrl);
+  const drums = useTypedUrlState(drumLabUrl);
+  const image = useTypedUrlState(imageLabUrl);
   const code = raw ? normalizeCode(raw) : undefined;
   const [identity, setIdentity] = useState<StudentIdentity | null>();
   const [session, setSession] = useState<SessionView>();
@@ -55,13 +62,13 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
   }, [code, identity, reload]);
 
   const challenge = session?.challenge;
-  const temp = params.get('temp');
+  const temp = drums.state.temp;
+  const setDrums = drums.set;
   // The drum challenge caps the temperature: a higher one in the URL is brought down to the cap.
   useEffect(() => {
     if (lab !== 'drums' || challenge?.kind !== 'drum-groove') return;
-    const t = Number(temp ?? '0.5');
-    if (Number.isFinite(t) && t > challenge.maxTemperature) setParams({ temp: challenge.maxTemperature });
-  }, [lab, challenge, temp, setParams]);
+    if (temp > challenge.maxTemperature) setDrums({ temp: challenge.maxTemperature });
+  }, [lab, challenge, temp, setDrums]);
 
   if (!code) return null;
   const gallery = `/classroom/join?code=${code}`;
@@ -78,17 +85,17 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
   }
 
   const fixes: { text: string; fix?: () => void; label?: string }[] = [];
-  if (challenge?.kind === 'melody-interpolation' && lab === 'melody' && (params.get('a') !== challenge.a || params.get('b') !== challenge.b)) {
+  if (challenge?.kind === 'melody-interpolation' && lab === 'melody' && (melody.state.a !== challenge.a || melody.state.b !== challenge.b)) {
     fixes.push({
       text: 'The challenge fixes melodies A and B; yours were changed.',
-      fix: () => setParams({ a: challenge.a, b: challenge.b }),
+      fix: () => melody.set({ a: challenge.a, b: challenge.b }),
       label: 'Put back A and B',
     });
   }
-  if (challenge?.kind === 'digit-from-code' && lab === 'image' && (params.get('model') ?? 'vae') !== challenge.model) {
+  if (challenge?.kind === 'digit-from-code' && lab === 'image' && image.state.model !== challenge.model) {
     fixes.push({
       text: `The challenge uses the ${challenge.model === 'vae' ? 'VAE' : 'convolutional VAE'}.`,
-      fix: () => setParams({ model: challenge.model, view: 'manifold' }),
+      fix: () => image.set({ model: challenge.model, view: 'manifold' }),
       label: 'Switch back',
     });
   }
