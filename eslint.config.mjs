@@ -1,15 +1,27 @@
+import { readdirSync } from 'node:fs';
 // @ts-check
 import nextPlugin from '@next/eslint-plugin-next';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
- * Dependency direction (see README "Architecture"):
+ * Dependency direction (see docs/architecture.md):
  *   app → lib;  lib never imports app, Next, React or zustand;
- *   only lib/audio imports Tone; only lib/core|image|music|latent import TF.js;
- *   lib/classroom imports neither; lib/core imports no other lib folder;
- *   lib/latent builds on lib/core only; app has no tensor math except in its model worker.
+ *   only lib/audio imports Tone; lib/audio and lib/classroom import no TF.js; app imports TF.js only in its model worker;
+ *   lib/core imports no other lib folder; lib/latent builds on lib/core only (it knows no domain);
+ *   a domain folder (lib/image, lib/music, … — every lib folder that is not infrastructure) imports
+ *   lib/core, lib/latent and lib/domains' types, never another domain, the Compare lab or the classroom;
+ *   lib/domains (the registries) and lib/compare sit above the domains.
+ * The domain folders are read from lib/ itself, so a new domain needs no change here.
  */
+const INFRASTRUCTURE = ['core', 'latent', 'domains', 'compare', 'audio', 'classroom'];
+/** Lib folders a domain folder may use besides the infrastructure ones (analysis shared by domains). */
+const SHARED_BY_DOMAINS = { sound: ['music'], timbre: ['sound'] };
+const LIB_FOLDERS = readdirSync(new URL('./lib', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== 'testing')
+  .map((d) => d.name);
+const DOMAIN_FOLDERS = LIB_FOLDERS.filter((n) => !INFRASTRUCTURE.includes(n));
+
 const NO_UI = [
   { group: ['@/app', '@/app/*', '**/app', '**/app/*'], message: 'lib/ must not import app/: move shared code into lib/.' },
   {
@@ -18,12 +30,13 @@ const NO_UI = [
   },
 ];
 const NO_TONE = [{ group: ['tone', 'tone/*'], message: 'Only lib/audio imports Tone.js.' }];
-const NO_TF = [{ group: ['@tensorflow/*'], message: 'TF.js belongs in lib/core, lib/image, lib/music and lib/latent only.' }];
+const NO_TF = [{ group: ['@tensorflow/*'], message: 'TF.js belongs in lib/ model code and the model worker, not here.' }];
 const libFolders = (names) =>
   names.map((n) => ({
-    group: [`@/lib/${n}`, `@/lib/${n}/*`, `**/${n}`, `**/${n}/*`, `../${n}`, `../${n}/*`, `../../${n}/*`],
+    group: [`@/lib/${n}`, `@/lib/${n}/*`, `**/lib/${n}`, `**/lib/${n}/*`, `../${n}`, `../${n}/*`, `../../${n}/*`],
     message: `This folder must not depend on lib/${n}.`,
   }));
+const except = (names) => LIB_FOLDERS.filter((n) => !names.includes(n));
 
 /** @param {string[]} files @param {object[]} patterns @param {string[]} [ignores] */
 const restrict = (files, patterns, ignores = []) => ({
@@ -53,10 +66,12 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
-  restrict(['lib/core/**'], [...NO_UI, ...NO_TONE, ...libFolders(['latent', 'image', 'music', 'audio', 'classroom'])]),
-  restrict(['lib/latent/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'music', 'audio', 'classroom'])]),
-  restrict(['lib/image/**'], [...NO_UI, ...NO_TONE, ...libFolders(['music', 'audio', 'classroom'])]),
-  restrict(['lib/music/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'audio', 'classroom'])]),
+  restrict(['lib/core/**'], [...NO_UI, ...NO_TONE, ...libFolders(except(['core']))]),
+  restrict(['lib/latent/**'], [...NO_UI, ...NO_TONE, ...libFolders(except(['core', 'latent']))]),
+  ...DOMAIN_FOLDERS.map((d) =>
+    restrict([`lib/${d}/**`], [...NO_UI, ...NO_TONE, ...libFolders(except(['core', 'latent', 'domains', d, ...(SHARED_BY_DOMAINS[d] ?? [])]))]),
+  ),
+  restrict(['lib/domains/**', 'lib/compare/**'], [...NO_UI, ...NO_TONE, ...libFolders(['audio', 'classroom'])]),
   restrict(['lib/audio/**'], [...NO_UI, ...NO_TF, ...libFolders(['image', 'classroom'])]),
   restrict(['lib/classroom/**'], [...NO_UI, ...NO_TONE, ...NO_TF]),
   restrict(['app/**'], NO_TF, ['app/_workers/**']),

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { BackendBadge, BackendNotice } from './_components/BackendBadge';
 import { IntentLink } from './_components/IntentLink';
-import { LABS } from './_components/labs';
+import { LABS } from '@/lib/domains/labs';
 import './globals.css';
 
 export const metadata: Metadata = {

@@ -1,5 +1,5 @@
 import { IntentLink } from './_components/IntentLink';
-import { LABS } from './_components/labs';
+import { LABS } from '@/lib/domains/labs';
 
 export default function Home() {
   return (
@@ -23,7 +23,6 @@ export default function Home() {
                 <IntentLink href={lab.href}>{lab.title}</IntentLink>
               </h3>
               <p>{lab.summary}</p>
-              {lab.status === 'coming-soon' && <p className="chip chip-soon">Coming soon</p>}
             </li>
           ))}
         </ul>

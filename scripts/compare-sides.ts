@@ -21,6 +21,8 @@ import { buildMusicDataset } from '../lib/music/dataset-node';
 import { MusicVAE } from '../lib/music/music-vae';
 
 export interface LoadedSide<X extends tf.Tensor, Item, M extends LatentModel<X>> {
+  /** The side's name in reports: its domain ("image", "melody", "drums"). */
+  name: string;
   model: M;
   domain: CompareDomain<X, Item>;
   description: ModelDescription;
@@ -39,7 +41,14 @@ export async function loadImageSide(dir: string, n: number): Promise<LoadedSide<
     const count = Math.min(n, mnist.test.count);
     const domain = imageCompareDomain(model, mnist.test, { count, dataName: `MNIST test split (first ${count} of ${mnist.test.count} digits)` });
     const notes = count < n ? [`The MNIST test split has ${mnist.test.count} digits; all of them are used.`] : [];
-    return { model, domain, description: { name: model.spec.id, description: model.spec.title }, notes, loadSeconds: (performance.now() - t0) / 1000 };
+    return {
+      name: 'image',
+      model,
+      domain,
+      description: { name: model.spec.id, description: model.spec.title },
+      notes,
+      loadSeconds: (performance.now() - t0) / 1000,
+    };
   } catch (error) {
     model.dispose();
     throw error;
@@ -99,6 +108,7 @@ export async function loadMusicSide(
       : exampleWindowSet(model.converter);
     const domain = musicCompareDomain(model, data);
     return {
+      name: model.converter.kind,
       model,
       domain,
       description: {

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         post({ type: 'loaded', loadSeconds: side.loadSeconds, notes: side.notes });
         await new Promise<void>((resolve) => port.once('message', () => resolve()));
         const result = await analyseSide(
-          job.side,
+          side.name,
           side.model,
           side.domain,
           side.description,

@@ -23,7 +23,7 @@ import { describeError } from '../lib/core/errors';
 import { COMPARE_LIMITS } from '../lib/latent/compare/options';
 import { compareReportCsv, compareReportSchema, type AttributeGroups, type CompareReport, type SideReport } from '../lib/latent/compare/report';
 import { analyseSide, DEFAULT_PANEL_OPTIONS, type PanelOptions } from '../lib/latent/compare/run';
-import { parseGroups } from '../lib/latent/compare/url-state';
+import { parseGroups } from '../lib/compare/url-state';
 import type { CompareProgress } from '../lib/latent/compare/encode';
 import type { FileLabel } from '../lib/music/compare-domain';
 import { loadImageSide, loadMusicSide } from './compare-sides';
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   });
   if (!values.image && !values.music) throw new UsageError('Give --image <image model folder> and/or --music <MusicVAE folder or URL>.');
   const { items, seed: seedLimits, pairs: pairLimits } = COMPARE_LIMITS;
-  const n = wholeNumber('--n', values.n, items.imageDefault, items.min, items.max);
+  const n = wholeNumber('--n', values.n, items.default, items.min, items.max);
   const seed = wholeNumber('--seed', values.seed, seedLimits.default, seedLimits.min, seedLimits.max);
   const pairs = wholeNumber('--pairs', values.pairs, pairLimits.default, pairLimits.min, pairLimits.max);
   const labels = values['music-labels'] ?? 'auto';
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
         side.notes.forEach((note) => console.error(`image: ${note}`));
         image = (
           await analyseSide(
-            'image',
+            side.name,
             side.model,
             side.domain,
             side.description,
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
         side.notes.slice(0, 10).forEach((note) => console.error(`music: ${note}`));
         music = (
           await analyseSide(
-            'music',
+            side.name,
             side.model,
             side.domain,
             side.description,
@@ -154,12 +154,11 @@ async function main(): Promise<void> {
   }
   const report: CompareReport = compareReportSchema.parse({
     format: 'latent-lab-compare',
-    version: 1,
+    version: 2,
     createdAt: new Date().toISOString(),
     seed,
     backend: choice.backend,
-    image,
-    music,
+    sides: [image, music].filter((s): s is SideReport => s !== null),
   });
   printSideTables([image, music]);
   const json = JSON.stringify(report, null, 2) + '\n';

@@ -1,27 +1,31 @@
 /**
  * Messages between pages and the model worker. Both directions are validated with zod, because a
  * worker boundary is a trust boundary like any other (and a mismatch should say so, not crash).
+ * Each worker part brings its own messages (lib/domains: the domains' protocols, plus Compare's);
+ * this module adds the shared ones (init, cancel, ok, error) and builds the unions pages use.
  */
 import { z } from 'zod';
 import { backendNameSchema } from '@/lib/core/backend-names';
-import { compareRequestSchemas, compareResponseSchemas } from './compare-protocol';
-import { imageRequestSchemas, imageResponseSchemas } from './image-protocol';
-import { musicRequestSchemas, musicResponseSchemas } from './music-protocol';
+import { compareProtocol } from '@/lib/compare/protocol';
+import { type DOMAINS, domainProtocols } from '@/lib/domains';
+import { responseSchemaFor, type sharedResponseSchemas, streamedTypes } from '@/lib/domains/protocol';
+import type { WorkerProtocol } from '@/lib/domains/types';
 
-export const workerRequestSchema = z.discriminatedUnion('type', [
-  z.object({
-    id: z.number().int(),
-    type: z.literal('init'),
-    override: backendNameSchema.optional(),
-    cached: backendNameSchema.optional(),
-  }),
-  /** Stops the long request `target` (training, UMAP) between steps. */
-  z.object({ id: z.number().int(), type: z.literal('cancel'), target: z.number().int() }),
-  ...imageRequestSchemas,
-  ...musicRequestSchemas,
-  ...compareRequestSchemas,
-]);
-export type WorkerRequest = z.infer<typeof workerRequestSchema>;
+/** Starts the worker's TF.js backend (answered by the worker itself, before any part). */
+export const initRequestSchema = z.object({
+  id: z.number().int(),
+  type: z.literal('init'),
+  override: backendNameSchema.optional(),
+  cached: backendNameSchema.optional(),
+});
+/** Stops the long request `target` (training, UMAP) between steps. */
+export const cancelRequestSchema = z.object({ id: z.number().int(), type: z.literal('cancel'), target: z.number().int() });
+
+/** The worker parts' protocols this page knows: every domain's, and the Compare lab's. */
+export const PROTOCOLS: readonly WorkerProtocol[] = [...domainProtocols(), compareProtocol];
+type KnownProtocol = (typeof DOMAINS)[number]['protocol'] | typeof compareProtocol;
+
+export type WorkerRequest = z.infer<typeof initRequestSchema> | z.infer<typeof cancelRequestSchema> | z.infer<KnownProtocol['requests'][number]>;
 
 const gpuProbeSchema = z.object({
   webgl: z.object({ available: z.boolean(), renderer: z.string().optional(), software: z.boolean() }),
@@ -38,20 +42,12 @@ export const backendInfoSchema = z.object({
 });
 export type BackendInfo = z.infer<typeof backendInfoSchema>;
 
-export const workerResponseSchema = z.discriminatedUnion('type', [
-  z.object({ id: z.number().int(), type: z.literal('init:done'), info: backendInfoSchema }),
-  z.object({ id: z.number().int(), type: z.literal('error'), name: z.string(), message: z.string() }),
-  ...imageResponseSchemas,
-  ...musicResponseSchemas,
-  ...compareResponseSchemas,
-]);
+const initDoneSchema = z.object({ id: z.number().int(), type: z.literal('init:done'), info: backendInfoSchema });
+
+export type WorkerResponse = z.infer<typeof initDoneSchema> | z.infer<(typeof sharedResponseSchemas)[number]> | z.infer<KnownProtocol['responses'][number]>;
+
+/** Every answer a part may send, checked by its type. */
+export const workerResponseSchema = responseSchemaFor(PROTOCOLS, [initDoneSchema]) as unknown as z.ZodType<WorkerResponse>;
 
 /** Responses that report progress of a request that is still running (they do not settle it). */
-export const STREAMED_RESPONSES: ReadonlySet<WorkerResponse['type']> = new Set([
-  'image:batch',
-  'image:epoch',
-  'image:progress',
-  'music:progress',
-  'compare:progress',
-]);
-export type WorkerResponse = z.infer<typeof workerResponseSchema>;
+export const STREAMED_RESPONSES: ReadonlySet<string> = streamedTypes(PROTOCOLS);

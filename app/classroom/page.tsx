@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { labByHref } from '@/app/_components/labs';
+import { labByHref } from '@/lib/domains/labs';
 import { TeacherHome } from './_components/TeacherHome';
 import './classroom.css';
 

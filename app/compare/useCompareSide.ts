@@ -1,14 +1,15 @@
 'use client';
 /**
- * One side of the Compare lab (image or music) as the page sees it: load a model and its set in
+ * One column of the Compare lab as the page sees it: load a model and its set in
  * the model worker (real progress: bytes, then items encoded out of N; cancellable), then ask for
  * each panel when what it depends on changes. Panel requests of a side run one after another;
  * answers for an older load or older settings are dropped.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { cancelRequest, startCall, type RequestBody } from '@/app/_workers/client';
-import type { PanelResult, PanelSettings, SideInfo } from '@/app/_workers/compare-protocol';
+import type { PanelResult, PanelSettings, SideInfo } from '@/lib/compare/protocol';
 import type { WorkerResponse } from '@/app/_workers/protocol';
+import type { CompareColumn } from '@/lib/compare/columns';
 import { describeError } from '@/lib/core/errors';
 import { COMPARE_PANELS, type ComparePanel } from '@/lib/latent/compare/options';
 
@@ -56,6 +57,7 @@ function progressOf(event: WorkerResponse): Progress | undefined {
 }
 
 export function useCompareSide(
+  column: CompareColumn,
   load: { key: string; body: RequestBody } | undefined,
   panels: Record<ComparePanel, PanelRequest>,
   ready: boolean,
@@ -129,8 +131,7 @@ export function useCompareSide(
       setViews((v) => ({ ...v, [panel]: { key, running: true, result: v[panel]?.result, seconds: v[panel]?.seconds } }));
       queue.current = queue.current.then(async () => {
         if (wanted.current[panel] !== key) return;
-        const side = loadBody.current?.type === 'compare:load-image' ? 'image' : 'music';
-        const call = startCall({ type: 'compare:panel', side, panel, settings: request.settings }, (event) => {
+        const call = startCall({ type: 'compare:panel', column, panel, settings: request.settings }, (event) => {
           const p = progressOf(event);
           if (p && wanted.current[panel] === key) setViews((v) => ({ ...v, [panel]: { ...(v[panel] ?? { key, running: true }), progress: p } }));
         });
@@ -153,7 +154,7 @@ export function useCompareSide(
         }
       });
     }
-  }, [loadNo, keys, retries]);
+  }, [loadNo, keys, retries, column]);
 
   const cancel = useCallback(() => {
     // Queued panels are dropped too; each says so and can be run again.

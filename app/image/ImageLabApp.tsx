@@ -14,7 +14,7 @@ import { digitEntry } from '@/app/classroom/_components/lab-entries';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { useBackendStore } from '@/app/_state/backend-store';
 import { request } from '@/app/_workers/client';
-import type { ImageModelSource, ModelInfo } from '@/app/_workers/image-protocol';
+import type { ImageModelSource, ModelInfo } from '@/lib/image/protocol';
 import type { WorkerResponse } from '@/app/_workers/protocol';
 import { IMAGE_LAB_VIEWS, imageLabUrl, type ImageLabView } from '@/lib/image/lab-url';
 import { IMAGE_MODEL_IDS, imageModelSpec, type ImageModelId } from '@/lib/image/specs';

@@ -10,7 +10,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { PlotFigure } from '@/app/_components/PlotFigure';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { cancelRequest, request, startCall } from '@/app/_workers/client';
-import type { BatchStatsMessage, EpochStatsMessage, ModelInfo } from '@/app/_workers/image-protocol';
+import type { BatchStatsMessage, EpochStatsMessage, ModelInfo } from '@/lib/image/protocol';
 import { BROWSER_TRAIN_LIMITS, browserTrainErrors, type BrowserTrainSettings } from '@/lib/image/train-options';
 
 interface Props {

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { labByHref } from '@/app/_components/labs';
+import { labByHref } from '@/lib/domains/labs';
 import { ImageLabApp } from './ImageLabApp';
 
 export const metadata: Metadata = { title: labByHref('/image').title };

@@ -14,9 +14,9 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
-export type InterpolationMode = 'lerp' | 'slerp';
-
-export const INTERPOLATION_MODES: readonly InterpolationMode[] = ['lerp', 'slerp'];
+/** Straight line (lerp) or along the sphere (slerp): how codes are walked between two ends. */
+export const INTERPOLATION_MODES = ['lerp', 'slerp'] as const;
+export type InterpolationMode = (typeof INTERPOLATION_MODES)[number];
 
 export interface DecodeOptions {
   /**

@@ -7,14 +7,16 @@ import { z } from 'zod';
 export const manifestEntrySchema = z.object({
   /** Unique id, also the folder under models/ (e.g. "mel_2bar", "image/vae"). */
   id: z.string().regex(/^[a-z0-9][a-z0-9_/-]*$/),
-  kind: z.enum(['melody', 'drums', 'image']),
+  /** What the model makes: each domain says which kinds it loads (lib/domains; a test checks every shipped entry has one). */
+  kind: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
   title: z.string().min(1),
   /** Folder relative to models/. */
   path: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_/.-]*$/)
     .refine((p) => !p.split('/').includes('..'), 'no ".." in paths'),
-  format: z.enum(['magenta-musicvae', 'tfjs-layers-pair']),
+  /** How the files are laid out (the domain's loader reads it), e.g. "magenta-musicvae", "tfjs-layers-pair". */
+  format: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
   zDims: z.number().int().positive(),
   /** Total bytes of the weight files. */
   bytes: z.number().int().nonnegative(),

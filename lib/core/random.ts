@@ -6,6 +6,7 @@
  * statistical test batteries, and is a few lines of integer arithmetic, so it gives identical
  * streams in Node, in browsers and in Web Workers.
  */
+import { z } from 'zod';
 import { InvalidInputError } from './errors';
 
 /** A stream of random numbers. All methods advance the stream. */
@@ -28,6 +29,9 @@ export interface Rng {
 
 /** Largest seed accepted: seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 0xffffffff;
+
+/** A seed as it crosses a boundary (worker message, API body): a whole number from 0 to {@link MAX_SEED}. */
+export const seedSchema = z.number().int().min(0).max(MAX_SEED);
 
 /** Checks that `seed` is an integer in [0, 2^32) and returns it. */
 export function validateSeed(seed: number): number {

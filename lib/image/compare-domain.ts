@@ -64,7 +64,6 @@ export function imageCompareDomain(model: ImageAutoencoder, set: ImageSet, optio
   const labels = Array.from(set.labels.subarray(0, count), (l) => String(l));
   const seed = options.seed ?? 1000;
   return {
-    kind: 'image',
     dataName: options.dataName ?? 'MNIST test split',
     itemName: 'digit',
     itemsName: 'digits',

@@ -5,6 +5,7 @@
  * and are reported; the rest of the link is kept.
  */
 import { z } from 'zod';
+import { INTERPOLATION_MODES } from '../core/latent-model';
 import { MAX_SEED } from '../core/random';
 import { defineUrlState, urlInt, urlNum } from '../core/url-state';
 import { DOWNSAMPLE_KERNELS, IMAGE_MODEL_IDS } from './specs';
@@ -72,7 +73,7 @@ export const imageLabUrl = defineUrlState({
   a: urlInt(...L.index).default(0),
   b: urlInt(...L.index).default(1),
   steps: urlInt(...L.steps).default(10),
-  mode: z.enum(['lerp', 'slerp']).default('lerp'),
+  mode: z.enum(INTERPOLATION_MODES).default('lerp'),
 });
 
 export type ImageLabState = typeof imageLabUrl.defaults;

@@ -143,7 +143,6 @@ export function musicCompareDomain(model: MusicVAE, data: MusicWindowSet): Compa
   const melody = conv.kind === 'melody';
   const defaultGroups: AttributeGroups = { kind: 'attribute', id: melody ? 'density' : 'hits' };
   return {
-    kind: 'music',
     dataName: data.dataName,
     itemName: melody ? 'melody' : 'drum pattern',
     itemsName: melody ? 'melodies' : 'drum patterns',

@@ -4,7 +4,7 @@
  * patterns, corners) are checked by their own decoders in lib/music/clips, which name what is wrong.
  */
 import { z } from 'zod';
-import { MAX_REFINE_STEPS } from '../core/latent-model';
+import { INTERPOLATION_MODES, MAX_REFINE_STEPS } from '../core/latent-model';
 import { MAX_SEED } from '../core/random';
 import { defineUrlState, urlFlag, urlInt, urlNum } from '../core/url-state';
 import { SWING_RANGE, TEMPO_RANGE } from './note-sequence';
@@ -30,7 +30,7 @@ export const melodyLabUrl = defineUrlState({
   qpm: urlInt(TEMPO_RANGE.min, TEMPO_RANGE.max).default(TEMPO_RANGE.default),
   steps: urlInt(...MELODY_LAB_LIMITS.steps).default(7),
   temp: urlNum(...MELODY_LAB_LIMITS.temperature).default(0),
-  mode: z.enum(['slerp', 'lerp']).default('slerp'),
+  mode: z.enum(INTERPOLATION_MODES).default('slerp'),
   seed: urlInt(0, MAX_SEED).default(1),
   nvar: urlInt(...MELODY_LAB_LIMITS.variations).default(4),
   sim: urlNum(...MELODY_LAB_LIMITS.similarity).default(0.8),

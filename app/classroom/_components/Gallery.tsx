@@ -12,9 +12,9 @@ import { parseMidi } from '@/lib/music/midi';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { firstQpm } from '@/lib/music/note-sequence';
 import { quantize } from '@/lib/music/sequences';
-import { DrumGrid } from '@/app/music/_components/DrumGrid';
-import { PianoRoll, pitchSpanOf } from '@/app/music/_components/PianoRoll';
-import { usePlayer } from '@/app/music/_components/usePlayer';
+import { DrumGrid } from '@/app/_components/media/DrumGrid';
+import { PianoRoll, pitchSpanOf } from '@/app/_components/media/PianoRoll';
+import { usePlayer } from '@/app/_components/media/usePlayer';
 
 const api = new ClassroomClient();
 

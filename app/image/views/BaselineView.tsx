@@ -1,7 +1,7 @@
 'use client';
 /** The PCA baseline at the model's real bottleneck (lib/image/bottleneck.ts), with the classical baselines of corrupting models. */
 import { useState } from 'react';
-import { DigitCanvas, imageAt } from '@/app/_components/DigitCanvas';
+import { DigitCanvas, imageAt } from '@/app/_components/media/DigitCanvas';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { cancelRequest, startCall } from '@/app/_workers/client';
 import type { WorkerResponse } from '@/app/_workers/protocol';

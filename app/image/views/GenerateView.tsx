@@ -1,6 +1,6 @@
 'use client';
 /** Generation from random codes, and "add noise in latent space" around one test digit. */
-import { DigitCanvas, imageAt } from '@/app/_components/DigitCanvas';
+import { DigitCanvas, imageAt } from '@/app/_components/media/DigitCanvas';
 import { NumberField } from '@/app/_components/NumberField';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { request } from '@/app/_workers/client';

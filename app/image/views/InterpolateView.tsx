@@ -1,7 +1,7 @@
 'use client';
 /** Interpolation strips between two test digits (lerp or slerp between their codes). */
 import { useState } from 'react';
-import { DigitCanvas, imageAt } from '@/app/_components/DigitCanvas';
+import { DigitCanvas, imageAt } from '@/app/_components/media/DigitCanvas';
 import { NumberField } from '@/app/_components/NumberField';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { request } from '@/app/_workers/client';

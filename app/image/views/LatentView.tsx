@@ -2,7 +2,7 @@
 /** The latent scatter of the test digits (projected for codes above 2-D), hover to see a digit, and the drawing pad. */
 import * as Plot from '@observablehq/plot';
 import { useState } from 'react';
-import { DigitCanvas } from '@/app/_components/DigitCanvas';
+import { DigitCanvas } from '@/app/_components/media/DigitCanvas';
 import { PlotFigure } from '@/app/_components/PlotFigure';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';

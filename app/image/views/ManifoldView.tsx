@@ -1,7 +1,7 @@
 'use client';
 /** The manifold grid of a 2-D code: the whole code plane decoded at a glance; click to decode a point. */
 import { useEffect, useRef, useState } from 'react';
-import { DigitCanvas } from '@/app/_components/DigitCanvas';
+import { DigitCanvas } from '@/app/_components/media/DigitCanvas';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { request } from '@/app/_workers/client';
 import { describeError } from '@/lib/core/errors';

@@ -1,6 +1,6 @@
 'use client';
 /** Reconstructions: test digits, what the model sees, what it rebuilds, with PSNR. */
-import { DigitCanvas, imageAt } from '@/app/_components/DigitCanvas';
+import { DigitCanvas, imageAt } from '@/app/_components/media/DigitCanvas';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { request } from '@/app/_workers/client';
 import { pickTestIndices } from '@/lib/image/mnist';

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '@/app/_workers/image-protocol';
+import type { ModelInfo } from '@/lib/image/protocol';
 import type { ImageLabPatch, ImageLabState } from '@/lib/image/lab-url';
 
 /** What every view of the image lab gets. */

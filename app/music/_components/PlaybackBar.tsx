@@ -4,7 +4,7 @@
  * and where the sound stands (waiting for a click, running, or blocked by the browser).
  */
 import { SWING_RANGE, TEMPO_RANGE } from '@/lib/music/note-sequence';
-import type { Player } from './usePlayer';
+import type { Player } from '@/app/_components/media/usePlayer';
 
 export interface PlaybackBarProps {
   player: Player;

@@ -8,7 +8,7 @@ import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useBackendStore } from '@/app/_state/backend-store';
 import { request } from '@/app/_workers/client';
-import type { MusicModelInfo, MusicModelSource } from '@/app/_workers/music-protocol';
+import type { MusicModelInfo, MusicModelSource } from '@/lib/music/protocol';
 
 export interface MusicModelState {
   info: MusicModelInfo | undefined;

@@ -22,13 +22,13 @@ import { nearestGridCell } from '@/lib/latent/grid';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { STEPS_PER_BAR } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
-import { DrumGrid } from '../_components/DrumGrid';
+import { DrumGrid } from '@/app/_components/media/DrumGrid';
 import { readMidiFile } from '../_components/midi-file';
 import { ModelPicker } from '../_components/ModelPicker';
 import { exportMidi, exportWav, type ExportContext } from '../_components/exports';
 import { PlaybackBar } from '../_components/PlaybackBar';
 import { useMusicModel } from '../_components/useMusicModel';
-import { usePlayer } from '../_components/usePlayer';
+import { usePlayer } from '@/app/_components/media/usePlayer';
 import { BlendPad } from './BlendPad';
 import { PatternCard } from './PatternCard';
 

@@ -5,7 +5,7 @@
  */
 import { memo, useCallback } from 'react';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
-import { DrumGrid } from '../_components/DrumGrid';
+import { DrumGrid } from '@/app/_components/media/DrumGrid';
 
 export interface PatternCardProps {
   index: number;

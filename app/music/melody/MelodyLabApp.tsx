@@ -15,16 +15,16 @@ import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { ignoredNote } from '@/lib/core/url-state';
 import { LAB_MAX_REFINE_STEPS, melodyLabUrl, MELODY_LAB_LIMITS } from '@/lib/music/lab-url';
 import { cancelRequest, startCall, WorkerError } from '@/app/_workers/client';
-import type { FidelityInfo } from '@/app/_workers/music-protocol';
+import type { FidelityInfo } from '@/lib/music/protocol';
 import { decodeMelodyClip, encodeMelodyClip, withTempo } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { ModelPicker } from '../_components/ModelPicker';
-import { PianoRoll, pitchSpanOf } from '../_components/PianoRoll';
+import { PianoRoll, pitchSpanOf } from '@/app/_components/media/PianoRoll';
 import { exportMidi, exportWav, type ExportContext } from '../_components/exports';
 import { PlaybackBar } from '../_components/PlaybackBar';
 import { useMusicModel } from '../_components/useMusicModel';
-import { usePlayer } from '../_components/usePlayer';
+import { usePlayer } from '@/app/_components/media/usePlayer';
 import { MelodySlot } from './MelodySlot';
 
 interface Result {

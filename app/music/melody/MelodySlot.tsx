@@ -13,7 +13,7 @@ import type { MidiFile } from '@/lib/music/midi';
 import { emptyQuantizedSequence, STEPS_PER_BAR, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
 import { readMidiFile } from '../_components/midi-file';
-import { PianoRoll, type PitchSpan } from '../_components/PianoRoll';
+import { PianoRoll, type PitchSpan } from '@/app/_components/media/PianoRoll';
 
 interface Imported {
   file: MidiFile;

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { labByHref } from '@/app/_components/labs';
+import { labByHref } from '@/lib/domains/labs';
 import { MelodyLabApp } from './MelodyLabApp';
 
 export const metadata: Metadata = { title: labByHref('/music/melody').title };

@@ -17,8 +17,6 @@ export interface ItemAttribute<Item> {
 }
 
 export interface CompareDomain<X extends tf.Tensor, Item> {
-  /** "image" or "music". */
-  readonly kind: 'image' | 'music';
   /** What the set is, in words (e.g. "MNIST test split"). */
   readonly dataName: string;
   /** What one item is called ("digit", "melody", "drum pattern"). */

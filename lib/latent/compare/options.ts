@@ -1,15 +1,13 @@
 /**
- * The Compare lab's fixed numbers and option ranges, in one TF-free module: the analyses, the
+ * The Compare analyses' fixed numbers and option ranges, in one TF-free module: the analyses, the
  * command line, the worker protocol and the page's URL state all read them from here.
  */
+import { INTERPOLATION_MODES, type InterpolationMode } from '../../core/latent-model';
+import { MAX_SEED } from '../../core/random';
 
 /** Analyses the lab runs on each side, in the order the page shows them. */
 export const COMPARE_PANELS = ['map', 'units', 'paths', 'holes', 'attributes'] as const;
 export type ComparePanel = (typeof COMPARE_PANELS)[number];
-
-/** The two halves of the lab. */
-export const COMPARE_SIDES = ['image', 'music'] as const;
-export type CompareSide = (typeof COMPARE_SIDES)[number];
 
 /** How "near" is measured between codes in the map's neighbour lists. */
 export const NEIGHBOUR_METRICS = ['cosine', 'euclidean'] as const;
@@ -20,8 +18,8 @@ export const MAP_PROJECTIONS = ['pca', 'umap'] as const;
 export type MapProjection = (typeof MAP_PROJECTIONS)[number];
 
 /** Interpolation paths walked in the Paths panel. */
-export const PATH_MODES = ['lerp', 'slerp'] as const;
-export type PathMode = (typeof PATH_MODES)[number];
+export const PATH_MODES = INTERPOLATION_MODES;
+export type PathMode = InterpolationMode;
 
 /** Points on every interpolation path, both ends included (10 steps between them). */
 export const PATH_STEPS = 11;
@@ -36,7 +34,7 @@ export const HOLES_PERCENTILE = 1;
 
 /** Limits and defaults of every option (the URL, the CLI and the worker all enforce them). */
 export const COMPARE_LIMITS = {
-  items: { min: 10, max: 5000, imageDefault: 2000, musicDefault: 2000 },
+  items: { min: 10, max: 5000, default: 2000 },
   neighbours: { min: 1, max: 50, default: 10 },
   pairs: { min: 1, max: 64, default: 24 },
   priorDraws: { min: 100, max: 5000, default: 1000 },
@@ -44,5 +42,5 @@ export const COMPARE_LIMITS = {
   worst: { min: 1, max: 16, default: 8 },
   attributeItems: { min: 1, max: 8, default: 4 },
   consistencyPairs: { min: 10, max: 5000, default: 500 },
-  seed: { min: 0, max: 0xffffffff, default: 1 },
+  seed: { min: 0, max: MAX_SEED, default: 1 },
 } as const;

@@ -5,7 +5,7 @@
  * TF-free, so page code can use it.
  */
 import { z } from 'zod';
-import { COMPARE_SIDES } from './options';
+import { INTERPOLATION_MODES } from '../../core/latent-model';
 
 const num = z.number();
 /** A number that may be undefined for this model (e.g. KL without σ): null in JSON. */
@@ -50,7 +50,7 @@ export const unitsReportSchema = z.object({
 export type UnitsReport = z.infer<typeof unitsReportSchema>;
 
 export const pathReportSchema = z.object({
-  mode: z.enum(['lerp', 'slerp']),
+  mode: z.enum(INTERPOLATION_MODES),
   a: z.number().int(),
   b: z.number().int(),
   /** Distance between each pair of neighbouring decodes (steps − 1 numbers). */
@@ -135,7 +135,8 @@ export const attributesReportSchema = z.object({
 export type AttributesReport = z.infer<typeof attributesReportSchema>;
 
 export const sideReportSchema = z.object({
-  side: z.enum(COMPARE_SIDES),
+  /** Which side: the domain it shows ("image", "melody"; "image-2" when both sides show one domain). */
+  side: z.string().min(1).max(60),
   model: z.object({ name: z.string(), zDims: z.number().int(), hasSigma: z.boolean(), description: z.string() }),
   data: z.object({ name: z.string(), items: z.number().int(), labelName: z.string(), labels: z.number().int() }),
   map: mapReportSchema.optional(),
@@ -148,14 +149,14 @@ export const sideReportSchema = z.object({
 });
 export type SideReport = z.infer<typeof sideReportSchema>;
 
+/** Version 2: any domains, as a list of sides (version 1 had the fixed keys `image` and `music`). */
 export const compareReportSchema = z.object({
   format: z.literal('latent-lab-compare'),
-  version: z.literal(1),
+  version: z.literal(2),
   createdAt: z.string(),
   seed: z.number().int(),
   backend: z.string(),
-  image: sideReportSchema.nullable(),
-  music: sideReportSchema.nullable(),
+  sides: z.array(sideReportSchema),
 });
 export type CompareReport = z.infer<typeof compareReportSchema>;
 
@@ -196,8 +197,8 @@ export function rowsToCsv(rows: readonly ReportRow[]): string {
   return ['side,field,value', ...rows.map((r) => [r.side, r.field, r.value].map(csvCell).join(','))].join('\n') + '\n';
 }
 
-/** CSV of a whole report: both sides, every panel. */
+/** CSV of a whole report: every side, every panel. */
 export function compareReportCsv(report: CompareReport): string {
-  const rows = [report.image, report.music].flatMap((s) => (s ? reportRows(s) : []));
+  const rows = report.sides.flatMap((s) => reportRows(s));
   return rowsToCsv(rows);
 }

@@ -85,12 +85,11 @@ describe('analyseSide', () => {
     expect(Object.keys(report.seconds)).toEqual(['encode', 'map', 'units', 'paths', 'holes', 'attributes', 'total']);
     const whole: CompareReport = {
       format: 'latent-lab-compare',
-      version: 1,
+      version: 2,
       createdAt: new Date(0).toISOString(),
       seed: 1,
       backend: 'test',
-      image: report,
-      music: null,
+      sides: [report],
     };
     expect(() => compareReportSchema.parse(JSON.parse(JSON.stringify(whole)))).not.toThrow();
     const csv = compareReportCsv(whole);

@@ -9,7 +9,7 @@ import type { CompareDomain } from './domain';
 import { encodeSet, type EncodedSet, type WorkOptions } from './encode';
 import { holesPanel, type HolesResult } from './holes';
 import { mapPanel, type MapResult } from './map';
-import { COMPARE_LIMITS, COMPARE_PANELS, type ComparePanel, type CompareSide } from './options';
+import { COMPARE_LIMITS, COMPARE_PANELS, type ComparePanel } from './options';
 import { pathsPanel, type PathsResult } from './paths';
 import type { AttributeGroups, SideReport } from './report';
 import { unitsPanel } from './units';
@@ -68,7 +68,7 @@ export interface ModelDescription {
 
 /** The header of a side's report (model and data), before any panel ran. */
 export function sideHeader<X extends tf.Tensor, Item>(
-  side: CompareSide,
+  side: string,
   model: LatentModel<X>,
   domain: CompareDomain<X, Item>,
   description: ModelDescription,
@@ -87,7 +87,7 @@ export function sideHeader<X extends tf.Tensor, Item>(
  * `work.signal`.
  */
 export async function analyseSide<X extends tf.Tensor, Item>(
-  side: CompareSide,
+  side: string,
   model: LatentModel<X>,
   domain: CompareDomain<X, Item>,
   description: ModelDescription,

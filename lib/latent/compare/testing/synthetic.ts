@@ -74,7 +74,6 @@ export interface VectorSetSpec {
 export function vectorDomain(model: SyntheticModel, spec: VectorSetSpec): CompareDomain<tf.Tensor2D, Float32Array> {
   const dims = model.inputDims;
   return {
-    kind: 'image',
     dataName: 'synthetic vectors',
     itemName: 'vector',
     itemsName: 'vectors',

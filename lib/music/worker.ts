@@ -1,24 +1,23 @@
-/// <reference lib="webworker" />
 /**
- * The music labs inside the model worker: one MusicVAE per lab (melody, drums), loaded from the
- * shipped folder, a URL or a picked folder, and the lab's requests (interpolate, variations,
- * sample, 4-corner blend grid) answered as plain quantized sequences.
+ * The music domains' worker part (melody and drums share it): one MusicVAE per lab, loaded from the
+ * shipped folder, a URL or a picked folder, and the labs' requests (interpolate, variations,
+ * sample, 4-corner blend grid) answered as plain quantized sequences. Runs in the model worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import { filesSource, storedBytes, urlSource, weightsManifestSchema, type WeightSource } from '@/lib/core/checkpoint';
-import { CheckpointError, InvalidInputError } from '@/lib/core/errors';
-import { MusicVAE } from '@/lib/music/music-vae';
-import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
-import type { RefineOptions } from '@/lib/core/latent-model';
-import type { FidelityInfo, MusicModelInfo, MusicModelSource } from './music-protocol';
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import type { z } from 'zod';
+import { InvalidInputError } from '../core/errors';
+import type { RefineOptions } from '../core/latent-model';
+import { defineWorkerPart, typedPost } from '../domains/router';
+import { drumsCompareSide, melodyCompareSide } from './compare-side';
+import { MusicVAE } from './music-vae';
+import { counting, sourceFor } from './worker-load';
+import type { QuantizedNoteSequence } from './note-sequence';
+import { musicProtocol, type FidelityInfo, type MusicModelInfo, type MusicModelSource } from './protocol';
+import type { MusicKind as Lab } from './shipped';
 
-type MusicRequest = Extract<WorkerRequest, { type: `music:${string}` }>;
-type Post = (message: WorkerResponse, transfer?: Transferable[]) => void;
-type Lab = 'melody' | 'drums';
-
-/** The models shipped in models/ (served at /models/<path>/). */
-export const SHIPPED_MUSIC_MODELS: Record<Lab, string> = { melody: 'mel_2bar', drums: 'drums_2bar' };
+type MusicRequest = z.output<(typeof musicProtocol.requests)[number]>;
+type MusicResponse = z.output<(typeof musicProtocol.responses)[number]>;
+type Post = (message: MusicResponse, transfer?: Transferable[]) => void;
 
 interface Entry {
   model: MusicVAE;
@@ -48,55 +47,6 @@ function replaceModel(lab: Lab, model: MusicVAE): void {
   if (!old) return;
   old.replaced = true;
   if (old.inUse === 0) old.model.dispose();
-}
-
-/** Wraps a source to count the bytes read and report progress in bytes (the manifest says how many to expect). */
-export function counting(source: WeightSource, onProgress: (fraction: number, label: string) => void): { source: WeightSource; bytes: () => number } {
-  let bytes = 0;
-  let expected = 0;
-  const report = (now: number): void => {
-    const mb = (now / 1e6).toFixed(1);
-    onProgress(
-      expected > 0 ? Math.min(1, now / expected) : 0,
-      expected > 0 ? `Downloading the model's weights: ${mb} of ${(expected / 1e6).toFixed(1)} MB` : `Downloading the model's weights: ${mb} MB`,
-    );
-  };
-  return {
-    bytes: () => bytes,
-    source: {
-      location: source.location,
-      async readJson(name) {
-        const json = await source.readJson(name);
-        const manifest = name === 'weights_manifest.json' ? weightsManifestSchema.safeParse(json) : undefined;
-        if (manifest?.success) expected = manifest.data.reduce((n, group) => n + group.weights.reduce((m, w) => m + storedBytes(w), 0), 0);
-        return json;
-      },
-      async readBinary(name) {
-        const before = bytes;
-        const data = await source.readBinary(name, (received) => report(before + received));
-        bytes += data.byteLength;
-        report(bytes);
-        return data;
-      },
-    },
-  };
-}
-
-export function sourceFor(lab: Lab, source: MusicModelSource): { source: WeightSource; name?: string } {
-  if (source.kind === 'shipped')
-    return { source: urlSource(new URL(`/models/${SHIPPED_MUSIC_MODELS[lab]}/`, self.location.href).href), name: SHIPPED_MUSIC_MODELS[lab] };
-  if (source.kind === 'folder') return { source: filesSource(source.files, `the folder "${source.name}"`), name: source.name };
-  let url: URL;
-  try {
-    url = new URL(source.url);
-  } catch (error) {
-    throw new CheckpointError(
-      `"${source.url}" is not a web address. Paste the URL of a checkpoint folder, e.g. https://storage.googleapis.com/magentadata/js/checkpoints/music_vae/mel_2bar_small`,
-      { cause: error },
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CheckpointError(`Only http(s) addresses can be loaded; got "${url.protocol}".`);
-  return { source: urlSource(url.href) };
 }
 
 async function load(lab: Lab, source: MusicModelSource, report: (fraction: number, label: string) => void): Promise<MusicModelInfo> {
@@ -138,11 +88,6 @@ function decodeOptions(r: { temperature: number; seed: number; qpm: number }): {
   return r.temperature > 0 ? { temperature: r.temperature, seed: r.seed, qpm: r.qpm } : { seed: r.seed, qpm: r.qpm };
 }
 
-/** True for the music labs' requests. */
-export function isMusicRequest(request: WorkerRequest): request is MusicRequest {
-  return request.type.startsWith('music:');
-}
-
 /**
  * Codes for the user's inputs — refined when the request asks (with progress messages and the
  * request's cancel signal) — and how faithfully each comes back.
@@ -175,7 +120,7 @@ async function encodeInputs(
   return { z: encoded.z, fidelity, refineMs: refine ? performance.now() - t0 : 0 };
 }
 
-export async function handleMusicRequest(request: MusicRequest, post: Post, signal?: AbortSignal): Promise<void> {
+async function handleMusicRequest(request: MusicRequest, post: Post, signal?: AbortSignal): Promise<void> {
   const t0 = performance.now();
   const done = (sequences: QuantizedNoteSequence[], notes: string[] = [], encoded?: { fidelity: FidelityInfo[]; refineMs: number }): void =>
     post({
@@ -221,3 +166,10 @@ export async function handleMusicRequest(request: MusicRequest, post: Post, sign
       });
   }
 }
+
+/** The melody and drum domains in the model worker: the labs' requests and their Compare sides. */
+export const musicWorkerPart = defineWorkerPart({
+  protocol: musicProtocol,
+  handle: (request, context) => handleMusicRequest(request, typedPost<MusicResponse>(context.post), context.signal),
+  compare: { melody: melodyCompareSide, drums: drumsCompareSide },
+});

@@ -1,10 +1,14 @@
 /**
  * Compare-lab messages of the model worker, validated with zod on both sides. TF-free: the page
- * imports it. Panel numbers travel as the report schemas of lib/latent/compare/report (the same
- * the command line writes); pictures as typed arrays; decoded items as images or sequences.
+ * imports it. The lab has two columns, each showing one domain's model (any domain whose descriptor
+ * has a Compare side: see lib/domains). Panel numbers travel as the report schemas of
+ * lib/latent/compare/report (the same the command line writes); pictures as typed arrays; items as
+ * one of a few media kinds every page can show (images, note sequences, sounds, plain vectors).
  */
 import { z } from 'zod';
-import { COMPARE_LIMITS, COMPARE_PANELS, COMPARE_SIDES, NEIGHBOUR_METRICS } from '@/lib/latent/compare/options';
+import { seedSchema as seed } from '../core/random';
+import type { WorkerProtocol } from '../domains/types';
+import { COMPARE_LIMITS, COMPARE_PANELS, NEIGHBOUR_METRICS } from '../latent/compare/options';
 import {
   attributeGroupsSchema,
   attributesReportSchema,
@@ -13,47 +17,25 @@ import {
   pathsReportSchema,
   sideReportSchema,
   unitsReportSchema,
-} from '@/lib/latent/compare/report';
-import { sequenceSchema } from './music-protocol';
+} from '../latent/compare/report';
+import { sequenceSchema } from '../music/protocol';
+import { COMPARE_COLUMNS } from './columns';
 
 const id = z.number().int();
 const f32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
-const u8 = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array');
-const side = z.enum(COMPARE_SIDES);
-const seed = z.number().int().min(COMPARE_LIMITS.seed.min).max(COMPARE_LIMITS.seed.max);
+const column = z.enum(COMPARE_COLUMNS);
 const count = z.number().int().min(COMPARE_LIMITS.items.min).max(COMPARE_LIMITS.items.max);
 
-/** Which image model: shipped (by id), saved in this browser, or the four downloaded files. */
-export const compareImageSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('shipped'), id: z.string().regex(/^[a-z0-9-]{1,40}$/) }),
-  z.object({ kind: z.literal('saved'), name: z.string().min(1).max(80) }),
-  z.object({ kind: z.literal('files'), encoder: z.array(z.instanceof(File)).length(2), decoder: z.array(z.instanceof(File)).length(2) }),
-]);
-export type CompareImageSource = z.infer<typeof compareImageSourceSchema>;
-
-/** Which MusicVAE: a shipped one, a Magenta checkpoint URL, or a checkpoint folder from this computer. */
-export const compareMusicSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('shipped'), lab: z.enum(['melody', 'drums']) }),
-  z.object({ kind: z.literal('url'), url: z.string().min(1).max(2000) }),
-  z.object({ kind: z.literal('folder'), name: z.string().max(200), files: z.array(z.instanceof(File)).min(1).max(500) }),
-]);
-export type CompareMusicSource = z.infer<typeof compareMusicSourceSchema>;
-
-export const FILE_LABEL_NAMES = ['file', 'folder', 'style', 'drummer'] as const;
-
-/** Melody or drum windows: the built-in examples, or MIDI files the user picked (bytes). */
-export const compareMusicDataSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('examples') }),
-  z.object({
-    kind: z.literal('files'),
-    files: z
-      .array(z.object({ name: z.string().max(500), bytes: u8.refine((b) => b.byteLength <= 8 * 1024 * 1024, 'MIDI files up to 8 MB') }))
-      .min(1)
-      .max(500),
-    label: z.enum(FILE_LABEL_NAMES),
-  }),
-]);
-export type CompareMusicData = z.infer<typeof compareMusicDataSchema>;
+/** What a column loads: a domain's model (its Compare side checks `model` and `extra` itself). */
+export const compareLoadSchema = z.object({
+  domain: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+  model: z.string().min(1).max(2100),
+  count,
+  seed,
+  /** Files or choices picked on the page (checked by the domain's loader). */
+  extra: z.unknown().optional(),
+});
+export type CompareLoad = z.infer<typeof compareLoadSchema>;
 
 /** Settings of one panel request (only the ones that panel reads matter). */
 export const panelSettingsSchema = z.object({
@@ -66,32 +48,44 @@ export const panelSettingsSchema = z.object({
 export type PanelSettings = z.infer<typeof panelSettingsSchema>;
 
 export const compareRequestSchemas = [
-  z.object({ id, type: z.literal('compare:load-image'), source: compareImageSourceSchema, count }),
-  z.object({ id, type: z.literal('compare:load-music'), source: compareMusicSourceSchema, data: compareMusicDataSchema, count, seed }),
-  z.object({ id, type: z.literal('compare:panel'), side, panel: z.enum(COMPARE_PANELS), settings: panelSettingsSchema }),
+  z.object({ id, type: z.literal('compare:load'), column, load: compareLoadSchema }),
+  z.object({ id, type: z.literal('compare:panel'), column, panel: z.enum(COMPARE_PANELS), settings: panelSettingsSchema }),
   z.object({
     id,
     type: z.literal('compare:neighbours'),
-    side,
+    column,
     index: z.number().int().min(0),
     metric: z.enum(NEIGHBOUR_METRICS),
     k: z.number().int().min(1).max(COMPARE_LIMITS.neighbours.max),
   }),
-  z.object({ id, type: z.literal('compare:items'), side, indices: z.array(z.number().int().min(0)).min(1).max(64) }),
-  /** The page is left: free both sides' models and codes (answered with "ok"). */
+  z.object({ id, type: z.literal('compare:items'), column, indices: z.array(z.number().int().min(0)).min(1).max(64) }),
+  /** The page is left: free both columns' models and codes (answered with "ok"). */
   z.object({ id, type: z.literal('compare:dispose') }),
 ] as const;
 
-/** Decoded or data items, ready to show: digits as pixels, music as sequences (with the kind, for the player). */
+/**
+ * Decoded or data items, ready to show, as one of a few media kinds (not domains): grey images as
+ * pixels, note sequences (with the kind, for the player), sounds as samples, anything else as plain
+ * vectors (a new domain is shown before it has views of its own).
+ */
 export const displayItemsSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('image'), pixels: f32, count: z.number().int() }),
-  z.object({ kind: z.literal('music'), music: z.enum(['melody', 'drums']), sequences: z.array(sequenceSchema) }),
+  z.object({ kind: z.literal('image'), pixels: f32, count: z.number().int(), width: z.number().int().positive(), height: z.number().int().positive() }),
+  z.object({ kind: z.literal('sequence'), music: z.enum(['melody', 'drums']), sequences: z.array(sequenceSchema) }),
+  z.object({
+    kind: z.literal('audio'),
+    sampleRate: z.number().int().min(8000).max(96000),
+    clips: z.array(f32).max(64),
+    titles: z.array(z.string()).optional(),
+  }),
+  z.object({ kind: z.literal('vector'), values: f32, count: z.number().int(), dims: z.number().int().positive() }),
 ]);
 export type DisplayItems = z.infer<typeof displayItemsSchema>;
 
 /** A side once loaded: the report header, per-item labels, what can be grouped. */
 export const sideInfoSchema = z.object({
-  side,
+  column,
+  /** The domain this column shows. */
+  domain: z.string(),
   /** Bumped on every load in this worker: panel answers name the load they belong to. */
   load: z.number().int(),
   header: sideReportSchema.omit({ seconds: true, map: true, units: true, paths: true, holes: true, attributes: true }),
@@ -131,15 +125,23 @@ export const compareResponseSchemas = [
   /** Streamed while a request runs: `done` of `total` (items encoded, codes decoded, epochs…). */
   z.object({ id, type: z.literal('compare:progress'), phase: z.string(), label: z.string(), done: z.number(), total: z.number() }),
   z.object({ id, type: z.literal('compare:loaded'), info: sideInfoSchema }),
-  z.object({ id, type: z.literal('compare:panel:done'), side, load: z.number().int(), seconds: z.number(), result: panelResult }),
+  z.object({ id, type: z.literal('compare:panel:done'), column, load: z.number().int(), seconds: z.number(), result: panelResult }),
   z.object({
     id,
     type: z.literal('compare:neighbours:done'),
-    side,
+    column,
     index: z.number().int(),
     indices: z.array(z.number().int()),
     distances: z.array(z.number()),
     items: displayItemsSchema,
   }),
-  z.object({ id, type: z.literal('compare:items:done'), side, items: displayItemsSchema }),
+  z.object({ id, type: z.literal('compare:items:done'), column, items: displayItemsSchema }),
 ] as const;
+
+/** The Compare lab's worker messages (served by lib/compare/worker). */
+export const compareProtocol = {
+  id: 'compare',
+  requests: compareRequestSchemas,
+  responses: compareResponseSchemas,
+  streamed: ['compare:progress'],
+} as const satisfies WorkerProtocol;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countingResponse, fetchAllWithProgress } from './fetch-progress';
+import { countingResponse, fetchAllWithProgress } from '@/lib/core/fetch-progress';
 
 function streamed(chunks: number[], headers: Record<string, string> = {}, status = 200): Response {
   const body = new ReadableStream<Uint8Array>({

@@ -3,10 +3,12 @@
  * plain quantized NoteSequences, bounded so a damaged message cannot ask for absurd work.
  */
 import { z } from 'zod';
-import { TEMPO_RANGE } from '@/lib/music/note-sequence';
+import { INTERPOLATION_MODES } from '../core/latent-model';
+import { seedSchema as seed } from '../core/random';
+import type { WorkerProtocol } from '../domains/types';
+import { TEMPO_RANGE } from './note-sequence';
 
 const id = z.number().int();
-const seed = z.number().int().min(0).max(0xffffffff);
 const kind = z.enum(['melody', 'drums']);
 
 const noteSchema = z.object({
@@ -72,7 +74,7 @@ export const musicRequestSchemas = [
     a: sequenceSchema,
     b: sequenceSchema,
     steps: z.number().int().min(2).max(32),
-    mode: z.enum(['lerp', 'slerp']),
+    mode: z.enum(INTERPOLATION_MODES),
     refine: refineSchema,
     ...decodeOptions,
   }),
@@ -144,3 +146,11 @@ export const musicResponseSchemas = [
     refineMs: z.number().optional(),
   }),
 ] as const;
+
+/** The melody and drum labs' worker messages (served by lib/music/worker). */
+export const musicProtocol = {
+  id: 'music',
+  requests: musicRequestSchemas,
+  responses: musicResponseSchemas,
+  streamed: ['music:progress'],
+} as const satisfies WorkerProtocol;

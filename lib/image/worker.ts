@@ -1,33 +1,27 @@
-/// <reference lib="webworker" />
 /**
- * The image lab inside the model worker: holds the data and the current model (an ImageLab from
- * lib/image) and answers the page's image:* requests — routing only: loading and saving models is
- * lib/image/io, every view's math lib/image/lab, training lib/image/train. Training streams
- * batch/epoch messages, can be paused, resumed and cancelled, and leaves the model usable after every
- * epoch.
+ * The image domain's worker part: holds the data and the current model (an ImageLab) and answers
+ * the page's image:* requests — routing only: loading and saving models is ./io, every view's math
+ * ./lab, training ./train. Training streams batch/epoch messages, can be paused, resumed and
+ * cancelled, and leaves the model usable after every epoch. Runs in the model worker (browser APIs:
+ * fetch, IndexedDB), never on a page.
  */
-import { InvalidInputError } from '@/lib/core/errors';
-import { manifestSchema } from '@/lib/core/model-manifest';
-import { imagesAndLabels, MNIST_IDX_FILES, parseIdx } from '@/lib/image/idx';
-import { ImageAutoencoder } from '@/lib/image/image-model';
-import {
-  imageModelFiles,
-  loadImageModelFromFiles,
-  loadSavedImageModel,
-  loadShippedImageModel,
-  saveImageModelInBrowser,
-  savedImageModelNames,
-} from '@/lib/image/io';
-import { ImageLab } from '@/lib/image/lab';
-import { subsetImageSet, type ImageSplit } from '@/lib/image/mnist';
-import { imageModelSpec } from '@/lib/image/specs';
-import { trainImageModel } from '@/lib/image/train';
-import { countingResponse, fetchAllWithProgress } from './fetch-progress';
-import type { ImageModelSource, ModelInfo } from './image-protocol';
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import type { z } from 'zod';
+import { InvalidInputError } from '../core/errors';
+import { fetchAllWithProgress } from '../core/fetch-progress';
+import { defineWorkerPart, typedPost } from '../domains/router';
+import { imageCompareSide } from './compare-side';
+import { loadModel } from './worker-load';
+import { imagesAndLabels, MNIST_IDX_FILES, parseIdx } from './idx';
+import { type ImageAutoencoder } from './image-model';
+import { imageModelFiles, saveImageModelInBrowser, savedImageModelNames } from './io';
+import { ImageLab } from './lab';
+import { subsetImageSet, type ImageSplit } from './mnist';
+import { imageProtocol, type ModelInfo } from './protocol';
+import { trainImageModel } from './train';
 
-type ImageRequest = Extract<WorkerRequest, { type: `image:${string}` }>;
-type Post = (message: WorkerResponse, transfer?: Transferable[]) => void;
+type ImageRequest = z.output<(typeof imageProtocol.requests)[number]>;
+type ImageResponse = z.output<(typeof imageProtocol.responses)[number]> | { id: number; type: 'ok' };
+type Post = (message: ImageResponse, transfer?: Transferable[]) => void;
 
 /** Where the current weights come from: how they were loaded, and epochs trained here since. */
 interface Origin {
@@ -48,43 +42,7 @@ export function originLabel(o: Origin): string {
   return `${o.loaded}, then trained here for ${o.trainedEpochs} epoch${o.trainedEpochs === 1 ? '' : 's'}`;
 }
 
-type Progress = (label: string, fraction?: number) => void;
 const kb = (bytes: number): string => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
-
-/** Weight bytes of each shipped model (from models/manifest.json), fetched once. */
-let shippedBytes: Promise<Map<string, number>> | undefined;
-function weightBytesOf(id: string): Promise<number | undefined> {
-  shippedBytes ??= fetch('/models/manifest.json')
-    .then(async (r) => (r.ok ? new Map(manifestSchema.parse(await r.json()).models.map((m) => [m.id, m.bytes])) : new Map<string, number>()))
-    .catch(() => new Map<string, number>());
-  return shippedBytes.then((m) => m.get(`image/${id}`));
-}
-
-/** Loads a shipped model, reporting the weight bytes downloaded against the manifest's size. */
-async function loadShippedWithProgress(id: ImageModelSource & { kind: 'shipped' }, progress: Progress): Promise<ImageAutoencoder> {
-  const title = imageModelSpec(id.id).title;
-  const total = await weightBytesOf(id.id);
-  let received = 0;
-  const report = (): void =>
-    progress(`Downloading the pretrained ${title}: ${kb(received)}${total ? ` of ${kb(total)}` : ''}`, total ? Math.min(1, received / total) : undefined);
-  report();
-  const fetchFunc = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const response = await fetch(input, init);
-    // Only the weight files count toward the manifest's size.
-    if (!String(input instanceof Request ? input.url : input).endsWith('.bin')) return response;
-    return countingResponse(response, (n) => {
-      received += n;
-      report();
-    });
-  };
-  return loadShippedImageModel(id.id, fetchJson, { fetchFunc });
-}
-
-async function fetchJson(url: string): Promise<unknown> {
-  const response = await fetch(url);
-  if (!response.ok) throw new InvalidInputError(`Could not download ${url}: HTTP ${response.status}.`);
-  return response.json();
-}
 
 async function splitFromIdx(files: readonly [Uint8Array, Uint8Array, Uint8Array, Uint8Array], names: readonly string[]): Promise<ImageSplit> {
   const [a, b, c, d] = await Promise.all(files.map((bytes, i) => parseIdx(bytes, { name: names[i] })));
@@ -118,31 +76,13 @@ function info(model: ImageAutoencoder): ModelInfo {
   };
 }
 
-/** Loads an image model for the lab (and for the Compare lab's image side); `progress` hears download bytes. */
-export async function loadModel(source: ImageModelSource, progress: Progress = () => undefined): Promise<{ model: ImageAutoencoder; label: string }> {
-  switch (source.kind) {
-    case 'shipped':
-      return { model: await loadShippedWithProgress(source, progress), label: 'pretrained (shipped)' };
-    case 'fresh':
-      return { model: ImageAutoencoder.create(imageModelSpec(source.id, { zDims: source.zDims, noiseSigma: source.noiseSigma })), label: 'new, untrained' };
-    case 'saved':
-      return { model: await loadSavedImageModel(source.name), label: `saved in this browser: ${source.name}` };
-    case 'files': {
-      const [ej, ew] = source.encoder;
-      const [dj, dw] = source.decoder;
-      if (!ej || !ew || !dj || !dw) throw new InvalidInputError('Choose the four files of a downloaded model.');
-      return { model: await loadImageModelFromFiles({ encoder: [ej, ew], decoder: [dj, dw] }), label: `uploaded: ${ej.name}` };
-    }
-  }
-}
-
 function waitWhilePaused(): Promise<void> {
   if (!paused) return Promise.resolve();
   return new Promise((resolve) => resumeWaiters.push(resolve));
 }
 
 /** Handles one image:* request; `signal` fires when the page cancels it. */
-export async function handleImageRequest(request: ImageRequest, post: Post, signal: AbortSignal): Promise<void> {
+async function handleImageRequest(request: ImageRequest, post: Post, signal: AbortSignal): Promise<void> {
   const id = request.id;
   const progress = (label: string, fraction?: number): void => post({ id, type: 'image:progress', label, ...(fraction === undefined ? {} : { fraction }) });
   switch (request.type) {
@@ -290,3 +230,10 @@ export async function handleImageRequest(request: ImageRequest, post: Post, sign
     }
   }
 }
+
+/** The image domain in the model worker: the lab's requests and the Compare side. */
+export const imageWorkerPart = defineWorkerPart({
+  protocol: imageProtocol,
+  handle: (request, context) => handleImageRequest(request, typedPost<ImageResponse>(context.post), context.signal),
+  compare: { image: imageCompareSide },
+});

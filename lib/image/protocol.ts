@@ -3,12 +3,14 @@
  * Typed arrays travel as themselves (structured clone / transfer).
  */
 import { z } from 'zod';
-import { DOWNSAMPLE_KERNELS, IMAGE_MODEL_IDS } from '@/lib/image/specs';
+import { INTERPOLATION_MODES } from '../core/latent-model';
+import { seedSchema as seed } from '../core/random';
+import type { WorkerProtocol } from '../domains/types';
+import { DOWNSAMPLE_KERNELS, IMAGE_MODEL_IDS } from './specs';
 
 const f32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
 const u8 = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array');
 const id = z.number().int();
-const seed = z.number().int().min(0).max(0xffffffff);
 
 export const imageModelSourceSchema = z.discriminatedUnion('kind', [
   /** The pretrained model shipped in models/image/<id>. */
@@ -62,7 +64,7 @@ export const imageRequestSchemas = [
   z.object({ id, type: z.literal('image:generate'), n: z.number().int(), seed }),
   z.object({ id, type: z.literal('image:decode'), codes: f32, count: z.number().int() }),
   z.object({ id, type: z.literal('image:latent-noise'), index: z.number().int(), sigma: z.number(), n: z.number().int(), seed }),
-  z.object({ id, type: z.literal('image:interpolate'), a: z.number().int(), b: z.number().int(), steps: z.number().int(), mode: z.enum(['lerp', 'slerp']) }),
+  z.object({ id, type: z.literal('image:interpolate'), a: z.number().int(), b: z.number().int(), steps: z.number().int(), mode: z.enum(INTERPOLATION_MODES) }),
   z.object({ id, type: z.literal('image:drawn'), ink: f32, width: z.number().int(), height: z.number().int() }),
   z.object({ id, type: z.literal('image:baseline'), count: z.number().int() }),
   z.object({
@@ -159,5 +161,12 @@ export const imageResponseSchemas = [
     type: z.literal('image:export:done'),
     files: z.array(z.object({ name: z.string(), data: z.union([z.string(), z.instanceof(ArrayBuffer)]) })),
   }),
-  z.object({ id, type: z.literal('ok') }),
 ] as const;
+
+/** The image lab's worker messages (served by lib/image/worker). */
+export const imageProtocol = {
+  id: 'image',
+  requests: imageRequestSchemas,
+  responses: imageResponseSchemas,
+  streamed: ['image:batch', 'image:epoch', 'image:progress'],
+} as const satisfies WorkerProtocol;
