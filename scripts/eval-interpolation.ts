@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { sourceFor } from '../lib/core/checkpoint-node';
 import { describeError } from '../lib/core/errors';
-import { createRng } from '../lib/core/random';
+import { createRng, MAX_SEED } from '../lib/core/random';
 import { buildMusicDataset } from '../lib/music/dataset-node';
 import { sequenceStats } from '../lib/music/evaluate';
 import { pathQuality, type PathQuality } from '../lib/music/metrics';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const pairs = whole(values.pairs, 'pairs', 32, 1, 1000);
   const steps = whole(values.steps, 'steps', 11, 3, 64);
   const refineSteps = whole(values.refine, 'refine', 50, 1, 1000);
-  const seed = whole(values.seed, 'seed', 1, 0, 0xffffffff);
+  const seed = whole(values.seed, 'seed', 1, 0, MAX_SEED);
   const mode = values.mode ?? 'slerp';
   if (mode !== 'slerp' && mode !== 'lerp') throw new Error('--mode must be slerp or lerp.');
   const choice = await initNodeBackend();

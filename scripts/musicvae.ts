@@ -16,6 +16,7 @@ import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { sourceFor } from '../lib/core/checkpoint-node';
 import { describeError, InvalidInputError, LatentLabError } from '../lib/core/errors';
+import { MAX_SEED } from '../lib/core/random';
 import { MAX_MIDI_BYTES, parseMidi, sequenceToMidi } from '../lib/music/midi';
 import { MusicVAE } from '../lib/music/music-vae';
 import { DEFAULT_QPM, STEPS_PER_BAR, TEMPO_RANGE } from '../lib/music/note-sequence';
@@ -93,7 +94,7 @@ async function main(argv: string[]): Promise<void> {
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new UsageError('--backend must be cpu or wasm on the command line.');
   const temperature = num(values.temperature, 'temperature', 0, 10);
-  const seed = values.seed === undefined ? undefined : int(values.seed, 'seed', 0, 0xffffffff);
+  const seed = values.seed === undefined ? undefined : int(values.seed, 'seed', 0, MAX_SEED);
   const qpm = num(values.qpm, 'qpm', TEMPO_RANGE.min, TEMPO_RANGE.max) ?? DEFAULT_QPM;
   if ((command === 'interpolate' || command === 'sample' || command === 'reconstruct') && !values.out) throw new UsageError('--out <file.mid> is required.');
   const refineSteps = values.refine === undefined ? undefined : int(values.refine, 'refine', 1, 1000);

@@ -36,18 +36,6 @@ export class InvalidInputError extends LatentLabError {}
 /** A model was used after `dispose()`. */
 export class DisposedError extends LatentLabError {}
 
-/** Tensors were allocated and not released by a piece of work that should leave none behind. */
-export class TensorLeakError extends LatentLabError {
-  readonly leaked: number;
-  constructor(label: string, leaked: number) {
-    super(
-      `${label} leaked ${leaked} tensor(s): tf.memory().numTensors grew by ${leaked}. ` +
-        'Wrap synchronous work in tf.tidy and dispose tensors that cross an await in a finally block.',
-    );
-    this.leaked = leaked;
-  }
-}
-
 /** A training loss became NaN or infinite: the step was not applied, the weights are the last good ones. */
 export class TrainingDivergedError extends LatentLabError {}
 

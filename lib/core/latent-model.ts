@@ -18,6 +18,9 @@ import type * as tf from '@tensorflow/tfjs';
 export const INTERPOLATION_MODES = ['lerp', 'slerp'] as const;
 export type InterpolationMode = (typeof INTERPOLATION_MODES)[number];
 
+/** Points of an interpolation strip that the labs and the classroom offer, both ends included. */
+export const INTERPOLATION_STEPS = { min: 2, max: 32 } as const;
+
 export interface DecodeOptions {
   /**
    * Sampling temperature for models with a categorical or Bernoulli output: undefined or 0 means

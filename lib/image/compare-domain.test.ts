@@ -8,7 +8,7 @@ import { imageCompareDomain, pixelDistance, strokeThickness } from './compare-do
 import { ImageAutoencoder } from './image-model';
 import { readImageModelFolder } from './io-node';
 import { loadMnist } from './mnist-node';
-import { imageModelSpec } from './models';
+import { imageModelSpec } from './specs';
 
 /** A 28×28 image with a filled rectangle (rows r0..r1, cols c0..c1, inclusive). */
 function rect(r0: number, r1: number, c0: number, c1: number): Float32Array {

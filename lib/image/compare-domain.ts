@@ -8,8 +8,8 @@ import { InvalidInputError } from '../core/errors';
 import type { CompareDomain, ItemAttribute } from '../latent/compare/domain';
 import type { ImageAutoencoder } from './image-model';
 import type { ImageSet } from './mnist';
-import { IMAGE_PIXELS, IMAGE_SIZE } from './models';
-import { imagesTensor } from './train';
+import { IMAGE_PIXELS, IMAGE_SIZE } from './specs';
+import { imagesTensor } from './tensors';
 
 /** Euclidean distance between two images (the square root of the summed squared pixel differences). */
 export function pixelDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {

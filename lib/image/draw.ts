@@ -4,8 +4,8 @@
  * centre of the 28×28 image. Pure functions over typed arrays (testable in Node).
  */
 import { InvalidInputError } from '../core/errors';
+import { IMAGE_SIZE as SIDE } from './specs';
 
-const SIDE = 28;
 const BOX = 20;
 
 /**

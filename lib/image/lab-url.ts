@@ -5,7 +5,7 @@
  * and are reported; the rest of the link is kept.
  */
 import { z } from 'zod';
-import { INTERPOLATION_MODES } from '../core/latent-model';
+import { INTERPOLATION_MODES, INTERPOLATION_STEPS } from '../core/latent-model';
 import { MAX_SEED } from '../core/random';
 import { defineUrlState, urlInt, urlNum } from '../core/url-state';
 import { DOWNSAMPLE_KERNELS, IMAGE_MODEL_IDS } from './specs';
@@ -30,7 +30,7 @@ export const IMAGE_LAB_LIMITS = {
   range: [0.5, 10],
   seed: [0, MAX_SEED],
   latentSigma: [0, 5],
-  steps: [2, 32],
+  steps: [INTERPOLATION_STEPS.min, INTERPOLATION_STEPS.max],
   /** Test-digit indices (the page also clamps them to the loaded data). */
   index: [0, 1_000_000],
   /** Each coordinate of a picked point of the 2-D code plane. */
@@ -39,15 +39,29 @@ export const IMAGE_LAB_LIMITS = {
 
 const L = IMAGE_LAB_LIMITS;
 
-/** A point of the 2-D code plane as `x,y` (what the manifold grid's click writes). */
-const point = z.string().transform((raw, ctx) => {
+/** A point of the 2-D code plane from its text `x,y` (both within the plane's limits), or undefined. */
+export function parsePoint(raw: string | null | undefined): [number, number] | undefined {
+  if (!raw) return undefined;
   const parts = raw.split(',').map(Number);
   const [x, y] = parts;
-  if (parts.length !== 2 || x === undefined || y === undefined || !parts.every((v) => Number.isFinite(v) && v >= L.point[0] && v <= L.point[1])) {
+  if (parts.length !== 2 || x === undefined || y === undefined || !parts.every((v) => Number.isFinite(v) && v >= L.point[0] && v <= L.point[1]))
+    return undefined;
+  return [x, y];
+}
+
+/** The text of a code point, `0.52,-1.2` (three decimals), as the lab's `z` parameter holds it. */
+export function formatPoint(z: readonly number[]): string {
+  return z.map((v) => String(Math.round(v * 1000) / 1000)).join(',');
+}
+
+/** A point of the 2-D code plane as `x,y` (what the manifold grid's click writes). */
+const point = z.string().transform((raw, ctx) => {
+  const parsed = parsePoint(raw);
+  if (!parsed) {
     ctx.addIssue({ code: 'custom', message: `a point is "x,y" with both from ${L.point[0]} to ${L.point[1]}` });
     return z.NEVER;
   }
-  return [x, y] as [number, number];
+  return parsed;
 });
 
 export const imageLabUrl = defineUrlState({

@@ -98,8 +98,8 @@ describe('ImageLab', () => {
     const pca = base.rows[0];
     expect(pca?.psnr).toBeLessThan(60);
     expect(base.explained).toBeLessThan(1);
-    expect(progress.some(([label, f]) => /covariance/.test(label) && f === 1)).toBe(true);
-    expect(progress.some(([label, f]) => /principal components/.test(label) && f === undefined)).toBe(true);
+    expect(progress.some(([label, f]) => /Fitting PCA on/.test(label) && f === 0)).toBe(true);
+    expect(progress.some(([label, f]) => /Fitting PCA on/.test(label) && f === 1)).toBe(true);
     lab.dispose();
   });
 

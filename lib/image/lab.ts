@@ -9,7 +9,8 @@ import { CancelledError, InvalidInputError } from '../core/errors';
 import type { InterpolationMode } from '../core/latent-model';
 import { createRng, deriveSeed } from '../core/random';
 import { squareCodeGrid } from '../latent/grid';
-import { fitPcaAsync, pca2, pcaReconstruct, truncatePca, umap2, type PcaBasis, type Projection } from '../latent/project';
+import { componentCount, explainedShare, principalComponents, reconstructFromComponents, type PrincipalComponents } from '../latent/projection/pca';
+import { pca2, umap2, type Projection } from '../latent/projection/project';
 import { bottleneckOf, type BaselineKind } from './bottleneck';
 import { blockUpsampleTensor } from './corrupt';
 import { drawingToDigit } from './draw';
@@ -88,13 +89,15 @@ const toArray = toFloat32;
 const ENCODE_BATCH = 250;
 /** Digits the denoiser's PCA picks its number of components on. */
 const DENOISE_CHOICE_DIGITS = 500;
+/** Principal components of the training digits fitted for the PCA baselines (every baseline keeps at most this many). */
+const BASELINE_COMPONENTS = 256;
 
 export class ImageLab {
   private current: ImageAutoencoder | undefined;
   private codes: { values: Float32Array; count: number; dims: number } | undefined;
   private projection: { key: string; projection: Projection; method: Scatter['method'] } | undefined;
   /** PCA of the training digits with every component (cut to fewer for each baseline). */
-  private pcaBasis: PcaBasis | undefined;
+  private pcaBasis: PrincipalComponents | undefined;
 
   constructor(readonly data: ImageSplit) {}
 
@@ -187,7 +190,7 @@ export class ImageLab {
       let projection: Projection;
       if (codes.dims <= 2 || method === 'pca') {
         if (codes.dims > 2) options.onProgress?.(`PCA of ${codes.count.toLocaleString('en')} codes of ${codes.dims.toLocaleString('en')} numbers`);
-        projection = pca2(rows);
+        projection = await pca2(rows);
       } else {
         options.onProgress?.(`UMAP: finding each code's neighbours (${codes.dims.toLocaleString('en')} numbers per code)`);
         projection = await umap2(rows, { seed: options.seed ?? 1, signal: options.signal, onProgress: (f) => options.onProgress?.('UMAP layout', f) });
@@ -287,16 +290,19 @@ export class ImageLab {
     return { digit, output, code, point };
   }
 
-  /** PCA of all training digits, every component (fitted once per data set, with progress). */
-  private async trainingPca(work: LongWork): Promise<PcaBasis> {
+  /**
+   * PCA of all training digits, the first {@link BASELINE_COMPONENTS} components (fitted once per data
+   * set, with progress): every baseline keeps fewer (the largest code is 196 numbers, the 14×14 input
+   * of super-resolution; the denoiser's best k is far below).
+   */
+  private async trainingPca(work: LongWork): Promise<PrincipalComponents> {
     if (!this.pcaBasis) {
       const train = this.data.train;
-      this.pcaBasis = await fitPcaAsync({ values: train.images, count: train.count, dims: IMAGE_PIXELS }, IMAGE_PIXELS, {
+      const label = `Fitting PCA on ${train.count.toLocaleString('en')} training digits`;
+      work.onProgress?.(label, 0);
+      this.pcaBasis = await principalComponents(train.images, train.count, IMAGE_PIXELS, Math.min(BASELINE_COMPONENTS, IMAGE_PIXELS), {
         signal: work.signal,
-        onProgress: (p) =>
-          p.phase === 'covariance'
-            ? work.onProgress?.(`Fitting PCA on ${train.count.toLocaleString('en')} training digits: covariance`, p.fraction)
-            : work.onProgress?.('Fitting PCA: finding the principal components'),
+        onProgress: (fraction) => work.onProgress?.(label, fraction),
       });
     }
     return this.pcaBasis;
@@ -324,10 +330,9 @@ export class ImageLab {
     tf.dispose([clean, input, z]);
     let k: number;
     if (plan.kind === 'none') k = this.bestDenoisingK(full, spec.corruption.kind === 'noise' ? spec.corruption.sigma : 0);
-    else k = Math.min(plan.numbers, IMAGE_PIXELS);
-    const basis = truncatePca(full, k);
+    else k = Math.min(plan.numbers, componentCount(full));
     // The denoiser's baseline is PCA denoising: project the noisy digits on the components.
-    const pcaImages = clip01(pcaReconstruct(basis, { values: spec.corruption.kind === 'noise' ? inputArr : cleanArr, count, dims: IMAGE_PIXELS }));
+    const pcaImages = clip01(reconstructFromComponents(full, spec.corruption.kind === 'noise' ? inputArr : cleanArr, count, k));
     const row = (label: string, role: BaselineRow['role'], images: Float32Array): BaselineRow => {
       let mse = 0;
       let bce = 0;
@@ -359,7 +364,7 @@ export class ImageLab {
         );
     }
     const explanation = plan.kind === 'none' ? `${plan.explanation} Here that is ${k} components.` : plan.explanation;
-    return { kind: plan.kind, k, explained: basis.explained, explanation, rows, clean: cleanArr.slice(0, 8 * IMAGE_PIXELS) };
+    return { kind: plan.kind, k, explained: explainedShare(full, k), explanation, rows, clean: cleanArr.slice(0, 8 * IMAGE_PIXELS) };
   }
 
   /**
@@ -367,12 +372,13 @@ export class ImageLab {
    * σ, seeded): project on the first k components and compare with the clean digit, for every k at
    * once (the components are orthonormal, so the error for each k is a running sum).
    */
-  private bestDenoisingK(basis: PcaBasis, sigma: number): number {
+  private bestDenoisingK(basis: PrincipalComponents, sigma: number): number {
     const train = this.data.train;
     const n = Math.min(DENOISE_CHOICE_DIGITS, train.count);
     const dims = basis.dims;
     const rng = createRng(deriveSeed(5, 'pca-denoise'));
-    const error = new Float64Array(basis.k + 1);
+    const k = componentCount(basis);
+    const error = new Float64Array(k + 1);
     const noisy = new Float64Array(dims);
     const target = new Float64Array(dims);
     for (let i = 0; i < n; i++) {
@@ -387,7 +393,7 @@ export class ImageLab {
         e += (target[j] ?? 0) ** 2;
       }
       error[0] = (error[0] ?? 0) + e;
-      for (let c = 0; c < basis.k; c++) {
+      for (let c = 0; c < k; c++) {
         let a = 0;
         let b = 0;
         for (let j = 0; j < dims; j++) {
@@ -401,7 +407,7 @@ export class ImageLab {
       }
     }
     let best = 1;
-    for (let k = 1; k <= basis.k; k++) if ((error[k] ?? Infinity) < (error[best] ?? Infinity)) best = k;
+    for (let c = 1; c <= k; c++) if ((error[c] ?? Infinity) < (error[best] ?? Infinity)) best = c;
     return best;
   }
 

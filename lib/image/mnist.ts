@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import { InvalidInputError, LatentLabError } from '../core/errors';
 import { createRng, deriveSeed } from '../core/random';
+import { IMAGE_PIXELS } from './specs';
 
 /** A set of 28×28 grey images with their class labels, as plain typed arrays. */
 export interface ImageSet {
@@ -40,10 +41,8 @@ export interface MnistDigitFile {
   readonly data: ArrayLike<number>;
 }
 
-/** Side of an image, in pixels. */
-export const MNIST_SIDE = 28;
-/** Pixels per image (28 × 28). */
-export const MNIST_PIXELS = MNIST_SIDE * MNIST_SIDE;
+/** Pixels per MNIST image (28 × 28: the lab's image size). */
+export const MNIST_PIXELS = IMAGE_PIXELS;
 /** Samples 0 .. MNIST_TRAIN_PER_DIGIT − 1 of each digit are training data; the rest are test data. */
 export const MNIST_TRAIN_PER_DIGIT = 800;
 

@@ -131,6 +131,3 @@ export function buildImageModel(spec: ImageModelSpec, seed?: number): { encoder:
   const decoder = tf.model({ inputs: z, outputs: decoded, name: `${spec.id}-decoder` });
   return { encoder, decoder };
 }
-
-/** @deprecated Import the model table from `./specs` (kept while other branches still import it from here). */
-export { IMAGE_MODEL_IDS, IMAGE_PIXELS, IMAGE_SIZE, imageModelSpec, isImageModelId, type ImageModelId, type ImageModelSpec } from './specs';

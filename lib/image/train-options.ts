@@ -3,6 +3,7 @@
  * TF.js, so the browser's training panel, the CLI and the training loop share one definition.
  */
 import { InvalidInputError } from '../core/errors';
+import { validateSeed } from '../core/random';
 import { DOWNSAMPLE_KERNELS, type DownsampleKernel } from './specs';
 
 /**
@@ -148,8 +149,7 @@ export function validateTrainOptions(
   if (!Number.isFinite(o.learningRate) || o.learningRate < l0 || o.learningRate > l1) {
     throw new InvalidInputError(`Learning rate must be from ${l0} to ${l1}; got ${o.learningRate}.`);
   }
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)
-    throw new InvalidInputError(`Seed must be a whole number from 0 to 4294967295; got ${o.seed}.`);
+  validateSeed(o.seed);
   if (o.weightDecay !== undefined && (!Number.isFinite(o.weightDecay) || o.weightDecay < 0 || o.weightDecay > 1)) {
     throw new InvalidInputError(`Weight decay must be from 0 to 1; got ${o.weightDecay}.`);
   }

@@ -119,6 +119,3 @@ export async function trainImageModel(model: ImageAutoencoder, train: ImageData,
     optimizer.dispose();
   }
 }
-
-/** @deprecated Import these from `./tensors`, `./train-options`, `./losses` or `./evaluate` (kept while other branches still import them from here). */
-export { imagesTensor, range, type ImageData } from './tensors';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { INTERPOLATION_MODES, MAX_REFINE_STEPS } from '../core/latent-model';
 import { MAX_SEED } from '../core/random';
 import { defineUrlState, urlFlag, urlInt, urlNum } from '../core/url-state';
+import { MUSIC_LIMITS } from './limits';
 import { SWING_RANGE, TEMPO_RANGE } from './note-sequence';
 
 /** Refinement of the user's own inputs by default (Adam steps on each code; 0 = the encoder alone). */
@@ -16,8 +17,8 @@ export const LAB_MAX_REFINE_STEPS = Math.min(200, MAX_REFINE_STEPS);
 
 /** Limits of the melody lab's settings (its controls use the same). */
 export const MELODY_LAB_LIMITS = {
-  steps: [2, 32],
-  temperature: [0, 1.5],
+  steps: MUSIC_LIMITS.steps,
+  temperature: MUSIC_LIMITS.temperature,
   variations: [1, 16],
   similarity: [0, 1],
   refine: [0, LAB_MAX_REFINE_STEPS],
@@ -44,7 +45,7 @@ export type MelodyLabState = typeof melodyLabUrl.defaults;
 /** Limits of the drum lab's settings. */
 export const DRUM_LAB_LIMITS = {
   patterns: [1, 16],
-  temperature: [0.05, 1.5],
+  temperature: MUSIC_LIMITS.drumTemperature,
   refine: [0, LAB_MAX_REFINE_STEPS],
 } as const;
 

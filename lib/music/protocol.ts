@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { INTERPOLATION_MODES } from '../core/latent-model';
 import { seedSchema as seed } from '../core/random';
 import type { WorkerProtocol } from '../domains/types';
+import { MUSIC_LIMITS } from './limits';
 import { TEMPO_RANGE } from './note-sequence';
 
 const id = z.number().int();
@@ -49,7 +50,7 @@ export type MusicModelSource = z.infer<typeof musicModelSourceSchema>;
 
 const decodeOptions = {
   /** 0 = argmax (the most likely output at every step). */
-  temperature: z.number().min(0).max(2),
+  temperature: z.number().min(MUSIC_LIMITS.temperature[0]).max(MUSIC_LIMITS.temperature[1]),
   seed,
   qpm: z.number().min(TEMPO_RANGE.min).max(TEMPO_RANGE.max),
 };
@@ -73,7 +74,7 @@ export const musicRequestSchemas = [
     type: z.literal('music:interpolate'),
     a: sequenceSchema,
     b: sequenceSchema,
-    steps: z.number().int().min(2).max(32),
+    steps: z.number().int().min(MUSIC_LIMITS.steps[0]).max(MUSIC_LIMITS.steps[1]),
     mode: z.enum(INTERPOLATION_MODES),
     refine: refineSchema,
     ...decodeOptions,
@@ -82,12 +83,12 @@ export const musicRequestSchemas = [
     id,
     type: z.literal('music:similar'),
     source: sequenceSchema,
-    n: z.number().int().min(1).max(32),
+    n: z.number().int().min(MUSIC_LIMITS.count[0]).max(MUSIC_LIMITS.count[1]),
     similarity: z.number().min(0).max(1),
     refine: refineSchema,
     ...decodeOptions,
   }),
-  z.object({ id, type: z.literal('music:sample'), lab: kind, n: z.number().int().min(1).max(32), ...decodeOptions }),
+  z.object({ id, type: z.literal('music:sample'), lab: kind, n: z.number().int().min(MUSIC_LIMITS.count[0]).max(MUSIC_LIMITS.count[1]), ...decodeOptions }),
   z.object({
     id,
     type: z.literal('music:grid'),

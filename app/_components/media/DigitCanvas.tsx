@@ -1,10 +1,11 @@
 'use client';
 /** Draws a grey image (values 0..1, row-major) on a canvas, scaled up with crisp pixels. */
 import { useEffect, useRef } from 'react';
+import { IMAGE_SIZE } from '@/lib/image/specs';
 
 export interface DigitCanvasProps {
   pixels: Float32Array;
-  /** Side in pixels of the image (28, 14 or 7). */
+  /** Side in pixels of the image (IMAGE_SIZE, or 14 and 7 for small inputs). */
   size?: number;
   /** Displayed side in CSS pixels. */
   display?: number;
@@ -14,7 +15,7 @@ export interface DigitCanvasProps {
   selected?: boolean;
 }
 
-export function DigitCanvas({ pixels, size = 28, display = 56, title, testId, onClick, selected }: DigitCanvasProps) {
+export function DigitCanvas({ pixels, size = IMAGE_SIZE, display = 56, title, testId, onClick, selected }: DigitCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -52,6 +53,6 @@ export function DigitCanvas({ pixels, size = 28, display = 56, title, testId, on
 }
 
 /** The `i`-th image of a batch of `size × size` images. */
-export function imageAt(images: Float32Array, i: number, size = 28): Float32Array {
+export function imageAt(images: Float32Array, i: number, size = IMAGE_SIZE): Float32Array {
   return images.subarray(i * size * size, (i + 1) * size * size);
 }

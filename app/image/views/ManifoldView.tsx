@@ -5,6 +5,7 @@ import { DigitCanvas } from '@/app/_components/media/DigitCanvas';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { request } from '@/app/_workers/client';
 import { describeError } from '@/lib/core/errors';
+import { IMAGE_PIXELS, IMAGE_SIZE } from '@/lib/image/specs';
 import type { ViewProps } from './types';
 
 export function ManifoldView({ model, version, url, setUrl, onError }: ViewProps) {
@@ -35,15 +36,15 @@ export function ManifoldView({ model, version, url, setUrl, onError }: ViewProps
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx || !value) return;
-    const img = ctx.createImageData(n * 28, n * 28);
+    const img = ctx.createImageData(n * IMAGE_SIZE, n * IMAGE_SIZE);
     for (let cell = 0; cell < n * n; cell++) {
       const r = Math.floor(cell / n);
       const c = cell % n;
-      for (let p = 0; p < 784; p++) {
-        const v = Math.round(255 * Math.min(1, Math.max(0, value.images[cell * 784 + p] ?? 0)));
-        const x = c * 28 + (p % 28);
-        const y = r * 28 + Math.floor(p / 28);
-        const o = (y * n * 28 + x) * 4;
+      for (let p = 0; p < IMAGE_PIXELS; p++) {
+        const v = Math.round(255 * Math.min(1, Math.max(0, value.images[cell * IMAGE_PIXELS + p] ?? 0)));
+        const x = c * IMAGE_SIZE + (p % IMAGE_SIZE);
+        const y = r * IMAGE_SIZE + Math.floor(p / IMAGE_SIZE);
+        const o = (y * n * IMAGE_SIZE + x) * 4;
         img.data[o] = v;
         img.data[o + 1] = v;
         img.data[o + 2] = v;
@@ -96,8 +97,8 @@ export function ManifoldView({ model, version, url, setUrl, onError }: ViewProps
       <div className="latent-row">
         <canvas
           ref={ref}
-          width={n * 28}
-          height={n * 28}
+          width={n * IMAGE_SIZE}
+          height={n * IMAGE_SIZE}
           className="manifold"
           data-testid="manifold-grid"
           aria-label={`Decoded ${n}×${n} grid of the latent plane`}

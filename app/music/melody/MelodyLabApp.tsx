@@ -12,6 +12,7 @@ import { melodyEntry } from '@/app/classroom/_components/lab-entries';
 import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
+import { MAX_SEED } from '@/lib/core/random';
 import { ignoredNote } from '@/lib/core/url-state';
 import { LAB_MAX_REFINE_STEPS, melodyLabUrl, MELODY_LAB_LIMITS } from '@/lib/music/lab-url';
 import { cancelRequest, startCall, WorkerError } from '@/app/_workers/client';
@@ -260,7 +261,7 @@ export function MelodyLabApp() {
             Seed{' '}
             <NumberField
               min={0}
-              max={0xffffffff}
+              max={MAX_SEED}
               value={seed}
               onCommit={(v) => setParams({ seed: v })}
               title="Seeds the random codes of variations and temperature sampling"

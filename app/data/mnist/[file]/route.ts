@@ -6,6 +6,7 @@
 import { encodeIdx, MNIST_IDX_FILES, type MnistIdxFile } from '@/lib/image/idx';
 import { loadMnist } from '@/lib/image/mnist-node';
 import type { ImageSet } from '@/lib/image/mnist';
+import { IMAGE_SIZE } from '@/lib/image/specs';
 
 export const dynamic = 'force-static';
 
@@ -19,7 +20,7 @@ const FILES: Record<MnistIdxFile, (s: { train: ImageSet; test: ImageSet }) => Ui
 type FileName = MnistIdxFile;
 
 function images(set: ImageSet): Uint8Array {
-  return encodeIdx({ type: 'ubyte', shape: [set.count, 28, 28], data: Array.from(set.images, (v) => Math.round(v * 255)) });
+  return encodeIdx({ type: 'ubyte', shape: [set.count, IMAGE_SIZE, IMAGE_SIZE], data: Array.from(set.images, (v) => Math.round(v * 255)) });
 }
 
 function labels(set: ImageSet): Uint8Array {

@@ -1,5 +1,7 @@
 /**
- * Principal components of codes, fast enough for thousands of codes of hundreds of numbers.
+ * Principal components — the one PCA of Latent Lab (the Compare lab's maps, the labs' scatter
+ * plots, the image lab's "PCA at the same code size" baseline) — fast enough for thousands of rows
+ * of hundreds of numbers.
  *
  * The covariance matrix C (dims × dims) is one matrix product on the TF.js backend. Small C is
  * decomposed exactly (ml-matrix); larger C by subspace iteration: multiply a block of k + 10
@@ -9,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { InvalidInputError } from '../../core/errors';
+import { CancelledError, InvalidInputError } from '../../core/errors';
 import { createRng } from '../../core/random';
 
 export interface PrincipalComponents {
@@ -63,7 +65,7 @@ export async function principalComponents(
   count: number,
   dims: number,
   k: number,
-  options: { iterations?: number; seed?: number } = {},
+  options: { iterations?: number; seed?: number; signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
 ): Promise<PrincipalComponents> {
   if (values.length !== count * dims || count < 2)
     throw new InvalidInputError(`PCA needs at least 2 codes of ${dims} numbers; got ${values.length} values for ${count}.`);
@@ -88,11 +90,14 @@ export async function principalComponents(
       basis = Float64Array.from(rng.normalArray(dims * block));
       const next = (): number => rng.next();
       orthonormalize(basis, dims, block, next);
-      for (let it = 0; it < (options.iterations ?? 24); it++) {
+      const iterations = options.iterations ?? 24;
+      for (let it = 0; it < iterations; it++) {
+        if (options.signal?.aborted) throw new CancelledError('Fitting PCA');
         const y = tf.tidy(() => tf.matMul(covT, tf.tensor2d(Float32Array.from(basis), [dims, block])));
         basis = Float64Array.from(await y.data());
         y.dispose();
         orthonormalize(basis, dims, block, next);
+        options.onProgress?.((it + 1) / (iterations + 1));
       }
     }
     // Rayleigh–Ritz: B = Qᵀ C Q is small; its eigenvectors rotate Q onto C's eigenvectors.
@@ -120,22 +125,52 @@ export async function principalComponents(
       norm = Math.sqrt(norm) || 1;
       for (let j = 0; j < dims; j++) components[c * dims + j] = (components[c * dims + j] ?? 0) / norm;
     }
+    options.onProgress?.(1);
     return { dims, mean, components, variances: eig.slice(0, k).map((v) => Math.max(0, v)), totalVariance };
   } finally {
     tf.dispose([meanT, covT]);
   }
 }
 
-/** The codes' coordinates along the components: `count × k`, row-major. */
-export function projectOnComponents(values: Float32Array, count: number, pcs: PrincipalComponents): Float32Array {
+/** How many components `pcs` holds. */
+export function componentCount(pcs: PrincipalComponents): number {
+  return pcs.components.length / pcs.dims;
+}
+
+/** Share of the total variance that the first `k` components keep (NaN when the rows do not vary). */
+export function explainedShare(pcs: PrincipalComponents, k = componentCount(pcs)): number {
+  const kept = pcs.variances.slice(0, k).reduce((a, b) => a + b, 0);
+  return pcs.totalVariance > 0 ? kept / pcs.totalVariance : NaN;
+}
+
+/** The rows' coordinates along the first `k` components (default: all): `count × k`, row-major. */
+export function projectOnComponents(values: Float32Array, count: number, pcs: PrincipalComponents, k = componentCount(pcs)): Float32Array {
   const { dims, mean, components } = pcs;
-  const k = components.length / dims;
+  if (values.length !== count * dims)
+    throw new InvalidInputError(`The PCA was fitted on ${dims} numbers per row; got ${values.length} values for ${count} rows.`);
+  if (!Number.isInteger(k) || k < 1 || k > componentCount(pcs)) throw new InvalidInputError(`This PCA has ${componentCount(pcs)} components; cannot use ${k}.`);
   const out = new Float32Array(count * k);
   for (let i = 0; i < count; i++) {
     for (let c = 0; c < k; c++) {
       let s = 0;
       for (let j = 0; j < dims; j++) s += ((values[i * dims + j] ?? 0) - (mean[j] ?? 0)) * (components[c * dims + j] ?? 0);
       out[i * k + c] = s;
+    }
+  }
+  return out;
+}
+
+/** The rows projected on the first `k` components and back: the best rank-k linear reconstruction (`count × dims`). */
+export function reconstructFromComponents(pcs: PrincipalComponents, values: Float32Array, count: number, k = componentCount(pcs)): Float32Array {
+  const { dims, mean, components } = pcs;
+  const coords = projectOnComponents(values, count, pcs, k);
+  const out = new Float32Array(count * dims);
+  for (let i = 0; i < count; i++) {
+    const o = i * dims;
+    for (let j = 0; j < dims; j++) out[o + j] = mean[j] ?? 0;
+    for (let c = 0; c < k; c++) {
+      const a = coords[i * k + c] ?? 0;
+      for (let j = 0; j < dims; j++) out[o + j] = (out[o + j] ?? 0) + a * (components[c * dims + j] ?? 0);
     }
   }
   return out;
