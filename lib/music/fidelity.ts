@@ -1,0 +1,30 @@
+/** How faithfully a code rebuilds its input: a greedy decode compared with the input step by step. */
+import type { RefinementReport } from '../core/latent-model';
+
+/** How faithfully a code rebuilds its input: greedy (argmax) decode compared step by step. */
+export interface Fidelity {
+  /** Steps whose decoded class equals the input's (out of `totalSteps`). */
+  matchingSteps: number;
+  totalSteps: number;
+  /** Steps where the input has an event (note-on/off, a drum hit), and how many of those match. */
+  eventSteps: number;
+  matchingEventSteps: number;
+  /** Present when the code was refined. */
+  refinement?: RefinementReport;
+}
+
+/** Matching steps between an input's labels and a decode's labels (see {@link Fidelity}). */
+export function compareLabels(input: ArrayLike<number>, decoded: ArrayLike<number>): Omit<Fidelity, 'refinement'> {
+  let matchingSteps = 0;
+  let eventSteps = 0;
+  let matchingEventSteps = 0;
+  for (let t = 0; t < input.length; t++) {
+    const hit = input[t] === decoded[t];
+    if (hit) matchingSteps++;
+    if ((input[t] ?? 0) !== 0) {
+      eventSteps++;
+      if (hit) matchingEventSteps++;
+    }
+  }
+  return { matchingSteps, totalSteps: input.length, eventSteps, matchingEventSteps };
+}
