@@ -1,4 +1,4 @@
-import { encodeIdx } from '../lib/image/idx';
+import { encodeIdx } from '../lib/image/idx-write';
 import { expect, test } from './fixtures';
 import type { Download, Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';

@@ -12,7 +12,8 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { createRng } from '../lib/core/random';
 import { DrumsConverter } from '../lib/music/converters/drums';
 import { MelodyConverter } from '../lib/music/converters/melody';
-import { DEFAULT_HPARAMS, MusicVaeTrainer } from '../lib/music/train';
+import { DEFAULT_HPARAMS } from '../lib/music/train-options';
+import { MusicVaeTrainer } from '../lib/music/train';
 import { ParallelTrainer } from '../lib/music/train-parallel';
 
 async function main(): Promise<void> {

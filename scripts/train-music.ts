@@ -17,7 +17,7 @@ import { describeError } from '../lib/core/errors';
 import { DrumsConverter } from '../lib/music/converters/drums';
 import { MelodyConverter } from '../lib/music/converters/melody';
 import { buildMusicDataset } from '../lib/music/dataset-node';
-import { DEFAULT_HPARAMS } from '../lib/music/train';
+import { DEFAULT_HPARAMS } from '../lib/music/train-options';
 import { loadInitialModel, runTraining } from '../lib/music/train-run';
 
 function positive(value: string | undefined, name: string, fallback: number): number {

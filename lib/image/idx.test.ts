@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../core/errors';
-import {
-  encodeIdx,
-  gzipBytes,
-  IdxFormatError,
-  imagesAndLabels,
-  isGzip,
-  MNIST_IDX_FILES,
-  orderIdxFiles,
-  parseIdx,
-  parseIdxRaw,
-  type IdxArray,
-  type IdxInput,
-  type IdxType,
-} from './idx';
+import { encodeIdx, gzipBytes, type IdxInput } from './idx-write';
+import { IdxFormatError, imagesAndLabels, isGzip, MNIST_IDX_FILES, orderIdxFiles, parseIdx, parseIdxRaw, type IdxArray, type IdxType } from './idx';
 import { loadMnist } from './mnist-node';
 
 const ubyte = (shape: number[], fill: (i: number) => number = (i) => i % 256): IdxArray => {

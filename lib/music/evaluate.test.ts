@@ -5,7 +5,9 @@ import { MELODY_EXAMPLES, melodyExample } from './examples';
 import { evaluateModel, sequenceStats } from './evaluate';
 import { MusicVAE } from './music-vae';
 import { converterFor, musicVaeConfigFor } from './testing/random-checkpoint';
-import { batchTensors, DEFAULT_HPARAMS, MusicVaeTrainer } from './train';
+import { batchTensors } from './train-batch';
+import { DEFAULT_HPARAMS } from './train-options';
+import { MusicVaeTrainer } from './train';
 
 describe('evaluateModel', () => {
   it('reports accuracies, KL, active units and sample statistics of a trained model', async () => {

@@ -13,7 +13,9 @@ import { tensorsToNamedValues } from '../core/checkpoint-write';
 import { InvalidInputError } from '../core/errors';
 import type { RefineOptions } from '../core/latent-model';
 import { compareLabels, type MusicVAE } from './music-vae';
-import { batchTensors, DEFAULT_HPARAMS, MusicVaeTrainer } from './train';
+import { batchTensors } from './train-batch';
+import { DEFAULT_HPARAMS } from './train-options';
+import { MusicVaeTrainer } from './train';
 import type { QuantizedNoteSequence } from './note-sequence';
 
 export interface SequenceStats {

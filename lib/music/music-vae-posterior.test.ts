@@ -11,7 +11,9 @@ import { MELODY_EXAMPLES, melodyExample } from './examples';
 import { MusicVAE, musicVaeConfigSchema } from './music-vae';
 import { TINY_MELODY, writeTinyCheckpoint } from './testing/fixtures';
 import { converterFor, musicVaeConfigFor, randomMusicVaeVariables } from './testing/random-checkpoint';
-import { batchTensors, DEFAULT_HPARAMS, MusicVaeTrainer } from './train';
+import { batchTensors } from './train-batch';
+import { DEFAULT_HPARAMS } from './train-options';
+import { MusicVaeTrainer } from './train';
 
 let root: string;
 let dir: string;

@@ -15,7 +15,9 @@ import { MusicVAE } from './music-vae';
 import type { QuantizedNoteSequence } from './note-sequence';
 import { TINY_DRUMS, TINY_MELODY, writeTinyCheckpoint } from './testing/fixtures';
 import { converterFor } from './testing/random-checkpoint';
-import { batchTensors, DEFAULT_HPARAMS, MusicVaeTrainer } from './train';
+import { batchTensors } from './train-batch';
+import { DEFAULT_HPARAMS } from './train-options';
+import { MusicVaeTrainer } from './train';
 
 let root: string;
 let melodyDir: string;

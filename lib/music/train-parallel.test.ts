@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { MELODY_EXAMPLES, melodyExample } from './examples';
 import { converterFor } from './testing/random-checkpoint';
-import { batchTensors, DEFAULT_HPARAMS, MusicVaeTrainer } from './train';
+import { batchTensors } from './train-batch';
+import { DEFAULT_HPARAMS } from './train-options';
+import { MusicVaeTrainer } from './train';
 import { ParallelTrainer, shardSizes } from './train-parallel';
 
 describe('ParallelTrainer', () => {

@@ -19,7 +19,9 @@ import { z } from 'zod';
 import { InvalidInputError } from '../core/errors';
 import type { NamedValues } from '../core/checkpoint-write';
 import type { MusicConverter } from './converters/types';
-import { addSums, batchTensors, type MusicVaeTrainer, type StepStats, type StepSums, type TrainHyperparams } from './train';
+import { addSums, batchTensors, type StepStats, type StepSums } from './train-batch';
+import type { MusicVaeTrainer } from './train';
+import type { TrainHyperparams } from './train-options';
 
 /** Messages from this thread to a worker. */
 export type ToWorker =

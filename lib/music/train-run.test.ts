@@ -9,7 +9,7 @@ import { MELODY_EXAMPLES, melodyExample } from './examples';
 import type { MusicDataset } from './dataset-node';
 import { MusicVAE } from './music-vae';
 import { converterFor } from './testing/random-checkpoint';
-import { DEFAULT_HPARAMS, type TrainHyperparams } from './train';
+import { DEFAULT_HPARAMS, type TrainHyperparams } from './train-options';
 import { runTraining, type RunOptions } from './train-run';
 
 const converter = converterFor('melody');

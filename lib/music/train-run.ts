@@ -20,7 +20,10 @@ import { createRng } from '../core/random';
 import type { MusicConverter } from './converters/types';
 import { transposeMelodyLabels } from './dataset';
 import type { MusicDataset } from './dataset-node';
-import { batchTensors, MusicVaeTrainer, TrainingDivergedError, type EvalStats, type StepStats, type TrainHyperparams } from './train';
+import { batchTensors, type EvalStats, type StepStats } from './train-batch';
+import { MusicVaeTrainer } from './train';
+import { TrainingDivergedError } from '../core/errors';
+import type { TrainHyperparams } from './train-options';
 import { ParallelTrainer } from './train-parallel';
 import { compareLabels, MusicVAE } from './music-vae';
 

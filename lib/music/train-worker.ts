@@ -9,7 +9,8 @@ import { initNodeBackend } from '../core/backend-node';
 import { describeError } from '../core/errors';
 import { converterFromConfig } from './music-vae';
 import { applySharedGradients, writeGradients, type FromWorker, type ToWorker } from './train-parallel';
-import { batchTensors, MusicVaeTrainer } from './train';
+import { batchTensors } from './train-batch';
+import { MusicVaeTrainer } from './train';
 
 /** Runs the worker loop on `parentPort` (called by the bootstrap in train-parallel.ts). */
 export function startTrainWorker(): void {

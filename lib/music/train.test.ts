@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DRUM_EXAMPLES, drumExample, MELODY_EXAMPLES, melodyExample } from './examples';
 import { MusicVAE } from './music-vae';
 import { converterFor, musicVaeConfigFor } from './testing/random-checkpoint';
-import { batchTensors, DEFAULT_HPARAMS, MusicVaeTrainer, TrainingDivergedError, type TrainHyperparams } from './train';
+import { batchTensors } from './train-batch';
+import { DEFAULT_HPARAMS, type TrainHyperparams } from './train-options';
+import { MusicVaeTrainer } from './train';
+import { TrainingDivergedError } from '../core/errors';
 
 const small = (kind: 'melody' | 'drums'): TrainHyperparams => ({
   ...DEFAULT_HPARAMS[kind],

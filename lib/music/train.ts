@@ -15,129 +15,11 @@ import { InvalidInputError, TrainingDivergedError } from '../core/errors';
 import { AdjustableAdam } from '../core/optimizers';
 import { createRng } from '../core/random';
 import type { MusicConverter } from './converters/types';
-import { lstmStep, prepareLstm, type LstmGates } from './lstm';
 import { lstmSequence } from './lstm-train';
+import { sampledPrevious } from './scheduled-sampling';
+import type { Batch, EvalStats, Shard, StepStats, StepSums } from './train-batch';
+import { betaAt, learningRateAt, samplingProbabilityAt, type TrainHyperparams } from './train-options';
 import { decoderLstmPrefix, encoderLstmPrefix, MUSIC_VAE_VARS as VARS } from './variable-names';
-
-export interface TrainHyperparams {
-  encoderUnits: number;
-  decoderUnits: number[];
-  zDims: number;
-  /** Final weight of the KL term. */
-  maxBeta: number;
-  /** β(step) = (1 − betaRate^step)·maxBeta; 0 = no warm-up. */
-  betaRate: number;
-  /** KL below freeBits·ln 2 nats (per example) costs nothing. */
-  freeBits: number;
-  learningRate: number;
-  /** lr(step) = (learningRate − minLearningRate)·decayRate^step + minLearningRate. */
-  decayRate: number;
-  minLearningRate: number;
-  /** Global gradient norm limit. */
-  clipNorm: number;
-  seed: number;
-  /**
-   * Scheduled sampling (Bengio et al. 2015, as in Magenta's cat-mel_2bar config): the rate k of the
-   * inverse-sigmoid schedule, p(s) = 1 − k/(k + exp(s/k)) with s = step − samplingFrom, the chance
-   * that a decoder step is fed its own sample instead of the true previous class. 0 = off.
-   */
-  samplingRate?: number;
-  /** The step at which the schedule's clock starts (for runs continued from a model trained without it). */
-  samplingFrom?: number;
-}
-
-/** Magenta's recipe (DESIGN.md), with small sizes that train on 2 cores. */
-export const DEFAULT_HPARAMS: Record<'melody' | 'drums', TrainHyperparams> = {
-  melody: {
-    encoderUnits: 256,
-    decoderUnits: [256, 256],
-    zDims: 128,
-    maxBeta: 0.2,
-    betaRate: 0.99999,
-    freeBits: 0,
-    learningRate: 1e-3,
-    decayRate: 0.9999,
-    minLearningRate: 1e-5,
-    clipNorm: 1,
-    seed: 1,
-  },
-  drums: {
-    encoderUnits: 256,
-    decoderUnits: [256, 256],
-    zDims: 128,
-    maxBeta: 0.2,
-    betaRate: 0.99999,
-    freeBits: 48,
-    learningRate: 1e-3,
-    decayRate: 0.9999,
-    minLearningRate: 1e-5,
-    clipNorm: 1,
-    seed: 1,
-  },
-};
-
-export { TrainingDivergedError };
-
-export interface StepStats {
-  step: number;
-  loss: number;
-  reconstruction: number;
-  kl: number;
-  beta: number;
-  accuracy: number;
-  gradNorm: number;
-  learningRate: number;
-  /** Scheduled-sampling probability used at this step (0 when off). */
-  samplingProbability: number;
-}
-
-/** Items `offset` to `offset + n − 1` of a batch of `total` (data-parallel training). */
-export interface Shard {
-  offset: number;
-  total: number;
-}
-
-/** A batch's (or shard's) statistics as sums, so shards add up. */
-export interface StepSums {
-  items: number;
-  /** Items × steps. */
-  steps: number;
-  /** Σ per-item loss (reconstruction + β·max(KL − free bits, 0)). */
-  loss: number;
-  reconstruction: number;
-  kl: number;
-  /** Steps whose argmax (teacher-forced) was right. */
-  correct: number;
-}
-
-/** Adds shards' statistics. */
-export function addSums(all: readonly StepSums[]): StepSums {
-  return all.reduce(
-    (a, b) => ({
-      items: a.items + b.items,
-      steps: a.steps + b.steps,
-      loss: a.loss + b.loss,
-      reconstruction: a.reconstruction + b.reconstruction,
-      kl: a.kl + b.kl,
-      correct: a.correct + b.correct,
-    }),
-    {
-      items: 0,
-      steps: 0,
-      loss: 0,
-      reconstruction: 0,
-      kl: 0,
-      correct: 0,
-    },
-  );
-}
-
-export interface EvalStats {
-  reconstruction: number;
-  kl: number;
-  /** Teacher-forced accuracy of the decoder from μ, over all steps. */
-  accuracy: number;
-}
 
 const ENC = (dir: 'fw' | 'bw'): string => encoderLstmPrefix(dir);
 const DEC = decoderLstmPrefix;
@@ -146,40 +28,6 @@ const DEC = decoderLstmPrefix;
 function withForgetBias(bias: tf.Tensor): tf.Tensor {
   const h = (bias.shape[0] ?? 0) / 4;
   return tf.add(bias, tf.concat([tf.zeros([2 * h]), tf.ones([h]), tf.zeros([h])]));
-}
-
-/** A batch of windows as tensors: encoder input, previous-step one-hots and targets (time-major). */
-export interface Batch {
-  x: tf.Tensor3D;
-  previous: tf.Tensor3D;
-  targets: tf.Tensor3D;
-  labels: tf.Tensor2D;
-}
-
-/** Builds a {@link Batch} from label windows (caller disposes the tensors). */
-export function batchTensors(converter: MusicConverter, windows: readonly ArrayLike<number>[]): Batch {
-  const [B, T, D, C] = [windows.length, converter.numSteps, converter.inputDepth, converter.outputDepth];
-  if (B === 0) throw new InvalidInputError('A batch needs at least one window.');
-  const x = new Float32Array(B * T * D);
-  const previous = new Float32Array(T * B * C);
-  const targets = new Float32Array(T * B * C);
-  const labels = new Int32Array(T * B);
-  windows.forEach((w, b) => {
-    x.set(converter.labelsToInput(w), b * T * D);
-    for (let t = 0; t < T; t++) {
-      const l = w[t] ?? 0;
-      if (l < 0 || l >= C) throw new InvalidInputError(`Label ${l} at step ${t} is outside 0–${C - 1}.`);
-      targets[(t * B + b) * C + l] = 1;
-      labels[t * B + b] = l;
-      if (t + 1 < T) previous[((t + 1) * B + b) * C + l] = 1;
-    }
-  });
-  return {
-    x: tf.tensor3d(x, [B, T, D]),
-    previous: tf.tensor3d(previous, [T, B, C]),
-    targets: tf.tensor3d(targets, [T, B, C]),
-    labels: tf.tensor2d(labels, [T, B], 'int32'),
-  };
 }
 
 export class MusicVaeTrainer {
@@ -249,21 +97,16 @@ export class MusicVaeTrainer {
 
   /** β at a step: warms up from 0 to maxBeta. */
   beta(step = this.step): number {
-    const { betaRate, maxBeta } = this.hparams;
-    return betaRate > 0 ? (1 - betaRate ** step) * maxBeta : maxBeta;
+    return betaAt(this.hparams, step);
   }
 
   /** The scheduled-sampling probability at a step (0 when off). */
   samplingProbability(step = this.step): number {
-    const k = this.hparams.samplingRate ?? 0;
-    if (!(k > 0)) return 0;
-    const s = Math.max(0, step - (this.hparams.samplingFrom ?? 0));
-    return 1 - k / (k + Math.exp(s / k));
+    return samplingProbabilityAt(this.hparams, step);
   }
 
   learningRate(step = this.step): number {
-    const { learningRate, decayRate, minLearningRate } = this.hparams;
-    return (learningRate - minLearningRate) * decayRate ** step + minLearningRate;
+    return learningRateAt(this.hparams, step);
   }
 
   /** Runs an LSTM layer with kernel `[in + H, 4H]` over time-major inputs `[T, B, in]`. */
@@ -319,79 +162,9 @@ export class MusicVaeTrainer {
     return { recon, accuracy };
   }
 
-  /**
-   * The decoder inputs of a scheduled-sampling step, as time-major one-hots `[T, B, C]` (caller
-   * disposes): the decoder runs step by step from `z` (no gradient), and at each step, with
-   * probability `p` per item, is fed a class sampled (temperature 1) from its own previous output
-   * instead of the true previous class. Teacher forcing on these inputs then reproduces exactly the
-   * outputs of that run, so the gradient is Magenta's (none flows through the samples).
-   */
-  /** @internal exposed for tests */
-  async sampledPrevious(
-    batch: Batch,
-    z: tf.Tensor2D,
-    p: number,
-    seed: number,
-    shard: Shard = { offset: 0, total: batch.x.shape[0] },
-  ): Promise<{ previous: tf.Tensor3D; sampledSteps: number }> {
-    const [T, B, C] = batch.targets.shape;
-    const truth = (await batch.labels.data()) as Int32Array; // [T, B]
-    const rng = createRng(seed);
-    // The whole batch's draws, cut to the shard: step-major [T, total]; step 0 has no previous step.
-    const all = Float64Array.from({ length: T * shard.total }, () => rng.next());
-    const mask = Uint8Array.from({ length: T * B }, (_, i) => (i >= B && (all[Math.floor(i / B) * shard.total + shard.offset + (i % B)] ?? 1) < p ? 1 : 0));
-    const sampledSteps = mask.reduce((a, b) => a + b, 0);
-    const inputs = new Int32Array(T * B).fill(-1); // −1: zeros (step 0)
-    for (let i = B; i < T * B; i++) inputs[i] = truth[i - B] ?? 0;
-    if (sampledSteps > 0) {
-      const units = this.hparams.decoderUnits;
-      const cells = units.map((_, l) => prepareLstm(this.v(DEC(l) + 'kernel') as tf.Tensor2D, this.v(DEC(l) + 'bias') as tf.Tensor1D));
-      let state = tf.tidy(() => {
-        const init = tf.split(
-          tf.tanh(tf.add(tf.matMul(z, this.v(VARS.zInitKernel) as tf.Tensor2D), this.v(VARS.zInitBias))),
-          units.flatMap((u) => [u, u]),
-          1,
-        );
-        return init as tf.Tensor2D[];
-      });
-      try {
-        for (let t = 0; t + 1 < T; t++) {
-          const needed = mask.subarray((t + 1) * B, (t + 2) * B);
-          const draws = Float32Array.from({ length: shard.total * C }, () => -Math.log(-Math.log(rng.next() * (1 - 2e-7) + 1e-7)));
-          const gumbel = tf.tensor2d(draws.subarray(shard.offset * C, (shard.offset + B) * C), [B, C]);
-          const oneHot = new Float32Array(B * C);
-          for (let b = 0; b < B; b++) {
-            const label = inputs[t * B + b] ?? -1;
-            if (label >= 0) oneHot[b * C + label] = 1;
-          }
-          const prevLabels = tf.tensor2d(oneHot, [B, C]);
-          const [next, sampled] = tf.tidy(() => {
-            const out: tf.Tensor2D[] = [];
-            let below: tf.Tensor2D = tf.concat([prevLabels, z], 1) as tf.Tensor2D;
-            cells.forEach((g: LstmGates, l) => {
-              const [c, h] = lstmStep(tf.concat([below, state[2 * l + 1] as tf.Tensor2D], 1) as tf.Tensor2D, state[2 * l] as tf.Tensor2D, g);
-              out.push(c, h);
-              below = h;
-            });
-            const logits = tf.add(tf.matMul(below, this.v(VARS.outKernel) as tf.Tensor2D), this.v(VARS.outBias));
-            return [out, tf.argMax(tf.add(logits, gumbel), 1)] as [tf.Tensor2D[], tf.Tensor1D];
-          });
-          tf.dispose([gumbel, prevLabels, ...state]);
-          state = next;
-          const samples = (await sampled.data()) as Int32Array;
-          sampled.dispose();
-          for (let b = 0; b < B; b++) if (needed[b]) inputs[(t + 1) * B + b] = samples[b] ?? 0;
-        }
-      } finally {
-        tf.dispose(state);
-        cells.forEach((g) => tf.dispose([g.wi, g.wj, g.wf, g.wo, g.bi, g.bj, g.bf, g.bo]));
-      }
-    }
-    const oneHots = new Float32Array(T * B * C);
-    inputs.forEach((label, i) => {
-      if (label >= 0) oneHots[i * C + label] = 1;
-    });
-    return { previous: tf.tensor3d(oneHots, [T, B, C]), sampledSteps };
+  /** @internal exposed for tests: see ./scheduled-sampling. */
+  sampledPrevious(batch: Batch, z: tf.Tensor2D, p: number, seed: number, shard?: Shard): Promise<{ previous: tf.Tensor3D; sampledSteps: number }> {
+    return sampledPrevious({ variable: (name) => this.v(name), decoderUnits: this.hparams.decoderUnits }, batch, z, p, seed, shard);
   }
 
   /**

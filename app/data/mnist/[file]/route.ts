@@ -3,7 +3,8 @@
  * npm package: train = samples 0–799 of each digit, test = the rest. The browser parses them with
  * the same IDX code that reads user-supplied MNIST / Fashion-MNIST files.
  */
-import { encodeIdx, MNIST_IDX_FILES, type MnistIdxFile } from '@/lib/image/idx';
+import { MNIST_IDX_FILES, type MnistIdxFile } from '@/lib/image/idx';
+import { encodeIdx } from '@/lib/image/idx-write';
 import { loadMnist } from '@/lib/image/mnist-node';
 import type { ImageSet } from '@/lib/image/mnist';
 import { IMAGE_SIZE } from '@/lib/image/specs';
