@@ -3,10 +3,12 @@
  * Runs `load` when `deps` change and keeps the newest answer; `loading` is true while the answer
  * for the current deps is still missing. Answers for stale deps are dropped. Options: `enabled`
  * (nothing runs while false, e.g. before the model is loaded) and `delayMs` (wait for the deps to
- * settle, e.g. while a slider moves; a change within the delay cancels the pending run).
+ * settle, e.g. while a slider moves; a change within the delay cancels the pending run). Dependencies
+ * compare like React's: plain values by value, objects by identity (see ./deps-key).
  */
 import { useEffect, useRef, useState, type DependencyList } from 'react';
 import { describeError } from '@/lib/core/errors';
+import { DepsKeys } from './deps-key';
 
 export function useWorkerResult<T>(
   load: () => Promise<T>,
@@ -14,7 +16,8 @@ export function useWorkerResult<T>(
   onError: (m: string) => void,
   options: { enabled?: boolean; delayMs?: number } = {},
 ): { value: T | undefined; loading: boolean } {
-  const key = JSON.stringify(deps.map((d) => (typeof d === 'object' ? String(d) : d)));
+  const keys = useRef(new DepsKeys());
+  const key = keys.current.key(deps);
   const [result, setResult] = useState<{ key: string; value: T | undefined }>({ key: '', value: undefined });
   const latest = useRef('');
   const enabled = options.enabled ?? true;

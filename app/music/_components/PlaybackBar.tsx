@@ -3,6 +3,7 @@
  * Transport controls of a lab: play / stop, tempo, loop (and swing for drums), the export buttons,
  * and where the sound stands (waiting for a click, running, or blocked by the browser).
  */
+import { RangeField } from '@/app/_components/RangeField';
 import { SWING_RANGE, TEMPO_RANGE } from '@/lib/music/note-sequence';
 import type { Player } from '@/app/_components/media/usePlayer';
 
@@ -32,38 +33,32 @@ export function PlaybackBar({ player, qpm, loop, swing, onTempo, onLoop, onSwing
         <button type="button" onClick={player.stop} disabled={!playing} data-testid="stop">
           ■ Stop
         </button>
-        <label>
-          Tempo{' '}
-          <input
-            type="range"
-            min={TEMPO_RANGE.min}
-            max={TEMPO_RANGE.max}
-            step={1}
-            value={qpm}
-            onChange={(e) => onTempo(Number(e.target.value))}
-            data-testid="tempo"
-          />{' '}
-          <span className="muted">{qpm} BPM</span>
-        </label>
+        <RangeField
+          label="Tempo"
+          min={TEMPO_RANGE.min}
+          max={TEMPO_RANGE.max}
+          step={1}
+          value={qpm}
+          onChange={onTempo}
+          format={(v) => `${v} BPM`}
+          data-testid="tempo"
+        />
         {onLoop && (
           <label>
             <input type="checkbox" checked={loop ?? false} onChange={(e) => onLoop(e.target.checked)} data-testid="loop" /> Loop
           </label>
         )}
         {onSwing && (
-          <label>
-            Swing{' '}
-            <input
-              type="range"
-              min={SWING_RANGE.min}
-              max={SWING_RANGE.max}
-              step={0.05}
-              value={swing ?? 0}
-              onChange={(e) => onSwing(Number(e.target.value))}
-              data-testid="swing"
-            />{' '}
-            <span className="muted">{Math.round((swing ?? 0) * 100)}%</span>
-          </label>
+          <RangeField
+            label="Swing"
+            min={SWING_RANGE.min}
+            max={SWING_RANGE.max}
+            step={0.05}
+            value={swing ?? 0}
+            onChange={onSwing}
+            format={(v) => `${Math.round(v * 100)}%`}
+            data-testid="swing"
+          />
         )}
         <button type="button" onClick={onExportMidi} disabled={!canPlay} data-testid="export-midi">
           ⤓ MIDI

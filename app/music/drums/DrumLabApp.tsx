@@ -4,6 +4,8 @@
  * a synthesized kit with tempo and swing, and blend four patterns Beat-Blender style. Model work
  * runs in the model worker; sampling settings, edits, corners and the puck live in the URL.
  */
+import { RangeField } from '@/app/_components/RangeField';
+import { MAX_SEED } from '@/lib/core/random';
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
@@ -15,7 +17,8 @@ import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { ignoredNote } from '@/lib/core/url-state';
 import { CORNER_KEYS, DRUM_LAB_LIMITS, drumLabUrl, PATTERN_KEYS } from '@/lib/music/lab-url';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
-import { request, startCall, WorkerError } from '@/app/_workers/client';
+import { useWorkerCall } from '@/app/_components/useWorkerCall';
+import { request } from '@/app/_workers/client';
 import { decodeDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
 import { DRUM_EXAMPLES, drumExample } from '@/lib/music/examples';
 import { nearestGridCell } from '@/lib/latent/grid';
@@ -56,7 +59,6 @@ export function DrumLabApp() {
 
   const { n, temp: temperature, seed, qpm, swing, refine: refineSteps, x: px, y: py } = url;
 
-  const [blendProgress, setBlendProgress] = useState<{ fraction: number; label: string }>();
   const [puck, setPuck] = useState<{ x: number; y: number }>();
   const [selection, setSelection] = useState<Selection>({ kind: 'pattern', index: 0 });
   const [exporting, setExporting] = useState<string>();
@@ -93,24 +95,21 @@ export function DrumLabApp() {
   // The blend square is decoded ahead whenever the corners change, from the corners' refined codes
   // (so each corner of the square is the corner pattern itself); a grid made for other corners than
   // the current ones is never used.
+  const blendCall = useWorkerCall();
   const blendResult = useWorkerResult(
     async () => {
-      setBlendProgress(undefined);
-      const call = startCall(
+      const r = await blendCall.run(
         { type: 'music:grid', corners, size: BLEND_SIZE, temperature: 0, seed: 1, qpm: 120, refine: refineSteps > 0 ? { steps: refineSteps } : undefined },
-        (event) => {
-          if (event.type === 'music:progress') setBlendProgress({ fraction: event.fraction, label: event.label });
-        },
+        'music:sequences',
       );
-      const r = await call.done;
-      if (r.type !== 'music:sequences') throw new WorkerError('WorkerError', `Unexpected worker answer "${r.type}".`);
-      return { ...r, key: cornersKey };
+      return r && { ...r, key: cornersKey };
     },
     [model.version, cornersKey, refineSteps],
     onError,
     { enabled: model.info !== undefined, delayMs: 120 },
   );
-  const blending = blendResult.loading && model.info !== undefined ? (blendProgress?.label ?? `Decoding a ${BLEND_SIZE}×${BLEND_SIZE} blend grid…`) : undefined;
+  const blending =
+    blendResult.loading && model.info !== undefined ? (blendCall.progress?.label ?? `Decoding a ${BLEND_SIZE}×${BLEND_SIZE} blend grid…`) : undefined;
   const blend = blendResult.value?.key === cornersKey ? blendResult.value : undefined;
 
   /** Changes the sampling settings; the old patterns' edits no longer apply, so they go. */
@@ -221,21 +220,18 @@ export function DrumLabApp() {
               data-testid="drums-n"
             />
           </label>
+          <RangeField
+            label="Temperature"
+            min={DRUM_LAB_LIMITS.temperature[0]}
+            max={DRUM_LAB_LIMITS.temperature[1]}
+            step={0.05}
+            value={temperature}
+            onChange={(v) => resample({ temp: v })}
+            format={(t) => t.toFixed(2)}
+            data-testid="drums-temperature"
+          />
           <label>
-            Temperature{' '}
-            <input
-              type="range"
-              min={DRUM_LAB_LIMITS.temperature[0]}
-              max={DRUM_LAB_LIMITS.temperature[1]}
-              step={0.05}
-              value={temperature}
-              onChange={(e) => resample({ temp: Number(e.target.value) })}
-              data-testid="drums-temperature"
-            />{' '}
-            <span className="muted">{temperature.toFixed(2)}</span>
-          </label>
-          <label>
-            Seed <NumberField min={0} max={0xffffffff} value={seed} onCommit={(v) => resample({ seed: v })} data-testid="drums-seed" />
+            Seed <NumberField min={0} max={MAX_SEED} value={seed} onCommit={(v) => resample({ seed: v })} data-testid="drums-seed" />
           </label>
           <button
             type="button"
@@ -376,7 +372,7 @@ export function DrumLabApp() {
               />{' '}
               Refine the corners&apos; codes
             </label>
-            {blending && <ProgressBar label={blending} fraction={blendProgress?.fraction} testId="blend-busy" />}
+            {blending && <ProgressBar label={blending} fraction={blendCall.progress?.fraction} testId="blend-busy" />}
           </div>
           <div className="blend-side">
             <BlendPad

@@ -4,6 +4,7 @@
  * through the MusicVAE's latent space; variations of A; playback with a moving playhead; MIDI and
  * WAV export. Model work runs in the model worker; the melodies and settings live in the URL.
  */
+import { RangeField } from '@/app/_components/RangeField';
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
@@ -15,7 +16,7 @@ import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { MAX_SEED } from '@/lib/core/random';
 import { ignoredNote } from '@/lib/core/url-state';
 import { LAB_MAX_REFINE_STEPS, melodyLabUrl, MELODY_LAB_LIMITS } from '@/lib/music/lab-url';
-import { cancelRequest, startCall, WorkerError } from '@/app/_workers/client';
+import { useWorkerCall } from '@/app/_components/useWorkerCall';
 import type { FidelityInfo } from '@/lib/music/protocol';
 import { decodeMelodyClip, encodeMelodyClip, withTempo } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
@@ -87,36 +88,28 @@ export function MelodyLabApp() {
   }, [a.seq, b.seq]);
 
   const [result, setResult] = useState<Result>();
-  const [busy, setBusy] = useState<string>();
-  /** Real progress of the running request (refinement steps), when it reports any. */
-  const [progress, setProgress] = useState<{ fraction: number; label: string }>();
-  const running = useRef<number>(undefined);
+  const work = useWorkerCall();
+  /** What the running request does, in words. */
+  const [task, setTask] = useState<string>();
+  const busy = work.running ? task : undefined;
+  const progress = work.progress;
   const [exporting, setExporting] = useState<string>();
   const [latency, setLatency] = useState<{ ms: number; steps: number; run: number }>();
   const autoRan = useRef(false);
-  /** Only the answer to the latest model request is shown (an older one arriving late is dropped). */
-  const latest = useRef(0);
 
   const run = useCallback(
     async (kind: Result['kind'], clickedAt: number) => {
-      const ticket = ++latest.current;
       const [sa, sb] = [a.seq, b.seq];
-      setBusy(kind === 'interpolation' ? `Interpolating ${steps} steps in the model worker…` : `Making ${nVariations} variations of A…`);
-      setProgress(undefined);
+      setTask(kind === 'interpolation' ? `Interpolating ${steps} steps in the model worker…` : `Making ${nVariations} variations of A…`);
       const refine = refineSteps > 0 ? { steps: refineSteps } : undefined;
       try {
-        const call = startCall(
+        const r = await work.run(
           kind === 'interpolation'
             ? { type: 'music:interpolate', a: sa, b: sb, steps, mode, temperature, seed, qpm, refine }
             : { type: 'music:similar', source: sa, n: nVariations, similarity, temperature, seed, qpm, refine },
-          (event) => {
-            if (event.type === 'music:progress' && ticket === latest.current) setProgress({ fraction: event.fraction, label: event.label });
-          },
+          'music:sequences',
         );
-        running.current = call.id;
-        const r = await call.done;
-        if (r.type !== 'music:sequences') throw new WorkerError('WorkerError', `Unexpected worker answer "${r.type}".`);
-        if (ticket !== latest.current) return;
+        if (!r) return;
         setResult((prev) => ({
           kind,
           a: sa,
@@ -134,20 +127,13 @@ export function MelodyLabApp() {
         setError(undefined);
       } catch (e) {
         // The previous result stays on screen; the error says what went wrong.
-        if (ticket === latest.current) setError(describeError(e));
-      } finally {
-        if (ticket === latest.current) {
-          setBusy(undefined);
-          setProgress(undefined);
-          running.current = undefined;
-        }
+        setError(describeError(e));
       }
     },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- work.run is stable
     [a.seq, b.seq, steps, nVariations, similarity, mode, temperature, seed, qpm, refineSteps],
   );
-  const cancel = () => {
-    if (running.current !== undefined) cancelRequest(running.current);
-  };
+  const cancel = work.cancel;
   const interpolate = (clickedAt: number) => {
     setParams({ show: 'interpolation' });
     return run('interpolation', clickedAt);
@@ -237,19 +223,16 @@ export function MelodyLabApp() {
               data-testid="interp-steps"
             />
           </label>
-          <label>
-            Temperature{' '}
-            <input
-              type="range"
-              min={MELODY_LAB_LIMITS.temperature[0]}
-              max={MELODY_LAB_LIMITS.temperature[1]}
-              step={0.05}
-              value={temperature}
-              onChange={(e) => setParams({ temp: Number(e.target.value) })}
-              data-testid="interp-temperature"
-            />{' '}
-            <span className="muted">{temperature === 0 ? '0 (most likely notes)' : temperature.toFixed(2)}</span>
-          </label>
+          <RangeField
+            label="Temperature"
+            min={MELODY_LAB_LIMITS.temperature[0]}
+            max={MELODY_LAB_LIMITS.temperature[1]}
+            step={0.05}
+            value={temperature}
+            onChange={(v) => setParams({ temp: v })}
+            format={(t) => (t === 0 ? '0 (most likely notes)' : t.toFixed(2))}
+            data-testid="interp-temperature"
+          />
           <label>
             Path{' '}
             <select value={mode} onChange={(e) => setParams({ mode: e.target.value === 'lerp' ? 'lerp' : 'slerp' })} data-testid="interp-mode">
@@ -305,19 +288,16 @@ export function MelodyLabApp() {
               data-testid="variations-n"
             />
           </label>
-          <label>
-            Similarity{' '}
-            <input
-              type="range"
-              min={0}
-              max={1}
-              step={0.05}
-              value={similarity}
-              onChange={(e) => setParams({ sim: Number(e.target.value) })}
-              data-testid="variations-similarity"
-            />{' '}
-            <span className="muted">{Math.round(similarity * 100)}%</span>
-          </label>
+          <RangeField
+            label="Similarity"
+            min={MELODY_LAB_LIMITS.similarity[0]}
+            max={MELODY_LAB_LIMITS.similarity[1]}
+            step={0.05}
+            value={similarity}
+            onChange={(v) => setParams({ sim: v })}
+            format={(v) => `${Math.round(v * 100)}%`}
+            data-testid="variations-similarity"
+          />
           <button type="button" onClick={(e) => void variations(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="variations">
             Make variations
           </button>
