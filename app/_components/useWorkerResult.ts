@@ -16,8 +16,8 @@ export function useWorkerResult<T>(
   onError: (m: string) => void,
   options: { enabled?: boolean; delayMs?: number } = {},
 ): { value: T | undefined; loading: boolean } {
-  const keys = useRef(new DepsKeys());
-  const key = keys.current.key(deps);
+  const [keys] = useState(() => new DepsKeys());
+  const key = keys.key(deps);
   const [result, setResult] = useState<{ key: string; value: T | undefined }>({ key: '', value: undefined });
   const latest = useRef('');
   const enabled = options.enabled ?? true;

@@ -8,10 +8,18 @@ export async function readManifest(file: string): Promise<ModelManifest> {
   let raw: string;
   try {
     raw = await fs.readFile(file, 'utf8');
-  } catch {
-    return { version: 1, models: [] };
+  } catch (error) {
+    // No manifest yet: the first model written starts it. Any other failure is the caller's to see.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, models: [] };
+    throw new CheckpointError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { file, cause: error });
   }
-  const parsed = manifestSchema.safeParse(JSON.parse(raw));
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new CheckpointError(`${file} is not JSON (${error instanceof Error ? error.message : String(error)}); fix or delete it.`, { file, cause: error });
+  }
+  const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) throw new CheckpointError(`${file} is not a valid model manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { file });
   return parsed.data;
 }

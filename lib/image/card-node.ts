@@ -30,11 +30,14 @@ export async function readCardSummary(dir: string, use: string): Promise<CardSum
 
 /** The dense 2-D VAE's test loss from `<models>/image/vae/metrics.json` next to `modelDir`, if there. */
 export async function denseVaeLoss(modelDir: string): Promise<number | undefined> {
+  const dir = path.join(modelDir, '..', 'vae');
   try {
-    return (await readCardSummary(path.join(modelDir, '..', 'vae'), '')).metrics.vaeLoss;
-  } catch {
-    return undefined; // no dense VAE next to it
+    await fs.stat(path.join(dir, 'metrics.json'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // no dense VAE next to it
+    throw error;
   }
+  return (await readCardSummary(dir, '')).metrics.vaeLoss;
 }
 
 /**

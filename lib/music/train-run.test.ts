@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type { MusicDataset } from './dataset-node';
 import { MusicVAE } from './music-vae';
 import { converterFor } from './testing/random-checkpoint';
 import { DEFAULT_HPARAMS, type TrainHyperparams } from './train-options';
-import { runTraining, type RunOptions } from './train-run';
+import { runTraining, TrainingStateError, type RunOptions } from './train-run';
 
 const converter = converterFor('melody');
 const hparams: TrainHyperparams = { ...DEFAULT_HPARAMS.melody, encoderUnits: 16, decoderUnits: [16], zDims: 4, learningRate: 5e-3, betaRate: 0, maxBeta: 0.01 };
@@ -117,4 +117,18 @@ describe('runTraining', () => {
       /Only 12 training windows for batches of 64/,
     );
   }, 60_000);
+
+  it('refuses to --resume from a state it cannot read or that is damaged, and writes nothing over the run', async () => {
+    const out = path.join(root, 'damaged');
+    await runTraining(dataset(), converter, options(out, 3));
+    const stateFile = path.join(out, 'training', 'training_state.json');
+    const before = await readFile(path.join(out, 'weights_manifest.json'), 'utf8');
+    await writeFile(stateFile, '{"step": 3, "hparams": ');
+    await expect(runTraining(dataset(), converter, options(out, 6, true))).rejects.toThrow(TrainingStateError);
+    await expect(runTraining(dataset(), converter, options(out, 6, true))).rejects.toThrow(/is damaged .*--resume cannot continue/);
+    await rm(stateFile);
+    await mkdir(stateFile); // unreadable as a file (EISDIR)
+    await expect(runTraining(dataset(), converter, options(out, 6, true))).rejects.toThrow(/Cannot read the training state/);
+    expect(await readFile(path.join(out, 'weights_manifest.json'), 'utf8')).toBe(before);
+  });
 });

@@ -15,17 +15,19 @@ import { z } from 'zod';
 import { fsSource, writeCheckpointFolder } from '../core/checkpoint-node';
 import { loadCheckpointTensors } from '../core/checkpoint';
 import { encodeCheckpoint, tensorsToNamedValues, type NamedValues, type Quantization } from '../core/checkpoint-write';
-import { CancelledError, InvalidInputError } from '../core/errors';
+import { CancelledError, InvalidInputError, LatentLabError, TrainingDivergedError } from '../core/errors';
 import { createRng } from '../core/random';
 import type { MusicConverter } from './converters/types';
 import { transposeMelodyLabels } from './dataset';
 import type { MusicDataset } from './dataset-node';
 import { batchTensors, type EvalStats, type StepStats } from './train-batch';
 import { MusicVaeTrainer } from './train';
-import { TrainingDivergedError } from '../core/errors';
 import type { TrainHyperparams } from './train-options';
 import { ParallelTrainer } from './train-parallel';
 import { compareLabels, MusicVAE } from './music-vae';
+
+/** A run's saved state exists but cannot be used (unreadable or damaged). */
+export class TrainingStateError extends LatentLabError {}
 
 export interface RunOptions {
   out: string;
@@ -209,14 +211,32 @@ async function saveState(dir: string, trainer: MusicVaeTrainer, converter: Music
   await writeCheckpointFolder(dir, encodeCheckpoint(weights), { 'config.json': magentaConfig(converter), 'training_state.json': state });
 }
 
-async function loadState(dir: string): Promise<{ state: z.infer<typeof stateSchema>; weights: NamedValues[]; optimizer: tf.NamedTensorMap } | undefined> {
+/**
+ * The saved state of a run in `dir`, or undefined when there is none yet (no training_state.json).
+ * A state that exists but cannot be read or is damaged is an error — never a silent restart at step 0
+ * that would overwrite the run.
+ */
+export async function loadState(
+  dir: string,
+): Promise<{ state: z.infer<typeof stateSchema>; weights: NamedValues[]; optimizer: tf.NamedTensorMap } | undefined> {
+  const file = path.join(dir, 'training_state.json');
   let raw: string;
   try {
-    raw = await readFile(path.join(dir, 'training_state.json'), 'utf8');
-  } catch {
-    return undefined;
+    raw = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new TrainingStateError(
+      `Cannot read the training state ${file} (${error instanceof Error ? error.message : String(error)}). Fix it, or start a new run in another folder.`,
+    );
   }
-  const state = stateSchema.parse(JSON.parse(raw));
+  let state: z.infer<typeof stateSchema>;
+  try {
+    state = stateSchema.parse(JSON.parse(raw));
+  } catch (error) {
+    throw new TrainingStateError(
+      `The training state ${file} is damaged (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); --resume cannot continue from it. Restore it from a backup, or start a new run in another folder.`,
+    );
+  }
   const tensors = await loadCheckpointTensors(fsSource(dir));
   const weights = await tensorsToNamedValues(tensors);
   tf.dispose(tensors);
