@@ -3,7 +3,7 @@
  * the embedded MNIST split.
  */
 import { InvalidInputError } from '../core/errors';
-import { IdxFormatError, typeByName, type IdxType } from './idx';
+import { typeByName, type IdxType } from './idx';
 
 /** Input of {@link encodeIdx}: like {@link IdxArray}, but any array of numbers will do. */
 export interface IdxInput {
