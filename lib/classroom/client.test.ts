@@ -77,7 +77,6 @@ describe('base64', () => {
 // ---------------------------------------------------------------------------------------------
 // The API client and the live-event follower, against a scripted fetch (no server).
 
-
 type Call = { url: string; init: RequestInit | undefined };
 
 function sse(frames: string[], keepOpen = false): Response {
