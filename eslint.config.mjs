@@ -21,6 +21,10 @@ const LIB_FOLDERS = readdirSync(new URL('./lib', import.meta.url), { withFileTyp
   .filter((d) => d.isDirectory() && d.name !== 'testing')
   .map((d) => d.name);
 const DOMAIN_FOLDERS = LIB_FOLDERS.filter((n) => !INFRASTRUCTURE.includes(n));
+/** Pages' folders under app/ (a lab, the classroom…): none imports another's; shared UI lives in app/_components. */
+const PAGE_FOLDERS = readdirSync(new URL('./app', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !d.name.startsWith('_') && !d.name.startsWith('[') && d.name !== 'api')
+  .map((d) => d.name);
 
 const NO_UI = [
   { group: ['@/app', '@/app/*', '**/app', '**/app/*'], message: 'lib/ must not import app/: move shared code into lib/.' },
@@ -74,7 +78,19 @@ export default tseslint.config(
   restrict(['lib/domains/**', 'lib/compare/**'], [...NO_UI, ...NO_TONE, ...libFolders(['audio', 'classroom'])]),
   restrict(['lib/audio/**'], [...NO_UI, ...NO_TF, ...libFolders(['image', 'classroom'])]),
   restrict(['lib/classroom/**'], [...NO_UI, ...NO_TONE, ...NO_TF]),
-  restrict(['app/**'], NO_TF, ['app/_workers/**']),
+  restrict(['app/**'], NO_TF, ['app/_workers/**', ...PAGE_FOLDERS.map((p) => `app/${p}/**`)]),
+  ...PAGE_FOLDERS.map((p) =>
+    restrict(
+      [`app/${p}/**`],
+      [
+        ...NO_TF,
+        ...PAGE_FOLDERS.filter((o) => o !== p).map((o) => ({
+          group: [`@/app/${o}`, `@/app/${o}/*`, `../${o}/*`, `../../${o}/*`],
+          message: `app/${p} must not import app/${o}: put what both need in app/_components (or lib/).`,
+        })),
+      ],
+    ),
+  ),
   restrict(['scripts/**', 'e2e/**'], [NO_UI[0]].filter(Boolean)),
   {
     // CLIs and benchmarks print their results.

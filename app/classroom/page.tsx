@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { labByHref } from '@/lib/domains/labs';
 import { TeacherHome } from './_components/TeacherHome';
-import './classroom.css';
+import '@/app/_components/classroom/classroom.css';
 
 export const metadata: Metadata = { title: labByHref('/classroom').title };
 

@@ -9,8 +9,8 @@ import { ignoredNote } from '@/lib/core/url-state';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
-import { ClassroomBar } from '@/app/classroom/_components/ClassroomBar';
-import { digitEntry } from '@/app/classroom/_components/lab-entries';
+import { ClassroomBar } from '@/app/_components/classroom/ClassroomBar';
+import { digitEntry, digitEntryProblem } from '@/lib/image/entries';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { useBackendStore } from '@/app/_state/backend-store';
 import { request } from '@/app/_workers/client';
@@ -126,7 +126,12 @@ export function ImageLabApp() {
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
       <ClassroomBar
         lab="image"
-        getEntry={() => digitEntry({ model: ready ? model.id : undefined, zDims: ready ? model.zDims : undefined, z: url.z ? url.z.join(',') : null })}
+        getEntry={async () => {
+          const problem = digitEntryProblem({ model: ready ? model.id : undefined, zDims: ready ? model.zDims : undefined, z: url.z });
+          if (problem || !ready || !url.z) return { problem: problem ?? 'Wait until the model has loaded.' };
+          const r = await request({ type: 'image:decode', codes: Float32Array.from(url.z), count: 1 }, 'image:images');
+          return digitEntry(model.id, url.z, r.images);
+        }}
       />
       {ignored.length > 0 && (
         <p className="notice" role="status" data-testid="url-ignored">

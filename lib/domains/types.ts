@@ -135,3 +135,21 @@ export interface WorkerPart {
   /** Frees what the part holds (models, data), e.g. when a test ends. */
   dispose?(): void;
 }
+
+/**
+ * What a lab hands the classroom bar as its entry: the bytes (MIDI, PNG or WAV), the latent code
+ * and the settings that made it, with the entry kind a challenge accepts (the server checks it).
+ * A lab with nothing to submit yet says what to do instead.
+ */
+export interface LabEntry {
+  kind: string;
+  midi?: Uint8Array;
+  png?: Uint8Array;
+  wav?: Uint8Array;
+  latent?: number[];
+  params: Record<string, string | number | boolean | null>;
+  /** What is about to be submitted, in words ("the 7-step interpolation"). */
+  summary: string;
+}
+
+export type LabEntryResult = LabEntry | { problem: string };

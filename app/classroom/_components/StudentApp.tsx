@@ -13,9 +13,9 @@ import { ClassroomApiError, ClassroomClient } from '@/lib/classroom/client';
 import { CODE_LENGTH, LIMITS, isSessionCode, normalizeCode } from '@/lib/classroom/schema';
 import { describeError } from '@/lib/core/errors';
 import { Gallery } from './Gallery';
-import { deviceId, forgetStudent, loadStudent, saveStudent, type StudentIdentity } from './storage';
+import { deviceId, forgetStudent, loadStudent, saveStudent, type StudentIdentity } from '@/app/_components/classroom/storage';
 import { statusText, useNow } from './TeacherSession';
-import { isAccepting, useSessionFeed } from './useSessionFeed';
+import { isAccepting, useSessionFeed } from '@/app/_components/classroom/useSessionFeed';
 
 const api = new ClassroomClient();
 

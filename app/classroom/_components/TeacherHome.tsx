@@ -15,7 +15,7 @@ import { DRUM_LAB_LIMITS } from '@/lib/music/lab-url';
 import { SHIPPED_MUSIC_MODELS } from '@/lib/music/shipped';
 import { encodeMelodyClip } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
-import { loadTeacherSessions, saveTeacher, type TeacherIdentity } from './storage';
+import { loadTeacherSessions, saveTeacher, type TeacherIdentity } from '@/app/_components/classroom/storage';
 
 const api = new ClassroomClient();
 

@@ -17,8 +17,8 @@ import { describeError } from '@/lib/core/errors';
 import { Gallery } from './Gallery';
 import { JoinLink } from './JoinLink';
 import { ParticipantsPanel } from './ParticipantsPanel';
-import { forgetTeacher, loadTeacher, saveTeacher } from './storage';
-import { isAccepting, useNow, useSessionFeed } from './useSessionFeed';
+import { forgetTeacher, loadTeacher, saveTeacher } from '@/app/_components/classroom/storage';
+import { isAccepting, useNow, useSessionFeed } from '@/app/_components/classroom/useSessionFeed';
 
 export { useNow };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { StudentApp } from '../_components/StudentApp';
-import '../classroom.css';
+import '@/app/_components/classroom/classroom.css';
 
 export const metadata: Metadata = { title: 'Join a classroom challenge' };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { TeacherSession } from '../_components/TeacherSession';
-import '../classroom.css';
+import '@/app/_components/classroom/classroom.css';
 
 export const metadata: Metadata = { title: 'Classroom session' };
 

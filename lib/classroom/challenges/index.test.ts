@@ -6,7 +6,7 @@ import { decodeMelodyClip } from '../../music/clips';
 import { drumLabUrl, melodyLabUrl } from '../../music/lab-url';
 import { ClassroomError } from '../errors';
 import { checkPng } from '../media';
-import { greyToPng } from '../png';
+import { greyToPng } from '../../image/png-write';
 import { findBlockedWord } from '../words';
 import {
   CHALLENGES,

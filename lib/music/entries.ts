@@ -1,31 +1,13 @@
-'use client';
 /**
- * What each lab hands the classroom bar as its entry: the bytes (MIDI with the labs' own export
- * code, or the decoded digit as PNG), the latent code and the settings that made it. A lab that
- * has nothing to submit yet says what to do instead.
+ * The melody and drum labs' classroom entries: the MIDI their own export writes, and the choices
+ * that made it (entry kinds "melody" and "drums"; the classroom's challenge kinds check them).
  */
-import type { EntryKind } from '@/lib/classroom/challenges';
-import type { EntryParams } from '@/lib/classroom/schema';
-import { greyToPng } from '@/lib/classroom/png';
-import { imageLabUrl } from '@/lib/image/lab-url';
-import { SHIPPED_MUSIC_MODELS } from '@/lib/music/shipped';
-import { encodeMelodyClip, withTempo } from '@/lib/music/clips';
-import { sequenceToMidi } from '@/lib/music/midi';
-import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
-import { concatenate } from '@/lib/music/sequences';
-import { request } from '@/app/_workers/client';
-
-export interface LabEntry {
-  kind: EntryKind;
-  midi?: Uint8Array;
-  png?: Uint8Array;
-  latent?: number[];
-  params: EntryParams;
-  /** What is about to be submitted, in words ("the 7-step interpolation"). */
-  summary: string;
-}
-
-export type LabEntryResult = LabEntry | { problem: string };
+import type { LabEntryResult } from '../domains/types';
+import { encodeMelodyClip, withTempo } from './clips';
+import { sequenceToMidi } from './midi';
+import type { QuantizedNoteSequence } from './note-sequence';
+import { concatenate } from './sequences';
+import { SHIPPED_MUSIC_MODELS } from './shipped';
 
 /** The melody lab's interpolation strip (what its MIDI export saves) and the choices that made it. */
 export function melodyEntry(
@@ -80,22 +62,5 @@ export function drumEntry(
     midi: sequenceToMidi(withTempo(selected, options.qpm), { name: `Latent Lab ${options.name}` }),
     params: { temperature: options.temperature, seed: options.seed, qpm: options.qpm, swing: options.swing, source: options.name },
     summary: `the ${options.name.replace('-', ' ')} (temperature ${options.temperature})`,
-  };
-}
-
-/** The image lab's digit at the picked 2-D code (`z` in the URL), decoded by the model worker. */
-export async function digitEntry(options: { model: string | undefined; zDims: number | undefined; z: string | null }): Promise<LabEntryResult> {
-  if (!options.model || options.zDims === undefined) return { problem: 'Wait until the model has loaded.' };
-  if (options.zDims !== 2) return { problem: 'Digit entries come from a model with a 2-D code: choose the VAE or the convolutional VAE.' };
-  // The point as the image lab's typed URL state reads it (one parser for "x,y").
-  const z = options.z === null ? undefined : imageLabUrl.parse(new URLSearchParams({ z: options.z })).state.z;
-  if (!z) return { problem: 'Pick a point: click on the manifold grid to decode a code.' };
-  const r = await request({ type: 'image:decode', codes: Float32Array.from(z), count: 1 }, 'image:images');
-  return {
-    kind: 'image',
-    png: greyToPng(r.images.subarray(0, 784), 28),
-    latent: z,
-    params: { model: options.model },
-    summary: `the digit at z = (${z[0].toFixed(2)}, ${z[1].toFixed(2)})`,
   };
 }

@@ -19,10 +19,10 @@ import { CLASSROOM_PARAM, LIMITS, isSessionCode, normalizeCode } from '@/lib/cla
 import { describeError } from '@/lib/core/errors';
 import { imageLabUrl } from '@/lib/image/lab-url';
 import { drumLabUrl, melodyLabUrl } from '@/lib/music/lab-url';
-import type { LabEntryResult } from './lab-entries';
+import type { LabEntryResult } from '@/lib/domains/types';
 import { loadStudent, type StudentIdentity } from './storage';
 import { isAccepting, useNow, useSessionFeed } from './useSessionFeed';
-import '../classroom.css';
+import './classroom.css';
 
 const api = new ClassroomClient();
 
