@@ -10,7 +10,7 @@ export const COMPARE_PANELS = ['map', 'units', 'paths', 'holes', 'attributes'] a
 export type ComparePanel = (typeof COMPARE_PANELS)[number];
 
 /** How "near" is measured between codes in the map's neighbour lists. */
-export { NEIGHBOUR_METRICS, type NeighbourMetric } from '../projection/neighbours';
+export { NEIGHBOUR_METRICS, type NeighbourMetric } from '../projection/metrics';
 
 /** 2-D views of the codes. */
 export const MAP_PROJECTIONS = ['pca', 'umap'] as const;

@@ -6,9 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../../core/errors';
 
-/** How "near" is measured between codes. */
-export const NEIGHBOUR_METRICS = ['cosine', 'euclidean'] as const;
-export type NeighbourMetric = (typeof NEIGHBOUR_METRICS)[number];
+import type { NeighbourMetric } from './metrics';
 
 /** The k nearest items of each query: indices `[queries × k]` (nearest first) and their distances. */
 export interface Neighbours {
