@@ -42,6 +42,9 @@ export const melodyLabUrl = defineUrlState({
 });
 export type MelodyLabState = typeof melodyLabUrl.defaults;
 
+/** Cells per side of the drum lab's blend square (the puck snaps to the nearest). */
+export const BLEND_SIZE = 7;
+
 /** Limits of the drum lab's settings. */
 export const DRUM_LAB_LIMITS = {
   patterns: [1, 16],

@@ -15,7 +15,7 @@ import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { ignoredNote } from '@/lib/core/url-state';
-import { CORNER_KEYS, DRUM_LAB_LIMITS, drumLabUrl, PATTERN_KEYS } from '@/lib/music/lab-url';
+import { BLEND_SIZE, CORNER_KEYS, DRUM_LAB_LIMITS, drumLabUrl, PATTERN_KEYS } from '@/lib/music/lab-url';
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { useWorkerCall } from '@/app/_components/useWorkerCall';
 import { request } from '@/app/_workers/client';
@@ -25,17 +25,16 @@ import { nearestGridCell } from '@/lib/latent/grid';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { STEPS_PER_BAR } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
-import { DrumGrid } from '@/app/_components/media/DrumGrid';
 import { readMidiFile } from '../_components/midi-file';
 import { ModelPicker } from '../_components/ModelPicker';
 import { exportMidi, exportWav, type ExportContext } from '../_components/exports';
 import { PlaybackBar } from '../_components/PlaybackBar';
 import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '@/app/_components/media/usePlayer';
-import { BlendPad } from './BlendPad';
+import { BlendSide } from './BlendSide';
+import { CornerCard } from './CornerCard';
 import { PatternCard } from './PatternCard';
 
-const BLEND_SIZE = 7;
 const CORNER_NAMES = ['Top left', 'Top right', 'Bottom left', 'Bottom right'] as const;
 const DEFAULT_CORNERS = ['rock', 'funk', 'bossa', 'four-on-the-floor'] as const;
 
@@ -298,67 +297,23 @@ export function DrumLabApp() {
         <div className="blend-layout">
           <div className="corners">
             {corners.map((seq, c) => (
-              <figure key={c} className="corner" data-testid="blend-corner">
-                <figcaption>
-                  <strong>{CORNER_NAMES[c]}</strong>
-                  <select
-                    value=""
-                    onChange={(e) => {
-                      if (!e.target.value) return;
-                      setImports((all) => ({ ...all, [c]: undefined }));
-                      setCorner(c, presetClip(e.target.value, qpm));
-                    }}
-                    aria-label={`Preset for the ${CORNER_NAMES[c]?.toLowerCase()} corner`}
-                  >
-                    <option value="">preset…</option>
-                    {DRUM_EXAMPLES.map((ex) => (
-                      <option key={ex.id} value={ex.id}>
-                        {ex.title}
-                      </option>
-                    ))}
-                  </select>
-                  <label className="file-label">
-                    MIDI{' '}
-                    <input
-                      type="file"
-                      accept=".mid,.midi,audio/midi,audio/x-midi"
-                      data-testid={`corner-file-${c + 1}`}
-                      onChange={(e) => {
-                        const file = e.target.files?.[0];
-                        e.target.value = '';
-                        if (file) importCorner(c, file).catch((err: unknown) => setError(`${CORNER_NAMES[c]} corner: ${describeError(err)}`));
-                      }}
-                    />
-                  </label>
-                </figcaption>
-                {imports[c] && (
-                  <label className="corner-bars">
-                    Bars{' '}
-                    <input
-                      type="number"
-                      min={1}
-                      max={imports[c].found.windows.length}
-                      value={imports[c].bar + 1}
-                      onChange={(e) => {
-                        const from = imports[c];
-                        const bar = Math.round(Number(e.target.value)) - 1;
-                        if (from && Number.isFinite(bar) && bar >= 0 && bar < from.found.windows.length) applyCornerWindow(c, { ...from, bar });
-                      }}
-                      data-testid={`corner-bar-${c + 1}`}
-                    />{' '}
-                    <span className="muted">
-                      –{imports[c].bar + 2} of {imports[c].name} ({imports[c].found.windows.length + 1} bars)
-                    </span>
-                  </label>
-                )}
-                <DrumGrid seq={seq} label={`${CORNER_NAMES[c]} corner`} small />
-                {blend?.fidelity?.[c] && (
-                  <span className="muted corner-fidelity" data-testid="corner-fidelity" data-matching={blend.fidelity[c].matchingSteps}>
-                    comes back {blend.fidelity[c].matchingSteps}/{blend.fidelity[c].totalSteps} steps ({blend.fidelity[c].matchingEventSteps}/
-                    {blend.fidelity[c].eventSteps} with hits)
-                  </span>
-                )}
-              </figure>
+              <CornerCard
+                key={c}
+                index={c}
+                name={CORNER_NAMES[c] ?? `Corner ${c + 1}`}
+                seq={seq}
+                imported={imports[c]}
+                fidelity={blend?.fidelity?.[c]}
+                onPreset={(id) => {
+                  setImports((all) => ({ ...all, [c]: undefined }));
+                  setCorner(c, presetClip(id, qpm));
+                }}
+                onFile={(file) => importCorner(c, file).catch((err: unknown) => setError(`${CORNER_NAMES[c]} corner: ${describeError(err)}`))}
+                onBar={(bar) => {
+                  const from = imports[c];
+                  if (from && bar >= 0 && bar < from.found.windows.length) applyCornerWindow(c, { ...from, bar });
+                }}
+              />
             ))}
             <label
               className="refine-toggle"
@@ -374,43 +329,23 @@ export function DrumLabApp() {
             </label>
             {blending && <ProgressBar label={blending} fraction={blendCall.progress?.fraction} testId="blend-busy" />}
           </div>
-          <div className="blend-side">
-            <BlendPad
-              size={BLEND_SIZE}
-              x={x}
-              y={y}
-              disabled={!blendReady}
-              ready={blendReady}
-              cornerLabels={['1', '2', '3', '4']}
-              onMove={(nx, ny) => {
-                setSelection({ kind: 'blend' });
-                movePuck(nx, ny);
-              }}
-              onRelease={(nx, ny) => setParams({ x: Number(nx.toFixed(3)), y: Number(ny.toFixed(3)) })}
-            />
-            <div className="controls">
-              <button
-                type="button"
-                onClick={() => {
-                  setSelection({ kind: 'blend' });
-                  play('blend', blended);
-                }}
-                disabled={!blended}
-                data-testid="play-blend"
-              >
-                ▶ Loop the blend
-              </button>
-              {!blendReady && <span className="muted">Decoding the square between the corners…</span>}
-            </div>
-            {blended && (
-              <figure className="corner">
-                <figcaption>
-                  <strong>The blend at the puck</strong> (cell {blendIndex + 1} of {BLEND_SIZE * BLEND_SIZE})
-                </figcaption>
-                <DrumGrid seq={blended} label="Blend at the puck" playStep={stepIn('blend')} testId="blend-pattern" />
-              </figure>
-            )}
-          </div>
+          <BlendSide
+            x={x}
+            y={y}
+            ready={blendReady}
+            blended={blended}
+            cell={blendIndex}
+            playStep={stepIn('blend')}
+            onMove={(nx, ny) => {
+              setSelection({ kind: 'blend' });
+              movePuck(nx, ny);
+            }}
+            onRelease={(nx, ny) => setParams({ x: Number(nx.toFixed(3)), y: Number(ny.toFixed(3)) })}
+            onPlay={() => {
+              setSelection({ kind: 'blend' });
+              play('blend', blended);
+            }}
+          />
         </div>
       </section>
     </div>

@@ -4,18 +4,14 @@
  * through the MusicVAE's latent space; variations of A; playback with a moving playhead; MIDI and
  * WAV export. Model work runs in the model worker; the melodies and settings live in the URL.
  */
-import { RangeField } from '@/app/_components/RangeField';
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { ClassroomBar } from '@/app/_components/classroom/ClassroomBar';
 import { melodyEntry } from '@/lib/music/entries';
-import { NumberField } from '@/app/_components/NumberField';
-import { ProgressBar } from '@/app/_components/ProgressBar';
 import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
-import { MAX_SEED } from '@/lib/core/random';
 import { ignoredNote } from '@/lib/core/url-state';
-import { LAB_MAX_REFINE_STEPS, melodyLabUrl, MELODY_LAB_LIMITS } from '@/lib/music/lab-url';
+import { melodyLabUrl } from '@/lib/music/lab-url';
 import { useWorkerCall } from '@/app/_components/useWorkerCall';
 import { decodeMelodyClip, encodeMelodyClip, withTempo } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
@@ -27,6 +23,7 @@ import { PlaybackBar } from '../_components/PlaybackBar';
 import { useInputCode } from '../_components/useInputCode';
 import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '@/app/_components/media/usePlayer';
+import { MelodyControls } from './MelodyControls';
 import { MelodySlot } from './MelodySlot';
 import { ResultStrip, staleReason, type Result } from './ResultStrip';
 
@@ -185,109 +182,17 @@ export function MelodyLabApp() {
         />
       </div>
 
-      <section className="card" aria-label="Interpolate">
-        <div className="controls">
-          <label>
-            Steps{' '}
-            <NumberField
-              min={MELODY_LAB_LIMITS.steps[0]}
-              max={MELODY_LAB_LIMITS.steps[1]}
-              value={steps}
-              onCommit={(v) => setParams({ steps: v })}
-              data-testid="interp-steps"
-            />
-          </label>
-          <RangeField
-            label="Temperature"
-            min={MELODY_LAB_LIMITS.temperature[0]}
-            max={MELODY_LAB_LIMITS.temperature[1]}
-            step={0.05}
-            value={temperature}
-            onChange={(v) => setParams({ temp: v })}
-            format={(t) => (t === 0 ? '0 (most likely notes)' : t.toFixed(2))}
-            data-testid="interp-temperature"
-          />
-          <label>
-            Path{' '}
-            <select value={mode} onChange={(e) => setParams({ mode: e.target.value === 'lerp' ? 'lerp' : 'slerp' })} data-testid="interp-mode">
-              <option value="slerp">slerp (along the sphere)</option>
-              <option value="lerp">lerp (straight line)</option>
-            </select>
-          </label>
-          <label>
-            Seed{' '}
-            <NumberField
-              min={0}
-              max={MAX_SEED}
-              value={seed}
-              onCommit={(v) => setParams({ seed: v })}
-              title="Seeds the random codes of variations and temperature sampling"
-              data-testid="interp-seed"
-            />
-          </label>
-          <button type="button" onClick={(e) => void interpolate(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="interpolate">
-            Interpolate A → B
-          </button>
-        </div>
-        <div className="controls">
-          <label title="The encoder guesses a code for a melody in one pass; refining then adjusts the code step by step until the decoder rebuilds the melody as closely as it can. Turn it off to see what the encoder alone gets right.">
-            <input
-              type="checkbox"
-              checked={refineSteps > 0}
-              onChange={(e) => setParams({ refine: e.target.checked ? undefined : 0 })}
-              data-testid="refine-toggle"
-            />{' '}
-            Refine the codes of A and B
-          </label>
-          {refineSteps > 0 && (
-            <label>
-              Refinement steps{' '}
-              <NumberField min={1} max={LAB_MAX_REFINE_STEPS} value={refineSteps} onCommit={(v) => setParams({ refine: v })} data-testid="refine-steps" />
-            </label>
-          )}
-          <span className="muted">
-            {refineSteps > 0
-              ? 'so A and B come back as themselves'
-              : "the encoder's guess alone (a lesson in itself: compare the ends of the strip with A and B)"}
-          </span>
-        </div>
-        <div className="controls">
-          <label>
-            Variations of A{' '}
-            <NumberField
-              min={MELODY_LAB_LIMITS.variations[0]}
-              max={MELODY_LAB_LIMITS.variations[1]}
-              value={nVariations}
-              onCommit={(v) => setParams({ nvar: v })}
-              data-testid="variations-n"
-            />
-          </label>
-          <RangeField
-            label="Similarity"
-            min={MELODY_LAB_LIMITS.similarity[0]}
-            max={MELODY_LAB_LIMITS.similarity[1]}
-            step={0.05}
-            value={similarity}
-            onChange={(v) => setParams({ sim: v })}
-            format={(v) => `${Math.round(v * 100)}%`}
-            data-testid="variations-similarity"
-          />
-          <button type="button" onClick={(e) => void variations(e.timeStamp)} disabled={!ready || busy !== undefined} data-testid="variations">
-            Make variations
-          </button>
-        </div>
-        {busy && (
-          <div className="busy-row">
-            <ProgressBar label={progress?.label ?? busy} fraction={progress?.fraction} testId="music-busy" />
-            {progress && (
-              <button type="button" onClick={cancel} data-testid="music-cancel">
-                Cancel
-              </button>
-            )}
-          </div>
-        )}
-        {exporting && <ProgressBar label={exporting} testId="music-exporting" />}
-      </section>
+      <MelodyControls
+        url={url}
+        setParams={setParams}
+        ready={ready}
+        busy={busy}
+        progress={progress}
+        exporting={exporting}
+        onCancel={cancel}
+        onInterpolate={(at) => void interpolate(at)}
+        onVariations={(at) => void variations(at)}
+      />
 
       <PlaybackBar
         player={player}
