@@ -1,6 +1,40 @@
 // @ts-check
+
+/**
+ * Security headers on every page and API answer. The Content-Security-Policy keeps everything the
+ * labs need working: the model workers and Tone.js's clock worker (`worker-src 'self' blob:`),
+ * TF.js's WebAssembly (`'wasm-unsafe-eval'`), audio (`media-src`), the gallery's PNG data URLs and
+ * the app's own fetches and live events (`connect-src 'self'`). Next's inline bootstrap scripts need
+ * `'unsafe-inline'` for scripts on statically rendered pages (no per-request nonce there); `next
+ * dev` also needs `'unsafe-eval'`. Framing is refused (`frame-ancestors 'none'`, X-Frame-Options).
+ */
+const dev = process.env.NODE_ENV === 'development';
+const CSP = [
+  "default-src 'self'",
+  `script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'${dev ? " 'unsafe-eval'" : ''}`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "media-src 'self' data: blob:",
+  `connect-src 'self' data: blob:${dev ? ' ws:' : ''}`,
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+const SECURITY_HEADERS = [
+  { key: 'Content-Security-Policy', value: CSP },
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'same-origin' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  async headers() {
+    return [{ source: '/:path*', headers: SECURITY_HEADERS }];
+  },
   reactStrictMode: true,
   poweredByHeader: false,
   // No cross-origin isolation headers on purpose: with COOP/COEP TF.js picks its threaded WASM build,

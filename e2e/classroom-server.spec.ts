@@ -74,14 +74,15 @@ test.describe('classroom server', () => {
     }
   });
 
-  test('through the real server: 100 joins a minute from one address pass, a flood gets 429, live events stream unbuffered', async () => {
+  test('through the real server: a class joining at once from one address passes, a flood gets 429, live events stream unbuffered', async () => {
     test.setTimeout(120_000);
     const server = await startProdServer({ port: BASE_PORT + 1, env: { LATENT_LAB_DB: path.join(dir, 'limits.db') } });
     try {
       const api = new ClassroomClient({ baseUrl: server.url });
       const s = await api.createSession(freeSession('Big school'));
+      // A class of 50 at once (the per-session limit is 60 a minute, far below the 500-student cap).
       const joined = await Promise.all(
-        Array.from({ length: 100 }, (_, i) =>
+        Array.from({ length: 50 }, (_, i) =>
           api.join(s.code, `Pupil ${i}`).then(
             (r) => r.studentToken,
             (e: unknown) => (e instanceof ClassroomApiError ? e.status : 0),
@@ -90,7 +91,7 @@ test.describe('classroom server', () => {
       );
       expect(joined.filter((x) => typeof x !== 'string')).toEqual([]);
       let status = 201;
-      let n = 100;
+      let n = 50;
       while (status === 201 && n < 400) {
         status = await api.join(s.code, `Pupil ${n++}`).then(
           () => 201,
@@ -98,7 +99,8 @@ test.describe('classroom server', () => {
         );
       }
       expect(status).toBe(429);
-      expect(n).toBeGreaterThan(200);
+      expect(n).toBeGreaterThan(60);
+      expect(n).toBeLessThan(70);
 
       // A listener gets a submission within a moment (the production server does not buffer the stream).
       const first = await api.join(s.code, 'Pupil again').catch((e: unknown) => e);

@@ -7,6 +7,12 @@
  * acknowledged write is in the database (entries and exact vote counts), that no answer was a 5xx,
  * and that every listener saw every entry; it prints p50/p95/p99 latencies per operation.
  *
+ * With `--attackers 3` (the default; `--attackers 0` turns it off), three more students attack
+ * while the class works: each sends, as fast as its rate limit lets it (waiting out every 429), the
+ * costliest entries the server accepts (the busiest MIDI file and the largest PNG allowed) and the
+ * bombs it must refuse (a MIDI file of 86,000 controller events, PNG and iCCP zip bombs). The
+ * students list the gallery after every entry, so the table shows what the attack does to them.
+ *
  * With `--servers 2` the class runs on two app servers sharing one PostgreSQL database (a
  * throwaway cluster, or `--database-url`): student i writes through server i mod 2 and listens on
  * the other one, so half of what each listener sees crossed servers through LISTEN/NOTIFY. The
@@ -24,6 +30,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClassroomApiError, ClassroomClient, followEvents, type EventStreamHandle, type SubmitBody } from '../lib/classroom/client';
 import { digitEntry, drumEntry, freeSession, melodyEntry } from '../lib/classroom/testing/fixtures';
+import { controllerFloodMidi, iccpBomb, pngBomb, worstAllowedMidi, worstAllowedPng } from '../lib/classroom/testing/hostile';
+import { bytesToBase64 } from '../lib/classroom/client';
 import { startPgCluster, type PgCluster } from '../lib/classroom/testing/pg-cluster';
 import { startProdServer, type ProdServer } from './testing/prod-server';
 
@@ -37,8 +45,10 @@ const { values: args } = parseArgs({
     url: { type: 'string' },
     'database-url': { type: 'string' },
     'no-baseline': { type: 'boolean', default: false },
+    attackers: { type: 'string', default: '3' },
   },
 });
+const ATTACKERS = Number(args.attackers);
 const SERVERS = Number(args.servers);
 const STUDENTS = Number(args.students ?? (SERVERS > 1 ? 80 : 40));
 const ENTRIES = Number(args.entries);
@@ -56,6 +66,7 @@ interface Sample {
 
 interface RunResult {
   label: string;
+  attack: { accepted: number; refused: number; limited: number };
   samples: Sample[];
   wallMs: number;
   entries: number;
@@ -64,6 +75,8 @@ interface RunResult {
   reconnects: number;
   ok: boolean;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -109,12 +122,51 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
     const code = session.code;
     const wall0 = performance.now();
 
-    // Join, all at once (one address, like a school).
+    // Join, all at once (one address, like a school); a student refused by the per-session join
+    // limit (429) presses Join again after the Retry-After the server gave.
+    const joinRetrying = async (i: number, name: string) => {
+      for (;;) {
+        try {
+          return await api(i).join(code, name);
+        } catch (error) {
+          if (!(error instanceof ClassroomApiError) || error.status !== 429) throw error;
+          await sleep((error.retryAfterSeconds ?? 1) * 1000);
+        }
+      }
+    };
     const students = await Promise.all(
       Array.from({ length: STUDENTS }, (_, i) =>
-        timed('join', () => api(i).join(code, `Student ${String(i + 1).padStart(2, '0')}`)).then((r) => ({ i, token: r.studentToken })),
+        timed('join (retried after 429)', () => joinRetrying(i, `Student ${String(i + 1).padStart(2, '0')}`)).then((r) => ({ i, token: r.studentToken })),
       ),
     );
+
+    // The attackers: worst accepted entries and refused bombs, at their rate limit, until the class is done.
+    const attack = { accepted: 0, refused: 0, limited: 0 };
+    const attackerAcked = new Set<number>();
+    let classDone = false;
+    const hostile: SubmitBody[] = [
+      { title: 'busy midi', kind: 'melody', midiBase64: bytesToBase64(worstAllowedMidi()) },
+      { title: 'big png', kind: 'image', pngBase64: bytesToBase64(worstAllowedPng()), latent: [0, 0], params: { model: 'vae' } },
+      { title: 'midi bomb', kind: 'melody', midiBase64: bytesToBase64(controllerFloodMidi(86_000)) },
+      { title: 'png bomb', kind: 'image', pngBase64: bytesToBase64(pngBomb()), latent: [0, 0] },
+      { title: 'iccp bomb', kind: 'image', pngBase64: bytesToBase64(iccpBomb()), latent: [0, 0] },
+    ];
+    const attackers = await Promise.all(Array.from({ length: ATTACKERS }, (_, k) => joinRetrying(k, `Attacker ${k + 1}`)));
+    const attacking = attackers.map(async (a, k) => {
+      for (let n = k; !classDone; n++) {
+        try {
+          const { id } = await api(k).submit(code, a.studentToken, hostile[n % hostile.length] as SubmitBody);
+          attackerAcked.add(id);
+          attack.accepted++;
+        } catch (error) {
+          if (error instanceof ClassroomApiError && error.status === 429) {
+            attack.limited++;
+            await sleep(Math.min(5, error.retryAfterSeconds ?? 1) * 1000);
+          } else if (error instanceof ClassroomApiError && error.status < 500) attack.refused++;
+          else throw error;
+        }
+      }
+    });
 
     // One live listener per student, on the other server than the one it writes through.
     const seen = students.map(() => new Map<number, number>());
@@ -161,6 +213,7 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
           const startedAt = performance.now();
           const { id } = await timed('submit (MIDI/PNG checked)', () => api(s.i).submit(code, s.token, entryFor(s.i, e)));
           acked.set(id, { author: s.i, startedAt });
+          await timed('list entries', () => api(s.i).list(code, s.token));
           // Vote for entries this student has seen live (never its own, never twice).
           const candidates = (seenIds[s.i] ?? []).filter((x) => !voted.has(x) && acked.get(x)?.author !== s.i && acked.has(x));
           for (let k = 0; k < Math.ceil(VOTES / ENTRIES) && candidates.length > 0 && voted.size < VOTES; k++) {
@@ -175,6 +228,8 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
       }),
     );
     const wallMs = performance.now() - wall0;
+    classDone = true;
+    await Promise.all(attacking);
 
     // Every listener must see every entry: wait (bounded) for the last deliveries.
     const deadline = Date.now() + 30_000;
@@ -201,7 +256,8 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
       const stored = await a.list(code, session.teacherToken);
       const storedIds = new Set(stored.map((x) => x.id));
       lostEntries += [...acked.keys()].filter((id) => !storedIds.has(id)).length;
-      extra += stored.filter((x) => !acked.has(x.id)).length;
+      lostEntries += [...attackerAcked].filter((id) => !storedIds.has(id)).length;
+      extra += stored.filter((x) => !acked.has(x.id) && !attackerAcked.has(x.id)).length;
       wrongVotes += stored.filter((x) => (x.votes ?? -1) !== (votesAcked.get(x.id) ?? 0)).length;
     }
     const totalVotes = [...votesAcked.values()].reduce((a, b) => a + b, 0);
@@ -211,10 +267,10 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
       [`entries whose vote count differs from the acknowledged votes`, wrongVotes],
       [`5xx answers or failed requests`, fiveHundreds],
       [`(listener, entry) pairs never delivered`, missing],
-      [`refused requests (4xx)`, samples.filter((x) => x.status >= 400 && x.status < 500).length],
+      [`refused requests of the class (4xx)`, samples.filter((x) => x.status >= 400 && x.status < 500).length],
     ] as const;
     const ok = failures.every(([, k]) => k === 0) && acked.size === STUDENTS * ENTRIES;
-    return { label, samples, wallMs, entries: acked.size, votes: totalVotes, failures: [...failures], reconnects: streamErrors, ok };
+    return { label, attack, samples, wallMs, entries: acked.size, votes: totalVotes, failures: [...failures], reconnects: streamErrors, ok };
   } finally {
     for (const l of listeners) l.close();
   }
@@ -241,6 +297,15 @@ function report(r: RunResult): void {
   );
   for (const [what, k] of r.failures) console.log(`${k === 0 ? 'ok ' : 'BAD'} ${k} ${what}`);
   console.log(`stream reconnects: ${r.reconnects}`);
+  if (ATTACKERS > 0)
+    console.log(
+      `attack (${ATTACKERS} students): ${r.attack.accepted} worst-case entries accepted, ${r.attack.refused} bombs refused, ${r.attack.limited} answers 429`,
+    );
+  const list = r.samples
+    .filter((x) => x.op === 'list entries')
+    .map((x) => x.ms)
+    .sort((a, b) => a - b);
+  console.log(`list entries p95 ${pct(list, 95).toFixed(0)} ms (target ≤ 250 ms): ${pct(list, 95) <= 250 ? 'met' : 'NOT met'}`);
 }
 
 /** One table: each operation's p50/p95/p99 per run, side by side. */

@@ -2,6 +2,7 @@
 // one, then serve it on http://localhost:3000 (PORT overrides the port).
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -39,6 +40,15 @@ if (builtAt === 0 || changedAt > builtAt) {
 
 const port = process.env.PORT ?? '3000';
 console.log(`Starting Latent Lab on http://localhost:${port}`);
+// Students' devices cannot reach "localhost": print the addresses they can use for the classroom.
+const publicUrl = process.env.LATENT_LAB_PUBLIC_URL?.trim();
+const lan = Object.values(os.networkInterfaces())
+  .flatMap((list) => list ?? [])
+  .filter((i) => i.family === 'IPv4' && !i.internal)
+  .map((i) => `http://${i.address}:${port}`);
+const links = [...(publicUrl ? [publicUrl.replace(/\/$/, '')] : []), ...lan];
+if (links.length > 0) for (const l of links) console.log(`Classroom: students join at ${l}/classroom/join`);
+else console.log('Classroom: this computer has no network address students can reach (connect it to the class network, or set LATENT_LAB_PUBLIC_URL).');
 const server = spawn(npx, ['next', 'start', '-p', port], { cwd: root, stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -4,17 +4,9 @@
  * EventSource cannot) that reconnects by itself and resumes from the last event id it saw.
  * Framework-free and TF-free; runs in browsers and in Node 20.
  */
-import type {
-  ClassroomEvent,
-  CreateSessionInput,
-  EntryKind,
-  EntryParams,
-  ErrorBody,
-  SessionStatus,
-  SessionView,
-  SubmissionDetail,
-  SubmissionView,
-} from './schema';
+import type { EntryKind } from './challenges';
+import type { CreateSessionInput } from './requests';
+import type { Admission, ClassroomEvent, EntryParams, ErrorBody, SessionStatus, SessionView, SubmissionDetail, SubmissionView } from './schema';
 
 /** An API refusal: HTTP status, the API's error code and its message. */
 export class ClassroomApiError extends Error {
@@ -96,6 +88,9 @@ export class ClassroomClient {
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
       cache: 'no-store',
+      // Never replay a request at another address: a redirect (e.g. a path that the URL rules
+      // normalise to its parent) must not turn "remove this" into "delete the session".
+      redirect: 'error',
     });
     if (!res.ok) throw await errorOf(res);
     return res;
@@ -105,27 +100,42 @@ export class ClassroomClient {
     return (await (await this.raw(method, path, options)).json()) as T;
   }
 
+  /** Every path segment is encoded exactly once. */
   private static code(code: string): string {
     return encodeURIComponent(code);
+  }
+  private static id(id: number): string {
+    if (!Number.isSafeInteger(id) || id < 1) throw new RangeError(`Expected a positive whole id; got ${id}.`);
+    return String(id);
   }
 
   createSession(input: CreateSessionInput): Promise<{ code: string; teacherToken: string; expiresAt: string }> {
     return this.json('POST', '', { body: input });
   }
-  join(code: string, nickname: string): Promise<{ studentToken: string; nickname: string; code: string }> {
-    return this.json('POST', `/${ClassroomClient.code(code)}/join`, { body: { nickname } });
+  /** Joins with a nickname; `device` is this browser's id (lets the teacher block the browser of a removed student). */
+  join(code: string, nickname: string, device?: string): Promise<{ studentToken: string; nickname: string; code: string; admitted: boolean }> {
+    return this.json('POST', `/${ClassroomClient.code(code)}/join`, { body: device ? { nickname, device } : { nickname } });
   }
   getSession(code: string, token: string): Promise<SessionView> {
     return this.json('GET', `/${ClassroomClient.code(code)}`, { token });
   }
-  updateSession(code: string, token: string, patch: { status?: SessionStatus; votesRevealed?: boolean }): Promise<SessionView> {
+  updateSession(code: string, token: string, patch: { status?: SessionStatus; votesRevealed?: boolean; admission?: Admission }): Promise<SessionView> {
     return this.json('PATCH', `/${ClassroomClient.code(code)}`, { token, body: patch });
   }
   async deleteSession(code: string, token: string): Promise<void> {
     await this.raw('DELETE', `/${ClassroomClient.code(code)}`, { token });
   }
-  async kick(code: string, token: string, nickname: string): Promise<void> {
-    await this.raw('DELETE', `/${ClassroomClient.code(code)}/participants/${encodeURIComponent(nickname)}`, { token });
+  /** Removes one student, by id (`block`: their browser cannot join again). */
+  async kick(code: string, token: string, participantId: number, block = false): Promise<void> {
+    await this.raw('DELETE', `/${ClassroomClient.code(code)}/participants/${ClassroomClient.id(participantId)}${block ? '?block=1' : ''}`, { token });
+  }
+  /** Removes several students at once (a flood of joins). */
+  removeParticipants(code: string, token: string, ids: number[], block = false): Promise<{ removed: number }> {
+    return this.json('POST', `/${ClassroomClient.code(code)}/participants/remove`, { token, body: { ids, block } });
+  }
+  /** Lets waiting students in. */
+  admit(code: string, token: string, ids: number[]): Promise<{ admitted: number }> {
+    return this.json('POST', `/${ClassroomClient.code(code)}/participants/admit`, { token, body: { ids } });
   }
   submit(code: string, token: string, body: SubmitBody): Promise<{ id: number }> {
     return this.json('POST', `/${ClassroomClient.code(code)}/submissions`, { token, body });
@@ -134,16 +144,16 @@ export class ClassroomClient {
     return this.json('GET', `/${ClassroomClient.code(code)}/submissions`, { token });
   }
   get(code: string, token: string, id: number): Promise<SubmissionDetail> {
-    return this.json('GET', `/${ClassroomClient.code(code)}/submissions/${id}`, { token });
+    return this.json('GET', `/${ClassroomClient.code(code)}/submissions/${ClassroomClient.id(id)}`, { token });
   }
   hide(code: string, token: string, id: number, hidden: boolean): Promise<SubmissionView> {
-    return this.json('PATCH', `/${ClassroomClient.code(code)}/submissions/${id}`, { token, body: { hidden } });
+    return this.json('PATCH', `/${ClassroomClient.code(code)}/submissions/${ClassroomClient.id(id)}`, { token, body: { hidden } });
   }
   async remove(code: string, token: string, id: number): Promise<void> {
-    await this.raw('DELETE', `/${ClassroomClient.code(code)}/submissions/${id}`, { token });
+    await this.raw('DELETE', `/${ClassroomClient.code(code)}/submissions/${ClassroomClient.id(id)}`, { token });
   }
   vote(code: string, token: string, id: number): Promise<{ id: number; votes: number | null }> {
-    return this.json('POST', `/${ClassroomClient.code(code)}/submissions/${id}/vote`, { token });
+    return this.json('POST', `/${ClassroomClient.code(code)}/submissions/${ClassroomClient.id(id)}/vote`, { token });
   }
   async exportZip(code: string, token: string): Promise<Uint8Array> {
     return new Uint8Array(await (await this.raw('GET', `/${ClassroomClient.code(code)}/export`, { token })).arrayBuffer());
@@ -245,7 +255,12 @@ export function followEvents(options: EventStreamOptions): EventStreamHandle {
     try {
       const headers: Record<string, string> = { Authorization: `Bearer ${options.token}`, Accept: 'text/event-stream' };
       if (lastEventId !== null) headers['Last-Event-ID'] = lastEventId;
-      const res = await fetchFn(`${base}/api/sessions/${encodeURIComponent(options.code)}/events`, { headers, signal: controller.signal, cache: 'no-store' });
+      const res = await fetchFn(`${base}/api/sessions/${encodeURIComponent(options.code)}/events`, {
+        headers,
+        signal: controller.signal,
+        cache: 'no-store',
+        redirect: 'error',
+      });
       if (!res.ok) {
         const error = await errorOf(res);
         if ([401, 403, 404].includes(res.status)) {

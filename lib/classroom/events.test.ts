@@ -4,7 +4,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEventStream } from './sse';
 import { digitEntry, drumEntry, freeSession, melodyEntry } from './testing/fixtures';
-import { describeEachStore, openHarness, type Harness } from './testing/harness';
+import { describeEachStore, kickNickname, openHarness, type Harness } from './testing/harness';
 import { listenTo, type Listener } from './testing/listen';
 
 let h: Harness;
@@ -129,16 +129,17 @@ describeEachStore((kind) => {
       const adaStream = await listen(c.code, ada);
       const boStream = await listen(c.code, bo);
       const teacher = await listen(c.code, c.teacherToken);
-      await h.service.kick(c.code, c.teacherToken, 'Ada');
+      await kickNickname(h.service, c.code, c.teacherToken, 'Ada');
       await adaStream.done;
-      expect(adaStream.events.at(-1)?.event).toEqual({ type: 'kicked', nickname: 'Ada' });
+      expect(adaStream.events.at(-1)?.event).toMatchObject({ type: 'kicked', nickname: 'Ada', blocked: false });
       await h.service.deleteSession(c.code, c.teacherToken);
       await boStream.done;
       await teacher.done;
       expect(boStream.events.at(-1)?.event).toEqual({ type: 'deleted' });
       expect(h.bus.listenerCount()).toBe(0);
+      // The session's tokens went with it: the same 401 as any unknown token.
       await expect(openEventStream(h.service, c.code, bo, { lastEventId: null, signal: new AbortController().signal })).rejects.toMatchObject({
-        code: 'not_found',
+        code: 'unauthorized',
       });
     });
   });

@@ -5,7 +5,7 @@
  */
 import 'server-only';
 import { strToU8, zipSync, type Zippable } from 'fflate';
-import type { Challenge } from './schema';
+import { entrySpec, type Challenge } from './challenges';
 import type { SessionExport } from './store';
 
 /** ASCII file-name part: accents dropped, anything else becomes '-', at most `max` characters. */
@@ -22,7 +22,7 @@ export function slug(text: string, max = 32): string {
 }
 
 export function entryFileName(e: { id: number; nickname: string; title: string; kind: string }): string {
-  return `entries/${String(e.id).padStart(4, '0')}-${slug(e.nickname, 20)}-${slug(e.title)}.${e.kind === 'image' ? 'png' : 'mid'}`;
+  return `entries/${String(e.id).padStart(4, '0')}-${slug(e.nickname, 20)}-${slug(e.title)}.${entrySpec(e.kind)?.media === 'png' ? 'png' : 'mid'}`;
 }
 
 /** Builds the ZIP bytes. `now` stamps the export. */
@@ -31,7 +31,7 @@ export function buildExportZip(data: SessionExport, challenge: Challenge, now: n
   const files: Zippable = {};
   const entries = data.submissions.map((s) => {
     const file = entryFileName(s);
-    const bytes = s.kind === 'image' ? s.png : s.midi;
+    const bytes = entrySpec(s.kind)?.media === 'png' ? s.png : s.midi;
     if (bytes) files[file] = [bytes, { level: 0 }];
     return {
       id: s.id,
@@ -60,7 +60,14 @@ export function buildExportZip(data: SessionExport, challenge: Challenge, now: n
       endsAt: iso(data.session.endsAt),
       expiresAt: iso(data.session.expiresAt),
     },
-    participants: data.participants.map((p) => ({ nickname: p.nickname, joinedAt: iso(p.joinedAt), kicked: p.kickedAt !== null, entries: p.entries })),
+    participants: data.participants.map((p) => ({
+      nickname: p.nickname,
+      joinedAt: iso(p.joinedAt),
+      admitted: p.admittedAt !== null,
+      kicked: p.kickedAt !== null,
+      blocked: p.blocked,
+      entries: p.entries,
+    })),
     submissions: entries,
   };
   files['session.json'] = strToU8(JSON.stringify(doc, null, 2));

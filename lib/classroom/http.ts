@@ -84,18 +84,10 @@ export function bearerToken(request: Request): string | undefined {
   return m?.[1];
 }
 
-/**
- * The client's address for per-address limits: the first `X-Forwarded-For` entry (Next's server
- * sets it to the socket's address; behind a reverse proxy, the proxy's), else `X-Real-IP`.
- */
-export function clientAddress(request: Request): string {
-  const fwd = request.headers.get('x-forwarded-for');
-  const first = fwd?.split(',')[0]?.trim();
-  return (first || request.headers.get('x-real-ip') || 'unknown').slice(0, 64);
-}
+export { clientAddress } from './peer';
 
-/** A positive whole-number id from the path, else a 404 (never a 500). */
-export function idParam(raw: string): number {
-  if (!/^\d{1,12}$/.test(raw) || Number(raw) < 1) throw new ClassroomError('not_found', `"${raw.slice(0, 20)}" is not an entry id.`);
+/** A positive whole-number id from the path (already decoded once by Next; never decoded again), else a 404 (never a 500). */
+export function idParam(raw: string, what = 'an entry id'): number {
+  if (!/^\d{1,12}$/.test(raw) || Number(raw) < 1) throw new ClassroomError('not_found', `"${raw.slice(0, 20)}" is not ${what}.`);
   return Number(raw);
 }

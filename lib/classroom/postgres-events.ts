@@ -16,7 +16,8 @@
 import 'server-only';
 import pg from 'pg';
 import { LocalEventBus, type BusListener, type BusMessage, type EventBus } from './events';
-import { parseNotice, type PostgresClassroomStore } from './postgres-store';
+import { parseNotice } from './postgres-notify';
+import type { PostgresClassroomStore } from './postgres-store';
 
 /** Events read from the log per query when a notification arrives. */
 const PAGE = 500;

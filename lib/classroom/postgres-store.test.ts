@@ -10,6 +10,7 @@ import { MIGRATIONS } from './migrations';
 import type { PostgresEventBus } from './postgres-events';
 import { PostgresClassroomStore, channelFor, formatNotice, isTransientPgError, parseNotice, translatePgError } from './postgres-store';
 import { storageFromEnv } from './server';
+import type { StoredEvent } from './store';
 import { drumEntry, freeSession } from './testing/fixtures';
 import { openHarness, testPostgres, type Harness } from './testing/harness';
 import { listenTo } from './testing/listen';
@@ -141,6 +142,51 @@ describe.skipIf(skip !== undefined)(skip ? `PostgreSQL store — SKIPPED: ${skip
     expect(got).toEqual([a.id, b.id, c.id]);
     expect(stream.events.map((e) => Number(e.id))).toEqual([1, 2, 3, 4]);
     stream.abort.abort();
+  });
+
+  it('hands the service (the local fast path) exactly the events it logged, for every kind of change', async () => {
+    const st = h.store;
+    const created = await st.createSession({
+      code: 'FASTPA',
+      title: 't',
+      challengeJson: '{"kind":"free"}',
+      teacherTokenHash: 'h-fast',
+      createdAt: 1,
+      endsAt: null,
+      expiresAt: 1e15,
+      admission: 'teacher',
+    });
+    if (!created.ok) throw new Error('code taken');
+    const sid = created.session.id;
+    const fast: StoredEvent[] = [];
+    const take = <T extends { ok: boolean }>(r: T): T & { ok: true } => {
+      if (!r.ok) throw new Error(`refused: ${JSON.stringify(r)}`);
+      fast.push(...(r as unknown as { events: StoredEvent[] }).events);
+      return r as T & { ok: true };
+    };
+    const ada = take(await st.addParticipant(sid, { nickname: 'Ada', nicknameKey: 'ada', tokenHash: 'ta', deviceHash: 'dev-a' }, 2, 10));
+    const bo = take(await st.addParticipant(sid, { nickname: 'Bo', nicknameKey: 'bo', tokenHash: 'tb', deviceHash: null }, 3, 10));
+    const cy = take(await st.addParticipant(sid, { nickname: 'Cy', nicknameKey: 'cy', tokenHash: 'tc', deviceHash: null }, 4, 10));
+    take(await st.admitParticipants(sid, [ada.participantId, bo.participantId], 5));
+    take(await st.updateSession(sid, { admission: 'open', votesRevealed: true, endsAt: 99_999 }, 6));
+    const entry = {
+      title: 'g',
+      kind: 'drums' as const,
+      midi: new Uint8Array([1, 2, 3]),
+      png: null,
+      latent: [0.5, -1],
+      params: { temperature: 0.5, mode: 'x' },
+    };
+    const sub = take(await st.addSubmission(sid, ada.participantId, entry, 7));
+    take(await st.setHidden(sid, sub.submission.id, true, 8));
+    take(await st.setHidden(sid, sub.submission.id, false, 9));
+    take(await st.addVote(sid, sub.submission.id, bo.participantId, 10));
+    take(await st.kickParticipants(sid, [cy.participantId, bo.participantId], true, 11));
+    take(await st.deleteSubmission(sid, sub.submission.id, 12, ada.participantId));
+    take(await st.updateSession(sid, { status: 'closed' }, 13));
+    const logged = await st.eventsSince(sid, 0, 100);
+    expect(fast.map((e) => e.seq)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    expect(fast).toEqual(logged);
   });
 
   it('answers 503 with a retry hint, quickly, when the database cannot be reached', async () => {

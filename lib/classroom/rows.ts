@@ -4,8 +4,9 @@
  * BOOLEAN as booleans, BYTEA as Buffers), so every reader here accepts either and checks the type.
  */
 import 'server-only';
-import { ENTRY_KINDS, SESSION_STATUSES, type EntryKind, type SessionStatus } from './schema';
-import type { SessionRecord, SubmissionRecord } from './store';
+import { ENTRY_KINDS, type EntryKind } from './challenges';
+import { ADMISSIONS, SESSION_STATUSES, type Admission, type SessionStatus } from './schema';
+import type { ParticipantRecord, SessionRecord, SubmissionRecord } from './store';
 
 export type Row = Record<string, unknown>;
 
@@ -44,6 +45,11 @@ function status(v: unknown): SessionStatus {
   if (!(SESSION_STATUSES as readonly string[]).includes(s)) throw new TypeError(`unknown session status ${s}`);
   return s as SessionStatus;
 }
+function admission(v: unknown): Admission {
+  const s = str(v);
+  if (!(ADMISSIONS as readonly string[]).includes(s)) throw new TypeError(`unknown admission ${s}`);
+  return s as Admission;
+}
 function kind(v: unknown): EntryKind {
   const s = str(v);
   if (!(ENTRY_KINDS as readonly string[]).includes(s)) throw new TypeError(`unknown entry kind ${s}`);
@@ -58,6 +64,7 @@ export function sessionOf(r: Row): SessionRecord {
     challengeJson: str(r.challenge),
     status: status(r.status),
     votesRevealed: flag(r.votes_revealed),
+    admission: admission(r.admission),
     createdAt: num(r.created_at),
     endsAt: numOrNull(r.ends_at),
     expiresAt: num(r.expires_at),
@@ -84,6 +91,53 @@ export function submissionOf(r: Row): SubmissionRecord {
 export const SUBMISSION_COLUMNS = `s.id, s.participant_id, p.nickname, s.title, s.kind, s.hidden, s.created_at, s.latent, s.params,
   (SELECT COUNT(*) FROM votes v WHERE v.submission_id = s.id) AS votes`;
 
-export function participantOf(r: Row): { id: number; nickname: string; joinedAt: number; kickedAt: number | null; entries: number } {
-  return { id: num(r.id), nickname: str(r.nickname), joinedAt: num(r.joined_at), kickedAt: numOrNull(r.kicked_at), entries: num(r.entries) };
+/** The columns {@link participantOf} reads, from `participants p` (same SQL in both dialects). */
+export const PARTICIPANT_COLUMNS = `p.id, p.nickname, p.joined_at, p.kicked_at, p.admitted_at, p.blocked,
+  (SELECT COUNT(*) FROM submissions s WHERE s.participant_id = p.id) AS entries`;
+
+export function participantOf(r: Row): ParticipantRecord {
+  return {
+    id: num(r.id),
+    nickname: str(r.nickname),
+    joinedAt: num(r.joined_at),
+    kickedAt: numOrNull(r.kicked_at),
+    admittedAt: numOrNull(r.admitted_at),
+    blocked: flag(r.blocked),
+    entries: num(r.entries),
+  };
+}
+
+/** A student's rights from their participant row (for {@link Principal}). */
+export function studentOf(r: Row): { role: 'student'; sessionId: number; participantId: number; nickname: string; kicked: boolean; admitted: boolean } {
+  return {
+    role: 'student',
+    sessionId: num(r.session_id),
+    participantId: num(r.id),
+    nickname: str(r.nickname),
+    kicked: r.kicked_at !== null && r.kicked_at !== undefined,
+    admitted: r.admitted_at !== null && r.admitted_at !== undefined,
+  };
+}
+
+/**
+ * GCRA (the generic cell rate algorithm), as one atomic upsert in either dialect: `limit` hits per
+ * `windowMs` pass as one hit every `interval = windowMs / limit` ms with a burst of `limit`. Each
+ * key stores its theoretical arrival time `tat` (ms): a hit at `now` passes when
+ * `max(tat, now) + interval - now <= windowMs`, and then moves `tat` there; a refused hit changes
+ * nothing (`ok` records the outcome for RETURNING). Parameters: key, now, interval, windowMs.
+ */
+export function gcraUpsert(p: (i: number) => string, max: 'max' | 'GREATEST'): string {
+  const next = `${max}(rate_limits.tat, ${p(2)}) + ${p(3)}`;
+  return `INSERT INTO rate_limits (key, tat, ok) VALUES (${p(1)}, ${p(2)} + ${p(3)}, ${p(3)} <= ${p(4)})
+    ON CONFLICT (key) DO UPDATE SET
+      tat = CASE WHEN ${next} - ${p(2)} <= ${p(4)} THEN ${next} ELSE rate_limits.tat END,
+      ok = ${next} - ${p(2)} <= ${p(4)}
+    RETURNING tat, ok`;
+}
+
+/** The outcome of {@link gcraUpsert}'s row: passed, or how long until a hit would. */
+export function gcraOutcome(r: Row | undefined, interval: number, windowMs: number, now: number): { allowed: boolean; retryAfterMs: number } {
+  if (!r) throw new TypeError('the rate-limit upsert returned no row');
+  if (flag(r.ok)) return { allowed: true, retryAfterMs: 0 };
+  return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(Number(r.tat) + interval - windowMs - now)) };
 }

@@ -2,10 +2,11 @@
  * The classroom's shared vocabulary: limits, request bodies, challenge kinds and what the API
  * answers, as zod schemas. The browser (forms, the API client) and the server (route handlers, the
  * service) validate with the same schemas. This module is framework-free and TF-free, so it is safe
- * in any bundle; it imports only zod and lib/music's TF-free clip format.
+ * in any bundle. The challenge kinds live in ./challenges (one module per kind); the request
+ * bodies that name them in ./requests.
  */
 import { z } from 'zod';
-import { decodeMelodyClip, encodeMelodyClip } from '../music/clips';
+import type { Challenge, EntryKind } from './challenges';
 
 /** Size limits, in one place for the forms, the service and the tests. */
 export const LIMITS = {
@@ -15,10 +16,17 @@ export const LIMITS = {
   instructionsChars: 280,
   /** Decoded MIDI entry. */
   midiBytes: 256 * 1024,
+  /**
+   * Notes and other events (controllers, meta…) a MIDI entry may hold, counted before parsing: the
+   * labs' largest entry (a 32-step melody strip) has about 1,000 notes and a few dozen other
+   * events; a 256 KB file could hold 86,000 controller events, which take the parser a second.
+   */
+  midiNoteOns: 2048,
+  midiOtherEvents: 1024,
   /** Decoded PNG entry. */
   pngBytes: 64 * 1024,
-  /** Largest PNG side accepted, in pixels. */
-  pngSide: 1024,
+  /** Largest PNG side accepted, in pixels (digits are 28; the bound keeps the worst image cheap to check). */
+  pngSide: 256,
   /** Most numbers in an entry's latent code. */
   latentDims: 512,
   /** Most keys in an entry's `params`. */
@@ -46,13 +54,18 @@ export function isSessionCode(raw: string): boolean {
   return CODE_RE.test(raw);
 }
 
-// Control characters, bidi overrides and zero-width characters make names that look like others or
-// break the layout; they are refused (text is always rendered as text, never as HTML).
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+// Control characters and bidi embeddings, overrides and isolates (which can make "ecila" show as
+// "alice") are refused with a message; other invisible characters (format characters, default-
+// ignorable code points such as soft hyphens, zero-width spaces, variation selectors and tags, and
+// the blank-looking braille pattern) are removed. Text is always rendered as text, never as HTML.
+const REFUSED_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const INVISIBLE_CHARS = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/gu;
+/** Something a person can see: a letter, digit, punctuation mark or symbol. */
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
-/** Trims, collapses runs of white space and puts the text in Unicode NFC form. */
-export function normalizeText(raw: string): string {
-  return raw.normalize('NFC').replace(/\s+/g, ' ').trim();
+/** Unicode NFC, invisible characters removed, runs of white space collapsed, trimmed. */
+export function cleanText(raw: string): string {
+  return raw.normalize('NFC').replace(INVISIBLE_CHARS, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Length in characters as a person counts them (code points, so an emoji counts once). */
@@ -60,116 +73,62 @@ export function charCount(text: string): number {
   return [...text].length;
 }
 
-/** A one-line text field of 1..max characters after normalising. */
+/** A one-line text field of 1..max characters after cleaning (refused when blank once cleaned). */
 function line(what: string, max: number) {
   return z
     .string({ error: `${what} must be text.` })
-    .transform(normalizeText)
-    .refine((s) => s.length > 0, { message: `${what} is empty: type at least one character.` })
-    .refine((s) => charCount(s) <= max, { message: `${what} is too long: at most ${max} characters.` })
-    .refine((s) => !FORBIDDEN_CHARS.test(s), { message: `${what} contains invisible or control characters; use plain text.` });
+    .refine((s) => !REFUSED_CHARS.test(s.replace(/[\t\n\r]/g, ' ')), { message: `${what} contains control or text-direction characters; use plain text.` })
+    .transform(cleanText)
+    .refine((s) => VISIBLE.test(s), { message: `${what} is empty (or only invisible characters): type at least one letter or digit.` })
+    .refine((s) => charCount(s) <= max, { message: `${what} is too long: at most ${max} characters.` });
 }
 
 export const titleSchema = line('The title', LIMITS.titleChars);
 export const nicknameSchema = line('The nickname', LIMITS.nicknameChars);
 
-/**
- * A melody clip in the melody lab's URL form (`pitch.start.length_…`), with at least one note,
- * rewritten in the lab's own canonical form (so the lab's A and B compare equal to the challenge's).
- */
-const melodyClipSchema = z
+export const instructionsSchema = z
   .string()
-  .max(LIMITS.paramChars)
-  .transform((text, ctx) => {
-    try {
-      const seq = decodeMelodyClip(text);
-      if (seq.notes.length === 0) ctx.addIssue({ code: 'custom', message: 'The melody has no notes.' });
-      return encodeMelodyClip(seq);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'The melody cannot be read.' });
-      return z.NEVER;
-    }
-  });
-
-const instructions = z
-  .string()
-  .transform(normalizeText)
+  .transform(cleanText)
   .pipe(z.string().max(LIMITS.instructionsChars, `Instructions have at most ${LIMITS.instructionsChars} characters.`))
   .optional();
 
-export const CHALLENGE_KINDS = ['melody-interpolation', 'drum-groove', 'digit-from-code', 'free'] as const;
-export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
-
-/** The shipped melody model; the melody challenge fixes it. */
-export const MELODY_MODEL = 'mel_2bar';
-/** Image models with a 2-D code (the manifold grid works on them). */
-export const DIGIT_MODELS = ['vae', 'conv-vae'] as const;
-
-export const melodyChallengeSchema = z.strictObject({
-  kind: z.literal('melody-interpolation'),
-  /** Melodies A and B, fixed by the teacher (the melody lab's URL form). */
-  a: melodyClipSchema,
-  b: melodyClipSchema,
-  /** The model everyone uses. */
-  model: z.literal(MELODY_MODEL).default(MELODY_MODEL),
-  instructions,
-});
-
-export const drumChallengeSchema = z.strictObject({
-  kind: z.literal('drum-groove'),
-  /** Highest sampling temperature allowed (the lab's slider is capped here). */
-  maxTemperature: z.number().min(0.05).max(1.5).default(1),
-  instructions,
-});
-
-export const digitChallengeSchema = z.strictObject({
-  kind: z.literal('digit-from-code'),
-  /** A 2-D VAE of the image lab. */
-  model: z.enum(DIGIT_MODELS).default('vae'),
-  /** The digit to aim for ("a digit that looks like a 7"). */
-  target: z.number().int().min(0).max(9).default(7),
-  /** Seeds the random starting code everyone gets; the server picks one when missing. */
-  seed: z.number().int().min(0).max(0xffffffff).optional(),
-  instructions,
-});
-
-export const freeChallengeSchema = z.strictObject({
-  kind: z.literal('free'),
-  instructions,
-});
-
-export const challengeSchema = z.discriminatedUnion('kind', [melodyChallengeSchema, drumChallengeSchema, digitChallengeSchema, freeChallengeSchema], {
-  error: `challenge.kind must be one of ${CHALLENGE_KINDS.join(', ')}.`,
-});
-export type ChallengeInput = z.input<typeof challengeSchema>;
-type ChallengeOutput = z.output<typeof challengeSchema>;
-/** A challenge as stored: every default filled in (and the digit challenge's seed chosen). */
-export type Challenge = Exclude<ChallengeOutput, { kind: 'digit-from-code' }> | (Extract<ChallengeOutput, { kind: 'digit-from-code' }> & { seed: number });
-
-export const createSessionSchema = z.strictObject({
-  title: titleSchema,
-  challenge: challengeSchema,
-  /** Submissions close this many minutes after creation (none when missing or null). */
-  timeLimitMinutes: z.number().int().min(LIMITS.timeLimitMinutes.min).max(LIMITS.timeLimitMinutes.max).nullable().optional(),
-});
-export type CreateSessionInput = z.input<typeof createSessionSchema>;
-
-export const joinSchema = z.strictObject({ nickname: nicknameSchema });
+/** The URL parameter that puts a lab in classroom mode (shows the classroom bar). */
+export const CLASSROOM_PARAM = 'classroom';
 
 export const SESSION_STATUSES = ['open', 'locked', 'closed'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+/** Who may come in: 'open' (anyone with the code) or 'teacher' (each student waits to be admitted). */
+export const ADMISSIONS = ['open', 'teacher'] as const;
+export type Admission = (typeof ADMISSIONS)[number];
 
 export const updateSessionSchema = z
   .strictObject({
     status: z.enum(SESSION_STATUSES).optional(),
     votesRevealed: z.boolean().optional(),
+    admission: z.enum(ADMISSIONS).optional(),
   })
-  .refine((b) => b.status !== undefined || b.votesRevealed !== undefined, { message: 'Send "status" and/or "votesRevealed".' });
+  .refine((b) => b.status !== undefined || b.votesRevealed !== undefined || b.admission !== undefined, {
+    message: 'Send "status", "votesRevealed" and/or "admission".',
+  });
 
-export const ENTRY_KINDS = ['melody', 'drums', 'image'] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
+/**
+ * This browser's random id (`d_` + base64url, made and kept by the browser), sent when joining so
+ * the teacher can block the browser of a student they removed. Not a secret and not proof of
+ * anything: a private window or another browser gets another id.
+ */
+export const deviceSchema = z.string().regex(/^d_[A-Za-z0-9_-]{16,64}$/, "device must be this browser's id (d_ and 16–64 letters).");
 
-const base64Schema = (what: string) =>
+export const joinSchema = z.strictObject({ nickname: nicknameSchema, device: deviceSchema.optional() });
+
+/** Participants a teacher acts on at once (remove, admit), by id. */
+export const participantsActionSchema = z.strictObject({
+  ids: z.array(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)).min(1).max(1000),
+  /** Remove only: also refuse these students' browsers if they try to join again. */
+  block: z.boolean().optional(),
+});
+
+export const base64Schema = (what: string) =>
   z
     .string()
     .max(LIMITS.submissionBodyBytes, `${what} is too large.`)
@@ -183,20 +142,7 @@ export const paramsSchema = z
   .refine((p) => Object.keys(p).length <= LIMITS.paramKeys, { message: `At most ${LIMITS.paramKeys} params.` });
 export type EntryParams = z.output<typeof paramsSchema>;
 
-export const submitSchema = z.strictObject({
-  title: titleSchema,
-  kind: z.enum(ENTRY_KINDS, { error: `kind must be one of ${ENTRY_KINDS.join(', ')}.` }),
-  midiBase64: base64Schema('midiBase64').optional(),
-  pngBase64: base64Schema('pngBase64').optional(),
-  latent: z.array(z.number().refine(Number.isFinite, 'Latent codes hold finite numbers.')).min(1).max(LIMITS.latentDims).optional(),
-  params: paramsSchema.optional(),
-});
-export type SubmitInput = z.input<typeof submitSchema>;
-
 export const hideSchema = z.strictObject({ hidden: z.boolean() });
-
-/** Which lab each entry kind comes from. */
-export const ENTRY_LAB: Record<EntryKind, string> = { melody: '/music/melody', drums: '/music/drums', image: '/image' };
 
 // ---------------------------------------------------------------------------------------------
 // Answers
@@ -215,16 +161,23 @@ export interface SessionView {
   /** When the session and all its data are deleted. */
   expiresAt: string;
   retentionDays: number;
-  /** Who is asking. */
-  you: { role: 'teacher' } | { role: 'student'; nickname: string };
+  admission: Admission;
+  /** Who is asking (a student of a 'teacher' admission session waits until admitted). */
+  you: { role: 'teacher' } | { role: 'student'; nickname: string; participantId: number; admitted: boolean };
   /** Teacher only. */
   participants?: ParticipantView[];
 }
 
 export interface ParticipantView {
+  /** Addresses the student in the API (`/participants/{id}`); nicknames never go in a path. */
+  id: number;
   nickname: string;
   joinedAt: string;
   kicked: boolean;
+  /** Their browser may not join again (the teacher blocked it when removing them). */
+  blocked: boolean;
+  /** False while they wait for the teacher to admit them. */
+  admitted: boolean;
   entries: number;
 }
 
@@ -254,23 +207,27 @@ export interface SubmissionDetail extends SubmissionView {
 /** Live events (Server-Sent Events `event:` names and their `data:`). */
 export type ClassroomEvent =
   | { type: 'snapshot'; session: SessionView; submissions: SubmissionView[] }
-  | { type: 'joined'; nickname: string }
-  | { type: 'kicked'; nickname: string }
+  | { type: 'joined'; participant: ParticipantView }
+  | { type: 'kicked'; id: number; nickname: string; blocked: boolean }
+  | { type: 'admitted'; id: number; nickname: string }
   | { type: 'submitted'; submission: SubmissionView }
   | { type: 'updated'; submission: SubmissionView }
   | { type: 'removed'; id: number }
   | { type: 'voted'; id: number; votes: number | null; byYou: boolean }
-  | { type: 'session'; status: SessionStatus; votesRevealed: boolean; endsAt: string | null }
+  | { type: 'session'; status: SessionStatus; votesRevealed: boolean; endsAt: string | null; admission: Admission }
   | { type: 'deleted' };
 
 /** API error codes and the HTTP status each one is sent with. */
 export const ERROR_STATUS = {
   bad_json: 400,
+  bad_path: 400,
   invalid: 422,
   unauthorized: 401,
   wrong_session: 401,
   forbidden: 403,
   kicked: 403,
+  blocked: 403,
+  not_admitted: 403,
   locked: 403,
   closed: 403,
   own_entry: 403,

@@ -5,19 +5,21 @@
  *   app server pointed at it, with live events across servers through LISTEN/NOTIFY;
  * - otherwise (the default): SQLite at ./data/latent-lab.db, or the file LATENT_LAB_DB names.
  * Either is created/migrated when first used. LATENT_LAB_RETENTION_DAYS sets the retention (default 7).
+
  */
 import 'server-only';
 import path from 'node:path';
 import { StoreUnavailableError } from './errors';
+import { DEFAULT_CONFIG, type ClassroomConfig } from './config';
 import { LocalEventBus, type EventBus } from './events';
 import { PostgresEventBus } from './postgres-events';
 import { PostgresClassroomStore } from './postgres-store';
-import { ClassroomService, DEFAULT_CONFIG, type ClassroomConfig } from './service';
+import type { Env } from './server-env';
+import { ClassroomService } from './service';
 import { SqliteClassroomStore } from './sqlite-store';
 import type { ClassroomStore } from './store';
 
-/** Environment variables (process.env, or a plain object in tests). */
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from './server-env';
 
 export type StorageChoice = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -66,11 +68,16 @@ export function openStorage(choice: StorageChoice): { store: ClassroomStore; bus
   return { store: SqliteClassroomStore.open(choice.file), bus: new LocalEventBus() };
 }
 
-/** The service (opening the database on the first call; a failed open is retried on the next). */
+/**
+ * The service (opening the database on the first call; a failed open is retried on the next). It
+ * sweeps expired sessions on a timer from then on (every 30 s, also while no request comes).
+ */
 export function classroom(): ClassroomService {
   if (!holder.__latentLabClassroom) {
     const { store, bus } = openStorage(storageFromEnv());
-    holder.__latentLabClassroom = new ClassroomService({ store, bus, config: configFromEnv() });
+    const service = new ClassroomService({ store, bus, config: configFromEnv() });
+    service.startSweeper();
+    holder.__latentLabClassroom = service;
   }
   return holder.__latentLabClassroom;
 }

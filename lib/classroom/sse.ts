@@ -15,6 +15,7 @@ import type { BusMessage } from './events';
 import type { ClassroomEvent } from './schema';
 import type { ClassroomService, Viewer } from './service';
 import type { StoredEvent } from './store';
+import { projectEvent } from './views';
 
 export const HEARTBEAT_MS = 15_000;
 /** Events read from the log per query while catching up. */
@@ -25,6 +26,8 @@ const MAX_BACKLOG = 2000;
 export interface EventStreamOptions {
   /** The last event id the client saw (`Last-Event-ID` header or `since` query), if any. */
   lastEventId: string | null;
+  /** The client's address (for the rate limit of requests without a valid token). */
+  address?: string;
   signal: AbortSignal;
   heartbeatMs?: number;
 }
@@ -35,11 +38,11 @@ function frame(seq: number | undefined, event: ClassroomEvent): string {
 
 /** Opens the stream after checking the token (a refusal is a normal JSON error, not a stream). */
 export async function openEventStream(service: ClassroomService, code: string, token: string | undefined, options: EventStreamOptions): Promise<Response> {
-  const viewer = await service.authorize(code, token);
+  let viewer = await service.authorize(code, token, options.address);
   const since = options.lastEventId !== null && /^\d{1,15}$/.test(options.lastEventId.trim()) ? Number(options.lastEventId) : undefined;
   const encoder = new TextEncoder();
   const sessionId = viewer.session.id;
-  const principal = viewer.principal;
+  let principal = viewer.principal;
   const state = { votesRevealed: viewer.session.votesRevealed };
   let cursor = 0;
   let closed = false;
@@ -72,7 +75,7 @@ export async function openEventStream(service: ClassroomService, code: string, t
         };
         const deliver = async (e: StoredEvent) => {
           const wasRevealed = state.votesRevealed;
-          const out = service.projectEvent(e, principal, state);
+          const out = projectEvent(e, principal, state);
           cursor = e.seq;
           if (!out) {
             // Nothing for this listener, but its cursor moves so a reconnect does not replay it.
@@ -81,6 +84,14 @@ export async function openEventStream(service: ClassroomService, code: string, t
           }
           if (out.type === 'session' && principal.role === 'student' && !wasRevealed && state.votesRevealed) {
             // Votes were just revealed: a student gets the gallery again, now with the counts.
+            const snap = await service.snapshotFor(viewer);
+            send(frame(e.seq, { ...snap.event }));
+            return;
+          }
+          if (out.type === 'admitted' && principal.role === 'student' && out.id === principal.participantId) {
+            // Let in: from now on this listener sees the gallery (a fresh snapshot, with its new rights).
+            principal = { ...principal, admitted: true };
+            viewer = { ...viewer, principal };
             const snap = await service.snapshotFor(viewer);
             send(frame(e.seq, { ...snap.event }));
             return;
@@ -106,7 +117,7 @@ export async function openEventStream(service: ClassroomService, code: string, t
               }
               if (m.kind === 'resync') {
                 // The bus may have missed notifications: the log has everything.
-                const now = await service.store.sessionByCode(viewer.session.code);
+                const now = await service.store.sessionById(sessionId);
                 if (!now) {
                   send(frame(undefined, { type: 'deleted' }));
                   cleanup();

@@ -31,6 +31,7 @@ async function storeSession(code = 'ABCDEF'): Promise<number> {
     createdAt: 0,
     endsAt: null,
     expiresAt: 1e15,
+    admission: 'open',
   });
   if (!r.ok) throw new Error('code taken');
   return r.session.id;
@@ -49,7 +50,7 @@ describeEachStore((kind) => {
       const id = await storeSession();
       const names = Array.from({ length: 30 }, (_, i) => (i === 17 ? 'N3' : `N${i}`));
       const results = await Promise.all(
-        names.map((n, i) => h.store.addParticipant(id, { nickname: n, nicknameKey: n.toLowerCase(), tokenHash: `tok${i}` }, 1, 500)),
+        names.map((n, i) => h.store.addParticipant(id, { nickname: n, nicknameKey: n.toLowerCase(), tokenHash: `tok${i}`, deviceHash: null }, 1, 500)),
       );
       expect(results.filter((r) => r.ok)).toHaveLength(29);
       // Two joins race for "N3": whichever commits first wins, the other is refused.
@@ -132,6 +133,7 @@ describeEachStore((kind) => {
       const teacher = await listenTo(other.service, s.code, s.teacherToken);
       const student = await listenTo(other.service, s.code, bo);
       await teacher.until((e) => e.some((x) => x.type === 'snapshot'), 'the snapshot');
+      await student.until((e) => e.some((x) => x.type === 'snapshot'), "the student's snapshot");
       const { id } = await h.service.submit(s.code, ada, drumEntry('Across'));
       await h.service.vote(s.code, bo, id);
       await h.service.setHidden(s.code, s.teacherToken, id, { hidden: true });

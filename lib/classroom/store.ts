@@ -10,12 +10,15 @@
  * - Each change appends its live events to the session's event log in the same transaction, with
  *   a gap-free per-session sequence number (`sessions.last_seq`), and returns them so the service
  *   can hand them to the {@link EventBus}. Listeners catch up from the log after a reconnect.
- * - Rate limits are counted in the database (fixed one-minute windows), so they hold across app
- *   servers that share it.
+ * - Rate limits are counted in the database, so they hold across app servers that share it. They
+ *   slide (GCRA, the "generic cell rate algorithm"): each key keeps one time, its theoretical
+ *   arrival time; `limit` hits per `windowMs` means one hit every windowMs/limit ms with a burst of
+ *   `limit`, and no window boundary doubles what passes. Refused hits cost nothing.
  * - Conditions that pass by themselves (database busy or down) throw StoreUnavailableError.
  */
 import 'server-only';
-import type { EntryKind, SessionStatus } from './schema';
+import type { EntryKind } from './challenges';
+import type { Admission, SessionStatus } from './schema';
 
 export interface SessionRecord {
   id: number;
@@ -25,6 +28,7 @@ export interface SessionRecord {
   challengeJson: string;
   status: SessionStatus;
   votesRevealed: boolean;
+  admission: Admission;
   /** Times are milliseconds since the epoch. */
   createdAt: number;
   endsAt: number | null;
@@ -34,13 +38,16 @@ export interface SessionRecord {
 }
 
 export type Principal =
-  { role: 'teacher'; sessionId: number } | { role: 'student'; sessionId: number; participantId: number; nickname: string; kicked: boolean };
+  { role: 'teacher'; sessionId: number } | { role: 'student'; sessionId: number; participantId: number; nickname: string; kicked: boolean; admitted: boolean };
 
 export interface ParticipantRecord {
   id: number;
   nickname: string;
   joinedAt: number;
   kickedAt: number | null;
+  /** Null while waiting for the teacher to admit them. */
+  admittedAt: number | null;
+  blocked: boolean;
   entries: number;
 }
 
@@ -65,13 +72,14 @@ export interface SubmissionMedia {
 
 /** Events as stored in the log (before the service shapes them for each listener). */
 export type InternalEvent =
-  | { type: 'joined'; nickname: string }
-  | { type: 'kicked'; nickname: string; participantId: number }
+  | { type: 'joined'; participantId: number; nickname: string; admitted: boolean; joinedAt: number }
+  | { type: 'kicked'; nickname: string; participantId: number; blocked: boolean }
+  | { type: 'admitted'; nickname: string; participantId: number }
   | { type: 'submitted'; submission: SubmissionRecord }
   | { type: 'removed'; id: number; participantId: number }
   | { type: 'hidden'; submission: SubmissionRecord }
   | { type: 'voted'; id: number; votes: number; voterId: number }
-  | { type: 'session'; status: SessionStatus; votesRevealed: boolean; endsAt: number | null };
+  | { type: 'session'; status: SessionStatus; votesRevealed: boolean; endsAt: number | null; admission: Admission };
 
 export interface StoredEvent {
   sessionId: number;
@@ -88,6 +96,15 @@ export interface NewSession {
   createdAt: number;
   endsAt: number | null;
   expiresAt: number;
+  admission: Admission;
+}
+
+/** A student joining: the key is the nickname's look-alike-proof form; `deviceHash` their browser's id hashed. */
+export interface NewParticipant {
+  nickname: string;
+  nicknameKey: string;
+  tokenHash: string;
+  deviceHash: string | null;
 }
 
 export interface NewSubmission {
@@ -102,6 +119,13 @@ export interface NewSubmission {
 /** A change's outcome: done with its events, or refused for a reason the service explains. */
 export type Outcome<T, R extends string> = ({ ok: true; events: StoredEvent[] } & T) | { ok: false; reason: R };
 
+export interface SessionPatch {
+  status?: SessionStatus;
+  votesRevealed?: boolean;
+  admission?: Admission;
+  endsAt?: number | null;
+}
+
 export interface SessionExport {
   session: SessionRecord;
   participants: ParticipantRecord[];
@@ -114,24 +138,32 @@ export interface ClassroomStore {
 
   createSession(s: NewSession): Promise<Outcome<{ session: SessionRecord }, 'code_taken'>>;
   sessionByCode(code: string): Promise<SessionRecord | undefined>;
+  sessionById(id: number): Promise<SessionRecord | undefined>;
   /** Who holds a token (looked up by its SHA-256), or undefined. */
   principalByTokenHash(hash: string): Promise<Principal | undefined>;
-  updateSession(
-    sessionId: number,
-    patch: { status?: SessionStatus; votesRevealed?: boolean; endsAt?: number | null },
-    now: number,
-  ): Promise<Outcome<{ session: SessionRecord }, 'not_found'>>;
+  updateSession(sessionId: number, patch: SessionPatch, now: number): Promise<Outcome<{ session: SessionRecord }, 'not_found'>>;
   /** Deletes the session and everything in it; false when it did not exist. */
   deleteSession(sessionId: number): Promise<boolean>;
 
-  /** Adds a student unless the nickname is taken, the session closed or it already has `maxParticipants`. */
+  /**
+   * Adds a student unless the nickname is taken, the session closed, their browser blocked there or
+   * the session already has `maxParticipants` students who were not removed. In a session with
+   * admission 'teacher' they wait (not admitted) until {@link admitParticipants}.
+   */
   addParticipant(
     sessionId: number,
-    p: { nickname: string; nicknameKey: string; tokenHash: string },
+    p: NewParticipant,
     now: number,
     maxParticipants: number,
-  ): Promise<Outcome<{ participantId: number }, 'nickname_taken' | 'closed' | 'not_found' | 'full'>>;
-  kickParticipant(sessionId: number, nicknameKey: string, now: number): Promise<Outcome<{ nickname: string }, 'not_found'>>;
+  ): Promise<Outcome<{ participantId: number; admitted: boolean }, 'nickname_taken' | 'closed' | 'not_found' | 'full' | 'blocked'>>;
+  /**
+   * Removes (kicks) these participants of the session, one event each; those already removed or
+   * not in the session are skipped. `block` also refuses their browsers from now on. Refused with
+   * 'not_found' when none was removed.
+   */
+  kickParticipants(sessionId: number, ids: readonly number[], block: boolean, now: number): Promise<Outcome<{ kicked: number }, 'not_found'>>;
+  /** Admits these waiting participants (one event each); 'not_found' when none was waiting. */
+  admitParticipants(sessionId: number, ids: readonly number[], now: number): Promise<Outcome<{ admitted: number }, 'not_found'>>;
   listParticipants(sessionId: number): Promise<ParticipantRecord[]>;
 
   addSubmission(
@@ -160,8 +192,8 @@ export interface ClassroomStore {
   snapshot(sessionId: number): Promise<{ session: SessionRecord; submissions: SubmissionRecord[] } | undefined>;
 
   /**
-   * Counts one hit for `key` in the current window of `windowMs` and says whether it is within
-   * `limit`; when not, how long until the window ends.
+   * Counts one hit for `key` against `limit` hits per sliding `windowMs` (GCRA, see above) and says
+   * whether it passes; when not, how long until one more would.
    */
   hitRateLimit(key: string, limit: number, windowMs: number, now: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
 

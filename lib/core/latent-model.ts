@@ -49,6 +49,12 @@ export interface RefineOptions {
   learningRate?: number;
   /** Weight of the pull toward μ, in units of σ (default 0: none). */
   priorWeight?: number;
+  /**
+   * Stop each item as soon as it is done (default true): its greedy decode rebuilds the input exactly
+   * (models that can tell), or its loss stopped improving. `steps` is then the most an item takes;
+   * each item's report says how many it used. False runs every item for all `steps`.
+   */
+  earlyStop?: boolean;
   /** Called after each step with the steps done and the batch's mean loss. */
   onProgress?: (done: number, total: number, loss: number) => void;
   /** Stops the refinement with a `CancelledError`. */
@@ -66,6 +72,10 @@ export interface RefinementReport {
   lossAfter: number;
   /** Length of (z − μ)/σ: how far the code moved, measured in the encoder's own σ (√zDims is a typical draw). */
   distanceSigma: number;
+  /** Adam steps this item took (fewer than asked when it stopped early). */
+  steps: number;
+  /** Why it stopped: all steps done, rebuilt exactly, or its loss stopped improving. */
+  stopped: 'steps' | 'exact' | 'plateau';
 }
 
 export interface EncodeOptions {

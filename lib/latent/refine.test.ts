@@ -131,4 +131,51 @@ describe('refineCodesTensor', () => {
     }
     p.dispose();
   });
+
+  it('stops each item as soon as its forward pass says it is rebuilt exactly, and reports the steps it used', async () => {
+    // Item 0 counts as "exact" once its code passes 1 (half way to the loss minimum at 2); item 1 never does.
+    const base = quadratic([[0], [0]], [[2], [-2]]);
+    const p: RefinementProblem = {
+      ...base,
+      lossDetail: (z) => ({ loss: base.loss(z), correct: tf.tidy(() => tf.mul(tf.cast(tf.greater(tf.squeeze(z, [1]), 1), 'float32'), 32)) as tf.Tensor1D }),
+      perfectScore: [32, 32],
+    };
+    const seen: number[] = [];
+    const { z, reports } = await refineCodesTensor(p, { steps: 200, learningRate: 0.05, onProgress: (k) => seen.push(k) });
+    const [a, b] = (await rows(z)) as [number[], number[]];
+    expect(reports[0]?.stopped).toBe('exact');
+    expect(reports[0]?.steps).toBeLessThan(60);
+    expect(a[0]).toBeGreaterThan(1);
+    expect(a[0]).toBeLessThan(1.2); // frozen where it became exact, not carried on to 2
+    expect(reports[1]?.stopped).not.toBe('exact');
+    expect(b[0]).toBeLessThan(-1.9);
+    // Without early stopping every item runs every step.
+    const all = await refineCodesTensor(p, { steps: 200, learningRate: 0.05, earlyStop: false });
+    expect(all.reports.map((r) => [r.steps, r.stopped])).toEqual([
+      [200, 'steps'],
+      [200, 'steps'],
+    ]);
+    tf.dispose([z, all.z]);
+    p.dispose();
+  });
+
+  it('stops an item whose loss stopped improving, and ends the loop when every item has stopped', async () => {
+    // A loss that cannot go below 1: once there, the item plateaus.
+    const m = tf.tensor2d([[3]]);
+    const p: RefinementProblem = {
+      mu: m as tf.Tensor2D,
+      sigma: tf.onesLike(m) as tf.Tensor2D,
+      loss: (z) => tf.add(1, tf.sum(tf.square(tf.relu(tf.sub(z, 1))), 1)) as tf.Tensor1D,
+      dispose: () => m.dispose(),
+    };
+    let calls = 0;
+    const { z, reports } = await refineCodesTensor(p, { steps: 500, learningRate: 0.3, onProgress: () => calls++ });
+    expect(reports[0]?.stopped).toBe('plateau');
+    expect(reports[0]?.steps).toBeLessThan(120);
+    expect(calls).toBe(reports[0]?.steps);
+    expect(reports[0]?.lossAfter).toBeCloseTo(1, 2);
+    z.dispose();
+    tf.dispose(p.sigma);
+    p.dispose();
+  });
 });

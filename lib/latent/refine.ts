@@ -23,6 +23,13 @@ export interface RefinementProblem {
   sigma: tf.Tensor2D;
   loss: (z: tf.Tensor2D) => tf.Tensor1D;
   /**
+   * Optional: the same loss and, from the same forward pass, per item how many of its parts the model
+   * gets right given the true ones (music: teacher-forced argmax steps). Reaching
+   * {@link perfectScore} this way means the greedy decode is exact, so early stopping can check it at
+   * every step for free instead of decoding.
+   */
+  lossDetail?: (z: tf.Tensor2D) => { loss: tf.Tensor1D; correct: tf.Tensor1D };
+  /**
    * Optional per-item quality of a code, higher is better (music: how many steps a greedy decode
    * gets right). When given, the code kept per item is the best-scoring one among μ, every
    * {@link SCORE_EVERY}-th step and the last (ties go to the lower loss) — the loss is what the
@@ -30,6 +37,11 @@ export interface RefinementProblem {
    * row r of `z` is a code for item r mod batch.
    */
   score?: (z: tf.Tensor2D) => Promise<ArrayLike<number>>;
+  /**
+   * Optional, with `score`: each item's score when its decode rebuilds it exactly (music: its number
+   * of steps). An item that reaches it stops refining (see {@link RefineOptions.earlyStop}).
+   */
+  perfectScore?: ArrayLike<number>;
   /** Frees μ, σ and anything the loss closes over. */
   dispose: () => void;
 }
@@ -75,158 +87,208 @@ function yieldToEventLoop(): Promise<void> {
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
-/** With a score, candidates are μ, every this many steps, and the last step. */
+/** With a score, candidates are μ, every this many steps, and the last step; early stopping checks at the same steps. */
 export const SCORE_EVERY = 5;
+/** An item whose loss has not dropped by {@link PLATEAU_GAIN} of its best in this many steps has stopped improving. */
+export const PLATEAU_STEPS = 15;
+export const PLATEAU_GAIN = 0.002;
 
 /**
- * Runs Adam on the codes of a {@link RefinementProblem} from μ and returns, per item, the code with the
- * lowest loss seen (μ included, so refining never makes an item worse by its own measure) and a report.
- * The returned tensor belongs to the caller; the problem is not disposed here.
+ * Runs Adam on the codes of a {@link RefinementProblem} from μ and returns, per item, the best code
+ * seen (μ included, so refining never makes an item worse by its own measure) and a report. With a
+ * score, "best" is the highest score among μ, every {@link SCORE_EVERY}-th step and the last (ties
+ * to the lower loss); without, the lowest loss. Each item stops early (unless `earlyStop` is false)
+ * once its decode rebuilds it exactly or its loss stops improving; the rest go on, and the loop ends
+ * when every item has stopped. The returned tensor belongs to the caller; the problem is not
+ * disposed here.
  *
  * @throws {InvalidInputError} for bad options; {@link CancelledError} when `options.signal` fires
  *   (nothing is returned and no tensor is left behind).
  */
 export async function refineCodesTensor(problem: RefinementProblem, options: RefineOptions): Promise<{ z: tf.Tensor2D; reports: RefinementReport[] }> {
   const { steps, learningRate, priorWeight } = checkRefineOptions(options);
+  const earlyStop = options.earlyStop ?? true;
   const { mu, sigma } = problem;
   const batch = mu.shape[0];
   const invSigma = tf.tidy(() => tf.div(1, tf.maximum(sigma, 1e-6)));
   // The objective per item: reconstruction + ½·priorWeight·Σ((z − μ)/σ)²; its sum drives Adam.
-  const objective = (z: tf.Tensor2D): { total: tf.Scalar; perItem: tf.Tensor1D; recon: tf.Tensor1D } => {
-    const recon = problem.loss(z);
+  const objective = (z: tf.Tensor2D): { total: tf.Scalar; perItem: tf.Tensor1D; recon: tf.Tensor1D; correct?: tf.Tensor1D } => {
+    const detail = problem.lossDetail?.(z);
+    const recon = detail ? detail.loss : problem.loss(z);
     const perItem = priorWeight > 0 ? (tf.add(recon, tf.mul(0.5 * priorWeight, tf.sum(tf.square(tf.mul(tf.sub(z, mu), invSigma)), 1))) as tf.Tensor1D) : recon;
-    return { total: tf.sum(perItem), perItem, recon };
+    return { total: tf.sum(perItem), perItem, recon, ...(detail ? { correct: detail.correct } : {}) };
   };
   let z = tf.clone(mu);
   let m = tf.zerosLike(mu);
   let v = tf.zerosLike(mu);
   let best = tf.clone(mu);
   let returned = false;
-  let bestObjective: Float32Array | undefined;
-  let bestRecon: Float32Array | undefined;
-  let bestScore: Float64Array | undefined;
-  let firstRecon: Float32Array | undefined;
-  /** Candidate codes (with a score): scored together in one batched call at the end, then chosen in order. */
-  const candidates: { z: tf.Tensor2D; obj: Float32Array; rec: Float32Array }[] = [];
+  const bestObjective = new Float32Array(batch).fill(Infinity);
+  const bestRecon = new Float32Array(batch).fill(Infinity);
+  const bestScore = new Float64Array(batch).fill(-Infinity);
+  const firstRecon = new Float32Array(batch);
+  /** Per item: still refining, the steps it took, why it stopped, and (for the plateau test) when its loss last improved. */
+  const active = new Array<boolean>(batch).fill(true);
+  const used = new Array<number>(batch).fill(steps);
+  const stopped = new Array<RefinementReport['stopped']>(batch).fill('steps');
+  const lowest = new Float32Array(batch).fill(Infinity);
+  const improvedAt = new Array<number>(batch).fill(0);
   /** Makes `at` each item's best where it beats the best so far (by score when given, else by objective). */
-  const consider = (obj: Float32Array, rec: Float32Array, at: tf.Tensor2D, scores: Float64Array | undefined): void => {
-    if (!bestObjective || !bestRecon) {
-      bestObjective = Float32Array.from(obj);
-      bestRecon = Float32Array.from(rec);
-      firstRecon = Float32Array.from(rec);
-      bestScore = scores;
-      return;
-    }
-    const better = new Array<boolean>(batch);
-    for (let i = 0; i < batch; i++) {
+  const consider = (obj: ArrayLike<number>, rec: ArrayLike<number>, at: tf.Tensor2D, scores: ArrayLike<number> | undefined, only: readonly boolean[]): void => {
+    const better = Array.from({ length: batch }, (_, i) => {
+      if (!only[i]) return false;
       const lower = (obj[i] ?? Infinity) < (bestObjective[i] ?? Infinity);
-      const [s, b] = [scores?.[i] ?? 0, bestScore?.[i] ?? 0];
-      better[i] = scores ? s > b || (s === b && lower) : lower;
-      if (better[i]) {
-        bestObjective[i] = obj[i] ?? Infinity;
-        bestRecon[i] = rec[i] ?? Infinity;
-        if (bestScore) bestScore[i] = s;
-      }
-    }
-    if (better.some(Boolean)) {
-      const mask = tf.tensor2d(
-        better.map((b) => (b ? 1 : 0)),
-        [batch, 1],
-        'bool',
-      );
-      const next = tf.tidy(() => tf.where(tf.tile(mask, [1, at.shape[1]]), at, best)) as tf.Tensor2D;
-      mask.dispose();
-      best.dispose();
-      best = next;
-    }
+      const [s, b] = [scores?.[i] ?? 0, bestScore[i] ?? -Infinity];
+      return scores ? s > b || (s === b && lower) : lower;
+    });
+    better.forEach((b, i) => {
+      if (!b) return;
+      bestObjective[i] = obj[i] ?? Infinity;
+      bestRecon[i] = rec[i] ?? Infinity;
+      if (scores) bestScore[i] = scores[i] ?? 0;
+    });
+    if (!better.some(Boolean)) return;
+    const mask = tf.tensor2d(
+      better.map((b) => (b ? 1 : 0)),
+      [batch, 1],
+      'bool',
+    );
+    const next = tf.tidy(() => tf.where(tf.tile(mask, [1, at.shape[1]]), at, best)) as tf.Tensor2D;
+    mask.dispose();
+    best.dispose();
+    best = next;
+  };
+  /** Stops item `i` after `k` steps for `why`. */
+  const stop = (i: number, k: number, why: RefinementReport['stopped']): void => {
+    active[i] = false;
+    used[i] = k;
+    stopped[i] = why;
   };
   /**
-   * The code `at` with its objective and reconstruction: without a score it is considered at once; with
-   * one, candidate steps are kept for the single batched scoring at the end (a greedy decode per
-   * candidate costs as much as a decode of all of them together). Returns the mean objective.
+   * The code `at` after `k` steps, with its objective and reconstruction: considered as a candidate
+   * (scored when the problem has a score, at μ, every SCORE_EVERY-th step and the last), then each
+   * active item is checked for being done. Returns the mean objective of the active items.
    */
-  const keepBest = async (perItem: tf.Tensor1D, recon: tf.Tensor1D, at: tf.Tensor2D, candidate: boolean): Promise<number> => {
+  const visit = async (
+    perItem: tf.Tensor1D,
+    recon: tf.Tensor1D,
+    correct: tf.Tensor1D | undefined,
+    at: tf.Tensor2D,
+    k: number,
+    last: boolean,
+  ): Promise<number> => {
     const [obj, rec] = [(await perItem.data()) as Float32Array, (await recon.data()) as Float32Array];
-    const mean = obj.reduce((a, b) => a + b, 0) / batch;
-    if (!problem.score) consider(obj, rec, at, undefined);
-    else if (candidate) candidates.push({ z: tf.clone(at), obj: Float32Array.from(obj), rec: Float32Array.from(rec) });
-    return mean;
-  };
-  const scoreCandidates = async (): Promise<void> => {
-    if (!problem.score || candidates.length === 0) return;
-    const stacked = tf.concat(
-      candidates.map((c) => c.z),
-      0,
-    ) as tf.Tensor2D;
-    let all: Float64Array;
-    try {
-      all = Float64Array.from(await problem.score(stacked));
-    } finally {
-      stacked.dispose();
+    if (k === 0) firstRecon.set(rec);
+    const check = k === 0 || k % SCORE_EVERY === 0 || last;
+    const open = [...active];
+    const perfect = problem.perfectScore;
+    // Items the forward pass says are rebuilt exactly: their code is the best there is; they stop here.
+    const right = correct && perfect ? await correct.data() : undefined;
+    const exact = open.map((on, i) => on && right !== undefined && (right[i] ?? 0) >= (perfect?.[i] ?? Infinity));
+    if (exact.some(Boolean)) {
+      consider(obj, rec, at, perfect, exact);
+      if (earlyStop) exact.forEach((e, i) => e && stop(i, k, 'exact'));
     }
-    candidates.forEach((c, j) => consider(c.obj, c.rec, c.z, all.slice(j * batch, (j + 1) * batch)));
+    if (!problem.score) consider(obj, rec, at, undefined, open);
+    else if (check) {
+      const scores = await problem.score(at);
+      consider(obj, rec, at, scores, open);
+      if (earlyStop && perfect) active.forEach((on, i) => on && (scores[i] ?? 0) >= (perfect[i] ?? Infinity) && stop(i, k, 'exact'));
+    }
+    if (earlyStop)
+      active.forEach((on, i) => {
+        if (!on) return;
+        const r = rec[i] ?? Infinity;
+        if (r < (lowest[i] ?? Infinity) * (1 - PLATEAU_GAIN)) {
+          lowest[i] = r;
+          improvedAt[i] = k;
+        } else if (k - (improvedAt[i] ?? 0) >= PLATEAU_STEPS && (!problem.score || check)) stop(i, k, 'plateau');
+      });
+    let sum = 0;
+    let n = 0;
+    open.forEach((on, i) => {
+      if (on) {
+        sum += obj[i] ?? 0;
+        n++;
+      }
+    });
+    return n > 0 ? sum / n : NaN;
   };
   try {
-    for (let k = 1; k <= steps; k++) {
+    let k = 0;
+    for (; k < steps && active.some(Boolean); k++) {
       if (options.signal?.aborted) throw new CancelledError('Refining the codes');
       const current = z;
-      const { value, grads, perItem, recon } = tf.tidy(() => {
-        let parts: { perItem: tf.Tensor1D; recon: tf.Tensor1D } | undefined;
+      const { value, grads, perItem, recon, correct } = tf.tidy(() => {
+        let parts: { perItem: tf.Tensor1D; recon: tf.Tensor1D; correct: tf.Tensor1D | undefined } | undefined;
         const { value: total, grad } = tf.valueAndGrad((zz: tf.Tensor) => {
           const o = objective(zz as tf.Tensor2D);
-          parts = { perItem: tf.keep(o.perItem), recon: tf.keep(o.recon) };
+          parts = { perItem: tf.keep(o.perItem), recon: tf.keep(o.recon), correct: o.correct ? tf.keep(o.correct) : undefined };
           return o.total;
         })(current);
         if (!parts) throw new Error('The refinement objective produced no value.');
-        return { value: total, grads: grad, perItem: parts.perItem, recon: parts.recon };
+        return { value: total, grads: grad, perItem: parts.perItem, recon: parts.recon, correct: parts.correct };
       });
       let meanLoss: number;
       try {
-        // The loss at z_{k−1} (z_0 = μ): keep the best code seen so far.
-        meanLoss = await keepBest(perItem, recon, current, (k - 1) % SCORE_EVERY === 0);
         if (!Number.isFinite((await value.data())[0] ?? NaN))
           throw new InvalidInputError('The refinement loss is not finite: the model gives NaN or infinite values for this input.');
+        // The loss at z_k (z_0 = μ): keep the best code seen so far; items that are done stop here.
+        meanLoss = await visit(perItem, recon, correct, current, k, false);
+        if (!active.some(Boolean)) break;
+        const step = k + 1;
+        const moving = tf.tensor2d(
+          active.map((a) => (a ? 1 : 0)),
+          [batch, 1],
+          'bool',
+        );
         const [nm, nv, nz] = tf.tidy(() => {
           const m1 = tf.add(tf.mul(m, ADAM.beta1), tf.mul(grads, 1 - ADAM.beta1));
           const v1 = tf.add(tf.mul(v, ADAM.beta2), tf.mul(tf.square(grads), 1 - ADAM.beta2));
-          const mHat = tf.div(m1, 1 - ADAM.beta1 ** k);
-          const vHat = tf.div(v1, 1 - ADAM.beta2 ** k);
-          return [m1, v1, tf.sub(current, tf.div(tf.mul(mHat, learningRate), tf.add(tf.sqrt(vHat), ADAM.epsilon)))];
+          const mHat = tf.div(m1, 1 - ADAM.beta1 ** step);
+          const vHat = tf.div(v1, 1 - ADAM.beta2 ** step);
+          const next = tf.sub(current, tf.div(tf.mul(mHat, learningRate), tf.add(tf.sqrt(vHat), ADAM.epsilon)));
+          // Items that stopped keep their code.
+          return [m1, v1, tf.where(tf.tile(moving, [1, current.shape[1]]), next, current)];
         });
+        moving.dispose();
         m.dispose();
         v.dispose();
         current.dispose();
         [m, v, z] = [nm as tf.Tensor2D, nv as tf.Tensor2D, nz as tf.Tensor2D];
       } finally {
-        tf.dispose([value, grads, perItem, recon]);
+        tf.dispose([value, grads, perItem, recon, correct]);
       }
-      options.onProgress?.(k, steps, meanLoss);
+      options.onProgress?.(k + 1, steps, meanLoss);
       await yieldToEventLoop();
     }
-    // The last step's code has not been scored yet.
-    const final = z;
-    const last = tf.tidy(() => {
-      const o = objective(final);
-      return [o.perItem, o.recon];
-    }) as [tf.Tensor1D, tf.Tensor1D];
-    try {
-      await keepBest(last[0], last[1], final, true);
-    } finally {
-      tf.dispose(last);
+    if (active.some(Boolean)) {
+      // The last step's code has not been looked at yet.
+      const final = z;
+      const last = tf.tidy(() => {
+        const o = objective(final);
+        return [o.perItem, o.recon, o.correct];
+      }) as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D | undefined];
+      try {
+        await visit(last[0], last[1], last[2], final, k, true);
+      } finally {
+        tf.dispose(last.filter((t): t is tf.Tensor1D => t !== undefined));
+      }
     }
-    await scoreCandidates();
     const distance = tf.tidy(() => tf.sqrt(tf.sum(tf.square(tf.mul(tf.sub(best, mu), invSigma)), 1)));
     const distances = await distance.data();
     distance.dispose();
     const reports = Array.from({ length: batch }, (_, i) => ({
-      lossBefore: firstRecon?.[i] ?? NaN,
-      lossAfter: bestRecon?.[i] ?? NaN,
+      lossBefore: firstRecon[i] ?? NaN,
+      lossAfter: bestRecon[i] ?? NaN,
       distanceSigma: distances[i] ?? NaN,
+      steps: used[i] ?? steps,
+      stopped: stopped[i] ?? 'steps',
     }));
     returned = true;
     return { z: best, reports };
   } finally {
-    tf.dispose([z, m, v, invSigma, ...candidates.map((c) => c.z)]);
+    tf.dispose([z, m, v, invSigma]);
     if (!returned) best.dispose();
   }
 }

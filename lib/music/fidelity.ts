@@ -28,3 +28,10 @@ export function compareLabels(input: ArrayLike<number>, decoded: ArrayLike<numbe
   }
   return { matchingSteps, totalSteps: input.length, eventSteps, matchingEventSteps };
 }
+
+/** The steps (0-based) where a decode's labels differ from its input's: what a learner should see marked. */
+export function differingSteps(input: ArrayLike<number>, decoded: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < Math.max(input.length, decoded.length); t++) if (input[t] !== decoded[t]) out.push(t);
+  return out;
+}

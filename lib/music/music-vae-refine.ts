@@ -74,7 +74,7 @@ export async function musicVaeRefinementProblem(
     };
   });
   // Every weight is fixed: products with them use precomputed transposes and skip weight gradients.
-  const loss = (z: tf.Tensor2D): tf.Tensor1D => {
+  const lossDetail = (z: tf.Tensor2D): { loss: tf.Tensor1D; correct: tf.Tensor1D } => {
     const init = tf.split(
       tf.tanh(tf.add(fixedMatMul(z, w.zInitKernel, keep.zInitT), w.zInitBias)),
       units.flatMap((u) => [u, u]),
@@ -90,8 +90,12 @@ export async function musicVaeRefinementProblem(
     const [, , H] = hs.shape;
     const logits = tf.add(fixedMatMul(tf.reshape(hs, [T * B, H]) as tf.Tensor2D, w.outKernel, keep.outT), w.outBias) as tf.Tensor2D;
     const ce = tf.losses.softmaxCrossEntropy(keep.targets, logits, undefined, undefined, tf.Reduction.NONE);
-    return tf.sum(tf.reshape(ce, [T, B]), 0) as tf.Tensor1D;
+    // Teacher-forced argmax right at every step ⇔ the greedy decode rebuilds the input exactly (by
+    // induction over the steps: each step then sees the true previous class).
+    const right = tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(keep.targets, 1)), 'float32');
+    return { loss: tf.sum(tf.reshape(ce, [T, B]), 0) as tf.Tensor1D, correct: tf.sum(tf.reshape(right, [T, B]), 0) as tf.Tensor1D };
   };
+  const loss = (z: tf.Tensor2D): tf.Tensor1D => lossDetail(z).loss;
   // The code kept is the one whose greedy decode rebuilds the most steps (what the user hears); the
   // candidates arrive stacked (row r is item r mod batch) and are decoded together.
   const score = async (z: tf.Tensor2D): Promise<number[]> =>
@@ -100,7 +104,9 @@ export async function musicVaeRefinementProblem(
     mu: keep.mu,
     sigma: keep.sigma,
     loss,
+    lossDetail,
     score,
+    perfectScore: labels.map((l) => l.length),
     dispose: () =>
       tf.dispose([
         keep.mu,

@@ -69,6 +69,19 @@ const refineSchema = z
 
 export const musicRequestSchemas = [
   z.object({ id, type: z.literal('music:load'), lab: kind, source: musicModelSourceSchema }),
+  /**
+   * Encodes (and refines) the user's inputs ahead of a click — as soon as an input changes — so
+   * interpolating or blending them later reuses the codes: the worker keeps them per (model, input,
+   * refinement settings). Answered with their fidelity.
+   */
+  z.object({
+    id,
+    type: z.literal('music:encode'),
+    lab: kind,
+    seqs: z.array(sequenceSchema).min(1).max(4),
+    labels: z.array(z.string().max(40)).max(4),
+    refine: refineSchema,
+  }),
   z.object({
     id,
     type: z.literal('music:interpolate'),
@@ -110,6 +123,11 @@ export const fidelitySchema = z.object({
   refined: z.boolean(),
   /** When refined: how far the code moved from the encoder's guess, in σ. */
   distanceSigma: z.number().optional(),
+  /** When refined: the Adam steps it took, and why it stopped (rebuilt exactly, stopped improving, or all steps). */
+  steps: z.number().int().optional(),
+  stopped: z.enum(['steps', 'exact', 'plateau']).optional(),
+  /** True when the code came from the worker's cache (refined earlier for the same input and settings). */
+  cached: z.boolean().optional(),
 });
 export type FidelityInfo = z.infer<typeof fidelitySchema>;
 
@@ -130,6 +148,8 @@ export type MusicModelInfo = z.infer<typeof musicModelInfoSchema>;
 
 export const musicResponseSchemas = [
   z.object({ id, type: z.literal('music:loaded'), info: musicModelInfoSchema }),
+  /** The inputs of a `music:encode` are encoded (their codes are kept in the worker). */
+  z.object({ id, type: z.literal('music:encoded'), fidelity: z.array(fidelitySchema), ms: z.number(), refineMs: z.number(), backend: z.string() }),
   /** Streamed while a model downloads (the request stays open). */
   z.object({ id, type: z.literal('music:progress'), label: z.string(), fraction: z.number() }),
   z.object({

@@ -11,6 +11,7 @@ import { defineWorkerPart, typedPost } from '../domains/router';
 import { drumsCompareSide, melodyCompareSide } from './compare-side';
 import { MusicVAE } from './music-vae';
 import { counting, sourceFor } from './worker-load';
+import { CodeCache, type CachedCode } from './code-cache';
 import type { QuantizedNoteSequence } from './note-sequence';
 import { musicProtocol, type FidelityInfo, type MusicModelInfo, type MusicModelSource } from './protocol';
 import type { MusicKind as Lab } from './shipped';
@@ -21,6 +22,8 @@ type Post = (message: MusicResponse, transfer?: Transferable[]) => void;
 
 interface Entry {
   model: MusicVAE;
+  /** Codes of the user's inputs for this model (refined ahead of the clicks that use them). */
+  codes: CodeCache;
   /** Requests still running on this model; a replaced model is disposed when the last one ends. */
   inUse: number;
   replaced: boolean;
@@ -29,12 +32,12 @@ interface Entry {
 const models = new Map<Lab, Entry>();
 
 /** Runs `work` on the lab's current model, which stays alive until `work` ends even if a new model replaces it. */
-async function withModel<T>(lab: Lab, work: (model: MusicVAE) => Promise<T>): Promise<T> {
+async function withModel<T>(lab: Lab, work: (model: MusicVAE, codes: CodeCache) => Promise<T>): Promise<T> {
   const entry = models.get(lab);
   if (!entry) throw new InvalidInputError(`No ${lab} model is loaded yet: wait for it to load, or pick one under "Model".`);
   entry.inUse++;
   try {
-    return await work(entry.model);
+    return await work(entry.model, entry.codes);
   } finally {
     entry.inUse--;
     if (entry.replaced && entry.inUse === 0) entry.model.dispose();
@@ -43,7 +46,7 @@ async function withModel<T>(lab: Lab, work: (model: MusicVAE) => Promise<T>): Pr
 
 function replaceModel(lab: Lab, model: MusicVAE): void {
   const old = models.get(lab);
-  models.set(lab, { model, inUse: 0, replaced: false });
+  models.set(lab, { model, codes: new CodeCache(), inUse: 0, replaced: false });
   if (!old) return;
   old.replaced = true;
   if (old.inUse === 0) old.model.dispose();
@@ -90,10 +93,12 @@ function decodeOptions(r: { temperature: number; seed: number; qpm: number }): {
 
 /**
  * Codes for the user's inputs — refined when the request asks (with progress messages and the
- * request's cancel signal) — and how faithfully each comes back.
+ * request's cancel signal) — and how faithfully each comes back. Codes the worker already has for
+ * the same input and settings (or is computing for another request) are reused, not refined again.
  */
 async function encodeInputs(
   model: MusicVAE,
+  codes: CodeCache,
   seqs: readonly QuantizedNoteSequence[],
   labels: readonly string[],
   refine: { steps: number; learningRate?: number; priorWeight?: number } | undefined,
@@ -101,23 +106,55 @@ async function encodeInputs(
   progress: (fraction: number, label: string) => void,
 ): Promise<{ z: Float32Array[]; fidelity: FidelityInfo[]; refineMs: number }> {
   const t0 = performance.now();
-  const what = labels.length === 2 ? `${labels[0]} and ${labels[1]}` : labels.length === 1 ? (labels[0] ?? 'the input') : `the ${labels.length} inputs`;
-  const options: RefineOptions | undefined = refine && {
-    ...refine,
-    signal,
-    onProgress: (done, total) => progress(done / total, `Refining the codes of ${what}: step ${done} of ${total}`),
-  };
-  const encoded = await model.encodeWithFidelity(seqs, options ? { refine: options } : {});
-  const fidelity = encoded.fidelity.map((f, i) => ({
-    label: labels[i] ?? `Input ${i + 1}`,
-    matchingSteps: f.matchingSteps,
-    totalSteps: f.totalSteps,
-    eventSteps: f.eventSteps,
-    matchingEventSteps: f.matchingEventSteps,
-    refined: f.refinement !== undefined,
-    ...(f.refinement ? { distanceSigma: f.refinement.distanceSigma } : {}),
-  }));
-  return { z: encoded.z, fidelity, refineMs: refine ? performance.now() - t0 : 0 };
+  const keys = seqs.map((seq) => CodeCache.key(model.converter.toLabels(seq), refine));
+  const found = await Promise.all(keys.map((k) => codes.get(k)));
+  const missing = found.flatMap((f, i) => (f ? [] : [i]));
+  if (missing.length > 0) {
+    const names = missing.map((i) => labels[i] ?? `input ${i + 1}`);
+    const what = names.length === 2 ? `${names[0]} and ${names[1]}` : names.length === 1 ? (names[0] ?? 'the input') : `the ${names.length} inputs`;
+    const options: RefineOptions | undefined = refine && {
+      ...refine,
+      signal,
+      onProgress: (done, total) => progress(done / total, `Refining the code of ${what}: step ${done} of at most ${total}`),
+    };
+    const work = model.encodeWithFidelity(
+      missing.map((i) => seqs[i] as QuantizedNoteSequence),
+      options ? { refine: options } : {},
+    );
+    missing.forEach((i, j) =>
+      codes.set(
+        keys[i] as string,
+        work.then((e) => {
+          const f = e.fidelity[j];
+          const r = f?.refinement;
+          return {
+            z: e.z[j] ?? new Float32Array(model.zDims),
+            matchingSteps: f?.matchingSteps ?? 0,
+            totalSteps: f?.totalSteps ?? 0,
+            eventSteps: f?.eventSteps ?? 0,
+            matchingEventSteps: f?.matchingEventSteps ?? 0,
+            ...(r ? { refinement: { distanceSigma: r.distanceSigma, steps: r.steps, stopped: r.stopped } } : {}),
+          };
+        }),
+      ),
+    );
+    await work;
+  }
+  const all = await Promise.all(keys.map(async (k, i) => (missing.includes(i) ? await codes.get(k) : found[i])));
+  const fidelity = all.map((c, i) => {
+    if (!c) throw new InvalidInputError(`The code of ${labels[i] ?? `input ${i + 1}`} could not be computed; try again.`);
+    return {
+      label: labels[i] ?? `Input ${i + 1}`,
+      matchingSteps: c.matchingSteps,
+      totalSteps: c.totalSteps,
+      eventSteps: c.eventSteps,
+      matchingEventSteps: c.matchingEventSteps,
+      refined: c.refinement !== undefined,
+      cached: !missing.includes(i),
+      ...(c.refinement ? { distanceSigma: c.refinement.distanceSigma, steps: c.refinement.steps, stopped: c.refinement.stopped } : {}),
+    };
+  });
+  return { z: all.map((c) => (c as CachedCode).z), fidelity, refineMs: refine && missing.length > 0 ? performance.now() - t0 : 0 };
 }
 
 async function handleMusicRequest(request: MusicRequest, post: Post, signal?: AbortSignal): Promise<void> {
@@ -139,17 +176,29 @@ async function handleMusicRequest(request: MusicRequest, post: Post, signal?: Ab
       post({ id: request.id, type: 'music:loaded', info });
       return;
     }
+    case 'music:encode':
+      return withModel(request.lab, async (model, codes) => {
+        const encoded = await encodeInputs(model, codes, request.seqs, request.labels, request.refine, signal, progress);
+        post({
+          id: request.id,
+          type: 'music:encoded',
+          fidelity: encoded.fidelity,
+          ms: performance.now() - t0,
+          refineMs: encoded.refineMs,
+          backend: tf.getBackend(),
+        });
+      });
     case 'music:interpolate':
-      return withModel('melody', async (model) => {
+      return withModel('melody', async (model, codes) => {
         const labels = ['Melody A', 'Melody B'];
-        const encoded = await encodeInputs(model, [request.a, request.b], labels, request.refine, signal, progress);
+        const encoded = await encodeInputs(model, codes, [request.a, request.b], labels, request.refine, signal, progress);
         const [za, zb] = encoded.z as [Float32Array, Float32Array];
         const result = await model.interpolateCodeSequences(za, zb, request.steps, request.mode, decodeOptions(request));
         done(result, inputNotes(model, [request.a, request.b], labels), encoded);
       });
     case 'music:similar':
-      return withModel('melody', async (model) => {
-        const encoded = await encodeInputs(model, [request.source], ['Melody A'], request.refine, signal, progress);
+      return withModel('melody', async (model, codes) => {
+        const encoded = await encodeInputs(model, codes, [request.source], ['Melody A'], request.refine, signal, progress);
         done(
           await model.similarCodeSequences(encoded.z[0] as Float32Array, request.n, request.similarity, decodeOptions(request)),
           inputNotes(model, [request.source], ['Melody A']),
@@ -159,9 +208,9 @@ async function handleMusicRequest(request: MusicRequest, post: Post, signal?: Ab
     case 'music:sample':
       return withModel(request.lab, async (model) => done(await model.sampleSequences(request.n, decodeOptions(request))));
     case 'music:grid':
-      return withModel('drums', async (model) => {
+      return withModel('drums', async (model, codes) => {
         const labels = ['Corner 1', 'Corner 2', 'Corner 3', 'Corner 4'];
-        const encoded = await encodeInputs(model, request.corners, labels, request.refine, signal, progress);
+        const encoded = await encodeInputs(model, codes, request.corners, labels, request.refine, signal, progress);
         done(await model.gridCodeSequences(encoded.z, request.size, request.size, decodeOptions(request)), inputNotes(model, request.corners, labels), encoded);
       });
   }

@@ -32,6 +32,11 @@ export function pitchSpanOf(seqs: readonly QuantizedNoteSequence[], minSpan = 12
   return { min: Math.max(0, min), max: Math.min(127, max) };
 }
 
+/** A note's tooltip: "E4 · step 11" for one step, "E4 · steps 11–14" for more. */
+export function noteTitle(pitch: number, start: number, end: number): string {
+  return end - start <= 1 ? `${pitchName(pitch)} · step ${start + 1}` : `${pitchName(pitch)} · steps ${start + 1}–${end}`;
+}
+
 export interface PianoRollProps {
   seq: QuantizedNoteSequence;
   span?: PitchSpan;
@@ -44,12 +49,29 @@ export interface PianoRollProps {
   window?: { start: number; length: number; onPick: (bar: number) => void };
   /** Pixels per step and per semitone (the SVG scales to its box). */
   cell?: { w: number; h: number };
+  /** Steps marked as wrong (e.g. where a reconstruction differs from its input), shaded and named. */
+  marks?: readonly number[];
+  /** The meter's grid: steps per beat and per bar (default 4/4 in sixteenths: 4 and 16). */
+  meter?: { stepsPerBeat: number; stepsPerBar: number };
   label: string;
   testId?: string;
   className?: string;
 }
 
-export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win, cell = { w: 10, h: 6 }, label, testId, className }: PianoRollProps) {
+export function PianoRoll({
+  seq,
+  span,
+  playStep,
+  onPlace,
+  onRemove,
+  window: win,
+  cell = { w: 10, h: 6 },
+  marks,
+  meter = { stepsPerBeat: 4, stepsPerBar: 16 },
+  label,
+  testId,
+  className,
+}: PianoRollProps) {
   const s = span ?? pitchSpanOf([seq]);
   const rows = s.max - s.min + 1;
   const steps = seq.totalQuantizedSteps;
@@ -103,7 +125,7 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
     const at = cellAt(e);
     if (!at) return;
     if (win) {
-      win.onPick(Math.floor(at.step / 16));
+      win.onPick(Math.floor(at.step / meter.stepsPerBar));
       return;
     }
     if (!editable) return;
@@ -138,7 +160,7 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
       aria-label={
         editable
           ? `${label}: ${seq.notes.length} notes. Arrow keys move, Space adds or removes a note, Shift+Right/Left lengthens or shortens it. Cursor: ${pitchName(cur.pitch)}, step ${cur.step + 1}${noteAt(cur.pitch, cur.step) ? ', on a note' : ''}.`
-          : `${label}: ${seq.notes.length} notes over ${steps / 16} bars`
+          : `${label}: ${seq.notes.length} notes over ${steps / meter.stepsPerBar} bars${marks && marks.length > 0 ? `; ${marks.length} step${marks.length === 1 ? '' : 's'} differ from the input` : ''}`
       }
       onKeyDown={onKey}
       onFocus={() => setFocused(true)}
@@ -156,9 +178,15 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
           <rect key={pitch} x={keyW} y={i * cell.h} width={steps * cell.w} height={cell.h} className={BLACK.has(pitch % 12) ? 'pr-row-black' : 'pr-row'} />
         );
       })}
-      {Array.from({ length: Math.floor(steps / 4) + 1 }, (_, i) => (
-        <line key={i} x1={keyW + i * 4 * cell.w} x2={keyW + i * 4 * cell.w} y1={0} y2={height} className={i % 4 === 0 ? 'pr-bar' : 'pr-beat'} />
+      {marks?.map((step) => (
+        <rect key={`m${step}`} x={keyW + step * cell.w} y={0} width={cell.w} height={height} className="pr-mark" data-testid="roll-mark" data-step={step}>
+          <title>{`step ${step + 1} differs from the input`}</title>
+        </rect>
       ))}
+      {Array.from({ length: Math.floor(steps / meter.stepsPerBeat) + 1 }, (_, i) => {
+        const x = keyW + i * meter.stepsPerBeat * cell.w;
+        return <line key={i} x1={x} x2={x} y1={0} y2={height} className={(i * meter.stepsPerBeat) % meter.stepsPerBar === 0 ? 'pr-bar' : 'pr-beat'} />;
+      })}
       {editable &&
         Array.from({ length: rows }, (_, i) => {
           const pitch = s.max - i;
@@ -180,7 +208,7 @@ export function PianoRoll({ seq, span, playStep, onPlace, onRemove, window: win,
             rx={1.5}
             className="pr-note"
           >
-            <title>{`${pitchName(n.pitch)} · step ${n.quantizedStartStep + 1}–${n.quantizedEndStep}`}</title>
+            <title>{noteTitle(n.pitch, n.quantizedStartStep, n.quantizedEndStep)}</title>
           </rect>
         ),
       )}

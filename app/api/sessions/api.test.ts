@@ -2,7 +2,7 @@
 // serves), once on a SQLite file (LATENT_LAB_DB) and once on PostgreSQL (DATABASE_URL): statuses,
 // JSON error shapes, body limits, and no 500 for bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEachStore, openHarness, type Harness } from '@/lib/classroom/testing/harness';
+import { describeEachStore, openHarness, participantId, type Harness } from '@/lib/classroom/testing/harness';
 import { bytesToBase64 } from '@/lib/classroom/client';
 import { LIMITS } from '@/lib/classroom/schema';
 import { drumEntry, freeSession, melodyMidi } from '@/lib/classroom/testing/fixtures';
@@ -10,7 +10,9 @@ import * as sessionRoute from './[code]/route';
 import * as eventsRoute from './[code]/events/route';
 import * as exportRoute from './[code]/export/route';
 import * as joinRoute from './[code]/join/route';
-import * as kickRoute from './[code]/participants/[nickname]/route';
+import * as kickRoute from './[code]/participants/[id]/route';
+import * as removeRoute from './[code]/participants/remove/route';
+import * as admitRoute from './[code]/participants/admit/route';
 import * as entryRoute from './[code]/submissions/[id]/route';
 import * as voteRoute from './[code]/submissions/[id]/vote/route';
 import * as listRoute from './[code]/submissions/route';
@@ -43,8 +45,10 @@ async function errorOf(res: Response): Promise<{ status: number; code: string; m
   return { status: res.status, code: body.error.code, message: body.error.message };
 }
 
+let teachers = 0;
 async function newSession() {
-  const res = await createRoute.POST(req('POST', base, { body: freeSession() }));
+  // Each test's teacher from their own address (creations are limited per address).
+  const res = await createRoute.POST(req('POST', base, { body: freeSession(), headers: { 'x-forwarded-for': `198.51.100.${++teachers}` } }));
   expect(res.status).toBe(201);
   const s = (await res.json()) as { code: string; teacherToken: string };
   const join = async (nickname: string) => {
@@ -104,15 +108,20 @@ describeEachStore((kind) => {
       expect(zip.headers.get('content-type')).toBe('application/zip');
       expect(zip.headers.get('content-disposition')).toContain(`latent-lab-${s.code}.zip`);
       expect([...new Uint8Array(await zip.arrayBuffer()).subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
-      const kick = await kickRoute.DELETE(req('DELETE', `${base}/${s.code}/participants/Bo`, { token: s.teacherToken }), ctx({ code: s.code, nickname: 'Bo' }));
+      const boId = await participantId(classroom(), s.code, s.teacherToken, 'Bo');
+      const kick = await kickRoute.DELETE(
+        req('DELETE', `${base}/${s.code}/participants/${boId}`, { token: s.teacherToken }),
+        ctx({ code: s.code, id: String(boId) }),
+      );
       expect(kick.status).toBe(204);
       const del = await entryRoute.DELETE(req('DELETE', `${base}/${s.code}/submissions/${id}`, { token: ada }), ctx({ code: s.code, id: String(id) }));
       expect(del.status).toBe(204);
       const gone = await sessionRoute.DELETE(req('DELETE', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code }));
       expect(gone.status).toBe(204);
+      // The session and its tokens are gone: the same 401 as any unknown token.
       expect(await errorOf(await sessionRoute.GET(req('GET', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code })))).toMatchObject({
-        status: 404,
-        code: 'not_found',
+        status: 401,
+        code: 'unauthorized',
       });
     });
 
@@ -216,7 +225,44 @@ describeEachStore((kind) => {
       }
       expect(statuses.filter((x) => x >= 500)).toEqual([]);
       expect(new Set(statuses).size).toBeGreaterThan(3);
-      expect(statuses.every((x) => [200, 201, 400, 401, 403, 404, 409, 413, 422].includes(x))).toBe(true);
+      expect(statuses.every((x) => [200, 201, 400, 401, 403, 404, 409, 413, 422, 429].includes(x))).toBe(true);
+    });
+
+    it('removes students by id through the routes (names like "..", "%41", "x/y" never go in a path), in bulk too', async () => {
+      const s = await newSession();
+      const names = ['..', '.', '%41', 'A', '100%', 'x/y', 'Bot 1', 'Bot 2'];
+      for (const n of names) await s.join(n);
+      const svc = classroom();
+      for (const n of names.slice(0, 6)) {
+        const id = await participantId(svc, s.code, s.teacherToken, n);
+        const res = await kickRoute.DELETE(
+          req('DELETE', `${base}/${s.code}/participants/${id}`, { token: s.teacherToken }),
+          ctx({ code: s.code, id: String(id) }),
+        );
+        expect(res.status, n).toBe(204);
+      }
+      const bots = await Promise.all(['Bot 1', 'Bot 2'].map((n) => participantId(svc, s.code, s.teacherToken, n)));
+      const bulk = await removeRoute.POST(
+        req('POST', `${base}/${s.code}/participants/remove`, { token: s.teacherToken, body: { ids: bots, block: true } }),
+        ctx({ code: s.code }),
+      );
+      expect(await bulk.json()).toEqual({ removed: 2 });
+      const view = await svc.getSession(s.code, s.teacherToken);
+      expect(view.participants?.map((p) => [p.nickname, p.kicked, p.blocked])).toEqual(names.map((n, i) => [n, true, i >= 6]));
+      // The session is still there; a nickname or a malformed id in the path is a JSON 404, never a 500.
+      for (const id of ['..', 'A', '%41', '0', '-1', 'x']) {
+        expect(
+          await errorOf(await kickRoute.DELETE(req('DELETE', `${base}/${s.code}/participants/x`, { token: s.teacherToken }), ctx({ code: s.code, id }))),
+        ).toMatchObject({
+          status: 404,
+        });
+      }
+      expect((await sessionRoute.GET(req('GET', `${base}/${s.code}`, { token: s.teacherToken }), ctx({ code: s.code }))).status).toBe(200);
+      const admit = await admitRoute.POST(
+        req('POST', `${base}/${s.code}/participants/admit`, { token: s.teacherToken, body: { ids: [bots[0]] } }),
+        ctx({ code: s.code }),
+      );
+      expect(await errorOf(admit)).toMatchObject({ status: 404, code: 'not_found' });
     });
 
     it('answers 429 with Retry-After once a token passes its limit', async () => {

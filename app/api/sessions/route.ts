@@ -1,4 +1,4 @@
-// POST /api/sessions {title, challenge, timeLimitMinutes?} → 201 {code, teacherToken, expiresAt}
+// POST /api/sessions {title, challenge, timeLimitMinutes?, admission?} → 201 {code, teacherToken, expiresAt}
 import { clientAddress, handle, jsonResponse, readJson } from '@/lib/classroom/http';
 import { LIMITS } from '@/lib/classroom/schema';
 import { classroom } from '@/lib/classroom/server';

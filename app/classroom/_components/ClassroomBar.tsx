@@ -6,19 +6,22 @@
  * through the lab's own URL parameters: A and B of the melody challenge, the drum challenge's
  * temperature cap, the digit challenge's model — read and written through each lab's typed URL
  * state (lib/music/lab-url, lib/image/lab-url), so the bar sees what the lab sees, defaults included.
+ * The bar follows the session's live events: a lock, a reopening, the end of the time limit or the
+ * end of the session show at once, not only when Submit is pressed.
  */
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
-import { CLASSROOM_PARAM, describeChallenge } from '@/lib/classroom/challenge';
-import { ClassroomApiError, ClassroomClient, bytesToBase64 } from '@/lib/classroom/client';
-import { LIMITS, isSessionCode, normalizeCode, type SessionView } from '@/lib/classroom/schema';
+import { describeChallenge, entryKinds } from '@/lib/classroom/challenges';
+import { ClassroomClient, bytesToBase64 } from '@/lib/classroom/client';
+import { CLASSROOM_PARAM, LIMITS, isSessionCode, normalizeCode } from '@/lib/classroom/schema';
 import { describeError } from '@/lib/core/errors';
 import { imageLabUrl } from '@/lib/image/lab-url';
 import { drumLabUrl, melodyLabUrl } from '@/lib/music/lab-url';
 import type { LabEntryResult } from './lab-entries';
 import { loadStudent, type StudentIdentity } from './storage';
+import { isAccepting, useNow, useSessionFeed } from './useSessionFeed';
 import '../classroom.css';
 
 const api = new ClassroomClient();
@@ -36,12 +39,11 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
   const image = useTypedUrlState(imageLabUrl);
   const code = raw ? normalizeCode(raw) : undefined;
   const [identity, setIdentity] = useState<StudentIdentity | null>();
-  const [session, setSession] = useState<SessionView>();
   const [title, setTitle] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
-  const [reload, setReload] = useState(0);
+  const now = useNow();
 
   useEffect(() => {
     if (!code) return;
@@ -49,17 +51,9 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
     return () => clearTimeout(t);
   }, [code]);
 
-  useEffect(() => {
-    if (!code || !identity) return;
-    let live = true;
-    api
-      .getSession(code, identity.token)
-      .then((s) => live && setSession(s))
-      .catch((e: unknown) => live && setError(describeError(e)));
-    return () => {
-      live = false;
-    };
-  }, [code, identity, reload]);
+  // The session, live (lock, reopen, time limit, end), from its event stream.
+  const feed = useSessionFeed(identity ? code : undefined, identity?.token);
+  const session = feed.session;
 
   const challenge = session?.challenge;
   const temp = drums.state.temp;
@@ -100,9 +94,8 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
     });
   }
   if (challenge?.kind === 'drum-groove' && lab === 'drums') fixes.push({ text: `Temperature at most ${challenge.maxTemperature} (the challenge's cap).` });
-  const wrongLab =
-    challenge && challenge.kind !== 'free' && { 'melody-interpolation': 'melody', 'drum-groove': 'drums', 'digit-from-code': 'image' }[challenge.kind] !== lab;
-  const accepting = session?.accepting ?? false;
+  const wrongLab = challenge !== undefined && !entryKinds(challenge).includes(lab);
+  const accepting = isAccepting(session, now);
 
   const submit = async () => {
     if (!session) return;
@@ -127,7 +120,6 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
       setTitle('');
     } catch (e) {
       setError(describeError(e));
-      if (e instanceof ClassroomApiError && (e.code === 'locked' || e.code === 'closed')) setReload((n) => n + 1);
     } finally {
       setBusy(false);
     }
@@ -181,11 +173,19 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
         <button type="submit" className="primary" disabled={busy || !session || !accepting || !title.trim() || Boolean(wrongLab)} data-testid="submit-entry">
           {busy ? 'Submitting…' : `Submit to ${session?.title ?? code}`}
         </button>
-        {session && !accepting && <span className="muted">{session.status === 'closed' ? 'The session has ended.' : 'Submissions are locked for now.'}</span>}
+        {session && !accepting && (
+          <span className="muted" data-testid="bar-closed">
+            {session.status === 'closed'
+              ? 'The session has ended.'
+              : session.status === 'locked'
+                ? 'Submissions are locked for now.'
+                : 'Time is up: the challenge takes no more entries.'}
+          </span>
+        )}
       </form>
-      {error && (
+      {(error ?? feed.fatal?.message) && (
         <p role="alert" className="notice notice-error" data-testid="bar-error">
-          {error}
+          {error ?? feed.fatal?.message}
         </p>
       )}
       {done && (

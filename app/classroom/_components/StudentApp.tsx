@@ -8,17 +8,16 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
-import { describeChallenge, entryKinds, labUrl } from '@/lib/classroom/challenge';
+import { describeChallenge, entryKinds, entrySpec, labUrl } from '@/lib/classroom/challenges';
 import { ClassroomApiError, ClassroomClient } from '@/lib/classroom/client';
 import { CODE_LENGTH, LIMITS, isSessionCode, normalizeCode } from '@/lib/classroom/schema';
 import { describeError } from '@/lib/core/errors';
 import { Gallery } from './Gallery';
-import { forgetStudent, loadStudent, saveStudent, type StudentIdentity } from './storage';
+import { deviceId, forgetStudent, loadStudent, saveStudent, type StudentIdentity } from './storage';
 import { statusText, useNow } from './TeacherSession';
 import { isAccepting, useSessionFeed } from './useSessionFeed';
 
 const api = new ClassroomClient();
-const LAB_NAMES = { melody: 'Melody lab', drums: 'Drum lab', image: 'Image lab' } as const;
 
 export function StudentApp() {
   const params = useSearchParams();
@@ -73,9 +72,11 @@ function JoinForm({ initialCode, onJoined }: { initialCode: string; onJoined: (i
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.join(c, nickname);
+      const r = await api.join(c, nickname, deviceId());
       const session = await api.getSession(r.code, r.studentToken);
-      onJoined({ code: r.code, token: r.studentToken, nickname: r.nickname, title: session.title }, labUrl(session.challenge, r.code));
+      // A student who waits for the teacher stays on the session page until let in.
+      const next = r.admitted ? labUrl(session.challenge, r.code) : `/classroom/join?code=${r.code}`;
+      onJoined({ code: r.code, token: r.studentToken, nickname: r.nickname, title: session.title }, next);
     } catch (e) {
       const field =
         e instanceof ClassroomApiError && (e.code === 'nickname_taken' || e.code === 'invalid')
@@ -163,6 +164,16 @@ function StudentSession({ identity, onLeave }: { identity: StudentIdentity; onLe
     );
   }
   if (!session) return <p className="muted">Connecting to session {identity.code}…</p>;
+  if (session.you.role === 'student' && !session.you.admitted) {
+    return (
+      <div className="card" data-testid="student-waiting">
+        <h1>{session.title}</h1>
+        <p role="status">
+          You are <strong>{identity.nickname}</strong>. The teacher lets students in one by one: wait here, this page opens the session as soon as you are in.
+        </p>
+      </div>
+    );
+  }
   const accepting = isAccepting(session, now);
   const kinds = entryKinds(session.challenge);
 
@@ -186,7 +197,7 @@ function StudentSession({ identity, onLeave }: { identity: StudentIdentity; onLe
       <div className="controls">
         {kinds.map((k) => (
           <Link key={k} className="button primary" href={labUrl(session.challenge, session.code, k)} data-testid={`open-lab-${k}`}>
-            {kinds.length > 1 ? `Open the ${LAB_NAMES[k].toLowerCase()}` : 'Open the lab with the challenge'}
+            {kinds.length > 1 ? `Open the ${(entrySpec(k)?.lab.name ?? k).toLowerCase()}` : 'Open the lab with the challenge'}
           </Link>
         ))}
         <button

@@ -9,19 +9,15 @@ import { useEffect, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { describeError } from '@/lib/core/errors';
 import { ClassroomClient } from '@/lib/classroom/client';
-import { CHALLENGE_KINDS, LIMITS, type DIGIT_MODELS, type ChallengeInput, type ChallengeKind } from '@/lib/classroom/schema';
+import { CHALLENGES, type ChallengeInput, type ChallengeKind, type DIGIT_MODELS } from '@/lib/classroom/challenges';
+import { LIMITS } from '@/lib/classroom/schema';
+import { DRUM_LAB_LIMITS } from '@/lib/music/lab-url';
+import { SHIPPED_MUSIC_MODELS } from '@/lib/music/shipped';
 import { encodeMelodyClip } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
 import { loadTeacherSessions, saveTeacher, type TeacherIdentity } from './storage';
 
 const api = new ClassroomClient();
-
-const KIND_TITLES: Record<ChallengeKind, string> = {
-  'melody-interpolation': 'The smoothest morph from melody A to melody B (melody lab)',
-  'drum-groove': 'The best 2-bar groove (drum lab)',
-  'digit-from-code': 'A digit from a random code that looks like a … (image lab, 2-D VAE)',
-  free: 'Free: anything from any lab',
-};
 
 export function TeacherHome() {
   const router = useRouter();
@@ -34,6 +30,7 @@ export function TeacherHome() {
   const [target, setTarget] = useState(7);
   const [instructions, setInstructions] = useState('');
   const [timed, setTimed] = useState(false);
+  const [admits, setAdmits] = useState(false);
   const [minutes, setMinutes] = useState(15);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -76,7 +73,7 @@ export function TeacherHome() {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.createSession({ title, challenge: challenge(), timeLimitMinutes: timed ? minutes : null });
+      const r = await api.createSession({ title, challenge: challenge(), timeLimitMinutes: timed ? minutes : null, admission: admits ? 'teacher' : 'open' });
       saveTeacher({ code: r.code, token: r.teacherToken, title: title.trim(), createdAt: new Date().toISOString(), expiresAt: r.expiresAt });
       router.push(`/classroom/session?code=${r.code}`);
     } catch (e) {
@@ -110,9 +107,9 @@ export function TeacherHome() {
           <label>
             Challenge
             <select value={kind} onChange={(e) => setKind(e.target.value as ChallengeKind)} data-testid="challenge-kind">
-              {CHALLENGE_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {KIND_TITLES[k]}
+              {CHALLENGES.map((c) => (
+                <option key={c.kind} value={c.kind}>
+                  {c.title}
                 </option>
               ))}
             </select>
@@ -139,7 +136,7 @@ export function TeacherHome() {
                   ))}
                 </select>
               </label>
-              <span className="muted">Model: the shipped mel_2bar (fixed for everyone).</span>
+              <span className="muted">Model: the shipped {SHIPPED_MUSIC_MODELS.melody} (fixed for everyone).</span>
             </div>
           )}
           {kind === 'drum-groove' && (
@@ -147,8 +144,8 @@ export function TeacherHome() {
               Highest temperature allowed{' '}
               <input
                 type="number"
-                min={0.05}
-                max={1.5}
+                min={DRUM_LAB_LIMITS.temperature[0]}
+                max={DRUM_LAB_LIMITS.temperature[1]}
                 step={0.05}
                 value={maxTemperature}
                 onChange={(e) => setMaxTemperature(Number(e.target.value))}
@@ -185,6 +182,9 @@ export function TeacherHome() {
           <div className="controls">
             <label>
               <input type="checkbox" checked={timed} onChange={(e) => setTimed(e.target.checked)} data-testid="timed" /> Time limit
+            </label>
+            <label>
+              <input type="checkbox" checked={admits} onChange={(e) => setAdmits(e.target.checked)} data-testid="admits" /> I let students in myself
             </label>
             {timed && (
               <label>

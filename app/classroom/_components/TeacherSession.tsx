@@ -10,14 +10,17 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import { downloadFile } from '@/app/_components/download';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
-import { describeChallenge } from '@/lib/classroom/challenge';
+import { describeChallenge } from '@/lib/classroom/challenges';
 import { ClassroomClient } from '@/lib/classroom/client';
 import { isSessionCode, normalizeCode, type SessionView } from '@/lib/classroom/schema';
 import { describeError } from '@/lib/core/errors';
 import { Gallery } from './Gallery';
-import { QrCode } from './QrCode';
+import { JoinLink } from './JoinLink';
+import { ParticipantsPanel } from './ParticipantsPanel';
 import { forgetTeacher, loadTeacher, saveTeacher } from './storage';
-import { isAccepting, useSessionFeed } from './useSessionFeed';
+import { isAccepting, useNow, useSessionFeed } from './useSessionFeed';
+
+export { useNow };
 
 const api = new ClassroomClient();
 
@@ -33,16 +36,6 @@ function countdown(endsAt: string | null, now: number): string | undefined {
   const left = Math.max(0, Math.round((Date.parse(endsAt) - now) / 1000));
   if (left === 0) return undefined;
   return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left`;
-}
-
-/** The current time, ticking every second (for countdowns). */
-export function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
-  return now;
 }
 
 export function TeacherSession() {
@@ -120,11 +113,11 @@ export function TeacherSession() {
   if (!session || !token) return <p className="muted">Connecting to session {code}…</p>;
   if (session.you.role !== 'teacher') return <p className="notice notice-error">This key belongs to a student of this session, not to its teacher.</p>;
 
-  const joinUrl = `${origin}/classroom/join?code=${session.code}`;
   const teacherLink = `${origin}/classroom/session?code=${session.code}#key=${token}`;
   const accepting = isAccepting(session, now);
   const left = countdown(session.endsAt, now);
-  const joined = feed.participants.filter((p) => !p.kicked);
+  // The projector never shows hidden entries (the teacher's own view marks them).
+  const shown = projector ? feed.submissions.filter((s) => !s.hidden) : feed.submissions;
 
   return (
     <div className={`classroom${projector ? ' projector' : ''}`} data-testid="teacher-session" data-stream={feed.status}>
@@ -143,46 +136,8 @@ export function TeacherSession() {
       {feed.status === 'reconnecting' && <p className="notice">Connection lost: reconnecting… (nothing is lost; the gallery catches up).</p>}
 
       <section className="join-panel card" aria-label="How to join">
-        <div className="join-text">
-          <p className="muted">Join at</p>
-          <p className="join-url">
-            <a href={joinUrl} data-testid="join-link">
-              {joinUrl}
-            </a>
-          </p>
-          <p className="muted">with the code</p>
-          <p className="join-code" data-testid="join-code" aria-label={`Join code ${session.code.split('').join(' ')}`}>
-            {session.code.slice(0, 3)} {session.code.slice(3)}
-          </p>
-        </div>
-        {origin && <QrCode text={joinUrl} label={`QR code for ${joinUrl}`} size={projector ? 280 : 200} />}
-        <div className="joined">
-          <h2>
-            <span data-testid="joined-count">{joined.length}</span> joined
-          </h2>
-          <ul className="joined-list" data-testid="joined-list">
-            {feed.participants.map((p) => (
-              <li key={p.nickname} className={p.kicked ? 'kicked' : undefined}>
-                <span>{p.nickname}</span>
-                {p.kicked && <span className="muted small"> (removed)</span>}
-                {!p.kicked && !projector && (
-                  <button
-                    type="button"
-                    className="link-button"
-                    data-testid="kick"
-                    aria-label={`Remove ${p.nickname} from the session`}
-                    onClick={() => {
-                      if (window.confirm(`Remove ${p.nickname}? Their link stops working at once; their entries stay until you remove them.`))
-                        void run('kick', () => api.kick(session.code, token, p.nickname));
-                    }}
-                  >
-                    remove
-                  </button>
-                )}
-              </li>
-            ))}
-          </ul>
-        </div>
+        <JoinLink code={session.code} projector={projector} />
+        <ParticipantsPanel session={session} token={token} participants={feed.participants} projector={projector} now={now} run={run} />
       </section>
 
       <section className="card teacher-controls" aria-label="Teacher controls">
@@ -284,14 +239,14 @@ export function TeacherSession() {
 
       <section aria-labelledby="gallery-h">
         <h2 id="gallery-h">
-          Gallery <span className="muted">({feed.submissions.length})</span>
+          Gallery <span className="muted">({shown.length})</span>
         </h2>
         {!session.votesRevealed && <p className="muted small">Students see the votes once you reveal them.</p>}
         <Gallery
           code={session.code}
           token={token}
           role="teacher"
-          submissions={feed.submissions}
+          submissions={shown}
           projector={projector}
           hideVotes={projector && !session.votesRevealed}
           onError={onError}

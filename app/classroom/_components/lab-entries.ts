@@ -4,9 +4,11 @@
  * code, or the decoded digit as PNG), the latent code and the settings that made it. A lab that
  * has nothing to submit yet says what to do instead.
  */
-import type { EntryKind, EntryParams } from '@/lib/classroom/schema';
+import type { EntryKind } from '@/lib/classroom/challenges';
+import type { EntryParams } from '@/lib/classroom/schema';
 import { greyToPng } from '@/lib/classroom/png';
-import { parseCode } from '@/lib/classroom/challenge';
+import { imageLabUrl } from '@/lib/image/lab-url';
+import { SHIPPED_MUSIC_MODELS } from '@/lib/music/shipped';
 import { encodeMelodyClip, withTempo } from '@/lib/music/clips';
 import { sequenceToMidi } from '@/lib/music/midi';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
@@ -58,7 +60,7 @@ export function melodyEntry(
       qpm: options.qpm,
       a: encodeMelodyClip(result.a),
       b: encodeMelodyClip(result.b),
-      model: 'mel_2bar',
+      model: SHIPPED_MUSIC_MODELS.melody,
       refineSteps: s.refineSteps,
       ...fidelity,
     },
@@ -85,7 +87,8 @@ export function drumEntry(
 export async function digitEntry(options: { model: string | undefined; zDims: number | undefined; z: string | null }): Promise<LabEntryResult> {
   if (!options.model || options.zDims === undefined) return { problem: 'Wait until the model has loaded.' };
   if (options.zDims !== 2) return { problem: 'Digit entries come from a model with a 2-D code: choose the VAE or the convolutional VAE.' };
-  const z = parseCode(options.z);
+  // The point as the image lab's typed URL state reads it (one parser for "x,y").
+  const z = options.z === null ? undefined : imageLabUrl.parse(new URLSearchParams({ z: options.z })).state.z;
   if (!z) return { problem: 'Pick a point: click on the manifold grid to decode a code.' };
   const r = await request({ type: 'image:decode', codes: Float32Array.from(z), count: 1 }, 'image:images');
   return {

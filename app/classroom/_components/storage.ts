@@ -62,3 +62,25 @@ export function forgetTeacher(code: string): void {
     loadTeacherSessions().filter((t) => t.code !== code),
   );
 }
+
+const DEVICE_KEY = 'latent-lab:classroom:device';
+
+/**
+ * This browser's random id (made once, kept in localStorage), sent when joining so a teacher can
+ * block the browser of a student they removed. Private windows and other browsers get another.
+ */
+export function deviceId(): string | undefined {
+  try {
+    const known = window.localStorage.getItem(DEVICE_KEY);
+    if (known && /^d_[A-Za-z0-9_-]{16,64}$/.test(known)) return known;
+    const bytes = crypto.getRandomValues(new Uint8Array(18));
+    const id = `d_${btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '')}`;
+    window.localStorage.setItem(DEVICE_KEY, id);
+    return id;
+  } catch {
+    return undefined;
+  }
+}

@@ -30,11 +30,11 @@ function apply(state: State, e: ClassroomEvent): State {
     case 'snapshot':
       return { session: e.session, submissions: new Map(e.submissions.map((s) => [s.id, s])), participants: e.session.participants ?? [] };
     case 'joined':
-      return state.participants.some((p) => p.nickname === e.nickname)
-        ? state
-        : { ...state, participants: [...state.participants, { nickname: e.nickname, joinedAt: new Date().toISOString(), kicked: false, entries: 0 }] };
+      return state.participants.some((p) => p.id === e.participant.id) ? state : { ...state, participants: [...state.participants, e.participant] };
     case 'kicked':
-      return { ...state, participants: state.participants.map((p) => (p.nickname === e.nickname ? { ...p, kicked: true } : p)) };
+      return { ...state, participants: state.participants.map((p) => (p.id === e.id ? { ...p, kicked: true, blocked: e.blocked } : p)) };
+    case 'admitted':
+      return { ...state, participants: state.participants.map((p) => (p.id === e.id ? { ...p, admitted: true } : p)) };
     case 'submitted':
     case 'updated': {
       const m = new Map(state.submissions);
@@ -55,7 +55,9 @@ function apply(state: State, e: ClassroomEvent): State {
       return { ...state, submissions: m };
     }
     case 'session':
-      return state.session ? { ...state, session: { ...state.session, status: e.status, votesRevealed: e.votesRevealed, endsAt: e.endsAt } } : state;
+      return state.session
+        ? { ...state, session: { ...state.session, status: e.status, votesRevealed: e.votesRevealed, endsAt: e.endsAt, admission: e.admission } }
+        : state;
     case 'deleted':
       return state;
   }
@@ -90,4 +92,14 @@ export function useSessionFeed(code: string | undefined, token: string | undefin
 export function isAccepting(session: SessionView | undefined, now: number): boolean {
   if (!session) return false;
   return session.status === 'open' && (session.endsAt === null || Date.parse(session.endsAt) > now);
+}
+
+/** The current time, ticking every second (for countdowns and time limits). */
+export function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return now;
 }

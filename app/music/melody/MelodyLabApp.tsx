@@ -17,45 +17,18 @@ import { MAX_SEED } from '@/lib/core/random';
 import { ignoredNote } from '@/lib/core/url-state';
 import { LAB_MAX_REFINE_STEPS, melodyLabUrl, MELODY_LAB_LIMITS } from '@/lib/music/lab-url';
 import { useWorkerCall } from '@/app/_components/useWorkerCall';
-import type { FidelityInfo } from '@/lib/music/protocol';
 import { decodeMelodyClip, encodeMelodyClip, withTempo } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { ModelPicker } from '../_components/ModelPicker';
-import { PianoRoll, pitchSpanOf } from '@/app/_components/media/PianoRoll';
+import { pitchSpanOf } from '@/app/_components/media/PianoRoll';
 import { exportMidi, exportWav, type ExportContext } from '../_components/exports';
 import { PlaybackBar } from '../_components/PlaybackBar';
+import { useInputCode } from '../_components/useInputCode';
 import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '@/app/_components/media/usePlayer';
 import { MelodySlot } from './MelodySlot';
-
-interface Result {
-  kind: 'interpolation' | 'variations';
-  /** The melodies the result was made from (A and B may have been edited since). */
-  a: QuantizedNoteSequence;
-  b: QuantizedNoteSequence;
-  /** Counts results, so tests and benchmarks can tell a new result from the previous one. */
-  run: number;
-  seqs: QuantizedNoteSequence[];
-  /** performance.now() of the click, for the click-to-drawn latency. */
-  clickedAt: number;
-  modelMs: number;
-  backend: string;
-  /** How faithfully A (and B) come back from their codes, and whether the codes were refined. */
-  fidelity: FidelityInfo[];
-  refineMs: number;
-  /** The choices that made it (a classroom entry reports them). */
-  settings: { steps: number; temperature: number; mode: string; seed: number; refineSteps: number };
-}
-
-function refineStepsOf(result: Result): string {
-  return `${(result.refineMs / 1000).toFixed(1)} s`;
-}
-
-/** "Melody A: 31/32 steps" — how many of the 32 sixteenths come back as they went in. */
-function fidelityText(f: FidelityInfo): string {
-  return `${f.label}: ${f.matchingSteps}/${f.totalSteps} steps`;
-}
+import { ResultStrip, staleReason, type Result } from './ResultStrip';
 
 /** Melody `which` from its URL text, or the example when the parameter is missing or damaged. */
 function clipParam(raw: string | null, which: 'a' | 'b', fallback: number, qpm: number): { seq: QuantizedNoteSequence; problem?: string } {
@@ -82,6 +55,9 @@ export function MelodyLabApp() {
   const bParam = url.b ?? null;
   const a = useMemo(() => clipParam(aParam, 'a', 0, qpm), [aParam, qpm]);
   const b = useMemo(() => clipParam(bParam, 'b', 1, qpm), [bParam, qpm]);
+  const ready = model.info !== undefined;
+  const codeA = useInputCode('melody', a.seq, 'Melody A', refineSteps, model.version, ready);
+  const codeB = useInputCode('melody', b.seq, 'Melody B', refineSteps, model.version, ready);
   const editSpan = useMemo(() => {
     const s = pitchSpanOf([a.seq, b.seq], 24);
     return { min: Math.min(s.min, 55), max: Math.max(s.max, 79) };
@@ -169,12 +145,8 @@ export function MelodyLabApp() {
 
   const exportCtx: ExportContext = { kind: 'melody', qpm, onError, onNotice: setNotice, onBusy: setExporting };
 
-  const itemName = result?.kind === 'variations' ? 'variation' : 'step';
   // A result made from an earlier A or B is marked, not silently shown as if it were current.
-  const stale =
-    result !== undefined &&
-    (encodeMelodyClip(result.a) !== encodeMelodyClip(a.seq) || (result.kind === 'interpolation' && encodeMelodyClip(result.b) !== encodeMelodyClip(b.seq)));
-  const ready = model.info !== undefined;
+  const stale = staleReason(result, a.seq, b.seq, refineSteps);
 
   return (
     <div className="music-lab">
@@ -197,6 +169,7 @@ export function MelodyLabApp() {
           onNotice={setNotice}
           onPlay={() => play('a', [a.seq])}
           playStep={stepOf('a')}
+          code={codeA}
         />
         <MelodySlot
           which="b"
@@ -208,6 +181,7 @@ export function MelodyLabApp() {
           onNotice={setNotice}
           onPlay={() => play('b', [b.seq])}
           playStep={stepOf('b')}
+          code={codeB}
         />
       </div>
 
@@ -335,95 +309,16 @@ export function MelodyLabApp() {
       />
 
       {result && (
-        <section className="card" aria-label={result.kind === 'variations' ? 'Variations' : 'Interpolation'}>
-          <p
-            className="muted"
-            data-testid="interp-latency"
-            data-ms={latency ? latency.ms.toFixed(1) : undefined}
-            data-steps={latency?.steps}
-            data-run={latency?.run}
-            data-model-ms={result.modelMs.toFixed(1)}
-            data-refine-ms={result.refineMs.toFixed(1)}
-            data-backend={result.backend}
-          >
-            {result.seqs.length} {result.kind === 'variations' ? 'variations' : 'steps'} · model {result.modelMs.toFixed(0)} ms on{' '}
-            {result.backend.toUpperCase()}
-            {latency ? ` · ${latency.ms.toFixed(0)} ms from click to picture` : ''}. Click a roll to hear it.
-          </p>
-          {result.fidelity.length > 0 && (
-            <p
-              className="fidelity"
-              data-testid="fidelity"
-              data-refined={result.fidelity.every((f) => f.refined) ? '1' : '0'}
-              data-matching={result.fidelity.map((f) => f.matchingSteps).join(',')}
-            >
-              <strong>How faithfully the inputs come back:</strong> {result.fidelity.map(fidelityText).join(' · ')}{' '}
-              <span className="muted">
-                {result.fidelity.every((f) => f.refined)
-                  ? `(codes refined in ${refineStepsOf(result)}; the ${result.kind === 'interpolation' ? 'first and last steps are' : 'variations start from'} these reconstructions)`
-                  : "(the encoder's guess alone, not refined)"}
-              </span>
-            </p>
-          )}
-          {stale && (
-            <p className="notice" data-testid="stale-result">
-              These {result.kind === 'variations' ? 'variations were made from an earlier melody A' : 'steps were made from an earlier A or B'}. Press{' '}
-              {result.kind === 'variations' ? '"Make variations"' : '"Interpolate A → B"'} to update them.
-            </p>
-          )}
-          <div
-            className={`strip${stale ? ' strip-stale' : ''}`}
-            data-stale={stale ? '1' : '0'}
-            data-testid="interp-strip"
-            data-kind={result.kind}
-            data-a={encodeMelodyClip(result.a)}
-            data-b={encodeMelodyClip(result.b)}
-          >
-            {result.kind === 'interpolation' && (
-              <figure className="strip-end">
-                <PianoRoll seq={result.a} span={span} label="Melody A (original)" cell={{ w: 5, h: 3 }} />
-                <figcaption>A</figcaption>
-              </figure>
-            )}
-            {result.seqs.map((seq, i) => (
-              <figure
-                key={i}
-                className={`strip-item${stepOf('strip', i) !== undefined || stepOf(`item-${i}`) !== undefined ? ' strip-playing' : ''}`}
-                data-testid={result.kind === 'variations' ? 'variation-item' : 'interp-item'}
-                data-notes={seq.notes.length}
-              >
-                <button type="button" className="roll-button" onClick={() => play(`item-${i}`, [seq])} aria-label={`Play ${itemName} ${i + 1}`}>
-                  <PianoRoll seq={seq} span={span} label={`${itemName} ${i + 1}`} cell={{ w: 5, h: 3 }} playStep={stepOf('strip', i) ?? stepOf(`item-${i}`)} />
-                </button>
-                <figcaption>
-                  {itemName} {i + 1}{' '}
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => exportMidi(exportCtx, [seq], `${itemName}-${i + 1}`)}
-                    data-testid="export-item-midi"
-                  >
-                    MIDI
-                  </button>
-                  {result.kind === 'variations' && (
-                    <>
-                      {' · '}
-                      <button type="button" className="link-button" onClick={() => setParams({ b: encodeMelodyClip(seq) })}>
-                        use as B
-                      </button>
-                    </>
-                  )}
-                </figcaption>
-              </figure>
-            ))}
-            {result.kind === 'interpolation' && (
-              <figure className="strip-end">
-                <PianoRoll seq={result.b} span={span} label="Melody B (original)" cell={{ w: 5, h: 3 }} />
-                <figcaption>B</figcaption>
-              </figure>
-            )}
-          </div>
-        </section>
+        <ResultStrip
+          result={result}
+          latency={latency}
+          stale={stale}
+          span={span}
+          stepOf={stepOf}
+          onPlay={(group, seqs) => play(group, seqs)}
+          onExport={(seqs, name) => exportMidi(exportCtx, seqs, name)}
+          onUseAsB={(seq) => setParams({ b: encodeMelodyClip(seq) })}
+        />
       )}
     </div>
   );

@@ -14,6 +14,8 @@ import { emptyQuantizedSequence, STEPS_PER_BAR, type QuantizedNoteSequence } fro
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
 import { readMidiFile } from '../_components/midi-file';
 import { PianoRoll, type PitchSpan } from '@/app/_components/media/PianoRoll';
+import { ProgressBar } from '@/app/_components/ProgressBar';
+import { fidelityLine, type InputCode } from '../_components/useInputCode';
 
 interface Imported {
   file: MidiFile;
@@ -32,6 +34,8 @@ export interface MelodySlotProps {
   onNotice: (message: string) => void;
   onPlay: () => void;
   playStep: number | undefined;
+  /** The input's code in the model worker: refined as soon as the melody changes, with its fidelity. */
+  code?: InputCode;
 }
 
 const exampleClips = new Map<string, string>();
@@ -58,7 +62,7 @@ function windowClip(found: MidiWindows, bar: number, qpm: number): { seq: Quanti
   return { seq: withTempo({ ...w.sequence, notes }, qpm), moved };
 }
 
-export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice, onPlay, playStep }: MelodySlotProps) {
+export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice, onPlay, playStep, code }: MelodySlotProps) {
   const [imported, setImported] = useState<Imported>();
   const label = which.toUpperCase();
   const encoded = encodeMelodyClip(seq);
@@ -209,6 +213,34 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
         onRemove={(pitch, step) => onChange(removeMelodyNoteAt(seq, pitch, step))}
       />
       <p className="muted small">Drag on the roll to draw a note; click a note to remove it.</p>
+      {code && <CodeStatus code={code} which={which} />}
     </section>
+  );
+}
+
+/** Where the slot's code stands: refining (with progress and Cancel), or how faithfully the melody comes back. */
+function CodeStatus({ code, which }: { code: InputCode; which: 'a' | 'b' }) {
+  if (code.running)
+    return (
+      <div className="busy-row" data-testid={`code-progress-${which}`}>
+        <ProgressBar label={code.progress?.label ?? 'Encoding…'} fraction={code.progress?.fraction} />
+        <button type="button" onClick={code.cancel} data-testid={`code-cancel-${which}`}>
+          Cancel
+        </button>
+      </div>
+    );
+  if (code.error) return <p className="small notice">{code.error}</p>;
+  const f = code.fidelity;
+  if (!f) return null;
+  return (
+    <p
+      className={`small fidelity${f.matchingSteps === f.totalSteps ? '' : ' fidelity-lossy'}`}
+      data-testid={`code-fidelity-${which}`}
+      data-matching={f.matchingSteps}
+      data-steps={f.steps ?? 0}
+      data-stopped={f.stopped ?? ''}
+    >
+      {fidelityLine(f, code.ms)}
+    </p>
   );
 }

@@ -8,7 +8,8 @@ import { DRUM_EXAMPLES, MELODY_EXAMPLES, drumExample, melodyExample } from '../.
 import { sequenceToMidi } from '../../music/midi';
 import { concatenate } from '../../music/sequences';
 import { bytesToBase64, type SubmitBody } from '../client';
-import type { CreateSessionInput } from '../schema';
+import { SHIPPED_MUSIC_MODELS } from '../../music/shipped';
+import type { CreateSessionInput } from '../requests';
 
 function example<T>(list: readonly T[], i: number): T {
   const x = list[i];
@@ -50,7 +51,7 @@ export function melodyEntry(title = 'My morph'): SubmitBody {
     title,
     kind: 'melody',
     midiBase64: bytesToBase64(melodyMidi()),
-    params: { steps: 7, temperature: 0, mode: 'slerp', seed: 1, a: CLIP_A, b: CLIP_B, model: 'mel_2bar' },
+    params: { steps: 7, temperature: 0, mode: 'slerp', seed: 1, a: CLIP_A, b: CLIP_B, model: SHIPPED_MUSIC_MODELS.melody },
   };
 }
 export function drumEntry(title = 'My groove', temperature = 0.5, index = 0): SubmitBody {

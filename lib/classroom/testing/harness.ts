@@ -195,3 +195,15 @@ async function openPostgres(config: Partial<ClassroomConfig>): Promise<Harness> 
     },
   };
 }
+
+/** The participant id of `nickname` in the session, as the teacher sees it (tests address students by id, as the API does). */
+export async function participantId(service: ClassroomService, code: string, teacherToken: string, nickname: string): Promise<number> {
+  const p = (await service.getSession(code, teacherToken)).participants?.find((x) => x.nickname === nickname);
+  if (!p) throw new Error(`nobody called ${nickname} in ${code}`);
+  return p.id;
+}
+
+/** Removes the student called `nickname` (by their id). */
+export async function kickNickname(service: ClassroomService, code: string, teacherToken: string, nickname: string, block = false): Promise<void> {
+  await service.removeParticipants(code, teacherToken, { ids: [await participantId(service, code, teacherToken, nickname)], block });
+}

@@ -1,5 +1,5 @@
 // GET /api/sessions/{code}/events → text/event-stream (Last-Event-ID header or ?since=N to catch up)
-import { bearerToken, handle } from '@/lib/classroom/http';
+import { bearerToken, clientAddress, handle } from '@/lib/classroom/http';
 import { classroom } from '@/lib/classroom/server';
 import { openEventStream } from '@/lib/classroom/sse';
 
@@ -10,6 +10,6 @@ export function GET(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const { code } = await ctx.params;
     const since = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('since');
-    return openEventStream(classroom(), code, bearerToken(request), { lastEventId: since, signal: request.signal });
+    return openEventStream(classroom(), code, bearerToken(request), { lastEventId: since, signal: request.signal, address: clientAddress(request) });
   });
 }

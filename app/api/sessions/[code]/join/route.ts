@@ -1,4 +1,4 @@
-// POST /api/sessions/{code}/join {nickname} → 201 {studentToken, nickname, code}
+// POST /api/sessions/{code}/join {nickname, device?} → 201 {studentToken, nickname, code, admitted}
 import { clientAddress, handle, jsonResponse, readJson } from '@/lib/classroom/http';
 import { LIMITS } from '@/lib/classroom/schema';
 import { classroom } from '@/lib/classroom/server';

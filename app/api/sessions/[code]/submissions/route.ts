@@ -1,6 +1,6 @@
 // GET /api/sessions/{code}/submissions (any token of the session) → 200 [{id, nickname, title, kind, votes, createdAt, …}]
 // POST /api/sessions/{code}/submissions (student) {title, kind, midiBase64?, pngBase64?, latent?, params?} → 201 {id}
-import { bearerToken, handle, jsonResponse, readJson } from '@/lib/classroom/http';
+import { bearerToken, clientAddress, handle, jsonResponse, readJson } from '@/lib/classroom/http';
 import { LIMITS } from '@/lib/classroom/schema';
 import { classroom } from '@/lib/classroom/server';
 
@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 type Ctx = { params: Promise<{ code: string }> };
 
 export function GET(request: Request, ctx: Ctx): Promise<Response> {
-  return handle(async () => jsonResponse(await classroom().listSubmissions((await ctx.params).code, bearerToken(request))));
+  return handle(async () => jsonResponse(await classroom().listSubmissions((await ctx.params).code, bearerToken(request), clientAddress(request))));
 }
 
 export function POST(request: Request, ctx: Ctx): Promise<Response> {
@@ -16,9 +16,10 @@ export function POST(request: Request, ctx: Ctx): Promise<Response> {
     const { code } = await ctx.params;
     const service = classroom();
     const token = bearerToken(request);
+    const address = clientAddress(request);
     // Check the token before reading up to half a megabyte of body.
-    await service.authorize(code, token);
+    await service.authorize(code, token, address);
     const body = await readJson(request, LIMITS.submissionBodyBytes);
-    return jsonResponse(await service.submit(code, token, body), 201);
+    return jsonResponse(await service.submit(code, token, body, address), 201);
   });
 }

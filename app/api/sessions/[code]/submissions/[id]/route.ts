@@ -1,7 +1,7 @@
 // GET /api/sessions/{code}/submissions/{id} → 200 the entry with midiBase64/pngBase64
 // PATCH /api/sessions/{code}/submissions/{id} {hidden} (teacher) → 200
 // DELETE /api/sessions/{code}/submissions/{id} (teacher, or the author) → 204
-import { bearerToken, handle, idParam, jsonResponse, readJson } from '@/lib/classroom/http';
+import { bearerToken, clientAddress, handle, idParam, jsonResponse, readJson } from '@/lib/classroom/http';
 import { LIMITS } from '@/lib/classroom/schema';
 import { classroom } from '@/lib/classroom/server';
 
@@ -11,7 +11,7 @@ type Ctx = { params: Promise<{ code: string; id: string }> };
 export function GET(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const { code, id } = await ctx.params;
-    return jsonResponse(await classroom().getSubmission(code, bearerToken(request), idParam(id)));
+    return jsonResponse(await classroom().getSubmission(code, bearerToken(request), idParam(id), clientAddress(request)));
   });
 }
 
@@ -19,14 +19,14 @@ export function PATCH(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const { code, id } = await ctx.params;
     const body = await readJson(request, LIMITS.smallBodyBytes);
-    return jsonResponse(await classroom().setHidden(code, bearerToken(request), idParam(id), body));
+    return jsonResponse(await classroom().setHidden(code, bearerToken(request), idParam(id), body, clientAddress(request)));
   });
 }
 
 export function DELETE(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const { code, id } = await ctx.params;
-    await classroom().removeSubmission(code, bearerToken(request), idParam(id));
+    await classroom().removeSubmission(code, bearerToken(request), idParam(id), clientAddress(request));
     return new Response(null, { status: 204 });
   });
 }

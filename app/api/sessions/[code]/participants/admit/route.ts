@@ -1,0 +1,16 @@
+// POST /api/sessions/{code}/participants/admit {ids: number[]} (teacher) → 200 {admitted}: lets
+// waiting students in (sessions whose admission is "teacher").
+import { bearerToken, clientAddress, handle, jsonResponse, readJson } from '@/lib/classroom/http';
+import { LIMITS } from '@/lib/classroom/schema';
+import { classroom } from '@/lib/classroom/server';
+
+export const dynamic = 'force-dynamic';
+type Ctx = { params: Promise<{ code: string }> };
+
+export function POST(request: Request, ctx: Ctx): Promise<Response> {
+  return handle(async () => {
+    const { code } = await ctx.params;
+    const body = await readJson(request, LIMITS.smallBodyBytes);
+    return jsonResponse(await classroom().admitParticipants(code, bearerToken(request), body, clientAddress(request)));
+  });
+}

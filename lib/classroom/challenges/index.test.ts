@@ -1,0 +1,150 @@
+import { decode } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../core/random';
+import { imageLabUrl } from '../../image/lab-url';
+import { decodeMelodyClip } from '../../music/clips';
+import { drumLabUrl, melodyLabUrl } from '../../music/lab-url';
+import { ClassroomError } from '../errors';
+import { checkPng } from '../media';
+import { greyToPng } from '../png';
+import { findBlockedWord } from '../words';
+import {
+  CHALLENGES,
+  CHALLENGE_KINDS,
+  ENTRY_KINDS,
+  UnknownChallengeError,
+  challengeModule,
+  challengeSchema,
+  checkChallengeEntry,
+  describeChallenge,
+  entryKinds,
+  labUrl,
+  startingCode,
+  type Challenge,
+} from './index';
+
+const parse = (c: unknown) => challengeSchema.parse(c) as Challenge;
+
+describe('the registry of challenge kinds', () => {
+  it('lists each kind once, with its entry kinds, and builds the API schema from them', () => {
+    expect(CHALLENGE_KINDS).toEqual(['melody-interpolation', 'drum-groove', 'digit-from-code', 'free']);
+    expect(ENTRY_KINDS).toEqual(['melody', 'drums', 'image']);
+    expect(new Set(CHALLENGES.map((c) => c.kind)).size).toBe(CHALLENGES.length);
+    expect(entryKinds(parse({ kind: 'free' }))).toEqual(ENTRY_KINDS);
+    expect(() => parse({ kind: 'karaoke' })).toThrow(/challenge.kind must be one of melody-interpolation, drum-groove, digit-from-code, free/);
+  });
+
+  it('treats an unknown kind as an error, never as "accept any entry"', () => {
+    expect(() => challengeModule('karaoke')).toThrow(UnknownChallengeError);
+    const forged = { kind: 'karaoke' } as unknown as Challenge;
+    expect(() => checkChallengeEntry(forged, { kind: 'melody', latent: undefined, params: undefined, midi: undefined, png: undefined })).toThrow(
+      UnknownChallengeError,
+    );
+    expect(() => describeChallenge(forged)).toThrow(UnknownChallengeError);
+  });
+
+  it('refuses entries of a kind the challenge does not take, before looking at the file', () => {
+    const mel = parse({ kind: 'melody-interpolation', a: '60.0.4', b: '67.0.8' });
+    const err = (() => {
+      try {
+        checkChallengeEntry(mel, { kind: 'drums', latent: undefined, params: { temperature: 0.5 }, midi: undefined, png: undefined });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ClassroomError);
+    expect((err as ClassroomError).message).toMatch(/takes melody entries, not drums/);
+  });
+});
+
+describe('challenge → lab URL (through the labs’ typed URL state)', () => {
+  it('pre-loads each lab through its own URL parameters', () => {
+    const mel = parse({ kind: 'melody-interpolation', a: '60.0.4_62.4.4', b: '67.0.8' });
+    const u = new URL(labUrl(mel, 'ABC234'), 'http://x');
+    expect(u.pathname).toBe('/music/melody');
+    const state = melodyLabUrl.parse(u.searchParams);
+    expect(state.ignored).toEqual([]);
+    expect(decodeMelodyClip(state.state.a ?? '').notes.map((n) => n.pitch)).toEqual([60, 62]);
+    expect(u.searchParams.get('classroom')).toBe('ABC234');
+
+    const drums = new URL(labUrl(parse({ kind: 'drum-groove', maxTemperature: 0.3 }), 'ABC234'), 'http://x');
+    expect(drums.pathname).toBe('/music/drums');
+    expect(drumLabUrl.parse(drums.searchParams).state.temp).toBe(0.3);
+
+    const digit = parse({ kind: 'digit-from-code', model: 'conv-vae', seed: 5 });
+    const d = new URL(labUrl(digit, 'ABC234'), 'http://x');
+    const img = imageLabUrl.parse(d.searchParams);
+    expect(img.ignored).toEqual([]);
+    expect([d.pathname, img.state.model, img.state.view, img.state.z]).toEqual(['/image', 'conv-vae', 'manifold', startingCode(5)]);
+
+    const free = parse({ kind: 'free' });
+    expect(labUrl(free, 'ABC234', 'drums')).toBe('/music/drums?classroom=ABC234');
+    expect(labUrl(free, 'ABC234', 'image')).toBe('/image?view=manifold&classroom=ABC234');
+    expect(() => labUrl(mel, 'ABC234', 'image')).toThrow(UnknownChallengeError);
+    for (const c of [mel, digit, free]) expect(describeChallenge(c).length).toBeGreaterThan(20);
+  });
+
+  it('stores melodies in the lab’s canonical form, so the lab’s A and B compare equal', () => {
+    const c = parse({ kind: 'melody-interpolation', a: '62.4.4_60.0.4', b: '67.0.8' });
+    expect(c.kind === 'melody-interpolation' && c.a).toBe('60.0.4_62.4.4');
+    expect(() => parse({ kind: 'melody-interpolation', a: '', b: '67.0.8' })).toThrow(/no notes/);
+  });
+
+  it('gives everyone the same starting code for a seed (lib/core/random), inside the manifold view', () => {
+    expect(startingCode(42)).toEqual(startingCode(42));
+    expect(startingCode(42)).not.toEqual(startingCode(43));
+    const rng = createRng(42);
+    expect(startingCode(42)[0]).toBe(Math.round((rng.next() * 2 - 1) * 2.5 * 100) / 100);
+    for (let s = 0; s < 200; s++) for (const v of startingCode(s)) expect(Math.abs(v)).toBeLessThanOrEqual(2.5);
+  });
+
+  it("takes its ranges from the labs' own limits (the drum minimum is the lab's, not 0)", () => {
+    expect(() => parse({ kind: 'drum-groove', maxTemperature: 0.01 })).toThrow();
+    const drums = parse({ kind: 'drum-groove', maxTemperature: 1 });
+    const check = (temperature: number) =>
+      checkChallengeEntry(drums, {
+        kind: 'drums',
+        latent: undefined,
+        params: { temperature },
+        midi: { notes: 4, drumNotes: 4, seconds: 2, quarters: 8 },
+        png: undefined,
+      });
+    expect(() => check(0)).toThrow(/temperature/);
+    expect(() => check(0.5)).not.toThrow();
+    expect(() => parse({ kind: 'digit-from-code', seed: 2 ** 32 })).toThrow();
+  });
+});
+
+describe('digit PNGs', () => {
+  it('encodes a decoded digit as a small grey PNG that the server accepts', () => {
+    const pixels = Float32Array.from({ length: 784 }, (_, i) => (i % 29 === 0 ? 1.4 : i % 7 === 0 ? 0.5 : -0.2));
+    const png = greyToPng(pixels, 28);
+    expect(png.byteLength).toBeLessThan(2000);
+    expect(checkPng(png)).toEqual({ width: 28, height: 28, channels: 1 });
+    const back = decode(png);
+    expect([back.data[0], back.data[7], back.data[1]]).toEqual([255, 128, 0]);
+    expect(() => greyToPng(pixels, 27)).toThrow(/784/);
+  });
+});
+
+describe('word filter', () => {
+  it('catches disguised swear words and leaves innocent words alone', () => {
+    for (const w of ['shit', 'SH1T', 's.h.i.t', 'f u c k', 'fuuuuck', 'a55hole', 'bitches', 'Bastard!']) expect(findBlockedWord(w), w).toBeDefined();
+    for (const w of [
+      'Scunthorpe',
+      'class act',
+      'assassin',
+      'Dickens',
+      'cocktail',
+      'therapist',
+      'shiitake',
+      'Penistone',
+      'grass',
+      'Hancock',
+      'R2-D2',
+      'B4 & after',
+    ]) {
+      expect(findBlockedWord(w), w).toBeUndefined();
+    }
+  });
+});
