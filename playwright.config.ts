@@ -5,7 +5,7 @@ import { chromiumPath } from './scripts/chromium-path.mjs';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 
-/** Flags for Debian Chromium on machines without a GPU or internet (see README "Testing"). */
+/** Flags for Debian Chromium on machines without a GPU or internet (see docs/testing.md). */
 const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-gpu'];
 
 export default defineConfig({

@@ -5,7 +5,8 @@
  *   (Conv2DBackpropFilter, MaxPoolGrad, ResizeNearestNeighborGrad; lib/core/kernels/wasm-grad.ts);
  * - latency of one reconstruction (conv AE, encode + decode of one digit);
  * - latency of decoding a 15×15 manifold grid with the 2-D VAE (225 codes).
- * Medians after warm-up; random weights (speed does not depend on them).
+ * Medians after warm-up; random weights (speed does not depend on them). Writes its table into
+ * docs/benchmarks.md (`--no-docs` skips that).
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { ImageAutoencoder } from '../lib/image/image-model';
 import { imageModelSpec } from '../lib/image/specs';
 import { imageLoss } from '../lib/image/losses';
 import { imagesTensor, type ImageData } from '../lib/image/tensors';
+import { publishBenchTables } from './docs-table';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,7 +35,7 @@ async function timeIt(runs: number, warm: number, work: () => Promise<void>): Pr
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ strict: true, options: { batches: { type: 'string' } } });
+  const { values } = parseArgs({ strict: true, options: { batches: { type: 'string' }, 'no-docs': { type: 'boolean' } } });
   const batches = Number(values.batches ?? 10);
   if (!Number.isInteger(batches) || batches < 1) throw new Error('--batches must be a positive whole number.');
   await initNodeBackend();
@@ -96,14 +98,17 @@ async function main(): Promise<void> {
   const head = ['backend', 'conv AE train img/s', 'ms/batch of 128', 'one reconstruction ms', '15×15 VAE grid ms'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ') + ' |';
-  console.log(line(head));
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  for (const r of rows) console.log(line(r));
+  const out = [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line)];
   const [cpu, wasm] = rows;
   if (cpu && wasm) {
     const speed = Number(wasm[1]) / Number(cpu[1]);
-    if (Number.isFinite(speed)) console.log(`\nWASM trains the conv AE ${speed.toFixed(1)}× faster than the CPU backend.`);
+    if (Number.isFinite(speed)) out.push('', `WASM trains the conv AE ${speed.toFixed(1)}× faster than the CPU backend.`);
   }
+  console.log(out.join('\n'));
+  await publishBenchTables(
+    'image',
+    `Node, random weights, medians after warm-up (${batches} training batches on WASM, at most 3 on CPU):\n\n${out.join('\n')}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -14,7 +14,8 @@
  *   page and a browser reports a revalidated file as a plain 200.
  *
  * Medians of `--runs` cold loads (default 5) after one warm-up of the server. The model worker's
- * own scripts (TF.js) load in the worker and are not main-thread JavaScript.
+ * own scripts (TF.js) load in the worker and are not main-thread JavaScript. After a run with no
+ * failure it writes its tables into docs/benchmarks.md (`--no-docs` skips that).
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +24,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromiumPath } from './chromium-path.mjs';
+import { BENCH_DOCS, publishBenchTables } from './docs-table';
 
 const ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-gpu'];
 
@@ -174,13 +176,23 @@ function progress(message: string): void {
   process.stderr.write(`bench:load: ${message}\n`);
 }
 
+/** The home page's main-thread JavaScript, gzip-compressed, should stay under this many bytes. */
+const HOME_JS_TARGET = 300 * 1024;
+/** A lab should be usable and show its model loading (with progress) this soon after navigation. */
+const LAB_READY_TARGET_MS = 1500;
+
 const kb = (n: number): string => `${(n / 1024).toFixed(0)} KB`;
 const ms = (n: number): string => `${Math.round(n).toLocaleString('en')} ms`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     strict: true,
-    options: { runs: { type: 'string', default: '5' }, port: { type: 'string', default: process.env.PORT ?? '3290' }, dir: { type: 'string', default: '.' } },
+    options: {
+      runs: { type: 'string', default: '5' },
+      port: { type: 'string', default: process.env.PORT ?? '3290' },
+      dir: { type: 'string', default: '.' },
+      'no-docs': { type: 'boolean' },
+    },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error(`--runs must be a whole number from 1 to 50; got ${values.runs}.`);
@@ -255,28 +267,50 @@ async function main(): Promise<void> {
       }
     }
 
-    console.log(`\nMain-thread JavaScript per page (cold cache; median of ${Math.min(runs, 3)}), ${dir}`);
-    console.log('| page | JS gzip (on the wire) | JS unpacked | scripts |');
-    console.log('|---|---|---|---|');
-    for (const w of weights) console.log(`| \`${w.page}\` | ${kb(w.gzip)} | ${kb(w.raw)} | ${w.files} |`);
-    console.log(`\nLab start, from navigation (cold cache; median of ${runs}, min–max)`);
-    console.log('| lab | controls usable | feedback (progress or model) | model ready |');
-    console.log('|---|---|---|---|');
+    const out = [
+      `Main-thread JavaScript per page (cold cache; median of ${Math.min(runs, 3)}):`,
+      '',
+      '| page | JS gzip (on the wire) | JS unpacked | scripts |',
+      '|---|---|---|---|',
+      ...weights.map((w) => `| \`${w.page}\` | ${kb(w.gzip)} | ${kb(w.raw)} | ${w.files} |`),
+      '',
+      `Lab start, from navigation (cold cache; median of ${runs}, min–max):`,
+      '',
+      '| lab | controls usable | feedback (progress or model) | model ready |',
+      '|---|---|---|---|',
+    ];
     const cell = (xs: number[]): string =>
       xs.length === 0
         ? 'no run got ready'
         : `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})${xs.length < runs ? ` [${xs.length} of ${runs} runs]` : ''}`;
-    for (const t of times) console.log(`| \`${t.lab}\` | ${cell(t.usable)} | ${cell(t.feedback)} | ${cell(t.ready)} |`);
-    console.log('\nModel files sent by the server, first and second visit (same browser profile)');
-    console.log('| lab | first visit: answers, body bytes | second visit: answers (304), body bytes |');
-    console.log('|---|---|---|');
+    for (const t of times) out.push(`| \`${t.lab}\` | ${cell(t.usable)} | ${cell(t.feedback)} | ${cell(t.ready)} |`);
+    out.push(
+      '',
+      'Model files sent by the server, first and second visit (same browser profile):',
+      '',
+      '| lab | first visit: answers, body bytes | second visit: answers (304), body bytes |',
+      '|---|---|---|',
+    );
     for (const r of revisits)
-      console.log(
+      out.push(
         `| \`${r.lab}\` | ${r.first.requests}, ${r.first.bytes.toLocaleString('en')} | ${r.second.requests} (${r.second.notModified}), ${r.second.bytes.toLocaleString('en')} |`,
       );
+    const home = weights.find((w) => w.page === '/');
+    const slowest = Math.max(...times.flatMap((t) => [...t.usable, ...t.feedback]));
+    out.push(
+      '',
+      `Targets: the home page's JavaScript ≤ ${kb(HOME_JS_TARGET)} gzip: ${home && home.gzip <= HOME_JS_TARGET ? 'met' : 'not met'} (${home ? kb(home.gzip) : 'not measured'}); ` +
+        `every lab interactive (controls usable, loading shown with progress) in ≤ ${ms(LAB_READY_TARGET_MS)}: ${slowest <= LAB_READY_TARGET_MS ? 'met' : 'not met'} (slowest run ${ms(slowest)}).`,
+    );
+    console.log(`\nBuild measured: ${dir}\n\n${out.join('\n')}`);
     if (failures.length > 0) {
       console.error(`\n${failures.length} lab start(s) failed:\n${failures.join('\n')}`);
       process.exitCode = 1;
+    } else if (dir === path.resolve('.')) {
+      // Another checkout's build (--dir) is for a before/after comparison, not this checkout's docs.
+      await publishBenchTables('load', out.join('\n'));
+    } else {
+      console.error(`Measured another checkout's build (--dir): ${BENCH_DOCS} left alone.`);
     }
   } finally {
     await browser?.close();

@@ -2,11 +2,13 @@
  * `npm run bench:lstm`: one LSTM layer's forward + backward (batch 64, 32 steps, 256 units, 90-wide
  * one-hot input — the decoder's shape in training), TF.js autodiff of a step-by-step cell versus
  * our hand-written BPTT (lib/music/lstm-train.ts), on the CPU and WASM backends. Median of 5 after 2.
+ * Writes its table into docs/benchmarks.md (`--no-docs` skips that).
  */
 import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { createRng } from '../lib/core/random';
 import { lstmSequence } from '../lib/music/lstm-train';
+import { publishBenchTables } from './docs-table';
 
 const [T, B, D, H] = [32, 64, 90, 256];
 
@@ -36,7 +38,10 @@ async function time(fn: () => Promise<void>): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  console.log(`LSTM layer forward+backward, batch ${B}, ${T} steps, ${H} units, input ${D}`);
+  const unknown = process.argv.slice(2).filter((a) => a !== '--no-docs');
+  if (unknown.length > 0) throw new Error(`bench:lstm takes no options but --no-docs; got ${unknown.join(' ')}.`);
+  const title = `LSTM layer forward+backward, batch ${B}, ${T} steps, ${H} units, input ${D}, median of 5 after 2 warm-ups:`;
+  console.log(title);
   const rows: string[] = [];
   for (const backend of ['cpu', 'wasm'] as const) {
     if (backend === 'cpu') await initNodeBackend('cpu');
@@ -73,9 +78,9 @@ async function main(): Promise<void> {
     rows.push(`| ${backend} | ${a.toFixed(0)} ms | ${b.toFixed(0)} ms | ${(a / b).toFixed(1)}× | ${(flop / b / 1e6).toFixed(1)} GFLOP/s |`);
     tf.dispose([x, wx, wh, zeros]);
   }
-  console.log('| backend | autodiff step-by-step | hand-written BPTT | speed-up | BPTT effective |');
-  console.log('|---|---|---|---|---|');
-  for (const r of rows) console.log(r);
+  const table = ['| backend | autodiff step-by-step | hand-written BPTT | speed-up | BPTT effective |', '|---|---|---|---|---|', ...rows].join('\n');
+  console.log(table);
+  await publishBenchTables('lstm', `${title}\n\n${table}`);
 }
 
 main().catch((error: unknown) => {

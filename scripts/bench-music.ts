@@ -4,7 +4,9 @@
  * Each library runs in its own process (Magenta's TF.js 2 cannot share a realm with ours), which
  * also gives each its own peak RSS. Prints a table; median of RUNS runs after WARMUP warm-ups.
  *
- *   npm run bench:music [-- --runs 10 --warmup 3 --backends cpu,wasm]
+ *   npm run bench:music [-- --runs 10 --warmup 3 --backends cpu,wasm --no-docs]
+ *
+ * Writes its tables into docs/benchmarks.md (`--no-docs` skips that).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +25,7 @@ import { MELODY_EXAMPLES, melodyExample } from '../lib/music/examples';
 import { MusicVAE } from '../lib/music/music-vae';
 import type { QuantizedNoteSequence } from '../lib/music/note-sequence';
 import { MEL_2BAR_SMALL, musicVaeConfigFor, randomMusicVaeVariables } from '../lib/music/testing/random-checkpoint';
+import { publishBenchTables } from './docs-table';
 
 const run = promisify(execFile);
 
@@ -163,8 +166,8 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  console.log(`bench:music — random mel_2bar_small-shaped checkpoint (enc 512, dec 2×256, z 256, 90 classes)`);
-  console.log(`median of ${runs} runs after ${warmup} warm-ups; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}\n`);
+  const intro = `Random mel_2bar_small-shaped checkpoint (enc 512, dec 2×256, z 256, 90 classes), median of ${runs} runs after ${warmup} warm-ups, each library in its own Node process.`;
+  console.log(`bench:music — ${intro}\n${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}\n`);
   const table: Record<string, { ours: ProcessResult; magenta: ProcessResult }> = {};
   try {
     for (const backend of backends) {
@@ -209,20 +212,19 @@ async function main(): Promise<void> {
   }
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: string[]): string => '| ' + cells.map((x, c) => x.padEnd(widths[c] ?? 0)).join(' | ') + ' |';
-  console.log(line(header));
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  for (const r of rows) console.log(line(r));
-  console.log('\npeak RSS (MB):');
+  const out = [line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line), '', 'Peak RSS (MB):', ''];
   for (const [backend, { ours: o, magenta: m }] of Object.entries(table)) {
-    console.log(
-      `  ${backend}: ours ${(o.maxRssKb / 1024).toFixed(0)}, @magenta/music ${(m.maxRssKb / 1024).toFixed(0)}; tensors left after our run: ${o.numTensorsAfter ?? '?'}`,
+    out.push(
+      `- ${backend}: ours ${(o.maxRssKb / 1024).toFixed(0)}, @magenta/music ${(m.maxRssKb / 1024).toFixed(0)}; tensors left after our run: ${o.numTensorsAfter ?? '?'}`,
     );
   }
   const flops = interpolationFlops();
   const wasmInterp = table.wasm?.ours.results[4]?.wallMs;
-  console.log(`\ninterpolate 2×11 arithmetic: ${(flops / 1e9).toFixed(2)} GFLOP as Magenta computes it.`);
-  if (wasmInterp) console.log(`ours on WASM: ${fmt(wasmInterp)} ms = ${(flops / 1e6 / wasmInterp).toFixed(1)} GFLOP/s effective.`);
+  out.push('', `Interpolate 2×11 arithmetic: ${(flops / 1e9).toFixed(2)} GFLOP as Magenta computes it.`);
+  if (wasmInterp) out.push(`Ours on WASM: ${fmt(wasmInterp)} ms = ${(flops / 1e6 / wasmInterp).toFixed(1)} GFLOP/s effective.`);
+  console.log(out.join('\n'));
   await rm(root, { recursive: true, force: true });
+  await publishBenchTables('music', `${intro}\n\n${out.join('\n')}`);
 }
 
 main().catch((error: unknown) => {

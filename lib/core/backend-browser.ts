@@ -114,7 +114,7 @@ export function initBrowserBackend(options: { override?: BackendName; cached?: B
       notes.push('webgpu: no adapter in this browser.');
     }
     // A software WebGL (SwiftShader, llvmpipe) is several times slower than WASM for our models (see the
-    // README's latency table), and under CPU load the warm-up race can still pick it by chance: it is
+    // latency table in docs/benchmarks.md), and under CPU load the warm-up race can still pick it by chance: it is
     // tried only when asked for by name.
     if (gpu.webgl.available && (!gpu.webgl.software || options.override === 'webgl')) candidates.push('webgl');
     else if (gpu.webgl.available)
