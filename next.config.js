@@ -4,7 +4,7 @@
  * Security headers on every page and API answer. The Content-Security-Policy keeps everything the
  * labs need working: the model workers and Tone.js's clock worker (`worker-src 'self' blob:`),
  * TF.js's WebAssembly (`'wasm-unsafe-eval'`), audio (`media-src`), the gallery's PNG data URLs and
- * the app's own fetches and live events (`connect-src 'self'`). Next's inline bootstrap scripts need
+ * the app's own fetches and live events, and checkpoints loaded by URL (`connect-src 'self' https: http:`). Next's inline bootstrap scripts need
  * `'unsafe-inline'` for scripts on statically rendered pages (no per-request nonce there); `next
  * dev` also needs `'unsafe-eval'`. Framing is refused (`frame-ancestors 'none'`, X-Frame-Options).
  */
@@ -16,7 +16,9 @@ const CSP = [
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "media-src 'self' data: blob:",
-  `connect-src 'self' data: blob:${dev ? ' ws:' : ''}`,
+  // https: and http: so a Magenta checkpoint can be loaded by its URL (the official hosted ones, or a
+  // teacher's own server), as the music labs and Compare offer; the page sends nothing else out.
+  `connect-src 'self' data: blob: https: http:${dev ? ' ws:' : ''}`,
   "worker-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'self'",

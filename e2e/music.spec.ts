@@ -390,3 +390,31 @@ test('drum lab: a corner from a drum MIDI, a melody model refused, and a WAV tha
   expect(wav.rms).toBeGreaterThan(0.005);
   void problems;
 });
+
+test('melody lab: a Magenta checkpoint loads by its URL from another server (the page's security policy lets it)', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { createServer } = await import('node:http');
+  const dir = path.resolve('models/mel_2bar');
+  // Another origin (another port), as a hosted checkpoint would be; CORS as Google's storage sends it.
+  const server = createServer((req, res) => {
+    const name = path.basename(new URL(req.url ?? '/', 'http://x').pathname);
+    readFile(path.join(dir, name))
+      .then((body) => res.writeHead(200, { 'access-control-allow-origin': '*' }).end(body))
+      .catch(() => res.writeHead(404, { 'access-control-allow-origin': '*' }).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    await page.goto('/music/melody');
+    await expect(page.getByTestId('music-model-info')).toHaveAttribute('data-name', 'mel_2bar', { timeout: 90_000 });
+    await page.getByText('Use another model').click();
+    await page.getByTestId('model-url').fill(`http://127.0.0.1:${port}/checkpoints/my_melodies`);
+    await page.getByTestId('model-url-load').click();
+    await expect(page.getByTestId('music-model-info')).toHaveAttribute('data-name', 'my_melodies', { timeout: 90_000 });
+    await interpolateAndWait(page);
+    await expect(page.getByTestId('interp-item').first()).toBeVisible();
+  } finally {
+    server.close();
+  }
+});
