@@ -391,7 +391,7 @@ test('drum lab: a corner from a drum MIDI, a melody model refused, and a WAV tha
   void problems;
 });
 
-test('melody lab: a Magenta checkpoint loads by its URL from another server (the page's security policy lets it)', async ({ page }) => {
+test('melody lab: a Magenta checkpoint loads by its URL from another server (the security policy lets it)', async ({ page }) => {
   test.setTimeout(120_000);
   const { createServer } = await import('node:http');
   const dir = path.resolve('models/mel_2bar');
