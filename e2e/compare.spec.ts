@@ -66,7 +66,7 @@ test('compare: every panel renders for vae and mel_2bar; hover shows a digit and
   await page.getByTestId('figure-map-b').locator('svg g[aria-label="dot"] circle').nth(40).click({ force: true });
   const nn = page.getByTestId('items-neighbours-b');
   await expect(nn).toHaveAttribute('data-count', '11');
-  await expect(page).toHaveURL(/msel=\d+/);
+  await expect(page).toHaveURL(/bsel=\d+/);
   await expect(page.getByTestId('neighbours-b')).toContainText('cosine');
   await page.getByTestId('map-metric').selectOption('euclidean');
   await expect(page.getByTestId('neighbours-b')).toContainText('euclidean');
