@@ -236,9 +236,21 @@ test('melody lab: bad files and an unreachable model give clear messages and the
     { meter: [3, 4] },
   );
   await page.getByTestId('melody-file-a').setInputFiles({ name: 'waltz.mid', mimeType: 'audio/midi', buffer: waltz });
-  await expect(page.getByTestId('music-notice')).toContainText(/in 3\/4: .*crosses bar lines/);
+  await expect(page.getByTestId('music-notice')).toContainText(/In 3\/4: .*bar line of the piece/);
   await expect(alert).toHaveCount(0);
   await expect(page.getByTestId('melody-roll-a')).toHaveAttribute('data-notes', '6');
+  // A waltz with a pickup (bar 1: rests, then one note on beat 3): the window starts at its first whole bar, bars
+  // are the waltz's own (12 sixteenths, drawn so), and "bar 5" is its bar 5.
+  const pickup = midiFile([[67, 2, 1], ...Array.from({ length: 24 }, (_, i) => [60 + (i % 5), 3 + i, 1] as const)], { meter: [3, 4] });
+  await page.getByTestId('melody-file-a').setInputFiles({ name: 'waltzes6.mid', mimeType: 'audio/midi', buffer: pickup });
+  await expect(page.getByTestId('melody-bar-a')).toHaveValue('2');
+  await expect(page.getByTestId('music-notice')).toContainText(/^Melody A: 32 sixteenths from bar 2 of track 1 of waltzes6\.mid \(3\/4; \d+ notes\)\./);
+  const preview = page.getByTestId('import-preview-a').locator('svg.piano-roll');
+  const barLines = await preview.locator('line.pr-bar').evaluateAll((lines) => lines.map((l) => Number(l.getAttribute('x1'))));
+  expect(barLines.length).toBeGreaterThan(3);
+  expect(new Set(barLines.slice(1).map((x, i) => Math.round(x - (barLines[i] ?? 0))))).toEqual(new Set([12 * 4])); // 12 steps of 4 px
+  await page.getByTestId('melody-bar-a').fill('5');
+  await expect(page.getByTestId('music-notice')).toContainText('from bar 5 of track 1 of waltzes6.mid');
 
   // Clear gives an empty roll to draw on (not the example back).
   await page.getByTestId('melody-example-a').selectOption('frere-jacques');

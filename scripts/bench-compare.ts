@@ -24,6 +24,7 @@ import { loadImageSide, loadMusicSide } from './compare-sides';
 import { analyseInThreads } from './compare-threads';
 import { formatTable, printSideTables } from './compare-table';
 import { publishBenchTables } from './docs-table';
+import { count } from '../lib/core/text';
 
 const TARGET_SECONDS = 30;
 
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
   const rows = ['encode', ...COMPARE_PANELS, 'total'].map((step) => [step, (a.seconds[step] ?? 0).toFixed(2), (b.seconds[step] ?? 0).toFixed(2)]);
   const best = Math.min(...totals);
   const out = [
-    `Seconds per panel and side (last of ${runs} run(s); ${threads === 2 ? 'the two sides ran at the same time' : 'one side after the other'}; model and data loading not counted):`,
+    `Seconds per panel and side (last of ${count(runs, 'run')}; ${threads === 2 ? 'the two sides ran at the same time' : 'one side after the other'}; model and data loading not counted):`,
     '',
     formatTable(['step', `image: ${a.model.name} (${a.data.items})`, `music: ${b.model.name} (${b.data.items})`], rows),
     '',

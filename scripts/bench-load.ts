@@ -25,6 +25,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromiumPath } from './chromium-path.mjs';
 import { BENCH_DOCS, publishBenchTables } from './docs-table';
+import { count } from '../lib/core/text';
 
 const ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-gpu'];
 
@@ -304,7 +305,7 @@ async function main(): Promise<void> {
     );
     console.log(`\nBuild measured: ${dir}\n\n${out.join('\n')}`);
     if (failures.length > 0) {
-      console.error(`\n${failures.length} lab start(s) failed:\n${failures.join('\n')}`);
+      console.error(`\n${count(failures.length, 'lab start')} failed:\n${failures.join('\n')}`);
       process.exitCode = 1;
     } else if (dir === path.resolve('.')) {
       // Another checkout's build (--dir) is for a before/after comparison, not this checkout's docs.

@@ -17,6 +17,7 @@ import { DEFAULT_HPARAMS } from '../lib/music/train-options';
 import { MusicVaeTrainer } from '../lib/music/train';
 import { ParallelTrainer } from '../lib/music/train-parallel';
 import { publishBenchTables } from './docs-table';
+import { count } from '../lib/core/text';
 
 /** Two data-parallel workers should train at least this many times faster than one. */
 const TWO_WORKER_TARGET = 1.7;
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
         rows.push(
           `| ${backend} | ${kind} | ${workers} | ${(ms / 1000).toFixed(2)} s (${((times[0] ?? NaN) / 1000).toFixed(2)}–${((times[times.length - 1] ?? NaN) / 1000).toFixed(2)}) | ${rate.toFixed(1)} | ${Number.isFinite(single) ? `${(rate / single).toFixed(2)}×` : '—'} |`,
         );
-        process.stderr.write(`${backend} ${kind} ${workers} worker(s) done\n`);
+        process.stderr.write(`${backend} ${kind} ${count(workers, 'worker')} done\n`);
       }
     }
   }

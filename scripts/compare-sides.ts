@@ -19,6 +19,7 @@ import type { ModelDescription } from '../lib/latent/compare/run';
 import { exampleWindowSet, FILE_LABELS, labelFromPath, musicCompareDomain, type FileLabel, type MusicWindowSet } from '../lib/music/compare-domain';
 import { buildMusicDataset } from '../lib/music/dataset-node';
 import { MusicVAE } from '../lib/music/music-vae';
+import { count as countOf } from '../lib/core/text';
 
 export interface LoadedSide<X extends tf.Tensor, Item, M extends LatentModel<X>> {
   /** The side's name in reports: its domain ("image", "melody", "drums"). */
@@ -87,7 +88,7 @@ export async function folderWindowSet(model: MusicVAE, dataDir: string, n: numbe
     labelName: mode,
     dataName: `${chosen.length} windows of ${path.basename(path.resolve(dataDir))} (${validation} from validation files${chosen.length > validation ? `, ${chosen.length - validation} from training files` : ''})`,
     notes: [
-      ...Object.entries(dataset.counts.skipped).map(([reason, count]) => `${count} file(s) skipped: ${reason}.`),
+      ...Object.entries(dataset.counts.skipped).map(([reason, count]) => `${countOf(count, 'file')} skipped: ${reason}.`),
       ...(chosen.length < n ? [`${dataDir} has ${chosen.length} usable windows; all are used.`] : []),
     ],
   };

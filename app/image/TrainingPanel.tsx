@@ -12,6 +12,7 @@ import { ProgressBar } from '@/app/_components/ProgressBar';
 import { cancelRequest, request, startCall } from '@/app/_workers/client';
 import type { BatchStatsMessage, EpochStatsMessage, ModelInfo } from '@/lib/image/protocol';
 import { BROWSER_TRAIN_LIMITS, browserTrainErrors, type BrowserTrainSettings } from '@/lib/image/train-options';
+import { count } from '@/lib/core/text';
 
 interface Props {
   model: ModelInfo;
@@ -133,8 +134,8 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
         onSourceChanged(result.source);
         setStatus(
           result.stoppedBy === 'cancelled'
-            ? `Stopped after ${result.epochs.length} complete epoch(s); the model keeps its newest weights.`
-            : `Trained ${result.epochs.length} epoch(s) in ${result.seconds.toFixed(1)} s.`,
+            ? `Stopped after ${count(result.epochs.length, 'complete epoch')}; the model keeps its newest weights.`
+            : `Trained ${count(result.epochs.length, 'epoch')} in ${result.seconds.toFixed(1)} s.`,
         );
       }
       onWeightsChanged();

@@ -20,6 +20,7 @@ import { secondsToQuarters } from '../music/sequences';
 import type { MidiSummary, PngSummary } from './challenges';
 import { crc32 } from './crc32';
 import { LIMITS } from './schema';
+import { count } from '../core/text';
 
 export { crc32 } from './crc32';
 
@@ -131,7 +132,7 @@ function scanMidi(bytes: Uint8Array): void {
     }
     at += 8 + length;
   }
-  if (tracks !== announced) throw new MediaError('invalid', `The MIDI file announces ${announced} track(s) but holds ${tracks}.`);
+  if (tracks !== announced) throw new MediaError('invalid', `The MIDI file announces ${count(announced, 'track')} but holds ${tracks}.`);
 }
 
 /**

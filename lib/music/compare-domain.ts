@@ -15,6 +15,7 @@ import { fileWindows, transposeMelodyLabels } from './dataset';
 import { DRUM_EXAMPLES, drumExample, MELODY_EXAMPLES, melodyExample } from './examples';
 import { parseMidi } from './midi';
 import type { MusicVAE } from './music-vae';
+import { count } from '../core/text';
 
 /** A set of 2-bar windows with a label each. */
 export interface MusicWindowSet {
@@ -259,7 +260,7 @@ export function midiWindowSet(
   }
   if (windows.length === 0)
     throw new InvalidInputError(
-      `None of the ${files.length} file(s) has a usable 2-bar ${converter.kind === 'melody' ? 'melody' : 'drum'} window. ${notes.slice(0, 3).join(' ')}`,
+      `None of the ${count(files.length, 'file')} has a usable 2-bar ${converter.kind === 'melody' ? 'melody' : 'drum'} window. ${notes.slice(0, 3).join(' ')}`,
     );
   const keep = sampleInOrder(
     windows.map((w, i) => i),

@@ -200,8 +200,8 @@ export function meterNote(seq: NoteSequence): string | undefined {
   const others = [...new Set(seq.timeSignatures.map((t) => `${t.numerator}/${t.denominator}`).filter((m) => !GRID_METERS.has(m)))];
   if (others.length === 0) return undefined;
   return (
-    `in ${others.join(' and ')}: the models read 2 bars of 4/4 (32 sixteenths, 8 quarter beats) at a time, so here a window starts every 4 quarter beats and crosses bar lines ` +
-    '(the music is read as it is, only cut differently)'
+    `in ${others.join(' and ')}: the models read 32 sixteenths (2 bars of 4/4) at a time, so each window starts on a bar line of the piece and holds a little more or less than 2 of its bars ` +
+    '(the music is read as it is; bars are counted and drawn in its own meter)'
   );
 }
 

@@ -34,22 +34,45 @@ describe('forgiving import: any meter', () => {
       [2, 4],
     ] as [number, number][]) {
       const found = midiWindows(parseMidi(tune(16, meter), 'tune.mid'), 'melody');
-      expect(found.windows.length).toBe(3); // 16 beats = 4 bars of 4/4: windows at bars 1, 2, 3
+      // 16 quarter beats = 64 sixteenths: 4 bars of 4/4 or 2/2 (windows at bars 1–3), 8 bars of 2/4 (windows at bars 1–5).
+      expect(found.windows.length).toBe(meter[1] === 4 && meter[0] === 2 ? 5 : 3);
       expect(found.notes.join(' ')).not.toMatch(/crosses bar lines/);
     }
   });
 
-  it('reads 3/4 and 6/8 too, cutting 32-sixteenth windows across bar lines, and says so (not an error)', () => {
+  it('reads 3/4 and 6/8 in their own meter: a window of 32 sixteenths starts at every bar line of the piece, and says so (not an error)', () => {
     for (const meter of [
       [3, 4],
       [6, 8],
     ] as [number, number][]) {
       const found = midiWindows(parseMidi(tune(24, meter), 'waltz.mid'), 'melody');
-      expect(found.windows.length).toBe(5);
+      expect(found.meter).toMatchObject({ numerator: meter[0], denominator: meter[1], stepsPerBar: 12, stepsPerBeat: meter[1] === 8 ? 6 : 4 });
+      // 24 quarter beats = 8 bars of 12 sixteenths: windows start at bars 1–7 (steps 0, 12, 24, …), each 32 steps (the last padded with silence).
+      expect(found.windows.map((w) => w.startStep)).toEqual([0, 12, 24, 36, 48, 60, 72]);
       expect(found.windows.every((w) => w.sequence.totalQuantizedSteps === 32)).toBe(true);
-      expect(found.notes.join(' ')).toMatch(new RegExp(`in ${meter[0]}/${meter[1]}: .* crosses bar lines`));
+      expect(found.notes.join(' ')).toMatch(new RegExp(`in ${meter[0]}/${meter[1]}: .*bar line of the piece`));
       expect(pickWindow(found, 'waltz.mid').sequence.notes.length).toBe(8);
+      // "Bar 5" is the piece's own bar 5.
+      expect(pickWindow(found, 'waltz.mid', 5).startStep).toBe(48);
     }
+  });
+
+  it('skips a pickup bar: the default window starts at the first whole bar, not on the rests before an anacrusis', () => {
+    // A waltz whose first bar is rests and one note on beat 3 (step 9), as ABC converters write a pickup.
+    const midi = new Midi();
+    midi.header.setTempo(120);
+    midi.header.timeSignatures.push({ ticks: 0, timeSignature: [3, 4], measures: 0 });
+    midi.header.update();
+    const t = midi.addTrack();
+    t.addNote({ midi: 67, time: 1.0, duration: 0.45, velocity: 0.7 }); // beat 3 of bar 1
+    for (let b = 3; b < 18; b++) t.addNote({ midi: 60 + (b % 5), time: b * 0.5, duration: 0.45, velocity: 0.7 });
+    const found = midiWindows(parseMidi(midi.toArray(), 'waltzes6.mid'), 'melody');
+    expect(found.windows[0]?.sequence.notes[0]?.quantizedStartStep).toBe(8);
+    const w = pickWindow(found, 'waltzes6.mid');
+    expect(w.startStep).toBe(12);
+    expect(w.sequence.notes[0]?.quantizedStartStep).toBe(0);
+    // A tune that starts on its downbeat keeps bar 1.
+    expect(pickWindow(midiWindows(parseMidi(tune(24, [3, 4]), 'waltz.mid'), 'melody'), 'waltz.mid').startStep).toBe(0);
   });
 
   it('keeps training data strict: meter "strict" refuses 3/4 with a named error', () => {

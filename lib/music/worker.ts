@@ -15,6 +15,7 @@ import { CodeCache, type CachedCode } from './code-cache';
 import type { QuantizedNoteSequence } from './note-sequence';
 import { musicProtocol, type FidelityInfo, type MusicModelInfo, type MusicModelSource } from './protocol';
 import type { MusicKind as Lab } from './shipped';
+import { count } from '../core/text';
 
 type MusicRequest = z.output<(typeof musicProtocol.requests)[number]>;
 type MusicResponse = z.output<(typeof musicProtocol.responses)[number]>;
@@ -81,8 +82,8 @@ function inputNotes(model: MusicVAE, seqs: readonly QuantizedNoteSequence[], lab
   seqs.forEach((seq, i) => {
     const { report } = model.converter.toInput(seq);
     const who = labels[i] ?? `input ${i + 1}`;
-    if (report.transposedNotes > 0) out.push(`${who}: ${report.transposedNotes} note(s) moved by octaves into the model's pitch range.`);
-    if (report.droppedNotes > 0) out.push(`${who}: ${report.droppedNotes} note(s) dropped (one voice only, or unknown drum sounds).`);
+    if (report.transposedNotes > 0) out.push(`${who}: ${count(report.transposedNotes, 'note')} moved by octaves into the model's pitch range.`);
+    if (report.droppedNotes > 0) out.push(`${who}: ${count(report.droppedNotes, 'note')} dropped (one voice only, or unknown drum sounds).`);
   });
   return out;
 }

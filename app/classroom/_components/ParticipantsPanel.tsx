@@ -8,6 +8,7 @@
 import { useState } from 'react';
 import { ClassroomClient } from '@/lib/classroom/client';
 import type { ParticipantView, SessionView } from '@/lib/classroom/schema';
+import { count } from '@/lib/core/text';
 
 const api = new ClassroomClient();
 /** Joins within a minute that make the panel point at a possible flood. */
@@ -127,7 +128,7 @@ export function ParticipantsPanel(props: {
             disabled={chosen.length === 0}
             data-testid="remove-selected"
             onClick={() => {
-              if (window.confirm(`Remove ${chosen.length} student(s)${block ? ' and block their browsers' : ''}?`))
+              if (window.confirm(`Remove ${count(chosen.length, 'student')}${block ? ' and block their browsers' : ''}?`))
                 void run('remove', async () => {
                   await api.removeParticipants(session.code, token, chosen, block);
                   setSelected(new Set());

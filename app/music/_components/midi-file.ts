@@ -14,3 +14,17 @@ export async function readMidiFile(file: File): Promise<MidiFile> {
   }
   return parseMidi(new Uint8Array(await file.arrayBuffer()), file.name);
 }
+
+/**
+ * Runs `work` on the file `name` and makes sure any error it throws names the file ("Melody B: MIDI
+ * has only drums, no melody." does not say which file): the message gains "name: " unless it
+ * already mentions it. The error keeps its class and its cause.
+ */
+export function inFile<T>(name: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof Error && !error.message.includes(name)) error.message = `${name}: ${error.message}`;
+    throw error;
+  }
+}

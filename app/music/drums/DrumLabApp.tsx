@@ -23,9 +23,8 @@ import { decodeDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib
 import { DRUM_EXAMPLES, drumExample } from '@/lib/music/examples';
 import { nearestGridCell } from '@/lib/latent/grid';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
-import { STEPS_PER_BAR } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
-import { readMidiFile } from '../_components/midi-file';
+import { inFile, readMidiFile } from '../_components/midi-file';
 import { ModelPicker } from '../_components/ModelPicker';
 import { exportMidi, exportWav, type ExportContext } from '../_components/exports';
 import { PlaybackBar } from '../_components/PlaybackBar';
@@ -34,6 +33,7 @@ import { usePlayer } from '@/app/_components/media/usePlayer';
 import { BlendSide } from './BlendSide';
 import { CornerCard } from './CornerCard';
 import { PatternCard } from './PatternCard';
+import { capitalize, count } from '@/lib/core/text';
 
 const CORNER_NAMES = ['Top left', 'Top right', 'Bottom left', 'Bottom right'] as const;
 const DEFAULT_CORNERS = ['rock', 'funk', 'bossa', 'four-on-the-floor'] as const;
@@ -141,14 +141,16 @@ export function DrumLabApp() {
     setCorner(corner, withTempo(w.sequence, qpm));
     setError(undefined);
     setNotice(
-      `${CORNER_NAMES[corner]}: bars ${imported.bar + 1}–${imported.bar + 2} of ${imported.name} (${w.sequence.notes.length} hits).${imported.found.notes.length ? ' ' + imported.found.notes.join('; ') + '.' : ''}`,
+      [`${CORNER_NAMES[corner]}: 2 bars from bar ${imported.bar + 1} of ${imported.name} (${count(w.sequence.notes.length, 'hit')})`, ...imported.found.notes]
+        .map((part) => capitalize(part) + '.')
+        .join(' '),
     );
   };
   const importCorner = async (corner: number, file: File) => {
     const midi = await readMidiFile(file);
-    const found = midiWindows(midi, 'drums');
+    const found = inFile(file.name, () => midiWindows(midi, 'drums'));
     const w = pickWindow(found, file.name);
-    applyCornerWindow(corner, { name: file.name, found, bar: w.startStep / STEPS_PER_BAR });
+    applyCornerWindow(corner, { name: file.name, found, bar: w.startStep / found.meter.stepsPerBar });
   };
 
   // The pattern cards get stable callbacks (so they skip redrawing while another one plays); the

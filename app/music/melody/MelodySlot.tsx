@@ -12,10 +12,11 @@ import { MELODY_EXAMPLES, melodyExample, type MelodyExample } from '@/lib/music/
 import type { MidiFile } from '@/lib/music/midi';
 import { emptyQuantizedSequence, STEPS_PER_BAR, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
-import { readMidiFile } from '../_components/midi-file';
+import { inFile, readMidiFile } from '../_components/midi-file';
 import { PianoRoll, type PitchSpan } from '@/app/_components/media/PianoRoll';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { fidelityLine, type InputCode } from '../_components/useInputCode';
+import { capitalize, count } from '@/lib/core/text';
 
 interface Imported {
   file: MidiFile;
@@ -51,7 +52,7 @@ function exampleClip(ex: MelodyExample): string {
 
 /** The 2-bar window at `bar` of an import, moved into the melody range and set to the lab's tempo. */
 function windowClip(found: MidiWindows, bar: number, qpm: number): { seq: QuantizedNoteSequence; moved: number } {
-  const w = found.windows.find((x) => x.startStep === bar * STEPS_PER_BAR) ?? found.windows[0];
+  const w = found.windows.find((x) => x.startStep === bar * found.meter.stepsPerBar) ?? found.windows[0];
   if (!w) throw new Error('This track is shorter than 2 bars.');
   let moved = 0;
   const notes = w.sequence.notes.map((n) => {
@@ -72,18 +73,23 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
     const { seq: clip, moved } = windowClip(next.found, next.bar, qpm);
     setImported(next);
     onChange(clip);
+    const m = next.found.meter;
     onNotice(
-      `Melody ${label}: bars ${next.bar + 1}–${next.bar + 2} of track ${next.track + 1} of ${next.file.name} (${clip.notes.length} notes)` +
-        (moved > 0 ? `; ${moved} note(s) moved by octaves into the model's range ${MELODY_PITCH_RANGE.min}–${MELODY_PITCH_RANGE.max}.` : '.') +
-        (next.found.notes.length > 1 ? ` ${next.found.notes.slice(1).join('; ')}.` : ''),
+      [
+        `Melody ${label}: 32 sixteenths from bar ${next.bar + 1} of track ${next.track + 1} of ${next.file.name} (${m.numerator}/${m.denominator}; ${count(clip.notes.length, 'note')})`,
+        ...(moved > 0 ? [`${count(moved, 'note')} moved by octaves into the model's range ${MELODY_PITCH_RANGE.min}–${MELODY_PITCH_RANGE.max}`] : []),
+        ...next.found.notes.slice(1),
+      ]
+        .map((part) => capitalize(part) + '.')
+        .join(' '),
     );
   };
 
   /** Opens a track of a MIDI file (default: the most melodic one) at its first 2 bars with notes. */
   const openTrack = (file: MidiFile, track?: number) => {
-    const found = midiWindows(file, 'melody', track === undefined ? {} : { track });
+    const found = inFile(file.name, () => midiWindows(file, 'melody', track === undefined ? {} : { track }));
     const w = pickWindow(found, file.name);
-    applyWindow({ file, track: found.track ?? 0, found, bar: w.startStep / STEPS_PER_BAR });
+    applyWindow({ file, track: found.track ?? 0, found, bar: w.startStep / found.meter.stepsPerBar });
   };
 
   const chooseTrack = (track: number) => {
@@ -190,8 +196,9 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
               seq={imported.found.part}
               label={`Track ${imported.track + 1} of ${imported.file.name}`}
               cell={{ w: 4, h: 3 }}
+              meter={imported.found.meter}
               window={{
-                start: imported.bar * STEPS_PER_BAR,
+                start: imported.bar * imported.found.meter.stepsPerBar,
                 length: 2 * STEPS_PER_BAR,
                 onPick: (bar) => applyWindow({ ...imported, bar: Math.min(lastBar, bar) }),
               }}
