@@ -300,6 +300,23 @@ test('drum lab: sample 8 patterns, edit one, blend four corners, drag the puck w
   const nextWas = await next.getAttribute('aria-pressed');
   await page.keyboard.press('Space');
   await expect(next).toHaveAttribute('aria-pressed', nextWas === 'true' ? 'false' : 'true');
+  // Both cells flipped back: the pattern is what was sampled again, so "edited" and p1= go.
+  await page.keyboard.press('Space');
+  await cell.click();
+  await expect(first).not.toHaveAttribute('data-edited', '1');
+  await expect(page).not.toHaveURL(/[?&]p1=/);
+  // Clear empties a pattern; "Undo edits" brings the sampled one back.
+  await first.getByTestId('clear-pattern').click();
+  await expect(first.locator('[aria-pressed="true"]')).toHaveCount(0);
+  await expect(first).toHaveAttribute('data-edited', '1');
+  await first.getByTestId('reset-pattern').click();
+  await expect(first).not.toHaveAttribute('data-edited', '1');
+  // A corner can be emptied and reset to its preset.
+  await page.getByTestId('corner-clear-2').click();
+  await expect(page).toHaveURL(/[?&]c2=/);
+  await page.getByTestId('corner-reset-2').click();
+  await expect(page).not.toHaveURL(/[?&]c2=/);
+  await expect(page.getByTestId('corner-reset-2')).toHaveCount(0);
 
   // Patterns 1–4 into the four corners, then blend.
   for (let i = 0; i < 4; i++) await page.getByTestId('drum-pattern').nth(i).getByTestId('to-corner').selectOption(String(i));

@@ -151,3 +151,15 @@ it('withTempo keeps the steps and recomputes seconds', () => {
   expect(s.notes[0]?.quantizedStartStep).toBe(4);
   expect(s.notes[0]?.startTime).toBeCloseTo(1);
 });
+
+describe('editedDrumClip', () => {
+  it('is the clip of an edited pattern, and nothing once the pattern is back to what was sampled', async () => {
+    const { editedDrumClip, toggleDrumCell, drumsFromGrid } = await import('./clips');
+    const original = drumsFromGrid(Array.from({ length: 9 }, (_, c) => Array.from({ length: 32 }, (_, s) => c === 0 && s % 8 === 0)));
+    const once = toggleDrumCell(original, 2, 4);
+    expect(editedDrumClip(once, original)).toMatch(/^[0-9a-v]{64}$/);
+    const back = toggleDrumCell(once, 2, 4);
+    expect(editedDrumClip(back, original)).toBeUndefined();
+    expect(editedDrumClip(back, undefined)).toMatch(/^[0-9a-v]{64}$/);
+  });
+});

@@ -166,3 +166,12 @@ export function decodeDrumClip(text: string, qpm = DEFAULT_QPM): QuantizedNoteSe
 export function withTempo(seq: QuantizedNoteSequence, qpm: number): QuantizedNoteSequence {
   return unquantize(seq, qpm);
 }
+
+/**
+ * The URL value of an edited drum pattern: its clip, or undefined when the edit brought it back to
+ * the `original` (the sampled pattern), so the link and the "edited" mark go away.
+ */
+export function editedDrumClip(next: QuantizedNoteSequence, original: QuantizedNoteSequence | undefined): string | undefined {
+  const clip = encodeDrumClip(next);
+  return original !== undefined && clip === encodeDrumClip(original) ? undefined : clip;
+}

@@ -97,8 +97,7 @@ export function ParticipantsPanel(props: {
                 data-testid="participant-select"
               />
             )}
-            <span>{p.nickname}</span>
-            {!p.admitted && !p.kicked && <span className="muted small"> (waiting)</span>}
+            <span>{p.nickname}</span> {!p.admitted && !p.kicked && <span className="muted small"> (waiting)</span>}
             {p.kicked && <span className="muted small">{p.blocked ? ' (removed, browser blocked)' : ' (removed)'}</span>}
             {!p.kicked && !projector && (
               <button

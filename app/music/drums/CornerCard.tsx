@@ -14,12 +14,18 @@ export interface CornerCardProps {
   imported: { name: string; found: MidiWindows; bar: number } | undefined;
   fidelity: FidelityInfo | undefined;
   onPreset(id: string): void;
+  /** Empties the corner. */
+  onClear(): void;
+  /** Back to the corner's default preset (absent while it shows it). */
+  onReset: (() => void) | undefined;
+  /** The default preset's name, for the Reset button's label. */
+  defaultName: string;
   onFile(file: File): void;
   /** Another 0-based start bar of the imported file. */
   onBar(bar: number): void;
 }
 
-export function CornerCard({ index, name, seq, imported, fidelity, onPreset, onFile, onBar }: CornerCardProps) {
+export function CornerCard({ index, name, seq, imported, fidelity, onPreset, onClear, onReset, defaultName, onFile, onBar }: CornerCardProps) {
   return (
     <figure className="corner" data-testid="blend-corner">
       <figcaption>
@@ -32,10 +38,11 @@ export function CornerCard({ index, name, seq, imported, fidelity, onPreset, onF
             </option>
           ))}
         </select>
-        <label className="file-label">
-          MIDI{' '}
+        <label className="file-button">
+          MIDI…
           <input
             type="file"
+            className="visually-hidden"
             accept=".mid,.midi,audio/midi,audio/x-midi"
             data-testid={`corner-file-${index + 1}`}
             onChange={(e) => {
@@ -45,6 +52,14 @@ export function CornerCard({ index, name, seq, imported, fidelity, onPreset, onF
             }}
           />
         </label>
+        <button type="button" className="link-button" onClick={onClear} data-testid={`corner-clear-${index + 1}`}>
+          Clear
+        </button>
+        {onReset && (
+          <button type="button" className="link-button" onClick={onReset} data-testid={`corner-reset-${index + 1}`} title={`Back to ${defaultName}`}>
+            Reset
+          </button>
+        )}
       </figcaption>
       {imported && (
         <label className="corner-bars">
@@ -60,7 +75,7 @@ export function CornerCard({ index, name, seq, imported, fidelity, onPreset, onF
             }}
             data-testid={`corner-bar-${index + 1}`}
           />{' '}
-          <span className="muted">
+          <span className="muted corner-file-name">
             –{imported.bar + 2} of {imported.name} ({imported.found.windows.length + 1} bars)
           </span>
         </label>

@@ -19,10 +19,10 @@ import { BLEND_SIZE, CORNER_KEYS, DRUM_LAB_LIMITS, drumLabUrl, PATTERN_KEYS } fr
 import { useWorkerResult } from '@/app/_components/useWorkerResult';
 import { useWorkerCall } from '@/app/_components/useWorkerCall';
 import { request } from '@/app/_workers/client';
-import { decodeDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
+import { CLIP_STEPS, decodeDrumClip, editedDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
 import { DRUM_EXAMPLES, drumExample } from '@/lib/music/examples';
 import { nearestGridCell } from '@/lib/latent/grid';
-import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
+import { emptyQuantizedSequence, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
 import { inFile, readMidiFile } from '../_components/midi-file';
 import { ModelPicker } from '../_components/ModelPicker';
@@ -132,6 +132,13 @@ export function DrumLabApp() {
 
   const setCorner = (corner: number, seq: QuantizedNoteSequence) => setParams({ [CORNER_KEYS[corner] ?? 'c1']: encodeDrumClip(seq) });
 
+  /** Pattern `i` becomes `next`; back to what was sampled, its URL key and "edited" mark go away. */
+  const edit = (i: number, next: QuantizedNoteSequence) => {
+    const original = sampled?.sequences[i];
+    setParams({ [PATTERN_KEYS[i] ?? 'p1']: editedDrumClip(next, original && withTempo(original, qpm)) });
+    if (playing?.group === `pattern-${i}`) player.swap([next]);
+  };
+
   /** Corners that came from a MIDI file keep the file's windows, so another 2 bars can be chosen. */
   const [imports, setImports] = useState<Partial<Record<number, { name: string; found: MidiWindows; bar: number }>>>({});
   const applyCornerWindow = (corner: number, imported: { name: string; found: MidiWindows; bar: number }) => {
@@ -157,6 +164,8 @@ export function DrumLabApp() {
   // callbacks read the current state through this ref, refreshed after every render.
   const actions = useRef({
     toggle: (_i: number, _c: number, _s: number): void => undefined,
+    clear: (_i: number): void => undefined,
+    reset: (_i: number): void => undefined,
     play: (_i: number): void => undefined,
     corner: (_i: number, _c: number): void => undefined,
     midi: (_i: number): void => undefined,
@@ -166,9 +175,14 @@ export function DrumLabApp() {
       toggle: (i, c, s) => {
         const seq = patterns[i];
         if (!seq || sampling) return; // new patterns are on their way: an edit now would land on the wrong one
-        const next = toggleDrumCell(seq, c, s);
-        setParams({ [PATTERN_KEYS[i] ?? 'p1']: encodeDrumClip(next) });
-        if (playing?.group === `pattern-${i}`) player.swap([next]);
+        edit(i, toggleDrumCell(seq, c, s));
+      },
+      clear: (i) => {
+        if (!sampling) edit(i, emptyQuantizedSequence(CLIP_STEPS, qpm));
+      },
+      reset: (i) => {
+        const original = sampled?.sequences[i];
+        if (original && !sampling) edit(i, withTempo(original, qpm));
       },
       play: (i) => {
         setSelection({ kind: 'pattern', index: i });
@@ -185,6 +199,8 @@ export function DrumLabApp() {
     };
   });
   const onToggle = useCallback((i: number, c: number, s: number) => actions.current.toggle(i, c, s), []);
+  const onClear = useCallback((i: number) => actions.current.clear(i), []);
+  const onReset = useCallback((i: number) => actions.current.reset(i), []);
   const onPlayPattern = useCallback((i: number) => actions.current.play(i), []);
   const onCorner = useCallback((i: number, c: number) => actions.current.corner(i, c), []);
   const onMidi = useCallback((i: number) => actions.current.midi(i), []);
@@ -283,6 +299,8 @@ export function DrumLabApp() {
             playStep={stepIn(`pattern-${i}`)}
             cornerNames={CORNER_NAMES}
             onToggle={onToggle}
+            onClear={onClear}
+            onReset={onReset}
             onPlay={onPlayPattern}
             onCorner={onCorner}
             onMidi={onMidi}
@@ -310,6 +328,19 @@ export function DrumLabApp() {
                   setImports((all) => ({ ...all, [c]: undefined }));
                   setCorner(c, presetClip(id, qpm));
                 }}
+                onClear={() => {
+                  setImports((all) => ({ ...all, [c]: undefined }));
+                  setCorner(c, emptyQuantizedSequence(CLIP_STEPS, qpm));
+                }}
+                onReset={
+                  url[CORNER_KEYS[c] ?? 'c1'] === undefined
+                    ? undefined
+                    : () => {
+                        setImports((all) => ({ ...all, [c]: undefined }));
+                        setParams({ [CORNER_KEYS[c] ?? 'c1']: undefined });
+                      }
+                }
+                defaultName={DRUM_EXAMPLES.find((e) => e.id === DEFAULT_CORNERS[c])?.title ?? ''}
                 onFile={(file) => importCorner(c, file).catch((err: unknown) => setError(`${CORNER_NAMES[c]} corner: ${describeError(err)}`))}
                 onBar={(bar) => {
                   const from = imports[c];

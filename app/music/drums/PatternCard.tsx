@@ -18,6 +18,10 @@ export interface PatternCardProps {
   onPlay: (index: number) => void;
   onCorner: (index: number, corner: number) => void;
   onMidi: (index: number) => void;
+  /** Empties the pattern (to draw one from scratch). */
+  onClear: (index: number) => void;
+  /** Back to the sampled pattern (shown when edited). */
+  onReset: (index: number) => void;
 }
 
 export const PatternCard = memo(function PatternCard({
@@ -31,6 +35,8 @@ export const PatternCard = memo(function PatternCard({
   onPlay,
   onCorner,
   onMidi,
+  onClear,
+  onReset,
 }: PatternCardProps) {
   const toggle = useCallback((c: number, s: number) => onToggle(index, c, s), [index, onToggle]);
   return (
@@ -60,6 +66,14 @@ export const PatternCard = memo(function PatternCard({
         <button type="button" className="link-button" onClick={() => onMidi(index)}>
           MIDI
         </button>
+        <button type="button" className="link-button" onClick={() => onClear(index)} data-testid="clear-pattern">
+          Clear
+        </button>
+        {edited && (
+          <button type="button" className="link-button" onClick={() => onReset(index)} data-testid="reset-pattern">
+            Undo edits
+          </button>
+        )}
       </div>
       <DrumGrid seq={seq} label={`Pattern ${index + 1}`} onToggle={toggle} playStep={playStep} />
     </section>
