@@ -57,7 +57,11 @@ export function panelTables(sides: readonly (SideReport | null)[]): { title: str
     {
       title: 'Holes',
       rows: [
-        row('share of prior draws in thin regions', (s) => pct(s.holes?.share)),
+        row('share of prior draws in thin regions', (s) =>
+          s.holes
+            ? `${pct(s.holes.share)} (${pct(s.holes.shareInterval[0])}–${pct(s.holes.shareInterval[1])}; ${s.holes.items} items, ${s.holes.dims}-D${s.holes.enoughItems ? '' : ', too few'})`
+            : '—',
+        ),
         row('median log q: prior / real', (s) => (s.holes ? `${f(s.holes.logQ.prior.median, 1)} / ${f(s.holes.logQ.real.median, 1)}` : '—')),
         row('median distance to nearest real: prior / real', (s) =>
           s.holes ? `${f(s.holes.nearest.prior.median, 2)} / ${f(s.holes.nearest.real.median, 2)} (${s.holes.distance})` : '—',

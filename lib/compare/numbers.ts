@@ -50,7 +50,14 @@ export const pathsNumbers = (r: { report: PathsReport }): NumberRow[] => {
 
 /** Holes: share of prior draws in thin regions, log q and distances. */
 export const holesNumbers = (r: { report: HolesReport }): NumberRow[] => [
-  ['prior draws in thin regions (≈1% = no holes)', pct(r.report.share)],
+  [
+    'prior draws in thin regions (≈1% = no holes)',
+    `${pct(r.report.share)} (95% interval ${pct(r.report.shareInterval[0])}–${pct(r.report.shareInterval[1])} over ${r.report.priorDraws.toLocaleString('en')} draws)`,
+  ],
+  [
+    'based on',
+    `${r.report.items.toLocaleString('en')} real items in ${r.report.dims} dimensions${r.report.enoughItems ? '' : ' — too few to tell where codes are dense (read the share as a rough upper bound)'}`,
+  ],
   ['median log q: prior draws / real codes', `${num(r.report.logQ.prior.median, 1)} / ${num(r.report.logQ.real.median, 1)}`],
   ['median distance to the nearest real item: prior / real', `${num(r.report.nearest.prior.median)} / ${num(r.report.nearest.real.median)}`],
   ['how q(z|x) was taken', r.report.density === 'posterior' ? 'the encoder’s σ' : 'a kernel (no σ)'],

@@ -111,6 +111,8 @@ describe('music compare domain', () => {
     expect(set.windows.length).toBe(5); // 6 bars → 5 windows one bar apart
     expect(set.labels.every((l) => l === 'three-tunes.mid')).toBe(true);
     expect(set.notes.join(' ')).toMatch(/broken\.mid/);
+    // Where the set is described, refused files are not counted as read.
+    expect(set.dataName).toBe('5 windows from 1 of 2 MIDI files (1 refused: broken.mid)');
     expect(() => midiWindowSet([{ name: 'broken.mid', bytes: new Uint8Array([1, 2, 3]) }], conv, { maxItems: 10, seed: 1 })).toThrow(/None of the 1 file/);
   });
 

@@ -17,6 +17,13 @@ import { parseMidi } from './midi';
 import type { MusicVAE } from './music-vae';
 import { count } from '../core/text';
 
+/** "12 of 15 MIDI files (3 refused: a.mid, b.mid, c.mid)" — or "15 MIDI files" when all were read. */
+export function filesUsed(total: number, refused: readonly string[]): string {
+  if (refused.length === 0) return count(total, 'MIDI file');
+  const names = refused.length <= 3 ? refused.join(', ') : `${refused.slice(0, 3).join(', ')} and ${count(refused.length - 3, 'other')}`;
+  return `${total - refused.length} of ${count(total, 'MIDI file')} (${refused.length} refused: ${names})`;
+}
+
 /** A set of 2-bar windows with a label each. */
 export interface MusicWindowSet {
   windows: Int32Array[];
@@ -244,17 +251,23 @@ export function midiWindowSet(
   const windows: Int32Array[] = [];
   const labels: string[] = [];
   const notes: string[] = [];
+  /** Files that gave no window, by name (said where the set is described: "12 of 15 files (3 refused: …)"). */
+  const refused: string[] = [];
   for (const f of files) {
     try {
       const midi = parseMidi(f.bytes, f.name);
       const found = fileWindows(midi, converter, { ignoreMeter: converter.kind === 'melody' });
-      if (found.windows.length === 0) notes.push(`${f.name}: no 2-bar window with at least 2 ${converter.kind === 'melody' ? 'notes' : 'hits'}.`);
+      if (found.windows.length === 0) {
+        refused.push(f.name);
+        notes.push(`${f.name}: no 2-bar window with at least 2 ${converter.kind === 'melody' ? 'notes' : 'hits'}.`);
+      }
       for (const w of found.windows) {
         windows.push(w);
         labels.push(labelFromPath(f.name, options.label ?? 'file'));
       }
     } catch (error) {
       if (!(error instanceof LatentLabError)) throw error;
+      refused.push(f.name);
       notes.push(`${f.name}: ${error.message}`);
     }
   }
@@ -272,7 +285,7 @@ export function midiWindowSet(
     windows: keep.map((i) => windows[i] as Int32Array),
     labels: keep.map((i) => labels[i] as string),
     labelName: options.label ?? 'file',
-    dataName: `${keep.length} windows from ${files.length} MIDI file(s)`,
+    dataName: `${count(keep.length, 'window')} from ${filesUsed(files.length, refused)}`,
     notes,
   };
 }

@@ -1,4 +1,22 @@
 /**
+ * Items per latent dimension below which the set is too small to tell where codes are dense: the
+ * share of "holes" then mostly says how few the items are, not how the model is (a rule of thumb,
+ * said on the page with the number).
+ */
+export const ITEMS_PER_DIMENSION = 10;
+
+/** The 95% Wilson score interval of a proportion `k / n` (sound for shares near 0 or 1). */
+export function wilsonInterval(k: number, n: number): [number, number] {
+  if (n <= 0) return [0, 1];
+  const z = 1.959964;
+  const p = k / n;
+  const denominator = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/**
  * The Holes panel: does every region of the prior decode to something real?
  *
  * A VAE is trained so that codes of real items, taken together, look like the prior N(0, I). Where
@@ -182,6 +200,10 @@ export async function holesPanel<X extends tf.Tensor, Item>(
   return {
     report: {
       share,
+      shareInterval: wilsonInterval(share * m, m),
+      items: set.count,
+      dims: set.dims,
+      enoughItems: set.count >= ITEMS_PER_DIMENSION * set.dims,
       percentile: HOLES_PERCENTILE,
       threshold,
       priorDraws: m,

@@ -90,6 +90,13 @@ export const holeDrawSchema = z.object({
 export const holesReportSchema = z.object({
   /** Share of prior draws N(0, I) where log q(z) is below the threshold. */
   share: num,
+  /** Its 95% interval over the prior draws (Wilson). */
+  shareInterval: z.tuple([num, num]),
+  /** Real items the density comes from, and the code's size: too few items per dimension make most draws look like holes. */
+  items: z.number().int(),
+  dims: z.number().int(),
+  /** At least ITEMS_PER_DIMENSION items per dimension (lib/latent/compare/holes). */
+  enoughItems: z.boolean(),
   /** The percentile of log q on real codes used as the threshold, and its value. */
   percentile: num,
   threshold: num,
