@@ -31,7 +31,7 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 function mnistTest(): Promise<ImageSet> {
   testDigits ??= (async () => {
     const [images, labels] = await Promise.all(
-      ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(async (f) => parseIdx(await fetchBytes(`/data/mnist/${f}`), { name: f })),
+      ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(async (f) => parseIdx(await fetchBytes(`/data/mnist/${f}.gz`), { name: f })),
     );
     if (!images || !labels) throw new InvalidInputError('The MNIST test files did not load.');
     return imagesAndLabels(images, labels, { imagesName: 't10k-images-idx3-ubyte', labelsName: 't10k-labels-idx1-ubyte' });

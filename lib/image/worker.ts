@@ -89,7 +89,7 @@ async function handleImageRequest(request: ImageRequest, post: Post, signal: Abo
     case 'image:data': {
       if (request.source.kind === 'embedded') {
         const files = await fetchAllWithProgress(
-          MNIST_IDX_FILES.map((f) => `/data/mnist/${f}`),
+          MNIST_IDX_FILES.map((f) => `/data/mnist/${f}.gz`),
           (received, total) =>
             progress(`Downloading the embedded digits: ${kb(received)}${total ? ` of ${kb(total)}` : ''}`, total ? received / total : undefined),
         );
