@@ -89,8 +89,11 @@ const toArray = toFloat32;
 const ENCODE_BATCH = 250;
 /** Digits the denoiser's PCA picks its number of components on. */
 const DENOISE_CHOICE_DIGITS = 500;
-/** Principal components of the training digits fitted for the PCA baselines (every baseline keeps at most this many). */
-const BASELINE_COMPONENTS = 256;
+/**
+ * The most components the denoiser's PCA baseline looks among for the k that denoises best (its best k
+ * is far below: noise lives in the small components).
+ */
+const DENOISE_MAX_COMPONENTS = 128;
 
 export class ImageLab {
   private current: ImageAutoencoder | undefined;
@@ -291,16 +294,15 @@ export class ImageLab {
   }
 
   /**
-   * PCA of all training digits, the first {@link BASELINE_COMPONENTS} components (fitted once per data
-   * set, with progress): every baseline keeps fewer (the largest code is 196 numbers, the 14×14 input
-   * of super-resolution; the denoiser's best k is far below).
+   * PCA of all training digits with at least `k` components (fitted when first needed, with progress;
+   * kept per data set and fitted again only when a model needs more components).
    */
-  private async trainingPca(work: LongWork): Promise<PrincipalComponents> {
-    if (!this.pcaBasis) {
+  private async trainingPca(k: number, work: LongWork): Promise<PrincipalComponents> {
+    if (!this.pcaBasis || componentCount(this.pcaBasis) < k) {
       const train = this.data.train;
       const label = `Fitting PCA on ${train.count.toLocaleString('en')} training digits`;
       work.onProgress?.(label, 0);
-      this.pcaBasis = await principalComponents(train.images, train.count, IMAGE_PIXELS, Math.min(BASELINE_COMPONENTS, IMAGE_PIXELS), {
+      this.pcaBasis = await principalComponents(train.images, train.count, IMAGE_PIXELS, Math.min(k, IMAGE_PIXELS), {
         signal: work.signal,
         onProgress: (fraction) => work.onProgress?.(label, fraction),
       });
@@ -318,7 +320,7 @@ export class ImageLab {
     const model = this.model;
     const spec = model.spec;
     const plan = bottleneckOf(spec);
-    const full = await this.trainingPca(work);
+    const full = await this.trainingPca(plan.kind === 'none' ? DENOISE_MAX_COMPONENTS : Math.min(plan.numbers, IMAGE_PIXELS), work);
     work.onProgress?.('Comparing on the test digits');
     const idx = Array.from({ length: count }, (_, i) => i);
     const clean = imagesTensor(this.data.test, idx);
@@ -329,7 +331,7 @@ export class ImageLab {
     const inputArr = spec.corruption.kind === 'none' ? cleanArr : await toArray(input.clone());
     tf.dispose([clean, input, z]);
     let k: number;
-    if (plan.kind === 'none') k = this.bestDenoisingK(full, spec.corruption.kind === 'noise' ? spec.corruption.sigma : 0);
+    if (plan.kind === 'none') k = await this.bestDenoisingK(full, spec.corruption.kind === 'noise' ? spec.corruption.sigma : 0);
     else k = Math.min(plan.numbers, componentCount(full));
     // The denoiser's baseline is PCA denoising: project the noisy digits on the components.
     const pcaImages = clip01(reconstructFromComponents(full, spec.corruption.kind === 'noise' ? inputArr : cleanArr, count, k));
@@ -372,42 +374,44 @@ export class ImageLab {
    * σ, seeded): project on the first k components and compare with the clean digit, for every k at
    * once (the components are orthonormal, so the error for each k is a running sum).
    */
-  private bestDenoisingK(basis: PrincipalComponents, sigma: number): number {
+  private async bestDenoisingK(basis: PrincipalComponents, sigma: number): Promise<number> {
     const train = this.data.train;
     const n = Math.min(DENOISE_CHOICE_DIGITS, train.count);
     const dims = basis.dims;
     const rng = createRng(deriveSeed(5, 'pca-denoise'));
     const k = componentCount(basis);
-    const error = new Float64Array(k + 1);
-    const noisy = new Float64Array(dims);
-    const target = new Float64Array(dims);
+    const noisy = new Float32Array(n * dims);
+    const target = new Float32Array(n * dims);
     for (let i = 0; i < n; i++) {
       // Digits spread over the training set, not only its first ones.
       const d = Math.floor((i * train.count) / n);
-      let e = 0;
       for (let j = 0; j < dims; j++) {
         const x = train.images[d * dims + j] ?? 0;
         const m = basis.mean[j] ?? 0;
-        noisy[j] = Math.min(1, Math.max(0, x + sigma * rng.normal())) - m;
-        target[j] = x - m;
-        e += (target[j] ?? 0) ** 2;
-      }
-      error[0] = (error[0] ?? 0) + e;
-      for (let c = 0; c < k; c++) {
-        let a = 0;
-        let b = 0;
-        for (let j = 0; j < dims; j++) {
-          const v = basis.components[c * dims + j] ?? 0;
-          a += v * (noisy[j] ?? 0);
-          b += v * (target[j] ?? 0);
-        }
-        // ‖t − Σ aᵥv‖² = ‖t‖² − Σ (2·a·b − a²)
-        e += a * a - 2 * a * b;
-        error[c + 1] = (error[c + 1] ?? 0) + e;
+        noisy[i * dims + j] = Math.min(1, Math.max(0, x + sigma * rng.normal())) - m;
+        target[i * dims + j] = x - m;
       }
     }
+    // Every digit's coordinates along every component at once: a = noisy·Vᵀ, b = target·Vᵀ ([n, k]).
+    // ‖t − Σ_{c<K} a_c·v_c‖² = ‖t‖² − Σ_{c<K} (2·a_c·b_c − a_c²): the error for every K is a running sum.
+    const perComponent = tf.tidy(() => {
+      const v = tf.tensor2d(basis.components, [k, dims]);
+      const a = tf.matMul(tf.tensor2d(noisy, [n, dims]), v, false, true);
+      const b = tf.matMul(tf.tensor2d(target, [n, dims]), v, false, true);
+      return tf.sum(tf.sub(tf.square(a), tf.mul(tf.mul(a, b), 2)), 0);
+    });
+    const drop = await perComponent.data();
+    perComponent.dispose();
+    let total = target.reduce((sum, t) => sum + t * t, 0);
     let best = 1;
-    for (let c = 1; c <= k; c++) if ((error[c] ?? Infinity) < (error[best] ?? Infinity)) best = c;
+    let bestError = Infinity;
+    for (let c = 0; c < k; c++) {
+      total += drop[c] ?? 0;
+      if (total < bestError) {
+        bestError = total;
+        best = c + 1;
+      }
+    }
     return best;
   }
 
