@@ -4,10 +4,7 @@
  * bar with ETA and a live loss chart; saving to this browser, downloading and uploading models.
  */
 import { describeError } from '@/lib/core/errors';
-import { downloadFile } from '@/app/_components/download';
-import * as Plot from '@observablehq/plot';
 import { useRef, useState, type ReactNode } from 'react';
-import { PlotFigure } from '@/app/_components/PlotFigure';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { cancelRequest, request, startCall } from '@/app/_workers/client';
 import type { BatchStatsMessage, EpochStatsMessage, ModelInfo } from '@/lib/image/protocol';
@@ -29,7 +26,8 @@ interface Props {
   onTrainingChange: (training: boolean) => void;
 }
 
-type Point = { x: number; loss: number; series: 'train (batch)' | 'test (epoch)' };
+import { LossChart, type LossPoint as Point } from './LossChart';
+import { SaveBox } from './SaveBox';
 type Field = keyof BrowserTrainSettings;
 
 /** A training setting with its error, if any, right next to it (linked for screen readers). */
@@ -72,8 +70,6 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
   const [progress, setProgress] = useState<{ fraction: number; eta: number; label: string }>();
   const [points, setPoints] = useState<Point[]>([]);
   const [lastEpoch, setLastEpoch] = useState<EpochStatsMessage>();
-  const [saveName, setSaveName] = useState('my-model');
-  const [saved, setSaved] = useState<string[] | undefined>();
   const [status, setStatus] = useState('');
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const started = useRef(0);
@@ -158,34 +154,6 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
     if (running === undefined) return;
     if (paused) await pause(false);
     cancelRequest(running);
-  };
-
-  const save = async () => {
-    try {
-      const r = await request({ type: 'image:save', name: saveName.trim() }, 'image:saved');
-      setSaved(r.names);
-      setStatus(`Saved as "${saveName.trim()}" in this browser.`);
-    } catch (error) {
-      onError(describeError(error));
-    }
-  };
-
-  const listSaved = async () => {
-    try {
-      setSaved((await request({ type: 'image:saved-list' }, 'image:saved')).names);
-    } catch (error) {
-      onError(describeError(error));
-    }
-  };
-
-  const download = async () => {
-    try {
-      const r = await request({ type: 'image:export' }, 'image:export:done');
-      for (const file of r.files) downloadFile(file.data, file.name, typeof file.data === 'string' ? 'application/json' : 'application/octet-stream');
-      setStatus(`Downloaded ${r.files.length} files: keep them together to upload the model later.`);
-    } catch (error) {
-      onError(describeError(error));
-    }
   };
 
   const training = running !== undefined;
@@ -305,81 +273,8 @@ export function TrainingPanel({ model, onWeightsChanged, onSourceChanged, onErro
           Epoch {lastEpoch.epoch}: train loss {lastEpoch.trainLoss.toFixed(4)}, test loss {lastEpoch.testLoss.toFixed(4)} ({lastEpoch.seconds.toFixed(1)} s)
         </p>
       )}
-      <PlotFigure
-        label="Loss per batch and per epoch"
-        testId="loss-chart"
-        deps={[points]}
-        render={() =>
-          points.length === 0
-            ? null
-            : Plot.plot({
-                height: 220,
-                marginLeft: 55,
-                x: { label: 'epoch', grid: true },
-                y: { label: model.variational ? 'loss (784·MSE + KL)' : 'loss (BCE per pixel)', grid: true },
-                color: { legend: true, domain: ['train (batch)', 'test (epoch)'], range: ['#8b83c7', '#0f7a64'] },
-                marks: [
-                  Plot.line(
-                    points.filter((p) => p.series === 'train (batch)'),
-                    { x: 'x', y: 'loss', stroke: 'series' },
-                  ),
-                  Plot.line(
-                    points.filter((p) => p.series === 'test (epoch)'),
-                    { x: 'x', y: 'loss', stroke: 'series', strokeWidth: 2 },
-                  ),
-                  Plot.dot(
-                    points.filter((p) => p.series === 'test (epoch)'),
-                    { x: 'x', y: 'loss', fill: 'series', r: 4, tip: true },
-                  ),
-                ],
-              })
-        }
-      />
-      <details className="save-box">
-        <summary>Save, download or upload a model</summary>
-        <div className="controls">
-          <label>
-            Name <input value={saveName} onChange={(e) => setSaveName(e.target.value)} maxLength={60} data-testid="save-name" />
-          </label>
-          <button type="button" onClick={() => void save()} disabled={training} data-testid="save-model">
-            Save in this browser
-          </button>
-          <button type="button" onClick={() => void listSaved()} disabled={training}>
-            Show saved models
-          </button>
-          <button type="button" onClick={() => void download()} disabled={training} data-testid="download-model">
-            Download model (4 files)
-          </button>
-          <label>
-            Upload model (the 4 files){' '}
-            <input
-              type="file"
-              multiple
-              accept=".json,.bin"
-              disabled={training}
-              data-testid="upload-model"
-              onChange={(e) => {
-                const files = Array.from(e.target.files ?? []);
-                e.target.value = '';
-                if (files.length) void onUploaded(files);
-              }}
-            />
-          </label>
-        </div>
-        {saved && (
-          <ul className="saved-list">
-            {saved.length === 0 && <li className="muted">No saved models in this browser yet.</li>}
-            {saved.map((name) => (
-              <li key={name}>
-                {name}{' '}
-                <button type="button" className="link-button" onClick={() => void onLoadSaved(name)} disabled={training}>
-                  load
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </details>
+      <LossChart points={points} variational={model.variational} />
+      <SaveBox training={training} onStatus={setStatus} onError={onError} onLoadSaved={onLoadSaved} onUploaded={onUploaded} />
     </section>
   );
 }

@@ -77,3 +77,4 @@ const drumFields = {
 };
 
 export const drumLabUrl = defineUrlState(drumFields);
+export type DrumLabState = typeof drumLabUrl.defaults;

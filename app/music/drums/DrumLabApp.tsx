@@ -4,23 +4,17 @@
  * a synthesized kit with tempo and swing, and blend four patterns Beat-Blender style. Model work
  * runs in the model worker; sampling settings, edits, corners and the puck live in the URL.
  */
-import { RangeField } from '@/app/_components/RangeField';
-import { MAX_SEED } from '@/lib/core/random';
 import { describeError } from '@/lib/core/errors';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { ClassroomBar } from '@/app/_components/classroom/ClassroomBar';
 import { drumEntry } from '@/lib/music/entries';
-import { NumberField } from '@/app/_components/NumberField';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { ignoredNote } from '@/lib/core/url-state';
-import { BLEND_SIZE, CORNER_KEYS, DRUM_LAB_LIMITS, drumLabUrl, PATTERN_KEYS } from '@/lib/music/lab-url';
-import { useWorkerResult } from '@/app/_components/useWorkerResult';
-import { useWorkerCall } from '@/app/_components/useWorkerCall';
-import { request } from '@/app/_workers/client';
-import { CLIP_STEPS, decodeDrumClip, editedDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
-import { DRUM_EXAMPLES, drumExample } from '@/lib/music/examples';
+import { BLEND_SIZE, CORNER_KEYS, drumLabUrl, PATTERN_KEYS } from '@/lib/music/lab-url';
+import { CLIP_STEPS, editedDrumClip, encodeDrumClip, toggleDrumCell, withTempo } from '@/lib/music/clips';
+import { DRUM_EXAMPLES } from '@/lib/music/examples';
 import { nearestGridCell } from '@/lib/latent/grid';
 import { emptyQuantizedSequence, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
@@ -32,21 +26,15 @@ import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '@/app/_components/media/usePlayer';
 import { BlendSide } from './BlendSide';
 import { CornerCard } from './CornerCard';
+import { DrumSampleControls } from './DrumSampleControls';
+import { DEFAULT_CORNERS, presetClip, useDrumPatterns } from './useDrumPatterns';
 import { PatternCard } from './PatternCard';
 import { capitalize, count } from '@/lib/core/text';
 
 const CORNER_NAMES = ['Top left', 'Top right', 'Bottom left', 'Bottom right'] as const;
-const DEFAULT_CORNERS = ['rock', 'funk', 'bossa', 'four-on-the-floor'] as const;
 
-type Corners = [QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence, QuantizedNoteSequence];
 /** What the play button plays and the export buttons save. */
 type Selection = { kind: 'pattern'; index: number } | { kind: 'blend' };
-
-function presetClip(id: string, qpm: number): QuantizedNoteSequence {
-  const ex = DRUM_EXAMPLES.find((x) => x.id === id) ?? DRUM_EXAMPLES[0];
-  if (!ex) throw new Error('No drum presets are defined.');
-  return withTempo(drumExample(ex), qpm);
-}
 
 export function DrumLabApp() {
   const { state: url, ignored, set: setParams } = useTypedUrlState(drumLabUrl);
@@ -56,61 +44,13 @@ export function DrumLabApp() {
   const model = useMusicModel('drums', onError);
   const player = usePlayer(onError);
 
-  const { n, temp: temperature, seed, qpm, swing, refine: refineSteps, x: px, y: py } = url;
+  const { temp: temperature, seed, qpm, swing, refine: refineSteps, x: px, y: py } = url;
 
   const [puck, setPuck] = useState<{ x: number; y: number }>();
   const [selection, setSelection] = useState<Selection>({ kind: 'pattern', index: 0 });
   const [exporting, setExporting] = useState<string>();
 
-  // The patterns are a function of (model, n, temperature, seed), so a shared link gives them back.
-  const samples = useWorkerResult(
-    () => request({ type: 'music:sample', lab: 'drums', n, temperature, seed, qpm: 120 }, 'music:sequences').then((r) => ({ ...r, seed })),
-    [model.version, n, temperature, seed],
-    onError,
-    { enabled: model.info !== undefined, delayMs: 120 },
-  );
-  const sampled = samples.value;
-  const sampling = samples.loading && model.info !== undefined ? `Sampling ${n} patterns in the model worker…` : undefined;
-
-  // Edited patterns (p1…p16) and corners (c1…c4) come from the URL; damaged entries are reported.
-  const { patterns, corners, problems } = useMemo(() => {
-    const issues: string[] = [];
-    const read = (key: (typeof CORNER_KEYS)[number] | (typeof PATTERN_KEYS)[number], fallback: () => QuantizedNoteSequence): QuantizedNoteSequence => {
-      const raw = url[key];
-      if (raw === undefined) return fallback();
-      try {
-        return decodeDrumClip(raw, qpm);
-      } catch (e) {
-        issues.push(`${key} in this link: ${describeError(e)}`);
-        return fallback();
-      }
-    };
-    const pats = (sampled?.sequences ?? []).map((s, i) => read(PATTERN_KEYS[i] ?? 'p1', () => withTempo(s, qpm)));
-    const cs = CORNER_KEYS.map((k, i) => read(k, () => presetClip(DEFAULT_CORNERS[i] ?? 'rock', qpm))) as Corners;
-    return { patterns: pats, corners: cs, problems: issues };
-  }, [url, sampled, qpm]);
-  const cornersKey = useMemo(() => corners.map(encodeDrumClip).join('.'), [corners]);
-
-  // The blend square is decoded ahead whenever the corners change, from the corners' refined codes
-  // (so each corner of the square is the corner pattern itself); a grid made for other corners than
-  // the current ones is never used.
-  const blendCall = useWorkerCall();
-  const blendResult = useWorkerResult(
-    async () => {
-      const r = await blendCall.run(
-        { type: 'music:grid', corners, size: BLEND_SIZE, temperature: 0, seed: 1, qpm: 120, refine: refineSteps > 0 ? { steps: refineSteps } : undefined },
-        'music:sequences',
-      );
-      return r && { ...r, key: cornersKey };
-    },
-    [model.version, cornersKey, refineSteps],
-    onError,
-    { enabled: model.info !== undefined, delayMs: 120 },
-  );
-  const blending =
-    blendResult.loading && model.info !== undefined ? (blendCall.progress?.label ?? `Decoding a ${BLEND_SIZE}×${BLEND_SIZE} blend grid…`) : undefined;
-  const blend = blendResult.value?.key === cornersKey ? blendResult.value : undefined;
-
+  const { sampled, sampling, patterns, corners, problems, blend, blending, blendProgress } = useDrumPatterns(url, model, onError);
   /** Changes the sampling settings; the old patterns' edits no longer apply, so they go. */
   const resample = (patch: { n?: number; temp?: number; seed?: number }) => {
     setParams({ ...Object.fromEntries(PATTERN_KEYS.map((k) => [k, undefined])), ...patch });
@@ -225,49 +165,7 @@ export function DrumLabApp() {
         </p>
       )}
 
-      <section className="card" aria-label="Sample">
-        <div className="controls">
-          <label>
-            Patterns{' '}
-            <NumberField
-              min={DRUM_LAB_LIMITS.patterns[0]}
-              max={DRUM_LAB_LIMITS.patterns[1]}
-              value={n}
-              onCommit={(v) => resample({ n: v })}
-              data-testid="drums-n"
-            />
-          </label>
-          <RangeField
-            label="Temperature"
-            min={DRUM_LAB_LIMITS.temperature[0]}
-            max={DRUM_LAB_LIMITS.temperature[1]}
-            step={0.05}
-            value={temperature}
-            onChange={(v) => resample({ temp: v })}
-            format={(t) => t.toFixed(2)}
-            data-testid="drums-temperature"
-          />
-          <label>
-            Seed <NumberField min={0} max={MAX_SEED} value={seed} onCommit={(v) => resample({ seed: v })} data-testid="drums-seed" />
-          </label>
-          <button
-            type="button"
-            onClick={() => resample({ seed: (seed + 1) % 0x100000000 })}
-            disabled={!ready}
-            data-testid="sample-drums"
-            title="Samples with the next seed"
-          >
-            Sample new patterns
-          </button>
-          {sampled && (
-            <span className="muted">
-              {sampled.sequences.length} patterns in {sampled.ms.toFixed(0)} ms on {sampled.backend.toUpperCase()}
-            </span>
-          )}
-        </div>
-        {sampling && <ProgressBar label={sampling} testId="music-busy" />}
-        {exporting && <ProgressBar label={exporting} testId="music-exporting" />}
-      </section>
+      <DrumSampleControls url={url} ready={ready} onResample={resample} sampled={sampled} sampling={sampling} exporting={exporting} />
 
       <PlaybackBar
         player={player}
@@ -360,7 +258,7 @@ export function DrumLabApp() {
               />{' '}
               Refine the corners&apos; codes
             </label>
-            {blending && <ProgressBar label={blending} fraction={blendCall.progress?.fraction} testId="blend-busy" />}
+            {blending && <ProgressBar label={blending} fraction={blendProgress?.fraction} testId="blend-busy" />}
           </div>
           <BlendSide
             x={x}
