@@ -2,7 +2,9 @@
  * `npm run bench:music`: times our MusicVAE against the reference, @magenta/music 1.23.1, on the
  * same random mel_2bar_small-shaped checkpoint and the same inputs, on the CPU and WASM backends.
  * Each library runs in its own process (Magenta's TF.js 2 cannot share a realm with ours), which
- * also gives each its own peak RSS. Prints a table; median of RUNS runs after WARMUP warm-ups.
+ * also gives each its own peak RSS. Both processes are plain `node` on plain JavaScript: ours is
+ * bundled with esbuild first, as Magenta's runner is a .cjs file (under tsx, the TypeScript loader
+ * alone adds ~95 MB of RSS, which is not the library's). Prints a table; median of RUNS runs after WARMUP warm-ups.
  *
  *   npm run bench:music [-- --runs 10 --warmup 3 --backends cpu,wasm --no-docs]
  *
@@ -110,15 +112,30 @@ async function magenta(url: string, backend: 'cpu' | 'wasm', runs: number, warmu
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ProcessResult;
 }
 
-async function ours(dir: string, backend: 'cpu' | 'wasm', runs: number, warmup: number): Promise<ProcessResult> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--import', 'tsx', __filename, '--child', dir, '--backend', backend, '--runs', String(runs), '--warmup', String(warmup)],
-    {
-      maxBuffer: 1 << 26,
-      timeout: 1_800_000,
-    },
-  );
+/** This script as one plain-JavaScript file (TF.js left to node_modules), for the child process. */
+async function bundleChild(): Promise<string> {
+  const { build } = await import('esbuild');
+  // Inside the repository, so the external packages resolve from its node_modules.
+  const out = path.resolve('.tmp', `bench-music-child-${process.pid}.cjs`);
+  await build({
+    entryPoints: [__filename],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: out,
+    external: ['@tensorflow/*'],
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'error',
+  });
+  return out;
+}
+
+async function ours(child: string, dir: string, backend: 'cpu' | 'wasm', runs: number, warmup: number): Promise<ProcessResult> {
+  const { stdout } = await run(process.execPath, [child, '--child', dir, '--backend', backend, '--runs', String(runs), '--warmup', String(warmup)], {
+    maxBuffer: 1 << 26,
+    timeout: 1_800_000,
+  });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ProcessResult;
 }
 
@@ -169,11 +186,12 @@ async function main(): Promise<void> {
   const intro = `Random mel_2bar_small-shaped checkpoint (enc 512, dec 2×256, z 256, 90 classes), median of ${runs} runs after ${warmup} warm-ups, each library in its own Node process.`;
   console.log(`bench:music — ${intro}\n${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}\n`);
   const table: Record<string, { ours: ProcessResult; magenta: ProcessResult }> = {};
+  const child = await bundleChild();
   try {
     for (const backend of backends) {
       if (backend !== 'cpu' && backend !== 'wasm') continue;
       process.stderr.write(`running ours on ${backend}…\n`);
-      const o = await ours(dir, backend, runs, warmup);
+      const o = await ours(child, dir, backend, runs, warmup);
       process.stderr.write(`running @magenta/music on ${backend}…\n`);
       const m = await magenta(url, backend, runs, warmup, MEL_2BAR_SMALL.zDims, root);
       table[backend] = { ours: o, magenta: m };
@@ -224,6 +242,7 @@ async function main(): Promise<void> {
   if (wasmInterp) out.push(`Ours on WASM: ${fmt(wasmInterp)} ms = ${(flops / 1e6 / wasmInterp).toFixed(1)} GFLOP/s effective.`);
   console.log(out.join('\n'));
   await rm(root, { recursive: true, force: true });
+  await rm(child, { force: true });
   await publishBenchTables('music', `${intro}\n\n${out.join('\n')}`);
 }
 

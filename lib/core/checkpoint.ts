@@ -165,15 +165,20 @@ export async function loadCheckpointTensors(source: WeightSource, options: LoadC
           { file: group.paths.join(', ') },
         );
       }
-      const joined = new Uint8Array(got);
-      let offset = 0;
-      for (const b of buffers) {
-        joined.set(new Uint8Array(b), offset);
-        offset += b.byteLength;
+      // One shard is used as it is; several are joined (a weight may span two), then let go at once.
+      let joined: Uint8Array;
+      if (buffers.length === 1) joined = new Uint8Array(buffers[0] as ArrayBuffer);
+      else {
+        joined = new Uint8Array(got);
+        let offset = 0;
+        for (const b of buffers) {
+          joined.set(new Uint8Array(b), offset);
+          offset += b.byteLength;
+        }
       }
+      buffers.length = 0;
       assertFinite(joined, group.weights, source.location);
-      const decoded = tf.io.decodeWeights(joined.buffer, group.weights);
-      for (const [name, tensor] of Object.entries(decoded)) out[name] = tensor;
+      Object.assign(out, decodeGroup(joined, group.weights));
     }
   } catch (error) {
     tf.dispose(out);
@@ -181,6 +186,29 @@ export async function loadCheckpointTensors(source: WeightSource, options: LoadC
     throw new CheckpointError(`Could not decode the checkpoint at ${source.location}: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
+  }
+  return out;
+}
+
+/**
+ * The tensors of a group's bytes. Plain float32 weights become tensors straight from views of the
+ * bytes (the backend copies them in; no intermediate copy per weight, which kept a second and third
+ * copy of the whole checkpoint alive in memory); the rest (quantized, other types) go through TF.js's
+ * decodeWeights.
+ */
+function decodeGroup(bytes: Uint8Array, weights: readonly WeightEntry[]): tf.NamedTensorMap {
+  const out: tf.NamedTensorMap = {};
+  let offset = 0;
+  for (const w of weights) {
+    const size = storedBytes(w);
+    const start = bytes.byteOffset + offset;
+    if (w.dtype === 'float32' && !w.quantization && start % 4 === 0) {
+      out[w.name] = tf.tensor(new Float32Array(bytes.buffer, start, size / 4), w.shape, 'float32');
+    } else {
+      const copy = bytes.slice(offset, offset + size);
+      Object.assign(out, tf.io.decodeWeights(copy.buffer, [w as tf.io.WeightsManifestEntry]));
+    }
+    offset += size;
   }
   return out;
 }

@@ -71,7 +71,13 @@ export function bidirectionalFinalStates(x: tf.Tensor3D, fw: LstmGates, bw: Lstm
   const run = (g: LstmGates, order: tf.Tensor2D[]): tf.Tensor2D => {
     let c = tf.zeros([batch, g.hidden]) as tf.Tensor2D;
     let h = tf.zeros([batch, g.hidden]) as tf.Tensor2D;
-    for (const xt of order) [c, h] = lstmStep(tf.concat([xt, h], 1) as tf.Tensor2D, c, g);
+    // One step's working memory at a time (each step in its own scope, the old states freed at once).
+    for (const xt of order) {
+      const [c1, h1] = tf.tidy(() => lstmStep(tf.concat([xt, h], 1) as tf.Tensor2D, c, g));
+      tf.dispose([c, h]);
+      [c, h] = [c1, h1];
+    }
+    c.dispose();
     return h;
   };
   return [run(fw, steps), run(bw, [...steps].reverse())];

@@ -137,23 +137,33 @@ export function decodeLabelsWithWeights(
     const gatherRows = tf.getBackend() !== 'wasm';
     let previous: tf.Tensor1D | undefined;
     const labels: tf.Tensor1D[] = [];
+    // Each step in a scope of its own that keeps only the new states and label, the old states freed
+    // at once: the working memory of a decode is one step's, not all 32 steps' (WASM's heap never shrinks).
     for (let t = 0; t < steps; t++) {
       const prevLabel = previous;
-      // oneHot straight to float32 is broken on WASM (tfjs 4.22 writes int32 bits): cast instead.
-      const prevOneHot = prevLabel && !gatherRows ? (tf.cast(tf.oneHot(prevLabel, classes), 'float32') as tf.Tensor2D) : undefined;
-      const pre = w.dec0.hRows.map((rows, k) => {
-        const g = tf.add(tf.matMul(h[0] as tf.Tensor2D, rows), zPart[k] as tf.Tensor);
-        const classRows = w.dec0.classRows[k] as tf.Tensor2D;
-        if (!prevLabel) return g;
-        return tf.add(g, prevOneHot ? tf.matMul(prevOneHot, classRows) : tf.gather(classRows, prevLabel));
-      }) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-      [c[0], h[0]] = lstmFromPreactivations(pre, c[0] as tf.Tensor2D);
-      for (let l = 1; l < units.length; l++) {
-        [c[l], h[l]] = lstmStep(tf.concat([h[l - 1] as tf.Tensor2D, h[l] as tf.Tensor2D], 1) as tf.Tensor2D, c[l] as tf.Tensor2D, w.dec[l] as LstmGates);
-      }
-      let logits: tf.Tensor = tf.add(tf.matMul(h[units.length - 1] as tf.Tensor2D, w.outKernel), w.outBias);
-      if (invT && gumbel) logits = tf.add(tf.mul(logits, invT), gumbel[t] as tf.Tensor);
-      previous = tf.argMax(logits, 1) as tf.Tensor1D;
+      const next = tf.tidy(() => {
+        // oneHot straight to float32 is broken on WASM (tfjs 4.22 writes int32 bits): cast instead.
+        const prevOneHot = prevLabel && !gatherRows ? (tf.cast(tf.oneHot(prevLabel, classes), 'float32') as tf.Tensor2D) : undefined;
+        const pre = w.dec0.hRows.map((rows, k) => {
+          const g = tf.add(tf.matMul(h[0] as tf.Tensor2D, rows), zPart[k] as tf.Tensor);
+          const classRows = w.dec0.classRows[k] as tf.Tensor2D;
+          if (!prevLabel) return g;
+          return tf.add(g, prevOneHot ? tf.matMul(prevOneHot, classRows) : tf.gather(classRows, prevLabel));
+        }) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        const cs: tf.Tensor2D[] = [];
+        const hs: tf.Tensor2D[] = [];
+        [cs[0], hs[0]] = lstmFromPreactivations(pre, c[0] as tf.Tensor2D);
+        for (let l = 1; l < units.length; l++) {
+          [cs[l], hs[l]] = lstmStep(tf.concat([hs[l - 1] as tf.Tensor2D, h[l] as tf.Tensor2D], 1) as tf.Tensor2D, c[l] as tf.Tensor2D, w.dec[l] as LstmGates);
+        }
+        let logits: tf.Tensor = tf.add(tf.matMul(hs[units.length - 1] as tf.Tensor2D, w.outKernel), w.outBias);
+        if (invT && gumbel) logits = tf.add(tf.mul(logits, invT), gumbel[t] as tf.Tensor);
+        return { cs, hs, label: tf.argMax(logits, 1) as tf.Tensor1D };
+      });
+      tf.dispose([...c, ...h, ...(gumbel?.[t] ? [gumbel[t]] : [])]);
+      next.cs.forEach((x, l) => (c[l] = x));
+      next.hs.forEach((x, l) => (h[l] = x));
+      previous = next.label;
       labels.push(previous);
     }
     return tf.stack(labels, 1) as tf.Tensor2D;
