@@ -1,7 +1,10 @@
 'use client';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { BACKEND_NAMES } from '@/lib/core/backend-names';
+import { describeError } from '@/lib/core/errors';
 import { lacksGpu, useBackendStore } from '../_state/backend-store';
+import { request } from '../_workers/client';
+import type { MemoryInfo } from '../_workers/protocol';
 
 const LABELS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
@@ -68,6 +71,7 @@ export function BackendBadge() {
             ))}
           </ul>
         )}
+        <WorkerMemory />
         <p>
           Switch:{' '}
           {['auto', ...BACKEND_NAMES].map((name) => (
@@ -106,5 +110,39 @@ export function BackendNotice() {
         </div>
       )}
     </>
+  );
+}
+
+/** The model worker's memory, measured when asked (the WASM heap is its footprint on WASM: it never shrinks). */
+function WorkerMemory() {
+  const [memory, setMemory] = useState<MemoryInfo>();
+  const [problem, setProblem] = useState<string>();
+  const mb = (bytes: number | null): string => (bytes === null ? '—' : `${(bytes / 1048576).toFixed(1)} MB`);
+  return (
+    <p
+      className="muted"
+      data-testid="worker-memory"
+      data-wasm-heap={memory?.wasmHeapBytes ?? undefined}
+      data-tensor-bytes={memory?.tensorBytes}
+      data-js-heap={memory?.jsHeapBytes ?? undefined}
+    >
+      {memory
+        ? `Model worker: ${memory.tensors} tensors (${mb(memory.tensorBytes)})${memory.wasmHeapBytes !== null ? `, WASM heap ${mb(memory.wasmHeapBytes)}` : ''}${memory.jsHeapBytes !== null ? `, JS heap ${mb(memory.jsHeapBytes)}` : ''}. `
+        : problem
+          ? `${problem} `
+          : ''}
+      <button
+        type="button"
+        className="link-button"
+        onClick={() =>
+          request({ type: 'memory' }, 'memory:done')
+            .then((r) => setMemory(r.memory))
+            .catch((e: unknown) => setProblem(describeError(e)))
+        }
+        data-testid="measure-memory"
+      >
+        {memory ? 'Measure again' : 'Measure the model worker’s memory'}
+      </button>
+    </p>
   );
 }

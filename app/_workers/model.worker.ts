@@ -9,7 +9,8 @@ import { initBrowserBackend } from '@/lib/core/backend-browser';
 import { createRequestRouter } from '@/lib/domains/router';
 import type { WorkerMessage } from '@/lib/domains/types';
 import { WORKER_PARTS } from '@/lib/domains/workers';
-import { initRequestSchema, type WorkerResponse } from './protocol';
+import { initRequestSchema, memoryRequestSchema, type WorkerResponse } from './protocol';
+import { workerMemory } from './worker-memory';
 
 const scope = self as unknown as {
   postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
@@ -18,6 +19,11 @@ const scope = self as unknown as {
 const post = (message: WorkerMessage, transfer: Transferable[] = []): void => scope.postMessage(message as WorkerResponse, transfer);
 
 const router = createRequestRouter(WORKER_PARTS, post, async (data) => {
+  const memory = memoryRequestSchema.safeParse(data);
+  if (memory.success) {
+    post({ id: memory.data.id, type: 'memory:done', memory: await workerMemory() } as WorkerResponse);
+    return true;
+  }
   const init = initRequestSchema.safeParse(data);
   if (!init.success) return false;
   const t0 = performance.now();

@@ -18,6 +18,8 @@ export const initRequestSchema = z.object({
   override: backendNameSchema.optional(),
   cached: backendNameSchema.optional(),
 });
+/** How much memory the worker holds (for benchmarks and the backend badge's details). */
+export const memoryRequestSchema = z.object({ id: z.number().int(), type: z.literal('memory') });
 /** Stops the long request `target` (training, UMAP) between steps. */
 export const cancelRequestSchema = z.object({ id: z.number().int(), type: z.literal('cancel'), target: z.number().int() });
 
@@ -25,7 +27,8 @@ export const cancelRequestSchema = z.object({ id: z.number().int(), type: z.lite
 export const PROTOCOLS: readonly WorkerProtocol[] = [...domainProtocols(), compareProtocol];
 type KnownProtocol = (typeof DOMAINS)[number]['protocol'] | typeof compareProtocol;
 
-export type WorkerRequest = z.infer<typeof initRequestSchema> | z.infer<typeof cancelRequestSchema> | z.infer<KnownProtocol['requests'][number]>;
+export type WorkerRequest =
+  z.infer<typeof initRequestSchema> | z.infer<typeof cancelRequestSchema> | z.infer<typeof memoryRequestSchema> | z.infer<KnownProtocol['requests'][number]>;
 
 const gpuProbeSchema = z.object({
   webgl: z.object({ available: z.boolean(), renderer: z.string().optional(), software: z.boolean() }),
@@ -43,11 +46,25 @@ export const backendInfoSchema = z.object({
 export type BackendInfo = z.infer<typeof backendInfoSchema>;
 
 const initDoneSchema = z.object({ id: z.number().int(), type: z.literal('init:done'), info: backendInfoSchema });
+/** The worker's memory: TF.js tensors (count and bytes), the WASM heap (it never shrinks), and its JS heap when the browser tells. */
+export const memoryInfoSchema = z.object({
+  tensors: z.number().int(),
+  tensorBytes: z.number(),
+  wasmHeapBytes: z.number().nullable(),
+  jsHeapBytes: z.number().nullable(),
+  backend: z.string(),
+});
+export type MemoryInfo = z.infer<typeof memoryInfoSchema>;
+const memoryDoneSchema = z.object({ id: z.number().int(), type: z.literal('memory:done'), memory: memoryInfoSchema });
 
-export type WorkerResponse = z.infer<typeof initDoneSchema> | z.infer<(typeof sharedResponseSchemas)[number]> | z.infer<KnownProtocol['responses'][number]>;
+export type WorkerResponse =
+  | z.infer<typeof initDoneSchema>
+  | z.infer<typeof memoryDoneSchema>
+  | z.infer<(typeof sharedResponseSchemas)[number]>
+  | z.infer<KnownProtocol['responses'][number]>;
 
 /** Every answer a part may send, checked by its type. */
-export const workerResponseSchema = responseSchemaFor(PROTOCOLS, [initDoneSchema]) as unknown as z.ZodType<WorkerResponse>;
+export const workerResponseSchema = responseSchemaFor(PROTOCOLS, [initDoneSchema, memoryDoneSchema]) as unknown as z.ZodType<WorkerResponse>;
 
 /** Responses that report progress of a request that is still running (they do not settle it). */
 export const STREAMED_RESPONSES: ReadonlySet<string> = streamedTypes(PROTOCOLS);

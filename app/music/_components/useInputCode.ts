@@ -14,6 +14,8 @@ import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 
 export interface InputCode {
   fidelity: FidelityInfo | undefined;
+  /** The input the fidelity is for (an older one while a new input is being encoded). */
+  forSeq: QuantizedNoteSequence | undefined;
   /** Time the worker spent on it (0 when it had the code already). */
   ms: number | undefined;
   running: boolean;
@@ -38,18 +40,26 @@ export function useInputCode(
   enabled: boolean,
 ): InputCode {
   const work = useWorkerCall();
-  const [state, setState] = useState<{ fidelity?: FidelityInfo; ms?: number; error?: string }>({});
+  const [state, setState] = useState<{ fidelity?: FidelityInfo; ms?: number; error?: string; forSeq?: QuantizedNoteSequence }>({});
   const run = work.run;
   useEffect(() => {
     if (!enabled) return;
     const timer = setTimeout(() => {
       run({ type: 'music:encode', lab, seqs: [seq], labels: [label], refine: refineSteps > 0 ? { steps: refineSteps } : undefined }, 'music:encoded')
-        .then((r) => r && setState({ fidelity: r.fidelity[0], ms: r.refineMs }))
+        .then((r) => r && setState({ fidelity: r.fidelity[0], ms: r.refineMs, forSeq: seq }))
         .catch((e: unknown) => setState({ error: e instanceof Error && e.name === 'CancelledError' ? 'Refining was cancelled.' : describeError(e) }));
     }, SETTLE_MS);
     return () => clearTimeout(timer);
   }, [run, lab, seq, label, refineSteps, modelVersion, enabled]);
-  return { fidelity: state.fidelity, ms: state.ms, error: state.error, running: work.running, progress: work.progress, cancel: work.cancel };
+  return {
+    fidelity: state.fidelity,
+    forSeq: state.forSeq,
+    ms: state.ms,
+    error: state.error,
+    running: work.running,
+    progress: work.progress,
+    cancel: work.cancel,
+  };
 }
 
 /** "Comes back 32/32 steps · refined in 0.3 s (12 steps, rebuilt exactly)". */

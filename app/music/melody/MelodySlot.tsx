@@ -220,13 +220,13 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
         onRemove={(pitch, step) => onChange(removeMelodyNoteAt(seq, pitch, step))}
       />
       <p className="muted small">Drag on the roll to draw a note; click a note to remove it.</p>
-      {code && <CodeStatus code={code} which={which} />}
+      {code && <CodeStatus code={code} which={which} current={code.forSeq === seq} />}
     </section>
   );
 }
 
 /** Where the slot's code stands: refining (with progress and Cancel), or how faithfully the melody comes back. */
-function CodeStatus({ code, which }: { code: InputCode; which: 'a' | 'b' }) {
+function CodeStatus({ code, which, current }: { code: InputCode; which: 'a' | 'b'; current: boolean }) {
   if (code.running)
     return (
       <div className="busy-row" data-testid={`code-progress-${which}`}>
@@ -246,6 +246,8 @@ function CodeStatus({ code, which }: { code: InputCode; which: 'a' | 'b' }) {
       data-matching={f.matchingSteps}
       data-steps={f.steps ?? 0}
       data-stopped={f.stopped ?? ''}
+      data-ms={code.ms ?? 0}
+      data-current={current ? '1' : '0'}
     >
       {fidelityLine(f, code.ms)}
     </p>
