@@ -188,7 +188,7 @@ interface MelodyResult {
 
 async function evalMelodies(
   model: BasicPitchModel,
-  options: { data: string; split: 'test' | 'tune'; songs: number; cache: string | undefined; params: TranscribeMelodyOptions; details: boolean },
+  options: { data: string; split: 'test' | 'tune'; songs: number; cache: string | undefined; params: TranscribeMelodyOptions; details: boolean; conditions: readonly string[] },
 ): Promise<MelodyResult[]> {
   const DATA = path.join(options.data, 'pop909');
   const files = (await readdir(DATA)).filter((f) => f.endsWith('.mid')).sort();
@@ -207,7 +207,7 @@ async function evalMelodies(
     const take = pickTake(song, part, deriveSeed(7, song), instrument);
     if (!take) continue;
     index++;
-    for (const condition of CONDITIONS) {
+    for (const condition of CONDITIONS.filter((c) => options.conditions.includes(c))) {
       const human = condition === 'human';
       const rng = createRng(deriveSeed(take.seed, condition));
       const leadIn = human ? 0.3 + rng.next() * 0.9 : 0.5;
@@ -330,6 +330,7 @@ async function main(): Promise<void> {
       params: { type: 'string' },
       details: { type: 'boolean', default: false },
       data: { type: 'string' },
+      conditions: { type: 'string', default: CONDITIONS.join(',') },
     },
   });
   if (values.split !== 'test' && values.split !== 'tune') throw new Error('--split must be test or tune.');
@@ -348,7 +349,7 @@ async function main(): Promise<void> {
   const report: Record<string, unknown> = { split: values.split, backend: choice.backend, params };
   try {
     if (values.part === 'melody' || values.part === 'all') {
-      const results = await evalMelodies(model, { data, split: values.split, songs, cache, params, details: values.details });
+      const results = await evalMelodies(model, { data, split: values.split, songs, cache, params, details: values.details, conditions: values.conditions.split(',') });
       report.melody = summarize(results);
       if (values.details) report.melodyTakes = results;
     }

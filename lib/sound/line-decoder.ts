@@ -28,7 +28,7 @@ export interface LineDecoderOptions {
   voicingCost?: number;
   /** Onset posterior that splits a held pitch into a repeated note (default 0.5). */
   reonsetThreshold?: number;
-  /** Level drop (dB) below the note's recent median level that marks a release (default 8). */
+  /** Level drop (dB) below the note's recent median level that marks a release (default 6). */
   releaseDropDb?: number;
   /** How far back the recent median level looks, seconds (default 0.12). */
   releaseWindow?: number;
@@ -153,7 +153,7 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
   const path = pitchTrack(posteriors, options);
   const levels = frameLevels(samples, times);
   const reonset = options.reonsetThreshold ?? 0.5;
-  const drop = options.releaseDropDb ?? 8;
+  const drop = options.releaseDropDb ?? 6;
   const window = Math.max(2, Math.round((options.releaseWindow ?? 0.12) / hop));
   const stay = Math.max(1, Math.round((options.releaseHold ?? 0.035) / hop));
   const releaseDelay = options.releaseDelay ?? 0.02;
@@ -161,8 +161,8 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
   const snap = options.onsetSnapFrames ?? 8;
   const timeOf = (f: number): number => (f < n ? (times[f] ?? 0) : (times[n - 1] ?? 0) + (f - n + 1) * hop);
 
-  // Runs of one pitch → note segments [a, b) in frames, split at fresh onsets of that pitch.
-  const segments: { pitch: number; a: number; b: number }[] = [];
+  // Runs of one pitch [a, b) in frames, each starting at its onset.
+  const runs: { pitch: number; a: number; b: number }[] = [];
   let t = 0;
   while (t < n) {
     const s = path[t] as number;
@@ -176,7 +176,7 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
     // Onset: the onset-posterior peak of this pitch near the run's start.
     let a = t;
     let bestO = O[t * P + p] ?? 0;
-    const floor = segments.length > 0 ? (segments[segments.length - 1] as { a: number }).a + 2 : 0;
+    const floor = runs.length > 0 ? (runs[runs.length - 1] as { a: number }).a + 2 : 0;
     for (let f = Math.max(floor, t - snap); f <= Math.min(n - 1, t + 2); f++) {
       const o = O[f * P + p] ?? 0;
       if (o > bestO) {
@@ -185,53 +185,84 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
       }
     }
     a = Math.min(a, b - 1);
-    let start = a;
-    for (let f = a + 4; f < b - 2; f++) {
-      const o = O[f * P + p] ?? 0;
-      if (
-        o >= reonset &&
-        o >= (O[(f - 1) * P + p] ?? 0) &&
-        o >= (O[(f + 1) * P + p] ?? 0) &&
-        o >= (O[(f - 2) * P + p] ?? 0) &&
-        o >= (O[(f + 2) * P + p] ?? 0)
-      ) {
-        segments.push({ pitch: p, a: start, b: f });
-        start = f;
-        f += 3;
-      }
-    }
-    segments.push({ pitch: p, a: start, b });
+    runs.push({ pitch: p, a, b });
     t = b;
   }
-  // Pitch changes inside one sound: the earlier segment ends where the later one's onset is.
-  for (let i = 1; i < segments.length; i++) {
-    const prev = segments[i - 1] as { a: number; b: number };
-    const cur = segments[i] as { a: number; b: number };
+  // Pitch changes inside one sound: the earlier run ends where the later one's onset is.
+  for (let i = 1; i < runs.length; i++) {
+    const prev = runs[i - 1] as { a: number; b: number };
+    const cur = runs[i] as { a: number; b: number };
     if (cur.a < prev.b) prev.b = Math.max(prev.a + 1, cur.a);
   }
   const notes: HeardNote[] = [];
   const recent: number[] = [];
-  for (const seg of segments) {
-    // Release: the level falls `drop` dB below its recent median and stays there (tremolo comes back up).
-    let end = seg.b;
-    for (let f = seg.a + 3; f < seg.b; f++) {
-      recent.length = 0;
-      for (let k = Math.max(seg.a + 1, f - window); k < f; k++) recent.push(levels[k] ?? -Infinity);
-      recent.sort((x, y) => x - y);
-      const ref = recent[Math.floor(recent.length / 2)] ?? -Infinity;
-      let below = true;
-      for (let k = f; k < Math.min(n, f + stay); k++) if ((levels[k] ?? 0) >= ref - drop) below = false;
-      if (below) {
-        end = f;
-        break;
+  const level = (f: number): number => levels[Math.min(n - 1, Math.max(0, f))] ?? -120;
+  const peakO = (f: number, p: number): boolean => {
+    const o = O[f * P + p] ?? 0;
+    for (let k = f - 2; k <= f + 2; k++) if (k !== f && (O[k * P + p] ?? 0) > o) return false;
+    return true;
+  };
+  const emit = (p: number, a: number, endFrame: number, released: boolean): void => {
+    const start = timeOf(a);
+    const end = released ? timeOf(endFrame) - releaseDelay : timeOf(endFrame);
+    if (end - start < minDuration) return;
+    let sum = 0;
+    for (let f = a; f < Math.max(a + 1, endFrame); f++) sum += F[f * P + p] ?? 0;
+    notes.push({ pitch: p + BASIC_PITCH.midiOffset, start, end, salience: sum / Math.max(1, endFrame - a) });
+  };
+  for (const run of runs) {
+    // Within a run of one pitch: a note sounds until its release (the level falls `drop` dB below its
+    // recent median and stays there) or a fresh attack of the same pitch (a strong onset peak); after a
+    // release, a rise of the level by `drop` dB is a new note of that pitch (a repeated note after a rest).
+    // (Splitting at mere dips of the level was tried: it helped a flute's re-tongued notes but cut
+    // tremolo-rich voices into pieces — worse overall on the tuning songs.)
+    const p = run.pitch;
+    let sounding = true;
+    let start = run.a;
+    let minLevel = Infinity;
+    let minFrame = run.a;
+    for (let f = run.a + 3; f < run.b; f++) {
+      if (sounding) {
+        if (f - start >= 4 && (O[f * P + p] ?? 0) >= reonset && peakO(f, p)) {
+          emit(p, start, f, false);
+          start = f;
+          continue;
+        }
+        recent.length = 0;
+        for (let k = Math.max(start + 1, f - window); k < f; k++) recent.push(level(k));
+        recent.sort((x, y) => x - y);
+        const ref = recent[Math.floor(recent.length / 2)] ?? -Infinity;
+        let below = true;
+        for (let k = f; k < Math.min(n, f + stay); k++) if (level(k) >= ref - drop) below = false;
+        if (below) {
+          emit(p, start, f, true);
+          sounding = false;
+          minLevel = level(f);
+          minFrame = f;
+        }
+      } else {
+        if (level(f) < minLevel) {
+          minLevel = level(f);
+          minFrame = f;
+        }
+        if (level(f) > minLevel + drop) {
+          // The new attack began where the level was lowest; its onset peak, if near, is more exact.
+          let a2 = minFrame;
+          let best = 0;
+          for (let k = minFrame; k <= Math.min(run.b - 1, f + 2); k++) {
+            const o = O[k * P + p] ?? 0;
+            if (o > best) {
+              best = o;
+              a2 = k;
+            }
+          }
+          start = best >= 0.3 ? a2 : minFrame;
+          sounding = true;
+          f = Math.max(f, start + 3);
+        }
       }
     }
-    const start = timeOf(seg.a);
-    const endTime = end < seg.b ? timeOf(end) - releaseDelay : timeOf(seg.b);
-    if (endTime - start < minDuration) continue;
-    let sum = 0;
-    for (let f = seg.a; f < seg.b; f++) sum += F[f * P + seg.pitch] ?? 0;
-    notes.push({ pitch: seg.pitch + BASIC_PITCH.midiOffset, start, end: endTime, salience: sum / Math.max(1, seg.b - seg.a) });
+    if (sounding) emit(p, start, run.b, false);
   }
   return notes;
 }

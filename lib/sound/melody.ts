@@ -97,8 +97,8 @@ export function checkGrid(grid: BeatGrid): void {
 
 export interface QuantizeOptions {
   /**
-   * Seconds subtracted from every note end before rounding (default 0.03): a sound fades after its
-   * note ends (release, room), so what is heard ends a little after what was played.
+   * Seconds subtracted from every note end before rounding: a sound fades after its
+   * note ends (release, room), so what is heard may end after what was played (default 0: the line decoder already ends notes at the release).
    */
   endDelay?: number;
   /** Seconds subtracted from every start before rounding (default 0). */
@@ -123,7 +123,7 @@ export function quantizeLine(line: readonly HeardNote[], grid: BeatGrid, options
   checkGrid(grid);
   const step = stepSeconds(grid.qpm);
   const bar = step * STEPS_PER_BAR;
-  const endDelay = options.endDelay ?? 0.03;
+  const endDelay = options.endDelay ?? 0;
   const startDelay = options.startDelay ?? 0;
   const first = line.reduce((m, n) => Math.min(m, n.start - startDelay), Infinity);
   if (!Number.isFinite(first)) {

@@ -10,7 +10,7 @@ import type { QuantizedNoteSequence } from '../music/note-sequence';
 import { pitchPosteriors, type BasicPitchModel, type PitchPosteriors } from './basic-pitch';
 import { decodeMelodyLine, type LineDecoderOptions } from './line-decoder';
 import { NoNotesInRangeError, NoPitchError } from './errors';
-import { melodyLine, quantizeLine, type BeatGrid, type MelodyLineOptions, type QuantizeOptions } from './melody';
+import { melodyLine, quantizeLine, stepSeconds, type BeatGrid, type MelodyLineOptions, type QuantizeOptions } from './melody';
 import { extractNotes, type HeardNote, type NoteExtractionOptions } from './notes';
 import { assertUsableAudio, durationSeconds, peakDb, type PcmAudio } from './pcm';
 import { toModelRate } from './resample';
@@ -27,6 +27,8 @@ export interface TranscribeMelodyOptions {
   grid?: BeatGrid;
   /** A known tempo without a known bar line (e.g. `--tempo` for a file). */
   qpm?: number;
+  /** With `grid`: take out the onsets' consistent offset from it (default true). */
+  alignToGrid?: boolean;
   /** Tempo search range when detecting (see tempo.ts). */
   tempoSearch?: Pick<TempoOptions, 'minQpm' | 'maxQpm'>;
   /** Pitch range of the melody model (MIDI, inclusive; default 21–108, MelodyConverter's). */
@@ -54,13 +56,40 @@ export interface MelodyTranscription {
   /** Seconds in the take where step 0 lies (negative when the take starts inside a bar). */
   origin: number;
   /** The grid used; `source` says whether it was given or detected. */
-  tempo: { qpm: number; downbeat: number; source: 'given' | 'tempo-given' | 'detected'; estimate?: TempoEstimate };
+  tempo: {
+    qpm: number;
+    downbeat: number;
+    source: 'given' | 'tempo-given' | 'detected';
+    estimate?: TempoEstimate;
+    /** With a given grid: seconds the take sat late (+) or early (−) on it, taken out before quantising. */
+    latency?: number;
+  };
   /** The main line in seconds (before quantising), for drawing over the audio. */
   line: HeardNote[];
   /** Every note basic-pitch heard (polyphonic). */
   heard: HeardNote[];
   /** Length of the take in seconds. */
   seconds: number;
+}
+
+/**
+ * How late (+) or early (−) the onsets sit on `grid`, in seconds: the weighted circular mean of their
+ * offsets from the nearest 16th, when they agree (resultant ≥ 0.5), limited to ±0.4 step; else 0.
+ */
+export function gridLatency(line: readonly HeardNote[], grid: BeatGrid): number {
+  const step = stepSeconds(grid.qpm);
+  let c = 0;
+  let s = 0;
+  let w = 0;
+  for (const n of line) {
+    const a = (2 * Math.PI * (n.start - grid.downbeat)) / step;
+    c += n.salience * Math.cos(a);
+    s += n.salience * Math.sin(a);
+    w += n.salience;
+  }
+  if (w <= 0 || Math.hypot(c, s) / w < 0.5) return 0;
+  const offset = (Math.atan2(s, c) / (2 * Math.PI)) * step;
+  return Math.max(-0.4 * step, Math.min(0.4 * step, offset));
 }
 
 /** Weight of an onset for tempo finding: certain and long notes count more. */
@@ -112,7 +141,7 @@ export function lineFromPosteriors(
  */
 export function melodyFromNotes(
   heard: readonly HeardNote[],
-  options: Pick<TranscribeMelodyOptions, 'grid' | 'qpm' | 'tempoSearch' | 'minPitch' | 'maxPitch' | 'line' | 'quantize' | 'name'> & { peakDb?: number } = {},
+  options: Pick<TranscribeMelodyOptions, 'grid' | 'alignToGrid' | 'qpm' | 'tempoSearch' | 'minPitch' | 'maxPitch' | 'line' | 'quantize' | 'name'> & { peakDb?: number } = {},
 ): Omit<MelodyTranscription, 'heard' | 'seconds'> {
   const name = options.name ?? 'The recording';
   const line = melodyLine(heard, options.line);
@@ -136,8 +165,11 @@ export function melodyFromNotes(
   let grid: BeatGrid;
   let tempo: MelodyTranscription['tempo'];
   if (options.grid) {
-    grid = options.grid;
-    tempo = { ...grid, source: 'given' };
+    // A count-in fixes the grid, but the take may sit a little late on it (the microphone's latency,
+    // a singer's reaction, a slow attack): the onsets' consistent offset from the grid is taken out.
+    const latency = options.alignToGrid === false ? 0 : gridLatency(inRange, options.grid);
+    grid = { ...options.grid, downbeat: options.grid.downbeat + latency };
+    tempo = { ...grid, source: 'given', latency };
   } else {
     const estimate = detectTempo(
       inRange.map((n) => ({ time: n.start, weight: onsetWeight(n) })),
