@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 /**
  * Dependency direction (see README "Architecture"):
  *   app → lib;  lib never imports app, Next, React or zustand;
- *   only lib/audio imports Tone; only lib/core|image|music|latent import TF.js;
+ *   only lib/audio imports Tone; only lib/core|image|music|latent|sound import TF.js;
  *   lib/classroom imports neither; lib/core imports no other lib folder;
  *   lib/latent builds on lib/core only; app has no tensor math except in its model worker.
  */
@@ -18,7 +18,7 @@ const NO_UI = [
   },
 ];
 const NO_TONE = [{ group: ['tone', 'tone/*'], message: 'Only lib/audio imports Tone.js.' }];
-const NO_TF = [{ group: ['@tensorflow/*'], message: 'TF.js belongs in lib/core, lib/image, lib/music and lib/latent only.' }];
+const NO_TF = [{ group: ['@tensorflow/*'], message: 'TF.js belongs in lib/core, lib/image, lib/music, lib/latent and lib/sound only.' }];
 const libFolders = (names) =>
   names.map((n) => ({
     group: [`@/lib/${n}`, `@/lib/${n}/*`, `**/${n}`, `**/${n}/*`, `../${n}`, `../${n}/*`, `../../${n}/*`],
@@ -53,12 +53,14 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
-  restrict(['lib/core/**'], [...NO_UI, ...NO_TONE, ...libFolders(['latent', 'image', 'music', 'audio', 'classroom'])]),
-  restrict(['lib/latent/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'music', 'audio', 'classroom'])]),
-  restrict(['lib/image/**'], [...NO_UI, ...NO_TONE, ...libFolders(['music', 'audio', 'classroom'])]),
-  restrict(['lib/music/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'audio', 'classroom'])]),
-  restrict(['lib/audio/**'], [...NO_UI, ...NO_TF, ...libFolders(['image', 'classroom'])]),
-  restrict(['lib/classroom/**'], [...NO_UI, ...NO_TONE, ...NO_TF]),
+  restrict(['lib/core/**'], [...NO_UI, ...NO_TONE, ...libFolders(['latent', 'image', 'music', 'audio', 'classroom', 'sound'])]),
+  restrict(['lib/latent/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'music', 'audio', 'classroom', 'sound'])]),
+  restrict(['lib/image/**'], [...NO_UI, ...NO_TONE, ...libFolders(['music', 'audio', 'classroom', 'sound'])]),
+  restrict(['lib/music/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'audio', 'classroom', 'sound'])]),
+  restrict(['lib/audio/**'], [...NO_UI, ...NO_TF, ...libFolders(['image', 'classroom', 'sound'])]),
+  // Audio analysis (decoding, resampling, onsets, transcription): TF.js for basic-pitch; builds on lib/core and lib/music.
+  restrict(['lib/sound/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'audio', 'classroom', 'latent'])]),
+  restrict(['lib/classroom/**'], [...NO_UI, ...NO_TONE, ...NO_TF, ...libFolders(['sound'])]),
   restrict(['app/**'], NO_TF, ['app/_workers/**']),
   restrict(['scripts/**', 'e2e/**'], [NO_UI[0]].filter(Boolean)),
   {

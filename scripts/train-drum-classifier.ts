@@ -13,28 +13,17 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Midi } from '@tonejs/midi';
 import { createRng, type Rng } from '../lib/core/random';
-import { DRUM_FEATURES, DRUM_PITCHES, DRUM_SOUNDS, hitFeatures, type DrumSound } from '../lib/sound/drums';
+import { DRUM_FEATURES, DRUM_SOUNDS, hitFeatures, type DrumSound } from '../lib/sound/drums';
 import type { DrumModel } from '../lib/sound/drum-model';
 import { pickOnsets, spectralFlux } from '../lib/sound/onsets';
 import { MODEL_SAMPLE_RATE, type PcmAudio } from '../lib/sound/pcm';
-import { toModelRate } from '../lib/sound/resample';
 import { spectrogram } from '../lib/sound/spectrum';
 import { addNoise, drumHit, mixAt } from '../lib/sound/testing/synth';
-import { renderMidi } from './render-audio';
+import { HELD_OUT_KITS, TRAIN_KITS, renderKit, type DrumEvent as Event } from './render-audio';
 
-export const TRAIN_KITS = [0, 8, 16, 32] as const;
-export const HELD_OUT_KITS = [24, 25, 40] as const;
 const COMBOS: readonly (readonly DrumSound[])[] = [['kick'], ['snare'], ['hat'], ['kick', 'hat'], ['snare', 'hat'], ['kick', 'snare']];
 const COMBO_WEIGHTS = [0.2, 0.2, 0.2, 0.2, 0.15, 0.05];
-const ALT_PITCHES: Record<DrumSound, readonly number[]> = { kick: [36, 35], snare: [38, 40], hat: [42, 44] };
-
-interface Event {
-  time: number;
-  sounds: readonly DrumSound[];
-  velocity: number;
-}
 
 function randomEvents(rng: Rng, count: number): Event[] {
   const events: Event[] = [];
@@ -49,27 +38,12 @@ function randomEvents(rng: Rng, count: number): Event[] {
   return events;
 }
 
-/** A kit's rendering of `events` (drum channel, the kit's program), at 22,050 Hz mono. */
-export async function renderKit(events: readonly Event[], kit: number, rng: Rng): Promise<PcmAudio> {
-  const midi = new Midi();
-  midi.header.setTempo(120);
-  const track = midi.addTrack();
-  track.channel = 9;
-  track.instrument.number = kit;
-  for (const e of events) {
-    for (const s of e.sounds) {
-      const pitches = ALT_PITCHES[s];
-      track.addNote({ midi: pitches[rng.int(pitches.length)] ?? DRUM_PITCHES[s], time: e.time, duration: 0.1, velocity: e.velocity / 127 });
-    }
-  }
-  return toModelRate(await renderMidi(midi.toArray(), { effects: false, sampleRate: MODEL_SAMPLE_RATE }));
-}
-
 /** The synthetic hits of testing/synth.ts at `events`. */
 function renderSynth(events: readonly Event[], rng: Rng): PcmAudio {
   const end = (events[events.length - 1]?.time ?? 0) + 1;
   const samples = new Float32Array(Math.round(end * MODEL_SAMPLE_RATE));
-  for (const e of events) for (const s of e.sounds) mixAt(samples, drumHit(s, MODEL_SAMPLE_RATE, rng.int(1e9), (0.2 + (0.6 * e.velocity) / 127) * 0.7), e.time, MODEL_SAMPLE_RATE);
+  for (const e of events)
+    for (const s of e.sounds) mixAt(samples, drumHit(s, MODEL_SAMPLE_RATE, rng.int(1e9), (0.2 + (0.6 * e.velocity) / 127) * 0.7), e.time, MODEL_SAMPLE_RATE);
   return { samples, sampleRate: MODEL_SAMPLE_RATE };
 }
 
@@ -82,7 +56,10 @@ export function labelledFeatures(audio: PcmAudio, events: readonly Event[]): { x
   const y: number[][] = [];
   let missed = 0;
   for (const e of events) {
-    const near = onsets.reduce<{ time: number } | undefined>((best, o) => (Math.abs(o.time - e.time) < Math.abs((best?.time ?? Infinity) - e.time) ? o : best), undefined);
+    const near = onsets.reduce<{ time: number } | undefined>(
+      (best, o) => (Math.abs(o.time - e.time) < Math.abs((best?.time ?? Infinity) - e.time) ? o : best),
+      undefined,
+    );
     if (!near || Math.abs(near.time - e.time) > 0.035) {
       missed++;
       continue;
@@ -137,7 +114,10 @@ function accuracy(model: DrumModel, x: readonly Float32Array[], y: readonly numb
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ strict: true, options: { out: { type: 'string', default: 'lib/sound/drum-model.ts' }, events: { type: 'string', default: '160' } } });
+  const { values } = parseArgs({
+    strict: true,
+    options: { out: { type: 'string', default: 'lib/sound/drum-model.ts' }, events: { type: 'string', default: '160' } },
+  });
   const count = Number(values.events);
   const rng = createRng(20261206);
   const collect = async (kits: readonly number[], synth: boolean): Promise<{ x: Float32Array[]; y: number[][]; missed: number }> => {

@@ -17,7 +17,7 @@ import { DRUM_MODEL, type DrumModel } from './drum-model';
 import { CancelledError } from '../core/errors';
 import { NoHitsError } from './errors';
 import { checkGrid, stepSeconds, type BeatGrid } from './melody';
-import { pickOnsets, spectralFlux, type OnsetOptions } from './onsets';
+import { END_GUARD, pickOnsets, spectralFlux, type OnsetOptions } from './onsets';
 import { assertUsableAudio, durationSeconds, peakDb, type PcmAudio } from './pcm';
 import { toModelRate } from './resample';
 import { spectrogram, binOf, type Spectrogram } from './spectrum';
@@ -108,17 +108,44 @@ export interface HeardHit {
 export interface HitOptions {
   onsets?: OnsetOptions;
   model?: DrumModel;
+  /**
+   * true: a hit may hold several drums (a kit: kick and hat together); false (default): one sound
+   * per hit, the likeliest — a beatboxer's mouth makes one at a time.
+   */
+  stacked?: boolean;
+  /** Hits quieter than this many dB below the take's loudest moment are ignored (default −35). */
+  minLevelDb?: number;
 }
 
 /** Every hit of a take at 22,050 Hz (use `toModelRate` first), classed. */
 export function detectHits(audio: PcmAudio, options: HitOptions = {}): HeardHit[] {
   const spec = spectrogram(audio.samples, audio.sampleRate, FFT_SIZE, HOP);
   const frameSeconds = spec.hop / spec.sampleRate;
-  const onsets = pickOnsets(spectralFlux(spec), frameSeconds, options.onsets);
+  // Frame energies: a hit must be within `minLevelDb` of the loudest moment (the log-scale flux also
+  // "hears" the first whispers of a sound swelling out of silence).
+  const energy = new Float64Array(spec.numFrames);
+  let loudest = 0;
+  for (let f = 0; f < spec.numFrames; f++) {
+    let e = 0;
+    for (let k = 0; k < spec.bins; k++) e += (spec.magnitudes[f * spec.bins + k] as number) ** 2;
+    energy[f] = e;
+    loudest = Math.max(loudest, e);
+  }
+  const floor = loudest * 10 ** ((options.minLevelDb ?? -35) / 10);
+  const after = Math.round(0.04 / frameSeconds);
+  const end = audio.samples.length / audio.sampleRate - END_GUARD;
+  const onsets = pickOnsets(spectralFlux(spec), frameSeconds, options.onsets).filter((o) => {
+    if (o.time > end) return false;
+    const f = Math.round(o.time / frameSeconds);
+    let e = 0;
+    for (let k = f; k < Math.min(spec.numFrames, f + after); k++) e = Math.max(e, energy[k] as number);
+    return e >= floor;
+  });
   return onsets.map((o) => {
     const probabilities = classifyHit(hitFeatures(spec, Math.round(o.time / frameSeconds)), options.model);
-    let sounds = DRUM_SOUNDS.filter((s) => probabilities[s] >= 0.5);
-    if (sounds.length === 0) sounds = [DRUM_SOUNDS.reduce((a, b) => (probabilities[b] > probabilities[a] ? b : a))];
+    const likeliest = DRUM_SOUNDS.reduce((a, b) => (probabilities[b] > probabilities[a] ? b : a));
+    let sounds = options.stacked ? DRUM_SOUNDS.filter((s) => probabilities[s] >= 0.5) : [likeliest];
+    if (sounds.length === 0) sounds = [likeliest];
     return { time: o.time, strength: o.strength, sounds, probabilities };
   });
 }
@@ -208,7 +235,9 @@ export function transcribeGroove(audio: PcmAudio, options: TranscribeGrooveOptio
   options.onProgress?.('hits', 0);
   const hits = detectHits(mono, options.hits);
   if (hits.length === 0) {
-    throw new NoHitsError(`${name} (peak ${peakDb(audio.samples).toFixed(0)} dBFS) has no drum-like hit: no short burst of sound stands out. Beatbox or tap more crisply.`);
+    throw new NoHitsError(
+      `${name} (peak ${peakDb(audio.samples).toFixed(0)} dBFS) has no drum-like hit: no short burst of sound stands out. Beatbox or tap more crisply.`,
+    );
   }
   options.onProgress?.('tempo', 0);
   let grid: BeatGrid;

@@ -10,7 +10,11 @@ const HOP = BASIC_PITCH.fftHop / MODEL_SAMPLE_RATE;
  * Posteriors shaped like basic-pitch's for `notes`: the pitch at 0.85 while it sounds and for a
  * loudness-blind 0.25 s tail after it, ghosts at +12 and +28 at 0.4, an onset peak at each start.
  */
-function fakePosteriors(notes: readonly SynthNote[], seconds: number, extra: (t: number, set: (pitch: number, value: number) => void) => void = () => undefined): PitchPosteriors {
+function fakePosteriors(
+  notes: readonly SynthNote[],
+  seconds: number,
+  extra: (t: number, set: (pitch: number, value: number) => void) => void = () => undefined,
+): PitchPosteriors {
   const n = Math.round(seconds / HOP);
   const P = BASIC_PITCH.notes;
   const frames = new Float32Array(n * P).fill(0.05);

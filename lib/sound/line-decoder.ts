@@ -26,7 +26,7 @@ export interface LineDecoderOptions {
   pitchJumpCost?: number;
   /** Log-score cost of starting or stopping sound (default 2). */
   voicingCost?: number;
-  /** Onset posterior that splits a held pitch into a repeated note (default 0.5). */
+  /** Onset posterior that splits a held pitch into a repeated note (default 0.7: a sung vibrato alone reaches ~0.5). */
   reonsetThreshold?: number;
   /** Level drop (dB) below the note's recent median level that marks a release (default 6). */
   releaseDropDb?: number;
@@ -152,7 +152,7 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
   const hop = BASIC_PITCH.fftHop / MODEL_SAMPLE_RATE;
   const path = pitchTrack(posteriors, options);
   const levels = frameLevels(samples, times);
-  const reonset = options.reonsetThreshold ?? 0.5;
+  const reonset = options.reonsetThreshold ?? 0.7;
   const drop = options.releaseDropDb ?? 6;
   const window = Math.max(2, Math.round((options.releaseWindow ?? 0.12) / hop));
   const stay = Math.max(1, Math.round((options.releaseHold ?? 0.035) / hop));

@@ -78,8 +78,15 @@ export function spectralFlux(spec: Spectrogram, lag = 2): Float32Array {
  */
 export function detectOnsets(audio: PcmAudio, options: OnsetOptions = {}): Onset[] {
   const spec = spectrogram(audio.samples, audio.sampleRate, 1024, 128);
-  return pickOnsets(spectralFlux(spec), spec.hop / spec.sampleRate, options);
+  const end = audio.samples.length / audio.sampleRate - END_GUARD;
+  return pickOnsets(spectralFlux(spec), spec.hop / spec.sampleRate, options).filter((o) => o.time <= end);
 }
+
+/**
+ * Seconds at the end of a take where no onset is reported: a recording that stops mid-sound ends in
+ * a click (the frames there see the cut), and no hit fits in so little time anyway.
+ */
+export const END_GUARD = 0.03;
 
 /** Peak picking on a novelty curve sampled every `frameSeconds`. */
 export function pickOnsets(novelty: Float32Array, frameSeconds: number, options: OnsetOptions = {}): Onset[] {
@@ -99,7 +106,8 @@ export function pickOnsets(novelty: Float32Array, frameSeconds: number, options:
     const v = novelty[i] as number;
     if (v < floor) continue;
     let isPeak = true;
-    for (let k = Math.max(0, i - around); k <= Math.min(novelty.length - 1, i + around) && isPeak; k++) if (k !== i && (novelty[k] as number) > v) isPeak = false;
+    for (let k = Math.max(0, i - around); k <= Math.min(novelty.length - 1, i + around) && isPeak; k++)
+      if (k !== i && (novelty[k] as number) > v) isPeak = false;
     if (!isPeak) continue;
     const a = Math.max(0, i - half);
     const b = Math.min(novelty.length, i + half + 1);

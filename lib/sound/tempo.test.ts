@@ -58,7 +58,12 @@ describe('detectTempo', () => {
   });
 
   it('needs three onsets and a tempo in range', () => {
-    expect(() => detectTempo([{ time: 0, weight: 1 }, { time: 0.5, weight: 1 }])).toThrow(TempoError);
+    expect(() =>
+      detectTempo([
+        { time: 0, weight: 1 },
+        { time: 0.5, weight: 1 },
+      ]),
+    ).toThrow(TempoError);
     expect(() => detectTempo(rhythm(LINE, 90, 0), { qpm: 500 })).toThrow(/40–240/);
   });
 });

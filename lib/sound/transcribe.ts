@@ -141,7 +141,9 @@ export function lineFromPosteriors(
  */
 export function melodyFromNotes(
   heard: readonly HeardNote[],
-  options: Pick<TranscribeMelodyOptions, 'grid' | 'alignToGrid' | 'qpm' | 'tempoSearch' | 'minPitch' | 'maxPitch' | 'line' | 'quantize' | 'name'> & { peakDb?: number } = {},
+  options: Pick<TranscribeMelodyOptions, 'grid' | 'alignToGrid' | 'qpm' | 'tempoSearch' | 'minPitch' | 'maxPitch' | 'line' | 'quantize' | 'name'> & {
+    peakDb?: number;
+  } = {},
 ): Omit<MelodyTranscription, 'heard' | 'seconds'> {
   const name = options.name ?? 'The recording';
   const line = melodyLine(heard, options.line);

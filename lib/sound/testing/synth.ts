@@ -119,7 +119,7 @@ export function drumHit(sound: DrumSound, sampleRate: number, seed = 1, amplitud
     }
   } else if (sound === 'snare') {
     const noise = whiteNoise(length, 1, rng);
-    highPass(noise, 1000, sampleRate);
+    highPass(noise, 700 + rng.next() * 1300, sampleRate);
     let phase = 0;
     for (let i = 0; i < length; i++) {
       const t = i / sampleRate;
@@ -137,7 +137,8 @@ export function drumHit(sound: DrumSound, sampleRate: number, seed = 1, amplitud
   }
   let peak = 0;
   for (const v of out) peak = Math.max(peak, Math.abs(v));
-  for (let i = 0; i < length; i++) out[i] = ((out[i] ?? 0) / peak) * amplitude;
+  const fade = Math.round(0.02 * sampleRate); // no click at the end
+  for (let i = 0; i < length; i++) out[i] = ((out[i] ?? 0) / peak) * amplitude * Math.min(1, (length - i) / fade);
   return out;
 }
 
