@@ -115,6 +115,8 @@ export interface HitOptions {
   stacked?: boolean;
   /** Hits quieter than this many dB below the take's loudest moment are ignored (default −35). */
   minLevelDb?: number;
+  /** One sound per hit only: group the take's hits by sound and give each group one drum (default true). */
+  adapt?: boolean;
 }
 
 /** Every hit of a take at 22,050 Hz (use `toModelRate` first), classed. */
@@ -141,12 +143,93 @@ export function detectHits(audio: PcmAudio, options: HitOptions = {}): HeardHit[
     for (let k = f; k < Math.min(spec.numFrames, f + after); k++) e = Math.max(e, energy[k] as number);
     return e >= floor;
   });
-  return onsets.map((o) => {
-    const probabilities = classifyHit(hitFeatures(spec, Math.round(o.time / frameSeconds)), options.model);
+  const model = options.model ?? DRUM_MODEL;
+  const features = onsets.map((o) => hitFeatures(spec, Math.round(o.time / frameSeconds)));
+  const hits = onsets.map((o, i) => {
+    const probabilities = classifyHit(features[i] as Float32Array, model);
     const likeliest = DRUM_SOUNDS.reduce((a, b) => (probabilities[b] > probabilities[a] ? b : a));
     let sounds = options.stacked ? DRUM_SOUNDS.filter((s) => probabilities[s] >= 0.5) : [likeliest];
     if (sounds.length === 0) sounds = [likeliest];
     return { time: o.time, strength: o.strength, sounds, probabilities };
+  });
+  if (!options.stacked && options.adapt !== false) adaptToTake(hits, features, model);
+  return hits;
+}
+
+/**
+ * One voice, one take: a beatboxer's "k" may sound unlike any drum kit's snare, but all their "k"s
+ * sound alike. So the take's hits are grouped by sound (k-means on the standardized features, 2 or 3
+ * groups, the count with the clearest separation — silhouette ≥ 0.3 — or none), and each group gets
+ * one drum, different per group, by the classifier's summed evidence over the group's hits. Changes
+ * `hits` in place; takes under 6 hits are left as classed one by one.
+ */
+function adaptToTake(hits: HeardHit[], features: readonly Float32Array[], model: DrumModel): void {
+  const n = hits.length;
+  if (n < 6) return;
+  const z = features.map((f) => Array.from(f, (v, i) => (v - (model.mean[i] ?? 0)) / (model.std[i] ?? 1)));
+  const dist = (a: readonly number[], b: readonly number[]): number => Math.sqrt(a.reduce((s, v, i) => s + (v - (b[i] ?? 0)) ** 2, 0));
+  const logp = hits.map((h) => DRUM_SOUNDS.map((s) => Math.log(Math.max(1e-6, h.probabilities[s]))));
+  let best: { k: number; assign: number[]; silhouette: number } | undefined;
+  for (const k of [2, 3]) {
+    // Seeds: the hit most sure of each drum (for k = 2, of the two drums with the most such hits).
+    const counts = DRUM_SOUNDS.map((s) => hits.filter((h) => h.sounds[0] === s).length);
+    const drums = [0, 1, 2].sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0)).slice(0, k);
+    let centroids = drums.map((c) => {
+      let arg = 0;
+      for (let i = 1; i < n; i++) if ((logp[i]?.[c] ?? -Infinity) > (logp[arg]?.[c] ?? -Infinity)) arg = i;
+      return [...(z[arg] as number[])];
+    });
+    let assign = new Array<number>(n).fill(0);
+    for (let iter = 0; iter < 25; iter++) {
+      assign = z.map((v) => centroids.reduce((bi, c, ci) => (dist(v, c) < dist(v, centroids[bi] as number[]) ? ci : bi), 0));
+      centroids = centroids.map((c, ci) => {
+        const members = z.filter((_v, i) => assign[i] === ci);
+        return members.length === 0 ? c : c.map((_x, d) => members.reduce((s, m) => s + (m[d] ?? 0), 0) / members.length);
+      });
+    }
+    const sizes = centroids.map((_c, ci) => assign.filter((a) => a === ci).length);
+    if (sizes.some((s) => s < 2)) continue;
+    // Mean silhouette: how much closer each hit is to its own group than to the nearest other one.
+    let sil = 0;
+    for (let i = 0; i < n; i++) {
+      const own = assign[i] as number;
+      const meanTo = (ci: number): number => {
+        let sum = 0;
+        let count = 0;
+        for (let j = 0; j < n; j++) {
+          if (j === i || assign[j] !== ci) continue;
+          sum += dist(z[i] as number[], z[j] as number[]);
+          count++;
+        }
+        return count > 0 ? sum / count : 0;
+      };
+      const a = meanTo(own);
+      const b = Math.min(...centroids.map((_c, ci) => (ci === own ? Infinity : meanTo(ci))));
+      sil += (b - a) / Math.max(a, b, 1e-9);
+    }
+    sil /= n;
+    if (!best || sil > best.silhouette) best = { k, assign, silhouette: sil };
+  }
+  if (!best || best.silhouette < 0.3) return;
+  // One drum per group, distinct, by the largest summed log-probability (all assignments tried).
+  const groups = best.k;
+  const score = (g: number, c: number): number => hits.reduce((s, _h, i) => (best?.assign[i] === g ? s + (logp[i]?.[c] ?? 0) : s), 0);
+  let bestMap: number[] = [];
+  let bestScore = -Infinity;
+  const permute = (prefix: number[]): void => {
+    if (prefix.length === groups) {
+      const total = prefix.reduce((s, c, g) => s + score(g, c), 0);
+      if (total > bestScore) {
+        bestScore = total;
+        bestMap = prefix;
+      }
+      return;
+    }
+    for (let c = 0; c < 3; c++) if (!prefix.includes(c)) permute([...prefix, c]);
+  };
+  permute([]);
+  hits.forEach((h, i) => {
+    h.sounds = [DRUM_SOUNDS[bestMap[best?.assign[i] ?? 0] ?? 0] as DrumSound];
   });
 }
 
