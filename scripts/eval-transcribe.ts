@@ -1,5 +1,5 @@
 /**
- * `npm run eval:transcribe -- [--part melody|drums|all] [--split test|tune] [--songs N] [--out report.json] [--cache DIR] [--params JSON]`
+ * `npm run eval:transcribe -- [--part melody|drums|all] [--split test|tune] [--songs N (40)] [--patterns N (60)] [--conditions clean,noisy,human] [--out report.json] [--cache DIR] [--fresh] [--details] [--params JSON] [--data DIR]`
  *
  * Melodies: 8-bar excerpts of POP909 melodies (the `MELODY` track, quantised to 16ths), rendered
  * with FluidSynth and the FluidR3 General MIDI soundfont on 8 instruments (piano, nylon guitar,
@@ -14,7 +14,7 @@
  * validation (never trained on by mel_2bar, never used to tune the transcriber); `--split tune` uses
  * train-split songs (the ones thresholds were tuned on).
  *
- * Drums (`--part drums`): see evalDrums below.
+ * Grooves (`--part drums`): see evalDrums below (taps, beatbox proxies, held-out GM kits).
  *
  * Rendered audio and basic-pitch posteriors are cached under `--cache` (default
  * /work/runs/eval-transcribe) so a re-run or a tuning run skips them; `--fresh` ignores the cache.
@@ -473,7 +473,7 @@ async function main(): Promise<void> {
     options: {
       part: { type: 'string', default: 'all' },
       split: { type: 'string', default: 'test' },
-      songs: { type: 'string', default: '88' },
+      songs: { type: 'string', default: '40' },
       out: { type: 'string' },
       cache: { type: 'string', default: '/work/runs/eval-transcribe' },
       fresh: { type: 'boolean', default: false },
