@@ -9,7 +9,8 @@
  * frames of 256 samples (11.6 ms) each: `frames` — how likely each of the 88 piano pitches (MIDI
  * 21–108) sounds; `onsets` — how likely one starts; `contours` — a finer pitch salience in thirds of
  * a semitone (264 bins). Windows overlap by 30 frames; the first and last 15 frames of each are
- * dropped and the rest joined, as basic-pitch's own code does.
+ * dropped and the rest joined, as basic-pitch's own code does — except at the take's two ends,
+ * where there is no neighbouring window (see pitchPosteriors).
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
@@ -177,11 +178,13 @@ export async function pitchPosteriors(model: BasicPitchModel, samples: Float32Ar
   if (samples.length === 0) throw new InvalidInputError('There is no audio to transcribe (0 samples).');
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 4));
   const { windowSamples, fftHop, notes, contourBins } = BASIC_PITCH;
-  // Like basic-pitch: half an overlap of silence in front, windows every WINDOW_HOP_SAMPLES, the last one zero-padded.
-  const front = OVERLAP_SAMPLES / 2;
-  const paddedLength = front + samples.length;
-  const numWindows = Math.max(1, Math.ceil(paddedLength / WINDOW_HOP_SAMPLES));
+  // Windows every WINDOW_HOP_SAMPLES from the first sample; each keeps its middle 142 frames, except
+  // that the first also keeps its first 15 (the take's start has no left neighbour to give them) and
+  // the last its final 15. basic-pitch instead pads half an overlap of silence in front and always
+  // drops 15 + 15 frames, which often costs one window more (7 instead of 6 for 10 s).
   const numFrames = Math.floor((samples.length * Math.floor(MODEL_SAMPLE_RATE / fftHop)) / MODEL_SAMPLE_RATE);
+  const full = BASIC_PITCH.framesPerWindow;
+  const numWindows = numFrames <= full ? 1 : 2 + Math.ceil(Math.max(0, numFrames - 2 * (full - HALF_OVERLAP_FRAMES)) / KEPT_FRAMES);
   const frames = new Float32Array(numFrames * notes);
   const onsets = new Float32Array(numFrames * notes);
   const contours = new Float32Array(numFrames * contourBins);
@@ -193,15 +196,13 @@ export async function pitchPosteriors(model: BasicPitchModel, samples: Float32Ar
     const count = Math.min(batchSize, numWindows - w0);
     const input = new Float32Array(count * windowSamples);
     for (let b = 0; b < count; b++) {
-      const start = (w0 + b) * WINDOW_HOP_SAMPLES - front; // in `samples`
-      const from = Math.max(0, start);
+      const start = (w0 + b) * WINDOW_HOP_SAMPLES;
       const to = Math.min(samples.length, start + windowSamples);
-      if (to > from) input.set(samples.subarray(from, to), b * windowSamples + (from - start));
+      if (to > start) input.set(samples.subarray(start, to), b * windowSamples);
     }
     const outs = tf.tidy(() => {
       const x = tf.tensor3d(input, [count, windowSamples, 1]);
-      const result = graph.execute(x, [OUTPUTS.frames, OUTPUTS.onsets, OUTPUTS.contours]) as tf.Tensor3D[];
-      return result.map((t) => t.slice([0, HALF_OVERLAP_FRAMES, 0], [-1, KEPT_FRAMES, -1]));
+      return graph.execute(x, [OUTPUTS.frames, OUTPUTS.onsets, OUTPUTS.contours]) as tf.Tensor3D[];
     });
     let data: Float32Array[];
     try {
@@ -211,12 +212,15 @@ export async function pitchPosteriors(model: BasicPitchModel, samples: Float32Ar
     }
     const [f, o, c] = data as [Float32Array, Float32Array, Float32Array];
     for (let b = 0; b < count && written < numFrames; b++) {
-      const take = Math.min(KEPT_FRAMES, numFrames - written);
-      frames.set(f.subarray(b * KEPT_FRAMES * notes, (b * KEPT_FRAMES + take) * notes), written * notes);
-      onsets.set(o.subarray(b * KEPT_FRAMES * notes, (b * KEPT_FRAMES + take) * notes), written * notes);
-      contours.set(c.subarray(b * KEPT_FRAMES * contourBins, (b * KEPT_FRAMES + take) * contourBins), written * contourBins);
-      const windowStart = (w0 + b) * WINDOW_HOP_SAMPLES - front;
-      for (let k = 0; k < take; k++) frameTimes[written + k] = (windowStart + (HALF_OVERLAP_FRAMES + k) * fftHop) / MODEL_SAMPLE_RATE;
+      const w = w0 + b;
+      const from = w === 0 ? 0 : HALF_OVERLAP_FRAMES;
+      const until = w === numWindows - 1 ? full : full - HALF_OVERLAP_FRAMES;
+      const take = Math.min(until - from, numFrames - written);
+      const first = b * full + from;
+      frames.set(f.subarray(first * notes, (first + take) * notes), written * notes);
+      onsets.set(o.subarray(first * notes, (first + take) * notes), written * notes);
+      contours.set(c.subarray(first * contourBins, (first + take) * contourBins), written * contourBins);
+      for (let k = 0; k < take; k++) frameTimes[written + k] = (w * WINDOW_HOP_SAMPLES + (from + k) * fftHop) / MODEL_SAMPLE_RATE;
       written += take;
     }
     options.onProgress?.(Math.min(1, (w0 + count) / numWindows));
