@@ -9,7 +9,7 @@
  * Decoding is streamed in chunks so a file over the length limit is refused as soon as the limit is
  * passed, without holding the whole file as floats (a 20-minute stereo file would be ~400 MB).
  */
-import { CancelledError } from '../core/errors';
+import { CancelledError, InvalidInputError } from '../core/errors';
 import { AudioDecodeError, AudioTooLongError } from './errors';
 import { assertAudioFormat, NODE_AUDIO_FORMATS, sniffAudioFormat, FORMAT_NAMES, type NodeAudioFormat } from './format';
 import { MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, checkSampleRate, formatDuration, type PcmAudio } from './pcm';
@@ -98,7 +98,7 @@ export async function decodeAudio(bytes: Uint8Array, name = 'The file', options:
     }
     if (decoder.flush) take(decoder.flush());
   } catch (error) {
-    if (error instanceof AudioTooLongError || error instanceof CancelledError || (error instanceof Error && error.name === 'InvalidInputError')) throw error;
+    if (error instanceof AudioTooLongError || error instanceof CancelledError || error instanceof InvalidInputError) throw error;
     throw new AudioDecodeError(
       `${name} looks like ${FORMAT_NAMES[format]} but is damaged and cannot be decoded (${error instanceof Error ? error.message : String(error)}).`,
       {
