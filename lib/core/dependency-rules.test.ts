@@ -32,6 +32,14 @@ describe('dependency direction lint rule', () => {
     expect(await restricted('app/_workers/x.ts', "import '@tensorflow/tfjs';\n")).toHaveLength(0);
   }, 30_000);
 
+  it('lets lib/sound use TF.js, lib/core and lib/music, but not Tone, UI or lib/audio', async () => {
+    expect(await restricted('lib/sound/x.ts', "import '@tensorflow/tfjs';\nimport '../core/errors';\nimport '../music/note-sequence';\n")).toHaveLength(0);
+    expect(await restricted('lib/sound/x.ts', "import 'tone';\n")).toHaveLength(1);
+    expect(await restricted('lib/sound/x.ts', "import 'react';\n")).toHaveLength(1);
+    expect(await restricted('lib/sound/x.ts', "import '../audio/player';\n")).toHaveLength(1);
+    expect(await restricted('lib/music/x.ts', "import '../sound/pcm';\n")).toHaveLength(1);
+  }, 30_000);
+
   it('allows the intended directions', async () => {
     expect(await restricted('lib/audio/x.ts', "import 'tone';\n")).toHaveLength(0);
     expect(await restricted('lib/music/x.ts', "import '../core/errors';\nimport '@tensorflow/tfjs';\n")).toHaveLength(0);

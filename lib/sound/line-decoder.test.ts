@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { BASIC_PITCH, type PitchPosteriors } from './basic-pitch';
+import { decodeMelodyLine, pitchTrack } from './line-decoder';
+import { MODEL_SAMPLE_RATE } from './pcm';
+import { renderNotes, type SynthNote } from './testing/synth';
+
+const HOP = BASIC_PITCH.fftHop / MODEL_SAMPLE_RATE;
+
+/**
+ * Posteriors shaped like basic-pitch's for `notes`: the pitch at 0.85 while it sounds and for a
+ * loudness-blind 0.25 s tail after it, ghosts at +12 and +28 at 0.4, an onset peak at each start.
+ */
+function fakePosteriors(
+  notes: readonly SynthNote[],
+  seconds: number,
+  extra: (t: number, set: (pitch: number, value: number) => void) => void = () => undefined,
+): PitchPosteriors {
+  const n = Math.round(seconds / HOP);
+  const P = BASIC_PITCH.notes;
+  const frames = new Float32Array(n * P).fill(0.05);
+  const onsets = new Float32Array(n * P).fill(0.02);
+  const frameTimes = Float64Array.from({ length: n }, (_, i) => i * HOP);
+  for (let f = 0; f < n; f++) {
+    const t = f * HOP;
+    const set = (pitch: number, value: number): void => {
+      const k = f * P + pitch - 21;
+      frames[k] = Math.max(frames[k] as number, value);
+    };
+    for (const note of notes) {
+      if (t >= note.start && t < note.end + 0.25) {
+        set(note.pitch, t < note.end ? 0.85 : 0.7);
+        set(note.pitch + 12, 0.4);
+        set(note.pitch + 28, 0.4);
+      }
+      if (Math.abs(t - note.start) < HOP / 2 + 1e-9) onsets[f * P + note.pitch - 21] = 0.9;
+    }
+    extra(t, set);
+  }
+  return { numFrames: n, frames, onsets, contours: new Float32Array(0), frameTimes };
+}
+
+describe('decodeMelodyLine', () => {
+  const melody: SynthNote[] = [
+    { pitch: 60, start: 0.2, end: 0.6 },
+    { pitch: 64, start: 0.6, end: 0.9 }, // legato into the next
+    { pitch: 67, start: 0.9, end: 1.2 }, // then a 0.15 s rest
+    { pitch: 67, start: 1.35, end: 1.8 },
+  ];
+
+  it('follows the fundamental, not its harmonics, and ends notes where the sound stops (not where the model stops hearing it)', () => {
+    const audio = renderNotes(melody, 2.5, MODEL_SAMPLE_RATE, { release: 0.01 });
+    const line = decodeMelodyLine(fakePosteriors(melody, 2.5), audio);
+    expect(line.map((n) => n.pitch)).toEqual([60, 64, 67, 67]);
+    line.forEach((n, i) => {
+      const truth = melody[i] as SynthNote;
+      expect(Math.abs(n.start - truth.start)).toBeLessThan(0.02);
+      expect(Math.abs(n.end - truth.end)).toBeLessThan(0.05);
+    });
+  });
+
+  it('splits a held pitch where a fresh onset of it is heard (a repeated note)', () => {
+    const repeated: SynthNote[] = [
+      { pitch: 62, start: 0.1, end: 0.5 },
+      { pitch: 62, start: 0.5, end: 0.9 },
+    ];
+    const audio = renderNotes(repeated, 1.5, MODEL_SAMPLE_RATE, { release: 0.01 });
+    const line = decodeMelodyLine(fakePosteriors(repeated, 1.5), audio);
+    expect(line.map((n) => [n.pitch, +n.start.toFixed(2)])).toEqual([
+      [62, 0.1],
+      [62, 0.5],
+    ]);
+  });
+
+  it('hears no note in silence and ignores a stray frame of a wrong pitch', () => {
+    const quiet = fakePosteriors([], 1, (t, set) => {
+      if (Math.abs(t - 0.5) < HOP) set(80, 0.6);
+    });
+    expect(decodeMelodyLine(quiet, new Float32Array(MODEL_SAMPLE_RATE))).toEqual([]);
+    const path = pitchTrack(
+      fakePosteriors([{ pitch: 60, start: 0, end: 1 }], 1, (t, set) => {
+        if (Math.abs(t - 0.5) < HOP / 2) set(61, 0.9);
+      }),
+    );
+    expect(new Set(path)).toEqual(new Set([60 - 20]));
+  });
+});
