@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 import os from 'node:os';
 import path from 'node:path';
 import { chromiumPath } from './scripts/chromium-path.mjs';
+import { micWavPath } from './e2e/harness/audio-fixtures';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 
@@ -24,7 +25,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    { name: 'chromium', testIgnore: /(no-gpu|backends-webgpu)\.spec\.ts/ },
+    { name: 'chromium', testIgnore: /(no-gpu|backends-webgpu|microphone)\.spec\.ts/ },
     {
       // WebGPU exists in headless Chromium only behind this flag (a software adapter).
       name: 'chromium-webgpu',
@@ -36,6 +37,17 @@ export default defineConfig({
       name: 'chromium-no-gpu',
       testMatch: /no-gpu\.spec\.ts/,
       use: { launchOptions: { executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, '--disable-software-rasterizer', '--disable-3d-apis'] } },
+    },
+    {
+      // A fake microphone that "sings" a rendered melody (a WAV written by e2e/harness/audio-fixtures.ts), allowed without a prompt.
+      name: 'chromium-microphone',
+      testMatch: /microphone\.spec\.ts/,
+      use: {
+        launchOptions: {
+          executablePath: chromiumPath(),
+          args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${micWavPath()}`],
+        },
+      },
     },
   ],
   webServer: {

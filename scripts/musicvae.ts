@@ -23,9 +23,9 @@ import { MAX_SEED } from '../lib/core/random';
 import { MAX_MIDI_BYTES, parseMidi, sequenceToMidi } from '../lib/music/midi';
 import { MusicVAE } from '../lib/music/music-vae';
 import { DEFAULT_QPM, STEPS_PER_BAR, TEMPO_RANGE } from '../lib/music/note-sequence';
-import { concatenate, splitIntoWindows, unquantize } from '../lib/music/sequences';
+import { concatenate, unquantize } from '../lib/music/sequences';
 import type { QuantizedNoteSequence } from '../lib/music/note-sequence';
-import { midiWindows, pickWindow, type MidiWindows, FOUR_FOUR } from '../lib/music/windows';
+import { midiWindows, pickWindow, takeWindows, type MidiWindows } from '../lib/music/windows';
 import { BASIC_PITCH_MODEL_PATH, loadBasicPitch, type BasicPitchModel } from '../lib/sound/basic-pitch';
 import { decodeAudio } from '../lib/sound/decode';
 import { transcribeGroove } from '../lib/sound/drums';
@@ -128,8 +128,7 @@ async function readInput(file: string, kind: 'melody' | 'drums', qpm?: number): 
     await decodeAudio(bytes, path.basename(file));
   }
   const { sequence, note } = await transcribeFile(file, bytes, kind === 'drums', qpm);
-  const padded = { ...sequence, totalQuantizedSteps: Math.max(2 * STEPS_PER_BAR, sequence.totalQuantizedSteps) };
-  return { part: sequence, windows: splitIntoWindows(padded, 2 * STEPS_PER_BAR, STEPS_PER_BAR), meter: FOUR_FOUR, notes: [`transcribed ${note}`] };
+  return takeWindows(sequence, `transcribed ${note}`);
 }
 
 /** `transcribe`: one MIDI per recording. Returns how many files failed (each reported on stderr). */

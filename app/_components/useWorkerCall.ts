@@ -21,6 +21,8 @@ export function progressOf(event: WorkerResponse): CallProgress | undefined {
       return { fraction: event.fraction, label: event.label };
     case 'image:progress':
       return { fraction: event.fraction, label: event.label };
+    case 'sound:progress':
+      return { fraction: event.fraction, label: event.label };
     case 'compare:progress':
       return { fraction: event.total > 0 ? event.done / event.total : undefined, label: event.label };
     default:
@@ -29,8 +31,8 @@ export function progressOf(event: WorkerResponse): CallProgress | undefined {
 }
 
 export interface WorkerCall {
-  /** Sends `body`; resolves with the answer of type `expected`, or undefined if a newer call replaced this one. */
-  run<T extends WorkerResponse['type']>(body: RequestBody, expected: T): Promise<Extract<WorkerResponse, { type: T }> | undefined>;
+  /** Sends `body` (moving `transfer`, e.g. a take's samples); resolves with the answer of type `expected`, or undefined if a newer call replaced this one. */
+  run<T extends WorkerResponse['type']>(body: RequestBody, expected: T, transfer?: Transferable[]): Promise<Extract<WorkerResponse, { type: T }> | undefined>;
   /** True while the latest call runs. */
   running: boolean;
   /** The latest call's progress, once it reported any. */
@@ -44,14 +46,14 @@ export function useWorkerCall(): WorkerCall {
   const current = useRef<number | undefined>(undefined);
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<CallProgress>();
-  const run = useCallback(async <T extends WorkerResponse['type']>(body: RequestBody, expected: T) => {
+  const run = useCallback(async <T extends WorkerResponse['type']>(body: RequestBody, expected: T, transfer: Transferable[] = []) => {
     const ticket = ++latest.current;
     setRunning(true);
     setProgress(undefined);
     const call = startCall(body, (event) => {
       const p = progressOf(event);
       if (p && ticket === latest.current) setProgress(p);
-    });
+    }, transfer);
     current.current = call.id;
     try {
       let r: WorkerResponse;

@@ -1,10 +1,11 @@
 /**
- * The model worker's parts: one line per worker part (a domain's, or the Compare lab's). TF.js is
+ * The model worker's parts: one line per worker part (a domain's, or a tool's: the Compare lab, audio in). TF.js is
  * loaded here, so only the model worker, Node scripts and tests import this file — never a page.
  */
 import { compareWorkerPart } from '../compare/worker';
 import { imageWorkerPart } from '../image/worker';
 import { musicWorkerPart } from '../music/worker';
+import { soundWorkerPart } from '../sound/worker';
 import type { WorkerPart } from './types';
 
-export const WORKER_PARTS: readonly WorkerPart[] = [imageWorkerPart, musicWorkerPart, compareWorkerPart];
+export const WORKER_PARTS: readonly WorkerPart[] = [imageWorkerPart, musicWorkerPart, compareWorkerPart, soundWorkerPart];

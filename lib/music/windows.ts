@@ -116,6 +116,16 @@ export function midiWindows(file: MidiFile, kind: 'melody' | 'drums', options: M
   };
 }
 
+/**
+ * The 2-bar windows (one bar apart) of a transcribed take: its whole sequence on the 4/4 grid, step
+ * 0 on a bar line, padded to 2 bars at least. `note` says where it came from.
+ */
+export function takeWindows(sequence: QuantizedNoteSequence, note: string): MidiWindows {
+  const windowSteps = 2 * STEPS_PER_BAR;
+  const padded = { ...sequence, totalQuantizedSteps: Math.max(windowSteps, Math.ceil(sequence.totalQuantizedSteps / STEPS_PER_BAR) * STEPS_PER_BAR) };
+  return { part: sequence, windows: splitIntoWindows(padded, windowSteps, STEPS_PER_BAR), meter: FOUR_FOUR, notes: [note] };
+}
+
 /** True when a window's first bar is a pickup: its first note comes in the bar's second half, and nothing before. */
 export function isPickup(w: Window, meter: Meter): boolean {
   const firstNote = Math.min(...w.sequence.notes.map((n) => n.quantizedStartStep));

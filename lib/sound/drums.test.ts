@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/random';
-import { detectHits, DRUM_PITCHES, tapsToPattern, transcribeGroove, type DrumSound } from './drums';
+import { detectHits, DRUM_PITCHES, kickDownbeat, tapsToPattern, transcribeGroove, type DrumSound } from './drums';
 import { NoHitsError, TempoError } from './errors';
 import { MODEL_SAMPLE_RATE } from './pcm';
 import { addNoise, drumHit, mixAt } from './testing/synth';
@@ -120,5 +120,17 @@ describe('detectHits and transcribeGroove (synthesized drum-like hits)', () => {
     // A tone that swells in slowly: sound, but no onset.
     const swell = Float32Array.from({ length: RATE * 2 }, (_, i) => 0.3 * (i / (RATE * 2)) * Math.sin((2 * Math.PI * 220 * i) / RATE));
     expect(() => transcribeGroove({ samples: swell, sampleRate: RATE })).toThrow(NoHitsError);
+  });
+});
+
+describe('kickDownbeat', () => {
+  const hit = (time: number, sound: DrumSound) => ({ time, strength: 0.5, sounds: [sound] }) as unknown as Parameters<typeof kickDownbeat>[0][number];
+  it('moves the bar line to the first kick on a beat, so a detected tempo starts bars on "one"', () => {
+    // Beats every 0.6 s from 0.3; the tempo detector put the bar line on the snare at 0.9.
+    const hits = [hit(0.3, 'hat'), hit(0.6, 'hat'), hit(0.9, 'snare'), hit(1.47, 'kick'), hit(1.5, 'hat')];
+    expect(kickDownbeat(hits, 100, 0.9)).toBeCloseTo(1.5);
+  });
+  it('keeps the bar line when no kick falls on a beat', () => {
+    expect(kickDownbeat([hit(0.45, 'kick'), hit(0.9, 'snare')], 100, 0.3)).toBe(0.3);
   });
 });

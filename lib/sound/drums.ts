@@ -286,6 +286,21 @@ export function tapsToPattern(taps: readonly DrumTap[], grid: BeatGrid): DrumPat
   return { sequence: unquantize(seq), origin };
 }
 
+/**
+ * Where the bar lines of a groove go when only its tempo is known: the onsets fix the beats but not
+ * which beat is the first of a bar, and a groove's "one" nearly always has a kick — so the bar line
+ * moves to the first kick that falls on a beat (within a 16th), else stays at `downbeat`.
+ */
+export function kickDownbeat(hits: readonly HeardHit[], qpm: number, downbeat: number): number {
+  const beat = 60 / qpm;
+  for (const h of hits) {
+    if (!h.sounds.includes('kick')) continue;
+    const beats = (h.time - downbeat) / beat;
+    if (Math.abs(beats - Math.round(beats)) <= 0.25) return downbeat + Math.round(beats) * beat;
+  }
+  return downbeat;
+}
+
 export interface TranscribeGrooveOptions {
   /** Known grid (metronome / count-in); else tempo `qpm` if given, else detected. */
   grid?: BeatGrid;
@@ -333,7 +348,7 @@ export function transcribeGroove(audio: PcmAudio, options: TranscribeGrooveOptio
       hits.map((h) => ({ time: h.time, weight: 0.5 + h.strength })),
       options.qpm !== undefined ? { qpm: options.qpm } : { ...options.tempoSearch },
     );
-    grid = { qpm: estimate.qpm, downbeat: estimate.downbeat };
+    grid = { qpm: estimate.qpm, downbeat: kickDownbeat(hits, estimate.qpm, estimate.downbeat) };
     tempo = { ...grid, source: options.qpm !== undefined ? 'tempo-given' : 'detected', estimate };
   }
   const taps = hits.flatMap((h) => h.sounds.map((sound) => ({ time: h.time, sound, velocity: 40 + Math.round(87 * h.strength) })));

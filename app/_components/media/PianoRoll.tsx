@@ -167,6 +167,7 @@ export function PianoRoll({
       onBlur={() => setFocused(false)}
       data-testid={testId}
       data-notes={seq.notes.length}
+      data-pitches={seq.notes.map((n) => n.pitch).join(' ')}
       onPointerDown={onDown}
       onPointerMove={onMove}
       onPointerUp={onUp}

@@ -27,6 +27,7 @@ import { usePlayer } from '@/app/_components/media/usePlayer';
 import { BlendSide } from './BlendSide';
 import { CornerCard } from './CornerCard';
 import { DrumSampleControls } from './DrumSampleControls';
+import { GrooveInput } from './GrooveInput';
 import { DEFAULT_CORNERS, presetClip, useDrumPatterns } from './useDrumPatterns';
 import { PatternCard } from './PatternCard';
 import { capitalize, count } from '@/lib/core/text';
@@ -205,6 +206,21 @@ export function DrumLabApp() {
           />
         ))}
       </div>
+
+      <GrooveInput
+        qpm={qpm}
+        patternCount={patterns.length}
+        cornerNames={CORNER_NAMES}
+        onPattern={(i, seq, note) => {
+          if (sampling) return;
+          edit(i, seq);
+          setSelection({ kind: 'pattern', index: i });
+          setError(undefined);
+          setNotice(`Pattern ${i + 1}: ${note}`);
+        }}
+        onCorner={(c, take) => applyCornerWindow(c, take)}
+        onError={onError}
+      />
 
       <section className="card blend" aria-label="Blend">
         <h2>Blend four patterns</h2>

@@ -1,8 +1,8 @@
 'use client';
 /**
  * One end of the interpolation (melody A or B): pick a built-in example, import a 2-bar window
- * from a MIDI file (track and window chosen on a piano roll of the whole track), or draw and
- * edit the notes on a piano roll.
+ * from a MIDI file (track and window chosen on a piano roll of the whole track), sing or play it in
+ * (the whole take on a roll, 2 bars chosen the same way), or draw and edit the notes on a piano roll.
  */
 import { describeError } from '@/lib/core/errors';
 import { useState } from 'react';
@@ -16,10 +16,14 @@ import { inFile, readMidiFile } from '../_components/midi-file';
 import { PianoRoll, type PitchSpan } from '@/app/_components/media/PianoRoll';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { fidelityLine, type InputCode } from '../_components/useInputCode';
+import { SingIn } from './SingIn';
 import { capitalize, count } from '@/lib/core/text';
 
 interface Imported {
-  file: MidiFile;
+  /** The MIDI file's or the take's name. */
+  name: string;
+  /** The MIDI file (absent for a sung or played take, which has one line). */
+  file?: MidiFile;
   track: number;
   found: MidiWindows;
   bar: number;
@@ -65,6 +69,7 @@ function windowClip(found: MidiWindows, bar: number, qpm: number): { seq: Quanti
 
 export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice, onPlay, playStep, code }: MelodySlotProps) {
   const [imported, setImported] = useState<Imported>();
+  const [singing, setSinging] = useState(false);
   const label = which.toUpperCase();
   const encoded = encodeMelodyClip(seq);
   const example = MELODY_EXAMPLES.find((ex) => exampleClip(ex) === encoded);
@@ -76,7 +81,7 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
     const m = next.found.meter;
     onNotice(
       [
-        `Melody ${label}: 32 sixteenths from bar ${next.bar + 1} of track ${next.track + 1} of ${next.file.name} (${m.numerator}/${m.denominator}; ${count(clip.notes.length, 'note')})`,
+        `Melody ${label}: 32 sixteenths from bar ${next.bar + 1} of ${next.file ? `track ${next.track + 1} of ` : ''}${next.name} (${m.numerator}/${m.denominator}; ${count(clip.notes.length, 'note')})`,
         ...(moved > 0 ? [`${count(moved, 'note')} moved by octaves into the model's range ${MELODY_PITCH_RANGE.min}–${MELODY_PITCH_RANGE.max}`] : []),
         ...next.found.notes.slice(1),
       ]
@@ -89,11 +94,20 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
   const openTrack = (file: MidiFile, track?: number) => {
     const found = inFile(file.name, () => midiWindows(file, 'melody', track === undefined ? {} : { track }));
     const w = pickWindow(found, file.name);
-    applyWindow({ file, track: found.track ?? 0, found, bar: w.startStep / found.meter.stepsPerBar });
+    applyWindow({ name: file.name, file, track: found.track ?? 0, found, bar: w.startStep / found.meter.stepsPerBar });
+  };
+
+  /** A transcribed take, at its first 2 bars with notes. */
+  const openTake = (found: MidiWindows, name: string) => {
+    try {
+      applyWindow({ name, track: 0, found, bar: pickWindow(found, name).startStep / found.meter.stepsPerBar });
+    } catch (error) {
+      onError(`Melody ${label}: ${describeError(error)}`);
+    }
   };
 
   const chooseTrack = (track: number) => {
-    if (!imported) return;
+    if (!imported?.file) return;
     try {
       openTrack(imported.file, track);
     } catch (error) {
@@ -102,7 +116,7 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
   };
 
   const lastBar = imported ? Math.max(0, imported.found.windows.length - 1) : 0;
-  const melodicTracks = imported?.file.tracks.filter((t) => !t.isDrum && t.noteCount > 0) ?? [];
+  const melodicTracks = imported?.file?.tracks.filter((t) => !t.isDrum && t.noteCount > 0) ?? [];
 
   return (
     <section className="card melody-slot" aria-label={`Melody ${label}`} data-testid={`melody-slot-${which}`}>
@@ -147,6 +161,16 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
             }}
           />
         </label>
+        <button
+          type="button"
+          className={singing ? 'active' : undefined}
+          aria-expanded={singing}
+          onClick={() => setSinging((v) => !v)}
+          data-testid={`sing-${which}`}
+          title="Record from the microphone, or drop an audio file: the main melody line is transcribed onto the grid."
+        >
+          🎤 Sing it in
+        </button>
         <button type="button" onClick={onPlay} data-testid={`play-${which}`}>
           ▶ Play {label}
         </button>
@@ -162,19 +186,22 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
           Clear
         </button>
       </div>
+      {singing && <SingIn which={which} qpm={qpm} onFound={openTake} onError={onError} />}
       {imported && (
         <div className="import-preview" data-testid={`import-preview-${which}`}>
           <div className="controls">
-            <label>
-              Track{' '}
-              <select value={imported.track} onChange={(e) => chooseTrack(Number(e.target.value))} data-testid={`melody-track-${which}`}>
-                {melodicTracks.map((t) => (
-                  <option key={t.index} value={t.index}>
-                    {t.index + 1}. {t.name || t.instrument} ({t.noteCount} notes)
-                  </option>
-                ))}
-              </select>
-            </label>
+            {imported.file && (
+              <label>
+                Track{' '}
+                <select value={imported.track} onChange={(e) => chooseTrack(Number(e.target.value))} data-testid={`melody-track-${which}`}>
+                  {melodicTracks.map((t) => (
+                    <option key={t.index} value={t.index}>
+                      {t.index + 1}. {t.name || t.instrument} ({t.noteCount} notes)
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <label>
               Start bar{' '}
               <input
@@ -194,7 +221,7 @@ export function MelodySlot({ which, seq, qpm, span, onChange, onError, onNotice,
           <div className="roll-scroll">
             <PianoRoll
               seq={imported.found.part}
-              label={`Track ${imported.track + 1} of ${imported.file.name}`}
+              label={imported.file ? `Track ${imported.track + 1} of ${imported.name}` : imported.name}
               cell={{ w: 4, h: 3 }}
               meter={imported.found.meter}
               window={{
