@@ -18,9 +18,7 @@ async function record(page: Page, which: 'a' | 'b', seconds: number): Promise<vo
   await page.getByTestId(`sing-${which}-record`).click();
   const rec = page.getByTestId(`sing-${which}-recording`);
   await expect(rec).toBeVisible();
-  await expect
-    .poll(async () => Number(/● ([\d.]+) s/.exec((await rec.textContent()) ?? '')?.[1] ?? '0'), { timeout: 30_000 })
-    .toBeGreaterThanOrEqual(seconds);
+  await expect.poll(async () => Number(/● ([\d.]+) s/.exec((await rec.textContent()) ?? '')?.[1] ?? '0'), { timeout: 30_000 }).toBeGreaterThanOrEqual(seconds);
   // The level meter shows the voice.
   expect(Number(await rec.locator('meter').evaluate((m) => (m as HTMLMeterElement).value))).toBeGreaterThan(0);
   await page.getByTestId(`sing-${which}-stop`).click();

@@ -50,10 +50,14 @@ export function useWorkerCall(): WorkerCall {
     const ticket = ++latest.current;
     setRunning(true);
     setProgress(undefined);
-    const call = startCall(body, (event) => {
-      const p = progressOf(event);
-      if (p && ticket === latest.current) setProgress(p);
-    }, transfer);
+    const call = startCall(
+      body,
+      (event) => {
+        const p = progressOf(event);
+        if (p && ticket === latest.current) setProgress(p);
+      },
+      transfer,
+    );
     current.current = call.id;
     try {
       let r: WorkerResponse;
