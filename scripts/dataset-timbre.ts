@@ -4,7 +4,8 @@
  *
  * Renders the mini-NSynth with fluidsynth (see lib/timbre/dataset.ts for the notes and splits) into
  * <dir> (default /work/runs/timbre-data): index.json, the clips and the encoder-feature cache.
- * Resumable: run the same command again after an interruption. Needs fluidsynth and the two
+ * Resumable: run the same command again after an interruption. --remeasure recomputes f0, loudness
+ * and features of the notes already rendered (after a change to the measuring code). Needs fluidsynth and the two
  * soundfonts (it prints the apt-get command when they are missing); nothing here is needed to run
  * the app.
  */
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       velocities: { type: 'string' },
       soundfonts: { type: 'string' },
       gain: { type: 'string', default: '1' },
+      remeasure: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     out: path.resolve(values.out),
     plan,
     gain,
+    remeasure: values.remeasure,
     command: `npm run dataset:timbre -- ${process.argv.slice(2).join(' ')}`.trim(),
     signal: controller.signal,
     onProgress: (message) => process.stderr.write(message + '\n'),

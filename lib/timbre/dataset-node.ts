@@ -50,7 +50,26 @@ export function checkRenderTools(plan: DatasetPlan): void {
 
 /** Renders a MIDI file with fluidsynth to a float WAV at 16 kHz, no reverb or chorus. */
 export function renderMidi(midiFile: string, soundfont: string, wavFile: string, gain = 0.5): void {
-  const args = ['-ni', '-q', '-R', '0', '-C', '0', '-g', String(gain), '-r', String(SAMPLE_RATE), '-O', 'float', '-T', 'wav', '-F', wavFile, soundfont, midiFile];
+  const args = [
+    '-ni',
+    '-q',
+    '-R',
+    '0',
+    '-C',
+    '0',
+    '-g',
+    String(gain),
+    '-r',
+    String(SAMPLE_RATE),
+    '-O',
+    'float',
+    '-T',
+    'wav',
+    '-F',
+    wavFile,
+    soundfont,
+    midiFile,
+  ];
   const run = spawnSync('fluidsynth', args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (run.error || run.status !== 0 || !existsSync(wavFile)) {
     throw new MissingToolError(`fluidsynth failed on ${midiFile} with ${soundfont}: ${run.error?.message ?? run.stderr.slice(0, 400)}`);
@@ -62,13 +81,29 @@ const partSchema = z.object({
   dropped: datasetIndexSchema.shape.dropped,
 });
 
-/** Measurements and features of one clip (mono, {@link NOTE_SAMPLES} samples). */
-export function measureNote(clip: Float32Array, pitch: number): { peak: number; loudnessDb: number; f0Hz: number; harmonicity: number; features: Float32Array } {
+/**
+ * The sounding fundamental of a rendered note: the free pitch estimate when it lies a whole number
+ * of octaves (up to 3) from the key — organ stops of 16' sound an octave or two below the key, guitar
+ * harmonics and tubular bells above it — else the estimate within a semitone of the key (or the
+ * key's own frequency when even that finds nothing). Returns Hz and the harmonicity of that choice.
+ */
+export function soundingF0(clip: Float32Array, key: number): { f0Hz: number; harmonicity: number } {
+  const near = estimatePitch(clip, { near: key, range: 1 });
+  const free = estimatePitch(clip);
+  if (free) {
+    const dev = free.midi - key;
+    const octaves = Math.round(dev / 12);
+    if (octaves !== 0 && Math.abs(octaves) <= 3 && Math.abs(dev - 12 * octaves) < 0.6) return { f0Hz: free.hz, harmonicity: free.harmonicity };
+  }
+  return { f0Hz: near?.hz ?? midiToHz(key), harmonicity: near?.harmonicity ?? 0 };
+}
+
+/** Measurements and features of one clip (mono, {@link NOTE_SAMPLES} samples) of a note played at MIDI `key`. */
+export function measureNote(clip: Float32Array, key: number): { peak: number; loudnessDb: number; f0Hz: number; harmonicity: number; features: Float32Array } {
   let peak = 0;
   for (const v of clip) peak = Math.max(peak, Math.abs(v));
-  const estimate = estimatePitch(clip, { near: pitch, range: 1 });
-  const f0Hz = estimate?.hz ?? midiToHz(pitch);
-  return { peak, loudnessDb: peakLoudnessDb(clip), f0Hz, harmonicity: estimate?.harmonicity ?? 0, features: noteFeatures(clip, f0Hz) };
+  const { f0Hz, harmonicity } = soundingF0(clip, key);
+  return { peak, loudnessDb: peakLoudnessDb(clip), f0Hz, harmonicity, features: noteFeatures(clip, f0Hz) };
 }
 
 function toInt16(x: Float32Array): Int16Array {
@@ -87,8 +122,30 @@ export interface BuildOptions {
   gain?: number;
   /** The command line, recorded in the index. */
   command: string;
+  /**
+   * Measure the already-rendered notes again (f0, loudness, features) from their stored clips,
+   * without rendering: for when the measuring code changed.
+   */
+  remeasure?: boolean;
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
+}
+
+/** Recomputes a stored part's measurements and features from its clips (see {@link BuildOptions.remeasure}). */
+async function remeasurePart(stem: string): Promise<void> {
+  const part = partSchema.parse(JSON.parse(await readFile(stem + '.json', 'utf8')));
+  const raw = await readFile(stem + '.i16');
+  const audio = new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const features: Float32Array[] = [];
+  const notes = part.notes.map((n, i) => {
+    const clip = Float32Array.from(audio.subarray(i * NOTE_SAMPLES, (i + 1) * NOTE_SAMPLES), (v) => v / 32768);
+    const m = measureNote(clip, n.pitch);
+    features.push(m.features);
+    return { ...n, loudnessDb: m.loudnessDb, f0Hz: m.f0Hz, harmonicity: m.harmonicity };
+  });
+  await writeFile(stem + '.f32', Buffer.concat(features.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  await writeFile(stem + '.json.partial', JSON.stringify({ notes, dropped: part.dropped }));
+  await rename(stem + '.json.partial', stem + '.json');
 }
 
 /**
@@ -105,7 +162,10 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
     for (const program of plan.programs) {
       if (options.signal?.aborted) throw new TimbreDatasetError('Rendering was stopped; run the same command again to resume.');
       const stem = path.join(partsDir, `${sf.id}-${String(program).padStart(3, '0')}`);
-      if (existsSync(stem + '.json')) continue;
+      if (existsSync(stem + '.json')) {
+        if (options.remeasure) await remeasurePart(stem);
+        continue;
+      }
       const notes = planned.filter((n) => n.soundfont === sf.id && n.program === program);
       const started = performance.now();
       const midiFile = stem + '.mid';
@@ -152,7 +212,9 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
       await writeFile(stem + '.json.partial', JSON.stringify({ notes: kept, dropped }));
       await rename(stem + '.json.partial', stem + '.json');
       await rm(wavFile, { force: true });
-      options.onProgress?.(`${sf.id} program ${program}: ${kept.length} notes kept, ${dropped.length} dropped (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      options.onProgress?.(
+        `${sf.id} program ${program}: ${kept.length} notes kept, ${dropped.length} dropped (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      );
     }
   }
   // Assemble: one audio and one feature file per soundfont, in plan order.
@@ -174,7 +236,9 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
     const audio = Buffer.concat(audioParts);
     const feats = Buffer.concat(featureParts);
     if (audio.byteLength !== index * NOTE_SAMPLES * 2 || feats.byteLength !== index * FRAMES * FEATURE_DIMS * 4) {
-      throw new TimbreDatasetError(`The parts of ${sf.id} do not add up (${index} notes, ${audio.byteLength} audio bytes); delete ${partsDir} and render again.`);
+      throw new TimbreDatasetError(
+        `The parts of ${sf.id} do not add up (${index} notes, ${audio.byteLength} audio bytes); delete ${partsDir} and render again.`,
+      );
     }
     await writeFile(path.join(options.out, `audio-${sf.id}.i16`), audio);
     await writeFile(path.join(options.out, `features-${sf.id}.f32`), feats);
@@ -226,7 +290,9 @@ export async function loadDataset(dir: string): Promise<TimbreDataset> {
   }
   const index = parsed.data;
   if (index.featureDims !== FEATURE_DIMS || index.frames !== FRAMES)
-    throw new TimbreDatasetError(`${dir} stores ${index.frames} × ${index.featureDims} features per note; this code uses ${FRAMES} × ${FEATURE_DIMS}. Build it again.`);
+    throw new TimbreDatasetError(
+      `${dir} stores ${index.frames} × ${index.featureDims} features per note; this code uses ${FRAMES} × ${FEATURE_DIMS}. Build it again.`,
+    );
   const audio = new Map<string, Int16Array>();
   const features = new Map<string, Float32Array>();
   for (const sf of index.soundfonts) {

@@ -78,7 +78,8 @@ export const DEFAULT_PLAN: DatasetPlan = {
 export function checkPlan(plan: DatasetPlan): DatasetPlan {
   const whole = (what: string, values: readonly number[], lo: number, hi: number): void => {
     if (values.length === 0) throw new InvalidInputError(`The dataset needs at least one ${what}.`);
-    for (const v of values) if (!Number.isInteger(v) || v < lo || v > hi) throw new InvalidInputError(`Each ${what} must be a whole number ${lo}–${hi}; got ${v}.`);
+    for (const v of values)
+      if (!Number.isInteger(v) || v < lo || v > hi) throw new InvalidInputError(`Each ${what} must be a whole number ${lo}–${hi}; got ${v}.`);
   };
   whole('program', plan.programs, 0, 127);
   whole('pitch', plan.pitches, 0, 127);

@@ -37,7 +37,12 @@ export const timbreConfigSchema = zod.object({
   encoder: zod.object({ groupFrames: zod.number().int().positive(), groupUnits: zod.number().int().positive(), hiddenUnits: zod.number().int().positive() }),
   decoder: zod.object({ hiddenUnits: zod.number().int().positive(), layers: zod.number().int().min(1).max(8) }),
   /** Condition scaling: pitch → (pitch − center)/scale, loudness (dB) → (dB − center)/scale. */
-  conditions: zod.object({ pitchCenter: zod.number(), pitchScale: zod.number().positive(), loudnessCenter: zod.number(), loudnessScale: zod.number().positive() }),
+  conditions: zod.object({
+    pitchCenter: zod.number(),
+    pitchScale: zod.number().positive(),
+    loudnessCenter: zod.number(),
+    loudnessScale: zod.number().positive(),
+  }),
   /** Pitch and loudness used when a decode gives none (e.g. `sample` without options). */
   defaultPitch: zod.number(),
   defaultLoudnessDb: zod.number(),
@@ -133,9 +138,13 @@ export function encoderForward(c: TimbreConfig, w: WeightGetter, features: tf.Te
   return { mu, logVar };
 }
 
-/** DDSP's positive nonlinearity: 2·sigmoid(x)^ln 10 + 1e-7 (smooth, in (0, 2], steep enough to reach quiet levels). */
+/**
+ * DDSP's positive nonlinearity: 2·sigmoid(x)^ln 10 + 1e-7 (smooth, in (0, 2], steep enough to reach
+ * quiet levels). ln sigmoid(x) is written −softplus(−x): TF.js 4.22's `logSigmoid` gradient fails
+ * inside `variableGrads` (its custom gradient reads a disposed tensor).
+ */
 export function scaledSigmoid(x: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(2, tf.exp(tf.mul(Math.LN10, tf.logSigmoid(x)))), 1e-7);
+  return tf.add(tf.mul(2, tf.exp(tf.mul(-Math.LN10, tf.softplus(tf.neg(x))))), 1e-7);
 }
 
 /**

@@ -116,17 +116,26 @@ function explain(f0: number, peaks: readonly Peak[]): { salience: number; harmon
   return { salience, harmonics };
 }
 
-/** The best f0 for these peaks (candidates: each of the strongest peaks divided by 1…6). */
+/**
+ * The best f0 for these peaks (candidates: each of the strongest peaks divided by 1…6). A candidate
+ * whose own fundamental is not among the peaks only wins when no candidate has one: otherwise a
+ * chord's common "virtual" root (C3 under C4–E4–G4, whose multiples explain every note) would win.
+ */
 function bestF0(peaks: readonly Peak[], lo: number, hi: number): { f0: number; salience: number; harmonics: Map<number, number> } | undefined {
   let best: { f0: number; salience: number; harmonics: Map<number, number> } | undefined;
+  let bestWithout: typeof best;
   for (const p of peaks.slice(0, 15)) {
     for (let h = 1; h <= 6; h++) {
       const f0 = p.hz / h;
       if (f0 < lo || f0 > hi) continue;
       const e = explain(f0, peaks);
-      if (!best || e.salience > best.salience * 1.0001) best = { f0, ...e };
+      const hasFundamental = [...e.harmonics.values()].includes(1);
+      if (hasFundamental) {
+        if (!best || e.salience > best.salience * 1.0001) best = { f0, ...e };
+      } else if (!bestWithout || e.salience > bestWithout.salience * 1.0001) bestWithout = { f0, ...e };
     }
   }
+  best ??= bestWithout;
   if (!best) return undefined;
   // Refine: the magnitude-weighted mean of (partial frequency / harmonic number) over the first 8 partials.
   let num = 0;

@@ -106,10 +106,7 @@ describe('multi-scale spectral distance', () => {
     const targetsJs = ys.map((y) => spectralTarget(y, sizes));
     const pred = tf.tensor2d([...xs[0]!, ...xs[1]!], [2, length]);
     const targetsTf = sizes.map((_, s) =>
-      tf.tensor3d(
-        [...targetsJs[0]![s]!, ...targetsJs[1]![s]!],
-        [2, targetsJs[0]![s]!.length / (sizes[s]! / 2 + 1), sizes[s]! / 2 + 1],
-      ),
+      tf.tensor3d([...targetsJs[0]![s]!, ...targetsJs[1]![s]!], [2, targetsJs[0]![s]!.length / (sizes[s]! / 2 + 1), sizes[s]! / 2 + 1]),
     );
     const weights = tf.tensor1d([0.3, 1.7]);
     const run = (f: (p: tf.Tensor2D) => tf.Tensor1D): { value: tf.Tensor; grad: tf.Tensor } =>

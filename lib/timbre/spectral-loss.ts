@@ -61,7 +61,8 @@ export function spectralDistanceWithGrad(x: ArrayLike<number>, target: SpectralT
     const frames = frameCount(length, hop, 'pad-end');
     const bins = n / 2 + 1;
     const t = target[s] as Float32Array;
-    if (t.length !== frames * bins) throw new InvalidInputError(`The spectral target at size ${n} has ${t.length} values; expected ${frames * bins} for ${length} samples.`);
+    if (t.length !== frames * bins)
+      throw new InvalidInputError(`The spectral target at size ${n} has ${t.length} values; expected ${frames * bins} for ${length} samples.`);
     const m = frames * bins;
     const frame = new Float64Array(n);
     const spec = new Float64Array(2 * n);

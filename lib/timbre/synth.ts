@@ -113,20 +113,35 @@ export function noiseBandSignals(bands: number, seed: number): Float32Array[] {
   return out;
 }
 
+/** A per-f0 basis on the backend: `[4K, H]`, its transpose `[H, 4K]` (for gradients), frame phases `[F, 2K]` and the partial mask `[K]`. */
+interface F0Basis {
+  basis: tf.Tensor2D;
+  basisT: tf.Tensor2D;
+  phases: tf.Tensor2D;
+  mask: tf.Tensor1D;
+}
+
 /**
- * A synthesizer with its fixed noise basis on the backend. Owns one tensor (`[F, 2B, H]`, 6.5 MB
- * for 40 bands); `dispose()` frees it. Harmonic bases are made per call (and cached per f0).
+ * A synthesizer with its fixed noise basis on the backend (`[F, 2B, H]`, 6.5 MB for 40 bands);
+ * per-f0 harmonic bases are made on demand and cached. `dispose()` frees everything.
+ *
+ * Why the harmonic product runs item by item in a custom gradient: TF.js's WASM `BatchMatMul` with
+ * a different right-hand matrix per batch item of this shape takes a slow loop (~10× slower here),
+ * while a 2-D product with the same matrix as last time reuses XNNPACK's packed weights; the
+ * gradient uses the cached transposed basis.
  */
 export class HarmonicNoiseSynth {
   readonly spec: SynthSpec;
   private readonly noiseBasis: tf.Tensor3D;
-  private readonly bases = new Map<number, { basis: tf.Tensor2D; phases: tf.Tensor2D; mask: tf.Tensor1D }>();
+  private readonly bases = new Map<number, F0Basis>();
   /** How many per-f0 bases to keep (a pad played at a few pitches reuses them). */
-  private static readonly CACHE = 48;
+  private static readonly CACHE = 64;
 
   constructor(spec: SynthSpec) {
-    if (!Number.isInteger(spec.harmonics) || spec.harmonics < 1 || spec.harmonics > 512) throw new InvalidInputError(`harmonics must be 1–512; got ${spec.harmonics}.`);
-    if (!Number.isInteger(spec.noiseBands) || spec.noiseBands < 1 || spec.noiseBands > 256) throw new InvalidInputError(`noiseBands must be 1–256; got ${spec.noiseBands}.`);
+    if (!Number.isInteger(spec.harmonics) || spec.harmonics < 1 || spec.harmonics > 512)
+      throw new InvalidInputError(`harmonics must be 1–512; got ${spec.harmonics}.`);
+    if (!Number.isInteger(spec.noiseBands) || spec.noiseBands < 1 || spec.noiseBands > 256)
+      throw new InvalidInputError(`noiseBands must be 1–256; got ${spec.noiseBands}.`);
     this.spec = spec;
     const signals = noiseBandSignals(spec.noiseBands, spec.noiseSeed);
     const B = spec.noiseBands;
@@ -137,16 +152,16 @@ export class HarmonicNoiseSynth {
         for (let m = 0; m < HOP; m++) {
           const a = m / HOP;
           const v = sig[f * HOP + m] ?? 0;
-          data[((f * 2 * B + b) * HOP) + m] = v * (1 - a);
-          data[((f * 2 * B + B + b) * HOP) + m] = v * a;
+          data[(f * 2 * B + b) * HOP + m] = v * (1 - a);
+          data[(f * 2 * B + B + b) * HOP + m] = v * a;
         }
       }
     }
     this.noiseBasis = tf.tensor3d(data, [FRAMES, 2 * B, HOP]);
   }
 
-  /** The cached per-f0 tensors (basis `[4K, H]`, phases `[F, 2K]`, mask `[K]`). Owned by the synth. */
-  private basisFor(f0Hz: number): { basis: tf.Tensor2D; phases: tf.Tensor2D; mask: tf.Tensor1D } {
+  /** The cached per-f0 tensors. Owned by the synth. */
+  private basisFor(f0Hz: number): F0Basis {
     const key = Math.round(f0Hz * 1000) / 1000;
     const hit = this.bases.get(key);
     if (hit) {
@@ -156,16 +171,20 @@ export class HarmonicNoiseSynth {
     }
     const K = this.spec.harmonics;
     const { basis, phases } = harmonicBasis(key, K);
-    const entry = tf.tidy(() => ({
-      basis: tf.keep(tf.tensor2d(basis, [4 * K, HOP])),
-      phases: tf.keep(tf.tensor2d(phases, [FRAMES, 2 * K])),
-      mask: tf.keep(tf.tensor1d(harmonicMask(key, K))),
-    }));
+    const entry = tf.tidy(() => {
+      const b = tf.tensor2d(basis, [4 * K, HOP]);
+      return {
+        basis: tf.keep(b),
+        basisT: tf.keep(tf.transpose(b) as tf.Tensor2D),
+        phases: tf.keep(tf.tensor2d(phases, [FRAMES, 2 * K])),
+        mask: tf.keep(tf.tensor1d(harmonicMask(key, K))),
+      };
+    });
     this.bases.set(key, entry);
     while (this.bases.size > HarmonicNoiseSynth.CACHE) {
       const oldest = this.bases.keys().next().value as number;
       const old = this.bases.get(oldest);
-      if (old) tf.dispose([old.basis, old.phases, old.mask]);
+      if (old) tf.dispose([old.basis, old.basisT, old.phases, old.mask]);
       this.bases.delete(oldest);
     }
     return entry;
@@ -174,6 +193,33 @@ export class HarmonicNoiseSynth {
   /** `[B, K]` masks of the partials each item may use (1 below the guard frequency). Caller disposes. */
   masksTensor(f0Hz: readonly number[]): tf.Tensor2D {
     return tf.tidy(() => tf.stack(f0Hz.map((f) => this.basisFor(f).mask)) as tf.Tensor2D);
+  }
+
+  /** Per item b: coeff[b] `[F, 4K]` × basis(f0_b) `[4K, H]` → `[B, F, H]`, with its gradient through the cached transposes. */
+  private harmonicProduct(coeff: tf.Tensor3D, entries: readonly F0Basis[]): tf.Tensor3D {
+    const batch = entries.length;
+    const impl = (c: tf.Tensor, save: tf.GradSaveFunc): { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor } => {
+      save([]);
+      const items = tf.unstack(c) as tf.Tensor2D[];
+      const value = tf.stack(items.map((ci, b) => tf.matMul(ci, (entries[b] as F0Basis).basis)));
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor) => {
+          const dys = tf.unstack(dy) as tf.Tensor2D[];
+          return tf.stack(dys.map((d, b) => tf.matMul(d, (entries[b] as F0Basis).basisT)));
+        },
+      };
+    };
+    if (batch === 1) return tf.expandDims(tf.matMul(tf.squeeze(coeff, [0]) as tf.Tensor2D, (entries[0] as F0Basis).basis), 0) as tf.Tensor3D;
+    return tf.customGrad(impl as unknown as Parameters<typeof tf.customGrad>[0])(coeff) as tf.Tensor3D;
+  }
+
+  /**
+   * Per frame f: coeff[:, f] `[B, 2·bands]` × noiseBasis[f] `[2·bands, H]` → `[B, F, H]`, as one
+   * batched product over frames (here the batched kernel beats 128 separate products).
+   */
+  private noiseProduct(coeff: tf.Tensor3D): tf.Tensor3D {
+    return tf.transpose(tf.matMul(tf.transpose(coeff, [1, 0, 2]) as tf.Tensor3D, this.noiseBasis), [1, 0, 2]) as tf.Tensor3D;
   }
 
   /**
@@ -185,11 +231,12 @@ export class HarmonicNoiseSynth {
     const [batch, frames, K] = harmonicAmps.shape;
     const nb = this.spec.noiseBands;
     if (frames !== FRAMES || K !== this.spec.harmonics || f0Hz.length !== batch)
-      throw new InvalidInputError(`render needs amplitudes [${batch}, ${FRAMES}, ${this.spec.harmonics}] and ${batch} f0s; got [${harmonicAmps.shape.join(', ')}] and ${f0Hz.length}.`);
+      throw new InvalidInputError(
+        `render needs amplitudes [${batch}, ${FRAMES}, ${this.spec.harmonics}] and ${batch} f0s; got [${harmonicAmps.shape.join(', ')}] and ${f0Hz.length}.`,
+      );
     if (noiseAmps.shape[0] !== batch || noiseAmps.shape[1] !== FRAMES || noiseAmps.shape[2] !== nb)
       throw new InvalidInputError(`render needs noise amplitudes [${batch}, ${FRAMES}, ${nb}]; got [${noiseAmps.shape.join(', ')}].`);
-    const next = (t: tf.Tensor3D): tf.Tensor3D =>
-      tf.concat([tf.slice(t, [0, 1, 0], [-1, FRAMES - 1, -1]), tf.zeros([batch, 1, t.shape[2]])], 1) as tf.Tensor3D;
+    const next = (t: tf.Tensor3D): tf.Tensor3D => tf.concat([tf.slice(t, [0, 1, 0], [-1, FRAMES - 1, -1]), tf.zeros([batch, 1, t.shape[2]])], 1) as tf.Tensor3D;
     const entries = f0Hz.map((f) => this.basisFor(f));
     const phases = tf.stack(entries.map((e) => e.phases)) as tf.Tensor3D; // [B, F, 2K]
     const sinPhase = tf.slice(phases, [0, 0, 0], [-1, -1, K]);
@@ -197,16 +244,14 @@ export class HarmonicNoiseSynth {
     const a0 = harmonicAmps;
     const a1 = next(harmonicAmps);
     const coeff = tf.concat([tf.mul(a0, sinPhase), tf.mul(a1, sinPhase), tf.mul(a0, cosPhase), tf.mul(a1, cosPhase)], 2) as tf.Tensor3D;
-    const basis = tf.stack(entries.map((e) => e.basis)) as tf.Tensor3D; // [B, 4K, H]
-    const harmonic = tf.matMul(coeff, basis); // [B, F, H]
-    const n0 = tf.transpose(tf.concat([noiseAmps, next(noiseAmps)], 2), [1, 0, 2]) as tf.Tensor3D; // [F, B, 2nb]
-    const noise = tf.transpose(tf.matMul(n0, this.noiseBasis), [1, 0, 2]); // [B, F, H]
+    const harmonic = this.harmonicProduct(coeff, entries); // [B, F, H]
+    const noise = this.noiseProduct(tf.concat([noiseAmps, next(noiseAmps)], 2) as tf.Tensor3D); // [B, F, H]
     return tf.reshape(tf.add(harmonic, noise), [batch, NOTE_SAMPLES]) as tf.Tensor2D;
   }
 
   dispose(): void {
     this.noiseBasis.dispose();
-    for (const e of this.bases.values()) tf.dispose([e.basis, e.phases, e.mask]);
+    for (const e of this.bases.values()) tf.dispose([e.basis, e.basisT, e.phases, e.mask]);
     this.bases.clear();
   }
 }

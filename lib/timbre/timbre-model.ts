@@ -75,9 +75,12 @@ export class TimbreModel extends LatentModelBase<tf.Tensor2D> {
     const location = options.location ?? 'the checkpoint';
     for (const { name, shape } of weightShapes(config)) {
       const t = weights[name];
-      if (!t) throw new CheckpointError(`${location} has no variable "${name}" (expected shape [${shape.join(', ')}]). Is it a timbre model?`, { variable: name });
+      if (!t)
+        throw new CheckpointError(`${location} has no variable "${name}" (expected shape [${shape.join(', ')}]). Is it a timbre model?`, { variable: name });
       if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
-        throw new CheckpointError(`Variable "${name}" of ${location} has shape [${t.shape.join(', ')}]; config.json implies [${shape.join(', ')}].`, { variable: name });
+        throw new CheckpointError(`Variable "${name}" of ${location} has shape [${t.shape.join(', ')}]; config.json implies [${shape.join(', ')}].`, {
+          variable: name,
+        });
     }
     this.config = config;
     this.zDims = config.zDims;
@@ -138,10 +141,12 @@ export class TimbreModel extends LatentModelBase<tf.Tensor2D> {
 
   private complete(notes: readonly NoteInput[]): Required<NoteInput>[] {
     return notes.map((n, i) => {
-      if (n.samples.length !== NOTE_SAMPLES) throw new InvalidInputError(`Note ${i + 1} has ${n.samples.length} samples; the model takes ${NOTE_SAMPLES} (1.28 s at 16 kHz).`);
+      if (n.samples.length !== NOTE_SAMPLES)
+        throw new InvalidInputError(`Note ${i + 1} has ${n.samples.length} samples; the model takes ${NOTE_SAMPLES} (1.28 s at 16 kHz).`);
       const conditions = n.conditions ?? measureConditions(n.samples, this.config);
       const features = n.features ?? noteFeatures(n.samples, conditions.f0Hz);
-      if (features.length !== FRAMES * FEATURE_DIMS) throw new InvalidInputError(`Note ${i + 1} has ${features.length} feature values; expected ${FRAMES * FEATURE_DIMS}.`);
+      if (features.length !== FRAMES * FEATURE_DIMS)
+        throw new InvalidInputError(`Note ${i + 1} has ${features.length} feature values; expected ${FRAMES * FEATURE_DIMS}.`);
       return { samples: n.samples, conditions, features };
     });
   }
@@ -186,7 +191,8 @@ export class TimbreModel extends LatentModelBase<tf.Tensor2D> {
     const pitch = pick(options.pitch, this.config.defaultPitch, 'pitch');
     const loud = pick(options.loudnessDb, this.config.defaultLoudnessDb, 'loudness');
     pitch.forEach((p) => {
-      if (!Number.isFinite(p) || p < 12 || p > 108) throw new InvalidInputError(`A pitch must be a MIDI number from 12 to 108; got ${p}. The model was trained on 36–84.`);
+      if (!Number.isFinite(p) || p < 12 || p > 108)
+        throw new InvalidInputError(`A pitch must be a MIDI number from 12 to 108; got ${p}. The model was trained on 36–84.`);
     });
     loud.forEach((l) => {
       if (!Number.isFinite(l) || l < -100 || l > 0) throw new InvalidInputError(`Loudness must be from −100 to 0 dBFS; got ${l}.`);
@@ -228,7 +234,13 @@ export class TimbreModel extends LatentModelBase<tf.Tensor2D> {
   }
 
   /** `steps` notes morphing from note a to note b (both decoded with `options`' pitch and loudness). */
-  override interpolate(a: tf.Tensor2D, b: tf.Tensor2D, steps: number, mode: InterpolationMode = 'lerp', options: TimbreDecodeOptions = {}): Promise<tf.Tensor2D> {
+  override interpolate(
+    a: tf.Tensor2D,
+    b: tf.Tensor2D,
+    steps: number,
+    mode: InterpolationMode = 'lerp',
+    options: TimbreDecodeOptions = {},
+  ): Promise<tf.Tensor2D> {
     return super.interpolate(a, b, steps, mode, options);
   }
 
