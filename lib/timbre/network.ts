@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z as zod } from 'zod';
 import { InvalidInputError } from '../core/errors';
+import { createRng } from '../core/random';
 import { FEATURE_DIMS } from './features';
 import { FRAMES, HOP, NOTE_SAMPLES, SAMPLE_RATE } from './spec';
 
@@ -49,8 +50,8 @@ export const timbreConfigSchema = zod.object({
 });
 export type TimbreConfig = zod.infer<typeof timbreConfigSchema>;
 
-/** The default architecture (see the file comment). */
-export function defaultTimbreConfig(overrides: Partial<Pick<TimbreConfig, 'zDims' | 'harmonics' | 'noiseBands'>> = {}): TimbreConfig {
+/** The default architecture (see the file comment); tests shrink it with `overrides`. */
+export function defaultTimbreConfig(overrides: Partial<Pick<TimbreConfig, 'zDims' | 'harmonics' | 'noiseBands' | 'encoder' | 'decoder'>> = {}): TimbreConfig {
   return {
     type: TIMBRE_MODEL_TYPE,
     version: 1,
@@ -63,8 +64,8 @@ export function defaultTimbreConfig(overrides: Partial<Pick<TimbreConfig, 'zDims
     harmonics: overrides.harmonics ?? 96,
     noiseBands: overrides.noiseBands ?? 40,
     noiseSeed: 1,
-    encoder: { groupFrames: 8, groupUnits: 128, hiddenUnits: 256 },
-    decoder: { hiddenUnits: 256, layers: 3 },
+    encoder: overrides.encoder ?? { groupFrames: 8, groupUnits: 128, hiddenUnits: 256 },
+    decoder: overrides.decoder ?? { hiddenUnits: 256, layers: 3 },
     conditions: { pitchCenter: 60, pitchScale: 12, loudnessCenter: -30, loudnessScale: 10 },
     defaultPitch: 60,
     defaultLoudnessDb: -30,
@@ -98,6 +99,27 @@ export function weightShapes(c: TimbreConfig): { name: string; shape: number[]; 
   list.push({ name: 'decoder/out/kernel', shape: [hd, out], trainable: true, init: 'glorot' });
   list.push({ name: 'decoder/out/bias', shape: [out], trainable: true, init: 'zeros' });
   return list;
+}
+
+/**
+ * Fresh weights for a config, seeded: Glorot-uniform kernels, zero biases, small (±0.01) time
+ * embeddings and σ kernels, feature statistics 0 and 1 (set them from data before training).
+ */
+export function initialWeightValues(c: TimbreConfig, seed: number): { name: string; shape: number[]; values: Float32Array; trainable: boolean }[] {
+  const rng = createRng(seed);
+  return weightShapes(c).map(({ name, shape, trainable, init }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    let values: Float32Array;
+    if (init === 'glorot') {
+      const limit = Math.sqrt(6 / ((shape[0] ?? 1) + (shape[1] ?? 1)));
+      values = Float32Array.from({ length: size }, () => (rng.next() * 2 - 1) * limit);
+    } else if (init === 'small') {
+      values = Float32Array.from({ length: size }, () => (rng.next() * 2 - 1) * 0.01);
+    } else {
+      values = new Float32Array(size).fill(init === 'ones' ? 1 : 0);
+    }
+    return { name, shape, values, trainable };
+  });
 }
 
 /** Where the network reads its weights from (a variable map in training, a checkpoint at inference). */

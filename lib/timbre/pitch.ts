@@ -117,15 +117,15 @@ function explain(f0: number, peaks: readonly Peak[]): { salience: number; harmon
 }
 
 /**
- * The best f0 for these peaks (candidates: each of the strongest peaks divided by 1…6). A candidate
+ * The best f0 for these peaks (candidates: each of the strongest peaks divided by 1…maxDivisor). A candidate
  * whose own fundamental is not among the peaks only wins when no candidate has one: otherwise a
  * chord's common "virtual" root (C3 under C4–E4–G4, whose multiples explain every note) would win.
  */
-function bestF0(peaks: readonly Peak[], lo: number, hi: number): { f0: number; salience: number; harmonics: Map<number, number> } | undefined {
+function bestF0(peaks: readonly Peak[], lo: number, hi: number, maxDivisor = 6): { f0: number; salience: number; harmonics: Map<number, number> } | undefined {
   let best: { f0: number; salience: number; harmonics: Map<number, number> } | undefined;
   let bestWithout: typeof best;
   for (const p of peaks.slice(0, 15)) {
-    for (let h = 1; h <= 6; h++) {
+    for (let h = 1; h <= maxDivisor; h++) {
       const f0 = p.hz / h;
       if (f0 < lo || f0 > hi) continue;
       const e = explain(f0, peaks);
@@ -162,7 +162,8 @@ export function estimatePitch(x: ArrayLike<number>, options: PitchOptions = {}):
     options.near !== undefined
       ? [440 * 2 ** ((options.near - (options.range ?? 1) - 69) / 12), 440 * 2 ** ((options.near + (options.range ?? 1) - 69) / 12)]
       : [27, 2100];
-  const first = bestF0(peaks, lo, hi);
+  // Near a known pitch, any partial up to the 16th may be the strongest (its f0 is in range anyway).
+  const first = bestF0(peaks, lo, hi, options.near !== undefined ? MAX_HARMONIC : 6);
   if (!first) return undefined;
   // Harmonicity: energy within ±2 bins of the explained partials over all energy up to 5 kHz.
   const binHz = sampleRate / N;

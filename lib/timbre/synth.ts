@@ -113,17 +113,24 @@ export function noiseBandSignals(bands: number, seed: number): Float32Array[] {
   return out;
 }
 
-/** A per-f0 basis on the backend: `[4K, H]`, its transpose `[H, 4K]` (for gradients), frame phases `[F, 2K]` and the partial mask `[K]`. */
+/** A per-f0 basis on the backend: `[4K, H]` and its transpose `[H, 4K]` (for gradients). */
 interface F0Basis {
   basis: tf.Tensor2D;
   basisT: tf.Tensor2D;
-  phases: tf.Tensor2D;
-  mask: tf.Tensor1D;
+}
+
+/** The same as plain arrays (what is cached between calls). */
+interface F0BasisData {
+  basis: Float32Array;
+  basisT: Float32Array;
+  phases: Float32Array;
+  mask: Float32Array;
 }
 
 /**
- * A synthesizer with its fixed noise basis on the backend (`[F, 2B, H]`, 6.5 MB for 40 bands);
- * per-f0 harmonic bases are made on demand and cached. `dispose()` frees everything.
+ * A synthesizer with its fixed noise basis on the backend (`[F, 2B, H]`, 6.5 MB for 40 bands, its
+ * only tensor); per-f0 harmonic bases are computed on demand, cached as plain arrays and uploaded
+ * per call. `dispose()` frees the tensor.
  *
  * Why the harmonic product runs item by item in a custom gradient: TF.js's WASM `BatchMatMul` with
  * a different right-hand matrix per batch item of this shape takes a slow loop (~10× slower here),
@@ -133,7 +140,7 @@ interface F0Basis {
 export class HarmonicNoiseSynth {
   readonly spec: SynthSpec;
   private readonly noiseBasis: tf.Tensor3D;
-  private readonly bases = new Map<number, F0Basis>();
+  private readonly bases = new Map<number, F0BasisData>();
   /** How many per-f0 bases to keep (a pad played at a few pitches reuses them). */
   private static readonly CACHE = 64;
 
@@ -160,8 +167,8 @@ export class HarmonicNoiseSynth {
     this.noiseBasis = tf.tensor3d(data, [FRAMES, 2 * B, HOP]);
   }
 
-  /** The cached per-f0 tensors. Owned by the synth. */
-  private basisFor(f0Hz: number): F0Basis {
+  /** The per-f0 arrays, computed once per f0 and kept in a small LRU cache (plain memory, no tensors). */
+  private basisData(f0Hz: number): F0BasisData {
     const key = Math.round(f0Hz * 1000) / 1000;
     const hit = this.bases.get(key);
     if (hit) {
@@ -171,47 +178,56 @@ export class HarmonicNoiseSynth {
     }
     const K = this.spec.harmonics;
     const { basis, phases } = harmonicBasis(key, K);
-    const entry = tf.tidy(() => {
-      const b = tf.tensor2d(basis, [4 * K, HOP]);
-      return {
-        basis: tf.keep(b),
-        basisT: tf.keep(tf.transpose(b) as tf.Tensor2D),
-        phases: tf.keep(tf.tensor2d(phases, [FRAMES, 2 * K])),
-        mask: tf.keep(tf.tensor1d(harmonicMask(key, K))),
-      };
-    });
+    const basisT = new Float32Array(basis.length);
+    for (let r = 0; r < 4 * K; r++) for (let m = 0; m < HOP; m++) basisT[m * 4 * K + r] = basis[r * HOP + m] ?? 0;
+    const entry = { basis, basisT, phases, mask: harmonicMask(key, K) };
     this.bases.set(key, entry);
-    while (this.bases.size > HarmonicNoiseSynth.CACHE) {
-      const oldest = this.bases.keys().next().value as number;
-      const old = this.bases.get(oldest);
-      if (old) tf.dispose([old.basis, old.basisT, old.phases, old.mask]);
-      this.bases.delete(oldest);
-    }
+    while (this.bases.size > HarmonicNoiseSynth.CACHE) this.bases.delete(this.bases.keys().next().value as number);
     return entry;
+  }
+
+  /** The per-f0 tensors, made in the caller's tidy (disposed with it). */
+  private basisFor(f0Hz: number): F0Basis {
+    const d = this.basisData(f0Hz);
+    const K = this.spec.harmonics;
+    return {
+      basis: tf.tensor2d(d.basis, [4 * K, HOP]),
+      basisT: tf.tensor2d(d.basisT, [HOP, 4 * K]),
+    };
   }
 
   /** `[B, K]` masks of the partials each item may use (1 below the guard frequency). Caller disposes. */
   masksTensor(f0Hz: readonly number[]): tf.Tensor2D {
-    return tf.tidy(() => tf.stack(f0Hz.map((f) => this.basisFor(f).mask)) as tf.Tensor2D);
+    const K = this.spec.harmonics;
+    const data = new Float32Array(f0Hz.length * K);
+    f0Hz.forEach((f, i) => data.set(this.basisData(f).mask, i * K));
+    return tf.tensor2d(data, [f0Hz.length, K]);
   }
 
   /** Per item b: coeff[b] `[F, 4K]` × basis(f0_b) `[4K, H]` → `[B, F, H]`, with its gradient through the cached transposes. */
   private harmonicProduct(coeff: tf.Tensor3D, entries: readonly F0Basis[]): tf.Tensor3D {
     const batch = entries.length;
-    const impl = (c: tf.Tensor, save: tf.GradSaveFunc): { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor } => {
-      save([]);
+    if (batch === 1) return tf.expandDims(tf.matMul(tf.squeeze(coeff, [0]) as tf.Tensor2D, (entries[0] as F0Basis).basis), 0) as tf.Tensor3D;
+    // The transposed bases are saved for the backward pass (tensors made in the forward pass are
+    // otherwise freed before it runs).
+    const impl = (
+      c: tf.Tensor,
+      ...rest: (tf.Tensor | tf.GradSaveFunc)[]
+    ): { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] } => {
+      const save = rest[rest.length - 1] as tf.GradSaveFunc;
+      const transposed = rest.slice(0, batch) as tf.Tensor[];
+      save(transposed);
       const items = tf.unstack(c) as tf.Tensor2D[];
       const value = tf.stack(items.map((ci, b) => tf.matMul(ci, (entries[b] as F0Basis).basis)));
       return {
         value,
-        gradFunc: (dy: tf.Tensor) => {
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const dys = tf.unstack(dy) as tf.Tensor2D[];
-          return tf.stack(dys.map((d, b) => tf.matMul(d, (entries[b] as F0Basis).basisT)));
+          return [tf.stack(dys.map((d, b) => tf.matMul(d, saved[b] as tf.Tensor2D))), ...saved.map((t) => tf.zerosLike(t))];
         },
       };
     };
-    if (batch === 1) return tf.expandDims(tf.matMul(tf.squeeze(coeff, [0]) as tf.Tensor2D, (entries[0] as F0Basis).basis), 0) as tf.Tensor3D;
-    return tf.customGrad(impl as unknown as Parameters<typeof tf.customGrad>[0])(coeff) as tf.Tensor3D;
+    return tf.customGrad(impl as unknown as Parameters<typeof tf.customGrad>[0])(coeff, ...entries.map((e) => e.basisT)) as tf.Tensor3D;
   }
 
   /**
@@ -238,7 +254,9 @@ export class HarmonicNoiseSynth {
       throw new InvalidInputError(`render needs noise amplitudes [${batch}, ${FRAMES}, ${nb}]; got [${noiseAmps.shape.join(', ')}].`);
     const next = (t: tf.Tensor3D): tf.Tensor3D => tf.concat([tf.slice(t, [0, 1, 0], [-1, FRAMES - 1, -1]), tf.zeros([batch, 1, t.shape[2]])], 1) as tf.Tensor3D;
     const entries = f0Hz.map((f) => this.basisFor(f));
-    const phases = tf.stack(entries.map((e) => e.phases)) as tf.Tensor3D; // [B, F, 2K]
+    const phaseData = new Float32Array(batch * FRAMES * 2 * K);
+    f0Hz.forEach((f, i) => phaseData.set(this.basisData(f).phases, i * FRAMES * 2 * K));
+    const phases = tf.tensor3d(phaseData, [batch, FRAMES, 2 * K]);
     const sinPhase = tf.slice(phases, [0, 0, 0], [-1, -1, K]);
     const cosPhase = tf.slice(phases, [0, 0, K], [-1, -1, K]);
     const a0 = harmonicAmps;
@@ -251,7 +269,6 @@ export class HarmonicNoiseSynth {
 
   dispose(): void {
     this.noiseBasis.dispose();
-    for (const e of this.bases.values()) tf.dispose([e.basis, e.basisT, e.phases, e.mask]);
     this.bases.clear();
   }
 }

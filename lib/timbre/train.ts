@@ -16,7 +16,7 @@ import { InvalidInputError, TrainingDivergedError } from '../core/errors';
 import { AdjustableAdam } from '../core/optimizers';
 import { createRng } from '../core/random';
 import { FEATURE_DIMS } from './features';
-import { conditionTensor, decoderForward, encoderForward, gainTensor, weightShapes, type TimbreConfig } from './network';
+import { conditionTensor, decoderForward, encoderForward, gainTensor, initialWeightValues, type TimbreConfig } from './network';
 import { spectralLossTensor, type SpectralTarget } from './spectral-loss';
 import { FRAMES, hzToMidi } from './spec';
 import { HarmonicNoiseSynth } from './synth';
@@ -124,24 +124,11 @@ export class TimbreTrainer {
     if (config.zDims !== hparams.zDims || config.harmonics !== hparams.harmonics || config.noiseBands !== hparams.noiseBands)
       throw new InvalidInputError("The trainer's hyperparameters and the model config disagree on zDims, harmonics or noiseBands.");
     const given = new Map((initial ?? []).map((v) => [v.name, v] as const));
-    const rng = createRng(hparams.seed);
-    for (const { name, shape, trainable, init } of weightShapes(config)) {
-      const size = shape.reduce((a, b) => a * b, 1);
+    for (const { name, shape, values: fresh, trainable } of initialWeightValues(config, hparams.seed)) {
       const start = given.get(name);
-      let values: Float32Array;
-      if (start) {
-        if (start.values.length !== size)
-          throw new InvalidInputError(`Variable "${name}" has ${start.values.length} values; [${shape.join(', ')}] needs ${size}.`);
-        values = start.values;
-      } else if (init === 'glorot') {
-        const limit = Math.sqrt(6 / ((shape[0] ?? 1) + (shape[1] ?? 1)));
-        values = Float32Array.from({ length: size }, () => (rng.next() * 2 - 1) * limit);
-      } else if (init === 'small') {
-        values = Float32Array.from({ length: size }, () => (rng.next() * 2 - 1) * 0.01);
-      } else {
-        values = new Float32Array(size).fill(init === 'ones' ? 1 : 0);
-      }
-      const t = tf.tensor(values, shape);
+      if (start && start.values.length !== fresh.length)
+        throw new InvalidInputError(`Variable "${name}" has ${start.values.length} values; [${shape.join(', ')}] needs ${fresh.length}.`);
+      const t = tf.tensor(start?.values ?? fresh, shape);
       this.variables.set(name, tf.variable(t, trainable));
       t.dispose();
     }
