@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 /**
  * Dependency direction (see README "Architecture"):
  *   app → lib;  lib never imports app, Next, React or zustand;
- *   only lib/audio imports Tone; only lib/core|image|music|latent import TF.js;
+ *   only lib/audio imports Tone; only lib/core|image|music|timbre|latent import TF.js;
  *   lib/classroom imports neither; lib/core imports no other lib folder;
  *   lib/latent builds on lib/core only; app has no tensor math except in its model worker.
  */
@@ -18,7 +18,7 @@ const NO_UI = [
   },
 ];
 const NO_TONE = [{ group: ['tone', 'tone/*'], message: 'Only lib/audio imports Tone.js.' }];
-const NO_TF = [{ group: ['@tensorflow/*'], message: 'TF.js belongs in lib/core, lib/image, lib/music and lib/latent only.' }];
+const NO_TF = [{ group: ['@tensorflow/*'], message: 'TF.js belongs in lib/core, lib/image, lib/music, lib/timbre and lib/latent only.' }];
 const libFolders = (names) =>
   names.map((n) => ({
     group: [`@/lib/${n}`, `@/lib/${n}/*`, `**/${n}`, `**/${n}/*`, `../${n}`, `../${n}/*`, `../../${n}/*`],
@@ -57,6 +57,16 @@ export default tseslint.config(
   restrict(['lib/latent/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'music', 'audio', 'classroom'])]),
   restrict(['lib/image/**'], [...NO_UI, ...NO_TONE, ...libFolders(['music', 'audio', 'classroom'])]),
   restrict(['lib/music/**'], [...NO_UI, ...NO_TONE, ...libFolders(['image', 'audio', 'classroom'])]),
+  // The timbre domain: TF.js yes; lib/core and lib/latent; of lib/audio only its Tone-free WAV encoder.
+  restrict(
+    ['lib/timbre/**'],
+    [
+      ...NO_UI,
+      ...NO_TONE,
+      ...libFolders(['image', 'music', 'classroom']),
+      { group: ['../audio/*', '!../audio/wav'], message: 'lib/timbre may use lib/audio/wav only (no playback, no Tone).' },
+    ],
+  ),
   restrict(['lib/audio/**'], [...NO_UI, ...NO_TF, ...libFolders(['image', 'classroom'])]),
   restrict(['lib/classroom/**'], [...NO_UI, ...NO_TONE, ...NO_TF]),
   restrict(['app/**'], NO_TF, ['app/_workers/**']),

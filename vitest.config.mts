@@ -28,6 +28,9 @@ const SLOW = [
   'scripts/quantize-image.test.ts',
   'scripts/shipped-image-models.test.ts',
   'scripts/train-music.test.ts',
+  'lib/timbre/compare-domain.test.ts',
+  'lib/timbre/timbre-model.test.ts',
+  'scripts/timbre.test.ts',
 ];
 
 export default defineConfig({

@@ -8,10 +8,9 @@ import { encodeCheckpoint } from '../core/checkpoint-write';
 import { CheckpointError, InvalidInputError } from '../core/errors';
 import { liveTensorCount } from '../core/memory';
 import { describeLatentModelContract } from '../core/testing/latent-model-contract';
-import { initialWeightValues } from './network';
 import { estimatePitch } from './pitch';
 import { hzToMidi, NOTE_SAMPLES } from './spec';
-import { tinyTimbreConfig, tinyTimbreModel } from './testing/model';
+import { tinyTimbreConfig, tinyTimbreModel, tinyTimbreValues } from './testing/model';
 import { syntheticNote } from './testing/notes';
 import { TimbreModel } from './timbre-model';
 
@@ -97,8 +96,7 @@ describe('TimbreModel', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'timbre-model-'));
     try {
       const config = tinyTimbreConfig();
-      const values = initialWeightValues(config, 3).map(({ name, shape, values: v }) => ({ name, shape, values: v }));
-      await writeCheckpointFolder(dir, encodeCheckpoint(values, { quantization: 'float16' }), { 'config.json': config });
+      await writeCheckpointFolder(dir, encodeCheckpoint(tinyTimbreValues(3, config), { quantization: 'float16' }), { 'config.json': config });
       const loaded = await TimbreModel.load(fsSource(dir));
       const reference = tinyTimbreModel(3);
       const [z] = await reference.randomCodes(1, 2);

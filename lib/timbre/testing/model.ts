@@ -1,8 +1,9 @@
 /**
- * A tiny timbre model with seeded random weights (and optionally a few training steps), for tests
- * of the contract, the CLI and the adapters without a trained checkpoint.
+ * A tiny timbre model with seeded random weights, for tests of the contract, the CLI and the
+ * adapters without a trained checkpoint.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { NamedValues } from '../../core/checkpoint-write';
 import { defaultTimbreConfig, initialWeightValues, type TimbreConfig } from '../network';
 import { TimbreModel } from '../timbre-model';
 
@@ -18,18 +19,22 @@ export function tinyTimbreConfig(): TimbreConfig {
 }
 
 /**
- * A tiny model with seeded random weights. Its noise bands start 6 below the trained default (a
+ * Seeded random weights for a tiny model. Its noise bands start 6 below the trained default (a
  * quiet hiss), so its notes are clearly pitched, as a trained model's are, and its feature
- * statistics are typical ones.
+ * statistics are typical ones (about −10 ± 5), so its codes stay moderate.
  */
+export function tinyTimbreValues(seed = 3, config: TimbreConfig = tinyTimbreConfig()): NamedValues[] {
+  return initialWeightValues(config, seed).map(({ name, shape, values }) => {
+    if (name === 'decoder/out/bias') values.fill(-6, 1 + config.harmonics);
+    if (name === 'encoder/feature_mean') values.fill(-10);
+    if (name === 'encoder/feature_std') values.fill(5);
+    return { name, shape, values };
+  });
+}
+
+/** A tiny model with the weights of {@link tinyTimbreValues}. */
 export function tinyTimbreModel(seed = 3, config: TimbreConfig = tinyTimbreConfig()): TimbreModel {
   const weights: tf.NamedTensorMap = {};
-  for (const w of initialWeightValues(config, seed)) {
-    if (w.name === 'decoder/out/bias') w.values.fill(-6, 1 + config.harmonics);
-    // Rough statistics of log-spectral features (about −10 ± 5), so random codes stay moderate.
-    if (w.name === 'encoder/feature_mean') w.values.fill(-10);
-    if (w.name === 'encoder/feature_std') w.values.fill(5);
-    weights[w.name] = tf.tensor(w.values, w.shape);
-  }
+  for (const w of tinyTimbreValues(seed, config)) weights[w.name] = tf.tensor(w.values, w.shape);
   return new TimbreModel(config, weights, { name: 'tiny-timbre' });
 }
