@@ -31,6 +31,7 @@ const SLOW = [
   'lib/timbre/compare-domain.test.ts',
   'lib/timbre/timbre-model.test.ts',
   'scripts/timbre.test.ts',
+  'scripts/shipped-timbre-model.test.ts',
 ];
 
 export default defineConfig({
