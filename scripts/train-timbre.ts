@@ -3,7 +3,7 @@
  * autoencoder (lib/timbre) on a dataset made by `npm run dataset:timbre`.
  *
  * Flags: --steps N (default 20000) --batch B (16) --seed S (1) --resume --z 16 --harmonics 96
- * --noise-bands 40 --max-beta 0.002 --beta-warmup 3000 --lr 0.001 --decay 0.99995 --eval-every 500
+ * --noise-bands 40 --max-beta 0.002 --beta-warmup 3000 --lr 0.001 --decay 0.99995 --family-weight 0 --eval-every 500
  * --checkpoint-every 100 --validation 256 --quantize none|float16|uint8 --backend wasm|cpu.
  * Ctrl-C (or SIGTERM) stops after the current step and saves the training state; --resume continues
  * exactly. A NaN loss stops the run and keeps the last good state. The best model by validation
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       'beta-warmup': { type: 'string' },
       lr: { type: 'string' },
       decay: { type: 'string' },
+      'family-weight': { type: 'string' },
       'eval-every': { type: 'string' },
       'checkpoint-every': { type: 'string' },
       validation: { type: 'string' },
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     betaWarmupSteps: number(values['beta-warmup'], 'beta-warmup', d.betaWarmupSteps, 0, 1e7),
     learningRate: number(values.lr, 'lr', d.learningRate, 1e-7, 1),
     decayRate: number(values.decay, 'decay', d.decayRate, 0.9, 1),
+    familyWeight: number(values['family-weight'], 'family-weight', d.familyWeight ?? 0, 0, 100),
   };
   const flagOf: Record<string, keyof TimbreHyperparams> = {
     batch: 'batchSize',
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
     'beta-warmup': 'betaWarmupSteps',
     lr: 'learningRate',
     decay: 'decayRate',
+    'family-weight': 'familyWeight',
   };
   const overrides = Object.fromEntries(
     Object.entries(flagOf)
@@ -128,10 +131,11 @@ async function main(): Promise<void> {
       if (s.step % 10 === 0) {
         const rate = (s.step - first) / ((performance.now() - started) / 1000);
         process.stderr.write(
-          `step ${s.step}/${total}  distance ${s.distance.toFixed(3)}  kl ${s.kl.toFixed(1)}  β ${s.beta.toExponential(1)}  |g| ${s.gradNorm.toFixed(2)}  lr ${s.learningRate.toExponential(1)}  ${rate.toFixed(2)} steps/s  eta ${duration((total - s.step) / rate)}\n`,
+          `step ${s.step}/${total}  distance ${s.distance.toFixed(3)}  kl ${s.kl.toFixed(1)}${Number.isFinite(s.familyAccuracy) ? `  family ${s.familyAccuracy.toFixed(2)}` : ''}  β ${s.beta.toExponential(1)}  |g| ${s.gradNorm.toFixed(2)}  lr ${s.learningRate.toExponential(1)}  ${rate.toFixed(2)} steps/s  eta ${duration((total - s.step) / rate)}\n`,
         );
       }
     },
+    onNote: (m) => process.stderr.write(m + '\n'),
     onEval: (e) =>
       process.stderr.write(
         `eval at step ${e.step}: validation distance ${e.valDistance.toFixed(4)}${e.best ? ' (best, saved)' : ''}  [${duration(e.seconds)} trained]\n`,

@@ -62,3 +62,18 @@ describe('dataset plan', () => {
     expect(cuts.map((e) => e.tick)).toEqual([480 + 1248, 1920 + 1248]);
   });
 });
+
+describe('sounding f0 of a rendered note', () => {
+  it('takes the free estimate when it is whole octaves from the key (organ stops), else the one near the key', async () => {
+    const { soundingF0 } = await import('./dataset-node');
+    const { syntheticNote } = await import('./testing/notes');
+    const { midiToHz } = await import('./spec');
+    // A 16' organ stop: the key is C4, the sound's fundamental is C3.
+    expect(soundingF0(syntheticNote({ pitch: 48, slope: 1 }), 60).f0Hz).toBeCloseTo(midiToHz(48), 0);
+    // Slightly out of tune: the estimate near the key.
+    expect(soundingF0(syntheticNote({ pitch: 60.2, slope: 1 }), 60).f0Hz).toBeCloseTo(midiToHz(60.2), 0);
+    // A fifth away is not an octave: the estimate near the key is kept.
+    const fifth = soundingF0(syntheticNote({ pitch: 67, slope: 1 }), 60);
+    expect(Math.abs(fifth.f0Hz - midiToHz(67))).toBeGreaterThan(5);
+  });
+});

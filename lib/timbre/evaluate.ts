@@ -62,7 +62,17 @@ export interface TimbreEvalReport {
     pcaComponents: number;
   };
   pitch: { evaluated: number; within50Cents: number; medianCents: number };
-  family: { k: number; accuracy: number; chance: number; neighbours: number; leaveOneProgramOut: number; confusedMost: string[] };
+  family: {
+    k: number;
+    accuracy: number;
+    chance: number;
+    neighbours: number;
+    /** k-NN among the split's own notes, leaving out the query's program (NaN when a family has one program in the split). */
+    leaveOneProgramOut: number;
+    /** The model's own family classifier on z (when it has one). */
+    classifierAccuracy?: number;
+    confusedMost: string[];
+  };
   midpoint: { pairs: number; between: number };
   perFamily: Record<string, { notes: number; medianModel: number; medianSine: number; knn: number }>;
 }
@@ -176,15 +186,21 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
   const refLabels = refs.map((n) => n.family as string);
   const predicted = codes.map((z) => knnPredict(z, refCodes, refLabels, k));
   const correct = predicted.map((p, i) => p === notes[i]?.family);
-  const loo = codes.map((z, i) =>
-    knnPredict(
-      z,
-      codes,
-      notes.map((n) => n.family),
-      k,
-      (j) => notes[j]?.program === notes[i]?.program,
-    ),
-  );
+  const programsPerFamily = new Map<string, Set<number>>();
+  for (const n of notes) programsPerFamily.set(n.family, (programsPerFamily.get(n.family) ?? new Set()).add(n.program));
+  const looPossible = [...programsPerFamily.values()].every((p) => p.size >= 2);
+  const loo = looPossible
+    ? codes.map((z, i) =>
+        knnPredict(
+          z,
+          codes,
+          notes.map((n) => n.family),
+          k,
+          (j) => notes[j]?.program === notes[i]?.program,
+        ),
+      )
+    : [];
+  const classified = model.hasFamilyClassifier ? await model.predictFamilies(codes) : undefined;
   const confusion = new Map<string, number>();
   predicted.forEach((p, i) => {
     if (p !== notes[i]?.family) confusion.set(`${notes[i]?.family} → ${p}`, (confusion.get(`${notes[i]?.family} → ${p}`) ?? 0) + 1);
@@ -253,7 +269,8 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
       accuracy: correct.filter(Boolean).length / Math.max(1, correct.length),
       chance: 1 / new Set(refLabels).size,
       neighbours: refs.length,
-      leaveOneProgramOut: loo.filter((p, i) => p === notes[i]?.family).length / Math.max(1, loo.length),
+      leaveOneProgramOut: looPossible ? loo.filter((p, i) => p === notes[i]?.family).length / Math.max(1, loo.length) : NaN,
+      ...(classified ? { classifierAccuracy: classified.filter((c, i) => c.family === notes[i]?.family).length / Math.max(1, notes.length) } : {}),
       confusedMost: [...confusion]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 5)

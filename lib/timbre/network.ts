@@ -47,11 +47,18 @@ export const timbreConfigSchema = zod.object({
   /** Pitch and loudness used when a decode gives none (e.g. `sample` without options). */
   defaultPitch: zod.number(),
   defaultLoudnessDb: zod.number(),
+  /**
+   * A linear family classifier on μ (16 GM families), trained as an auxiliary loss so that codes of
+   * one family sit together; `TimbreModel.predictFamilies` reads it. Absent in older configs.
+   */
+  familyClassifier: zod.boolean().default(false),
 });
 export type TimbreConfig = zod.infer<typeof timbreConfigSchema>;
 
 /** The default architecture (see the file comment); tests shrink it with `overrides`. */
-export function defaultTimbreConfig(overrides: Partial<Pick<TimbreConfig, 'zDims' | 'harmonics' | 'noiseBands' | 'encoder' | 'decoder'>> = {}): TimbreConfig {
+export function defaultTimbreConfig(
+  overrides: Partial<Pick<TimbreConfig, 'zDims' | 'harmonics' | 'noiseBands' | 'encoder' | 'decoder' | 'familyClassifier'>> = {},
+): TimbreConfig {
   return {
     type: TIMBRE_MODEL_TYPE,
     version: 1,
@@ -69,8 +76,12 @@ export function defaultTimbreConfig(overrides: Partial<Pick<TimbreConfig, 'zDims
     conditions: { pitchCenter: 60, pitchScale: 12, loudnessCenter: -30, loudnessScale: 10 },
     defaultPitch: 60,
     defaultLoudnessDb: -30,
+    familyClassifier: overrides.familyClassifier ?? false,
   };
 }
+
+/** Classes of the family classifier: GM's 16 families, by index (see gm.ts). */
+export const FAMILY_CLASSES = 16;
 
 /** Every weight of a model: name → shape, in a fixed order. `trainable` false for the feature statistics. */
 export function weightShapes(c: TimbreConfig): { name: string; shape: number[]; trainable: boolean; init: 'glorot' | 'zeros' | 'ones' | 'small' }[] {
@@ -98,6 +109,10 @@ export function weightShapes(c: TimbreConfig): { name: string; shape: number[]; 
   }
   list.push({ name: 'decoder/out/kernel', shape: [hd, out], trainable: true, init: 'glorot' });
   list.push({ name: 'decoder/out/bias', shape: [out], trainable: true, init: 'zeros' });
+  if (c.familyClassifier) {
+    list.push({ name: 'classifier/kernel', shape: [c.zDims, FAMILY_CLASSES], trainable: true, init: 'glorot' });
+    list.push({ name: 'classifier/bias', shape: [FAMILY_CLASSES], trainable: true, init: 'zeros' });
+  }
   return list;
 }
 
@@ -158,6 +173,11 @@ export function encoderForward(c: TimbreConfig, w: WeightGetter, features: tf.Te
   const mu = dense(h2, w, 'encoder/mu') as tf.Tensor2D;
   const logVar = tf.clipByValue(dense(h2, w, 'encoder/logvar'), -10, 4) as tf.Tensor2D;
   return { mu, logVar };
+}
+
+/** Family logits `[B, 16]` of codes `[B, Z]` (configs with a family classifier). Allocates in the caller's tidy. */
+export function familyLogits(w: WeightGetter, z: tf.Tensor2D): tf.Tensor2D {
+  return dense(z, w, 'classifier') as tf.Tensor2D;
 }
 
 /**

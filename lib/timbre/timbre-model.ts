@@ -23,7 +23,19 @@ import { interpolateCodesTensor, randomCodesTensor } from '../latent/interpolate
 import { checkRefineOptions, refineCodesTensor, type RefinementProblem } from '../latent/refine';
 import { peakLoudnessDb } from './dsp';
 import { FEATURE_DIMS, noteFeatures } from './features';
-import { conditionTensor, decoderForward, encoderForward, gainTensor, timbreConfigSchema, weightShapes, type TimbreConfig, type WeightGetter } from './network';
+import {
+  conditionTensor,
+  decoderForward,
+  encoderForward,
+  FAMILY_CLASSES,
+  familyLogits,
+  gainTensor,
+  timbreConfigSchema,
+  weightShapes,
+  type TimbreConfig,
+  type WeightGetter,
+} from './network';
+import { GM_FAMILIES, type GmFamily } from './gm';
 import { estimatePitch } from './pitch';
 import { spectralLossTensor, spectralTarget } from './spectral-loss';
 import { FRAMES, hzToMidi, midiToHz, NOTE_SAMPLES } from './spec';
@@ -324,6 +336,35 @@ export class TimbreModel extends LatentModelBase<tf.Tensor2D> {
       return codes.map((_, i) => Float32Array.from(data.subarray(i * NOTE_SAMPLES, (i + 1) * NOTE_SAMPLES)));
     } finally {
       audio.dispose();
+    }
+  }
+
+  /** Whether this model has the family classifier (see {@link predictFamilies}). */
+  get hasFamilyClassifier(): boolean {
+    return this.config.familyClassifier;
+  }
+
+  /**
+   * The family the model's classifier on z reads in each code: the most likely of GM's 16 families
+   * and its probability. Throws {@link InvalidInputError} for models trained without the classifier.
+   */
+  async predictFamilies(codes: readonly ArrayLike<number>[]): Promise<{ family: GmFamily; probability: number }[]> {
+    this.assertUsable();
+    if (!this.config.familyClassifier) throw new InvalidInputError(`"${this.name}" was trained without a family classifier; it cannot name families.`);
+    if (codes.length === 0) return [];
+    const flat = new Float32Array(codes.length * this.zDims);
+    codes.forEach((c, i) => flat.set(Array.from(c), i * this.zDims));
+    const probs = tf.tidy(() => tf.softmax(familyLogits(this.get, tf.tensor2d(flat, [codes.length, this.zDims]))));
+    try {
+      const p = await probs.data();
+      return codes.map((_, i) => {
+        const row = p.subarray(i * FAMILY_CLASSES, (i + 1) * FAMILY_CLASSES);
+        let best = 0;
+        for (let k = 1; k < FAMILY_CLASSES; k++) if ((row[k] ?? 0) > (row[best] ?? 0)) best = k;
+        return { family: GM_FAMILIES[best] as GmFamily, probability: row[best] ?? 0 };
+      });
+    } finally {
+      probs.dispose();
     }
   }
 

@@ -21,7 +21,8 @@ import { createRng } from '../core/random';
 import type { DatasetNote } from './dataset';
 import { noteAudio, noteFeatureView, type TimbreDataset } from './dataset-node';
 import { FEATURE_DIMS } from './features';
-import { defaultTimbreConfig, type TimbreConfig } from './network';
+import { gmFamilyIndex } from './gm';
+import { defaultTimbreConfig, weightShapes, type TimbreConfig } from './network';
 import { multiScaleDistance, spectralTarget } from './spectral-loss';
 import { FRAMES } from './spec';
 import { featureStats, TimbreTrainer, trainingSizes, TrainingDivergedError, type TimbreBatch, type TimbreHyperparams, type TimbreStepStats } from './train';
@@ -41,6 +42,8 @@ export interface TimbreRunOptions {
   signal?: AbortSignal;
   onStep?: (stats: TimbreStepStats, totalSteps: number) => void;
   onEval?: (stats: { step: number; valDistance: number; best: boolean; seconds: number }) => void;
+  /** Messages about the run itself (e.g. a resumed run that gained the family classifier). */
+  onNote?: (message: string) => void;
 }
 
 const stateSchema = z.object({
@@ -88,6 +91,7 @@ export function datasetBatch(data: TimbreDataset, notes: readonly DatasetNote[],
     loudnessDb: notes.map((n) => n.loudnessDb),
     targets: notes.map((n) => spectralTarget(noteAudio(data, n), sizes)),
     sizes,
+    families: notes.map((n) => gmFamilyIndex(n.program)),
   };
 }
 
@@ -159,8 +163,16 @@ export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunO
       throw new InvalidInputError(`The run in ${options.out} has ${key} ${saved[key]}; a resumed run cannot change it to ${wanted}.`);
   }
   const hparams: TimbreHyperparams = { ...saved, ...options.overrides };
-  const config: TimbreConfig = defaultTimbreConfig({ zDims: hparams.zDims, harmonics: hparams.harmonics, noiseBands: hparams.noiseBands });
+  const config: TimbreConfig = defaultTimbreConfig({
+    zDims: hparams.zDims,
+    harmonics: hparams.harmonics,
+    noiseBands: hparams.noiseBands,
+    familyClassifier: (hparams.familyWeight ?? 0) > 0,
+  });
   const trainer = new TimbreTrainer(config, hparams, resumed?.weights);
+  // A resumed run that gains variables (the family classifier) starts them fresh, and Adam afresh.
+  const added = resumed ? weightShapes(config).filter((w) => !resumed.weights.some((v) => v.name === w.name)) : [];
+  if (added.length > 0) options.onNote?.(`New variables ${added.map((w) => w.name).join(', ')} start from fresh values; Adam's state starts afresh.`);
   if (!resumed) {
     const stats = featureStats(spread(train, 2000).map((n) => noteFeatureView(data, n)));
     trainer.setFeatureStats(stats.mean, stats.std);
@@ -173,12 +185,12 @@ export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunO
   try {
     trainer.step = state.step;
     if (resumed) {
-      await trainer.setOptimizerWeights(resumed.optimizer);
+      if (added.length === 0) await trainer.setOptimizerWeights(resumed.optimizer);
       tf.dispose(resumed.optimizer);
     }
     let stoppedBy: TimbreRunResult['stoppedBy'] = 'done';
     let message: string | undefined;
-    let recent = { distance: 0, kl: 0, n: 0 };
+    let recent = { distance: 0, kl: 0, familyAccuracy: 0, n: 0 };
     const evaluate = async (): Promise<void> => {
       const valDistance = await meanReconstructionDistance(trainer, data, validation);
       const best = valDistance < state.bestDistance;
@@ -189,10 +201,11 @@ export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunO
         valDistance,
         trainDistance: recent.n > 0 ? recent.distance / recent.n : NaN,
         trainKl: recent.n > 0 ? recent.kl / recent.n : NaN,
+        ...(config.familyClassifier ? { trainFamilyAccuracy: recent.n > 0 ? recent.familyAccuracy / recent.n : NaN } : {}),
         beta: trainer.beta(),
         learningRate: trainer.learningRate(),
       });
-      recent = { distance: 0, kl: 0, n: 0 };
+      recent = { distance: 0, kl: 0, familyAccuracy: 0, n: 0 };
       if (best) {
         state.bestDistance = valDistance;
         state.bestStep = trainer.step;
@@ -212,7 +225,12 @@ export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunO
       const batch = datasetBatch(data, batchNotes(train, step, hparams.batchSize, hparams.seed), trainingSizes(step));
       try {
         const stats = await trainer.trainStep(batch, (hparams.seed * 7_777_777 + step) >>> 0);
-        recent = { distance: recent.distance + stats.distance, kl: recent.kl + stats.kl, n: recent.n + 1 };
+        recent = {
+          distance: recent.distance + stats.distance,
+          kl: recent.kl + stats.kl,
+          familyAccuracy: recent.familyAccuracy + (Number.isFinite(stats.familyAccuracy) ? stats.familyAccuracy : 0),
+          n: recent.n + 1,
+        };
         options.onStep?.(stats, options.steps);
       } catch (error) {
         if (!(error instanceof TrainingDivergedError)) throw error;

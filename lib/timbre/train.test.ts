@@ -43,6 +43,28 @@ describe('TimbreTrainer', () => {
     trainer.dispose();
   });
 
+  it('trains a family classifier on μ when asked, and the model names families with it', async () => {
+    const config = { ...tinyTimbreConfig(), familyClassifier: true };
+    const trainer = new TimbreTrainer(config, { ...DEFAULT_TIMBRE_HPARAMS, zDims: 4, harmonics: 16, noiseBands: 8, learningRate: 1e-2, familyWeight: 1 });
+    const batch = { ...batchOf([48, 55, 60, 67], [128]), families: [0, 7, 0, 7] };
+    const stats = featureStats([batch.features]);
+    trainer.setFeatureStats(stats.mean, stats.std);
+    const first = await trainer.trainStep(batch, 1);
+    let last = first;
+    for (let s = 2; s <= 30; s++) last = await trainer.trainStep(batch, s);
+    expect(last.familyLoss).toBeLessThan(first.familyLoss);
+    expect(last.familyAccuracy).toBe(1);
+    await expect(trainer.trainStep({ ...batch, families: undefined }, 99)).rejects.toThrow(/family per note/);
+    const model = trainer.snapshotModel();
+    expect(model.hasFamilyClassifier).toBe(true);
+    const { z } = await model.encodeNotes([{ samples: syntheticNote({ pitch: 55, slope: 2 }) }]);
+    const [guess] = await model.predictFamilies(z);
+    expect(['piano', 'brass']).toContain(guess!.family);
+    expect(guess!.probability).toBeGreaterThan(0.25);
+    model.dispose();
+    trainer.dispose();
+  });
+
   it('refuses a diverged step without touching the weights', async () => {
     const trainer = new TimbreTrainer(tinyTimbreConfig(), { ...DEFAULT_TIMBRE_HPARAMS, zDims: 4, harmonics: 16, noiseBands: 8 });
     const batch = batchOf([60, 64], [128]);

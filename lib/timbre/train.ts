@@ -16,7 +16,7 @@ import { InvalidInputError, TrainingDivergedError } from '../core/errors';
 import { AdjustableAdam } from '../core/optimizers';
 import { createRng } from '../core/random';
 import { FEATURE_DIMS } from './features';
-import { conditionTensor, decoderForward, encoderForward, gainTensor, initialWeightValues, type TimbreConfig } from './network';
+import { conditionTensor, decoderForward, encoderForward, FAMILY_CLASSES, familyLogits, gainTensor, initialWeightValues, type TimbreConfig } from './network';
 import { spectralLossTensor, type SpectralTarget } from './spectral-loss';
 import { FRAMES, hzToMidi } from './spec';
 import { HarmonicNoiseSynth } from './synth';
@@ -37,6 +37,12 @@ export interface TimbreHyperparams {
   clipNorm: number;
   batchSize: number;
   seed: number;
+  /**
+   * Weight of the auxiliary family loss (cross-entropy of a linear classifier on μ, per note); 0 =
+   * no classifier. It pulls codes of one family together, so the latent map is organised by
+   * instrument family, and gives the model a family prediction.
+   */
+  familyWeight?: number;
 }
 
 export const DEFAULT_TIMBRE_HPARAMS: TimbreHyperparams = {
@@ -65,6 +71,8 @@ export interface TimbreBatch {
   targets: SpectralTarget[];
   /** The FFT sizes of `targets` (see {@link trainingSizes}). */
   sizes: readonly number[];
+  /** Family index (0–15) per note, for the auxiliary family loss. */
+  families?: number[];
 }
 
 /**
@@ -85,6 +93,9 @@ export interface TimbreStepStats {
   beta: number;
   gradNorm: number;
   learningRate: number;
+  /** Mean family cross-entropy and accuracy of the classifier on μ (NaN without one). */
+  familyLoss: number;
+  familyAccuracy: number;
 }
 
 /** Per-dimension mean and standard deviation of features `[n · FRAMES · FEATURE_DIMS]`. */
@@ -182,6 +193,9 @@ export class TimbreTrainer {
     const lr = this.learningRate();
     const eps = createRng(seed).normalArray(B * this.config.zDims);
     const trainable = [...this.variables.values()].filter((v) => v.trainable);
+    const familyWeight = this.hparams.familyWeight ?? 0;
+    if (familyWeight > 0 && batch.families?.length !== B)
+      throw new InvalidInputError(`The family loss needs a family per note (${B}); got ${batch.families?.length ?? 0}.`);
     const parts: tf.Tensor[] = [];
     const { value, grads } = tf.tidy(() => {
       const { features, cond, masks, gains } = this.inputs(batch);
@@ -191,12 +205,20 @@ export class TimbreTrainer {
         const kl = tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.exp(logVar), tf.square(mu)), tf.add(logVar, 1)), 1));
         const { harmonics, noise } = decoderForward(this.config, this.get, z, cond, masks, gains);
         const distance = spectralLossTensor(this.synth.render(harmonics, noise, batch.f0Hz), batch.targets, batch.sizes);
+        let perItem = tf.add(distance, tf.mul(kl, beta));
         parts.push(tf.keep(tf.mean(distance)), tf.keep(tf.mean(kl)));
-        return tf.mean(tf.add(distance, tf.mul(kl, beta))) as tf.Scalar;
+        if (familyWeight > 0 && batch.families) {
+          const logits = familyLogits(this.get, mu);
+          const labels = tf.oneHot(tf.tensor1d(batch.families, 'int32'), FAMILY_CLASSES);
+          const ce = tf.losses.softmaxCrossEntropy(tf.cast(labels, 'float32'), logits, undefined, undefined, tf.Reduction.NONE);
+          perItem = tf.add(perItem, tf.mul(ce, familyWeight));
+          parts.push(tf.keep(tf.mean(ce)), tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.tensor1d(batch.families, 'int32')), 'float32'))));
+        }
+        return tf.mean(perItem) as tf.Scalar;
       }, trainable);
     });
     try {
-      const [loss, distance, kl] = await Promise.all([value, ...parts].map(async (t) => (await t.data())[0] ?? NaN));
+      const [loss, distance, kl, familyLoss, familyAccuracy] = await Promise.all([value, ...parts].map(async (t) => (await t.data())[0] ?? NaN));
       const gradList = Object.values(grads);
       const norm = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
       const gradNorm = (await norm.data())[0] ?? NaN;
@@ -212,7 +234,17 @@ export class TimbreTrainer {
       this.optimizer.applyGradients(clipped);
       if (scale !== 1) tf.dispose(clipped.map((c) => c.tensor));
       this.step++;
-      return { step: this.step, loss: loss ?? NaN, distance: distance ?? NaN, kl: kl ?? NaN, beta, gradNorm, learningRate: lr };
+      return {
+        step: this.step,
+        loss: loss ?? NaN,
+        distance: distance ?? NaN,
+        kl: kl ?? NaN,
+        beta,
+        gradNorm,
+        learningRate: lr,
+        familyLoss: familyLoss ?? NaN,
+        familyAccuracy: familyAccuracy ?? NaN,
+      };
     } finally {
       tf.dispose([value, ...parts, ...Object.values(grads)]);
     }
