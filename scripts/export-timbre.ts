@@ -2,8 +2,8 @@
  * `npm run export:timbre -- --from /work/runs/timbre --to models/timbre [--quantize none|float16|uint8]`
  *
  * Ships a trained timbre model: copies the run's best checkpoint (config.json + weights, quantized on
- * the way when asked), its validation history (history.json) and the validation-distance-vs-time
- * curve (curve.svg). MODEL_CARD.md and the examples are written separately (see docs/timbre.md).
+ * the way when asked) — or, with `--from <run>/training`, the latest training state — its validation
+ * history (history.json) and the validation-distance-vs-time curve (curve.svg). MODEL_CARD.md and the examples are written separately (see docs/timbre.md).
  */
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
@@ -67,7 +67,12 @@ async function main(): Promise<void> {
   await initNodeBackend();
   const from = path.resolve(values.from);
   const config = timbreConfigSchema.parse(JSON.parse(await readFile(path.join(from, 'config.json'), 'utf8')));
-  const history = timbreHistorySchema.parse(JSON.parse(await readFile(path.join(from, 'history.json'), 'utf8')));
+  // A best-model folder has history.json; a run's training/ folder (the latest state) has training_state.json.
+  const historyText = await readFile(path.join(from, 'history.json'), 'utf8').catch(async () => {
+    const state = JSON.parse(await readFile(path.join(from, 'training_state.json'), 'utf8')) as { step: number; seconds: number; history: unknown[] };
+    return JSON.stringify({ step: state.step, seconds: Math.round(state.seconds), history: state.history });
+  });
+  const history = timbreHistorySchema.parse(JSON.parse(historyText));
   const tensors = await loadCheckpointTensors(fsSource(from));
   const weights = await tensorsToNamedValues(tensors);
   for (const t of Object.values(tensors)) t.dispose();
