@@ -30,6 +30,7 @@ const SLOW = [
   'scripts/train-music.test.ts',
   'lib/timbre/compare-domain.test.ts',
   'lib/timbre/timbre-model.test.ts',
+  'lib/timbre/train.test.ts',
   'scripts/timbre.test.ts',
   'scripts/shipped-timbre-model.test.ts',
 ];
