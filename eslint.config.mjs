@@ -16,7 +16,7 @@ import tseslint from 'typescript-eslint';
  */
 const INFRASTRUCTURE = ['core', 'latent', 'domains', 'compare', 'audio', 'classroom'];
 /** Lib folders a domain folder may use besides the infrastructure ones (analysis shared by domains). */
-const SHARED_BY_DOMAINS = { sound: ['music'], timbre: ['sound'] };
+const SHARED_BY_DOMAINS = { sound: ['music'], timbre: ['sound', 'audio'] };
 const LIB_FOLDERS = readdirSync(new URL('./lib', import.meta.url), { withFileTypes: true })
   .filter((d) => d.isDirectory() && d.name !== 'testing')
   .map((d) => d.name);

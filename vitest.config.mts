@@ -30,6 +30,11 @@ const SLOW = [
   'scripts/quantize-image.test.ts',
   'scripts/shipped-image-models.test.ts',
   'scripts/train-music.test.ts',
+  'lib/timbre/compare-domain.test.ts',
+  'lib/timbre/timbre-model.test.ts',
+  'lib/timbre/train.test.ts',
+  'scripts/timbre.test.ts',
+  'scripts/shipped-timbre-model.test.ts',
 ];
 
 export default defineConfig({

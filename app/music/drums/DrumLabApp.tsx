@@ -17,8 +17,6 @@ import { CLIP_STEPS, editedDrumClip, encodeDrumClip, toggleDrumCell, withTempo }
 import { DRUM_EXAMPLES } from '@/lib/music/examples';
 import { nearestGridCell } from '@/lib/latent/grid';
 import { emptyQuantizedSequence, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
-import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
-import { inFile, readMidiFile } from '../_components/midi-file';
 import { ModelPicker } from '../_components/ModelPicker';
 import { exportMidi, exportWav, type ExportContext } from '../_components/exports';
 import { PlaybackBar } from '../_components/PlaybackBar';
@@ -28,9 +26,9 @@ import { BlendSide } from './BlendSide';
 import { CornerCard } from './CornerCard';
 import { DrumSampleControls } from './DrumSampleControls';
 import { GrooveInput } from './GrooveInput';
+import { useCornerImports } from './useCornerImports';
 import { DEFAULT_CORNERS, presetClip, useDrumPatterns } from './useDrumPatterns';
 import { PatternCard } from './PatternCard';
-import { capitalize, count } from '@/lib/core/text';
 
 const CORNER_NAMES = ['Top left', 'Top right', 'Bottom left', 'Bottom right'] as const;
 
@@ -80,26 +78,16 @@ export function DrumLabApp() {
     if (playing?.group === `pattern-${i}`) player.swap([next]);
   };
 
-  /** Corners that came from a MIDI file keep the file's windows, so another 2 bars can be chosen. */
-  const [imports, setImports] = useState<Partial<Record<number, { name: string; found: MidiWindows; bar: number }>>>({});
-  const applyCornerWindow = (corner: number, imported: { name: string; found: MidiWindows; bar: number }) => {
-    const w = imported.found.windows[imported.bar];
-    if (!w) return;
-    setImports((all) => ({ ...all, [corner]: imported }));
-    setCorner(corner, withTempo(w.sequence, qpm));
-    setError(undefined);
-    setNotice(
-      [`${CORNER_NAMES[corner]}: 2 bars from bar ${imported.bar + 1} of ${imported.name} (${count(w.sequence.notes.length, 'hit')})`, ...imported.found.notes]
-        .map((part) => capitalize(part) + '.')
-        .join(' '),
-    );
-  };
-  const importCorner = async (corner: number, file: File) => {
-    const midi = await readMidiFile(file);
-    const found = inFile(file.name, () => midiWindows(midi, 'drums'));
-    const w = pickWindow(found, file.name);
-    applyCornerWindow(corner, { name: file.name, found, bar: w.startStep / found.meter.stepsPerBar });
-  };
+  const cornerFiles = useCornerImports({
+    qpm,
+    cornerNames: CORNER_NAMES,
+    setCorner,
+    onNotice: (m) => {
+      setError(undefined);
+      setNotice(m);
+    },
+  });
+  const { imports } = cornerFiles;
 
   // The pattern cards get stable callbacks (so they skip redrawing while another one plays); the
   // callbacks read the current state through this ref, refreshed after every render.
@@ -218,7 +206,7 @@ export function DrumLabApp() {
           setError(undefined);
           setNotice(`Pattern ${i + 1}: ${note}`);
         }}
-        onCorner={(c, take) => applyCornerWindow(c, take)}
+        onCorner={cornerFiles.apply}
         onError={onError}
       />
 
@@ -239,26 +227,26 @@ export function DrumLabApp() {
                 imported={imports[c]}
                 fidelity={blend?.fidelity?.[c]}
                 onPreset={(id) => {
-                  setImports((all) => ({ ...all, [c]: undefined }));
+                  cornerFiles.forget(c);
                   setCorner(c, presetClip(id, qpm));
                 }}
                 onClear={() => {
-                  setImports((all) => ({ ...all, [c]: undefined }));
+                  cornerFiles.forget(c);
                   setCorner(c, emptyQuantizedSequence(CLIP_STEPS, qpm));
                 }}
                 onReset={
                   url[CORNER_KEYS[c] ?? 'c1'] === undefined
                     ? undefined
                     : () => {
-                        setImports((all) => ({ ...all, [c]: undefined }));
+                        cornerFiles.forget(c);
                         setParams({ [CORNER_KEYS[c] ?? 'c1']: undefined });
                       }
                 }
                 defaultName={DRUM_EXAMPLES.find((e) => e.id === DEFAULT_CORNERS[c])?.title ?? ''}
-                onFile={(file) => importCorner(c, file).catch((err: unknown) => setError(`${CORNER_NAMES[c]} corner: ${describeError(err)}`))}
+                onFile={(file) => cornerFiles.importFile(c, file).catch((err: unknown) => setError(`${CORNER_NAMES[c]} corner: ${describeError(err)}`))}
                 onBar={(bar) => {
                   const from = imports[c];
-                  if (from && bar >= 0 && bar < from.found.windows.length) applyCornerWindow(c, { ...from, bar });
+                  if (from && bar >= 0 && bar < from.found.windows.length) cornerFiles.apply(c, { ...from, bar });
                 }}
               />
             ))}

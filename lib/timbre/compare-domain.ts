@@ -1,0 +1,77 @@
+/**
+ * The timbre side of the Compare lab: how lib/latent/compare sees a set of notes and a timbre model.
+ * Items are notes (16-kHz mono samples, 1.28 s); the distance is the multi-scale spectral distance;
+ * labels are GM families (or anything the caller gives); the measured attributes are brightness
+ * (spectral centroid, Hz) and attack time (s) — the attribute vectors of issue 23.
+ *
+ * The Compare analyses decode codes without options, so at the model's default pitch and loudness
+ * (C4, −30 dBFS): a set compared here should hold notes at one pitch (e.g. every family's example
+ * at C4), so that reconstructions and items are comparable.
+ *
+ * `kind` is 'timbre'. Until lib/latent/compare/domain.ts widens its union beyond 'image' | 'music',
+ * {@link TimbreCompareDomain} is that interface with `kind` replaced (the one local type tweak).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { InvalidInputError } from '../core/errors';
+import type { CompareDomain, ItemAttribute } from '../latent/compare/domain';
+import type { AttributeGroups } from '../latent/compare/report';
+import { attackTime, spectralCentroid } from './dsp';
+import { multiScaleDistance } from './spectral-loss';
+import { NOTE_SAMPLES } from './spec';
+import type { TimbreModel } from './timbre-model';
+
+/** The Compare adapter's type: {@link CompareDomain} over audio with `kind: 'timbre'`. */
+export type TimbreCompareDomain = Omit<CompareDomain<tf.Tensor2D, Float32Array>, 'kind'> & { readonly kind: 'timbre' };
+
+/** A set of notes with a label each. */
+export interface TimbreNoteSet {
+  /** Each {@link NOTE_SAMPLES} samples at 16 kHz. */
+  notes: Float32Array[];
+  labels: string[];
+  /** What the labels are ("family", "program", "file"…). */
+  labelName: string;
+  /** What the set is, in words. */
+  dataName: string;
+}
+
+/** Brightness and attack, measurable on any note (data or decode). */
+export const TIMBRE_ATTRIBUTES: readonly ItemAttribute<Float32Array>[] = [
+  { id: 'brightness', name: 'brightness (spectral centroid, Hz)', measure: (x) => spectralCentroid(x) },
+  { id: 'attack', name: 'attack time (seconds to 90% of the peak)', measure: (x) => attackTime(x) },
+];
+
+/** The Compare adapter for a timbre model and a set of notes. */
+export function timbreCompareDomain(model: TimbreModel, data: TimbreNoteSet): TimbreCompareDomain {
+  const { notes, labels } = data;
+  if (notes.length !== labels.length) throw new InvalidInputError(`Expected a label per note; got ${notes.length} notes and ${labels.length} labels.`);
+  if (notes.length === 0) throw new InvalidInputError('The set has no notes.');
+  notes.forEach((n, i) => {
+    if (n.length !== NOTE_SAMPLES)
+      throw new InvalidInputError(`Note ${i + 1} has ${n.length} samples; the timbre model takes ${NOTE_SAMPLES} (1.28 s at 16 kHz).`);
+  });
+  const defaultGroups: AttributeGroups = { kind: 'attribute', id: 'brightness' };
+  return {
+    kind: 'timbre',
+    dataName: data.dataName,
+    itemName: 'note',
+    itemsName: 'notes',
+    count: notes.length,
+    labels,
+    labelName: data.labelName,
+    inputTensor: (indices) => {
+      const flat = new Float32Array(indices.length * NOTE_SAMPLES);
+      indices.forEach((i, r) => flat.set(notes[i] ?? new Float32Array(NOTE_SAMPLES), r * NOTE_SAMPLES));
+      return tf.tensor2d(flat, [indices.length, NOTE_SAMPLES]);
+    },
+    posterior: (x) => model.encodeDistribution(x),
+    outputItems: async (decoded) => {
+      const flat = await decoded.data();
+      return Array.from({ length: decoded.shape[0] }, (_, i) => Float32Array.from(flat.subarray(i * NOTE_SAMPLES, (i + 1) * NOTE_SAMPLES)));
+    },
+    item: (i) => notes[i] ?? new Float32Array(NOTE_SAMPLES),
+    distance: (a, b) => multiScaleDistance(a, b),
+    distanceName: 'multi-scale spectral distance',
+    attributes: TIMBRE_ATTRIBUTES,
+    defaultGroups,
+  };
+}
