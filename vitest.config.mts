@@ -35,6 +35,7 @@ const SLOW = [
   'lib/timbre/train.test.ts',
   'scripts/timbre.test.ts',
   'scripts/shipped-timbre-model.test.ts',
+  'lib/timbre/worker.test.ts',
 ];
 
 export default defineConfig({

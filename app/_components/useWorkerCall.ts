@@ -23,6 +23,8 @@ export function progressOf(event: WorkerResponse): CallProgress | undefined {
       return { fraction: event.fraction, label: event.label };
     case 'sound:progress':
       return { fraction: event.fraction, label: event.label };
+    case 'timbre:progress':
+      return { fraction: event.fraction, label: event.label };
     case 'compare:progress':
       return { fraction: event.total > 0 ? event.done / event.total : undefined, label: event.label };
     default:

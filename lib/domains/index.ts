@@ -5,9 +5,10 @@
  */
 import { imageDomain } from '../image/domain';
 import { drumsDomain, melodyDomain } from '../music/domain';
+import { timbreDomain } from '../timbre/domain';
 import type { DomainDescriptor, WorkerProtocol } from './types';
 
-export const DOMAINS = [imageDomain, melodyDomain, drumsDomain] as const satisfies readonly DomainDescriptor[];
+export const DOMAINS = [imageDomain, melodyDomain, drumsDomain, timbreDomain] as const satisfies readonly DomainDescriptor[];
 
 export type DomainId = (typeof DOMAINS)[number]['id'];
 

@@ -1,0 +1,99 @@
+/**
+ * The timbre lab's messages with the model worker (TF-free, validated on both sides). Sounds travel
+ * as Float32Array samples (moved, not copied); codes as plain number arrays (16 numbers each).
+ */
+import { z } from 'zod';
+import type { WorkerProtocol } from '../domains/types';
+
+const id = z.number().int();
+const f32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
+/** Longest recording the lab sends (seconds × the highest rate); prepareNote refuses over 4 s itself. */
+const MAX_TAKE_SAMPLES = 30 * 192_000;
+export const MAX_TIMBRE_CODES = 256;
+const code = z.array(z.number().finite().min(-50).max(50)).min(1).max(512);
+const pitch = z.number().min(12).max(108);
+
+export const timbreModelSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('shipped') }),
+  z.object({ kind: z.literal('url'), url: z.string().min(1).max(2000) }),
+]);
+export type TimbreModelSource = z.infer<typeof timbreModelSourceSchema>;
+
+export const timbreModelInfoSchema = z.object({
+  name: z.string(),
+  zDims: z.number().int(),
+  parameters: z.number().int(),
+  bytes: z.number(),
+  sampleRate: z.number().int(),
+  noteSamples: z.number().int(),
+  /** What was loaded, in words (shipped, URL). */
+  source: z.string(),
+});
+export type TimbreModelInfo = z.infer<typeof timbreModelInfoSchema>;
+
+export const timbreRequestSchemas = [
+  z.object({ id, type: z.literal('timbre:load'), source: timbreModelSourceSchema }),
+  /** One note (a file, a recording, a shipped example): prepared, encoded (refined when `refine` > 0), and rebuilt. */
+  z.object({
+    id,
+    type: z.literal('timbre:note'),
+    samples: f32.refine((s) => s.length <= MAX_TAKE_SAMPLES, 'too many samples'),
+    sampleRate: z.number().int().min(8_000).max(192_000),
+    name: z.string().max(200),
+    refine: z.number().int().min(0).max(500),
+  }),
+  /** Codes → notes at the given pitch(es) and loudness. */
+  z.object({
+    id,
+    type: z.literal('timbre:decode'),
+    codes: z.array(code).min(1).max(MAX_TIMBRE_CODES),
+    pitch: z.union([pitch, z.array(pitch).max(MAX_TIMBRE_CODES)]),
+    loudnessDb: z.number().min(-80).max(0).optional(),
+  }),
+  /** The shipped set of notes (every program at C4), encoded and placed on a 2-D map. */
+  z.object({ id, type: z.literal('timbre:map') }),
+] as const;
+
+export const timbreResponseSchemas = [
+  z.object({ id, type: z.literal('timbre:progress'), label: z.string(), fraction: z.number().optional() }),
+  z.object({ id, type: z.literal('timbre:loaded'), info: timbreModelInfoSchema }),
+  z.object({
+    id,
+    type: z.literal('timbre:note:done'),
+    z: z.array(z.number()),
+    pitch: z.number(),
+    f0Hz: z.number(),
+    loudnessDb: z.number(),
+    /** Other pitches heard at once (a chord: the strongest was taken). */
+    otherPitches: z.array(z.number()),
+    /** What was done to the recording (resampled, trimmed…). */
+    notes: z.array(z.string()),
+    /** The note as the model read it (16 kHz, 1.28 s) and as it comes back from its code. */
+    input: f32,
+    rebuilt: f32,
+    /** Multi-scale spectral distance of the rebuild (lower is closer); before refining when refined. */
+    distance: z.number(),
+    distanceBefore: z.number().optional(),
+    refineSteps: z.number().int().optional(),
+    ms: z.number(),
+  }),
+  z.object({ id, type: z.literal('timbre:audio'), clips: z.array(f32), sampleRate: z.number().int(), ms: z.number() }),
+  z.object({
+    id,
+    type: z.literal('timbre:map:done'),
+    points: z.array(z.tuple([z.number(), z.number()])),
+    codes: z.array(z.array(z.number())),
+    programs: z.array(z.number().int()),
+    programNames: z.array(z.string()),
+    families: z.array(z.string()),
+    /** How much of the codes' variance the two axes hold (PCA). */
+    explained: z.number(),
+  }),
+] as const;
+
+export const timbreProtocol = {
+  id: 'timbre',
+  requests: timbreRequestSchemas,
+  responses: timbreResponseSchemas,
+  streamed: ['timbre:progress'],
+} as const satisfies WorkerProtocol;
