@@ -50,6 +50,34 @@ export const timbreRequestSchemas = [
     pitch: z.union([pitch, z.array(pitch).max(MAX_TIMBRE_CODES)]),
     loudnessDb: z.number().min(-80).max(0).optional(),
   }),
+  /** `steps` codes from a to b (lerp or slerp), and their notes at `pitch`. */
+  z.object({
+    id,
+    type: z.literal('timbre:morph'),
+    a: code,
+    b: code,
+    steps: z.number().int().min(2).max(16),
+    mode: z.enum(['lerp', 'slerp']),
+    pitch,
+  }),
+  /** The pad: the bilinear blend of four corner codes (top-left, top-right, bottom-left, bottom-right) at (x, y) in 0..1. */
+  z.object({
+    id,
+    type: z.literal('timbre:blend'),
+    corners: z.array(code).length(4),
+    x: z.number().min(0).max(1),
+    y: z.number().min(0).max(1),
+    pitch,
+  }),
+  /** `n` random codes (seeded; `temperature` scales the prior's σ) and their notes. */
+  z.object({
+    id,
+    type: z.literal('timbre:random'),
+    n: z.number().int().min(1).max(16),
+    seed: z.number().int().min(0).max(0xffffffff),
+    temperature: z.number().min(0.1).max(2),
+    pitch,
+  }),
   /** The shipped set of notes (every program at C4), encoded and placed on a 2-D map. */
   z.object({ id, type: z.literal('timbre:map') }),
 ] as const;
@@ -77,7 +105,8 @@ export const timbreResponseSchemas = [
     refineSteps: z.number().int().optional(),
     ms: z.number(),
   }),
-  z.object({ id, type: z.literal('timbre:audio'), clips: z.array(f32), sampleRate: z.number().int(), ms: z.number() }),
+  /** Notes, with the codes they came from when the worker made them (morph, blend, random). */
+  z.object({ id, type: z.literal('timbre:audio'), clips: z.array(f32), codes: z.array(z.array(z.number())).optional(), sampleRate: z.number().int(), ms: z.number() }),
   z.object({
     id,
     type: z.literal('timbre:map:done'),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { z } from 'zod';
 import { createRequestRouter } from '../domains/router';
 import type { WorkerMessage } from '../domains/types';
 import { renderNotes } from '../sound/testing/synth';
@@ -32,7 +33,7 @@ afterAll(() => {
 
 const sent: WorkerMessage[] = [];
 const router = createRequestRouter([timbreWorkerPart], (m) => sent.push(m));
-function answer<T extends (typeof timbreProtocol.responses)[number]>(id: number, schema: T) {
+function answer<S extends z.ZodType>(id: number, schema: S): z.output<S> {
   const m = sent.find((x) => x.id === id && !x.type.endsWith(':progress'));
   if (m?.type === 'error') throw new Error(`worker error: ${JSON.stringify(m)}`);
   return schema.parse(m);
@@ -76,6 +77,21 @@ describe('the timbre worker part', () => {
     const pitches = out.clips.map((c) => estimatePitch(c)).map((e) => (e ? hzToMidi(e.hz) : NaN));
     expect(Math.abs((pitches[0] ?? 0) - 48)).toBeLessThan(0.5);
     expect(Math.abs((pitches[1] ?? 0) - 72)).toBeLessThan(0.5);
+  });
+
+  it('morphs, blends on the pad and samples: codes and notes from the worker', async () => {
+    const a = new Array(16).fill(-0.5);
+    const b = new Array(16).fill(0.5);
+    await router.handle({ id: 8, type: 'timbre:morph', a, b, steps: 5, mode: 'lerp', pitch: 60 });
+    const morph = answer(8, AUDIO);
+    expect(morph.clips).toHaveLength(5);
+    expect(morph.codes?.[2]?.[0]).toBeCloseTo(0, 5);
+    await router.handle({ id: 9, type: 'timbre:blend', corners: [a, b, b, a], x: 0.25, y: 0, pitch: 60 });
+    const blend = answer(9, AUDIO);
+    expect(blend.codes?.[0]?.[0]).toBeCloseTo(-0.25, 5);
+    await router.handle({ id: 10, type: 'timbre:random', n: 3, seed: 5, temperature: 1, pitch: 55 });
+    await router.handle({ id: 11, type: 'timbre:random', n: 3, seed: 5, temperature: 1, pitch: 55 });
+    expect(answer(10, AUDIO).codes).toEqual(answer(11, AUDIO).codes);
   });
 
   it('places the shipped set on a map, one point per program, labelled by family', async () => {

@@ -82,6 +82,16 @@ async function withModel<T>(work: (model: TimbreModel) => Promise<T>): Promise<T
   }
 }
 
+/** The bilinear blend of four codes (top-left, top-right, bottom-left, bottom-right) at (x, y) in 0..1. */
+export function blendCodes(corners: readonly (readonly number[])[], x: number, y: number): Float32Array {
+  const w = [(1 - x) * (1 - y), x * (1 - y), (1 - x) * y, x * y];
+  const dims = corners[0]?.length ?? 0;
+  if (corners.length !== 4 || corners.some((c) => c.length !== dims)) throw new InvalidInputError('The pad needs four codes of the same length.');
+  const out = new Float32Array(dims);
+  corners.forEach((c, k) => c.forEach((v, d) => (out[d] = (out[d] ?? 0) + (w[k] ?? 0) * v)));
+  return out;
+}
+
 let setCache: Promise<{ set: TimbreSet; notes: Float32Array[] }> | undefined;
 /** The shipped set (every program's C4), fetched once. */
 export function shippedSet(): Promise<{ set: TimbreSet; notes: Float32Array[] }> {
@@ -180,6 +190,21 @@ async function handleTimbreRequest(request: TimbreRequest, post: Post, signal: A
         );
         post(
           { id: request.id, type: 'timbre:audio', clips, sampleRate: SAMPLE_RATE, ms: performance.now() - t0 },
+          clips.map((c) => c.buffer),
+        );
+      });
+    case 'timbre:morph':
+    case 'timbre:blend':
+    case 'timbre:random':
+      return withModel(async (model) => {
+        let codes: Float32Array[];
+        if (request.type === 'timbre:morph') codes = await model.interpolateCodes(request.a, request.b, request.steps, request.mode);
+        else if (request.type === 'timbre:random') codes = (await model.randomCodes(request.n, request.seed)).map((c) => c.map((v) => v * request.temperature));
+        else codes = [blendCodes(request.corners, request.x, request.y)];
+        const conditions = codes.map(() => ({ f0Hz: midiToHz(request.pitch), loudnessDb: model.config.defaultLoudnessDb }));
+        const clips = await model.decodeNotes(codes, conditions);
+        post(
+          { id: request.id, type: 'timbre:audio', clips, codes: codes.map((c) => Array.from(c)), sampleRate: SAMPLE_RATE, ms: performance.now() - t0 },
           clips.map((c) => c.buffer),
         );
       });
