@@ -34,6 +34,8 @@ export interface AudioInputProps {
   maxSeconds?: number;
   /** Keep the metronome clicking through the take and stop after this many bars (grooves). */
   bars?: number;
+  /** Offer the count-in (default true; a single note needs none). */
+  countIn?: boolean;
   busy: boolean;
   onTake(take: AudioTake): void;
   onError(message: string): void;
@@ -41,8 +43,8 @@ export interface AudioInputProps {
 
 const FILE_TYPES = '.wav,.mp3,.ogg,.oga,.opus,.flac,.m4a,.aac,.webm,.aif,.aiff,audio/*';
 
-export function AudioInput({ hint, qpm, testId, maxSeconds = TAKE_SECONDS.max, bars, busy, onTake, onError }: AudioInputProps) {
-  const [countIn, setCountIn] = useState(true);
+export function AudioInput({ hint, qpm, testId, maxSeconds = TAKE_SECONDS.max, bars, countIn: offerCountIn = true, busy, onTake, onError }: AudioInputProps) {
+  const [countIn, setCountIn] = useState(offerCountIn);
   const [recording, setRecording] = useState<Recording>();
   const [opening, setOpening] = useState(false);
   const [level, setLevel] = useState(0);
@@ -132,7 +134,7 @@ export function AudioInput({ hint, qpm, testId, maxSeconds = TAKE_SECONDS.max, b
             </button>
           </>
         )}
-        {bars === undefined ? (
+        {!offerCountIn ? null : bars === undefined ? (
           <label title="Four clicks on the lab's tempo before you start: the take then sits on the grid, no tempo guessing.">
             <input type="checkbox" checked={countIn} onChange={(e) => setCountIn(e.target.checked)} disabled={!idle} data-testid={`${testId}-countin`} /> Count
             in ({qpm} BPM)

@@ -15,7 +15,7 @@ import { ProgressBar } from '@/app/_components/ProgressBar';
 import { useWorkerCall } from '@/app/_components/useWorkerCall';
 import type { WorkerResponse } from '@/app/_workers/protocol';
 import { AudioInput, type AudioTake } from '../_components/AudioInput';
-import { playPcm, type PcmPlayback } from '../_components/play-pcm';
+import { playPcm, type PcmPlayback } from '@/app/_components/media/pcm-player';
 
 type Heard = Extract<WorkerResponse, { type: 'sound:melody:done' }>;
 
