@@ -61,3 +61,16 @@ test('with the count-in the take sits on the lab tempo; Cancel keeps melody B as
   expect(pitches.length).toBeGreaterThanOrEqual(3);
   for (const p of pitches) expect(MIC_PITCHES as readonly number[]).toContain(p);
 });
+
+test('one note sung into the timbre lab becomes sound A (kept as its code)', async ({ page }) => {
+  await page.goto('/music/timbre');
+  await expect(page.getByTestId('sound-a-info')).toBeVisible({ timeout: 90_000 });
+  await page.getByTestId('sound-a-own').click();
+  await page.getByTestId('sound-a-take-record').click();
+  const rec = page.getByTestId('sound-a-take-recording');
+  await expect.poll(async () => Number(/● ([\d.]+) s/.exec((await rec.textContent()) ?? '')?.[1] ?? '0'), { timeout: 20_000 }).toBeGreaterThanOrEqual(1.5);
+  await page.getByTestId('sound-a-take-stop').click();
+  await expect(page.getByTestId('sound-a')).toHaveAttribute('data-ref', /^z/, { timeout: 30_000 });
+  await expect(page.getByTestId('sound-a-info')).toContainText('Your recording');
+  await expect(page.getByTestId('sound-a-spectrogram')).toBeVisible();
+});

@@ -65,7 +65,8 @@ export function softClip(x: number): number {
  * output never reaches full scale. (No compressor: the browser's DynamicsCompressorNode ducks the
  * first hits after it is created and adds make-up gain, which made levels inconsistent.)
  */
-function createBus(gain: number, output: AudioOutput | undefined): { input: Tone.Gain; nodes: Tone.ToneAudioNode[] } {
+/** A soft-clipped bus at `gain` into `output` (default: the destination); the caller disposes its nodes. */
+export function createBus(gain: number, output: AudioOutput | undefined): { input: Tone.Gain; nodes: Tone.ToneAudioNode[] } {
   const input = new Tone.Gain(gain);
   const clipper = new Tone.WaveShaper(softClip, 4097);
   input.connect(clipper);

@@ -52,6 +52,11 @@ export interface LoopPlayerStartOptions {
   /** Index of the sequence to start from. Default 0. */
   fromSegment?: number;
   /**
+   * Melody only: the voice of each sequence (e.g. a timbre morph: one sound per step of an
+   * interpolation); a missing one is the built-in synth. The caller owns and disposes them.
+   */
+  voices?: readonly (MelodySynth | undefined)[];
+  /**
    * Called once per step, in an animation frame aligned with the sound (via `Tone.getDraw()`), with
    * the global step (0 … total−1, from the start of the first sequence) and the sequence's index.
    * Frames that come too late (e.g. in a background tab) are skipped.
@@ -94,6 +99,7 @@ export class LoopPlayer {
   private looping = false;
   private kit: DrumKit | undefined;
   private synth: MelodySynth | undefined;
+  private voices: readonly (MelodySynth | undefined)[] = [];
   private disposed = false;
   /** The player currently driving the global Transport, if any. */
   private static active: LoopPlayer | undefined;
@@ -140,6 +146,7 @@ export class LoopPlayer {
     this.qpm = qpm;
     this.swing = swing;
     this.looping = options.loop ?? false;
+    this.voices = options.voices ?? [];
     if (options.kind === 'drums') this.kit ??= createDrumKit(this.output);
     else this.synth ??= createMelodySynth(this.output);
 
@@ -167,6 +174,7 @@ export class LoopPlayer {
     const now = Tone.now();
     this.kit?.silence(now);
     this.synth?.silence(now);
+    for (const v of this.voices) v?.silence(now);
     this.stopRun();
   }
 
@@ -231,7 +239,7 @@ export class LoopPlayer {
         if (drumClass !== undefined) this.kit?.trigger(drumClass, at, velocity);
       } else if (!note.isDrum) {
         const { duration } = noteTiming(localStep, note.quantizedEndStep, this.swing, sec);
-        this.synth?.trigger(note.pitch, at, duration, velocity);
+        (this.voices[segment] ?? this.synth)?.trigger(note.pitch, at, duration, velocity);
       }
     }
     const onStep = run.onStep;

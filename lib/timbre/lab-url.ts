@@ -15,7 +15,10 @@ export type SoundRef = { kind: 'program'; program: number } | { kind: 'code'; z:
 
 const PROGRAM = /^p(\d{1,3})$/;
 const CODE = /^z(-?\d{1,2}(?:\.\d{1,3})?(?:_-?\d{1,2}(?:\.\d{1,3})?){0,511})$/;
-export const soundRefText = z.string().max(4000).regex(/^(p\d{1,3}|z[-0-9._]+)$/, 'a sound is p<program> or z<numbers separated by _>');
+export const soundRefText = z
+  .string()
+  .max(4000)
+  .regex(/^(p\d{1,3}|z[-0-9._]+)$/, 'a sound is p<program> or z<numbers separated by _>');
 
 /** Reads a sound reference; undefined when it is not one. */
 export function parseSoundRef(text: string): SoundRef | undefined {
@@ -62,3 +65,14 @@ export const timbreLabUrl = defineUrlState({
   y: urlNum(0, 1).default(0.5),
 });
 export type TimbreLabState = typeof timbreLabUrl.defaults;
+
+/**
+ * The melody lab's "play with" choice (read beside its own URL state): its synth, one timbre, or a
+ * timbre morph from `timbre` to `timbre2` across an interpolation's steps.
+ */
+export const timbreVoiceUrl = defineUrlState({
+  voice: z.enum(['synth', 'timbre', 'morph']).default('synth'),
+  timbre: soundRefText.default(TIMBRE_DEFAULTS.a),
+  timbre2: soundRefText.default(TIMBRE_DEFAULTS.b),
+});
+export type TimbreVoiceState = typeof timbreVoiceUrl.defaults;

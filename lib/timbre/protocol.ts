@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { WorkerProtocol } from '../domains/types';
+import { soundRefText } from './lab-url';
 
 const id = z.number().int();
 const f32 = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
@@ -80,6 +81,8 @@ export const timbreRequestSchemas = [
   }),
   /** The shipped set of notes (every program at C4), encoded and placed on a 2-D map. */
   z.object({ id, type: z.literal('timbre:map') }),
+  /** Codes of sound references (a set program is encoded from its note; a code is read as is), for other labs' players. */
+  z.object({ id, type: z.literal('timbre:codes'), refs: z.array(soundRefText).min(1).max(8) }),
 ] as const;
 
 export const timbreResponseSchemas = [
@@ -106,7 +109,14 @@ export const timbreResponseSchemas = [
     ms: z.number(),
   }),
   /** Notes, with the codes they came from when the worker made them (morph, blend, random). */
-  z.object({ id, type: z.literal('timbre:audio'), clips: z.array(f32), codes: z.array(z.array(z.number())).optional(), sampleRate: z.number().int(), ms: z.number() }),
+  z.object({
+    id,
+    type: z.literal('timbre:audio'),
+    clips: z.array(f32),
+    codes: z.array(z.array(z.number())).optional(),
+    sampleRate: z.number().int(),
+    ms: z.number(),
+  }),
   z.object({
     id,
     type: z.literal('timbre:map:done'),
@@ -118,6 +128,7 @@ export const timbreResponseSchemas = [
     /** How much of the codes' variance the two axes hold (PCA). */
     explained: z.number(),
   }),
+  z.object({ id, type: z.literal('timbre:codes:done'), codes: z.array(z.array(z.number())), titles: z.array(z.string()) }),
 ] as const;
 
 export const timbreProtocol = {

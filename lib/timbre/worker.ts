@@ -14,6 +14,7 @@ import type { CompareSideLoader, LoadedSide } from '../domains/types';
 import type { CompareDomain } from '../latent/compare/domain';
 import { explainedShare, principalComponents, projectOnComponents } from '../latent/projection/pca';
 import { timbreCompareDomain } from './compare-domain';
+import { parseSoundRef } from './lab-url';
 import { decodeTimbreSet, TIMBRE_SET_FILES, timbreSetSchema, type TimbreSet } from './examples';
 import { timbreCompareModelSchema } from './compare-model';
 import { timbreProtocol, type TimbreModelInfo, type TimbreModelSource } from './protocol';
@@ -70,9 +71,23 @@ async function loadModel(source: TimbreModelSource): Promise<{ model: TimbreMode
 
 let lab: { model: TimbreModel; inUse: number; replaced: boolean } | undefined;
 
+let loadingShipped: Promise<void> | undefined;
+
+/** Runs `work` on the lab's model; the shipped one is loaded first when none is (another lab's player may ask first). */
 async function withModel<T>(work: (model: TimbreModel) => Promise<T>): Promise<T> {
+  if (!lab) {
+    loadingShipped ??= loadModel({ kind: 'shipped' }).then(({ model }) => {
+      if (lab) model.dispose();
+      else lab = { model, inUse: 0, replaced: false };
+    });
+    try {
+      await loadingShipped;
+    } finally {
+      loadingShipped = undefined;
+    }
+  }
   const entry = lab;
-  if (!entry) throw new InvalidInputError('No timbre model is loaded yet: wait for it to load.');
+  if (!entry) throw new InvalidInputError('No timbre model could be loaded.');
   entry.inUse++;
   try {
     return await work(entry.model);
@@ -207,6 +222,30 @@ async function handleTimbreRequest(request: TimbreRequest, post: Post, signal: A
           { id: request.id, type: 'timbre:audio', clips, codes: codes.map((c) => Array.from(c)), sampleRate: SAMPLE_RATE, ms: performance.now() - t0 },
           clips.map((c) => c.buffer),
         );
+      });
+    case 'timbre:codes':
+      return withModel(async (model) => {
+        const codes: number[][] = [];
+        const titles: string[] = [];
+        for (const text of request.refs) {
+          const ref = parseSoundRef(text);
+          if (!ref) throw new InvalidInputError(`"${text}" is not a sound: use p<program> or a code.`);
+          if (ref.kind === 'code') {
+            if (ref.z.length !== model.zDims) throw new InvalidInputError(`A code of this timbre model has ${model.zDims} numbers; got ${ref.z.length}.`);
+            codes.push(ref.z);
+            titles.push('a sound from the timbre lab');
+            continue;
+          }
+          const { set, notes } = await shippedSet();
+          const i = set.notes.findIndex((n) => n.program === ref.program);
+          const note = notes[i];
+          const entry = set.notes[i];
+          if (!note || !entry) throw new InvalidInputError(`Program ${ref.program} is not in the timbre set.`);
+          const z = (await model.encodeNotes([{ samples: note, conditions: { f0Hz: entry.f0Hz, loudnessDb: entry.loudnessDb } }])).z[0];
+          codes.push(Array.from(z ?? []));
+          titles.push(entry.programName);
+        }
+        post({ id: request.id, type: 'timbre:codes:done', codes, titles });
       });
     case 'timbre:map':
       return withModel(async (model) => {

@@ -6,6 +6,7 @@
  */
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MelodySynth } from '@/lib/audio/instruments';
 import type { LoopPlayer } from '@/lib/audio/player';
 import { segmentStarts } from '@/lib/audio/schedule';
 import type { startAudio as StartAudio } from '@/lib/audio/start';
@@ -26,6 +27,8 @@ export interface PlayOptions {
   qpm: number;
   loop: boolean;
   swing?: number;
+  /** Melody: a voice per clip (see {@link Player.makeVoice}); missing ones use the synth. */
+  voices?: readonly (MelodySynth | undefined)[];
 }
 
 export interface Player {
@@ -39,6 +42,8 @@ export interface Player {
   setTempo(qpm: number): void;
   setLoop(loop: boolean): void;
   setSwing(swing: number): void;
+  /** A melody voice from rendered notes (pitch → samples at `sampleRate`); the caller disposes it. */
+  makeVoice(notes: ReadonlyMap<number, Float32Array>, sampleRate: number): Promise<MelodySynth>;
 }
 
 type AudioModules = { startAudio: typeof StartAudio; LoopPlayer: typeof LoopPlayer };
@@ -103,6 +108,7 @@ export function usePlayer(onError: (message: string) => void): Player {
         qpm: options.qpm,
         swing: options.swing ?? 0,
         loop: options.loop,
+        ...(options.voices ? { voices: options.voices } : {}),
         onStep: (globalStep, segment) => {
           ticks++;
           setPlaying({ group, segment, step: globalStep - (starts[segment] ?? 0), ticks });
@@ -129,5 +135,9 @@ export function usePlayer(onError: (message: string) => void): Player {
     setTempo: useCallback((qpm: number) => player.current?.setTempo(qpm), []),
     setLoop: useCallback((loop: boolean) => player.current?.setLoop(loop), []),
     setSwing: useCallback((swing: number) => player.current?.setSwing(swing), []),
+    makeVoice: useCallback(async (notes: ReadonlyMap<number, Float32Array>, sampleRate: number) => {
+      const { createSampledVoice } = await import('@/lib/audio/sampled-voice');
+      return createSampledVoice(notes, sampleRate);
+    }, []),
   };
 }

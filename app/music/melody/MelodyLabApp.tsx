@@ -25,6 +25,9 @@ import { useMusicModel } from '../_components/useMusicModel';
 import { usePlayer } from '@/app/_components/media/usePlayer';
 import { MelodyControls } from './MelodyControls';
 import { MelodySlot } from './MelodySlot';
+import { TimbreVoiceControl } from './TimbreVoiceControl';
+import { useTimbreVoices } from './useTimbreVoices';
+import { useTimbreSet } from '../_components/useTimbreSet';
 import { ResultStrip, staleReason, type Result } from './ResultStrip';
 
 /** Melody `which` from its URL text, or the example when the parameter is missing or damaged. */
@@ -134,7 +137,14 @@ export function MelodyLabApp() {
   const span = useMemo(() => pitchSpanOf(result ? [result.a, result.b, ...result.seqs] : [a.seq, b.seq]), [result, a.seq, b.seq]);
   const playing = player.playing;
   const stepOf = (group: string, index = 0): number | undefined => (playing && playing.group === group && playing.segment === index ? playing.step : undefined);
-  const play = (group: string, seqs: readonly QuantizedNoteSequence[]) => void player.play(group, seqs, { kind: 'melody', qpm, loop });
+  const timbreSet = useTimbreSet(onError);
+  const allSeqs = useMemo(() => [a.seq, b.seq, ...(result?.seqs ?? [])], [a.seq, b.seq, result]);
+  const timbre = useTimbreVoices(player, allSeqs, result?.kind === 'interpolation' ? result.seqs.length : url.steps, onError);
+  const play = (group: string, seqs: readonly QuantizedNoteSequence[]) =>
+    void timbre
+      .voicesFor(group, seqs)
+      .then((voices) => player.play(group, seqs, { kind: 'melody', qpm, loop, ...(voices ? { voices } : {}) }))
+      .catch((e: unknown) => onError(describeError(e)));
   const setClip = (key: 'a' | 'b') => (seq: QuantizedNoteSequence) => {
     setParams({ [key]: encodeMelodyClip(seq) });
     setError(undefined); // a melody that loaded (or an edit) replaces an earlier import error
@@ -194,6 +204,7 @@ export function MelodyLabApp() {
         onVariations={(at) => void variations(at)}
       />
 
+      <TimbreVoiceControl voices={timbre} set={timbreSet} />
       <PlaybackBar
         player={player}
         qpm={qpm}

@@ -85,7 +85,7 @@ export const MorphStrip = memo(function MorphStrip({ clips, sampleRate, running,
         {clips?.map((clip, i) => (
           <li key={i} className={playing === i ? 'playing' : undefined}>
             <button type="button" className="spectro-button" onClick={() => play([clip], i)} data-testid="morph-item">
-              <Spectrogram samples={clip} sampleRate={sampleRate} title={`Step ${i + 1} of ${clips.length}`} width={120} height={72} />
+              <Spectrogram samples={clip} sampleRate={sampleRate} title={`Step ${i + 1} of ${clips.length}`} width={100} height={64} />
               <span className="small">{i === 0 ? 'A' : i === clips.length - 1 ? 'B' : `${Math.round((i / (clips.length - 1)) * 100)}%`}</span>
             </button>
           </li>

@@ -21,7 +21,7 @@ import { TimbreMap } from './TimbreMap';
 import { TimbrePad } from './TimbrePad';
 import { SLOTS, useSounds, type Slot } from './useSounds';
 import { useTimbreModel } from './useTimbreModel';
-import { useTimbreSet } from './useTimbreSet';
+import { useTimbreSet } from '../_components/useTimbreSet';
 
 const LABELS: Record<Slot, string> = { a: 'A', b: 'B', c: 'C', d: 'D' };
 

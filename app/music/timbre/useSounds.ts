@@ -11,7 +11,7 @@ import { describeError } from '@/lib/core/errors';
 import { formatCode, parseSoundRef } from '@/lib/timbre/lab-url';
 import type { TimbreSet } from '@/lib/timbre/examples';
 import { request } from '@/app/_workers/client';
-import { setNotes } from './useTimbreSet';
+import { setNotes } from '../_components/useTimbreSet';
 
 export const SLOTS = ['a', 'b', 'c', 'd'] as const;
 export type Slot = (typeof SLOTS)[number];
