@@ -135,3 +135,19 @@ test('compare: a shared link opens the same view; bad values are named; UMAP and
   await expect(page.getByTestId('numbers-attributes-b')).toContainText('drum hits');
   await expect(page.getByTestId('items-paths-b').locator('svg.drum-grid-pic')).toHaveCount(11);
 });
+
+test('timbre is a third side: sounds beside melodies, every panel computed, items drawn as sounds', async ({ page }) => {
+  test.setTimeout(420_000);
+  await page.goto('/compare?a=timbre:timbre&b=melody:mel_2bar');
+  await expect(page.getByTestId('info-a')).toHaveAttribute('data-model', 'timbre', { timeout: 120_000 });
+  await expect(page.getByTestId('info-a')).toContainText('111 notes');
+  await expect(page.getByTestId('compare-status')).toHaveAttribute('data-ready', '1', { timeout: 300_000 });
+  for (const panel of ['map', 'units', 'paths', 'holes', 'attributes']) {
+    const card = page.getByTestId(`panel-${panel}-a`);
+    await expect(card.getByTestId(`numbers-${panel}-a`).locator('tr'), `${panel} numbers`).not.toHaveCount(0);
+  }
+  await expect(page.getByTestId('figure-map-a').locator('svg g[aria-label="dot"] circle')).toHaveCount(111);
+  await expect(page.getByTestId('numbers-units-a')).toContainText(/\d+ of 16/);
+  await expect(page.getByTestId('numbers-paths-a')).toContainText('multi-scale spectral distance');
+  await expect(page.getByTestId('items-paths-a').locator('canvas')).toHaveCount(11);
+});

@@ -28,7 +28,8 @@ export function useColumn(column: CompareColumn, url: CompareUrlState, panels: R
   const parsed = parseColumnValue(url[keys.model]) ?? parseColumnValue(compareUrl.defaults[keys.model]);
   if (!parsed) throw new Error(`The default of column ${column} is not a valid column value.`);
   const { domain, model } = parsed;
-  const count = url[keys.count];
+  // A domain's set may be smaller than the URL's count (111 timbre notes): its own limit applies.
+  const count = Math.min(url[keys.count], domain.compare?.count.max ?? url[keys.count]);
   const [held, setHeld] = useState<{ domain: string; extra: ColumnExtra } | undefined>();
   // Files picked for another domain are not this domain's.
   const extra = held?.domain === domain.id ? held.extra : undefined;
