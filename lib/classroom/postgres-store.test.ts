@@ -174,6 +174,7 @@ describe.skipIf(skip !== undefined)(skip ? `PostgreSQL store — SKIPPED: ${skip
       kind: 'drums' as const,
       midi: new Uint8Array([1, 2, 3]),
       png: null,
+      wav: null,
       latent: [0.5, -1],
       params: { temperature: 0.5, mode: 'x' },
     };

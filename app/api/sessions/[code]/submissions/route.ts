@@ -1,5 +1,5 @@
 // GET /api/sessions/{code}/submissions (any token of the session) → 200 [{id, nickname, title, kind, votes, createdAt, …}]
-// POST /api/sessions/{code}/submissions (student) {title, kind, midiBase64?, pngBase64?, latent?, params?} → 201 {id}
+// POST /api/sessions/{code}/submissions (student) {title, kind, midiBase64?, pngBase64?, wavBase64?, latent?, params?} → 201 {id}
 import { bearerToken, clientAddress, handle, jsonResponse, readJson } from '@/lib/classroom/http';
 import { LIMITS } from '@/lib/classroom/schema';
 import { classroom } from '@/lib/classroom/server';
