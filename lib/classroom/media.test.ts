@@ -90,8 +90,23 @@ describe('WAV entries (checkWav)', () => {
     fmt18.set(fmt());
     const list = new TextEncoder().encode('INFOISFT\u0003\u0000\u0000\u0000ab\u0000');
     expect(list.byteLength % 2).toBe(1);
-    expect(checkWav(wavOf([['fmt ', fmt18], ['LIST', list], ['data', samples(0.5)]])).seconds).toBeCloseTo(0.5, 6);
-    expect(checkWav(wavOf([['fmt ', fmt()], ['data', samples(0.2)]])).peak).toBeCloseTo(8000 / 32768, 2);
+    expect(
+      checkWav(
+        wavOf([
+          ['fmt ', fmt18],
+          ['LIST', list],
+          ['data', samples(0.5)],
+        ]),
+      ).seconds,
+    ).toBeCloseTo(0.5, 6);
+    expect(
+      checkWav(
+        wavOf([
+          ['fmt ', fmt()],
+          ['data', samples(0.2)],
+        ]),
+      ).peak,
+    ).toBeCloseTo(8000 / 32768, 2);
   });
 
   it('refuses other kinds of file and empty bytes, saying what the file starts with', () => {
@@ -102,7 +117,10 @@ describe('WAV entries (checkWav)', () => {
   });
 
   it('refuses every truncation of a valid file', () => {
-    const full = wavOf([['fmt ', fmt()], ['data', samples(0.2)]]);
+    const full = wavOf([
+      ['fmt ', fmt()],
+      ['data', samples(0.2)],
+    ]);
     for (const cut of [4, 8, 11, 12, 16, 20, 35, 36, 43, 44, 45, 1000, full.byteLength - 2, full.byteLength - 1]) {
       const e = refusal(full.slice(0, cut));
       expect(e.reason).toBe('invalid');
@@ -116,26 +134,77 @@ describe('WAV entries (checkWav)', () => {
   it('refuses chunk sizes that run past the end, however large (no read past the end, no loop)', () => {
     const data = samples(0.2);
     for (const size of [data.byteLength + 2, 0x7fffffff, 0xfffffffe, 0xffffffff]) {
-      const bytes = wavOf([['fmt ', fmt()], ['data', data]]);
+      const bytes = wavOf([
+        ['fmt ', fmt()],
+        ['data', data],
+      ]);
       new DataView(bytes.buffer).setUint32(40, size, true);
       expect(refusal(bytes).message).toMatch(/"data" chunk announces \d+ bytes/);
     }
-    const hugeFmt = wavOf([['fmt ', fmt()], ['data', data]]);
+    const hugeFmt = wavOf([
+      ['fmt ', fmt()],
+      ['data', data],
+    ]);
     new DataView(hugeFmt.buffer).setUint32(16, 0xffffffff, true);
     expect(refusal(hugeFmt).message).toMatch(/"fmt " chunk announces 4294967295 bytes/);
-    expect(refusal(wavOf([['fmt ', fmt()], ['data', data]], { riff: 0xffffffff })).message).toMatch(/RIFF header announces 4294967303 bytes/);
-    expect(refusal(wavOf([['fmt ', fmt()], ['data', data]], { riff: 4 })).message).toMatch(/RIFF header announces 12 bytes/);
+    expect(
+      refusal(
+        wavOf(
+          [
+            ['fmt ', fmt()],
+            ['data', data],
+          ],
+          { riff: 0xffffffff },
+        ),
+      ).message,
+    ).toMatch(/RIFF header announces 4294967303 bytes/);
+    expect(
+      refusal(
+        wavOf(
+          [
+            ['fmt ', fmt()],
+            ['data', data],
+          ],
+          { riff: 4 },
+        ),
+      ).message,
+    ).toMatch(/RIFF header announces 12 bytes/);
   });
 
   it('refuses an odd chunk without its pad byte, unnamed chunks, and floods of extra chunks', () => {
     const odd = new Uint8Array(3);
-    expect(refusal(wavOf([['fmt ', fmt()], ['junk', odd], ['data', samples(0.2)]], { pad: false })).message).toMatch(/no valid name|announces/);
-    expect(refusal(wavOf([['fmt ', fmt()], ['\u0000\u0001\u0002\u0003', new Uint8Array(2)], ['data', samples(0.2)]])).message).toMatch(/no valid name/);
+    expect(
+      refusal(
+        wavOf(
+          [
+            ['fmt ', fmt()],
+            ['junk', odd],
+            ['data', samples(0.2)],
+          ],
+          { pad: false },
+        ),
+      ).message,
+    ).toMatch(/no valid name|announces/);
+    expect(
+      refusal(
+        wavOf([
+          ['fmt ', fmt()],
+          ['\u0000\u0001\u0002\u0003', new Uint8Array(2)],
+          ['data', samples(0.2)],
+        ]),
+      ).message,
+    ).toMatch(/no valid name/);
     const many = Array.from({ length: WAV_OTHER_CHUNK_LIMITS.count + 1 }, (): [string, Uint8Array] => ['junk', new Uint8Array(0)]);
     expect(refusal(wavOf([['fmt ', fmt()], ...many, ['data', samples(0.2)]])).message).toMatch(/more than 8 chunks besides/);
-    expect(refusal(wavOf([['fmt ', fmt()], ['LIST', new Uint8Array(WAV_OTHER_CHUNK_LIMITS.bytes + 2)], ['data', samples(0.2)]])).message).toMatch(
-      /or more than 4096 bytes of them/,
-    );
+    expect(
+      refusal(
+        wavOf([
+          ['fmt ', fmt()],
+          ['LIST', new Uint8Array(WAV_OTHER_CHUNK_LIMITS.bytes + 2)],
+          ['data', samples(0.2)],
+        ]),
+      ).message,
+    ).toMatch(/or more than 4096 bytes of them/);
     // A file that is one empty chunk after another ends in a refusal, quickly.
     const empties = Array.from({ length: 50_000 }, (): [string, Uint8Array] => ['junk', new Uint8Array(0)]);
     expect(refusal(wavOf(empties)).message).toMatch(/more than 8 chunks/);
@@ -144,17 +213,65 @@ describe('WAV entries (checkWav)', () => {
   it('refuses float, extensible, 8/24/32-bit, 0 or 3 channels, and rates outside 8–48 kHz', () => {
     const cases: [Uint8Array, RegExp][] = [
       [encodeTestWav([new Float32Array(1600)], 16_000, 32, true), /32\/64-bit float/],
-      [wavOf([['fmt ', fmt({ tag: 0xfffe })], ['data', samples(0.2)]]), /extensible/],
-      [wavOf([['fmt ', fmt({ tag: 2 })], ['data', samples(0.2)]]), /in format 2/],
+      [
+        wavOf([
+          ['fmt ', fmt({ tag: 0xfffe })],
+          ['data', samples(0.2)],
+        ]),
+        /extensible/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt({ tag: 2 })],
+          ['data', samples(0.2)],
+        ]),
+        /in format 2/,
+      ],
       [encodeTestWav([new Float32Array(1600)], 16_000, 8), /8-bit samples/],
       [encodeTestWav([new Float32Array(1600)], 16_000, 24), /24-bit samples/],
       [encodeTestWav([new Float32Array(1600)], 16_000, 32), /32-bit samples/],
-      [wavOf([['fmt ', fmt({ channels: 0, blockAlign: 2 })], ['data', samples(0.2)]]), /0 channels/],
-      [wavOf([['fmt ', fmt({ channels: 3 })], ['data', samples(0.2, 16_000, 3)]]), /3 channels/],
-      [wavOf([['fmt ', fmt({ rate: 4000 })], ['data', samples(0.2, 4000)]]), /4000 Hz/],
-      [wavOf([['fmt ', fmt({ rate: 96_000 })], ['data', samples(0.2, 96_000)]]), /96000 Hz/],
-      [wavOf([['fmt ', fmt({ blockAlign: 4 })], ['data', samples(0.2)]]), /4 bytes per frame/],
-      [wavOf([['fmt ', fmt({ byteRate: 1 })], ['data', samples(0.2)]]), /1 bytes a second/],
+      [
+        wavOf([
+          ['fmt ', fmt({ channels: 0, blockAlign: 2 })],
+          ['data', samples(0.2)],
+        ]),
+        /0 channels/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt({ channels: 3 })],
+          ['data', samples(0.2, 16_000, 3)],
+        ]),
+        /3 channels/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt({ rate: 4000 })],
+          ['data', samples(0.2, 4000)],
+        ]),
+        /4000 Hz/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt({ rate: 96_000 })],
+          ['data', samples(0.2, 96_000)],
+        ]),
+        /96000 Hz/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt({ blockAlign: 4 })],
+          ['data', samples(0.2)],
+        ]),
+        /4 bytes per frame/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt({ byteRate: 1 })],
+          ['data', samples(0.2)],
+        ]),
+        /1 bytes a second/,
+      ],
     ];
     for (const [bytes, message] of cases) {
       const e = refusal(bytes);
@@ -168,21 +285,81 @@ describe('WAV entries (checkWav)', () => {
       [wavOf([['data', samples(0.2)]]), /"data" chunk comes before the "fmt " chunk/],
       [wavOf([['fmt ', fmt()]]), /no "data" chunk/],
       [wavOf([['LIST', new Uint8Array(4)]]), /no "fmt " chunk/],
-      [wavOf([['fmt ', fmt()], ['fmt ', fmt()], ['data', samples(0.2)]]), /two "fmt " chunks/],
-      [wavOf([['fmt ', fmt()], ['data', samples(0.2)], ['data', samples(0.2)]]), /two "data" chunks/],
-      [wavOf([['fmt ', fmt()], ['data', samples(0.2)], ['fmt ', fmt()]]), /"fmt " chunk comes after/],
-      [wavOf([['fmt ', new Uint8Array(12)], ['data', samples(0.2)]]), /"fmt " chunk has 12 bytes/],
-      [wavOf([['fmt ', new Uint8Array(64)], ['data', samples(0.2)]]), /"fmt " chunk has 64 bytes/],
-      [wavOf([['fmt ', fmt({ channels: 2 })], ['data', samples(0.2).subarray(0, 6)]]), /not whole frames of 4 bytes/],
-      [wavOf([['fmt ', fmt()], ['data', new Uint8Array(0)]]), /lasts 0\.00 s/],
-      [wavOf([['fmt ', fmt()], ['data', samples(0.05)]]), /lasts 0\.05 s; entries last 0\.1–30 s/],
-      [wavOf([['fmt ', fmt({ rate: 8000 })], ['data', samples(31, 8000)]]), /lasts 31\.00 s/],
+      [
+        wavOf([
+          ['fmt ', fmt()],
+          ['fmt ', fmt()],
+          ['data', samples(0.2)],
+        ]),
+        /two "fmt " chunks/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt()],
+          ['data', samples(0.2)],
+          ['data', samples(0.2)],
+        ]),
+        /two "data" chunks/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt()],
+          ['data', samples(0.2)],
+          ['fmt ', fmt()],
+        ]),
+        /"fmt " chunk comes after/,
+      ],
+      [
+        wavOf([
+          ['fmt ', new Uint8Array(12)],
+          ['data', samples(0.2)],
+        ]),
+        /"fmt " chunk has 12 bytes/,
+      ],
+      [
+        wavOf([
+          ['fmt ', new Uint8Array(64)],
+          ['data', samples(0.2)],
+        ]),
+        /"fmt " chunk has 64 bytes/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt({ channels: 2 })],
+          ['data', samples(0.2).subarray(0, 6)],
+        ]),
+        /not whole frames of 4 bytes/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt()],
+          ['data', new Uint8Array(0)],
+        ]),
+        /lasts 0\.00 s/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt()],
+          ['data', samples(0.05)],
+        ]),
+        /lasts 0\.05 s; entries last 0\.1–30 s/,
+      ],
+      [
+        wavOf([
+          ['fmt ', fmt({ rate: 8000 })],
+          ['data', samples(31, 8000)],
+        ]),
+        /lasts 31\.00 s/,
+      ],
     ];
     for (const [bytes, message] of cases) expect(refusal(bytes).message, String(message)).toMatch(message);
   });
 
   it('refuses files over the byte limit as too large, before reading them', () => {
-    const big = wavOf([['fmt ', fmt({ rate: 48_000, channels: 2 })], ['data', samples(6, 48_000, 2)]]);
+    const big = wavOf([
+      ['fmt ', fmt({ rate: 48_000, channels: 2 })],
+      ['data', samples(6, 48_000, 2)],
+    ]);
     expect(big.byteLength).toBeGreaterThan(LIMITS.wavBytes);
     const e = refusal(big);
     expect(e.reason).toBe('too_large');
@@ -191,7 +368,11 @@ describe('WAV entries (checkWav)', () => {
 
   it('survives seeded random damage: every outcome is a summary within the limits or a MediaError', () => {
     const rng = createRng(7);
-    const base = wavOf([['fmt ', fmt()], ['LIST', new Uint8Array(10)], ['data', samples(0.3)]]);
+    const base = wavOf([
+      ['fmt ', fmt()],
+      ['LIST', new Uint8Array(10)],
+      ['data', samples(0.3)],
+    ]);
     let accepted = 0;
     for (let trial = 0; trial < 3000; trial++) {
       const bytes = base.slice();

@@ -362,7 +362,9 @@ function scanWav(bytes: Uint8Array): { fmt: WavFormat; data: { at: number; size:
       other.count++;
       other.bytes += size;
       if (other.count > WAV_OTHER_CHUNK_LIMITS.count || other.bytes > WAV_OTHER_CHUNK_LIMITS.bytes) {
-        throw bad(`more than ${WAV_OTHER_CHUNK_LIMITS.count} chunks besides "fmt " and "data", or more than ${WAV_OTHER_CHUNK_LIMITS.bytes} bytes of them (such as "${id}")`);
+        throw bad(
+          `more than ${WAV_OTHER_CHUNK_LIMITS.count} chunks besides "fmt " and "data", or more than ${WAV_OTHER_CHUNK_LIMITS.bytes} bytes of them (such as "${id}")`,
+        );
       }
     }
     // Odd sizes are followed by a pad byte (RIFF); every step moves at least 8 bytes on.
@@ -400,7 +402,8 @@ export function checkWav(bytes: Uint8Array): WavSummary {
       `The WAV file is damaged: its "fmt " chunk says ${fmt.blockAlign} bytes per frame and ${fmt.byteRate} bytes a second, not ${blockAlign} and ${fmt.sampleRate * blockAlign}.`,
     );
   }
-  if (data.size % blockAlign !== 0) throw new MediaError('invalid', `The WAV file is damaged: its ${data.size} bytes of samples are not whole frames of ${blockAlign} bytes.`);
+  if (data.size % blockAlign !== 0)
+    throw new MediaError('invalid', `The WAV file is damaged: its ${data.size} bytes of samples are not whole frames of ${blockAlign} bytes.`);
   const frames = data.size / blockAlign;
   const seconds = frames / fmt.sampleRate;
   const { min: s0, max: s1 } = LIMITS.wavSeconds;

@@ -167,7 +167,12 @@ describe('SQLite store', () => {
         } finally {
           db.close();
         }
-        const added = await store.addSubmission(1, 1, { title: 'blend', kind: 'timbre', midi: null, png: null, wav: new Uint8Array([82, 73, 70, 70]), latent: [0.1], params: null }, 40);
+        const added = await store.addSubmission(
+          1,
+          1,
+          { title: 'blend', kind: 'timbre', midi: null, png: null, wav: new Uint8Array([82, 73, 70, 70]), latent: [0.1], params: null },
+          40,
+        );
         if (!added.ok) throw new Error('refused');
         expect(added.submission.id).toBe(21); // after the highest id kept
         expect((await store.getSubmission(1, 21))?.wav).toEqual(new Uint8Array([82, 73, 70, 70]));

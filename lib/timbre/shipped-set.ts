@@ -40,7 +40,5 @@ export function setProgram(program: number): SetProgram | undefined {
 
 /** The shipped set's programs grouped by family, in GM family order (for menus). */
 export function setProgramsByFamily(): { family: GmFamily; programs: SetProgram[] }[] {
-  return GM_FAMILIES.map((family) => ({ family, programs: timbreSetPrograms().filter((p) => p.family === family) })).filter(
-    (g) => g.programs.length > 0,
-  );
+  return GM_FAMILIES.map((family) => ({ family, programs: timbreSetPrograms().filter((p) => p.family === family) })).filter((g) => g.programs.length > 0);
 }

@@ -311,7 +311,11 @@ describeEachStore((kind) => {
       const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
       const doc = JSON.parse(strFromU8(files['session.json'] ?? new Uint8Array())) as { submissions: { kind: string; file: string; latent: number[] }[] };
       expect(doc.submissions).toHaveLength(1);
-      expect(doc.submissions[0]).toMatchObject({ kind: 'timbre', latent: timbreEntry().latent, file: expect.stringMatching(/^entries\/\d{4}-ada-blend\.wav$/) });
+      expect(doc.submissions[0]).toMatchObject({
+        kind: 'timbre',
+        latent: timbreEntry().latent,
+        file: expect.stringMatching(/^entries\/\d{4}-ada-blend\.wav$/),
+      });
       expect(files[doc.submissions[0]?.file ?? '']).toEqual(wav);
     });
 
@@ -330,7 +334,11 @@ describeEachStore((kind) => {
       const ada = await s.join('Ada');
       const submit = (body: unknown, raw?: string) =>
         listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body, raw }), ctx({ code: s.code }));
-      expect(await errorOf(await submit(drumEntry()))).toMatchObject({ status: 422, code: 'invalid', message: expect.stringMatching(/takes timbre entries, not drums/) });
+      expect(await errorOf(await submit(drumEntry()))).toMatchObject({
+        status: 422,
+        code: 'invalid',
+        message: expect.stringMatching(/takes timbre entries, not drums/),
+      });
       const mel = await newSession(melodySession());
       const melAda = await mel.join('Ada');
       const wrong = await listRoute.POST(req('POST', `${base}/${mel.code}/submissions`, { token: melAda, body: timbreEntry() }), ctx({ code: mel.code }));
@@ -338,14 +346,21 @@ describeEachStore((kind) => {
       // A WAV over 1 MB in a body the server still reads (under 1.5 MB): 413 for the WAV.
       const big = new Uint8Array(LIMITS.wavBytes + 1024);
       big.set(timbreWav());
-      expect(await errorOf(await submit(timbreEntry('big', big)))).toMatchObject({ status: 413, code: 'too_large', message: expect.stringMatching(/WAV file is larger than 1024 KB/) });
+      expect(await errorOf(await submit(timbreEntry('big', big)))).toMatchObject({
+        status: 413,
+        code: 'too_large',
+        message: expect.stringMatching(/WAV file is larger than 1024 KB/),
+      });
       // A body over the submission limit: 413 before parsing.
       const huge = JSON.stringify({ ...timbreEntry(), wavBase64: 'A'.repeat(LIMITS.submissionBodyBytes) });
       expect(await errorOf(await submit(undefined, huge))).toMatchObject({ status: 413, code: 'too_large' });
       const corrupt = timbreWav();
       new DataView(corrupt.buffer).setUint16(22, 0, true); // 0 channels
       expect(await errorOf(await submit(timbreEntry('zero', corrupt)))).toMatchObject({ status: 422, message: expect.stringMatching(/0 channels/) });
-      expect(await errorOf(await submit({ ...timbreEntry(), wavBase64: 'not base64!' }))).toMatchObject({ status: 422, message: expect.stringMatching(/wavBase64 is not base64/) });
+      expect(await errorOf(await submit({ ...timbreEntry(), wavBase64: 'not base64!' }))).toMatchObject({
+        status: 422,
+        message: expect.stringMatching(/wavBase64 is not base64/),
+      });
       expect(await errorOf(await submit({ ...timbreEntry(), wavBase64: bytesToBase64(melodyMidi()) }))).toMatchObject({
         status: 422,
         message: expect.stringMatching(/not a WAV file/),

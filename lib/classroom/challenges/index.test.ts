@@ -125,7 +125,10 @@ describe('the timbre challenge (a sound between two instruments)', () => {
   const code = Array.from({ length: 16 }, (_, i) => i / 10 - 0.8);
   const params = { a: 'p24', b: 'p73', steps: 7, step: 3, mode: 'slerp', pitch: 60 };
   const entry = (over: Partial<CheckedEntry> = {}): CheckedEntry => ({ kind: 'timbre', latent: code, params, midi: undefined, png: undefined, wav, ...over });
-  const check = (c: Challenge, over: Partial<CheckedEntry> = {}) => () => checkChallengeEntry(c, entry(over));
+  const check =
+    (c: Challenge, over: Partial<CheckedEntry> = {}) =>
+    () =>
+      checkChallengeEntry(c, entry(over));
 
   it('takes two different programs of the shipped set, the lab’s A and B by default', () => {
     expect(blend).toEqual({ kind: 'timbre-blend', a: 24, b: 73 });

@@ -93,7 +93,16 @@ export const timbreBlend = defineChallenge({
     const [s0, s1] = TIMBRE_LAB_LIMITS.steps;
     const [p0, p1] = TIMBRE_LAB_LIMITS.pitch;
     const steps = requireParam(p, 'steps', z.number().int().min(s0).max(s1), `must be the morph's number of steps (${s0}–${s1})`);
-    const step = requireParam(p, 'step', z.number().int().min(0).max(steps - 1), `must be the chosen step of the morph (0–${steps - 1})`);
+    const step = requireParam(
+      p,
+      'step',
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(steps - 1),
+      `must be the chosen step of the morph (0–${steps - 1})`,
+    );
     requireParam(
       p,
       'mode',

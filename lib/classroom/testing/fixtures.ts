@@ -82,5 +82,11 @@ export const timbreSession = (title = 'Between two'): CreateSessionInput => ({ t
 
 /** Step 3 of a 7-step slerp morph from the nylon guitar to the flute, as the timbre lab submits it. */
 export function timbreEntry(title = 'My blend', wav: Uint8Array = timbreWav()): SubmitBody {
-  return { title, kind: 'timbre', wavBase64: bytesToBase64(wav), latent: [...TIMBRE_CODE], params: { a: 'p24', b: 'p73', steps: 7, step: 3, mode: 'slerp', pitch: 60 } };
+  return {
+    title,
+    kind: 'timbre',
+    wavBase64: bytesToBase64(wav),
+    latent: [...TIMBRE_CODE],
+    params: { a: 'p24', b: 'p73', steps: 7, step: 3, mode: 'slerp', pitch: 60 },
+  };
 }
