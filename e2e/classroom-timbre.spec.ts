@@ -7,11 +7,26 @@ import type { Page } from '@playwright/test';
 import { encodeWav } from '../lib/audio/wav';
 import { ClassroomClient, bytesToBase64 } from '../lib/classroom/client';
 import { renderNotes } from '../lib/sound/testing/synth';
-import { expect, test, watchPage } from './fixtures';
+import { expect, test, watchPage, type PageProblems } from './fixtures';
 
 /** A 1.28 s note at 16 kHz, 16-bit mono, as the timbre lab writes one (C4 with a few harmonics). */
 function noteWav(): Uint8Array {
   return encodeWav([renderNotes([{ pitch: 60, start: 0.01, end: 1, amplitude: 0.5 }], 1.28, 16_000)], 16_000);
+}
+
+/**
+ * Problems minus what does not count here: event streams cut by leaving a page, and the prefetches
+ * of the timbre lab's links (the header's, the student's lab button) while the lab page is not on
+ * this branch yet: they answer 404 until it lands (a 404 logs one console error each).
+ */
+function real(problems: PageProblems): PageProblems {
+  const pendingLab = problems.failedRequests.filter((p) => /\/music\/timbre\?.*_rsc=.*\(HTTP 404\)$/.test(p)).length;
+  let notFoundLogs = 0;
+  return {
+    ...problems,
+    failedRequests: problems.failedRequests.filter((p) => !/\/events \(net::ERR_ABORTED\)$/.test(p) && !/\/music\/timbre\?.*_rsc=.*\(HTTP 404\)$/.test(p)),
+    consoleErrors: problems.consoleErrors.filter((m) => !(/status of 404 \(Not Found\)/.test(m) && notFoundLogs++ < pendingLab)),
+  };
 }
 
 /** Plays an entry's sound with its Play button and waits until it has sounded and ended. */
@@ -134,11 +149,9 @@ test('a timbre challenge: the entry’s WAV is drawn, played, voted for, project
   await expect(bp.getByTestId('entry')).toHaveCount(0);
   expect((await api.list(code, ada.studentToken)).map((x) => [x.id, x.hidden])).toEqual([[id, true]]);
 
-  const boReal = {
-    ...boProblems,
-    failedRequests: boProblems.failedRequests.filter((p) => !/\/events \(net::ERR_ABORTED\)$/.test(p)),
-  };
-  expect(boReal).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: [] });
-  problems.failedRequests.splice(0, problems.failedRequests.length, ...problems.failedRequests.filter((p) => !/\/events \(net::ERR_ABORTED\)$/.test(p)));
+  expect(real(boProblems)).toEqual({ consoleErrors: [], pageErrors: [], failedRequests: [], externalRequests: [] });
+  const t = real(problems);
+  problems.failedRequests.splice(0, problems.failedRequests.length, ...t.failedRequests);
+  problems.consoleErrors.splice(0, problems.consoleErrors.length, ...t.consoleErrors);
   await boContext.close();
 });
