@@ -17,7 +17,7 @@ export function POST(request: Request, ctx: Ctx): Promise<Response> {
     const service = classroom();
     const token = bearerToken(request);
     const address = clientAddress(request);
-    // Check the token before reading up to half a megabyte of body.
+    // Check the token before reading up to 1.5 MB of body (LIMITS.submissionBodyBytes).
     await service.authorize(code, token, address);
     const body = await readJson(request, LIMITS.submissionBodyBytes);
     return jsonResponse(await service.submit(code, token, body, address), 201);
