@@ -27,6 +27,7 @@ export interface SubmitBody {
   kind: EntryKind;
   midiBase64?: string;
   pngBase64?: string;
+  wavBase64?: string;
   latent?: number[];
   params?: EntryParams;
 }
@@ -145,6 +146,11 @@ export class ClassroomClient {
   }
   get(code: string, token: string, id: number): Promise<SubmissionDetail> {
     return this.json('GET', `/${ClassroomClient.code(code)}/submissions/${ClassroomClient.id(id)}`, { token });
+  }
+  /** An entry's file as served (`…/submissions/{id}/media`): its bytes and content type (audio/wav, audio/midi or image/png). */
+  async file(code: string, token: string, id: number): Promise<{ bytes: Uint8Array; type: string }> {
+    const res = await this.raw('GET', `/${ClassroomClient.code(code)}/submissions/${ClassroomClient.id(id)}/media`, { token });
+    return { bytes: new Uint8Array(await res.arrayBuffer()), type: (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '' };
   }
   hide(code: string, token: string, id: number, hidden: boolean): Promise<SubmissionView> {
     return this.json('PATCH', `/${ClassroomClient.code(code)}/submissions/${ClassroomClient.id(id)}`, { token, body: { hidden } });

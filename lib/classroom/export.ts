@@ -1,11 +1,11 @@
 /**
  * A session's export: one ZIP (fflate) with `session.json` (the session, who joined, every entry
- * with its votes, latent code and settings) and each entry's MIDI or PNG under `entries/`, named
- * `<id>-<nickname>-<title>.<ext>` in plain ASCII so any computer can unpack it.
+ * with its votes, latent code and settings) and each entry's MIDI, PNG or WAV under `entries/`,
+ * named `<id>-<nickname>-<title>.<ext>` in plain ASCII so any computer can unpack it.
  */
 import 'server-only';
 import { strToU8, zipSync, type Zippable } from 'fflate';
-import { entrySpec, type Challenge } from './challenges';
+import { MEDIA_FILES, entrySpec, type Challenge } from './challenges';
 import type { SessionExport } from './store';
 
 /** ASCII file-name part: accents dropped, anything else becomes '-', at most `max` characters. */
@@ -21,8 +21,9 @@ export function slug(text: string, max = 32): string {
   return s || 'x';
 }
 
+/** `entries/<id>-<nickname>-<title>.<mid|png|wav>` (the extension of the entry kind's file). */
 export function entryFileName(e: { id: number; nickname: string; title: string; kind: string }): string {
-  return `entries/${String(e.id).padStart(4, '0')}-${slug(e.nickname, 20)}-${slug(e.title)}.${entrySpec(e.kind)?.media === 'png' ? 'png' : 'mid'}`;
+  return `entries/${String(e.id).padStart(4, '0')}-${slug(e.nickname, 20)}-${slug(e.title)}.${MEDIA_FILES[entrySpec(e.kind)?.media ?? 'midi'].ext}`;
 }
 
 /** Builds the ZIP bytes. `now` stamps the export. */
@@ -31,7 +32,8 @@ export function buildExportZip(data: SessionExport, challenge: Challenge, now: n
   const files: Zippable = {};
   const entries = data.submissions.map((s) => {
     const file = entryFileName(s);
-    const bytes = entrySpec(s.kind)?.media === 'png' ? s.png : s.midi;
+    const media = entrySpec(s.kind)?.media;
+    const bytes = media ? s[media] : null;
     if (bytes) files[file] = [bytes, { level: 0 }];
     return {
       id: s.id,
@@ -76,7 +78,7 @@ export function buildExportZip(data: SessionExport, challenge: Challenge, now: n
       `Latent Lab classroom export — session ${data.session.code}: ${data.session.title}`,
       '',
       'session.json   the session, who joined, and every entry with its votes, latent code and settings',
-      'entries/       each entry as a MIDI file (melodies, drum grooves) or a PNG (digits)',
+      'entries/       each entry as a MIDI file (melodies, drum grooves), a PNG (digits) or a WAV (sounds)',
       '',
       `Exported ${iso(now)}. The server deletes the session on ${iso(data.session.expiresAt)}.`,
       '',

@@ -11,13 +11,20 @@
  *   inflated), and the image data inflated with a hard output bound equal to the size the header
  *   declares (a "zip bomb" stops at that bound), which must then match exactly, with a valid
  *   filter byte on every row.
+ * - WAV: `RIFF…WAVE` whose RIFF size is the file's, then every chunk header (a printable name, a
+ *   size that fits in what follows; each step moves forward by at least 8 bytes and at most
+ *   {@link WAV_OTHER_CHUNK_LIMITS} chunks besides `fmt ` and `data` are allowed, so the walk cannot
+ *   run past the end or loop), one `fmt ` (16-bit PCM, 1–2 channels, {@link LIMITS.wavSampleRate}
+ *   Hz, consistent block align and byte rate) before one `data` chunk of whole sample frames, and a
+ *   length within {@link LIMITS.wavSeconds}; at most {@link LIMITS.wavBytes} bytes in all. The
+ *   samples are scanned once for the peak (a silent entry is refused by its entry kind).
  * Every refusal says what is wrong. Server-only (node:zlib).
  */
 import 'server-only';
 import { inflateSync } from 'node:zlib';
 import { parseMidi } from '../music/midi';
 import { secondsToQuarters } from '../music/sequences';
-import type { MidiSummary, PngSummary } from './challenges';
+import type { MidiSummary, PngSummary, WavSummary } from './challenges';
 import { crc32 } from './crc32';
 import { LIMITS } from './schema';
 import { count } from '../core/text';
@@ -290,4 +297,119 @@ export function checkPng(bytes: Uint8Array): PngSummary {
     row += len;
   }
   return { width: header.width, height: header.height, channels: ct.channels };
+}
+
+// ------------------------------------------------------------------------------------------- WAV
+
+/** Chunks besides `fmt ` and `data` (LIST, fact, …) a WAV entry may carry: count and total bytes (skipped, never read). */
+export const WAV_OTHER_CHUNK_LIMITS = { count: 8, bytes: 4096 } as const;
+
+/** The first four bytes as printable text, for messages. */
+function printable(bytes: Uint8Array, at: number): string {
+  return String.fromCharCode(...bytes.subarray(at, at + 4)).replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** What the `fmt ` chunk says. */
+interface WavFormat {
+  tag: number;
+  channels: number;
+  sampleRate: number;
+  byteRate: number;
+  blockAlign: number;
+  bits: number;
+}
+
+/** Walks the RIFF chunks (see the module comment); returns the format and where the samples are. Throws {@link MediaError}. */
+function scanWav(bytes: Uint8Array): { fmt: WavFormat; data: { at: number; size: number } } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength < 12 || printable(bytes, 0) !== 'RIFF' || printable(bytes, 8) !== 'WAVE') {
+    throw new MediaError(
+      'invalid',
+      `The file is not a WAV file: it starts with "${printable(bytes, 0)}" (${bytes.byteLength} bytes), not "RIFF…WAVE". Export the sound as a WAV from the timbre lab.`,
+    );
+  }
+  const bad = (what: string) => new MediaError('invalid', `The WAV file is damaged or not allowed: ${what}.`);
+  const riff = view.getUint32(4, true);
+  if (riff + 8 !== bytes.byteLength) throw bad(`its RIFF header announces ${riff + 8} bytes but the file holds ${bytes.byteLength}`);
+  let fmt: WavFormat | undefined;
+  let data: { at: number; size: number } | undefined;
+  const other = { count: 0, bytes: 0 };
+  let at = 12;
+  while (at < bytes.byteLength) {
+    if (at + 8 > bytes.byteLength) throw bad('it ends inside a chunk header');
+    const id = printable(bytes, at);
+    if (String.fromCharCode(...bytes.subarray(at, at + 4)) !== id) throw bad('a chunk has no valid name');
+    const size = view.getUint32(at + 4, true);
+    const body = at + 8;
+    if (size > bytes.byteLength - body) throw bad(`a "${id}" chunk announces ${size} bytes but only ${bytes.byteLength - body} follow`);
+    if (id === 'fmt ') {
+      if (data) throw bad('its "fmt " chunk comes after the "data" chunk');
+      if (fmt) throw bad('it has two "fmt " chunks');
+      if (size < 16 || size > 40) throw bad(`its "fmt " chunk has ${size} bytes, not 16–40`);
+      fmt = {
+        tag: view.getUint16(body, true),
+        channels: view.getUint16(body + 2, true),
+        sampleRate: view.getUint32(body + 4, true),
+        byteRate: view.getUint32(body + 8, true),
+        blockAlign: view.getUint16(body + 12, true),
+        bits: view.getUint16(body + 14, true),
+      };
+    } else if (id === 'data') {
+      if (!fmt) throw bad('its "data" chunk comes before the "fmt " chunk');
+      if (data) throw bad('it has two "data" chunks');
+      data = { at: body, size };
+    } else {
+      other.count++;
+      other.bytes += size;
+      if (other.count > WAV_OTHER_CHUNK_LIMITS.count || other.bytes > WAV_OTHER_CHUNK_LIMITS.bytes) {
+        throw bad(
+          `more than ${WAV_OTHER_CHUNK_LIMITS.count} chunks besides "fmt " and "data", or more than ${WAV_OTHER_CHUNK_LIMITS.bytes} bytes of them (such as "${id}")`,
+        );
+      }
+    }
+    // Odd sizes are followed by a pad byte (RIFF); every step moves at least 8 bytes on.
+    at = body + size + (size % 2);
+  }
+  if (!fmt) throw bad('it has no "fmt " chunk');
+  if (!data) throw new MediaError('invalid', 'The WAV file has no "data" chunk: it holds no sound.');
+  return { fmt, data };
+}
+
+/**
+ * Checks a WAV entry of at most {@link LIMITS.wavBytes} bytes (see the module comment): 16-bit PCM,
+ * mono or stereo, {@link LIMITS.wavSampleRate} Hz, {@link LIMITS.wavSeconds} long. Throws {@link MediaError}.
+ */
+export function checkWav(bytes: Uint8Array): WavSummary {
+  if (bytes.byteLength > LIMITS.wavBytes) {
+    throw new MediaError('too_large', `The WAV file is ${(bytes.byteLength / 1024).toFixed(0)} KB; entries may be at most ${LIMITS.wavBytes / 1024} KB.`);
+  }
+  const { fmt, data } = scanWav(bytes);
+  const accepted = 'entries are 16-bit PCM WAV files (format 1), mono or stereo, as the timbre lab exports them';
+  if (fmt.tag !== 1) {
+    const what = fmt.tag === 3 ? '32/64-bit float' : fmt.tag === 0xfffe ? 'in the extensible format (WAVE_FORMAT_EXTENSIBLE)' : `in format ${fmt.tag}`;
+    throw new MediaError('invalid', `The WAV file's samples are ${what}; ${accepted}.`);
+  }
+  if (fmt.bits !== 16) throw new MediaError('invalid', `The WAV file has ${fmt.bits}-bit samples; ${accepted}.`);
+  if (fmt.channels < 1 || fmt.channels > 2) throw new MediaError('invalid', `The WAV file has ${fmt.channels} channels; ${accepted}.`);
+  const { min: r0, max: r1 } = LIMITS.wavSampleRate;
+  if (fmt.sampleRate < r0 || fmt.sampleRate > r1) {
+    throw new MediaError('invalid', `The WAV file's sample rate is ${fmt.sampleRate} Hz; entries have ${r0}–${r1} Hz (the timbre lab writes 16000).`);
+  }
+  const blockAlign = fmt.channels * 2;
+  if (fmt.blockAlign !== blockAlign || fmt.byteRate !== fmt.sampleRate * blockAlign) {
+    throw new MediaError(
+      'invalid',
+      `The WAV file is damaged: its "fmt " chunk says ${fmt.blockAlign} bytes per frame and ${fmt.byteRate} bytes a second, not ${blockAlign} and ${fmt.sampleRate * blockAlign}.`,
+    );
+  }
+  if (data.size % blockAlign !== 0)
+    throw new MediaError('invalid', `The WAV file is damaged: its ${data.size} bytes of samples are not whole frames of ${blockAlign} bytes.`);
+  const frames = data.size / blockAlign;
+  const seconds = frames / fmt.sampleRate;
+  const { min: s0, max: s1 } = LIMITS.wavSeconds;
+  if (seconds < s0 || seconds > s1) throw new MediaError('invalid', `The WAV file lasts ${seconds.toFixed(2)} s; entries last ${s0}–${s1} s.`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + data.at, data.size);
+  let peak = 0;
+  for (let i = 0; i < data.size; i += 2) peak = Math.max(peak, Math.abs(view.getInt16(i, true)));
+  return { sampleRate: fmt.sampleRate, channels: fmt.channels, bitsPerSample: 16, frames, seconds, peak: peak / 32768 };
 }

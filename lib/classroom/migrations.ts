@@ -411,4 +411,60 @@ export const MIGRATIONS: readonly Migration[] = [
       END $$;
     `,
   },
+  {
+    version: 3,
+    name: 'timbre entries: a wav column, the kind and media checks widened',
+    // SQLite cannot change a table's CHECK constraints: the table is rebuilt (SQLite's own
+    // procedure, https://sqlite.org/lang_altertable.html#otheralter) inside the migration's
+    // transaction, with foreign keys off (migrate() in sqlite-connection.ts), so dropping the old
+    // table cascades nothing: ids, votes (which reference submissions by id) and every row stay.
+    sqlite: `
+      CREATE TABLE submissions_v3 (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('melody', 'drums', 'image', 'timbre')),
+        midi BLOB,
+        png BLOB,
+        wav BLOB,
+        latent TEXT,
+        params TEXT,
+        hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        CONSTRAINT submissions_media_check CHECK (
+          (kind = 'image' AND png IS NOT NULL) OR (kind = 'timbre' AND wav IS NOT NULL) OR (kind IN ('melody', 'drums') AND midi IS NOT NULL))
+      );
+      INSERT INTO submissions_v3 (id, session_id, participant_id, title, kind, midi, png, wav, latent, params, hidden, created_at)
+        SELECT id, session_id, participant_id, title, kind, midi, png, NULL, latent, params, hidden, created_at FROM submissions;
+      DROP TABLE submissions;
+      ALTER TABLE submissions_v3 RENAME TO submissions;
+      CREATE INDEX submissions_session ON submissions (session_id, id);
+      CREATE INDEX submissions_participant ON submissions (participant_id);
+    `,
+    // PostgreSQL changes constraints in place (the names are the ones PostgreSQL gave migration 1's).
+    postgres: `
+      ALTER TABLE submissions ADD COLUMN wav BYTEA;
+      ALTER TABLE submissions DROP CONSTRAINT submissions_kind_check;
+      ALTER TABLE submissions DROP CONSTRAINT submissions_check;
+      ALTER TABLE submissions ADD CONSTRAINT submissions_kind_check CHECK (kind IN ('melody', 'drums', 'image', 'timbre'));
+      ALTER TABLE submissions ADD CONSTRAINT submissions_media_check CHECK (
+        (kind = 'image' AND png IS NOT NULL) OR (kind = 'timbre' AND wav IS NOT NULL) OR (kind IN ('melody', 'drums') AND midi IS NOT NULL));
+
+      DROP FUNCTION classroom_add_submission(BIGINT, BIGINT, TEXT, TEXT, BYTEA, BYTEA, TEXT, TEXT, BIGINT, TEXT);
+      CREATE FUNCTION classroom_add_submission(p_session BIGINT, p_participant BIGINT, p_title TEXT, p_kind TEXT, p_midi BYTEA, p_png BYTEA, p_wav BYTEA,
+        p_latent TEXT, p_params TEXT, p_now BIGINT, p_channel TEXT, OUT o_reason TEXT, OUT o_submission JSONB, OUT o_seq BIGINT) LANGUAGE plpgsql AS $$
+      DECLARE v_status TEXT; v_ends BIGINT; v_kicked BIGINT; v_found BOOLEAN; v_id BIGINT;
+      BEGIN
+        SELECT status, ends_at INTO v_status, v_ends FROM sessions WHERE id = p_session FOR NO KEY UPDATE;
+        IF NOT FOUND OR v_status <> 'open' OR (v_ends IS NOT NULL AND v_ends <= p_now) THEN o_reason := 'not_accepting'; RETURN; END IF;
+        SELECT TRUE, kicked_at INTO v_found, v_kicked FROM participants WHERE id = p_participant AND session_id = p_session;
+        IF v_found IS NULL OR v_kicked IS NOT NULL THEN o_reason := 'kicked'; RETURN; END IF;
+        INSERT INTO submissions (session_id, participant_id, title, kind, midi, png, wav, latent, params, created_at)
+          VALUES (p_session, p_participant, p_title, p_kind, p_midi, p_png, p_wav, p_latent, p_params, p_now) RETURNING id INTO v_id;
+        o_submission := classroom_submission_json(v_id);
+        o_seq := classroom_append_event(p_session, p_now, jsonb_build_object('type', 'submitted', 'submission', o_submission), p_channel);
+      END $$;
+    `,
+  },
 ];

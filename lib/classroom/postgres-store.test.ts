@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from './errors';
 import { toErrorResponse } from './http';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS, SCHEMA_MIGRATIONS_DDL } from './migrations';
 import type { PostgresEventBus } from './postgres-events';
 import { PostgresClassroomStore, channelFor, formatNotice, isTransientPgError, parseNotice, translatePgError } from './postgres-store';
 import { storageFromEnv } from './server';
@@ -88,6 +88,130 @@ describe.skipIf(skip !== undefined)(skip ? `PostgreSQL store — SKIPPED: ${skip
     } finally {
       for (const s of stores) await s.close();
     }
+  });
+
+  describe('migration 3 (timbre entries: a wav column, wider checks, classroom_add_submission with the WAV)', () => {
+    const TABLES = ['sessions', 'participants', 'submissions', 'votes', 'events'];
+    let schema: string;
+    let url: string;
+    let raw: pg.Client;
+    beforeEach(async () => {
+      schema = `up_${Math.random().toString(36).slice(2, 10)}`;
+      await h.sql(`CREATE SCHEMA ${schema}`);
+      url = h.location.replace(/search_path%3D\w+/, `search_path%3D${schema}`);
+      raw = new pg.Client({ connectionString: url });
+      await raw.connect();
+    });
+    afterEach(async () => {
+      await raw.end();
+      await h.sql(`DROP SCHEMA ${schema} CASCADE`);
+    });
+
+    /** A database of schema 2 (as the previous Latent Lab left it) with melody, drum and image entries, votes and events. */
+    async function makeV2(extra = ''): Promise<void> {
+      await raw.query(SCHEMA_MIGRATIONS_DDL);
+      for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
+        await raw.query(m.postgres);
+        await raw.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
+      }
+      await raw.query(`
+        INSERT INTO sessions (id, code, title, challenge, teacher_token_hash, created_at, expires_at, last_seq, admission)
+          VALUES (1, 'ABCDEF', 'one', '{"kind":"free"}', 'h1', 0, 1e15, 9, 'open'), (2, 'BCDEFG', 'two', '{"kind":"free"}', 'h2', 0, 1e15, 2, 'teacher');
+        INSERT INTO participants (id, session_id, nickname, nickname_key, token_hash, joined_at, admitted_at, device_hash, blocked)
+          VALUES (1, 1, 'Ada', 'ada', 'a', 5, 5, 'dev-a', FALSE), (2, 1, 'Bo', 'bo', 'b', 6, 6, NULL, FALSE), (3, 1, 'Cy', 'cy', 'c', 7, 7, NULL, TRUE),
+                 (4, 2, 'Di', 'di', 'd', 8, NULL, NULL, FALSE);
+        INSERT INTO submissions (id, session_id, participant_id, title, kind, midi, png, latent, params, hidden, created_at) VALUES
+          (3, 1, 1, 'tune', 'melody', '\\x4d54686400000006', NULL, NULL, '{"steps":7}', FALSE, 10),
+          (7, 1, 2, 'groove', 'drums', '\\x4d546864ff', NULL, '[0.5,-1]', '{"temperature":0.5}', FALSE, 11),
+          (12, 1, 3, 'seven', 'image', NULL, '\\x89504e470d0a1a0a', '[1,2]', '{"model":"vae"}', TRUE, 12),
+          (20, 2, 4, 'late', 'image', NULL, '\\x89504e47', NULL, NULL, FALSE, 13);
+        SELECT setval(pg_get_serial_sequence('submissions', 'id'), 20);
+        INSERT INTO votes VALUES (3, 2, 20), (3, 3, 21), (7, 1, 22), (12, 2, 23), (20, 4, 24);
+        INSERT INTO events VALUES (1, 1, 10, '{"type":"submitted"}'), (1, 2, 11, '{"type":"voted"}'), (2, 1, 13, '{"type":"joined"}');
+        ${extra}`);
+    }
+    async function dump(): Promise<Record<string, unknown[]>> {
+      const out: Record<string, unknown[]> = {};
+      for (const t of TABLES) out[t] = (await raw.query(`SELECT * FROM ${t} ORDER BY 1, 2`)).rows;
+      return out;
+    }
+    async function versions(): Promise<number[]> {
+      return (await raw.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
+    }
+
+    it('keeps every row, id, vote and event, and then takes timbre entries (with their WAV only)', async () => {
+      await makeV2();
+      const before = await dump();
+      const store = new PostgresClassroomStore({ connectionString: url, poolSize: 1 });
+      try {
+        await store.ready();
+        expect(await versions()).toEqual([1, 2, 3]);
+        const after = await dump();
+        expect(after.submissions).toEqual((before.submissions as Record<string, unknown>[]).map((r) => ({ ...r, wav: null })));
+        for (const t of TABLES.filter((x) => x !== 'submissions')) expect(after[t], t).toEqual(before[t]);
+        expect((await store.listSubmissions(1)).map((x) => [x.id, x.kind, x.votes, x.hidden])).toEqual([
+          [3, 'melody', 2, false],
+          [7, 'drums', 1, false],
+          [12, 'image', 1, true],
+        ]);
+        const checks = await raw.query("SELECT conname FROM pg_constraint WHERE conrelid = 'submissions'::regclass AND contype = 'c' ORDER BY conname");
+        expect(checks.rows.map((r) => r.conname)).toEqual(['submissions_kind_check', 'submissions_media_check']);
+        // One classroom_add_submission, the one that takes the WAV.
+        const fns = await raw.query(
+          "SELECT pg_get_function_identity_arguments(p.oid) AS args FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = 'classroom_add_submission' AND n.nspname = $1",
+          [schema],
+        );
+        expect(fns.rows).toHaveLength(1);
+        expect(String(fns.rows[0]?.args)).toContain('p_wav bytea');
+        const insert = (kind: string, midi: Buffer | null, png: Buffer | null, wav: Buffer | null) =>
+          raw.query('INSERT INTO submissions (session_id, participant_id, title, kind, midi, png, wav, created_at) VALUES (1, 1, $1, $2, $3, $4, $5, 30)', [
+            'x',
+            kind,
+            midi,
+            png,
+            wav,
+          ]);
+        const b = Buffer.from([1]);
+        await expect(insert('timbre', b, null, null)).rejects.toThrow(/submissions_media_check/);
+        await expect(insert('image', null, null, b)).rejects.toThrow(/submissions_media_check/);
+        await expect(insert('melody', null, null, b)).rejects.toThrow(/submissions_media_check/);
+        await expect(insert('video', b, b, b)).rejects.toThrow(/submissions_kind_check/);
+        const wav = new Uint8Array([82, 73, 70, 70]);
+        const added = await store.addSubmission(1, 1, { title: 'blend', kind: 'timbre', midi: null, png: null, wav, latent: [0.1], params: null }, 40);
+        if (!added.ok) throw new Error('refused');
+        expect(added.submission.id).toBeGreaterThan(20);
+        expect((await store.getSubmission(1, added.submission.id))?.wav).toEqual(wav);
+        expect((await store.exportSession(1))?.submissions.map((x) => [x.kind, x.wav?.byteLength ?? null])).toEqual([
+          ['melody', null],
+          ['drums', null],
+          ['image', null],
+          ['timbre', 4],
+        ]);
+        await store.deleteSession(2);
+        expect((await dump()).votes).toEqual((before.votes as Record<string, unknown>[]).filter((v) => v.submission_id !== '20'));
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('changes nothing when it fails half-way (one transaction), and succeeds once the cause is gone', async () => {
+      // A constraint already called submissions_media_check: the migration fails at its last ALTER.
+      await makeV2('ALTER TABLE submissions ADD CONSTRAINT submissions_media_check CHECK (TRUE);');
+      const before = await dump();
+      const store = new PostgresClassroomStore({ connectionString: url, poolSize: 1 });
+      try {
+        await expect(store.ready()).rejects.toThrow(/submissions_media_check.*already exists/);
+        expect(await versions()).toEqual([1, 2]);
+        expect(await dump()).toEqual(before);
+        const cols = await raw.query("SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'submissions'", [schema]);
+        expect(cols.rows.map((r) => r.column_name)).not.toContain('wav');
+        await raw.query('ALTER TABLE submissions DROP CONSTRAINT submissions_media_check');
+        await store.ready();
+        expect(await versions()).toEqual([1, 2, 3]);
+      } finally {
+        await store.close();
+      }
+    });
   });
 
   it('notifies only when a change commits, with the range of its events', async () => {
@@ -174,6 +298,7 @@ describe.skipIf(skip !== undefined)(skip ? `PostgreSQL store — SKIPPED: ${skip
       kind: 'drums' as const,
       midi: new Uint8Array([1, 2, 3]),
       png: null,
+      wav: null,
       latent: [0.5, -1],
       params: { temperature: 0.5, mode: 'x' },
     };

@@ -22,11 +22,12 @@ import 'server-only';
 import { PgConnection, SWEEP_LOCK, type PostgresStoreOptions, type Setup } from './postgres-connection';
 import { formatNotice } from './postgres-notify';
 import {
+  MEDIA_COLUMNS,
   PARTICIPANT_COLUMNS,
   SUBMISSION_COLUMNS,
-  bytes,
   gcraOutcome,
   gcraUpsert,
+  mediaOf,
   num,
   participantOf,
   sessionOf,
@@ -238,6 +239,7 @@ export class PostgresClassroomStore implements ClassroomStore {
       s.kind,
       s.midi,
       s.png,
+      s.wav,
       s.latent ? JSON.stringify(s.latent) : null,
       s.params ? JSON.stringify(s.params) : null,
       now,
@@ -266,10 +268,10 @@ export class PostgresClassroomStore implements ClassroomStore {
 
   async getSubmission(sessionId: number, id: number): Promise<(SubmissionRecord & SubmissionMedia) | undefined> {
     const [r] = await this.c.query(
-      `SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 AND s.id = $2`,
+      `SELECT ${SUBMISSION_COLUMNS}, ${MEDIA_COLUMNS} FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 AND s.id = $2`,
       [sessionId, id],
     );
-    return r && { ...submissionOf(r), midi: bytes(r.midi), png: bytes(r.png) };
+    return r && { ...submissionOf(r), ...mediaOf(r) };
   }
 
   async setHidden(sessionId: number, id: number, hidden: boolean, now: number): Promise<Outcome<{ submission: SubmissionRecord }, 'not_found'>> {
@@ -335,10 +337,10 @@ export class PostgresClassroomStore implements ClassroomStore {
       const participants = (await tx.rows(PARTICIPANTS_SQL, [sessionId])).map(participantOf);
       const submissions = (
         await tx.rows(
-          `SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 ORDER BY s.id`,
+          `SELECT ${SUBMISSION_COLUMNS}, ${MEDIA_COLUMNS} FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = $1 ORDER BY s.id`,
           [sessionId],
         )
-      ).map((row) => ({ ...submissionOf(row), midi: bytes(row.midi), png: bytes(row.png) }));
+      ).map((row) => ({ ...submissionOf(row), ...mediaOf(row) }));
       return { session: sessionOf(r), participants, submissions };
     });
   }

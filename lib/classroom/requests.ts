@@ -21,6 +21,7 @@ export const submitSchema = z.strictObject({
   kind: z.enum(ENTRY_KINDS, { error: `kind must be one of ${ENTRY_KINDS.join(', ')}.` }),
   midiBase64: base64Schema('midiBase64').optional(),
   pngBase64: base64Schema('pngBase64').optional(),
+  wavBase64: base64Schema('wavBase64').optional(),
   latent: z.array(z.number().refine(Number.isFinite, 'Latent codes hold finite numbers.')).min(1).max(LIMITS.latentDims).optional(),
   params: paramsSchema.optional(),
 });

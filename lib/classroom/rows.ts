@@ -6,7 +6,7 @@
 import 'server-only';
 import { ENTRY_KINDS, type EntryKind } from './challenges';
 import { ADMISSIONS, SESSION_STATUSES, type Admission, type SessionStatus } from './schema';
-import type { ParticipantRecord, SessionRecord, SubmissionRecord } from './store';
+import type { ParticipantRecord, SessionRecord, SubmissionMedia, SubmissionRecord } from './store';
 
 export type Row = Record<string, unknown>;
 
@@ -90,6 +90,14 @@ export function submissionOf(r: Row): SubmissionRecord {
 /** The columns {@link submissionOf} reads, from `submissions s JOIN participants p` (same SQL in both dialects). */
 export const SUBMISSION_COLUMNS = `s.id, s.participant_id, p.nickname, s.title, s.kind, s.hidden, s.created_at, s.latent, s.params,
   (SELECT COUNT(*) FROM votes v WHERE v.submission_id = s.id) AS votes`;
+
+/** The columns {@link mediaOf} reads, from `submissions s` (same SQL in both dialects). */
+export const MEDIA_COLUMNS = 's.midi, s.png, s.wav';
+
+/** An entry's file columns (MIDI, PNG or WAV bytes; the others null). */
+export function mediaOf(r: Row): SubmissionMedia {
+  return { midi: bytes(r.midi), png: bytes(r.png), wav: bytes(r.wav) };
+}
 
 /** The columns {@link participantOf} reads, from `participants p` (same SQL in both dialects). */
 export const PARTICIPANT_COLUMNS = `p.id, p.nickname, p.joined_at, p.kicked_at, p.admitted_at, p.blocked,

@@ -27,14 +27,23 @@ export const LIMITS = {
   pngBytes: 64 * 1024,
   /** Largest PNG side accepted, in pixels (digits are 28; the bound keeps the worst image cheap to check). */
   pngSide: 256,
+  /**
+   * Decoded WAV entry: the timbre lab's longest entry, a 16-step morph of 1.28 s notes at 16 kHz,
+   * 16-bit mono (≈ 20.5 s), is ~656 KB.
+   */
+  wavBytes: 1024 * 1024,
+  /** A WAV entry's length in seconds (one note is 1.28 s). */
+  wavSeconds: { min: 0.1, max: 30 },
+  /** A WAV entry's sample rate in Hz (the timbre lab writes 16 kHz). */
+  wavSampleRate: { min: 8000, max: 48_000 },
   /** Most numbers in an entry's latent code. */
   latentDims: 512,
   /** Most keys in an entry's `params`. */
   paramKeys: 24,
   /** Longest string value in `params` (melody clips are at most ~32·10 characters). */
   paramChars: 400,
-  /** Whole JSON body of a submission (base64 of 256 KB of MIDI is ~350 KB). */
-  submissionBodyBytes: 512 * 1024,
+  /** Whole JSON body of a submission (base64 of a 1 MB WAV is ~1.37 MB; of 256 KB of MIDI ~350 KB). */
+  submissionBodyBytes: 1536 * 1024,
   /** Whole JSON body of any other request. */
   smallBodyBytes: 16 * 1024,
   timeLimitMinutes: { min: 1, max: 240 },
@@ -202,6 +211,7 @@ export interface SubmissionView {
 export interface SubmissionDetail extends SubmissionView {
   midiBase64: string | null;
   pngBase64: string | null;
+  wavBase64: string | null;
 }
 
 /** Live events (Server-Sent Events `event:` names and their `data:`). */

@@ -4,7 +4,20 @@ import { ClassroomError } from './errors';
 import { CODE_ALPHABET, ERROR_STATUS, LIMITS, type ErrorCode } from './schema';
 import { DEFAULT_CONFIG } from './service';
 import { hashToken } from './tokens';
-import { digitEntry, digitSession, drumEntry, drumMidi, drumSession, freeSession, melodyEntry, melodyMidi, melodySession } from './testing/fixtures';
+import {
+  digitEntry,
+  digitSession,
+  drumEntry,
+  drumMidi,
+  drumSession,
+  freeSession,
+  melodyEntry,
+  melodyMidi,
+  melodySession,
+  timbreEntry,
+  timbreSession,
+  timbreWav,
+} from './testing/fixtures';
 import { describeEachStore, kickNickname, openHarness, type Harness } from './testing/harness';
 
 let h: Harness;
@@ -399,8 +412,61 @@ describeEachStore((kind) => {
       expect(await codeOf(h.service.submit(digit.code, g, { ...digitEntry(), params: { model: 'conv-vae' } }))).toBe('invalid');
       const ok = await h.service.submit(digit.code, g, digitEntry());
       const detail = await h.service.getSubmission(digit.code, g, ok.id);
-      expect(detail).toMatchObject({ kind: 'image', latent: [0.5, -1.25], midiBase64: null });
+      expect(detail).toMatchObject({ kind: 'image', latent: [0.5, -1.25], midiBase64: null, wavBase64: null });
       expect(detail.pngBase64).toBe(digitEntry().pngBase64);
+    });
+
+    it('takes timbre entries (a WAV and a 16-number code) in the timbre challenge and the free one, and nowhere else', async () => {
+      const blend = await classOf(timbreSession());
+      const t = await blend.join('Tim');
+      const params = timbreEntry().params ?? {};
+      expect(await codeOf(h.service.submit(blend.code, t, drumEntry()))).toBe('invalid');
+      expect(await codeOf(h.service.submit(blend.code, t, { ...timbreEntry(), params: { ...params, b: 'p0' } }))).toBe('invalid');
+      expect(await codeOf(h.service.submit(blend.code, t, { ...timbreEntry(), params: { ...params, step: 0 } }))).toBe('invalid');
+      expect(await codeOf(h.service.submit(blend.code, t, { ...timbreEntry(), latent: [1, 2] }))).toBe('invalid');
+      const { id } = await h.service.submit(blend.code, t, timbreEntry('Half guitar'));
+      const detail = await h.service.getSubmission(blend.code, blend.teacherToken, id);
+      expect(detail).toMatchObject({ kind: 'timbre', title: 'Half guitar', latent: timbreEntry().latent, params, midiBase64: null, pngBase64: null });
+      expect(detail.wavBase64).toBe(timbreEntry().wavBase64);
+      const file = await h.service.getSubmissionFile(blend.code, t, id);
+      expect(file.contentType).toBe('audio/wav');
+      expect(file.fileName).toMatch(/^\d{4}-tim-half-guitar\.wav$/);
+      expect(bytesToBase64(file.bytes)).toBe(timbreEntry().wavBase64);
+
+      const free = await classOf(freeSession());
+      const f = await free.join('Fay');
+      expect(await codeOf(h.service.submit(free.code, f, { ...timbreEntry(), params: { anything: true } }))).toBe('ok');
+      expect(await codeOf(h.service.submit(free.code, f, { ...timbreEntry(), latent: undefined }))).toBe('invalid');
+      for (const other of [melodySession(), drumSession(), digitSession()]) {
+        const c = await classOf(other);
+        expect(await codeOf(h.service.submit(c.code, await c.join('Tom'), timbreEntry())), other.challenge.kind).toBe('invalid');
+      }
+    });
+
+    it('refuses WAVs that are too large (413) or not a 16-bit PCM WAV (422), and a WAV in the wrong field', async () => {
+      const c = await classOf(timbreSession());
+      const t = await c.join('Tess');
+      const big = new Uint8Array(LIMITS.wavBytes + 1);
+      big.set(timbreWav());
+      expect(await codeOf(h.service.submit(c.code, t, timbreEntry('big', big)))).toBe('too_large');
+      const wav = timbreWav();
+      const float = wav.slice();
+      new DataView(float.buffer).setUint16(20, 3, true);
+      const lying = wav.slice();
+      new DataView(lying.buffer).setUint32(40, 0xffffffff, true);
+      const cases: [string, Record<string, unknown>][] = [
+        ['MIDI bytes as a WAV', { wavBase64: bytesToBase64(melodyMidi()) }],
+        ['an empty WAV', { wavBase64: '' }],
+        ['a truncated WAV', { wavBase64: bytesToBase64(wav.slice(0, 1000)) }],
+        ['float samples', { wavBase64: bytesToBase64(float) }],
+        ['a data chunk that claims 4 GB', { wavBase64: bytesToBase64(lying) }],
+        ['a silent WAV', { wavBase64: bytesToBase64(timbreWav().fill(0, 44)) }],
+        ['no WAV', { wavBase64: undefined }],
+        ['the WAV as MIDI', { wavBase64: undefined, midiBase64: bytesToBase64(wav) }],
+        ['a MIDI file besides the WAV', { midiBase64: bytesToBase64(melodyMidi()) }],
+      ];
+      for (const [what, body] of cases) expect(await codeOf(h.service.submit(c.code, t, { ...timbreEntry(), ...body })), what).toBe('invalid');
+      expect(await h.service.listSubmissions(c.code, c.teacherToken)).toHaveLength(0);
     });
   });
 

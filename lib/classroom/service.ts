@@ -8,12 +8,12 @@
 import 'server-only';
 import { randomInt } from 'node:crypto';
 import { type z } from 'zod';
-import { finalizeChallenge, type Challenge } from './challenges';
+import { MEDIA_FILES, entrySpec, finalizeChallenge, type Challenge } from './challenges';
 import { DAY_MS, DEFAULT_CONFIG, MINUTE_MS, SWEEP_INTERVAL_MS, type ClassroomConfig } from './config';
 import { checkEntry } from './entries';
 import { ClassroomError } from './errors';
 import type { EventBus } from './events';
-import { buildExportZip } from './export';
+import { buildExportZip, entryFileName } from './export';
 import { toBase64 } from './media';
 import { nicknameKey } from './nickname';
 import { createSessionSchema, submitSchema } from './requests';
@@ -345,13 +345,37 @@ export class ClassroomService {
     return all.map((s) => submissionView(s, v.principal, v.session.votesRevealed, voted)).filter((s): s is SubmissionView => s !== undefined);
   }
 
-  async getSubmission(code: string, token: string | undefined, id: number, address?: string): Promise<SubmissionDetail> {
+  /** An entry with its file, for whoever may see the entry (hidden entries: the teacher and the author only). */
+  private async visibleEntry(code: string, token: string | undefined, id: number, address?: string) {
     const v = await this.authorize(code, token, address);
     this.requireAdmitted(v.principal);
     const rec = await this.store.getSubmission(v.session.id, id);
     const view = rec && submissionView(rec, v.principal, v.session.votesRevealed, await this.votedBy(v));
     if (!rec || !view) throw new ClassroomError('not_found', `There is no entry ${id} in this session.`);
-    return { ...view, midiBase64: rec.midi ? toBase64(rec.midi) : null, pngBase64: rec.png ? toBase64(rec.png) : null };
+    return { rec, view };
+  }
+
+  async getSubmission(code: string, token: string | undefined, id: number, address?: string): Promise<SubmissionDetail> {
+    const { rec, view } = await this.visibleEntry(code, token, id, address);
+    const b64 = (bytes: Uint8Array | null) => (bytes ? toBase64(bytes) : null);
+    return { ...view, midiBase64: b64(rec.midi), pngBase64: b64(rec.png), wavBase64: b64(rec.wav) };
+  }
+
+  /**
+   * An entry's file as it was submitted (MIDI, PNG or WAV), with its content type and a file name,
+   * under the same rules as {@link getSubmission}: the gallery plays a WAV from it.
+   */
+  async getSubmissionFile(
+    code: string,
+    token: string | undefined,
+    id: number,
+    address?: string,
+  ): Promise<{ bytes: Uint8Array; contentType: string; fileName: string }> {
+    const { rec } = await this.visibleEntry(code, token, id, address);
+    const media = entrySpec(rec.kind)?.media;
+    const bytes = media ? rec[media] : null;
+    if (!media || !bytes) throw new ClassroomError('not_found', `Entry ${id} has no file.`);
+    return { bytes, contentType: MEDIA_FILES[media].contentType, fileName: entryFileName(rec).replace(/^entries\//, '') };
   }
 
   async setHidden(code: string, token: string | undefined, id: number, body: unknown, address?: string): Promise<SubmissionView> {

@@ -6,11 +6,12 @@
 import 'server-only';
 import { SqliteConnection, type SqliteStoreOptions } from './sqlite-connection';
 import {
+  MEDIA_COLUMNS,
   PARTICIPANT_COLUMNS,
   SUBMISSION_COLUMNS,
-  bytes,
   gcraOutcome,
   gcraUpsert,
+  mediaOf,
   num,
   participantOf,
   sessionOf,
@@ -228,7 +229,7 @@ export class SqliteClassroomStore implements ClassroomStore {
       if (!p || p.kicked_at !== null) return { ok: false as const, reason: 'kicked' as const };
       const r = this.c
         .stmt(
-          'INSERT INTO submissions (session_id, participant_id, title, kind, midi, png, latent, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
+          'INSERT INTO submissions (session_id, participant_id, title, kind, midi, png, wav, latent, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
         )
         .get(
           sessionId,
@@ -237,6 +238,7 @@ export class SqliteClassroomStore implements ClassroomStore {
           s.kind,
           s.midi,
           s.png,
+          s.wav,
           s.latent ? JSON.stringify(s.latent) : null,
           s.params ? JSON.stringify(s.params) : null,
           now,
@@ -269,8 +271,8 @@ export class SqliteClassroomStore implements ClassroomStore {
     return this.c.read(() => {
       const rec = this.submissionRow(sessionId, id);
       if (!rec) return undefined;
-      const m = this.c.stmt('SELECT midi, png FROM submissions WHERE id = ?').get(id) as Row;
-      return { ...rec, midi: bytes(m.midi), png: bytes(m.png) };
+      const m = this.c.stmt('SELECT midi, png, wav FROM submissions WHERE id = ?').get(id) as Row;
+      return { ...rec, ...mediaOf(m) };
     });
   }
 
@@ -349,10 +351,10 @@ export class SqliteClassroomStore implements ClassroomStore {
       const submissions = (
         this.c
           .stmt(
-            `SELECT ${SUBMISSION_COLUMNS}, s.midi, s.png FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = ? ORDER BY s.id`,
+            `SELECT ${SUBMISSION_COLUMNS}, ${MEDIA_COLUMNS} FROM submissions s JOIN participants p ON p.id = s.participant_id WHERE s.session_id = ? ORDER BY s.id`,
           )
           .all(sessionId) as Row[]
-      ).map((r) => ({ ...submissionOf(r), midi: bytes(r.midi), png: bytes(r.png) }));
+      ).map((r) => ({ ...submissionOf(r), ...mediaOf(r) }));
       return { session, participants: this.participantsOf(sessionId), submissions };
     });
   }

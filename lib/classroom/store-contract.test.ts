@@ -57,8 +57,8 @@ describeEachStore((kind) => {
       expect([results[3], results[17]].filter((r) => r?.ok === false)).toEqual([{ ok: false, reason: 'nickname_taken' }]);
       // A write that breaks a constraint fails alone, between two that succeed.
       const participantId = results[0]?.ok ? results[0].participantId : -1;
-      const bad = { title: 'x', kind: 'image' as const, midi: null, png: null, latent: null, params: null };
-      const good = { title: 'y', kind: 'melody' as const, midi: new Uint8Array([1]), png: null, latent: null, params: null };
+      const bad = { title: 'x', kind: 'image' as const, midi: null, png: null, wav: null, latent: null, params: null };
+      const good = { title: 'y', kind: 'melody' as const, midi: new Uint8Array([1]), png: null, wav: null, latent: null, params: null };
       const mixed = await Promise.allSettled([
         h.store.addSubmission(id, participantId, good, 2),
         h.store.addSubmission(id, participantId, bad, 2),

@@ -65,9 +65,11 @@ export interface SubmissionRecord {
   params: Record<string, string | number | boolean | null> | null;
 }
 
+/** An entry's file, in the column its entry kind's media names (the others are null). */
 export interface SubmissionMedia {
   midi: Uint8Array | null;
   png: Uint8Array | null;
+  wav: Uint8Array | null;
 }
 
 /** Events as stored in the log (before the service shapes them for each listener). */
@@ -112,6 +114,7 @@ export interface NewSubmission {
   kind: EntryKind;
   midi: Uint8Array | null;
   png: Uint8Array | null;
+  wav: Uint8Array | null;
   latent: number[] | null;
   params: Record<string, string | number | boolean | null> | null;
 }

@@ -4,8 +4,9 @@
  * this is, "Submit to <session>" with a title, and a link back to the gallery. The lab only
  * supplies `getEntry` (its current entry, or what to do first). What the challenge fixes is kept
  * through the lab's own URL parameters: A and B of the melody challenge, the drum challenge's
- * temperature cap, the digit challenge's model — read and written through each lab's typed URL
- * state (lib/music/lab-url, lib/image/lab-url), so the bar sees what the lab sees, defaults included.
+ * temperature cap, the digit challenge's model, the two instruments of the timbre challenge — read
+ * and written through each lab's typed URL state (lib/music/lab-url, lib/image/lab-url,
+ * lib/timbre/lab-url), so the bar sees what the lab sees, defaults included.
  * The bar follows the session's live events: a lock, a reopening, the end of the time limit or the
  * end of the session show at once, not only when Submit is pressed.
  */
@@ -13,12 +14,13 @@ import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
-import { describeChallenge, entryKinds } from '@/lib/classroom/challenges';
+import { describeChallenge, entryKinds, instrumentName } from '@/lib/classroom/challenges';
 import { ClassroomClient, bytesToBase64 } from '@/lib/classroom/client';
 import { CLASSROOM_PARAM, LIMITS, isSessionCode, normalizeCode } from '@/lib/classroom/schema';
 import { describeError } from '@/lib/core/errors';
 import { imageLabUrl } from '@/lib/image/lab-url';
 import { drumLabUrl, melodyLabUrl } from '@/lib/music/lab-url';
+import { timbreLabUrl } from '@/lib/timbre/lab-url';
 import type { LabEntryResult } from '@/lib/domains/types';
 import { loadStudent, type StudentIdentity } from './storage';
 import { isAccepting, useNow, useSessionFeed } from './useSessionFeed';
@@ -27,7 +29,7 @@ import './classroom.css';
 const api = new ClassroomClient();
 
 export interface ClassroomBarProps {
-  lab: 'melody' | 'drums' | 'image';
+  lab: 'melody' | 'drums' | 'image' | 'timbre';
   getEntry: () => LabEntryResult | Promise<LabEntryResult>;
 }
 
@@ -37,6 +39,7 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
   const melody = useTypedUrlState(melodyLabUrl);
   const drums = useTypedUrlState(drumLabUrl);
   const image = useTypedUrlState(imageLabUrl);
+  const timbre = useTypedUrlState(timbreLabUrl);
   const code = raw ? normalizeCode(raw) : undefined;
   const [identity, setIdentity] = useState<StudentIdentity | null>();
   const [title, setTitle] = useState('');
@@ -93,6 +96,13 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
       label: 'Switch back',
     });
   }
+  if (challenge?.kind === 'timbre-blend' && lab === 'timbre' && (timbre.state.a !== `p${challenge.a}` || timbre.state.b !== `p${challenge.b}`)) {
+    fixes.push({
+      text: `The challenge fixes A = ${instrumentName(challenge.a)} and B = ${instrumentName(challenge.b)}; yours were changed.`,
+      fix: () => timbre.set({ a: `p${challenge.a}`, b: `p${challenge.b}` }),
+      label: 'Put back A and B',
+    });
+  }
   if (challenge?.kind === 'drum-groove' && lab === 'drums') fixes.push({ text: `Temperature at most ${challenge.maxTemperature} (the challenge's cap).` });
   const wrongLab = challenge !== undefined && !entryKinds(challenge).includes(lab);
   const accepting = isAccepting(session, now);
@@ -113,6 +123,7 @@ export function ClassroomBar({ lab, getEntry }: ClassroomBarProps) {
         kind: entry.kind,
         midiBase64: entry.midi ? bytesToBase64(entry.midi) : undefined,
         pngBase64: entry.png ? bytesToBase64(entry.png) : undefined,
+        wavBase64: entry.wav ? bytesToBase64(entry.wav) : undefined,
         latent: entry.latent,
         params: entry.params,
       });

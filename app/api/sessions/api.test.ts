@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachStore, openHarness, participantId, type Harness } from '@/lib/classroom/testing/harness';
 import { bytesToBase64 } from '@/lib/classroom/client';
 import { LIMITS } from '@/lib/classroom/schema';
-import { drumEntry, freeSession, melodyMidi } from '@/lib/classroom/testing/fixtures';
+import { strFromU8, unzipSync } from 'fflate';
+import { drumEntry, freeSession, melodyEntry, melodyMidi, melodySession, timbreEntry, timbreSession, timbreWav } from '@/lib/classroom/testing/fixtures';
+import type { CreateSessionInput } from '@/lib/classroom/requests';
 import * as sessionRoute from './[code]/route';
 import * as eventsRoute from './[code]/events/route';
 import * as exportRoute from './[code]/export/route';
@@ -14,6 +16,7 @@ import * as kickRoute from './[code]/participants/[id]/route';
 import * as removeRoute from './[code]/participants/remove/route';
 import * as admitRoute from './[code]/participants/admit/route';
 import * as entryRoute from './[code]/submissions/[id]/route';
+import * as mediaRoute from './[code]/submissions/[id]/media/route';
 import * as voteRoute from './[code]/submissions/[id]/vote/route';
 import * as listRoute from './[code]/submissions/route';
 import * as createRoute from './route';
@@ -46,9 +49,9 @@ async function errorOf(res: Response): Promise<{ status: number; code: string; m
 }
 
 let teachers = 0;
-async function newSession() {
+async function newSession(body: CreateSessionInput = freeSession()) {
   // Each test's teacher from their own address (creations are limited per address).
-  const res = await createRoute.POST(req('POST', base, { body: freeSession(), headers: { 'x-forwarded-for': `198.51.100.${++teachers}` } }));
+  const res = await createRoute.POST(req('POST', base, { body, headers: { 'x-forwarded-for': `198.51.100.${++teachers}` } }));
   expect(res.status).toBe(201);
   const s = (await res.json()) as { code: string; teacherToken: string };
   const join = async (nickname: string) => {
@@ -154,7 +157,7 @@ describeEachStore((kind) => {
       // No Content-Length (a stream): cut off while reading.
       const stream = new ReadableStream<Uint8Array>({
         start(c) {
-          for (let i = 0; i < 64; i++) c.enqueue(new Uint8Array(16 * 1024).fill(32));
+          for (let i = 0; i <= LIMITS.submissionBodyBytes / (16 * 1024); i++) c.enqueue(new Uint8Array(16 * 1024).fill(32));
           c.close();
         },
       });
@@ -263,6 +266,107 @@ describeEachStore((kind) => {
         ctx({ code: s.code }),
       );
       expect(await errorOf(admit)).toMatchObject({ status: 404, code: 'not_found' });
+    });
+
+    it('takes a timbre entry with wavBase64 and serves its WAV back as audio/wav, to those who may see it', async () => {
+      const s = await newSession(timbreSession());
+      const ada = await s.join('Ada');
+      const bo = await s.join('Bo');
+      const wav = timbreWav(3);
+      const post = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: timbreEntry('Blend', wav) }), ctx({ code: s.code }));
+      expect(post.status).toBe(201);
+      const { id } = (await post.json()) as { id: number };
+      const media = (token?: string) =>
+        mediaRoute.GET(req('GET', `${base}/${s.code}/submissions/${id}/media`, { token }), ctx({ code: s.code, id: String(id) }));
+      for (const token of [ada, bo, s.teacherToken]) {
+        const res = await media(token);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('audio/wav');
+        expect(res.headers.get('content-length')).toBe(String(wav.byteLength));
+        expect(res.headers.get('cache-control')).toBe('private, no-store');
+        expect(res.headers.get('content-disposition')).toMatch(/^inline; filename="\d{4}-ada-blend\.wav"$/);
+        expect(new Uint8Array(await res.arrayBuffer())).toEqual(wav);
+      }
+      // The JSON detail carries it too.
+      const detail = await entryRoute.GET(req('GET', `${base}/${s.code}/submissions/${id}`, { token: bo }), ctx({ code: s.code, id: String(id) }));
+      expect(await detail.json()).toMatchObject({ kind: 'timbre', midiBase64: null, pngBase64: null, wavBase64: timbreEntry('Blend', wav).wavBase64 });
+      // The same rules as the entry: no token, another session's token, or a hidden entry of someone else → no file.
+      expect(await errorOf(await media())).toMatchObject({ status: 401, code: 'unauthorized' });
+      const other = await newSession(timbreSession());
+      expect(await errorOf(await media(other.teacherToken))).toMatchObject({ status: 401, code: 'wrong_session' });
+      const hide = await entryRoute.PATCH(
+        req('PATCH', `${base}/${s.code}/submissions/${id}`, { token: s.teacherToken, body: { hidden: true } }),
+        ctx({ code: s.code, id: String(id) }),
+      );
+      expect(hide.status).toBe(200);
+      expect(await errorOf(await media(bo))).toMatchObject({ status: 404, code: 'not_found' });
+      expect((await media(ada)).status).toBe(200);
+      expect((await media(s.teacherToken)).status).toBe(200);
+      for (const bad of ['0', 'x', '99999']) {
+        const res = await mediaRoute.GET(req('GET', `${base}/${s.code}/submissions/${bad}/media`, { token: ada }), ctx({ code: s.code, id: bad }));
+        expect(await errorOf(res)).toMatchObject({ status: 404 });
+      }
+      // The export holds the WAV, byte for byte.
+      const zip = await exportRoute.GET(req('GET', `${base}/${s.code}/export`, { token: s.teacherToken }), ctx({ code: s.code }));
+      const files = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+      const doc = JSON.parse(strFromU8(files['session.json'] ?? new Uint8Array())) as { submissions: { kind: string; file: string; latent: number[] }[] };
+      expect(doc.submissions).toHaveLength(1);
+      expect(doc.submissions[0]).toMatchObject({
+        kind: 'timbre',
+        latent: timbreEntry().latent,
+        file: expect.stringMatching(/^entries\/\d{4}-ada-blend\.wav$/),
+      });
+      expect(files[doc.submissions[0]?.file ?? '']).toEqual(wav);
+    });
+
+    it('serves MIDI entries as audio/midi from the same route', async () => {
+      const s = await newSession(melodySession());
+      const ada = await s.join('Ada');
+      const post = await listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body: melodyEntry('Tune') }), ctx({ code: s.code }));
+      const { id } = (await post.json()) as { id: number };
+      const res = await mediaRoute.GET(req('GET', `${base}/${s.code}/submissions/${id}/media`, { token: ada }), ctx({ code: s.code, id: String(id) }));
+      expect(res.headers.get('content-type')).toBe('audio/midi');
+      expect([...new Uint8Array(await res.arrayBuffer()).subarray(0, 4)]).toEqual([0x4d, 0x54, 0x68, 0x64]);
+    });
+
+    it('refuses bad timbre bodies: the wrong kind for the challenge, oversize WAVs and bodies, damaged WAVs', async () => {
+      const s = await newSession(timbreSession());
+      const ada = await s.join('Ada');
+      const submit = (body: unknown, raw?: string) =>
+        listRoute.POST(req('POST', `${base}/${s.code}/submissions`, { token: ada, body, raw }), ctx({ code: s.code }));
+      expect(await errorOf(await submit(drumEntry()))).toMatchObject({
+        status: 422,
+        code: 'invalid',
+        message: expect.stringMatching(/takes timbre entries, not drums/),
+      });
+      const mel = await newSession(melodySession());
+      const melAda = await mel.join('Ada');
+      const wrong = await listRoute.POST(req('POST', `${base}/${mel.code}/submissions`, { token: melAda, body: timbreEntry() }), ctx({ code: mel.code }));
+      expect(await errorOf(wrong)).toMatchObject({ status: 422, message: expect.stringMatching(/takes melody entries, not timbre/) });
+      // A WAV over 1 MB in a body the server still reads (under 1.5 MB): 413 for the WAV.
+      const big = new Uint8Array(LIMITS.wavBytes + 1024);
+      big.set(timbreWav());
+      expect(await errorOf(await submit(timbreEntry('big', big)))).toMatchObject({
+        status: 413,
+        code: 'too_large',
+        message: expect.stringMatching(/WAV file is larger than 1024 KB/),
+      });
+      // A body over the submission limit: 413 before parsing.
+      const huge = JSON.stringify({ ...timbreEntry(), wavBase64: 'A'.repeat(LIMITS.submissionBodyBytes) });
+      expect(await errorOf(await submit(undefined, huge))).toMatchObject({ status: 413, code: 'too_large' });
+      const corrupt = timbreWav();
+      new DataView(corrupt.buffer).setUint16(22, 0, true); // 0 channels
+      expect(await errorOf(await submit(timbreEntry('zero', corrupt)))).toMatchObject({ status: 422, message: expect.stringMatching(/0 channels/) });
+      expect(await errorOf(await submit({ ...timbreEntry(), wavBase64: 'not base64!' }))).toMatchObject({
+        status: 422,
+        message: expect.stringMatching(/wavBase64 is not base64/),
+      });
+      expect(await errorOf(await submit({ ...timbreEntry(), wavBase64: bytesToBase64(melodyMidi()) }))).toMatchObject({
+        status: 422,
+        message: expect.stringMatching(/not a WAV file/),
+      });
+      const list = await listRoute.GET(req('GET', `${base}/${s.code}/submissions`, { token: s.teacherToken }), ctx({ code: s.code }));
+      expect(await list.json()).toEqual([]);
     });
 
     it('answers 429 with Retry-After once a token passes its limit', async () => {

@@ -1,20 +1,27 @@
 'use client';
 /**
- * The live gallery: every entry as a card with its picture (piano roll, drum grid or the digit),
- * title and nickname (always rendered as text, never as HTML), votes, and the buttons the viewer
- * may use: play, vote, withdraw (students); hide, show, remove (the teacher).
+ * The live gallery: every entry as a card with its picture (piano roll, drum grid, the digit, or a
+ * sound's waveform), title and nickname (always rendered as text, never as HTML), votes, and the
+ * buttons the viewer may use: play, vote, withdraw (students); hide, show, remove (the teacher).
+ * MIDI entries play through the page's Tone.js player; a timbre entry's WAV is fetched once from
+ * `…/submissions/{id}/media` (with the token, which an <audio> cannot send) and played by an
+ * <audio> element from a blob: URL.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '@/lib/core/errors';
+import { instrumentName } from '@/lib/classroom/challenges';
 import { ClassroomClient, base64ToBytes } from '@/lib/classroom/client';
-import type { SubmissionDetail, SubmissionView } from '@/lib/classroom/schema';
+import type { EntryParams, SubmissionDetail, SubmissionView } from '@/lib/classroom/schema';
 import { parseMidi } from '@/lib/music/midi';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { firstQpm } from '@/lib/music/note-sequence';
 import { quantize } from '@/lib/music/sequences';
+import { parseSoundRef } from '@/lib/timbre/lab-url';
+import { decodeWav } from '@/lib/timbre/wav';
 import { DrumGrid } from '@/app/_components/media/DrumGrid';
 import { PianoRoll, pitchSpanOf } from '@/app/_components/media/PianoRoll';
 import { usePlayer } from '@/app/_components/media/usePlayer';
+import { Waveform } from '@/app/_components/media/Waveform';
 
 const api = new ClassroomClient();
 
@@ -22,30 +29,53 @@ interface Media {
   png?: string;
   seq?: QuantizedNoteSequence;
   qpm?: number;
+  /** A sound: its blob: URL for an <audio>, and its first channel for the waveform. */
+  sound?: { url: string; samples: Float32Array };
   problem?: string;
 }
 
-/** Entry media, fetched once per entry and kept for the page's life. */
+/** Entry media, fetched once per entry and kept for the page's life (blob: URLs too). */
 const mediaCache = new Map<string, Promise<Media>>();
 
-function loadMedia(code: string, token: string, id: number, title: string): Promise<Media> {
+async function loadSound(code: string, token: string, id: number, title: string): Promise<Media> {
+  const file = await api.file(code, token, id);
+  try {
+    const decoded = decodeWav(file.bytes, title);
+    const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.type || 'audio/wav' }));
+    return { sound: { url, samples: decoded.channels[0] ?? new Float32Array() } };
+  } catch (error) {
+    return { problem: describeError(error) };
+  }
+}
+
+async function loadDetail(code: string, token: string, id: number, title: string): Promise<Media> {
+  const d: SubmissionDetail = await api.get(code, token, id);
+  if (d.pngBase64) return { png: `data:image/png;base64,${d.pngBase64}` };
+  if (!d.midiBase64) return { problem: 'This entry has no file.' };
+  try {
+    const midi = parseMidi(base64ToBytes(d.midiBase64), title);
+    return { seq: quantize(midi.sequence), qpm: Math.round(firstQpm(midi.sequence)) };
+  } catch (error) {
+    return { problem: describeError(error) };
+  }
+}
+
+function loadMedia(code: string, token: string, id: number, title: string, kind: SubmissionView['kind']): Promise<Media> {
   const key = `${code}:${id}`;
   let p = mediaCache.get(key);
   if (!p) {
-    p = api.get(code, token, id).then((d: SubmissionDetail): Media => {
-      if (d.pngBase64) return { png: `data:image/png;base64,${d.pngBase64}` };
-      if (!d.midiBase64) return { problem: 'This entry has no file.' };
-      try {
-        const midi = parseMidi(base64ToBytes(d.midiBase64), title);
-        return { seq: quantize(midi.sequence), qpm: Math.round(firstQpm(midi.sequence)) };
-      } catch (error) {
-        return { problem: describeError(error) };
-      }
-    });
+    p = kind === 'timbre' ? loadSound(code, token, id, title) : loadDetail(code, token, id, title);
     p.catch(() => mediaCache.delete(key));
     mediaCache.set(key, p);
   }
   return p;
+}
+
+/** "Acoustic Grand Piano" for a sound reference "p0", "a code" for "z…" (a timbre entry's params.a and .b). */
+function soundName(ref: EntryParams[string] | undefined): string | undefined {
+  const r = typeof ref === 'string' ? parseSoundRef(ref) : undefined;
+  if (!r) return undefined;
+  return r.kind === 'program' ? instrumentName(r.program) : 'a code';
 }
 
 export interface GalleryProps {
@@ -111,15 +141,22 @@ function EntryCard({
 }) {
   const [media, setMedia] = useState<Media>();
   const [busy, setBusy] = useState(false);
+  const audio = useRef<HTMLAudioElement>(null);
+  const [sounding, setSounding] = useState(false);
   useEffect(() => {
     let live = true;
-    loadMedia(code, token, s.id, s.title)
+    loadMedia(code, token, s.id, s.title, s.kind)
       .then((m) => live && setMedia(m))
       .catch((e: unknown) => live && setMedia({ problem: describeError(e) }));
     return () => {
       live = false;
     };
-  }, [code, token, s.id, s.title]);
+  }, [code, token, s.id, s.title, s.kind]);
+  // Sequences starting on the page's player stop this card's sound.
+  const sequencePlaying = player.playing !== undefined;
+  useEffect(() => {
+    if (sequencePlaying) audio.current?.pause();
+  }, [sequencePlaying]);
 
   const act = useCallback(
     async (what: () => Promise<unknown>) => {
@@ -136,7 +173,7 @@ function EntryCard({
   );
 
   const group = `entry-${s.id}`;
-  const playing = player.playing?.group === group;
+  const playing = player.playing?.group === group || sounding;
   const playStep = playing ? player.playing?.step : undefined;
   const voteLabel = s.votes === null ? (s.voted ? 'You voted' : 'Votes hidden until the teacher reveals them') : `${s.votes} vote${s.votes === 1 ? '' : 's'}`;
 
@@ -165,6 +202,26 @@ function EntryCard({
             />
           </div>
         )}
+        {media?.sound && (
+          <>
+            <Waveform samples={media.sound.samples} width={projector ? 240 : 160} height={48} title={`${s.title} by ${s.nickname}`} testId="entry-waveform" />
+            <audio
+              ref={audio}
+              src={media.sound.url}
+              preload="auto"
+              className="entry-audio"
+              data-testid="entry-audio"
+              onPlay={(e) => {
+                setSounding(true);
+                player.stop();
+                // One sound at a time in the gallery.
+                for (const other of document.querySelectorAll<HTMLAudioElement>('audio.entry-audio')) if (other !== e.currentTarget) other.pause();
+              }}
+              onPause={() => setSounding(false)}
+              onEnded={() => setSounding(false)}
+            />
+          </>
+        )}
         {media?.problem && <p className="muted small">{media.problem}</p>}
         {!media && <p className="muted small">Loading…</p>}
       </div>
@@ -176,6 +233,12 @@ function EntryCard({
         {s.mine && <span className="chip chip-mine">yours</span>}
         {s.hidden && <span className="chip chip-soon">hidden</span>}
         {s.latent && s.kind === 'image' && <span className="muted small"> · z = ({s.latent.map((v) => v.toFixed(2)).join(', ')})</span>}
+        {s.kind === 'timbre' && soundName(s.params?.a) && soundName(s.params?.b) && (
+          <span className="muted small">
+            {' '}
+            · between {soundName(s.params?.a)} and {soundName(s.params?.b)}
+          </span>
+        )}
       </p>
       <p className="entry-votes" data-testid="entry-votes" aria-live="polite">
         {voteLabel}
@@ -197,6 +260,25 @@ function EntryCard({
             }
           >
             {playing ? '■ Stop' : '▶ Play'}
+          </button>
+        )}
+        {media?.sound && (
+          <button
+            type="button"
+            data-testid="play"
+            aria-label={`${sounding ? 'Stop' : 'Play'} ${s.title}`}
+            onClick={() => {
+              const a = audio.current;
+              if (!a) return;
+              if (!a.paused) {
+                a.pause();
+                a.currentTime = 0;
+                return;
+              }
+              a.play().catch((e: unknown) => onError(describeError(e)));
+            }}
+          >
+            {sounding ? '■ Stop' : '▶ Play'}
           </button>
         )}
         {role === 'student' && !s.mine && !projector && (

@@ -9,12 +9,13 @@ import { useEffect, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
 import { describeError } from '@/lib/core/errors';
 import { ClassroomClient } from '@/lib/classroom/client';
-import { CHALLENGES, type ChallengeInput, type ChallengeKind, type DIGIT_MODELS } from '@/lib/classroom/challenges';
+import { CHALLENGES, TIMBRE_BLEND_DEFAULTS, type ChallengeInput, type ChallengeKind, type DIGIT_MODELS } from '@/lib/classroom/challenges';
 import { LIMITS } from '@/lib/classroom/schema';
 import { DRUM_LAB_LIMITS } from '@/lib/music/lab-url';
 import { SHIPPED_MUSIC_MODELS } from '@/lib/music/shipped';
 import { encodeMelodyClip } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
+import { setProgramsByFamily } from '@/lib/timbre/shipped-set';
 import { loadTeacherSessions, saveTeacher, type TeacherIdentity } from '@/app/_components/classroom/storage';
 
 const api = new ClassroomClient();
@@ -28,6 +29,8 @@ export function TeacherHome() {
   const [maxTemperature, setMaxTemperature] = useState(1);
   const [digitModel, setDigitModel] = useState<(typeof DIGIT_MODELS)[number]>('vae');
   const [target, setTarget] = useState(7);
+  const [timbreA, setTimbreA] = useState<number>(TIMBRE_BLEND_DEFAULTS.a);
+  const [timbreB, setTimbreB] = useState<number>(TIMBRE_BLEND_DEFAULTS.b);
   const [instructions, setInstructions] = useState('');
   const [timed, setTimed] = useState(false);
   const [admits, setAdmits] = useState(false);
@@ -64,6 +67,8 @@ export function TeacherHome() {
         return { kind, maxTemperature, ...extra };
       case 'digit-from-code':
         return { kind, model: digitModel, target, ...extra };
+      case 'timbre-blend':
+        return { kind, a: timbreA, b: timbreB, ...extra };
       case 'free':
         return { kind, ...extra };
     }
@@ -175,6 +180,14 @@ export function TeacherHome() {
               <span className="muted">Everyone starts from the same random code.</span>
             </div>
           )}
+          {kind === 'timbre-blend' && (
+            <div className="controls">
+              <InstrumentSelect label="Instrument A" value={timbreA} onChange={setTimbreA} testId="timbre-a" />
+              <InstrumentSelect label="Instrument B" value={timbreB} onChange={setTimbreB} testId="timbre-b" />
+              {timbreA === timbreB && <span className="notice small">Choose two different instruments.</span>}
+              <span className="muted">Students morph from A to B in the timbre lab and submit the step between them they like best.</span>
+            </div>
+          )}
           <label>
             Instructions <span className="muted small">(optional, up to {LIMITS.instructionsChars} characters)</span>
             <textarea value={instructions} onChange={(e) => setInstructions(e.target.value)} maxLength={LIMITS.instructionsChars} rows={2} />
@@ -208,7 +221,12 @@ export function TeacherHome() {
             , or when you delete it.
           </p>
           <div className="controls">
-            <button type="submit" className="primary" disabled={busy || !title.trim()} data-testid="create-session">
+            <button
+              type="submit"
+              className="primary"
+              disabled={busy || !title.trim() || (kind === 'timbre-blend' && timbreA === timbreB)}
+              data-testid="create-session"
+            >
               {busy ? 'Creating…' : 'Create the session'}
             </button>
           </div>
@@ -239,5 +257,25 @@ export function TeacherHome() {
         </p>
       </section>
     </div>
+  );
+}
+
+/** The shipped timbre set's instruments by name, grouped by family. */
+function InstrumentSelect({ label, value, onChange, testId }: { label: string; value: number; onChange: (program: number) => void; testId: string }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))} data-testid={testId}>
+        {setProgramsByFamily().map((g) => (
+          <optgroup key={g.family} label={g.family[0]?.toUpperCase() + g.family.slice(1)}>
+            {g.programs.map((p) => (
+              <option key={p.program} value={p.program}>
+                {p.name}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+    </label>
   );
 }

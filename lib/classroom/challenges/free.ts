@@ -11,7 +11,7 @@ export const free = defineChallenge({
   entries: 'any',
   finalize: (input) => input,
   describe: () => 'Free challenge: make anything in any lab and submit it.',
-  // The image lab opens on its manifold grid, where a click makes a digit to submit.
+  // The image lab opens on its manifold grid, where a click makes a digit to submit; the others on their defaults.
   labParams: (_c, entry) => (entry.media === 'png' ? imageLabUrl.write(new URLSearchParams(), { view: 'manifold' }) : new URLSearchParams()),
   checkEntry() {
     // Any kind; the entry kind's own rules (its file, its latent code) still apply.

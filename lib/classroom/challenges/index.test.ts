@@ -4,6 +4,7 @@ import { createRng } from '../../core/random';
 import { imageLabUrl } from '../../image/lab-url';
 import { decodeMelodyClip } from '../../music/clips';
 import { drumLabUrl, melodyLabUrl } from '../../music/lab-url';
+import { timbreLabUrl } from '../../timbre/lab-url';
 import { ClassroomError } from '../errors';
 import { checkPng } from '../media';
 import { greyToPng } from '../../image/png-write';
@@ -21,17 +22,20 @@ import {
   labUrl,
   startingCode,
   type Challenge,
+  type CheckedEntry,
+  type WavSummary,
 } from './index';
 
 const parse = (c: unknown) => challengeSchema.parse(c) as Challenge;
 
 describe('the registry of challenge kinds', () => {
   it('lists each kind once, with its entry kinds, and builds the API schema from them', () => {
-    expect(CHALLENGE_KINDS).toEqual(['melody-interpolation', 'drum-groove', 'digit-from-code', 'free']);
-    expect(ENTRY_KINDS).toEqual(['melody', 'drums', 'image']);
+    expect(CHALLENGE_KINDS).toEqual(['melody-interpolation', 'drum-groove', 'digit-from-code', 'timbre-blend', 'free']);
+    expect(ENTRY_KINDS).toEqual(['melody', 'drums', 'image', 'timbre']);
     expect(new Set(CHALLENGES.map((c) => c.kind)).size).toBe(CHALLENGES.length);
     expect(entryKinds(parse({ kind: 'free' }))).toEqual(ENTRY_KINDS);
-    expect(() => parse({ kind: 'karaoke' })).toThrow(/challenge.kind must be one of melody-interpolation, drum-groove, digit-from-code, free/);
+    expect(entryKinds(parse({ kind: 'timbre-blend' }))).toEqual(['timbre']);
+    expect(() => parse({ kind: 'karaoke' })).toThrow(/challenge.kind must be one of melody-interpolation, drum-groove, digit-from-code, timbre-blend, free/);
   });
 
   it('treats an unknown kind as an error, never as "accept any entry"', () => {
@@ -112,6 +116,73 @@ describe('challenge → lab URL (through the labs’ typed URL state)', () => {
     expect(() => check(0)).toThrow(/temperature/);
     expect(() => check(0.5)).not.toThrow();
     expect(() => parse({ kind: 'digit-from-code', seed: 2 ** 32 })).toThrow();
+  });
+});
+
+describe('the timbre challenge (a sound between two instruments)', () => {
+  const blend = parse({ kind: 'timbre-blend', a: 24, b: 73 });
+  const wav: WavSummary = { sampleRate: 16_000, channels: 1, bitsPerSample: 16, frames: 20_480, seconds: 1.28, peak: 0.5 };
+  const code = Array.from({ length: 16 }, (_, i) => i / 10 - 0.8);
+  const params = { a: 'p24', b: 'p73', steps: 7, step: 3, mode: 'slerp', pitch: 60 };
+  const entry = (over: Partial<CheckedEntry> = {}): CheckedEntry => ({ kind: 'timbre', latent: code, params, midi: undefined, png: undefined, wav, ...over });
+  const check =
+    (c: Challenge, over: Partial<CheckedEntry> = {}) =>
+    () =>
+      checkChallengeEntry(c, entry(over));
+
+  it('takes two different programs of the shipped set, the lab’s A and B by default', () => {
+    expect(blend).toEqual({ kind: 'timbre-blend', a: 24, b: 73 });
+    expect(parse({ kind: 'timbre-blend' })).toMatchObject({ a: 0, b: 48 });
+    expect(() => parse({ kind: 'timbre-blend', a: 43, b: 0 })).toThrow(/shipped timbre set/); // Contrabass: silent at C4, not in the set
+    expect(() => parse({ kind: 'timbre-blend', a: 112, b: 0 })).toThrow(/shipped timbre set/);
+    expect(() => parse({ kind: 'timbre-blend', a: 1.5, b: 0 })).toThrow();
+    expect(() => parse({ kind: 'timbre-blend', a: '24', b: 0 })).toThrow();
+    expect(() => parse({ kind: 'timbre-blend', a: 5, b: 5 })).toThrow(/two different instruments/);
+    expect(() => parse({ kind: 'timbre-blend', a: 5, b: 6, model: 'x' })).toThrow();
+    expect(describeChallenge(blend)).toMatch(/between Acoustic Guitar \(nylon\) \(A\) and Flute \(B\)/);
+  });
+
+  it('opens the timbre lab with A and B through the lab’s typed URL state', () => {
+    const u = new URL(labUrl(blend, 'ABC234'), 'http://x');
+    expect(u.pathname).toBe('/music/timbre');
+    expect([u.searchParams.get('a'), u.searchParams.get('b'), u.searchParams.get('classroom')]).toEqual(['p24', 'p73', 'ABC234']);
+    expect(timbreLabUrl.parse(u.searchParams).ignored).toEqual([]);
+    // The lab's own defaults stay out of the link, and the lab reads them back as the same sounds.
+    const d = new URL(labUrl(parse({ kind: 'timbre-blend' }), 'ABC234'), 'http://x');
+    expect(d.search).toBe('?classroom=ABC234');
+    expect([timbreLabUrl.parse(d.searchParams).state.a, timbreLabUrl.parse(d.searchParams).state.b]).toEqual(['p0', 'p48']);
+    expect(labUrl(parse({ kind: 'free' }), 'ABC234', 'timbre')).toBe('/music/timbre?classroom=ABC234');
+    expect(() => labUrl(blend, 'ABC234', 'melody')).toThrow(UnknownChallengeError);
+  });
+
+  it('checks the entry against A, B, the chosen step and the lab’s ranges', () => {
+    expect(check(blend)).not.toThrow();
+    expect(check(blend, { params: { ...params, b: 'p74' } })).toThrow(/fixes A = Acoustic Guitar \(nylon\) \(p24\) and B = Flute \(p73\)/);
+    expect(check(blend, { params: { ...params, a: 'z0_1' } })).toThrow(/fixes A/);
+    expect(check(blend, { params: { ...params, step: 0 } })).toThrow(/Step 0 of 7 is A itself/);
+    expect(check(blend, { params: { ...params, step: 6 } })).toThrow(/Step 6 of 7 is B itself/);
+    expect(check(blend, { params: { ...params, step: 7 } })).toThrow(/params.step must be the chosen step of the morph \(0–6\)/);
+    expect(check(blend, { params: { ...params, steps: 17 } })).toThrow(/params.steps/);
+    expect(check(blend, { params: { ...params, steps: 1, step: 0 } })).toThrow(/params.steps/);
+    expect(check(blend, { params: { ...params, mode: 'cubic' } })).toThrow(/params.mode/);
+    expect(check(blend, { params: { ...params, pitch: 20 } })).toThrow(/params.pitch must be the MIDI pitch of the note \(36–84\)/);
+    expect(check(blend, { params: { a: 'p24', b: 'p73' } })).toThrow(/params.steps/);
+    expect(check(blend, { params: undefined })).toThrow(/fixes A/);
+    expect(check(blend, { params: { ...params, steps: 16, step: 15 } })).toThrow(/is B itself/);
+    expect(check(blend, { params: { ...params, steps: 16, step: 14, mode: 'lerp', pitch: 84 } })).not.toThrow();
+  });
+
+  it('holds every timbre entry to its own rules (16 numbers, a sound), in the free challenge too', () => {
+    const free = parse({ kind: 'free' });
+    for (const c of [blend, free]) {
+      expect(check(c, { latent: code.slice(0, 15) })).toThrow(/the 16 numbers of the timbre model's code \(got 15 numbers\)/);
+      expect(check(c, { latent: undefined })).toThrow(/got none/);
+      expect(check(c, { latent: [...code.slice(0, 15), Number.NaN] })).toThrow(/16 numbers/);
+      expect(check(c, { wav: { ...wav, peak: 0 } })).toThrow(/silent/);
+    }
+    // The free challenge fixes nothing else: any params.
+    expect(check(free, { params: { note: 'mine' } })).not.toThrow();
+    expect(check(parse({ kind: 'melody-interpolation', a: '60.0.4', b: '67.0.8' }))).toThrow(/takes melody entries, not timbre/);
   });
 });
 

@@ -5,8 +5,9 @@
  * the kinds and their entry kinds from this list. An unknown kind is an error
  * ({@link UnknownChallengeError}), never "accept any entry".
  *
- * (A kind whose entry carries a new kind of file — say a WAV — also needs that file's server-side
- * reader in media.ts, a column for it and the `kind` check of the `submissions` table: a migration.)
+ * (A kind whose entry carries a new kind of file also needs that file's server-side reader in
+ * media.ts, a column for it and the `kind` check of the `submissions` table: a migration — as the
+ * timbre entry's WAV did, migration 3.)
  */
 import { z } from 'zod';
 import { CLASSROOM_PARAM } from '../schema';
@@ -14,10 +15,11 @@ import { digitFromCode } from './digit-from-code';
 import { drumGroove } from './drum-groove';
 import { free } from './free';
 import { melodyInterpolation } from './melody-interpolation';
+import { timbreBlend } from './timbre-blend';
 import { invalidEntry, type ChallengeModule, type CheckedEntry, type EntryKindSpec } from './types';
 
 /** Every challenge kind, in the order the teacher's menu shows them. */
-export const CHALLENGES = [melodyInterpolation, drumGroove, digitFromCode, free] as const;
+export const CHALLENGES = [melodyInterpolation, drumGroove, digitFromCode, timbreBlend, free] as const;
 
 type Modules = typeof CHALLENGES;
 type StoredOf<M> = M extends ChallengeModule<string, z.ZodType, infer Stored> ? Stored : never;
@@ -114,8 +116,11 @@ export function checkChallengeEntry(c: Challenge, entry: CheckedEntry): void {
   assertEntryKind(c, entry.kind);
   const spec = entrySpec(entry.kind);
   if (spec?.checkMidi && entry.midi) spec.checkMidi(entry.midi);
+  spec?.check?.(entry);
   challengeModule(c.kind).checkEntry(c, entry);
 }
 
-export type { CheckedEntry, EntryKindSpec, MidiSummary, PngSummary } from './types';
+export type { CheckedEntry, EntryKindSpec, MediaKind, MidiSummary, PngSummary, WavSummary } from './types';
+export { MEDIA_FILES, MEDIA_KINDS } from './types';
 export { DIGIT_MODELS, startingCode } from './digit-from-code';
+export { TIMBRE_BLEND_DEFAULTS, instrumentName } from './timbre-blend';

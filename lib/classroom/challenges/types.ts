@@ -28,17 +28,48 @@ export interface PngSummary {
   channels: number;
 }
 
+/** What the server learned from an entry's WAV file (media.ts). */
+export interface WavSummary {
+  sampleRate: number;
+  channels: number;
+  bitsPerSample: number;
+  /** Samples per channel. */
+  frames: number;
+  seconds: number;
+  /** Largest absolute sample, 0..1 (0 = digital silence). */
+  peak: number;
+}
+
+/** The kinds of file an entry carries, each in the database column of the same name. */
+export const MEDIA_KINDS = ['midi', 'png', 'wav'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
 /**
- * A kind of entry: the lab that makes it and the file it carries (the submit body's `midiBase64`
- * or `pngBase64`). The database stores the file in the column of the same name.
+ * Each kind of file: the submit body's field, what people call it, its file extension (export) and
+ * its content type (served back by `GET …/submissions/{id}/media`).
+ */
+export const MEDIA_FILES = {
+  midi: { field: 'midiBase64', name: 'MIDI file', ext: 'mid', contentType: 'audio/midi' },
+  png: { field: 'pngBase64', name: 'PNG image', ext: 'png', contentType: 'image/png' },
+  wav: { field: 'wavBase64', name: 'WAV file', ext: 'wav', contentType: 'audio/wav' },
+} as const satisfies Record<MediaKind, { field: string; name: string; ext: string; contentType: string }>;
+
+/**
+ * A kind of entry: the lab that makes it and the file it carries (the submit body's `midiBase64`,
+ * `pngBase64` or `wavBase64`). The database stores the file in the column of the same name.
  */
 export interface EntryKindSpec<Id extends string = string> {
   id: Id;
   /** The lab that makes it: its path and its name for people. */
   lab: { path: string; name: string };
-  media: 'midi' | 'png';
+  media: MediaKind;
   /** Checks what the MIDI file holds (a drum entry needs drum notes); throws ClassroomError. */
   checkMidi?(info: MidiSummary): void;
+  /**
+   * The entry kind's own rules, whatever the challenge (also in the free challenge): e.g. a timbre
+   * entry's latent code has the shipped model's 16 numbers. Throws ClassroomError.
+   */
+  check?(entry: CheckedEntry): void;
 }
 
 /** An entry as the service hands it to a challenge: validated body fields and the parsed file. */
@@ -48,6 +79,7 @@ export interface CheckedEntry {
   params: EntryParams | undefined;
   midi: MidiSummary | undefined;
   png: PngSummary | undefined;
+  wav?: WavSummary | undefined;
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
  * Entries and sessions for the classroom's tests and benchmark: real MIDI files (lib/music's
- * writer) and real PNGs (fast-png's encoder), never canned bytes.
+ * writer), real PNGs (fast-png's encoder) and real WAVs (a synthesised note through lib/audio's
+ * WAV encoder), never canned bytes.
  */
 import { encode as encodePng } from 'fast-png';
+import { encodeWav } from '../../audio/wav';
+import { renderNotes } from '../../sound/testing/synth';
 import { encodeMelodyClip, withTempo } from '../../music/clips';
 import { DRUM_EXAMPLES, MELODY_EXAMPLES, drumExample, melodyExample } from '../../music/examples';
 import { sequenceToMidi } from '../../music/midi';
@@ -59,4 +62,31 @@ export function drumEntry(title = 'My groove', temperature = 0.5, index = 0): Su
 }
 export function digitEntry(title = 'My seven', seed = 1): SubmitBody {
   return { title, kind: 'image', pngBase64: bytesToBase64(digitPng(seed)), latent: [0.5, -1.25], params: { model: 'vae' } };
+}
+
+/**
+ * A timbre entry's WAV as the timbre lab writes it: 16-bit mono at 16 kHz; by default one C4 note of
+ * 1.28 s, or `notes` notes one after another (a morph strip of up to 16 notes is ~20.5 s).
+ */
+export function timbreWav(notes = 1, pitch = 60, sampleRate = 16_000): Uint8Array {
+  const seconds = 1.28 * notes;
+  const tones = Array.from({ length: notes }, (_, i) => ({ pitch, start: i * 1.28 + 0.01, end: i * 1.28 + 1, amplitude: 0.5 }));
+  return encodeWav([renderNotes(tones, seconds, sampleRate)], sampleRate);
+}
+
+/** A 16-number code (the shipped timbre model's size), made up but finite. */
+export const TIMBRE_CODE: readonly number[] = Array.from({ length: 16 }, (_, i) => Math.round(Math.sin(i + 1) * 100) / 100);
+
+/** The timbre challenge between a nylon guitar (24) and a flute (73). */
+export const timbreSession = (title = 'Between two'): CreateSessionInput => ({ title, challenge: { kind: 'timbre-blend', a: 24, b: 73 } });
+
+/** Step 3 of a 7-step slerp morph from the nylon guitar to the flute, as the timbre lab submits it. */
+export function timbreEntry(title = 'My blend', wav: Uint8Array = timbreWav()): SubmitBody {
+  return {
+    title,
+    kind: 'timbre',
+    wavBase64: bytesToBase64(wav),
+    latent: [...TIMBRE_CODE],
+    params: { a: 'p24', b: 'p73', steps: 7, step: 3, mode: 'slerp', pitch: 60 },
+  };
 }

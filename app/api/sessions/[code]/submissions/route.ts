@@ -1,5 +1,5 @@
 // GET /api/sessions/{code}/submissions (any token of the session) → 200 [{id, nickname, title, kind, votes, createdAt, …}]
-// POST /api/sessions/{code}/submissions (student) {title, kind, midiBase64?, pngBase64?, latent?, params?} → 201 {id}
+// POST /api/sessions/{code}/submissions (student) {title, kind, midiBase64?, pngBase64?, wavBase64?, latent?, params?} → 201 {id}
 import { bearerToken, clientAddress, handle, jsonResponse, readJson } from '@/lib/classroom/http';
 import { LIMITS } from '@/lib/classroom/schema';
 import { classroom } from '@/lib/classroom/server';
@@ -17,7 +17,7 @@ export function POST(request: Request, ctx: Ctx): Promise<Response> {
     const service = classroom();
     const token = bearerToken(request);
     const address = clientAddress(request);
-    // Check the token before reading up to half a megabyte of body.
+    // Check the token before reading up to 1.5 MB of body (LIMITS.submissionBodyBytes).
     await service.authorize(code, token, address);
     const body = await readJson(request, LIMITS.submissionBodyBytes);
     return jsonResponse(await service.submit(code, token, body, address), 201);

@@ -1,4 +1,4 @@
-// GET /api/sessions/{code}/submissions/{id} → 200 the entry with midiBase64/pngBase64
+// GET /api/sessions/{code}/submissions/{id} → 200 the entry with midiBase64/pngBase64/wavBase64 (the bare file: …/{id}/media)
 // PATCH /api/sessions/{code}/submissions/{id} {hidden} (teacher) → 200
 // DELETE /api/sessions/{code}/submissions/{id} (teacher, or the author) → 204
 import { bearerToken, clientAddress, handle, idParam, jsonResponse, readJson } from '@/lib/classroom/http';
