@@ -19,11 +19,27 @@ export interface MorphStripProps {
   mode: InterpolationMode;
   pitch: number;
   titles: { a: string; b: string };
+  /** The step clicked last (a classroom entry submits it). */
+  chosen: number | undefined;
+  onChoose(step: number): void;
   onSettings(patch: { steps?: number; mode?: InterpolationMode; pitch?: number }): void;
   onError(message: string): void;
 }
 
-export const MorphStrip = memo(function MorphStrip({ clips, sampleRate, running, stale, steps, mode, pitch, titles, onSettings, onError }: MorphStripProps) {
+export const MorphStrip = memo(function MorphStrip({
+  clips,
+  sampleRate,
+  running,
+  stale,
+  steps,
+  mode,
+  pitch,
+  titles,
+  chosen,
+  onChoose,
+  onSettings,
+  onError,
+}: MorphStripProps) {
   const [playing, setPlaying] = useState<number>();
   const play = (list: readonly Float32Array[], first: number) => {
     playPcm(list, sampleRate, (i) => setPlaying(first + i))
@@ -83,8 +99,17 @@ export const MorphStrip = memo(function MorphStrip({ clips, sampleRate, running,
       {running && <ProgressBar label="Decoding the morph…" fraction={undefined} />}
       <ol className={`morph-strip${stale ? ' stale' : ''}`} data-testid="morph-strip" data-count={clips?.length ?? 0}>
         {clips?.map((clip, i) => (
-          <li key={i} className={playing === i ? 'playing' : undefined}>
-            <button type="button" className="spectro-button" onClick={() => play([clip], i)} data-testid="morph-item">
+          <li key={i} className={[playing === i ? 'playing' : '', chosen === i ? 'chosen' : ''].join(' ').trim() || undefined}>
+            <button
+              type="button"
+              className="spectro-button"
+              onClick={() => {
+                onChoose(i);
+                play([clip], i);
+              }}
+              aria-pressed={chosen === i}
+              data-testid="morph-item"
+            >
               <Spectrogram samples={clip} sampleRate={sampleRate} title={`Step ${i + 1} of ${clips.length}`} width={100} height={64} />
               <span className="small">{i === 0 ? 'A' : i === clips.length - 1 ? 'B' : `${Math.round((i / (clips.length - 1)) * 100)}%`}</span>
             </button>

@@ -11,6 +11,8 @@ import { ignoredNote } from '@/lib/core/url-state';
 import { TIMBRE_REFINE_STEPS, timbreLabUrl } from '@/lib/timbre/lab-url';
 import { pitchName, SAMPLE_RATE } from '@/lib/timbre/spec';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { ClassroomBar } from '@/app/_components/classroom/ClassroomBar';
+import { timbreEntry } from '@/lib/timbre/entries';
 import { IntentLink } from '@/app/_components/IntentLink';
 import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
 import { useWorkerCall } from '@/app/_components/useWorkerCall';
@@ -39,13 +41,21 @@ export function TimbreLabApp() {
 
   const morph = useWorkerCall();
   const [clips, setClips] = useState<Float32Array[]>();
+  const [codes, setCodes] = useState<number[][]>();
+  /** The step of the morph a classroom entry submits (clicked last). */
+  const [chosen, setChosen] = useState<number>();
   const za = sounds.a?.z;
   const zb = sounds.b?.z;
   useEffect(() => {
     if (!za || !zb) return;
     morph
       .run({ type: 'timbre:morph', a: za, b: zb, steps: url.steps, mode: url.mode, pitch: url.pitch }, 'timbre:audio')
-      .then((r) => r && setClips(r.clips))
+      .then((r) => {
+        if (!r) return;
+        setClips(r.clips);
+        setCodes(r.codes);
+        setChosen(undefined);
+      })
       .catch((e: unknown) => setError(describeError(e)));
     // `morph.run` is stable; a new answer replaces the strip.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -62,6 +72,17 @@ export function TimbreLabApp() {
   return (
     <div className="timbre-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
+      <ClassroomBar
+        lab="timbre"
+        getEntry={() =>
+          timbreEntry(
+            clips && codes
+              ? { a: url.a, b: url.b, steps: url.steps, mode: url.mode, pitch: url.pitch, clips, codes, titles: { a: title('a'), b: title('b') } }
+              : undefined,
+            chosen,
+          )
+        }
+      />
       {ignored.length > 0 && <p className="notice">{ignoredNote(ignored)}</p>}
       <p className="muted small" data-testid="timbre-model-info">
         {model.info
@@ -114,6 +135,8 @@ export function TimbreLabApp() {
         mode={url.mode}
         pitch={url.pitch}
         titles={{ a: title('a'), b: title('b') }}
+        chosen={chosen}
+        onChoose={setChosen}
         onSettings={(patch) => setParams(patch)}
         onError={onError}
       />
