@@ -24,6 +24,7 @@ const SLOW = [
   'lib/music/train-run.test.ts',
   'lib/music/train.test.ts',
   'scripts/eval-image.test.ts',
+  'scripts/eval-music.test.ts',
   'scripts/musicvae.test.ts',
   'scripts/quantize-image.test.ts',
   'scripts/shipped-image-models.test.ts',
