@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { backendNameSchema } from '@/lib/core/backend-names';
 import { compareProtocol } from '@/lib/compare/protocol';
 import { type DOMAINS, domainProtocols } from '@/lib/domains';
+import { finetuneProtocol } from '@/lib/music/finetune-protocol';
 import { responseSchemaFor, type sharedResponseSchemas, streamedTypes } from '@/lib/domains/protocol';
 import type { WorkerProtocol } from '@/lib/domains/types';
 
@@ -21,9 +22,9 @@ export const initRequestSchema = z.object({
 /** Stops the long request `target` (training, UMAP) between steps. */
 export const cancelRequestSchema = z.object({ id: z.number().int(), type: z.literal('cancel'), target: z.number().int() });
 
-/** The worker parts' protocols this page knows: every domain's, and the Compare lab's. */
-export const PROTOCOLS: readonly WorkerProtocol[] = [...domainProtocols(), compareProtocol];
-type KnownProtocol = (typeof DOMAINS)[number]['protocol'] | typeof compareProtocol;
+/** The worker parts' protocols this page knows: every domain's, the Compare lab's and fine-tuning's. */
+export const PROTOCOLS: readonly WorkerProtocol[] = [...domainProtocols(), compareProtocol, finetuneProtocol];
+type KnownProtocol = (typeof DOMAINS)[number]['protocol'] | typeof compareProtocol | typeof finetuneProtocol;
 
 export type WorkerRequest = z.infer<typeof initRequestSchema> | z.infer<typeof cancelRequestSchema> | z.infer<KnownProtocol['requests'][number]>;
 

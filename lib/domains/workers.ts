@@ -4,7 +4,8 @@
  */
 import { compareWorkerPart } from '../compare/worker';
 import { imageWorkerPart } from '../image/worker';
+import { finetuneWorkerPart } from '../music/finetune-worker';
 import { musicWorkerPart } from '../music/worker';
 import type { WorkerPart } from './types';
 
-export const WORKER_PARTS: readonly WorkerPart[] = [imageWorkerPart, musicWorkerPart, compareWorkerPart];
+export const WORKER_PARTS: readonly WorkerPart[] = [imageWorkerPart, musicWorkerPart, compareWorkerPart, finetuneWorkerPart];
