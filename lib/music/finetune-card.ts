@@ -16,7 +16,7 @@ const scoreSchema = z.object({ greedyAccuracy: z.number(), greedyEventAccuracy: 
 export const fineTuneCardSchema = z.object({
   name: z.string(),
   kind: z.enum(['melody', 'drums']),
-  mode: z.enum(['decoder', 'whole', 'latent']),
+  mode: z.enum(['encoder', 'decoder', 'whole', 'latent']),
   /** The model it started from (e.g. "mel_2bar"). */
   base: z.string(),
   steps: z.number().int().nonnegative(),

@@ -41,6 +41,8 @@ export const finetuneRequestSchemas = [
     mode: z.enum(FINETUNE_MODES),
     base: musicModelSourceSchema,
     steps: z.number().int().min(1).max(MAX_FINETUNE_STEPS),
+    /** Stop after this many seconds of training (pauses excluded), whatever the steps. */
+    maxSeconds: z.number().positive().max(24 * 3600).optional(),
     resume: z.boolean().default(false),
   }),
   z.object({ id, type: z.literal('finetune:pause'), paused: z.boolean() }),
@@ -100,6 +102,8 @@ export const finetuneResponseSchemas = [
     accuracy: z.number(),
     stepsPerSecond: z.number(),
     etaSeconds: z.number(),
+    /** Seconds trained in this call so far (pauses excluded). */
+    seconds: z.number(),
     /** When the run last saved itself (ms since the epoch), if it has. */
     checkpointedAt: z.number().optional(),
   }),

@@ -4,11 +4,15 @@
  */
 import { z } from 'zod';
 
-export const FINETUNE_MODES = ['decoder', 'whole', 'latent'] as const;
+export const FINETUNE_MODES = ['encoder', 'decoder', 'whole', 'latent'] as const;
 export type FineTuneMode = (typeof FINETUNE_MODES)[number];
 
 /** Words for each mode, for the page and the docs. */
 export const FINETUNE_MODE_INFO: Record<FineTuneMode, { title: string; summary: string }> = {
+  encoder: {
+    title: 'Encoder only',
+    summary: 'The decoder stays as shipped, so it writes music as well as before; the encoder learns to find the codes of your style, closing the gap between what it guesses and what the decoder can play.',
+  },
   decoder: {
     title: 'Decoder only',
     summary: 'The encoder stays as shipped; the decoder learns to write your style. Forgets least of what it knew for the same gain.',

@@ -102,20 +102,20 @@ function threads(): number {
 
 async function train(request: Extract<Request, { type: 'finetune:train' }>, post: Post, signal: AbortSignal): Promise<void> {
   const { id, lab } = request;
-  const status = (phase: 'loading' | 'scoring' | 'training', label: string, extra: Partial<Extract<Response, { type: 'finetune:progress' }>> = {}): void =>
+  const status = (phase: 'loading' | 'scoring' | 'training', label: string, extra: { step?: number; done?: number; total?: number } = {}): void =>
     post({
       id,
       type: 'finetune:progress',
       phase,
       label,
-      step: 0,
-      done: 0,
-      total: request.steps,
+      step: extra.step ?? 0,
+      done: extra.done ?? 0,
+      total: extra.total ?? request.steps,
       loss: NaN,
       accuracy: NaN,
       stepsPerSecond: 0,
       etaSeconds: NaN,
-      ...extra,
+      seconds: 0,
     });
   let checkpoint: FineTuneCheckpoint | undefined;
   if (request.resume) {
@@ -158,6 +158,7 @@ async function train(request: Extract<Request, { type: 'finetune:train' }>, post
     const result = await runFineTune(tuner, {
       until,
       signal,
+      ...(request.maxSeconds === undefined ? {} : { maxSeconds: request.maxSeconds }),
       gate: () =>
         paused && !signal.aborted
           ? new Promise<void>((resolve) => {
@@ -195,6 +196,7 @@ async function train(request: Extract<Request, { type: 'finetune:train' }>, post
           accuracy: s.accuracy,
           stepsPerSecond: p.stepsPerSecond,
           etaSeconds: p.etaSeconds,
+          seconds: p.seconds,
           ...(checkpointedAt === undefined ? {} : { checkpointedAt }),
         }),
     });

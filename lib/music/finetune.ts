@@ -135,7 +135,8 @@ export class FineTuner {
         seed: recipe.seed,
         ...samplingSchedule(recipe.sampling),
       };
-      const frozen = recipe.mode === 'decoder' ? (name: string) => name.startsWith('encoder/') : undefined;
+      const frozen =
+        recipe.mode === 'decoder' ? (name: string) => name.startsWith('encoder/') : recipe.mode === 'encoder' ? (name: string) => name.startsWith('decoder/') : undefined;
       tuner.trainer = new MusicVaeTrainer(base.converter, hparams, weights, frozen);
       tuner.trainer.step = resume?.step ?? 0;
       if (slots.length > 0) {
@@ -279,7 +280,7 @@ export interface RunFineTuneOptions {
   /** Stop after this many seconds of training in this call (pauses excluded). */
   maxSeconds?: number;
   /** Called after every step, with the steps per second and the time left at that pace. */
-  onStep?: (step: FineTuneStep, progress: { done: number; total: number; stepsPerSecond: number; etaSeconds: number }) => void;
+  onStep?: (step: FineTuneStep, progress: { done: number; total: number; stepsPerSecond: number; etaSeconds: number; seconds: number }) => void;
   /** Save the state this often (seconds of wall time), and at the end. */
   checkpointEverySeconds?: number;
   onCheckpoint?: (state: FineTuneState) => Promise<void>;
@@ -325,11 +326,14 @@ export async function runFineTune(
     recent.push(took);
     if (recent.length > 10) recent.shift();
     const perStep = recent.reduce((a, b) => a + b, 0) / recent.length;
+    const left = (options.until - tuner.step) * perStep;
     options.onStep?.(step, {
       done: tuner.step - start,
       total: options.until - start,
       stepsPerSecond: 1 / perStep,
-      etaSeconds: (options.until - tuner.step) * perStep,
+      // With a time budget, the run ends at whichever comes first.
+      etaSeconds: options.maxSeconds === undefined ? left : Math.min(left, Math.max(0, options.maxSeconds - trained)),
+      seconds: trained,
     });
     if (options.onCheckpoint && performance.now() - lastCheckpoint >= (options.checkpointEverySeconds ?? 30) * 1000) {
       await options.onCheckpoint(await tuner.state());

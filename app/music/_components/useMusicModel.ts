@@ -40,7 +40,13 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
       await Promise.resolve();
       setLoading({
         label:
-          source.kind === 'shipped' ? 'Loading the shipped model…' : source.kind === 'url' ? `Loading ${source.url}…` : `Loading the folder ${source.name}…`,
+          source.kind === 'shipped'
+            ? 'Loading the shipped model…'
+            : source.kind === 'url'
+              ? `Loading ${source.url}…`
+              : source.kind === 'saved'
+                ? `Loading your fine-tuned model "${source.name}"…`
+                : `Loading the folder ${source.name}…`,
       });
       try {
         const r = await request({ type: 'music:load', lab, source }, 'music:loaded', (event) => {
