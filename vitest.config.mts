@@ -19,6 +19,7 @@ const SLOW = [
   'lib/image/image-model.test.ts',
   'lib/image/mnist.test.ts',
   'lib/music/evaluate.test.ts',
+  'lib/music/finetune-export.test.ts',
   'lib/music/finetune-worker.test.ts',
   'lib/music/magenta-compat.test.ts',
   'lib/music/music-vae.test.ts',

@@ -9,6 +9,7 @@
  * and exits with 1.
  *
  * Fine-tuning a shipped model on your own files: --init models/mel_2bar --data <your folder>
+ * --finetune encoder|decoder|whole (the labs' recipe for that mode: learning rate, batch, β, …)
  * --hold-out N (N of your files held back, scored before the first step and after the last; the
  * better of the two is written to --out) — see docs/fine-tuning.md.
  *
@@ -32,6 +33,8 @@ import { DrumsConverter } from '../lib/music/converters/drums';
 import { MelodyConverter } from '../lib/music/converters/melody';
 import { countWindows, holdOutFiles, type FileWindows } from '../lib/music/dataset';
 import { buildMusicDataset, type MusicDataset } from '../lib/music/dataset-node';
+import { fineTuneHyperparams, trainedPart } from '../lib/music/finetune';
+import { fineTuneRecipe } from '../lib/music/finetune-recipe';
 import { DEFAULT_HPARAMS } from '../lib/music/train-options';
 import { loadInitialModel, runTraining } from '../lib/music/train-run';
 
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
       until: { type: 'string' },
       'max-minutes': { type: 'string' },
       'hold-out': { type: 'string' },
+      finetune: { type: 'string' },
       batch: { type: 'string' },
       seed: { type: 'string' },
       resume: { type: 'boolean', default: false },
@@ -98,7 +102,17 @@ async function main(): Promise<void> {
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu here.');
   // Every flag is checked before any work starts.
-  const defaults = DEFAULT_HPARAMS[kind];
+  const mode = values.finetune;
+  if (mode !== undefined && mode !== 'encoder' && mode !== 'decoder' && mode !== 'whole')
+    throw new Error(
+      mode === 'latent'
+        ? '--finetune latent (a MidiMe-style small model over the codes) runs in the labs only; from the terminal, fine-tune the encoder, the decoder or the whole model.'
+        : `--finetune must be encoder, decoder or whole; got "${mode}".`,
+    );
+  if (mode && !values.init) throw new Error('--finetune needs --init <model folder>: the trained model to fine-tune (e.g. models/mel_2bar).');
+  const recipe = mode ? fineTuneRecipe(mode, kind) : undefined;
+  // With --finetune, the labs' recipe for that mode (docs/fine-tuning.md); flags given still win.
+  const defaults = recipe ? { ...DEFAULT_HPARAMS[kind], ...fineTuneHyperparams(recipe) } : DEFAULT_HPARAMS[kind];
   const hparams = {
     ...defaults,
     seed: positive(values.seed, 'seed', defaults.seed),
@@ -109,8 +123,8 @@ async function main(): Promise<void> {
     betaRate: fraction(values['beta-rate'], 'beta-rate', defaults.betaRate),
     freeBits: fraction(values['free-bits'], 'free-bits', defaults.freeBits, 1000),
     learningRate: fraction(values.lr, 'lr', defaults.learningRate),
-    samplingRate: fraction(values['sampling-rate'], 'sampling-rate', 0, 1e6),
-    samplingFrom: fraction(values['sampling-from'], 'sampling-from', 0, 1e9),
+    samplingRate: fraction(values['sampling-rate'], 'sampling-rate', defaults.samplingRate ?? 0, 1e6),
+    samplingFrom: values['sampling-from'] === undefined ? (defaults.samplingFrom ?? 0) : fraction(values['sampling-from'], 'sampling-from', 0, 1e9),
   };
   // Flags given on the command line win over a resumed run's saved recipe.
   const flagOf: Record<string, keyof typeof hparams> = {
@@ -139,10 +153,10 @@ async function main(): Promise<void> {
   if (maxMinutes !== undefined && !(Number.isFinite(maxMinutes) && maxMinutes > 0))
     throw new Error(`--max-minutes must be a positive number of minutes; got "${values['max-minutes']}".`);
   const holdOut = values['hold-out'] === undefined ? undefined : positive(values['hold-out'], 'hold-out', 0);
-  const batchSize = positive(values.batch, 'batch', 64);
+  const batchSize = positive(values.batch, 'batch', recipe?.batchSize ?? 64);
   const evalEvery = positive(values['eval-every'], 'eval-every', 200);
   const checkpointEvery = positive(values['checkpoint-every'], 'checkpoint-every', 200);
-  const transpose = values.transpose === undefined ? 5 : Number(values.transpose);
+  const transpose = values.transpose === undefined ? (recipe?.transpose ?? 5) : Number(values.transpose);
   if (!Number.isInteger(transpose) || transpose < 0 || transpose > 12)
     throw new Error(`--transpose must be a whole number of semitones from 0 to 12; got "${values.transpose}".`);
   const initStep = values['init-step'] === undefined ? undefined : Number(values['init-step']);
@@ -187,6 +201,7 @@ async function main(): Promise<void> {
     overrides,
     init,
     transpose,
+    ...(mode && trainedPart(mode) ? { trainOnly: trainedPart(mode) } : {}),
     quantization,
     signal: controller.signal,
     onStep: (s, total) => {

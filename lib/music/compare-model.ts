@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_MIDI_BYTES } from './midi';
+import { SAVED_MODEL_VALUE, URL_MODEL_VALUE } from './model-value';
 import { SHIPPED_MUSIC_MODELS, type MusicKind } from './shipped';
 
 /**
@@ -11,16 +12,8 @@ import { SHIPPED_MUSIC_MODELS, type MusicKind } from './shipped';
  * (picked on the page), or a fine-tuned model saved in this browser ("saved:<name>").
  */
 export function musicCompareModelSchema(kind: MusicKind): z.ZodType<string> {
-  return z.union([
-    z.literal(SHIPPED_MUSIC_MODELS[kind]),
-    z.literal('folder'),
-    z.string().regex(/^url:https?:\/\/\S{1,2000}$/),
-    z.string().regex(SAVED_MODEL_VALUE),
-  ]);
+  return z.union([z.literal(SHIPPED_MUSIC_MODELS[kind]), z.literal('folder'), z.string().regex(URL_MODEL_VALUE), z.string().regex(SAVED_MODEL_VALUE)]);
 }
-
-/** `saved:<name>`: a fine-tuned model saved in this browser (the name as lib/music/finetune-card allows it). */
-export const SAVED_MODEL_VALUE = /^saved:[A-Za-z0-9][A-Za-z0-9 _.-]{0,47}$/;
 
 /** What the windows of MIDI files picked on the page are labelled by. */
 export const FILE_LABEL_NAMES = ['file', 'folder', 'style', 'drummer'] as const;

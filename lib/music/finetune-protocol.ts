@@ -42,7 +42,11 @@ export const finetuneRequestSchemas = [
     base: musicModelSourceSchema,
     steps: z.number().int().min(1).max(MAX_FINETUNE_STEPS),
     /** Stop after this many seconds of training (pauses excluded), whatever the steps. */
-    maxSeconds: z.number().positive().max(24 * 3600).optional(),
+    maxSeconds: z
+      .number()
+      .positive()
+      .max(24 * 3600)
+      .optional(),
     resume: z.boolean().default(false),
   }),
   z.object({ id, type: z.literal('finetune:pause'), paused: z.boolean() }),

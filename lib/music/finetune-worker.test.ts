@@ -41,7 +41,11 @@ beforeAll(async () => {
     savedAt: 1,
     data: { files: 0, refused: 0, trainWindows: 0, heldBackWindows: 0, heldBackNote: '' },
   };
-  await saveFineTuned(card, { config: musicVaeConfigFor('melody'), recipe: fineTuneRecipe('decoder', 'melody'), weights: randomMusicVaeVariables(TINY_MELODY) });
+  await saveFineTuned(card, {
+    config: musicVaeConfigFor('melody'),
+    recipe: fineTuneRecipe('decoder', 'melody'),
+    weights: randomMusicVaeVariables(TINY_MELODY),
+  });
 });
 afterAll(() => finetuneWorkerPart.dispose?.());
 

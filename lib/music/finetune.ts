@@ -68,6 +68,30 @@ function samplingSchedule(on: boolean): { samplingRate?: number; samplingFrom?: 
   return on ? { samplingRate: 1, samplingFrom: -20 } : {};
 }
 
+/**
+ * The training recipe of a fine-tuning as the trainer's hyperparameters (sizes aside): a constant
+ * learning rate and β (no warm-up, no decay), and scheduled sampling already at its end.
+ */
+export function fineTuneHyperparams(recipe: FineTuneRecipe): Omit<TrainHyperparams, 'encoderUnits' | 'decoderUnits' | 'zDims'> {
+  return {
+    maxBeta: recipe.maxBeta,
+    betaRate: 0,
+    freeBits: recipe.freeBits,
+    learningRate: recipe.learningRate,
+    decayRate: 1,
+    minLearningRate: recipe.learningRate,
+    clipNorm: 1,
+    seed: recipe.seed,
+    ...samplingSchedule(recipe.sampling),
+    latentNoise: recipe.noise,
+  };
+}
+
+/** The part a mode trains when it trains only one (the other stays as it is). */
+export function trainedPart(mode: FineTuneRecipe['mode']): 'encoder' | 'decoder' | undefined {
+  return mode === 'encoder' || mode === 'decoder' ? mode : undefined;
+}
+
 /** The windows of step `step`: an epoch-wise shuffle of all windows (every window once per epoch). */
 export function fineTuneBatch<T>(items: readonly T[], step: number, batchSize: number, seed: number): T[] {
   const size = Math.min(batchSize, items.length);
@@ -121,22 +145,9 @@ export class FineTuner {
       tuner.codes = await codesOf(base, train);
     } else {
       const { encoderUnits, decoderUnits, zDims } = base.sizes;
-      const hparams: TrainHyperparams = {
-        encoderUnits,
-        decoderUnits,
-        zDims,
-        maxBeta: recipe.maxBeta,
-        betaRate: 0,
-        freeBits: recipe.freeBits,
-        learningRate: recipe.learningRate,
-        decayRate: 1,
-        minLearningRate: recipe.learningRate,
-        clipNorm: 1,
-        seed: recipe.seed,
-        ...samplingSchedule(recipe.sampling),
-      };
-      const frozen =
-        recipe.mode === 'decoder' ? (name: string) => name.startsWith('encoder/') : recipe.mode === 'encoder' ? (name: string) => name.startsWith('decoder/') : undefined;
+      const hparams: TrainHyperparams = { encoderUnits, decoderUnits, zDims, ...fineTuneHyperparams(recipe) };
+      const only = trainedPart(recipe.mode);
+      const frozen = only ? (name: string) => !name.startsWith(`${only}/`) : undefined;
       tuner.trainer = new MusicVaeTrainer(base.converter, hparams, weights, frozen);
       tuner.trainer.step = resume?.step ?? 0;
       if (slots.length > 0) {

@@ -61,6 +61,8 @@ export interface RunOptions {
   init?: InitialModel;
   /** Transpose melody windows by up to ±this many semitones (training only). */
   transpose: number;
+  /** Train only these variables, the rest kept as they are (fine-tuning; see lib/music/finetune-recipe). */
+  trainOnly?: 'encoder' | 'decoder';
   /**
    * Participants in data-parallel training (this thread plus worker threads, one TF.js WASM each;
    * see train-parallel.ts). 1 (the default) trains in this thread alone.
@@ -317,7 +319,8 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
   }
   const hparams: TrainHyperparams = { ...saved, ...options.overrides };
   const init = resumed ? undefined : options.init;
-  const trainer = new MusicVaeTrainer(converter, hparams, resumed?.weights ?? init?.weights);
+  const only = options.trainOnly;
+  const trainer = new MusicVaeTrainer(converter, hparams, resumed?.weights ?? init?.weights, only ? (name) => !name.startsWith(`${only}/`) : undefined);
   if (resumed) resumed.state.hparams = { ...hparams };
   const state: z.infer<typeof stateSchema> = resumed?.state ?? {
     step: init?.step ?? 0,

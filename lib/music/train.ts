@@ -191,10 +191,12 @@ export class MusicVaeTrainer {
     const Z = this.hparams.zDims;
     if (shard.offset < 0 || shard.offset + B > shard.total)
       throw new InvalidInputError(`A shard of ${B} items at ${shard.offset} does not fit a batch of ${shard.total}.`);
+    const noise = this.hparams.latentNoise ?? 1;
     const eps = tf.tensor2d(
       createRng(seed)
         .normalArray(shard.total * Z)
-        .subarray(shard.offset * Z, (shard.offset + B) * Z),
+        .subarray(shard.offset * Z, (shard.offset + B) * Z)
+        .map((e) => e * noise),
       [B, Z],
     );
     const p = this.samplingProbability();
