@@ -70,6 +70,8 @@ export const finetuneRequestSchemas = [
 
 const fileSummarySchema = z.object({ name: z.string(), windows: z.number().int(), sparse: z.number().int(), refused: z.string().optional() });
 const scoreSchema = z.object({ greedyAccuracy: z.number(), greedyEventAccuracy: z.number() });
+/** A number that may be NaN (not known yet: a loss before the first step, an accuracy the latent mode has not). */
+const maybe = z.union([z.number(), z.nan()]);
 
 /** A run saved as it went. */
 export const checkpointInfoSchema = z.object({
@@ -102,10 +104,10 @@ export const finetuneResponseSchemas = [
     step: z.number().int(),
     done: z.number().int(),
     total: z.number().int(),
-    loss: z.number(),
-    accuracy: z.number(),
+    loss: maybe,
+    accuracy: maybe,
     stepsPerSecond: z.number(),
-    etaSeconds: z.number(),
+    etaSeconds: maybe,
     /** Seconds trained in this call so far (pauses excluded). */
     seconds: z.number(),
     /** When the run last saved itself (ms since the epoch), if it has. */

@@ -16,11 +16,13 @@ export const FINETUNE_MODE_INFO: Record<FineTuneMode, { title: string; summary: 
   },
   decoder: {
     title: 'Decoder only',
-    summary: 'The encoder stays as shipped; the decoder learns to write your style. It cannot fix the encoder’s guesses of codes for new music, which is where most of the errors are.',
+    summary:
+      'The encoder stays as shipped; the decoder learns to write your style. It cannot fix the encoder’s guesses of codes for new music, which is where most of the errors are.',
   },
   whole: {
     title: 'Whole model',
-    summary: 'Encoder and decoder both learn, at a gentle rate: the largest gain on your held-back music in the same minutes, for some forgetting of the music it was trained on.',
+    summary:
+      'Encoder and decoder both learn, at a gentle rate: the largest gain on your held-back music in the same minutes, for some forgetting of the music it was trained on.',
   },
   latent: {
     title: 'Small latent model (MidiMe)',

@@ -120,3 +120,18 @@ describe('the fine-tuning worker part', () => {
     expect((await ask({ type: 'finetune:checkpoint', lab: 'melody' })).checkpoint).toBeUndefined();
   });
 });
+
+describe('the fine-tuning answers', () => {
+  it('pass the page-side checks (progress before the first step carries NaN loss and ETA)', async () => {
+    const { responseSchemaFor } = await import('../domains/protocol');
+    const { finetuneProtocol } = await import('./finetune-protocol');
+    const check = responseSchemaFor([finetuneProtocol]);
+    await ask({ type: 'finetune:prepare', lab: 'melody', files: melodyFiles });
+    const start = sent.length;
+    await ask({ type: 'finetune:train', lab: 'melody', mode: 'whole', base: { kind: 'saved', name: 'tiny-base' }, steps: 2 });
+    await ask({ type: 'finetune:compare', lab: 'melody', count: 1, temperature: 0, seed: 1 });
+    const answers = sent.slice(start);
+    expect(answers.some((m) => m.type === 'finetune:progress' && Number.isNaN(m.loss))).toBe(true);
+    for (const m of answers) expect(check.safeParse(m).success, String(m.type)).toBe(true);
+  });
+});
