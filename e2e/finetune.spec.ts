@@ -63,7 +63,9 @@ test('fine-tune the melody model on my files, save it, reload: it is listed and 
   test.setTimeout(360_000);
   void problems;
   const panel = await openPanel(page);
-  await panel.getByTestId('finetune-files').setInputFiles(files('jig-0.mid', 'jig-1.mid', 'jig-2.mid', 'jig-3.mid', 'jig-4.mid', 'jig-5.mid', 'beat.mid', 'notes.mid', 'short.mid'));
+  await panel
+    .getByTestId('finetune-files')
+    .setInputFiles(files('jig-0.mid', 'jig-1.mid', 'jig-2.mid', 'jig-3.mid', 'jig-4.mid', 'jig-5.mid', 'beat.mid', 'notes.mid', 'short.mid'));
   const found = panel.getByTestId('finetune-found');
   // 6 tunes of 8 bars → 7 windows each; one of the six held back.
   await expect(found).toContainText('Found 42 two-bar windows: 35 to learn from, 7 held back (1 of your 6 files held back: jig-');

@@ -110,11 +110,16 @@ async function main(): Promise<void> {
     Number(values['pop-windows']),
   );
   const style = styleProfile(testWindows, 'melody');
-  console.log(`${trainWindows.length} windows of 20 jigs to learn from; ${testWindows.length} windows of 5 other jigs (${test.map((t) => t.name).join(', ')}) and ${popWindows.length} POP909 validation windows to score.`);
+  console.log(
+    `${trainWindows.length} windows of 20 jigs to learn from; ${testWindows.length} windows of 5 other jigs (${test.map((t) => t.name).join(', ')}) and ${popWindows.length} POP909 validation windows to score.`,
+  );
 
   const score = async (model: FineTunedModel): Promise<Score> => {
     const jig = await scoreReconstruction(model, testWindows);
-    const refined = refineSteps > 0 ? (await scoreReconstruction(model, evenlySpaced(testWindows, refineLimit), { refine: { steps: refineSteps, learningRate: 0.3 } })).refined : undefined;
+    const refined =
+      refineSteps > 0
+        ? (await scoreReconstruction(model, evenlySpaced(testWindows, refineLimit), { refine: { steps: refineSteps, learningRate: 0.3 } })).refined
+        : undefined;
     const p = await scoreReconstruction(model, popWindows);
     const samples = await sampleLabels(model, 64, 0.5, 7);
     return {
@@ -131,9 +136,21 @@ async function main(): Promise<void> {
   };
 
   const rows: Row[] = [];
+  const add = (row: Row): void => {
+    rows.push(row);
+    console.log(`  ${JSON.stringify(row)}`); // as they come: a later failure keeps what was measured
+  };
   console.log('Scoring mel_2bar as shipped…');
   const before = await score({ vae: base });
-  rows.push({ where: '—', mode: DEFAULT_FINETUNE_MODE, steps: 0, seconds: 0, score: before, load: os.loadavg()[0]?.toFixed(1) ?? '?', note: 'mel_2bar as shipped' });
+  add({
+    where: '—',
+    mode: DEFAULT_FINETUNE_MODE,
+    steps: 0,
+    seconds: 0,
+    score: before,
+    load: os.loadavg()[0]?.toFixed(1) ?? '?',
+    note: 'mel_2bar as shipped',
+  });
 
   if (where.has('node'))
     for (const mode of modes) {
@@ -141,7 +158,7 @@ async function main(): Promise<void> {
       const tuner = await FineTuner.create(base, trainWindows, fineTuneRecipe(mode, 'melody'));
       const { load } = await withLoad(() => runFineTune(tuner, { until: 100_000, maxSeconds: minutes * 60 }));
       const model = await tuner.model();
-      rows.push({ where: 'node (library)', mode, steps: tuner.step, seconds: tuner.seconds, score: await score(model), load });
+      add({ where: 'node (library)', mode, steps: tuner.step, seconds: tuner.seconds, score: await score(model), load });
       disposeModel(model);
       tuner.dispose();
     }
@@ -150,12 +167,34 @@ async function main(): Promise<void> {
     console.log(`Fine-tuning from the terminal (train:music --finetune ${DEFAULT_FINETUNE_MODE}), ${minutes} min…`);
     const out = path.join(values.work, 'terminal');
     const args = ['--import', 'tsx', 'scripts/train-music.ts', '--model', 'melody', '--init', 'models/mel_2bar', '--finetune', DEFAULT_FINETUNE_MODE];
-    args.push('--data', all, '--hold-out', '5', '--out', out, '--steps', '100000', '--max-minutes', String(minutes), '--eval-every', '100000', '--checkpoint-every', '100000');
+    args.push(
+      '--data',
+      all,
+      '--hold-out',
+      '5',
+      '--out',
+      out,
+      '--steps',
+      '100000',
+      '--max-minutes',
+      String(minutes),
+      '--eval-every',
+      '100000',
+      '--checkpoint-every',
+      '100000',
+    );
     const { value, load } = await withLoad(() => run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }));
     const result = JSON.parse(value.stdout) as { steps: number; startStep: number; seconds: number };
     // The weights the run ended with (out/training), not the best of before/after, which the held-back tunes chose.
     const model = await MusicVAE.load(fsSource(path.join(out, 'training')), { keepVariables: true });
-    rows.push({ where: 'terminal (train:music)', mode: DEFAULT_FINETUNE_MODE, steps: result.steps - result.startStep, seconds: result.seconds, score: await score({ vae: model }), load });
+    add({
+      where: 'terminal (train:music)',
+      mode: DEFAULT_FINETUNE_MODE,
+      steps: result.steps - result.startStep,
+      seconds: result.seconds,
+      score: await score({ vae: model }),
+      load,
+    });
     model.dispose();
   }
 
@@ -163,13 +202,19 @@ async function main(): Promise<void> {
     if (!hasProductionBuild()) throw new Error('The browser run needs a production build: npm run build.');
     console.log(`Fine-tuning in headless Chromium (the melody lab's panel, WASM), ${minutes} min…`);
     const server = await startProdServer({ port: Number(values.port) });
-    const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-gpu'],
+    });
     try {
       const page = await browser.newPage({ acceptDownloads: true });
       await page.addInitScript(() => {
         const w = window as unknown as { longTasks: { start: number; duration: number }[] };
         w.longTasks = [];
-        new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: true });
+        new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push({ start: e.startTime, duration: e.duration }))).observe({
+          type: 'longtask',
+          buffered: true,
+        });
       });
       await page.goto(`${server.url}/music/melody?backend=wasm`);
       await page.getByTestId('music-model-info').and(page.locator('[data-name="mel_2bar"]')).waitFor({ timeout: 180_000 });
@@ -204,7 +249,7 @@ async function main(): Promise<void> {
       }
       const model = await MusicVAE.load(fsSource(path.join(dir, 'bench-jigs')), { keepVariables: true });
       const longest = long.reduce((m, t) => Math.max(m, t.duration), 0);
-      rows.push({
+      add({
         where: 'browser (lab panel, WASM)',
         mode: DEFAULT_FINETUNE_MODE,
         steps,
@@ -222,7 +267,8 @@ async function main(): Promise<void> {
   base.dispose();
 
   const f = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
-  const d = (x: number | undefined, y: number | undefined): string => (x === undefined || y === undefined ? '' : ` (${x - y >= 0 ? '+' : ''}${(x - y).toFixed(3)})`);
+  const d = (x: number | undefined, y: number | undefined): string =>
+    x === undefined || y === undefined ? '' : ` (${x - y >= 0 ? '+' : ''}${(x - y).toFixed(3)})`;
   const lines = [
     `Fine-tuning mel_2bar on 20 jigs for at most ${minutes} min; scored on 5 other jigs (${testWindows.length} windows; refined: K = ${refineSteps} on ${Math.min(refineLimit, testWindows.length)} of them) and ${popWindows.length} POP909 validation windows (spread evenly). Greedy accuracy over all steps; style: total-variation distance of 64 samples (T = 0.5) from the 5 jigs' pitch classes / onset positions (0 = the same).`,
     '',
