@@ -23,6 +23,12 @@ describe('train:music, eval:music and dataset:music refuse bad input at once', (
         /Give --steps N .* or --until S .*, not both/,
       ],
       ['scripts/train-music.ts', ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--max-minutes', 'soon'], /--max-minutes must be a positive number/],
+      ['scripts/train-music.ts', ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--finetune', 'whole'], /--finetune needs --init <model folder>/],
+      [
+        'scripts/train-music.ts',
+        ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--finetune', 'latent', '--init', 'models/mel_2bar'],
+        /--finetune latent .* runs in the labs only/,
+      ],
       ['scripts/eval-music.ts', ['--model', '/nonexistent-model', '--data', '.'], /config\.json does not exist/],
       ['scripts/dataset-music.ts', ['--model', 'drums', '--data', 'app'], /No \.mid files were found/],
     ];
@@ -155,6 +161,24 @@ describe('train:music counts --steps from where the run starts', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ startStep: 3, steps: 5, stoppedBy: 'done', modelWritten: true, before: { step: 3 }, after: { step: 5 } });
       expect(r.stderr).toMatch(/of your held-back files\), greedy accuracy all \/ event steps: before \(step 3\) [\d.]+ \/ [\d.]+, after \(step 5\)/);
+      // --finetune decoder: the labs' recipe, the encoder kept exactly as it was.
+      const frozen = path.join(dir, 'frozen');
+      const f = await runScript(
+        'scripts/train-music.ts',
+        [...tiny, '--out', frozen, '--init', base, '--finetune', 'decoder', '--steps', '2', '--eval-every', '100'],
+        120_000,
+      );
+      expect(f.code, f.stderr).toBe(0);
+      const manifest = async (dir: string, name: string) => {
+        const m = JSON.parse(await readFile(path.join(dir, 'weights_manifest.json'), 'utf8')) as { weights: { name: string }[] }[];
+        return m.flatMap((g) => g.weights.map((w) => w.name)).includes(name);
+      };
+      expect(await manifest(path.join(frozen, 'training'), 'encoder/mu/kernel')).toBe(true);
+      const shard = async (dir: string) => readFile(path.join(dir, 'group1-shard1of1'));
+      const [a, b] = [await shard(base), await shard(path.join(frozen, 'training'))];
+      // Variables are written in the same order; the encoder's come first and must be byte-identical.
+      expect(Buffer.compare(a.subarray(0, 1000), b.subarray(0, 1000))).toBe(0);
+      expect(Buffer.compare(a, b)).not.toBe(0);
       const passed = await runScript('scripts/train-music.ts', [...tiny, '--out', path.join(dir, 'none'), '--init', base, '--until', '2']);
       expect(passed.code).toBe(1);
       expect(passed.stderr).toMatch(/Nothing to train: the run starts at step 3 .* stop at step 2\. Give --steps N .* No model was written\./);

@@ -68,7 +68,8 @@ describe('FineTuner', () => {
       const pairs = mode === 'latent' ? [a.latent ?? [], b.latent ?? []] : [a.weights, b.weights];
       let largest = 0;
       (pairs[0] ?? []).forEach((w, k) => w.values.forEach((v, i) => (largest = Math.max(largest, Math.abs(v - (pairs[1]?.[k]?.values[i] ?? NaN))))));
-      expect(largest, mode).toBeLessThan(1e-6);
+      // Float rounding only (Adam recomputes β^t on restore): a wrong restore would be off by ~lr = 0.01.
+      expect(largest, mode).toBeLessThan(1e-5);
       expect(b.history.map((h) => h.step)).toEqual([1, 2, 3, 4]);
       straight.dispose();
       resumed.dispose();
