@@ -9,7 +9,7 @@ import { listFineTuned, saveFineTuned, savedModelSource } from './finetune-store
 import { finetuneWorkerPart } from './finetune-worker';
 import { MusicVAE } from './music-vae';
 import { drumFile, melodyFile } from './testing/finetune-fixtures';
-import { TINY_MELODY } from './testing/fixtures';
+import { TINY_DRUMS, TINY_MELODY } from './testing/fixtures';
 import { musicVaeConfigFor, randomMusicVaeVariables } from './testing/random-checkpoint';
 
 type Message = WorkerMessage & Record<string, unknown>;
@@ -133,5 +133,36 @@ describe('the fine-tuning answers', () => {
     const answers = sent.slice(start);
     expect(answers.some((m) => m.type === 'finetune:progress' && Number.isNaN(m.loss))).toBe(true);
     for (const m of answers) expect(check.safeParse(m).success, String(m.type)).toBe(true);
+  });
+});
+
+describe('fine-tuning the drum model', () => {
+  it('reads drum files, trains, and refuses a model that reads windows differently', async () => {
+    const card: FineTuneCard = {
+      name: 'tiny-drums',
+      kind: 'drums',
+      mode: 'whole',
+      base: 'random',
+      steps: 0,
+      seconds: 0,
+      savedAt: 2,
+      data: { files: 0, refused: 0, trainWindows: 0, heldBackWindows: 0, heldBackNote: '' },
+    };
+    await saveFineTuned(card, { config: musicVaeConfigFor('drums'), recipe: fineTuneRecipe('whole', 'drums'), weights: randomMusicVaeVariables(TINY_DRUMS) });
+    const grooves = Array.from({ length: 5 }, (_, i) => ({ name: `groove-${i}.mid`, bytes: drumFile(i, 3) }));
+    const r = await ask({ type: 'finetune:prepare', lab: 'drums', files: grooves });
+    expect(r).toMatchObject({ type: 'finetune:prepared', trainWindows: 20, heldBackWindows: 5 });
+    const trained = await ask({ type: 'finetune:train', lab: 'drums', mode: 'whole', base: { kind: 'saved', name: 'tiny-drums' }, steps: 2 });
+    expect(trained).toMatchObject({ type: 'finetune:trained', stoppedBy: 'done', step: 2 });
+    // A 64-step model reads 4-bar windows: not what these windows are.
+    const long = { ...card, name: 'long-drums' };
+    await saveFineTuned(long, {
+      config: { type: 'MusicVAE', dataConverter: { type: 'DrumsConverter', args: { numSteps: 64 } } },
+      recipe: fineTuneRecipe('whole', 'drums'),
+      weights: randomMusicVaeVariables(TINY_DRUMS),
+    });
+    const refused = await ask({ type: 'finetune:train', lab: 'drums', mode: 'whole', base: { kind: 'saved', name: 'long-drums' }, steps: 2 });
+    expect(refused).toMatchObject({ type: 'error', name: 'InvalidInputError' });
+    expect(refused.message).toMatch(/long-drums reads .*"numSteps":64.*fine-tuning here reads your files as the shipped models do/);
   });
 });

@@ -10,7 +10,8 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { z } from 'zod';
 import { InvalidInputError } from '../core/errors';
 import { defineWorkerPart, typedPost } from '../domains/router';
-import { converterFromConfig } from './music-vae-config';
+import { DrumsConverter } from './converters/drums';
+import { MelodyConverter } from './converters/melody';
 import { FineTuner, runFineTune, type FineTunedModel } from './finetune';
 import type { FineTuneCard } from './finetune-card';
 import { readFineTuneFile, splitFineTuneData, type FineTuneData } from './finetune-data';
@@ -133,6 +134,11 @@ async function train(request: Extract<Request, { type: 'finetune:train' }>, post
   const base = await MusicVAE.load(counted.source, { expectKind: lab, keepVariables: true, ...(resolved.name ? { name: resolved.name } : {}) });
   let tuner: FineTuner | undefined;
   try {
+    const expected = (lab === 'melody' ? new MelodyConverter() : new DrumsConverter()).toSpec();
+    if (JSON.stringify(base.converter.toSpec()) !== JSON.stringify(expected))
+      throw new InvalidInputError(
+        `${resolved.name ?? 'This model'} reads ${JSON.stringify(base.converter.toSpec())}; fine-tuning here reads your files as the shipped models do (${JSON.stringify(expected)}). Fine-tune the shipped model or one fine-tuned from it.`,
+      );
     const data = checkpoint ? { train: checkpoint.train, heldBack: checkpoint.heldBack } : (ready as { data: FineTuneData }).data;
     const summary = checkpoint?.summary ?? (ready as { summary: FineTuneCard['data'] }).summary;
     const recipe = checkpoint?.state.recipe ?? fineTuneRecipe(mode, lab);
@@ -233,10 +239,9 @@ async function handle(request: Request, post: Post, signal: AbortSignal): Promis
   const id = request.id;
   switch (request.type) {
     case 'finetune:prepare': {
-      const converter = converterFromConfig({
-        type: 'MusicVAE',
-        dataConverter: request.lab === 'melody' ? { type: 'MelodyConverter', args: {} } : { type: 'DrumsConverter', args: {} },
-      });
+      // The shipped models' converters (Magenta's defaults); a model that reads windows otherwise is refused at training.
+      const converter = request.lab === 'melody' ? new MelodyConverter() : new DrumsConverter();
+
       const files = request.files.map((f) => readFineTuneFile(f.name, f.bytes, converter));
       const data = splitFineTuneData(files, request.lab);
       const summary = {
