@@ -40,7 +40,10 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // No cross-origin isolation headers on purpose: with COOP/COEP TF.js picks its threaded WASM build,
-  // whose blob workers break in minified production bundles and hang the page.
+  // whose blob workers break in minified production bundles and hang the page. Re-checked on
+  // 2026-12-06 for in-browser fine-tuning (docs/fine-tuning.md#every-core): each pthread worker fails
+  // with "Failed to execute 'importScripts' … The script at 'blob:…' failed to load", with or without
+  // blob: in script-src, and the model never loads; fine-tuning runs on one WASM thread.
   experimental: {
     // CI always builds cold; writing the Turbopack cache there costs ~30 s and is never read back.
     turbopackFileSystemCacheForBuild: !process.env.CI,

@@ -1,7 +1,8 @@
 /**
- * `npm run eval:music -- --model models/<id> --data <dir> [--split validation|train | --all] [--limit N] [--samples N] [--refine K [--refine-limit N]] [--backend wasm|cpu]`:
+ * `npm run eval:music -- --model models/<id> --data <dir> [--split validation|train|test | --all] [--limit N] [--samples N] [--refine K [--refine-limit N]] [--backend wasm|cpu]`:
  * evaluates a MusicVAE checkpoint on the windows of a MIDI folder (the same windows and split as
- * training; `--all`: every window of the folder, no split — e.g. a folder the model never saw) and
+ * training; `--split test`: a dataset's own test split, e.g. Groove MIDI's; `--all`: every window of the
+ * folder whatever its split, test rows of an info.csv included — e.g. a folder the model never saw) and
  * prints JSON: windows, teacher-forced accuracy, greedy reconstruction accuracy (all steps and event
  * steps), mean KL, active latent units, and sample vs data note density and range — and the share of
  * `--samples` T = 0.5 samples (default 64) with over twice the data's notes/hits per window. With
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
   });
   if (!values.model || !values.data) throw new Error('--model <checkpoint folder or URL> and --data <folder of MIDI files> are required.');
   const split = values.all ? 'all' : (values.split ?? 'validation');
-  if (split !== 'validation' && split !== 'train' && split !== 'all') throw new Error('--split must be validation or train (or pass --all for every window).');
+  if (split !== 'validation' && split !== 'train' && split !== 'test' && split !== 'all')
+    throw new Error(`--split must be validation, train or test (or pass --all for every window); got "${split}".`);
   if (values.all && values.split) throw new Error('Give --split or --all, not both.');
   const refineSteps = values.refine === undefined ? undefined : Number(values.refine);
   if (refineSteps !== undefined && (!Number.isInteger(refineSteps) || refineSteps < 1 || refineSteps > 1000))

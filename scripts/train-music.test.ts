@@ -17,6 +17,18 @@ describe('train:music, eval:music and dataset:music refuse bad input at once', (
       ['scripts/train-music.ts', ['--model', 'melody', '--data', '/nonexistent-folder', '--out', '/tmp/x'], /Cannot read the data folder \/nonexistent-folder/],
       ['scripts/train-music.ts', ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--steps', '0'], /--steps must be a positive whole number/],
       ['scripts/train-music.ts', ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--quantize', 'int4'], /--quantize must be none, float16 or uint8/],
+      [
+        'scripts/train-music.ts',
+        ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--steps', '5', '--until', '9'],
+        /Give --steps N .* or --until S .*, not both/,
+      ],
+      ['scripts/train-music.ts', ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--max-minutes', 'soon'], /--max-minutes must be a positive number/],
+      ['scripts/train-music.ts', ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--finetune', 'whole'], /--finetune needs --init <model folder>/],
+      [
+        'scripts/train-music.ts',
+        ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--finetune', 'latent', '--init', 'models/mel_2bar'],
+        /--finetune latent .* runs in the labs only/,
+      ],
       ['scripts/eval-music.ts', ['--model', '/nonexistent-model', '--data', '.'], /config\.json does not exist/],
       ['scripts/dataset-music.ts', ['--model', 'drums', '--data', 'app'], /No \.mid files were found/],
     ];
@@ -94,7 +106,7 @@ describe('train:music and Ctrl-C', () => {
           'scripts/train-music.ts',
           ...args.slice(0, -6),
           '--steps',
-          String(state.step + 2),
+          '2',
           '--eval-every',
           '100000',
           '--checkpoint-every',
@@ -108,4 +120,78 @@ describe('train:music and Ctrl-C', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 240_000);
+});
+
+describe('train:music counts --steps from where the run starts', () => {
+  it('--init <model at step 3> --steps 2 trains 2 steps (to 5) and scores the held-back files before and after; a stop already passed, or a run that writes no model, exits 1 and says so', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'steps-'));
+    try {
+      const data = path.join(dir, 'data');
+      await mkdir(data);
+      for (let i = 0; i < 12; i++) {
+        const example = MELODY_EXAMPLES[i % MELODY_EXAMPLES.length];
+        if (!example) throw new Error('no examples');
+        await writeFile(path.join(data, `tune-${i}.mid`), sequenceToMidi(melodyExample(example)));
+      }
+      const tiny = [
+        '--model',
+        'melody',
+        '--data',
+        data,
+        '--encoder',
+        '16',
+        '--decoder',
+        '16',
+        '--z',
+        '4',
+        '--batch',
+        '4',
+        '--transpose',
+        '0',
+        '--hold-out',
+        '3',
+      ];
+      const base = path.join(dir, 'base');
+      const first = await runScript('scripts/train-music.ts', [...tiny, '--out', base, '--steps', '3', '--eval-every', '100'], 120_000);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toMatch(/\(3 file\(s\) held back: /);
+      await writeFile(path.join(base, 'history.json'), JSON.stringify({ step: 3, seconds: 1, history: [{ step: 3, valAccuracy: 0.5 }] }));
+      const tuned = path.join(dir, 'tuned');
+      const r = await runScript('scripts/train-music.ts', [...tiny, '--out', tuned, '--init', base, '--steps', '2', '--eval-every', '100'], 120_000);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ startStep: 3, steps: 5, stoppedBy: 'done', modelWritten: true, before: { step: 3 }, after: { step: 5 } });
+      expect(r.stderr).toMatch(/of your held-back files\), greedy accuracy all \/ event steps: before \(step 3\) [\d.]+ \/ [\d.]+, after \(step 5\)/);
+      // --finetune decoder: the labs' recipe, the encoder kept exactly as it was.
+      const frozen = path.join(dir, 'frozen');
+      const f = await runScript(
+        'scripts/train-music.ts',
+        [...tiny, '--out', frozen, '--init', base, '--finetune', 'decoder', '--steps', '2', '--eval-every', '100'],
+        120_000,
+      );
+      expect(f.code, f.stderr).toBe(0);
+      const manifest = async (dir: string, name: string) => {
+        const m = JSON.parse(await readFile(path.join(dir, 'weights_manifest.json'), 'utf8')) as { weights: { name: string }[] }[];
+        return m.flatMap((g) => g.weights.map((w) => w.name)).includes(name);
+      };
+      expect(await manifest(path.join(frozen, 'training'), 'encoder/mu/kernel')).toBe(true);
+      const shard = async (dir: string) => readFile(path.join(dir, 'group1-shard1of1'));
+      const [a, b] = [await shard(base), await shard(path.join(frozen, 'training'))];
+      // Variables are written in the same order; the encoder's come first and must be byte-identical.
+      expect(Buffer.compare(a.subarray(0, 1000), b.subarray(0, 1000))).toBe(0);
+      expect(Buffer.compare(a, b)).not.toBe(0);
+      const passed = await runScript('scripts/train-music.ts', [...tiny, '--out', path.join(dir, 'none'), '--init', base, '--until', '2']);
+      expect(passed.code).toBe(1);
+      expect(passed.stderr).toMatch(/Nothing to train: the run starts at step 3 .* stop at step 2\. Give --steps N .* No model was written\./);
+      // Resumed with a learning rate of 0: the weights cannot get better, so no new model is written.
+      const still = await runScript(
+        'scripts/train-music.ts',
+        [...tiny, '--out', tuned, '--resume', '--steps', '1', '--lr', '0', '--eval-every', '100'],
+        120_000,
+      );
+      expect(still.code).toBe(1);
+      expect(still.stderr).toMatch(/NO MODEL WAS WRITTEN to .*tuned: steps 5–6 never beat/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

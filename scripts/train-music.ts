@@ -2,10 +2,25 @@
  * `npm run train:music -- --model melody|drums --data <dir> --out models/<id> [flags]`: trains a
  * MusicVAE on a folder of MIDI files with Magenta's recipe and writes a Magenta checkpoint.
  *
- * Flags: --steps N (default 2000) --batch B (64) --seed S (1) --resume --encoder 256 --decoder 256,256
- * --z 128 --eval-every 200 --checkpoint-every 200 --transpose 5 (melody only) --quantize none|float16|uint8
- * --workers N (data-parallel, one WASM per worker; default: every core) --sampling-rate k [--sampling-from S] (scheduled sampling, Magenta's inverse sigmoid) --backend wasm|cpu --init <model folder> [--init-step N] (start from a trained model: weights, step, history); the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001. Ctrl-C stops after the current step and saves the training state (--resume
- * continues exactly). A NaN loss stops the run and keeps the last good state.
+ * How long: --steps N trains N steps in this run, counted from wherever it starts — step 0, the
+ * saved state (--resume) or the --init model's step (default 2000); --until S stops at step S
+ * instead (absolute, as the schedules, the history and the cards count); --max-minutes M stops
+ * after M minutes (evaluated and saved, like Ctrl-C). A run that writes no model says so on stderr
+ * and exits with 1.
+ *
+ * Fine-tuning a shipped model on your own files: --init models/mel_2bar --data <your folder>
+ * --finetune encoder|decoder|whole (the labs' recipe for that mode: learning rate, batch, β, …)
+ * --hold-out N (N of your files held back, scored before the first step and after the last; the
+ * better of the two is written to --out) — see docs/fine-tuning.md.
+ *
+ * Flags: --steps N | --until S, --max-minutes M, --batch B (64) --seed S (1) --resume --encoder 256
+ * --decoder 256,256 --z 128 --eval-every 200 --checkpoint-every 200 --transpose 5 (melody only)
+ * --quantize none|float16|uint8 --hold-out N --workers N (data-parallel, one WASM per worker; default:
+ * every core) --sampling-rate k [--sampling-from S] (scheduled sampling, Magenta's inverse sigmoid)
+ * --backend wasm|cpu --init <model folder> [--init-step N] (start from a trained model: weights,
+ * step, history); the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001.
+ * Ctrl-C stops after the current step and saves the training state (--resume continues exactly).
+ * A NaN loss stops the run and keeps the last good state.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +31,10 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError } from '../lib/core/errors';
 import { DrumsConverter } from '../lib/music/converters/drums';
 import { MelodyConverter } from '../lib/music/converters/melody';
-import { buildMusicDataset } from '../lib/music/dataset-node';
+import { countWindows, holdOutFiles, type FileWindows } from '../lib/music/dataset';
+import { buildMusicDataset, type MusicDataset } from '../lib/music/dataset-node';
+import { fineTuneHyperparams, trainedPart } from '../lib/music/finetune';
+import { fineTuneRecipe } from '../lib/music/finetune-recipe';
 import { DEFAULT_HPARAMS } from '../lib/music/train-options';
 import { loadInitialModel, runTraining } from '../lib/music/train-run';
 
@@ -50,6 +68,10 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       out: { type: 'string' },
       steps: { type: 'string' },
+      until: { type: 'string' },
+      'max-minutes': { type: 'string' },
+      'hold-out': { type: 'string' },
+      finetune: { type: 'string' },
       batch: { type: 'string' },
       seed: { type: 'string' },
       resume: { type: 'boolean', default: false },
@@ -80,7 +102,17 @@ async function main(): Promise<void> {
   const backend = parseBackendName(values.backend, '--backend');
   if (backend === 'webgl' || backend === 'webgpu') throw new Error('--backend must be wasm or cpu here.');
   // Every flag is checked before any work starts.
-  const defaults = DEFAULT_HPARAMS[kind];
+  const mode = values.finetune;
+  if (mode !== undefined && mode !== 'encoder' && mode !== 'decoder' && mode !== 'whole')
+    throw new Error(
+      mode === 'latent'
+        ? '--finetune latent (a MidiMe-style small model over the codes) runs in the labs only; from the terminal, fine-tune the encoder, the decoder or the whole model.'
+        : `--finetune must be encoder, decoder or whole; got "${mode}".`,
+    );
+  if (mode && !values.init) throw new Error('--finetune needs --init <model folder>: the trained model to fine-tune (e.g. models/mel_2bar).');
+  const recipe = mode ? fineTuneRecipe(mode, kind) : undefined;
+  // With --finetune, the labs' recipe for that mode (docs/fine-tuning.md); flags given still win.
+  const defaults = recipe ? { ...DEFAULT_HPARAMS[kind], ...fineTuneHyperparams(recipe) } : DEFAULT_HPARAMS[kind];
   const hparams = {
     ...defaults,
     seed: positive(values.seed, 'seed', defaults.seed),
@@ -91,8 +123,8 @@ async function main(): Promise<void> {
     betaRate: fraction(values['beta-rate'], 'beta-rate', defaults.betaRate),
     freeBits: fraction(values['free-bits'], 'free-bits', defaults.freeBits, 1000),
     learningRate: fraction(values.lr, 'lr', defaults.learningRate),
-    samplingRate: fraction(values['sampling-rate'], 'sampling-rate', 0, 1e6),
-    samplingFrom: fraction(values['sampling-from'], 'sampling-from', 0, 1e9),
+    samplingRate: fraction(values['sampling-rate'], 'sampling-rate', defaults.samplingRate ?? 0, 1e6),
+    samplingFrom: values['sampling-from'] === undefined ? (defaults.samplingFrom ?? 0) : fraction(values['sampling-from'], 'sampling-from', 0, 1e9),
   };
   // Flags given on the command line win over a resumed run's saved recipe.
   const flagOf: Record<string, keyof typeof hparams> = {
@@ -113,11 +145,18 @@ async function main(): Promise<void> {
       .map(([, key]) => [key, hparams[key]]),
   );
   const workers = positive(values.workers, 'workers', os.availableParallelism());
-  const steps = positive(values.steps, 'steps', 2000);
-  const batchSize = positive(values.batch, 'batch', 64);
+  if (values.steps !== undefined && values.until !== undefined)
+    throw new Error('Give --steps N (steps in this run, from where it starts) or --until S (the step to stop at), not both.');
+  const until = values.until === undefined ? undefined : positive(values.until, 'until', 0);
+  const steps = until === undefined ? positive(values.steps, 'steps', 2000) : undefined;
+  const maxMinutes = values['max-minutes'] === undefined ? undefined : Number(values['max-minutes']);
+  if (maxMinutes !== undefined && !(Number.isFinite(maxMinutes) && maxMinutes > 0))
+    throw new Error(`--max-minutes must be a positive number of minutes; got "${values['max-minutes']}".`);
+  const holdOut = values['hold-out'] === undefined ? undefined : positive(values['hold-out'], 'hold-out', 0);
+  const batchSize = positive(values.batch, 'batch', recipe?.batchSize ?? 64);
   const evalEvery = positive(values['eval-every'], 'eval-every', 200);
   const checkpointEvery = positive(values['checkpoint-every'], 'checkpoint-every', 200);
-  const transpose = values.transpose === undefined ? 5 : Number(values.transpose);
+  const transpose = values.transpose === undefined ? (recipe?.transpose ?? 5) : Number(values.transpose);
   if (!Number.isInteger(transpose) || transpose < 0 || transpose > 12)
     throw new Error(`--transpose must be a whole number of semitones from 0 to 12; got "${values.transpose}".`);
   const initStep = values['init-step'] === undefined ? undefined : Number(values['init-step']);
@@ -127,12 +166,23 @@ async function main(): Promise<void> {
   const init = values.init ? await loadInitialModel(path.resolve(values.init), initStep) : undefined;
   const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
   process.stderr.write(`Backend: ${choice.backend}, ${workers} worker${workers === 1 ? '' : 's'}. Building the dataset…\n`);
-  const dataset = await buildMusicDataset(path.resolve(values.data), converter, {
+  const built = await buildMusicDataset(path.resolve(values.data), converter, {
     ignoreMeter: kind === 'melody',
     kit: kind === 'drums' ? 'roland-td11' : 'gm',
   });
+  const dataset = holdOut === undefined ? built : withFiles(built, holdOutFiles(built.files, holdOut));
+  if (holdOut !== undefined && dataset.counts.trainFiles === 0)
+    throw new Error(`--hold-out ${holdOut} holds back all ${dataset.counts.validationFiles} usable file(s); leave some to train on.`);
   process.stderr.write(
-    `${dataset.counts.trainWindows} training / ${dataset.counts.validationWindows} validation windows${dataset.fromCache ? ' (from cache)' : ''}.\n`,
+    `${dataset.counts.trainWindows} training / ${dataset.counts.validationWindows} validation windows${dataset.fromCache ? ' (from cache)' : ''}` +
+      `${
+        holdOut === undefined
+          ? ''
+          : ` (${dataset.counts.validationFiles} file(s) held back: ${dataset.files
+              .filter((f) => f.split === 'validation')
+              .map((f) => f.file)
+              .join(', ')})`
+      }.\n`,
   );
   const controller = new AbortController();
   stopOnInterrupt(controller, 'Stopping after this step and saving the training state…');
@@ -140,7 +190,8 @@ async function main(): Promise<void> {
   let firstStep: number | undefined;
   const result = await runTraining(dataset, converter, {
     out: path.resolve(values.out),
-    steps,
+    ...(until === undefined ? { steps } : { until }),
+    ...(maxMinutes === undefined ? {} : { maxSeconds: maxMinutes * 60 }),
     batchSize,
     hparams,
     evalEvery,
@@ -150,6 +201,7 @@ async function main(): Promise<void> {
     overrides,
     init,
     transpose,
+    ...(mode && trainedPart(mode) ? { trainOnly: trainedPart(mode) } : {}),
     quantization,
     signal: controller.signal,
     onStep: (s, total) => {
@@ -157,7 +209,7 @@ async function main(): Promise<void> {
       const elapsed = (performance.now() - started) / 1000;
       const rate = (s.step - firstStep) / elapsed;
       const width = 24;
-      const filled = Math.round((s.step / total) * width);
+      const filled = Math.max(0, Math.min(width, Math.round(((s.step - firstStep) / Math.max(1, total - firstStep)) * width)));
       process.stderr.write(
         `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.step}/${total} ${rate.toFixed(2)} steps/s ETA ${duration((total - s.step) / rate)} ` +
           `loss ${s.loss.toFixed(2)} recon ${s.reconstruction.toFixed(2)} KL ${s.kl.toFixed(2)} β ${s.beta.toFixed(3)} acc ${s.accuracy.toFixed(3)}${s.samplingProbability > 0 ? ` sampled ${(100 * s.samplingProbability).toFixed(1)}%` : ''}   `,
@@ -170,10 +222,32 @@ async function main(): Promise<void> {
   });
   process.stderr.write('\n');
   console.log(JSON.stringify({ backend: choice.backend, seconds: Math.round((performance.now() - started) / 1000), ...result }, null, 2));
+  const out = path.resolve(values.out);
+  if (result.before && result.after) {
+    const f = (n: number): string => n.toFixed(3);
+    process.stderr.write(
+      `Validation (${dataset.counts.validationWindows} windows${holdOut === undefined ? '' : ' of your held-back files'}), greedy accuracy all / event steps: ` +
+        `before (step ${result.before.step}) ${f(result.before.greedyAccuracy)} / ${f(result.before.greedyEventAccuracy)}, ` +
+        `after (step ${result.after.step}) ${f(result.after.greedyAccuracy)} / ${f(result.after.greedyEventAccuracy)}; ` +
+        `${out} holds the model of step ${result.bestStep}${result.bestStep === result.before.step ? ' (training did not beat the starting model)' : ''}.\n`,
+    );
+  }
   if (result.stoppedBy === 'nan') {
     console.error(result.message);
     process.exit(1);
   }
+  if (!result.modelWritten) {
+    console.error(
+      `train:music: NO MODEL WAS WRITTEN to ${out}: steps ${result.startStep}–${result.steps} never beat the best validation greedy accuracy ` +
+        `(${result.bestAccuracy.toFixed(4)}, step ${result.bestStep}) of the resumed run, so ${out} still holds the model of step ${result.bestStep}.`,
+    );
+    process.exit(1);
+  }
+}
+
+/** The dataset with its files re-split (counts recomputed). */
+function withFiles(dataset: MusicDataset, files: FileWindows[]): MusicDataset {
+  return { ...dataset, files, counts: countWindows(files, dataset.counts.filesFound, dataset.counts.skipped) };
 }
 
 main().catch((error: unknown) => {

@@ -9,6 +9,7 @@ import { backendNameSchema } from '@/lib/core/backend-names';
 import { compareProtocol } from '@/lib/compare/protocol';
 import { soundProtocol } from '@/lib/sound/protocol';
 import { type DOMAINS, domainProtocols } from '@/lib/domains';
+import { finetuneProtocol } from '@/lib/music/finetune-protocol';
 import { responseSchemaFor, type sharedResponseSchemas, streamedTypes } from '@/lib/domains/protocol';
 import type { WorkerProtocol } from '@/lib/domains/types';
 
@@ -24,9 +25,9 @@ export const memoryRequestSchema = z.object({ id: z.number().int(), type: z.lite
 /** Stops the long request `target` (training, UMAP) between steps. */
 export const cancelRequestSchema = z.object({ id: z.number().int(), type: z.literal('cancel'), target: z.number().int() });
 
-/** The worker parts' protocols this page knows: every domain's, the Compare lab's and audio in's. */
-export const PROTOCOLS: readonly WorkerProtocol[] = [...domainProtocols(), compareProtocol, soundProtocol];
-type KnownProtocol = (typeof DOMAINS)[number]['protocol'] | typeof compareProtocol | typeof soundProtocol;
+/** The worker parts' protocols this page knows: every domain's, and the tool parts' (Compare, audio in, fine-tuning). */
+export const PROTOCOLS: readonly WorkerProtocol[] = [...domainProtocols(), compareProtocol, soundProtocol, finetuneProtocol];
+type KnownProtocol = (typeof DOMAINS)[number]['protocol'] | typeof compareProtocol | typeof soundProtocol | typeof finetuneProtocol;
 
 export type WorkerRequest =
   z.infer<typeof initRequestSchema> | z.infer<typeof cancelRequestSchema> | z.infer<typeof memoryRequestSchema> | z.infer<KnownProtocol['requests'][number]>;

@@ -9,7 +9,7 @@
  * 0/1 INTEGER → BOOLEAN, INTEGER milliseconds → BIGINT); the tables, keys, checks and cascades do
  * not, and the contract tests run the same suite against both.
  *
- * (Longer than the house's ~400 lines on purpose: it is the schema's history, SQL text that is read
+ * (Long because it is the schema's history, SQL text that is read
  * as one sequence; splitting it would scatter one table's changes over files.)
  */
 export interface Migration {

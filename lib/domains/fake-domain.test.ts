@@ -86,7 +86,7 @@ describe('the registries', () => {
       if (d.compare) expect(part?.compare?.[d.id], `${d.id}'s Compare side`).toBeDefined();
     }
     const served = new Set<string>(DOMAINS.map((d) => d.protocol.id));
-    expect(partIds.filter((id) => !served.has(id))).toEqual(['compare', 'sound']);
+    expect(partIds.filter((id) => !served.has(id))).toEqual(['compare', 'sound', 'finetune']);
   });
 });
 

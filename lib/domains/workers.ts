@@ -4,9 +4,10 @@
  */
 import { compareWorkerPart } from '../compare/worker';
 import { imageWorkerPart } from '../image/worker';
+import { finetuneWorkerPart } from '../music/finetune-worker';
 import { musicWorkerPart } from '../music/worker';
 import { soundWorkerPart } from '../sound/worker';
 import { timbreWorkerPart } from '../timbre/worker';
 import type { WorkerPart } from './types';
 
-export const WORKER_PARTS: readonly WorkerPart[] = [imageWorkerPart, musicWorkerPart, timbreWorkerPart, compareWorkerPart, soundWorkerPart];
+export const WORKER_PARTS: readonly WorkerPart[] = [imageWorkerPart, musicWorkerPart, timbreWorkerPart, compareWorkerPart, soundWorkerPart, finetuneWorkerPart];

@@ -4,11 +4,15 @@
  */
 import { z } from 'zod';
 import { MAX_MIDI_BYTES } from './midi';
+import { SAVED_MODEL_VALUE, URL_MODEL_VALUE } from './model-value';
 import { SHIPPED_MUSIC_MODELS, type MusicKind } from './shipped';
 
-/** A column's MusicVAE: the domain's shipped id, a Magenta checkpoint URL ("url:https://…"), or "folder" (picked on the page). */
+/**
+ * A column's MusicVAE: the domain's shipped id, a Magenta checkpoint URL ("url:https://…"), "folder"
+ * (picked on the page), or a fine-tuned model saved in this browser ("saved:<name>").
+ */
 export function musicCompareModelSchema(kind: MusicKind): z.ZodType<string> {
-  return z.union([z.literal(SHIPPED_MUSIC_MODELS[kind]), z.literal('folder'), z.string().regex(/^url:https?:\/\/\S{1,2000}$/)]);
+  return z.union([z.literal(SHIPPED_MUSIC_MODELS[kind]), z.literal('folder'), z.string().regex(URL_MODEL_VALUE), z.string().regex(SAVED_MODEL_VALUE)]);
 }
 
 /** What the windows of MIDI files picked on the page are labelled by. */

@@ -28,6 +28,7 @@ function musicCompareSide(kind: MusicKind): CompareSideLoader {
         if (!folder) throw new InvalidInputError('Choose a checkpoint folder (config.json, weights_manifest.json and its shards).');
         source = { kind: 'folder', ...folder };
       } else if (value.startsWith('url:')) source = { kind: 'url', url: value.slice('url:'.length) };
+      else if (value.startsWith('saved:')) source = { kind: 'saved', name: value.slice('saved:'.length) };
       else source = { kind: 'shipped' };
       const resolved = sourceFor(kind, source);
       const counted = counting(resolved.source, (fraction, label) => progress({ phase: 'load', label, done: Math.round(fraction * 100), total: 100 }));
@@ -38,7 +39,14 @@ function musicCompareSide(kind: MusicKind): CompareSideLoader {
             ? exampleWindowSet(model.converter)
             : midiWindowSet(data.files, model.converter, { maxItems: params.count, seed: params.seed, label: data.label });
         const domain = musicCompareDomain(model, set);
-        const where = source.kind === 'shipped' ? 'shipped with Latent Lab' : source.kind === 'url' ? `from ${source.url}` : `from the folder ${source.name}`;
+        const where =
+          source.kind === 'shipped'
+            ? 'shipped with Latent Lab'
+            : source.kind === 'url'
+              ? `from ${source.url}`
+              : source.kind === 'saved'
+                ? `fine-tuned in this browser ("${source.name}")`
+                : `from the folder ${source.name}`;
         const converterKind = model.converter.kind;
         return {
           model: model as LatentModel<tf.Tensor>,

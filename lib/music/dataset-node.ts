@@ -15,7 +15,7 @@ import { countWindows, fileWindows, splitOf, type DatasetCounts, type FileWindow
 import { parseMidi } from './midi';
 
 /** Bump when the windowing or the cache layout changes, so old caches are rebuilt. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 export interface MusicDataset {
   converterType: string;
@@ -80,7 +80,9 @@ const cacheSchema = z.object({
   converterType: z.string(),
   numSteps: z.number().int(),
   counts: z.record(z.string(), z.unknown()),
-  files: z.array(z.object({ file: z.string(), split: z.enum(['train', 'validation']), windows: z.number().int().nonnegative(), sparse: z.number().int() })),
+  files: z.array(
+    z.object({ file: z.string(), split: z.enum(['train', 'validation', 'test']), windows: z.number().int().nonnegative(), sparse: z.number().int() }),
+  ),
 });
 
 async function readCache(file: string, numSteps: number): Promise<Omit<MusicDataset, 'fromCache'> | undefined> {
@@ -132,8 +134,9 @@ export interface BuildOptions extends WindowOptions {
 
 /**
  * Builds (or loads from cache) the windows of every MIDI file below `dir`. Groove MIDI's info.csv,
- * when present, gives the split ("test" files are left out) and skips files not in 4/4 without
- * opening them; other files are split by path hash (10% validation).
+ * when present, gives the split (train, validation or test: "test" files are kept with split
+ * `'test'`, which training never reads and `eval:music --split test` / `--all` score) and skips files
+ * not in 4/4 without opening them; other files are split by path hash (10% validation).
  */
 export async function buildMusicDataset(dir: string, converter: MusicConverter, options: BuildOptions = {}): Promise<MusicDataset> {
   const all = await findMidiFiles(dir);
@@ -155,7 +158,7 @@ export async function buildMusicDataset(dir: string, converter: MusicConverter, 
     const meta = info?.get(rel);
     let split: Split;
     if (meta) {
-      if (meta.split !== 'train' && meta.split !== 'validation') {
+      if (meta.split !== 'train' && meta.split !== 'validation' && meta.split !== 'test') {
         skip(`${meta.split} split`);
         continue;
       }

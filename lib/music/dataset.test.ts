@@ -116,9 +116,11 @@ describe('melody datasets', () => {
 });
 
 describe('drum datasets', () => {
-  it('follows info.csv: its split, only 4/4, no test files; drops sparse windows and too-short files', async () => {
+  it('follows info.csv: its split (test files kept apart as "test"), only 4/4; drops sparse windows and too-short files', async () => {
     const ds = await buildMusicDataset(path.join(root, 'groove'), new DrumsConverter(), { cacheDir: path.join(root, 'cache'), kit: 'roland-td11' });
-    expect(ds.counts).toMatchObject({ filesFound: 6, filesUsed: 3, skipped: { 'not 4/4': 1, 'test split': 1, 'shorter than 2 bars': 1 } });
+    expect(ds.counts).toMatchObject({ filesFound: 6, filesUsed: 4, skipped: { 'not 4/4': 1, 'shorter than 2 bars': 1 }, testFiles: 1, testWindows: 3 });
+    expect(ds.counts.skipped['test split']).toBeUndefined();
+    expect(ds.files.find((f) => f.file === 'drummer1/e.mid')?.split).toBe('test');
     const byFile = new Map(ds.files.map((f) => [f.file, f]));
     expect(byFile.get('drummer1/a.mid')?.windows).toHaveLength(3);
     expect(byFile.get('drummer1/c.mid')?.split).toBe('validation');

@@ -11,7 +11,12 @@ import { FIRST_PITCH } from './converters/melody';
 import type { MidiFile } from './midi';
 import { midiWindows, type MidiWindowOptions } from './windows';
 
-export type Split = 'train' | 'validation';
+/**
+ * Where a file's windows belong: training, validation (chosen by path hash, or by Groove MIDI's
+ * info.csv), or a dataset's own held-out test split (Groove MIDI's "test" rows: never trained or
+ * validated on, but scored by `eval:music --split test` or `--all`).
+ */
+export type Split = 'train' | 'validation' | 'test';
 
 export interface FileWindows {
   /** Path of the file relative to the data folder. */
@@ -38,12 +43,30 @@ export function onsetCount(labels: ArrayLike<number>, kind: 'melody' | 'drums'):
  * validation (FNV-1a hash), so the split never changes between runs or machines.
  */
 export function splitOf(file: string, validationShare = 0.1): Split {
+  return pathHash(file) / 0x100000000 < validationShare ? 'validation' : 'train';
+}
+
+/** FNV-1a hash of a path, as a 32-bit unsigned number. */
+function pathHash(file: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < file.length; i++) {
     h ^= file.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h / 0x100000000 < validationShare ? 'validation' : 'train';
+  return h;
+}
+
+/**
+ * The split with exactly `count` files held back for validation — the `count` files whose path
+ * hash (FNV-1a, as {@link splitOf}) is smallest, so the choice is stable across runs and machines —
+ * and every other file for training. For fine-tuning on a handful of one's own files, where a 10%
+ * hash split may hold back none. Files of a dataset's own test split stay in it. Returns new objects.
+ */
+export function holdOutFiles(files: readonly FileWindows[], count: number): FileWindows[] {
+  const candidates = files.filter((f) => f.split !== 'test').map((f) => ({ file: f.file, hash: pathHash(f.file) }));
+  candidates.sort((a, b) => a.hash - b.hash || (a.file < b.file ? -1 : 1));
+  const held = new Set(candidates.slice(0, Math.max(0, count)).map((c) => c.file));
+  return files.map((f) => ({ ...f, split: f.split === 'test' ? 'test' : held.has(f.file) ? 'validation' : 'train' }));
 }
 
 export type WindowOptions = Pick<MidiWindowOptions, 'ignoreMeter' | 'kit'>;
@@ -101,6 +124,9 @@ export interface DatasetCounts {
   validationFiles: number;
   trainWindows: number;
   validationWindows: number;
+  /** Files and windows of the dataset's own test split (kept for evaluation, never trained on). */
+  testFiles: number;
+  testWindows: number;
   sparseWindows: number;
 }
 
@@ -108,6 +134,7 @@ export interface DatasetCounts {
 export function countWindows(files: readonly FileWindows[], filesFound: number, skipped: Record<string, number>): DatasetCounts {
   const train = files.filter((f) => f.split === 'train');
   const validation = files.filter((f) => f.split === 'validation');
+  const test = files.filter((f) => f.split === 'test');
   return {
     filesFound,
     filesUsed: files.length,
@@ -116,6 +143,8 @@ export function countWindows(files: readonly FileWindows[], filesFound: number, 
     validationFiles: validation.length,
     trainWindows: train.reduce((a, f) => a + f.windows.length, 0),
     validationWindows: validation.reduce((a, f) => a + f.windows.length, 0),
+    testFiles: test.length,
+    testWindows: test.reduce((a, f) => a + f.windows.length, 0),
     sparseWindows: files.reduce((a, f) => a + f.sparse, 0),
   };
 }

@@ -8,6 +8,7 @@ import { INTERPOLATION_MODES, MAX_REFINE_STEPS } from '../core/latent-model';
 import { MAX_SEED } from '../core/random';
 import { defineUrlState, urlFlag, urlInt, urlNum } from '../core/url-state';
 import { MUSIC_LIMITS } from './limits';
+import { SAVED_MODEL_VALUE, URL_MODEL_VALUE } from './model-value';
 import { SWING_RANGE, TEMPO_RANGE } from './note-sequence';
 
 /** Refinement of the user's own inputs by default (Adam steps on each code; 0 = the encoder alone). */
@@ -24,7 +25,15 @@ export const MELODY_LAB_LIMITS = {
   refine: [0, LAB_MAX_REFINE_STEPS],
 } as const;
 
+/** The lab's model when it is not the shipped one (`saved:<name>` or `url:https://…`, see ./model-value): a challenge's or a shared link's. */
+const modelField = z
+  .string()
+  .max(2100)
+  .refine((v) => SAVED_MODEL_VALUE.test(v) || URL_MODEL_VALUE.test(v))
+  .optional();
+
 export const melodyLabUrl = defineUrlState({
+  model: modelField,
   /** Melodies A and B as compact note lists (lib/music/clips); absent = the examples. */
   a: z.string().max(2000).optional(),
   b: z.string().max(2000).optional(),
@@ -62,6 +71,7 @@ function clipFields<K extends string>(keys: readonly K[]): Record<K, z.ZodOption
 }
 
 const drumFields = {
+  model: modelField,
   n: urlInt(...DRUM_LAB_LIMITS.patterns).default(8),
   temp: urlNum(...DRUM_LAB_LIMITS.temperature).default(0.5),
   seed: urlInt(0, MAX_SEED).default(1),

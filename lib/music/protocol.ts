@@ -45,6 +45,8 @@ export const musicModelSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('url'), url: z.string().min(1).max(2000) }),
   /** A checkpoint folder the user picked on this computer. */
   z.object({ kind: z.literal('folder'), name: z.string().max(200), files: z.array(z.instanceof(File)).min(1).max(500) }),
+  /** A fine-tuned model saved in this browser (lib/music/finetune-store), by its name. */
+  z.object({ kind: z.literal('saved'), name: z.string().min(1).max(100) }),
 ]);
 export type MusicModelSource = z.infer<typeof musicModelSourceSchema>;
 
@@ -134,7 +136,7 @@ export type FidelityInfo = z.infer<typeof fidelitySchema>;
 export const musicModelInfoSchema = z.object({
   lab: kind,
   name: z.string(),
-  source: z.enum(['shipped', 'url', 'folder']),
+  source: z.enum(['shipped', 'url', 'folder', 'saved']),
   location: z.string(),
   converter: z.string(),
   zDims: z.number(),

@@ -28,6 +28,11 @@ export interface TrainHyperparams {
   samplingRate?: number;
   /** The step at which the schedule's clock starts (for runs continued from a model trained without it). */
   samplingFrom?: number;
+  /**
+   * Scale of the reparameterisation noise: z = μ + latentNoise·σ·ε (default 1, the VAE's). 0 trains
+   * the decoder on μ itself, what greedy reconstruction decodes (fine-tuning).
+   */
+  latentNoise?: number;
 }
 
 /** Magenta's recipe (DESIGN.md), with small sizes that train on 2 cores. */

@@ -31,6 +31,8 @@ export type ToWorker =
       converter: { type: string; args: Record<string, unknown> };
       hparams: TrainHyperparams;
       weights: NamedValues[];
+      /** Variables kept as they are (no gradient: see MusicVaeTrainer's `frozen`). */
+      frozen: string[];
       optimizer: NamedValues[];
       step: number;
       gradients: SharedArrayBuffer;
@@ -51,14 +53,16 @@ export const fromWorkerSchema = z.discriminatedUnion('type', [
 ]);
 export type FromWorker = z.infer<typeof fromWorkerSchema>;
 
-/** Where each variable's gradient lives in a participant's slice (variables in the trainer's order). */
+/** Where each trained variable's gradient lives in a participant's slice (variables in the trainer's order; frozen ones have none). */
 export function gradientLayout(trainer: MusicVaeTrainer): { name: string; offset: number; shape: number[] }[] {
   let offset = 0;
-  return [...trainer.variables].map(([name, v]) => {
-    const entry = { name, offset, shape: v.shape.slice() };
-    offset += v.size;
-    return entry;
-  });
+  return [...trainer.variables]
+    .filter(([, v]) => v.trainable)
+    .map(([name, v]) => {
+      const entry = { name, offset, shape: v.shape.slice() };
+      offset += v.size;
+      return entry;
+    });
 }
 
 /** Writes a participant's gradients into its slice of the shared buffer. */
@@ -205,6 +209,7 @@ export class ParallelTrainer {
               converter: this.converter.toSpec(),
               hparams: this.trainer.hparams,
               weights,
+              frozen: [...this.trainer.variables].filter(([, v]) => !v.trainable).map(([name]) => name),
               optimizer,
               step: this.trainer.step,
               gradients: this.buffer as SharedArrayBuffer,

@@ -10,7 +10,7 @@ import type { MusicDataset } from './dataset-node';
 import { MusicVAE } from './music-vae';
 import { converterFor } from './testing/random-checkpoint';
 import { DEFAULT_HPARAMS, type TrainHyperparams } from './train-options';
-import { runTraining, TrainingStateError, type RunOptions } from './train-run';
+import { loadInitialModel, NothingToTrainError, runTraining, TrainingStateError, type RunOptions } from './train-run';
 
 const converter = converterFor('melody');
 const hparams: TrainHyperparams = { ...DEFAULT_HPARAMS.melody, encoderUnits: 16, decoderUnits: [16], zDims: 4, learningRate: 5e-3, betaRate: 0, maxBeta: 0.01 };
@@ -28,13 +28,25 @@ function dataset(): MusicDataset {
     numSteps: 32,
     files,
     fromCache: false,
-    counts: { filesFound: 8, filesUsed: 8, skipped: {}, trainFiles: 6, validationFiles: 2, trainWindows: 12, validationWindows: 4, sparseWindows: 0 },
+    counts: {
+      filesFound: 8,
+      filesUsed: 8,
+      skipped: {},
+      trainFiles: 6,
+      validationFiles: 2,
+      trainWindows: 12,
+      validationWindows: 4,
+      testFiles: 0,
+      testWindows: 0,
+      sparseWindows: 0,
+    },
   };
 }
 
-const options = (out: string, steps: number, resume = false): RunOptions => ({
+/** A run that stops at step `until` (absolute). */
+const options = (out: string, until: number, resume = false): RunOptions => ({
   out,
-  steps,
+  until,
   batchSize: 4,
   hparams,
   evalEvery: 3,
@@ -131,4 +143,34 @@ describe('runTraining', () => {
     await expect(runTraining(dataset(), converter, options(out, 6, true))).rejects.toThrow(/Cannot read the training state/);
     expect(await readFile(path.join(out, 'weights_manifest.json'), 'utf8')).toBe(before);
   });
+  it('counts --steps from where the run starts (an init model at step 3 plus 2 steps ends at 5), scores the start model first, and refuses a stop it has passed', async () => {
+    const first = path.join(root, 'init-source');
+    await runTraining(dataset(), converter, options(first, 3));
+    await writeFile(path.join(first, 'history.json'), JSON.stringify({ step: 3, seconds: 1, history: [{ step: 3, valAccuracy: 0.5 }] }));
+    const init = await loadInitialModel(first);
+    const out = path.join(root, 'from-init');
+    const { until: _until, ...rest } = options(out, 0);
+    const r = await runTraining(dataset(), converter, { ...rest, steps: 2, init });
+    expect(r).toMatchObject({ startStep: 3, steps: 5, stoppedBy: 'done', modelWritten: true });
+    expect(r.before?.step).toBe(3);
+    expect(r.after?.step).toBe(5);
+    expect(r.before?.greedyAccuracy).toBeGreaterThanOrEqual(0);
+    // The init model's own history point at step 3 is replaced by its score on this run's validation windows.
+    expect(r.history.filter((h) => h.step === 3)).toHaveLength(1);
+    expect(r.history.find((h) => h.step === 3)?.valGreedyAccuracy).toBe(r.before?.greedyAccuracy);
+    const stuck = runTraining(dataset(), converter, { ...options(path.join(root, 'stuck'), 3), init });
+    await expect(stuck).rejects.toThrow(NothingToTrainError);
+    await expect(runTraining(dataset(), converter, { ...options(path.join(root, 'stuck'), 2), init })).rejects.toThrow(
+      /Nothing to train: the run starts at step 3 .* stop at step 2\. Give --steps N/,
+    );
+    await expect(runTraining(dataset(), converter, { ...rest, steps: 2, until: 9, init })).rejects.toThrow(/either steps .* or until/);
+  }, 120_000);
+
+  it('stops on its time budget after evaluating and saving, like a cancel', async () => {
+    const out = path.join(root, 'budget');
+    const r = await runTraining(dataset(), converter, { ...options(out, 1000), maxSeconds: 0 });
+    expect(r).toMatchObject({ stoppedBy: 'time', steps: 0, modelWritten: true });
+    const state = JSON.parse(await readFile(path.join(out, 'training', 'training_state.json'), 'utf8')) as { step: number };
+    expect(state.step).toBe(0);
+  }, 60_000);
 });

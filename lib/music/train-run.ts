@@ -20,6 +20,7 @@ import { createRng } from '../core/random';
 import type { MusicConverter } from './converters/types';
 import { transposeMelodyLabels } from './dataset';
 import type { MusicDataset } from './dataset-node';
+import { NothingToTrainError, type RunEval, type RunResult } from './train-run-result';
 import { batchTensors, type EvalStats, type StepStats } from './train-batch';
 import { MusicVaeTrainer } from './train';
 import type { TrainHyperparams } from './train-options';
@@ -31,7 +32,15 @@ export class TrainingStateError extends LatentLabError {}
 
 export interface RunOptions {
   out: string;
-  steps: number;
+  /**
+   * Steps to train in this run, counted from wherever it starts (step 0, the saved state with
+   * `resume`, or the `init` model's step). Give this or {@link until}.
+   */
+  steps?: number;
+  /** The step number to stop at (absolute, as the schedules and history count). Give this or {@link steps}. */
+  until?: number;
+  /** Stop cleanly (like a cancel: evaluate, save) after this many seconds of training in this run. */
+  maxSeconds?: number;
   batchSize: number;
   hparams: TrainHyperparams;
   /** Validate (and maybe keep as best) every this many steps, and at the end. */
@@ -53,6 +62,8 @@ export interface RunOptions {
   init?: InitialModel;
   /** Transpose melody windows by up to ±this many semitones (training only). */
   transpose: number;
+  /** Train only these variables, the rest kept as they are (fine-tuning; see lib/music/finetune-recipe). */
+  trainOnly?: 'encoder' | 'decoder';
   /**
    * Participants in data-parallel training (this thread plus worker threads, one TF.js WASM each;
    * see train-parallel.ts). 1 (the default) trains in this thread alone.
@@ -95,14 +106,7 @@ export const historySchema = z.object({
   ),
 });
 
-export interface RunResult {
-  steps: number;
-  bestAccuracy: number;
-  bestStep: number;
-  history: Record<string, number>[];
-  stoppedBy: 'done' | 'nan' | 'cancelled';
-  message?: string;
-}
+export { NothingToTrainError, type RunEval, type RunResult } from './train-run-result';
 
 /** The training windows, in a deterministic order per epoch derived from the seed. */
 function batchAt(windows: readonly Int32Array[], step: number, batchSize: number, seed: number): Int32Array[] {
@@ -288,7 +292,8 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
   }
   const hparams: TrainHyperparams = { ...saved, ...options.overrides };
   const init = resumed ? undefined : options.init;
-  const trainer = new MusicVaeTrainer(converter, hparams, resumed?.weights ?? init?.weights);
+  const only = options.trainOnly;
+  const trainer = new MusicVaeTrainer(converter, hparams, resumed?.weights ?? init?.weights, only ? (name) => !name.startsWith(`${only}/`) : undefined);
   if (resumed) resumed.state.hparams = { ...hparams };
   const state: z.infer<typeof stateSchema> = resumed?.state ?? {
     step: init?.step ?? 0,
@@ -298,6 +303,19 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
     history: init ? init.history.map((h) => ({ ...h })) : [],
     seconds: init?.seconds ?? 0,
   };
+  const until = options.until ?? state.step + (options.steps ?? NaN);
+  if ((options.until === undefined) === (options.steps === undefined) || !Number.isInteger(until)) {
+    trainer.dispose();
+    throw new InvalidInputError('Give the run either steps (how many to train now) or until (the step to stop at), as a whole number.');
+  }
+  if (until <= state.step) {
+    trainer.dispose();
+    const from = resumed ? `the saved state in ${stateDir}` : init ? 'the starting model' : 'scratch';
+    throw new NothingToTrainError(
+      `Nothing to train: the run starts at step ${state.step} (from ${from}) and is asked to stop at step ${until}. ` +
+        `Give --steps N to train N more steps from where it starts (e.g. --steps 150), or an --until later than ${state.step}. No model was written.`,
+    );
+  }
   const parallel = new ParallelTrainer(trainer, converter, options.workers ?? 1);
   const runStart = performance.now();
   const secondsBefore = state.seconds ?? 0;
@@ -311,6 +329,10 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
     await parallel.start();
     let stoppedBy: RunResult['stoppedBy'] = 'done';
     let message: string | undefined;
+    let modelWritten = false;
+    let before: RunEval | undefined;
+    let after: RunEval | undefined;
+    const startStep = state.step;
     if (state.bestBy !== 'greedy') {
       // The best model is chosen by greedy accuracy; a run that kept teacher-forced accuracy starts that choice afresh.
       state.bestBy = 'greedy';
@@ -336,19 +358,34 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
         await writeCheckpointFolder(options.out, encodeCheckpoint(weights, { quantization: options.quantization ?? 'none' }), {
           'config.json': magentaConfig(converter),
         });
+        modelWritten = true;
       }
+      after = { step: trainer.step, accuracy: stats.accuracy, greedyAccuracy: stats.greedyAccuracy, greedyEventAccuracy: stats.greedyEventAccuracy };
       options.onEval?.({ ...stats, step: trainer.step, best });
     };
-    while (trainer.step < options.steps) {
+    if (init && !resumed) {
+      // The starting model on this run's validation windows (for fine-tuning: the user's held-back
+      // files) — the "before" of the run, and the model to beat: a run that makes them worse keeps it.
+      // A history point the init model brought at this step (measured on its own data) is replaced.
+      if (state.history.at(-1)?.step === trainer.step) state.history.pop();
+      await evaluate();
+      before = after;
+    }
+    const timeLimit = options.maxSeconds === undefined ? Infinity : runStart + options.maxSeconds * 1000;
+    while (trainer.step < until) {
       if (options.signal?.aborted) {
         stoppedBy = 'cancelled';
+        break;
+      }
+      if (performance.now() >= timeLimit) {
+        stoppedBy = 'time';
         break;
       }
       const step = trainer.step;
       const windows = augment(batchAt(train, step, options.batchSize, hparams.seed), converter, options.transpose, (hparams.seed * 1_000_003 + step) >>> 0);
       try {
         const stats = await parallel.trainStep(windows, (hparams.seed * 7_777_777 + step) >>> 0);
-        options.onStep?.(stats, options.steps);
+        options.onStep?.(stats, until);
       } catch (error) {
         if (!(error instanceof TrainingDivergedError || (error instanceof Error && error.name === 'TrainingDivergedError'))) throw error;
         stoppedBy = 'nan';
@@ -370,7 +407,18 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
       state.seconds = elapsed();
       await saveState(stateDir, trainer, converter, state);
     }
-    return { steps: trainer.step, bestAccuracy: state.bestAccuracy, bestStep: state.bestStep, history: state.history, stoppedBy, message };
+    return {
+      steps: trainer.step,
+      startStep,
+      bestAccuracy: state.bestAccuracy,
+      bestStep: state.bestStep,
+      history: state.history,
+      stoppedBy,
+      modelWritten,
+      ...(message === undefined ? {} : { message }),
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+    };
   } finally {
     await parallel.close();
     trainer.dispose();

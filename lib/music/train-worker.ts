@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { initNodeBackend } from '../core/backend-node';
 import { describeError } from '../core/errors';
 import { converterFromConfig } from './music-vae';
-import { applySharedGradients, writeGradients, type FromWorker, type ToWorker } from './train-parallel';
+import { applySharedGradients, gradientLayout, writeGradients, type FromWorker, type ToWorker } from './train-parallel';
 import { batchTensors } from './train-batch';
 import { MusicVaeTrainer } from './train';
 
@@ -27,7 +27,8 @@ export function startTrainWorker(): void {
       case 'init': {
         await initNodeBackend(message.backend);
         const converter = converterFromConfig({ type: 'MusicVAE', dataConverter: message.converter });
-        trainer = new MusicVaeTrainer(converter, message.hparams, message.weights);
+        const frozen = new Set(message.frozen);
+        trainer = new MusicVaeTrainer(converter, message.hparams, message.weights, (name) => frozen.has(name));
         trainer.step = message.step;
         const slots: tf.NamedTensorMap = Object.fromEntries(message.optimizer.map((o) => [o.name, tf.tensor(o.values, o.shape)]));
         try {
@@ -37,7 +38,7 @@ export function startTrainWorker(): void {
         }
         buffer = message.gradients;
         index = message.index;
-        participants = buffer.byteLength / 4 / message.weights.reduce((n, w) => n + w.values.length, 0);
+        participants = buffer.byteLength / 4 / gradientLayout(trainer).reduce((n, l) => n + l.shape.reduce((a, b) => a * b, 1), 0);
         reply({ type: 'ready' });
         return;
       }

@@ -35,10 +35,16 @@ export class MusicVaeTrainer {
   private readonly optimizer: AdjustableAdam;
   step = 0;
 
+  /**
+   * @param initial starting weights by Magenta name (missing ones are initialised at random).
+   * @param frozen variables (by Magenta name) kept as they are: no gradient, no update — e.g. the
+   *   encoder, for fine-tuning the decoder only.
+   */
   constructor(
     readonly converter: MusicConverter,
     readonly hparams: TrainHyperparams,
     initial?: readonly NamedValues[],
+    frozen: (name: string) => boolean = () => false,
   ) {
     const { encoderUnits: e, decoderUnits, zDims: z } = hparams;
     if (decoderUnits.length === 0 || [e, z, ...decoderUnits].some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
@@ -64,7 +70,7 @@ export class MusicVaeTrainer {
       }
       // TF.js variable names are global: keep Magenta's names in our map, let TF.js pick unique ones.
       const init = tf.tensor(values, shape);
-      this.variables.set(name, tf.variable(init, true));
+      this.variables.set(name, tf.variable(init, !frozen(name)));
       init.dispose(); // the variable keeps its own reference to the data
     };
     const d = converter.inputDepth;
@@ -185,10 +191,12 @@ export class MusicVaeTrainer {
     const Z = this.hparams.zDims;
     if (shard.offset < 0 || shard.offset + B > shard.total)
       throw new InvalidInputError(`A shard of ${B} items at ${shard.offset} does not fit a batch of ${shard.total}.`);
+    const noise = this.hparams.latentNoise ?? 1;
     const eps = tf.tensor2d(
       createRng(seed)
         .normalArray(shard.total * Z)
-        .subarray(shard.offset * Z, (shard.offset + B) * Z),
+        .subarray(shard.offset * Z, (shard.offset + B) * Z)
+        .map((e) => e * noise),
       [B, Z],
     );
     const p = this.samplingProbability();

@@ -4,6 +4,7 @@
  */
 import { filesSource, storedBytes, urlSource, weightsManifestSchema, type WeightSource } from '../core/checkpoint';
 import { CheckpointError } from '../core/errors';
+import { savedModelSource } from './finetune-store';
 import type { MusicModelSource } from './protocol';
 import { SHIPPED_MUSIC_MODELS, type MusicKind } from './shipped';
 
@@ -39,11 +40,12 @@ export function counting(source: WeightSource, onProgress: (fraction: number, la
   };
 }
 
-/** Where a lab's model is read from: the shipped folder on this origin, a picked folder, or a checkpoint URL. */
+/** Where a lab's model is read from: the shipped folder on this origin, a picked folder, a checkpoint URL, or a fine-tuned model saved in this browser. */
 export function sourceFor(lab: MusicKind, source: MusicModelSource): { source: WeightSource; name?: string } {
   if (source.kind === 'shipped')
     return { source: urlSource(new URL(`/models/${SHIPPED_MUSIC_MODELS[lab]}/`, self.location.href).href), name: SHIPPED_MUSIC_MODELS[lab] };
   if (source.kind === 'folder') return { source: filesSource(source.files, `the folder "${source.name}"`), name: source.name };
+  if (source.kind === 'saved') return { source: savedModelSource(source.name), name: source.name };
   let url: URL;
   try {
     url = new URL(source.url);

@@ -12,11 +12,11 @@ import { ClassroomClient } from '@/lib/classroom/client';
 import { CHALLENGES, TIMBRE_BLEND_DEFAULTS, type ChallengeInput, type ChallengeKind, type DIGIT_MODELS } from '@/lib/classroom/challenges';
 import { LIMITS } from '@/lib/classroom/schema';
 import { DRUM_LAB_LIMITS } from '@/lib/music/lab-url';
-import { SHIPPED_MUSIC_MODELS } from '@/lib/music/shipped';
 import { encodeMelodyClip } from '@/lib/music/clips';
 import { MELODY_EXAMPLES, melodyExample } from '@/lib/music/examples';
 import { setProgramsByFamily } from '@/lib/timbre/shipped-set';
 import { loadTeacherSessions, saveTeacher, type TeacherIdentity } from '@/app/_components/classroom/storage';
+import { MusicModelField } from './MusicModelField';
 
 const api = new ClassroomClient();
 
@@ -27,6 +27,7 @@ export function TeacherHome() {
   const [melodyA, setMelodyA] = useState(MELODY_EXAMPLES[0]?.id ?? '');
   const [melodyB, setMelodyB] = useState(MELODY_EXAMPLES[1]?.id ?? '');
   const [maxTemperature, setMaxTemperature] = useState(1);
+  const [musicModel, setMusicModel] = useState('');
   const [digitModel, setDigitModel] = useState<(typeof DIGIT_MODELS)[number]>('vae');
   const [target, setTarget] = useState(7);
   const [timbreA, setTimbreA] = useState<number>(TIMBRE_BLEND_DEFAULTS.a);
@@ -56,15 +57,16 @@ export function TeacherHome() {
 
   const challenge = (): ChallengeInput => {
     const extra = instructions.trim() ? { instructions: instructions.trim() } : {};
+    const model = musicModel.trim() ? { model: musicModel.trim() } : {};
     switch (kind) {
       case 'melody-interpolation': {
         const a = MELODY_EXAMPLES.find((m) => m.id === melodyA);
         const b = MELODY_EXAMPLES.find((m) => m.id === melodyB);
         if (!a || !b) throw new Error('Choose melodies A and B.');
-        return { kind, a: encodeMelodyClip(melodyExample(a)), b: encodeMelodyClip(melodyExample(b)), ...extra };
+        return { kind, a: encodeMelodyClip(melodyExample(a)), b: encodeMelodyClip(melodyExample(b)), ...model, ...extra };
       }
       case 'drum-groove':
-        return { kind, maxTemperature, ...extra };
+        return { kind, maxTemperature, ...model, ...extra };
       case 'digit-from-code':
         return { kind, model: digitModel, target, ...extra };
       case 'timbre-blend':
@@ -141,22 +143,25 @@ export function TeacherHome() {
                   ))}
                 </select>
               </label>
-              <span className="muted">Model: the shipped {SHIPPED_MUSIC_MODELS.melody} (fixed for everyone).</span>
+              <MusicModelField kind="melody" value={musicModel} onChange={setMusicModel} />
             </div>
           )}
           {kind === 'drum-groove' && (
-            <label>
-              Highest temperature allowed{' '}
-              <input
-                type="number"
-                min={DRUM_LAB_LIMITS.temperature[0]}
-                max={DRUM_LAB_LIMITS.temperature[1]}
-                step={0.05}
-                value={maxTemperature}
-                onChange={(e) => setMaxTemperature(Number(e.target.value))}
-                data-testid="max-temperature"
-              />
-            </label>
+            <div className="controls">
+              <label>
+                Highest temperature allowed{' '}
+                <input
+                  type="number"
+                  min={DRUM_LAB_LIMITS.temperature[0]}
+                  max={DRUM_LAB_LIMITS.temperature[1]}
+                  step={0.05}
+                  value={maxTemperature}
+                  onChange={(e) => setMaxTemperature(Number(e.target.value))}
+                  data-testid="max-temperature"
+                />
+              </label>
+              <MusicModelField kind="drums" value={musicModel} onChange={setMusicModel} />
+            </div>
           )}
           {kind === 'digit-from-code' && (
             <div className="controls">

@@ -1,6 +1,6 @@
 'use client';
 /**
- * A melody or drum column: a MusicVAE (shipped, a Magenta checkpoint URL or folder) with 2-bar
+ * A melody or drum column: a MusicVAE (shipped, a Magenta checkpoint URL or folder, or fine-tuned in this browser) with 2-bar
  * windows (the built-in examples or the user's MIDI files, labelled by file, folder, style or drummer).
  */
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { COMPARE_LIMITS } from '@/lib/latent/compare/options';
 import { FILE_LABEL_NAMES, type MusicCompareExtra } from '@/lib/music/compare-model';
 import { MAX_MIDI_BYTES } from '@/lib/music/midi';
 import { ModelSelect } from './GenericSetup';
+import { SavedModelSelect } from './SavedModelSelect';
 import type { SetupProps } from './types';
 
 type FileLabel = (typeof FILE_LABEL_NAMES)[number];
@@ -76,6 +77,7 @@ export function MusicSetup(p: SetupProps) {
             <>
               {p.model.startsWith('url:') && <option value={p.model}>{p.model.slice(4)}</option>}
               {p.model === 'folder' && <option value="folder">Checkpoint folder</option>}
+              {p.model.startsWith('saved:') && <option value={p.model}>Fine-tuned here: {p.model.slice('saved:'.length)}</option>}
             </>
           }
         />
@@ -162,6 +164,13 @@ export function MusicSetup(p: SetupProps) {
             Load
           </button>
         </form>
+        <SavedModelSelect
+          kind={p.domainId === 'drums' ? 'drums' : 'melody'}
+          onPick={(name) => {
+            setFolder(undefined);
+            publish({ folder: undefined }, `saved:${name}`);
+          }}
+        />
         <label className="file-label">
           Checkpoint folder{' '}
           <input

@@ -34,7 +34,15 @@ export function ModelPicker({
           <span data-testid="music-model-info" data-name={info.name} data-z={info.zDims}>
             {info.name}{' '}
             <span className="muted">
-              ({info.source === 'shipped' ? 'shipped with Latent Lab' : info.source === 'url' ? 'from the web' : 'from your folder'})
+              (
+              {info.source === 'shipped'
+                ? 'shipped with Latent Lab'
+                : info.source === 'url'
+                  ? 'from the web'
+                  : info.source === 'saved'
+                    ? 'fine-tuned in this browser'
+                    : 'from your folder'}
+              )
             </span>{' '}
             · {(info.bytes / 1e6).toFixed(1)} MB · z = {info.zDims} · encoder {info.encoderUnits}, decoder {info.decoderUnits.join('×')} ·{' '}
             {info.parameters.toLocaleString('en')} weights

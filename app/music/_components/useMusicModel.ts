@@ -8,6 +8,8 @@ import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useBackendStore } from '@/app/_state/backend-store';
 import { request } from '@/app/_workers/client';
+import { drumLabUrl, melodyLabUrl } from '@/lib/music/lab-url';
+import { sourceOfModelValue } from '@/lib/music/model-value';
 import type { MusicModelInfo, MusicModelSource } from '@/lib/music/protocol';
 
 export interface MusicModelState {
@@ -40,7 +42,13 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
       await Promise.resolve();
       setLoading({
         label:
-          source.kind === 'shipped' ? 'Loading the shipped model…' : source.kind === 'url' ? `Loading ${source.url}…` : `Loading the folder ${source.name}…`,
+          source.kind === 'shipped'
+            ? 'Loading the shipped model…'
+            : source.kind === 'url'
+              ? `Loading ${source.url}…`
+              : source.kind === 'saved'
+                ? `Loading your fine-tuned model "${source.name}"…`
+                : `Loading the folder ${source.name}…`,
       });
       try {
         const r = await request({ type: 'music:load', lab, source }, 'music:loaded', (event) => {
@@ -58,11 +66,17 @@ export function useMusicModel(lab: 'melody' | 'drums', onError: (message: string
     [lab],
   );
 
+  // The first model is the link's (a classroom challenge's fine-tuned model, `model=saved:…|url:…`),
+  // else the shipped one; a link's model that cannot load (not in this browser) falls back to it.
   useEffect(() => {
     if (backend.status !== 'ready' || started.current) return;
     started.current = true;
-    void load({ kind: 'shipped' });
-  }, [backend.status, load]);
+    const value = (lab === 'melody' ? melodyLabUrl : drumLabUrl).parse(new URLSearchParams(window.location.search)).state.model;
+    const source = value ? sourceOfModelValue(value) : ({ kind: 'shipped' } as const);
+    void load(source).then((info) => {
+      if (!info && source.kind !== 'shipped') void load({ kind: 'shipped' });
+    });
+  }, [backend.status, load, lab]);
 
   return {
     info: loaded?.info,

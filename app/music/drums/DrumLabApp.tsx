@@ -7,6 +7,8 @@
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { FineTunePanel } from '@/app/music/_components/FineTunePanel';
+import { modelValueOf } from '@/lib/music/model-value';
 import { ClassroomBar } from '@/app/_components/classroom/ClassroomBar';
 import { drumEntry } from '@/lib/music/entries';
 import { ProgressBar } from '@/app/_components/ProgressBar';
@@ -146,7 +148,12 @@ export function DrumLabApp() {
   return (
     <div className="music-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
-      <ClassroomBar lab="drums" getEntry={() => drumEntry(selected, { name: selectedName, temperature, seed, qpm, swing })} />
+      <ClassroomBar
+        lab="drums"
+        getEntry={() =>
+          drumEntry(selected, { name: selectedName, temperature, seed, qpm, swing, ...(model.info ? { model: modelValueOf('drums', model.info) } : {}) })
+        }
+      />
       <ModelPicker lab="drums" model={model} busy={sampling !== undefined || blending !== undefined} />
       {(problems.length > 0 || ignored.length > 0 || notice || (blend?.notes.length ?? 0) > 0) && (
         <p className="notice" data-testid="music-notice">
@@ -283,6 +290,7 @@ export function DrumLabApp() {
           />
         </div>
       </section>
+      <FineTunePanel lab="drums" model={model} onError={onError} />
     </div>
   );
 }

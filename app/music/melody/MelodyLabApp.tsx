@@ -7,6 +7,8 @@
 import { describeError } from '@/lib/core/errors';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '@/app/_components/ErrorAlert';
+import { FineTunePanel } from '@/app/music/_components/FineTunePanel';
+import { modelValueOf } from '@/lib/music/model-value';
 import { ClassroomBar } from '@/app/_components/classroom/ClassroomBar';
 import { melodyEntry } from '@/lib/music/entries';
 import { useTypedUrlState } from '@/app/_components/useTypedUrlState';
@@ -158,7 +160,10 @@ export function MelodyLabApp() {
   return (
     <div className="music-lab">
       <ErrorAlert message={error} onDismiss={() => setError(undefined)} />
-      <ClassroomBar lab="melody" getEntry={() => melodyEntry(result, { qpm, modelShipped: model.info?.source === 'shipped' })} />
+      <ClassroomBar
+        lab="melody"
+        getEntry={() => melodyEntry(result, { qpm, ...(model.info ? { model: modelValueOf('melody', model.info) } : { modelShipped: false }) })}
+      />
       <ModelPicker lab="melody" model={model} busy={busy !== undefined} />
       {(a.problem || b.problem || notice || ignored.length > 0) && (
         <p className="notice" data-testid="music-notice">
@@ -236,6 +241,7 @@ export function MelodyLabApp() {
           onUseAsB={(seq) => setParams({ b: encodeMelodyClip(seq) })}
         />
       )}
+      <FineTunePanel lab="melody" model={model} onError={onError} />
     </div>
   );
 }

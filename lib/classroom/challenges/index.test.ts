@@ -219,3 +219,30 @@ describe('word filter', () => {
     }
   });
 });
+
+describe('a challenge on a fine-tuned model', () => {
+  it('names the model (saved:<name> or url:…) in the lab link, and takes entries made with it only', () => {
+    const mel = parse({ kind: 'melody-interpolation', a: '60.0.4', b: '67.0.8', model: 'saved:jigs' });
+    const u = new URL(labUrl(mel, 'ABC234'), 'http://x');
+    expect(melodyLabUrl.parse(u.searchParams).state.model).toBe('saved:jigs');
+    expect(describeChallenge(mel)).toMatch(/the model saved:jigs are fixed/);
+    const params = { steps: 7, temperature: 0, mode: 'slerp', a: '60.0.4', b: '67.0.8' };
+    const entry = (model: string) => ({ kind: 'melody' as const, latent: undefined, params: { ...params, model }, midi: undefined, png: undefined });
+    expect(() => checkChallengeEntry(mel, entry('saved:jigs'))).not.toThrow();
+    expect(() => checkChallengeEntry(mel, entry('mel_2bar'))).toThrow(/fixes the model saved:jigs/);
+    expect(() => parse({ kind: 'melody-interpolation', a: '60.0.4', b: '67.0.8', model: 'saved:../x' })).toThrow();
+
+    const drums = parse({ kind: 'drum-groove', model: 'url:https://example.org/my_grooves' });
+    expect(drumLabUrl.parse(new URL(labUrl(drums, 'ABC234'), 'http://x').searchParams).state.model).toBe('url:https://example.org/my_grooves');
+    const groove = (model?: string) => ({
+      kind: 'drums' as const,
+      latent: undefined,
+      params: { temperature: 0.5, ...(model ? { model } : {}) },
+      midi: undefined,
+      png: undefined,
+    });
+    expect(() => checkChallengeEntry(drums, groove('url:https://example.org/my_grooves'))).not.toThrow();
+    expect(() => checkChallengeEntry(drums, groove())).toThrow(/fixes the model url:https:\/\/example\.org\/my_grooves; this groove was made with drums_2bar/);
+    expect(() => checkChallengeEntry(parse({ kind: 'drum-groove' }), groove())).not.toThrow();
+  });
+});

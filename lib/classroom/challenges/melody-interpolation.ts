@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { decodeMelodyClip, encodeMelodyClip } from '../../music/clips';
 import { MELODY_LAB_LIMITS, melodyLabUrl } from '../../music/lab-url';
+import { musicModelValueSchema } from '../../music/model-value';
 import { SHIPPED_MUSIC_MODELS } from '../../music/shipped';
 import { LIMITS, instructionsSchema } from '../schema';
 import { defineChallenge, defineEntryKind, invalidEntry, requireParam } from './types';
@@ -50,14 +51,19 @@ export const melodyInterpolation = defineChallenge({
     /** Melodies A and B, fixed by the teacher (the melody lab's URL form). */
     a: melodyClipSchema,
     b: melodyClipSchema,
-    /** The model everyone uses. */
-    model: z.literal(SHIPPED_MUSIC_MODELS.melody).default(SHIPPED_MUSIC_MODELS.melody),
+    /**
+     * The model everyone uses: the shipped one, a model fine-tuned in the browser (`saved:<name>`:
+     * each student needs it in theirs) or a Magenta checkpoint on the web (`url:https://…`, e.g. a
+     * fine-tuned model the teacher exported and put online).
+     */
+    model: musicModelValueSchema('melody').default(SHIPPED_MUSIC_MODELS.melody),
     instructions: instructionsSchema,
   }),
   entries: [MELODY_ENTRY],
   finalize: (input) => input,
-  describe: () => 'Make the smoothest morph from melody A to melody B: choose the steps, the temperature and the path (A, B and the model are fixed).',
-  labParams: (c) => melodyLabUrl.write(new URLSearchParams(), { a: c.a, b: c.b }),
+  describe: (c) =>
+    `Make the smoothest morph from melody A to melody B: choose the steps, the temperature and the path (A, B and the model${c.model === SHIPPED_MUSIC_MODELS.melody ? '' : ` ${c.model}`} are fixed).`,
+  labParams: (c) => melodyLabUrl.write(new URLSearchParams(), { a: c.a, b: c.b, model: c.model === SHIPPED_MUSIC_MODELS.melody ? undefined : c.model }),
   checkEntry(c, entry) {
     const p = entry.params;
     const [s0, s1] = MELODY_LAB_LIMITS.steps;
