@@ -12,7 +12,8 @@ for (const route of ROUTES) {
     expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(backend);
     await expect(page.getByTestId('backend-badge')).toHaveText(/TF\.js: (WebGPU|WebGL|WASM|CPU)/);
     // The music labs load their shipped model at once (and must not leave the download half-done).
-    if (route.path.startsWith('/music/')) await expect(page.getByTestId('music-model-info')).toBeVisible({ timeout: 90_000 });
+    // Each lab marks its model line with data-model-loaded once the model is in (a new lab does the same).
+    if (route.path.startsWith('/music/')) await expect(page.locator('[data-model-loaded="true"]').first()).toBeVisible({ timeout: 90_000 });
     if (route.path === '/compare') for (const column of ['a', 'b']) await expect(page.getByTestId(`info-${column}`)).toBeVisible({ timeout: 90_000 });
     void problems;
   });

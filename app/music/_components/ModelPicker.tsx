@@ -31,7 +31,7 @@ export function ModelPicker({
       <div className="controls">
         <strong>Model</strong>
         {info ? (
-          <span data-testid="music-model-info" data-name={info.name} data-z={info.zDims}>
+          <span data-testid="music-model-info" data-model-loaded="true" data-name={info.name} data-z={info.zDims}>
             {info.name}{' '}
             <span className="muted">
               (

@@ -84,7 +84,7 @@ export function TimbreLabApp() {
         }
       />
       {ignored.length > 0 && <p className="notice">{ignoredNote(ignored)}</p>}
-      <p className="muted small" data-testid="timbre-model-info">
+      <p className="muted small" data-testid="timbre-model-info" data-model-loaded={model.info ? 'true' : undefined}>
         {model.info
           ? `Model: ${model.info.name} (${model.info.zDims}-number codes, ${(model.info.parameters / 1e6).toFixed(2)} M numbers, ${(model.info.bytes / 1e6).toFixed(1)} MB, ${model.info.source}) on ${model.backend ?? '…'}`
           : model.starting
