@@ -16,8 +16,8 @@ import { parseMidi } from '@/lib/music/midi';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { firstQpm } from '@/lib/music/note-sequence';
 import { quantize } from '@/lib/music/sequences';
+import { decodeAudioInBrowser } from '@/lib/sound/decode-browser';
 import { parseSoundRef } from '@/lib/timbre/lab-url';
-import { decodeWav } from '@/lib/timbre/wav';
 import { DrumGrid } from '@/app/_components/media/DrumGrid';
 import { PianoRoll, pitchSpanOf } from '@/app/_components/media/PianoRoll';
 import { usePlayer } from '@/app/_components/media/usePlayer';
@@ -29,7 +29,7 @@ interface Media {
   png?: string;
   seq?: QuantizedNoteSequence;
   qpm?: number;
-  /** A sound: its blob: URL for an <audio>, and its first channel for the waveform. */
+  /** A sound: its blob: URL for an <audio>, and its samples (mono) for the waveform. */
   sound?: { url: string; samples: Float32Array };
   problem?: string;
 }
@@ -40,9 +40,9 @@ const mediaCache = new Map<string, Promise<Media>>();
 async function loadSound(code: string, token: string, id: number, title: string): Promise<Media> {
   const file = await api.file(code, token, id);
   try {
-    const decoded = decodeWav(file.bytes, title);
+    const decoded = await decodeAudioInBrowser(file.bytes.slice().buffer, title);
     const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.type || 'audio/wav' }));
-    return { sound: { url, samples: decoded.channels[0] ?? new Float32Array() } };
+    return { sound: { url, samples: decoded.samples } };
   } catch (error) {
     return { problem: describeError(error) };
   }
