@@ -30,7 +30,7 @@ import { BASIC_PITCH_MODEL_PATH, loadBasicPitch, type BasicPitchModel } from '..
 import { decodeAudio } from '../lib/sound/decode';
 import { transcribeGroove } from '../lib/sound/drums';
 import { AudioFormatError } from '../lib/sound/errors';
-import { NODE_AUDIO_FORMATS, sniffAudioFormat, type SniffedFormat } from '../lib/sound/format';
+import { NODE_AUDIO_EXTENSIONS, NODE_AUDIO_FORMATS, sniffAudioFormat, type SniffedFormat } from '../lib/sound/format';
 import { MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, formatDuration } from '../lib/sound/pcm';
 import { transcribeMelody } from '../lib/sound/transcribe';
 
@@ -65,7 +65,7 @@ function num(value: string | undefined, name: string, min: number, max: number):
   return n;
 }
 
-const AUDIO_EXTENSIONS = ['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga'];
+const AUDIO_EXTENSIONS: readonly string[] = NODE_AUDIO_EXTENSIONS;
 
 /** The file's bytes, refusing a missing file or one over `limit` bytes (read no further than needed). */
 async function readBytes(file: string, limit: number): Promise<Uint8Array | undefined> {

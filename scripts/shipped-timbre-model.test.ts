@@ -2,13 +2,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fsSource } from '../lib/core/checkpoint-node';
+import { decodeAudio } from '../lib/sound/decode';
 import { timbreExamplesSchema } from '../lib/timbre/examples';
 import { estimatePitch } from '../lib/timbre/pitch';
 import { prepareNote } from '../lib/timbre/sound';
 import { multiScaleDistance } from '../lib/timbre/spectral-loss';
 import { midiToHz, NOTE_SAMPLES } from '../lib/timbre/spec';
 import { TimbreModel } from '../lib/timbre/timbre-model';
-import { decodeWav } from '../lib/timbre/wav';
 import { sineBaseline } from '../lib/timbre/baselines';
 
 const DIR = 'models/timbre';
@@ -25,7 +25,7 @@ describe('the shipped timbre model', () => {
       expect(list.examples.length).toBeGreaterThanOrEqual(14);
       let better = 0;
       for (const e of list.examples) {
-        const note = prepareNote(decodeWav(new Uint8Array(await readFile(path.join(DIR, 'examples', e.file)))), e.file);
+        const note = prepareNote(await decodeAudio(new Uint8Array(await readFile(path.join(DIR, 'examples', e.file))), e.file), e.file);
         expect(note.samples).toHaveLength(NOTE_SAMPLES);
         const { z, conditions } = await model.encodeNotes([{ samples: note.samples, conditions: note.conditions }]);
         const [y] = await model.decodeNotes(z, conditions);

@@ -10,12 +10,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { encodeWav } from '../lib/audio/wav';
 import { describeError, InvalidInputError } from '../lib/core/errors';
 import { loadDataset, noteAudio } from '../lib/timbre/dataset-node';
 import { exampleFileName, TIMBRE_SET_FILES, timbreExamplesSchema, timbreSetSchema, type TimbreExample } from '../lib/timbre/examples';
 import { gmProgramName, TIMBRE_FAMILIES } from '../lib/timbre/gm';
 import { NOTE_SAMPLES, SAMPLE_RATE } from '../lib/timbre/spec';
-import { encodeMonoWav } from '../lib/timbre/wav';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       .sort((a, b) => a.program - b.program)[0];
     if (!note) throw new InvalidInputError(`The dataset has no C4 note of the ${family} family at velocity 80.`);
     const file = exampleFileName(family);
-    await writeFile(path.join(values.out, file), encodeMonoWav(noteAudio(data, note), SAMPLE_RATE));
+    await writeFile(path.join(values.out, file), encodeWav([noteAudio(data, note)], SAMPLE_RATE));
     examples.push({
       file,
       family,

@@ -5,27 +5,30 @@
  *   npm run timbre -- interpolate --model models/timbre --a x.wav --b y.wav --steps N --out <folder> [--mode lerp|slerp] [--pitch P]
  *   npm run timbre -- sample --model models/timbre --n N --pitch P --out <folder> [--seed S] [--loudness dB]
  *
- * Inputs: WAV files of one note each, any sample rate and channel count, up to 4 s. Outputs: 16-bit
- * mono WAV at 16 kHz, 1.28 s per note; `reconstruct` keeps the file names. A JSON summary goes to
- * stdout (what was measured, what was done to each input). Bad inputs are named errors: a folder run
- * reports each file's error and goes on, then exits with 1.
+ * Inputs: recordings of one note each — WAV, FLAC, MP3 or Ogg Vorbis (read by lib/sound/decode.ts),
+ * any sample rate and channel count, up to 4 s. Outputs: 16-bit mono WAV at 16 kHz, 1.28 s per note;
+ * `reconstruct` keeps the file names (with .wav). A JSON summary goes to stdout (what was measured,
+ * what was done to each input). Bad inputs are named errors: a folder run reports each file's error
+ * and goes on, then exits with 1.
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { fsSource } from '../lib/core/checkpoint-node';
+import { encodeWav } from '../lib/audio/wav';
 import { InvalidInputError, LatentLabError } from '../lib/core/errors';
-import { AudioFileError } from '../lib/timbre/errors';
+import { decodeAudio } from '../lib/sound/decode';
+import { NODE_AUDIO_EXTENSIONS } from '../lib/sound/format';
 import { prepareNote, type PreparedNote } from '../lib/timbre/sound';
 import { midiToHz, pitchName, SAMPLE_RATE } from '../lib/timbre/spec';
 import { TimbreModel } from '../lib/timbre/timbre-model';
-import { decodeWav, encodeMonoWav } from '../lib/timbre/wav';
 
 const USAGE = `Usage:
-  npm run timbre -- reconstruct --model models/timbre --in <wav or folder> --out <wav or folder> [--refine K]
-  npm run timbre -- interpolate --model models/timbre --a x.wav --b y.wav --steps N --out <folder> [--mode lerp|slerp] [--pitch P]
-  npm run timbre -- sample --model models/timbre --n N --pitch P --out <folder> [--seed S] [--loudness dB]`;
+  npm run timbre -- reconstruct --model models/timbre --in <file or folder> --out <wav or folder> [--refine K]
+  npm run timbre -- interpolate --model models/timbre --a x.wav --b y.flac --steps N --out <folder> [--mode lerp|slerp] [--pitch P]
+  npm run timbre -- sample --model models/timbre --n N --pitch P --out <folder> [--seed S] [--loudness dB]
+Inputs: one note each (up to 4 s), WAV, FLAC, MP3 or Ogg Vorbis, any sample rate and channels. Outputs: 16-kHz mono WAV.`;
 
 function whole(value: string | undefined, name: string, lo: number, hi: number, fallback?: number): number {
   if (value === undefined) {
@@ -44,23 +47,28 @@ function num(value: string | undefined, name: string, lo: number, hi: number): n
   return n;
 }
 
-/** Reads and prepares one WAV file (named errors for anything wrong with it). */
+/** Reads and prepares one recording (named errors for anything wrong with it). */
 async function readNote(file: string): Promise<PreparedNote> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new AudioFileError(`Could not read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}.`, {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(`Could not read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(error)}.`, {
       cause: error,
     });
   }
-  return prepareNote(decodeWav(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path.basename(file)), path.basename(file));
+  const name = path.basename(file);
+  return prepareNote(await decodeAudio(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), name), name);
 }
 
 async function writeNote(file: string, samples: Float32Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, encodeMonoWav(samples, SAMPLE_RATE));
+  await writeFile(file, encodeWav([samples], SAMPLE_RATE));
 }
+
+/** `take.flac` → `take.wav`. */
+const wavName = (file: string): string => path.basename(file, path.extname(file)) + '.wav';
 
 interface FileResult {
   input: string;
@@ -73,14 +81,20 @@ interface FileResult {
 
 async function reconstruct(model: TimbreModel, input: string, output: string, refine: number): Promise<FileResult[]> {
   const info = await stat(input).catch(() => undefined);
-  if (!info) throw new AudioFileError(`--in ${input} does not exist.`);
+  if (!info) throw new InvalidInputError(`--in ${input} does not exist.`);
+  const files = info.isDirectory()
+    ? (await readdir(input)).filter((f) => (NODE_AUDIO_EXTENSIONS as readonly string[]).includes(path.extname(f).toLowerCase())).sort()
+    : [];
+  // note.wav and note.flac in one folder: the second keeps its ending (note.flac.wav) rather than overwrite the first.
+  const stems = new Set<string>();
   const pairs: [string, string][] = info.isDirectory()
-    ? (await readdir(input))
-        .filter((f) => f.toLowerCase().endsWith('.wav'))
-        .sort()
-        .map((f) => [path.join(input, f), path.join(output, f)])
-    : [[input, output.toLowerCase().endsWith('.wav') ? output : path.join(output, path.basename(input))]];
-  if (pairs.length === 0) throw new AudioFileError(`${input} has no .wav files.`);
+    ? files.map((f) => {
+        const out = stems.has(wavName(f)) ? f + '.wav' : wavName(f);
+        stems.add(wavName(f));
+        return [path.join(input, f), path.join(output, out)];
+      })
+    : [[input, output.toLowerCase().endsWith('.wav') ? output : path.join(output, wavName(input))]];
+  if (pairs.length === 0) throw new InvalidInputError(`${input} holds no recordings (${NODE_AUDIO_EXTENSIONS.join(', ')}).`);
   const results: FileResult[] = [];
   for (const [from, to] of pairs) {
     try {

@@ -24,7 +24,9 @@ describe('decodeAudio', () => {
     [8, false],
     [16, false],
     [24, false],
+    [32, false],
     [32, true],
+    [64, true],
   ] as const)('reads %i-bit WAV (float %s) at its own rate, values intact', async (bits, float) => {
     const x = sine(440, 0.3, 16_000);
     const decoded = await decodeAudio(encodeTestWav([x], 16_000, bits, float), 'tone.wav');
@@ -41,6 +43,31 @@ describe('decodeAudio', () => {
     const decoded = await decodeAudio(encodeTestWav([left, right], 22_050), 'stereo.wav');
     expect(decoded.channels).toBe(2);
     for (let i = 0; i < left.length; i += 53) expect(decoded.samples[i]).toBeCloseTo((left[i] as number) / 2, 3);
+  });
+
+  it('reads WAVE_FORMAT_EXTENSIBLE and skips chunks it does not know, odd-sized (padded) ones too', async () => {
+    const left = sine(440, 0.05, 48_000, 0.8);
+    const right = left.map((v) => v * 0.5);
+    const chunksBefore = [
+      { id: 'LIST', size: 4 },
+      { id: 'iXML', size: 3 }, // odd: RIFF pads it with a byte the decoder must skip
+    ];
+    for (const [bits, float, tolerance] of [
+      [8, false, 1e-2],
+      [16, false, 1e-4],
+      [24, false, 1e-6],
+      [32, false, 1e-6],
+      [32, true, 1e-6],
+      [64, true, 1e-6],
+    ] as const) {
+      for (const extensible of [false, true]) {
+        const what = `${bits}-bit ${float ? 'float' : 'PCM'}${extensible ? ', extensible' : ''}`;
+        const decoded = await decodeAudio(encodeTestWav([left, right], 48_000, bits, float, { extensible, chunksBefore }), what);
+        expect(decoded.channels, what).toBe(2);
+        expect(decoded.samples.length, what).toBe(left.length);
+        for (let i = 0; i < left.length; i += 37) expect(Math.abs((decoded.samples[i] as number) - 0.75 * (left[i] as number)), what).toBeLessThan(tolerance);
+      }
+    }
   });
 
   it.each([
@@ -83,6 +110,11 @@ describe('decodeAudio', () => {
     const broken = flac.slice();
     broken.fill(0x55, 42);
     await expect(decodeAudio(broken, 'broken.flac')).rejects.toBeInstanceOf(AudioDecodeError);
+    // A WAV holding an encoding the decoder does not read (MP3 inside WAV, tag 0x55).
+    const mp3InWav = encodeTestWav([sine(440, 0.1, 8000)], 8000, 16, false, { tag: 0x55 });
+    await expect(decodeAudio(mp3InWav, 'odd.wav')).rejects.toThrow(
+      /odd\.wav looks like a WAV file but is damaged and cannot be decoded \(Unsupported WAV format: 0x55\)/,
+    );
   });
 
   it('stops a file over the length limit as soon as the limit is passed', async () => {

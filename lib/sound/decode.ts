@@ -8,6 +8,10 @@
  *
  * Decoding is streamed in chunks so a file over the length limit is refused as soon as the limit is
  * passed, without holding the whole file as floats (a 20-minute stereo file would be ~400 MB).
+ *
+ * One gap of `@audio/decode-wav` (1.5.1, the latest) is filled here: RIFF pads a chunk of odd size
+ * with one byte, which it does not skip, so a WAV with an odd-sized chunk (iXML, bext, LIST…) before
+ * its audio would decode as nothing. Such a file is handed to it as a plain header plus its data.
  */
 import { CancelledError, InvalidInputError } from '../core/errors';
 import { AudioDecodeError, AudioTooLongError } from './errors';
@@ -48,6 +52,35 @@ export interface DecodeOptions {
 
 const CHUNK_BYTES = 64 * 1024;
 
+const fourCC = (bytes: Uint8Array, at: number): string => String.fromCharCode(...bytes.subarray(at, at + 4));
+
+/**
+ * The WAV file as the decoder can read it: unchanged, unless a chunk of odd size (and so a pad byte)
+ * comes before the audio; then a 44-byte header (RIFF, its "fmt " chunk, the "data" chunk's header)
+ * and the data itself, in that order (the parts are views, not copies). Unchanged too when it finds
+ * no "fmt " and "data" chunks: the decoder then says what is wrong.
+ */
+function wavParts(bytes: Uint8Array): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let fmt: Uint8Array | undefined;
+  let padded = false;
+  for (let at = 12; at + 8 <= bytes.byteLength;) {
+    const id = fourCC(bytes, at);
+    const size = view.getUint32(at + 4, true);
+    if (id === 'fmt ') fmt = bytes.subarray(at, Math.min(bytes.byteLength, at + 8 + size));
+    else if (id === 'data') {
+      if (!padded || !fmt) return [bytes];
+      const riff = new Uint8Array(12);
+      riff.set(bytes.subarray(0, 12));
+      new DataView(riff.buffer).setUint32(4, 4 + fmt.byteLength + (bytes.byteLength - at), true);
+      return [riff, fmt, bytes.subarray(at)];
+    }
+    padded ||= size % 2 === 1;
+    at += 8 + size + (size % 2);
+  }
+  return [bytes];
+}
+
 /**
  * Decodes a WAV, FLAC, MP3 or Ogg Vorbis file and mixes it to mono.
  * @param bytes the whole file (not changed).
@@ -85,16 +118,18 @@ export async function decodeAudio(bytes: Uint8Array, name = 'The file', options:
     frames += mono.length;
     if (frames / sampleRate > maxSeconds) {
       throw new AudioTooLongError(
-        `${name} is longer than ${formatDuration(maxSeconds)}: transcription takes up to ${formatDuration(maxSeconds)} of audio. Cut the part you want and try again.`,
+        `${name} is longer than ${formatDuration(maxSeconds)}: audio files of up to ${formatDuration(maxSeconds)} are read. Cut the part you want and try again.`,
         frames / sampleRate,
         maxSeconds,
       );
     }
   };
   try {
-    for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) {
-      if (options.signal?.aborted) throw new CancelledError('Decoding the audio');
-      take(decoder.decode(bytes.subarray(offset, offset + CHUNK_BYTES)));
+    for (const part of format === 'wav' ? wavParts(bytes) : [bytes]) {
+      for (let offset = 0; offset < part.byteLength; offset += CHUNK_BYTES) {
+        if (options.signal?.aborted) throw new CancelledError('Decoding the audio');
+        take(decoder.decode(part.subarray(offset, offset + CHUNK_BYTES)));
+      }
     }
     if (decoder.flush) take(decoder.flush());
   } catch (error) {

@@ -10,6 +10,8 @@ export type SniffedFormat = 'wav' | 'flac' | 'mp3' | 'ogg-vorbis' | 'ogg-opus' |
 /** Formats the Node decoder reads (decode.ts). */
 export const NODE_AUDIO_FORMATS = ['wav', 'flac', 'mp3', 'ogg-vorbis'] as const;
 export type NodeAudioFormat = (typeof NODE_AUDIO_FORMATS)[number];
+/** File name endings the command-line tools pick up from a folder (the files' bytes still decide the format). */
+export const NODE_AUDIO_EXTENSIONS = ['.wav', '.wave', '.flac', '.mp3', '.ogg', '.oga'] as const;
 
 /** What people call each format in messages. */
 export const FORMAT_NAMES: Record<SniffedFormat, string> = {

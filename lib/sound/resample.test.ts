@@ -53,6 +53,23 @@ describe('resample', () => {
     expect(20 * Math.log10(rms(near, 500) / Math.SQRT1_2)).toBeLessThan(-40);
   });
 
+  it.each([
+    [44_100, 440],
+    [44_100, 6_000],
+    [48_000, 1_000],
+    [22_050, 3_000],
+  ])("keeps a %i Hz recording of a %i Hz sine in place and in level at 16 kHz (the timbre model's rate)", (from, freq) => {
+    const out = resample(sine(freq, 0.5, from), from, 16_000);
+    expect(out.length).toBe(8000);
+    expect(maxError(out, freq, 16_000)).toBeLessThan(2e-3);
+  });
+
+  it('removes what 16 kHz cannot hold when going down from 44.1 kHz', () => {
+    // 12 kHz is above the new Nyquist (8 kHz): without the low-pass it would fold down to 4 kHz.
+    const out = resample(sine(12_000, 0.5, 44_100), 44_100, 16_000);
+    expect(20 * Math.log10(rms(out, 500) / Math.SQRT1_2)).toBeLessThan(-60);
+  });
+
   it('copies at equal rates, keeps an empty input empty and refuses bad rates', () => {
     const x = sine(100, 0.01, 22_050);
     const same = resample(x, 22_050, 22_050);

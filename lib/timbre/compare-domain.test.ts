@@ -1,7 +1,5 @@
-import type * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { liveTensorCount } from '../core/memory';
-import type { CompareDomain } from '../latent/compare/domain';
 import { sideReportSchema } from '../latent/compare/report';
 import { analyseSide, DEFAULT_PANEL_OPTIONS } from '../latent/compare/run';
 import { TIMBRE_ATTRIBUTES, timbreCompareDomain } from './compare-domain';
@@ -21,7 +19,6 @@ describe('timbre compare domain', () => {
     expect(attack.measure(m)).toBeGreaterThan(attack.measure(b));
     const model = tinyTimbreModel();
     const domain = timbreCompareDomain(model, { notes: [b, m], labels: ['brass', 'pipe'], labelName: 'family', dataName: 'two notes' });
-    expect(domain.kind).toBe('timbre');
     expect(domain.distance(b, b)).toBeCloseTo(0, 4);
     expect(domain.distance(b, m)).toBeGreaterThan(0.5);
     const x = domain.inputTensor([1, 0]);
@@ -43,11 +40,10 @@ describe('timbre compare domain', () => {
       dataName: 'six synthetic notes',
     });
     const before = liveTensorCount();
-    // The Compare analyses accept kind 'image' | 'music' today; the lead widens it to 'timbre'.
     const result = await analyseSide(
-      'music',
+      'timbre',
       model,
-      domain as unknown as CompareDomain<tf.Tensor2D, Float32Array>,
+      domain,
       { name: 'tiny timbre', description: 'random weights' },
       { ...DEFAULT_PANEL_OPTIONS, umap: false, k: 2, pairs: 2, priorDraws: 16, decodedDraws: 4, worst: 2, attributeItems: 2, consistencyPairs: 4 },
     );

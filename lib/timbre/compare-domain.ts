@@ -7,9 +7,6 @@
  * The Compare analyses decode codes without options, so at the model's default pitch and loudness
  * (C4, −30 dBFS): a set compared here should hold notes at one pitch (e.g. every family's example
  * at C4), so that reconstructions and items are comparable.
- *
- * `kind` is 'timbre'. Until lib/latent/compare/domain.ts widens its union beyond 'image' | 'music',
- * {@link TimbreCompareDomain} is that interface with `kind` replaced (the one local type tweak).
  */
 import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../core/errors';
@@ -19,9 +16,6 @@ import { attackTime, spectralCentroid } from './dsp';
 import { multiScaleDistance } from './spectral-loss';
 import { NOTE_SAMPLES } from './spec';
 import type { TimbreModel } from './timbre-model';
-
-/** The Compare adapter's type: {@link CompareDomain} over audio with `kind: 'timbre'`. */
-export type TimbreCompareDomain = Omit<CompareDomain<tf.Tensor2D, Float32Array>, 'kind'> & { readonly kind: 'timbre' };
 
 /** A set of notes with a label each. */
 export interface TimbreNoteSet {
@@ -41,7 +35,7 @@ export const TIMBRE_ATTRIBUTES: readonly ItemAttribute<Float32Array>[] = [
 ];
 
 /** The Compare adapter for a timbre model and a set of notes. */
-export function timbreCompareDomain(model: TimbreModel, data: TimbreNoteSet): TimbreCompareDomain {
+export function timbreCompareDomain(model: TimbreModel, data: TimbreNoteSet): CompareDomain<tf.Tensor2D, Float32Array> {
   const { notes, labels } = data;
   if (notes.length !== labels.length) throw new InvalidInputError(`Expected a label per note; got ${notes.length} notes and ${labels.length} labels.`);
   if (notes.length === 0) throw new InvalidInputError('The set has no notes.');
@@ -51,7 +45,6 @@ export function timbreCompareDomain(model: TimbreModel, data: TimbreNoteSet): Ti
   });
   const defaultGroups: AttributeGroups = { kind: 'attribute', id: 'brightness' };
   return {
-    kind: 'timbre',
     dataName: data.dataName,
     itemName: 'note',
     itemsName: 'notes',

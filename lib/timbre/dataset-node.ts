@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { decodeAudio } from '../sound/decode';
 import { amplitudeDb, peakLoudnessDb } from './dsp';
 import {
   checkPlan,
@@ -33,7 +34,6 @@ import { FEATURE_DIMS, noteFeatures } from './features';
 import { gmFamily } from './gm';
 import { estimatePitch } from './pitch';
 import { FRAMES, HELD_SECONDS, midiToHz, NOTE_SAMPLES, SAMPLE_RATE, SILENCE_DB } from './spec';
-import { decodeWav, mixToMono } from './wav';
 
 export const APT_COMMAND = 'apt-get install -y fluidsynth fluid-soundfont-gm musescore-general-soundfont';
 
@@ -172,9 +172,11 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
       const wavFile = stem + '.render.wav';
       await writeFile(midiFile, programMidi(program, notes));
       renderMidi(midiFile, sf.path, wavFile, options.gain ?? 1);
-      const decoded = decodeWav(new Uint8Array(await readFile(wavFile)), wavFile);
+      // Our own render, as long as the plan says (lib/sound's 5-minute default is for uploads), plus room for the tail.
+      const renderSeconds = noteStartSample(notes.length) / SAMPLE_RATE + 60;
+      const decoded = await decodeAudio(new Uint8Array(await readFile(wavFile)), wavFile, { maxSeconds: renderSeconds });
       if (decoded.sampleRate !== SAMPLE_RATE) throw new TimbreDatasetError(`fluidsynth wrote ${decoded.sampleRate} Hz, not ${SAMPLE_RATE} Hz, to ${wavFile}.`);
-      const mono = mixToMono(decoded.channels);
+      const mono = decoded.samples;
       const kept: z.infer<typeof partSchema>['notes'] = [];
       const dropped: z.infer<typeof partSchema>['dropped'] = [];
       const audio: Int16Array[] = [];

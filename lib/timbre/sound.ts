@@ -2,16 +2,17 @@
  * From any recording of one note to what the timbre model takes: mono, 16 kHz, starting at the
  * note's onset, exactly 1.28 s long, with its pitch and loudness measured — or a named error that
  * says why not (silence, noise, too long, a chord is only a note: the strongest pitch is used).
- * Plain JavaScript, for the lab (a dropped WAV, the microphone) and the CLI alike.
+ * Plain JavaScript, for the lab (a dropped file, the microphone) and the CLI alike. Decoding, mixing
+ * to mono and resampling are lib/sound's (decode.ts / decode-browser.ts, pcm.ts, resample.ts).
  */
-import { InvalidInputError } from '../core/errors';
+import { AudioTooLongError, SilentAudioError } from '../sound/errors';
+import { checkSampleRate, peakDb, type PcmAudio } from '../sound/pcm';
+import { resample } from '../sound/resample';
 import { frameRms, peakLoudnessDb } from './dsp';
-import { AudioTooLongError, SilentAudioError, UnpitchedAudioError } from './errors';
+import { UnpitchedAudioError } from './errors';
 import { estimatePitch } from './pitch';
-import { resample } from './resample';
 import { MAX_INPUT_SECONDS, MAX_PITCH, MIN_PITCH, NOTE_SAMPLES, pitchName, SAMPLE_RATE, SILENCE_DB } from './spec';
 import type { NoteConditions } from './timbre-model';
-import { mixToMono, type DecodedAudio } from './wav';
 
 /** Below this share of energy on one harmonic series, a recording counts as unpitched (noise, drums). */
 export const MIN_HARMONICITY = 0.3;
@@ -26,29 +27,34 @@ export interface PreparedNote {
   /** Other pitches heard at the same time (a chord); empty for one note. */
   otherPitches: number[];
   harmonicity: number;
-  /** What was done to the recording, in words (resampled, mixed, trimmed, cut, chord…). */
+  /** What was done to the recording, in words (mixed, resampled, trimmed, cut, chord…). */
   notes: string[];
 }
 
 /**
- * Prepares a recording (any sample rate and channel count) as one note for the timbre model.
- * `name` appears in messages.
+ * Prepares a mono recording (any sample rate from 8 to 192 kHz; mix several channels first with
+ * lib/sound/pcm's `mixToMono` — the file decoders do) as one note for the timbre model. `name`
+ * appears in messages. `audio.channels`, when given (lib/sound's `decodeAudio` gives it), is how
+ * many channels the file had, for the notes. `audio` is not changed.
  *
  * @throws {AudioTooLongError} over {@link MAX_INPUT_SECONDS} seconds;
- * @throws {SilentAudioError} when the loudest 46-ms stretch is below −60 dBFS;
- * @throws {UnpitchedAudioError} when no harmonic series holds at least 30% of the energy (noise, a drum).
+ * @throws {SilentAudioError} when there are no samples or the loudest 46-ms stretch is below −60 dBFS;
+ * @throws {UnpitchedAudioError} when no harmonic series holds at least 30% of the energy (noise, a drum);
+ * @throws {InvalidInputError} for a sample rate outside 8–192 kHz.
  */
-export function prepareNote(audio: DecodedAudio, name = 'The recording'): PreparedNote {
+export function prepareNote(audio: PcmAudio & { channels?: number }, name = 'The recording'): PreparedNote {
   const notes: string[] = [];
-  if (audio.channels.length === 0 || (audio.channels[0]?.length ?? 0) === 0) throw new SilentAudioError(`${name} has no samples at all.`);
-  if (!(audio.sampleRate > 0)) throw new InvalidInputError(`${name} has an invalid sample rate (${audio.sampleRate}).`);
-  const seconds = (audio.channels[0]?.length ?? 0) / audio.sampleRate;
+  if ((audio.channels ?? 1) > 1) notes.push(`mixed ${audio.channels} channels to mono`);
+  checkSampleRate(audio.sampleRate, name);
+  if (audio.samples.length === 0) throw new SilentAudioError(`${name} has no samples at all. Record or choose one note.`, -Infinity);
+  const seconds = audio.samples.length / audio.sampleRate;
   if (seconds > MAX_INPUT_SECONDS + 1e-9)
     throw new AudioTooLongError(
       `${name} is ${seconds.toFixed(2)} s long; the timbre tools take one note of at most ${MAX_INPUT_SECONDS} s (the model uses the first 1.28 s after the onset). Cut it to one note first.`,
+      seconds,
+      MAX_INPUT_SECONDS,
     );
-  let mono = audio.channels.length === 1 ? Float32Array.from(audio.channels[0] as Float32Array) : mixToMono(audio.channels);
-  if (audio.channels.length > 1) notes.push(`mixed ${audio.channels.length} channels to mono`);
+  let mono = audio.samples;
   if (audio.sampleRate !== SAMPLE_RATE) {
     mono = resample(mono, audio.sampleRate, SAMPLE_RATE);
     notes.push(`resampled from ${audio.sampleRate} Hz to ${SAMPLE_RATE} Hz`);
@@ -60,6 +66,7 @@ export function prepareNote(audio: DecodedAudio, name = 'The recording'): Prepar
   if (level < SILENCE_DB)
     throw new SilentAudioError(
       `${name} is silent: ${loudest === 0 ? 'every sample is 0' : `its loudest moment is ${level.toFixed(0)} dBFS`}, below the ${SILENCE_DB} dBFS a note needs. Record closer or louder.`,
+      peakDb(mono),
     );
   // The onset: the first sample above 2% of the peak; the note starts 5 ms before it (as in the dataset).
   let peak = 0;

@@ -8,7 +8,6 @@ import type * as tf from '@tensorflow/tfjs';
 import type { z } from 'zod';
 import { urlSource, type WeightSource } from '../core/checkpoint';
 import { InvalidInputError } from '../core/errors';
-import type { LatentModel } from '../core/latent-model';
 import { defineWorkerPart, typedPost } from '../domains/router';
 import type { CompareSideLoader, LoadedSide } from '../domains/types';
 import type { CompareDomain } from '../latent/compare/domain';
@@ -149,7 +148,7 @@ async function handleTimbreRequest(request: TimbreRequest, post: Post, signal: A
     }
     case 'timbre:note':
       return withModel(async (model) => {
-        const prepared = prepareNote({ channels: [request.samples], sampleRate: request.sampleRate }, request.name);
+        const prepared = prepareNote({ samples: request.samples, sampleRate: request.sampleRate }, request.name);
         const note = { samples: prepared.samples, conditions: prepared.conditions };
         const plain = await model.encodeNotes([note]);
         const z0 = plain.z[0] ?? new Float32Array(model.zDims);
@@ -303,8 +302,9 @@ const timbreCompareSide: CompareSideLoader = {
         dataName: `the shipped set: ${take} General MIDI programs at C4 (FluidR3 GM)`,
       });
       return {
-        model: model as LatentModel<tf.Tensor>,
-        domain: domain as unknown as CompareDomain<tf.Tensor, unknown>,
+        model,
+        // The registry holds every domain's sides: this one's tensor and item types are forgotten here.
+        domain: domain as CompareDomain<tf.Tensor, unknown>,
         display: (items) => ({ kind: 'audio', sampleRate: SAMPLE_RATE, clips: items as Float32Array[] }),
         source: `${info.source} · ${(info.bytes / 1e6).toFixed(1)} MB`,
         notes: take < notes.length ? [`the first ${take} of ${notes.length} notes`] : [],

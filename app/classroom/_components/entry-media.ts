@@ -12,8 +12,8 @@ import { parseMidi } from '@/lib/music/midi';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { firstQpm } from '@/lib/music/note-sequence';
 import { quantize } from '@/lib/music/sequences';
+import { decodeAudioInBrowser } from '@/lib/sound/decode-browser';
 import { parseSoundRef } from '@/lib/timbre/lab-url';
-import { decodeWav } from '@/lib/timbre/wav';
 
 export const api = new ClassroomClient();
 
@@ -21,7 +21,7 @@ export interface Media {
   png?: string;
   seq?: QuantizedNoteSequence;
   qpm?: number;
-  /** A sound: its blob: URL for an <audio>, and its first channel for the waveform. */
+  /** A sound: its blob: URL for an <audio>, and its samples (mono) for the waveform. */
   sound?: { url: string; samples: Float32Array };
   problem?: string;
 }
@@ -32,9 +32,9 @@ const mediaCache = new Map<string, Promise<Media>>();
 async function loadSound(code: string, token: string, id: number, title: string): Promise<Media> {
   const file = await api.file(code, token, id);
   try {
-    const decoded = decodeWav(file.bytes, title);
+    const decoded = await decodeAudioInBrowser(file.bytes.slice().buffer, title);
     const url = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.type || 'audio/wav' }));
-    return { sound: { url, samples: decoded.channels[0] ?? new Float32Array() } };
+    return { sound: { url, samples: decoded.samples } };
   } catch (error) {
     return { problem: describeError(error) };
   }

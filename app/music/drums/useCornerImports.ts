@@ -31,7 +31,10 @@ export function useCornerImports(options: {
     setImports((all) => ({ ...all, [corner]: imported }));
     setCorner(corner, withTempo(w.sequence, qpm));
     onNotice(
-      [`${cornerNames[corner]}: bars ${imported.bar + 1}–${imported.bar + 2} of ${imported.name} (${count(w.sequence.notes.length, 'hit')})`, ...imported.found.notes]
+      [
+        `${cornerNames[corner]}: bars ${imported.bar + 1}–${imported.bar + 2} of ${imported.name} (${count(w.sequence.notes.length, 'hit')})`,
+        ...imported.found.notes,
+      ]
         .map((part) => capitalize(part) + '.')
         .join(' '),
     );

@@ -1,7 +1,8 @@
 /**
  * Test audio made from scratch, so lib/sound's tests need no soundfont, no recording and no data
  * folder: additive tones with harmonics and vibrato, white noise at a chosen SNR, drum-like hits,
- * and a small WAV writer (8/16/24-bit integer and 32-bit float) for the decoder tests.
+ * and a small WAV writer (8/16/24/32-bit integer, 32/64-bit float, WAVE_FORMAT_EXTENSIBLE, extra chunks)
+ * for the decoder tests.
  */
 import { createRng, type Rng } from '../../core/random';
 
@@ -148,35 +149,67 @@ export function mixAt(buffer: Float32Array, hit: Float32Array, seconds: number, 
   for (let i = 0; i < hit.length && start + i < buffer.length; i++) if (start + i >= 0) buffer[start + i] = (buffer[start + i] ?? 0) + (hit[i] ?? 0);
 }
 
+/** How {@link encodeTestWav} lays out the file beyond its samples. */
+export interface TestWavLayout {
+  /** Write the format as WAVE_FORMAT_EXTENSIBLE (tag 0xFFFE, a 40-byte "fmt " with the real tag in its sub-format). */
+  extensible?: boolean;
+  /** The format tag to write instead of 1 (PCM) or 3 (float), e.g. 0x55 for MP3-in-WAV. */
+  tag?: number;
+  /** Chunks (filled with zeros, padded to even size as RIFF asks) written before "fmt ". */
+  chunksBefore?: readonly { id: string; size: number }[];
+}
+
 /**
- * A WAV file of `channels` (planar, equal lengths) as `bits`-bit integer PCM (8/16/24) or 32-bit
- * float (`float: true`). Minimal on purpose: tests use it to feed the decoder.
+ * A WAV file of `channels` (planar, equal lengths) as `bits`-bit integer PCM (8/16/24/32) or float
+ * (`float: true`, 32 or 64-bit). Minimal on purpose: tests use it to feed the decoder.
  */
-export function encodeTestWav(channels: readonly Float32Array[], sampleRate: number, bits: 8 | 16 | 24 | 32 = 16, float = false): Uint8Array {
+export function encodeTestWav(
+  channels: readonly Float32Array[],
+  sampleRate: number,
+  bits: 8 | 16 | 24 | 32 | 64 = 16,
+  float = false,
+  layout: TestWavLayout = {},
+): Uint8Array {
   const frames = channels[0]?.length ?? 0;
   const bytesPer = bits / 8;
   const dataBytes = frames * channels.length * bytesPer;
-  const out = new Uint8Array(44 + dataBytes);
+  const before = (layout.chunksBefore ?? []).reduce((n, c) => n + 8 + c.size + (c.size % 2), 0);
+  const fmtBytes = layout.extensible ? 40 : 16;
+  const out = new Uint8Array(12 + before + 8 + fmtBytes + 8 + dataBytes);
   const view = new DataView(out.buffer);
   const ascii = (o: number, s: string): void => [...s].forEach((c, i) => view.setUint8(o + i, c.charCodeAt(0)));
   ascii(0, 'RIFF');
-  view.setUint32(4, 36 + dataBytes, true);
+  view.setUint32(4, out.length - 8, true);
   ascii(8, 'WAVE');
-  ascii(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, float ? 3 : 1, true);
-  view.setUint16(22, channels.length, true);
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * channels.length * bytesPer, true);
-  view.setUint16(32, channels.length * bytesPer, true);
-  view.setUint16(34, bits, true);
-  ascii(36, 'data');
-  view.setUint32(40, dataBytes, true);
-  let o = 44;
+  let o = 12;
+  for (const c of layout.chunksBefore ?? []) {
+    ascii(o, c.id);
+    view.setUint32(o + 4, c.size, true);
+    o += 8 + c.size + (c.size % 2);
+  }
+  const tag = layout.tag ?? (float ? 3 : 1);
+  ascii(o, 'fmt ');
+  view.setUint32(o + 4, fmtBytes, true);
+  view.setUint16(o + 8, layout.extensible ? 0xfffe : tag, true);
+  view.setUint16(o + 10, channels.length, true);
+  view.setUint32(o + 12, sampleRate, true);
+  view.setUint32(o + 16, sampleRate * channels.length * bytesPer, true);
+  view.setUint16(o + 20, channels.length * bytesPer, true);
+  view.setUint16(o + 22, bits, true);
+  if (layout.extensible) {
+    view.setUint16(o + 24, 22, true); // cbSize
+    view.setUint16(o + 26, bits, true); // valid bits
+    view.setUint16(o + 32, tag, true); // the sub-format GUID starts with the real tag
+  }
+  o += 8 + fmtBytes;
+  ascii(o, 'data');
+  view.setUint32(o + 4, dataBytes, true);
+  o += 8;
   for (let f = 0; f < frames; f++) {
     for (const c of channels) {
       const v = Math.max(-1, Math.min(1, c[f] ?? 0));
-      if (float) view.setFloat32(o, v, true);
+      if (float && bits === 64) view.setFloat64(o, v, true);
+      else if (float) view.setFloat32(o, v, true);
       else if (bits === 8) view.setUint8(o, Math.round(v * 127) + 128);
       else if (bits === 16) view.setInt16(o, Math.round(v * 32767), true);
       else if (bits === 24) {
