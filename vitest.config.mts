@@ -36,6 +36,7 @@ const SLOW = [
   'lib/timbre/compare-domain.test.ts',
   'lib/timbre/timbre-model.test.ts',
   'lib/timbre/train.test.ts',
+  'lib/timbre/train-run.test.ts',
   'scripts/timbre.test.ts',
   'scripts/shipped-timbre-model.test.ts',
   'lib/timbre/worker.test.ts',

@@ -5,12 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpointTensors } from '../core/checkpoint';
 import { fsSource } from '../core/checkpoint-node';
+import { TrainingStateError } from '../core/train-run-node';
 import { MELODY_EXAMPLES, melodyExample } from './examples';
 import type { MusicDataset } from './dataset-node';
 import { MusicVAE } from './music-vae';
 import { converterFor } from './testing/random-checkpoint';
 import { DEFAULT_HPARAMS, type TrainHyperparams } from './train-options';
-import { loadInitialModel, NothingToTrainError, runTraining, TrainingStateError, type RunOptions } from './train-run';
+import { loadInitialModel, NothingToTrainError, runTraining, type RunOptions } from './train-run';
 
 const converter = converterFor('melody');
 const hparams: TrainHyperparams = { ...DEFAULT_HPARAMS.melody, encoderUnits: 16, decoderUnits: [16], zDims: 4, learningRate: 5e-3, betaRate: 0, maxBeta: 0.01 };

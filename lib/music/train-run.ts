@@ -1,6 +1,7 @@
 /**
  * A whole training run (Node): data order, augmentation, periodic checkpoints, exact resume,
- * validation, keeping the best model, and stopping cleanly on a NaN loss.
+ * validation, keeping the best model, and stopping cleanly on a NaN loss. The loop, the batch order
+ * and the state on disk are lib/core/train-run-node.ts's (shared with the timbre runs).
  *
  * Output folder layout:
  *   <out>/                    the best model by validation accuracy, a Magenta checkpoint
@@ -15,8 +16,9 @@ import { z } from 'zod';
 import { fsSource, writeCheckpointFolder } from '../core/checkpoint-node';
 import { loadCheckpointTensors } from '../core/checkpoint';
 import { encodeCheckpoint, tensorsToNamedValues, type NamedValues, type Quantization } from '../core/checkpoint-write';
-import { CancelledError, InvalidInputError, LatentLabError, TrainingDivergedError } from '../core/errors';
+import { CancelledError, InvalidInputError } from '../core/errors';
 import { createRng } from '../core/random';
+import { batchAt, loadTrainingState, runTrainingLoop, saveTrainingState, stepSeed, trainingClock } from '../core/train-run-node';
 import type { MusicConverter } from './converters/types';
 import { transposeMelodyLabels } from './dataset';
 import type { MusicDataset } from './dataset-node';
@@ -26,9 +28,6 @@ import { MusicVaeTrainer } from './train';
 import type { TrainHyperparams } from './train-options';
 import { ParallelTrainer } from './train-parallel';
 import { compareLabels, MusicVAE } from './music-vae';
-
-/** A run's saved state exists but cannot be used (unreadable or damaged). */
-export class TrainingStateError extends LatentLabError {}
 
 export interface RunOptions {
   out: string;
@@ -107,15 +106,6 @@ export const historySchema = z.object({
 });
 
 export { NothingToTrainError, type RunEval, type RunResult } from './train-run-result';
-
-/** The training windows, in a deterministic order per epoch derived from the seed. */
-function batchAt(windows: readonly Int32Array[], step: number, batchSize: number, seed: number): Int32Array[] {
-  const perEpoch = Math.max(1, Math.floor(windows.length / batchSize));
-  const epoch = Math.floor(step / perEpoch);
-  const k = step % perEpoch;
-  const order = createRng((seed + epoch * 7919) >>> 0).shuffled(windows.map((_, i) => i));
-  return order.slice(k * batchSize, (k + 1) * batchSize).map((i) => windows[i] as Int32Array);
-}
 
 function augment(windows: Int32Array[], converter: MusicConverter, maxShift: number, seed: number): Int32Array[] {
   if (converter.kind !== 'melody' || maxShift <= 0) return windows;
@@ -207,47 +197,6 @@ function magentaConfig(converter: MusicConverter): object {
   return { type: 'MusicVAE', dataConverter: converter.toSpec() };
 }
 
-async function saveState(dir: string, trainer: MusicVaeTrainer, converter: MusicConverter, state: z.infer<typeof stateSchema>): Promise<void> {
-  const weights = await trainer.toNamedValues();
-  const optimizer = await tensorsToNamedValues(Object.fromEntries((await trainer.optimizerWeights()).map((w) => [w.name, w.tensor])));
-  await writeCheckpointFolder(path.join(dir, 'optimizer'), encodeCheckpoint(optimizer));
-  // Written last: its presence says the state is complete.
-  await writeCheckpointFolder(dir, encodeCheckpoint(weights), { 'config.json': magentaConfig(converter), 'training_state.json': state });
-}
-
-/**
- * The saved state of a run in `dir`, or undefined when there is none yet (no training_state.json).
- * A state that exists but cannot be read or is damaged is an error — never a silent restart at step 0
- * that would overwrite the run.
- */
-export async function loadState(
-  dir: string,
-): Promise<{ state: z.infer<typeof stateSchema>; weights: NamedValues[]; optimizer: tf.NamedTensorMap } | undefined> {
-  const file = path.join(dir, 'training_state.json');
-  let raw: string;
-  try {
-    raw = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TrainingStateError(
-      `Cannot read the training state ${file} (${error instanceof Error ? error.message : String(error)}). Fix it, or start a new run in another folder.`,
-    );
-  }
-  let state: z.infer<typeof stateSchema>;
-  try {
-    state = stateSchema.parse(JSON.parse(raw));
-  } catch (error) {
-    throw new TrainingStateError(
-      `The training state ${file} is damaged (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); --resume cannot continue from it. Restore it from a backup, or start a new run in another folder.`,
-    );
-  }
-  const tensors = await loadCheckpointTensors(fsSource(dir));
-  const weights = await tensorsToNamedValues(tensors);
-  tf.dispose(tensors);
-  const optimizer = await loadCheckpointTensors(fsSource(path.join(dir, 'optimizer')));
-  return { state, weights, optimizer };
-}
-
 /**
  * Reads a trained model folder as a starting point: its weights and, from `history.json` beside
  * them (written by export:music), the step, wall time and validation history. Without that file
@@ -280,7 +229,7 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
     throw new InvalidInputError(`Only ${train.length} training windows for batches of ${options.batchSize}; use a smaller --batch or more data.`);
   if (validation.length === 0) throw new InvalidInputError('The dataset has no validation windows; add more files so some land in the validation split.');
   const stateDir = path.join(options.out, 'training');
-  const resumed = options.resume ? await loadState(stateDir) : undefined;
+  const resumed = options.resume ? await loadTrainingState(stateDir, stateSchema) : undefined;
   const saved = resumed ? ({ ...options.hparams, ...resumed.state.hparams } as TrainHyperparams) : options.hparams;
   for (const key of ['encoderUnits', 'zDims'] as const) {
     const wanted = options.overrides?.[key];
@@ -317,9 +266,7 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
     );
   }
   const parallel = new ParallelTrainer(trainer, converter, options.workers ?? 1);
-  const runStart = performance.now();
-  const secondsBefore = state.seconds ?? 0;
-  const elapsed = (): number => secondsBefore + (performance.now() - runStart) / 1000;
+  const elapsed = trainingClock(state.seconds ?? 0);
   try {
     trainer.step = state.step;
     if (resumed) {
@@ -327,8 +274,6 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
       tf.dispose(resumed.optimizer);
     }
     await parallel.start();
-    let stoppedBy: RunResult['stoppedBy'] = 'done';
-    let message: string | undefined;
     let modelWritten = false;
     let before: RunEval | undefined;
     let after: RunEval | undefined;
@@ -371,42 +316,30 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
       await evaluate();
       before = after;
     }
-    const timeLimit = options.maxSeconds === undefined ? Infinity : runStart + options.maxSeconds * 1000;
-    while (trainer.step < until) {
-      if (options.signal?.aborted) {
-        stoppedBy = 'cancelled';
-        break;
-      }
-      if (performance.now() >= timeLimit) {
-        stoppedBy = 'time';
-        break;
-      }
-      const step = trainer.step;
-      const windows = augment(batchAt(train, step, options.batchSize, hparams.seed), converter, options.transpose, (hparams.seed * 1_000_003 + step) >>> 0);
-      try {
-        const stats = await parallel.trainStep(windows, (hparams.seed * 7_777_777 + step) >>> 0);
-        options.onStep?.(stats, until);
-      } catch (error) {
-        if (!(error instanceof TrainingDivergedError || (error instanceof Error && error.name === 'TrainingDivergedError'))) throw error;
-        stoppedBy = 'nan';
-        message = error.message;
-        break;
-      }
-      state.step = trainer.step;
-      // Give the event loop a turn: without it a step only awaits already-settled promises, and
-      // signals (Ctrl-C), timers and I/O would wait until training ends.
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      if (trainer.step % options.evalEvery === 0) await evaluate();
-      if (trainer.step % options.checkpointEvery === 0) {
-        state.seconds = elapsed();
-        await saveState(stateDir, trainer, converter, state);
-      }
-    }
-    if (stoppedBy !== 'nan') {
-      if (state.history.at(-1)?.step !== trainer.step) await evaluate();
-      state.seconds = elapsed();
-      await saveState(stateDir, trainer, converter, state);
-    }
+    const { stoppedBy, message } = await runTrainingLoop(
+      trainer,
+      {
+        steps: until,
+        evalEvery: options.evalEvery,
+        checkpointEvery: options.checkpointEvery,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.maxSeconds === undefined ? {} : { deadline: performance.now() + options.maxSeconds * 1000 }),
+      },
+      {
+        trainStep: async (step) => {
+          const windows = augment(batchAt(train, step, options.batchSize, hparams.seed), converter, options.transpose, (hparams.seed * 1_000_003 + step) >>> 0);
+          const stats = await parallel.trainStep(windows, stepSeed(hparams.seed, step));
+          options.onStep?.(stats, until);
+          state.step = trainer.step;
+        },
+        evaluate,
+        lastEvaluated: () => state.history.at(-1)?.step,
+        save: async () => {
+          state.seconds = elapsed();
+          await saveTrainingState(stateDir, trainer, magentaConfig(converter), state);
+        },
+      },
+    );
     return {
       steps: trainer.step,
       startStep,

@@ -11,9 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NamedValues } from '../core/checkpoint-write';
-import { InvalidInputError, TrainingDivergedError } from '../core/errors';
-import { AdjustableAdam } from '../core/optimizers';
+import { InvalidInputError } from '../core/errors';
 import { createRng } from '../core/random';
+import { VariableTrainer } from '../core/variable-trainer';
 import type { MusicConverter } from './converters/types';
 import { lstmSequence } from './lstm-train';
 import { sampledPrevious } from './scheduled-sampling';
@@ -30,11 +30,8 @@ function withForgetBias(bias: tf.Tensor): tf.Tensor {
   return tf.add(bias, tf.concat([tf.zeros([2 * h]), tf.ones([h]), tf.zeros([h])]));
 }
 
-export class MusicVaeTrainer {
-  readonly variables = new Map<string, tf.Variable>();
-  private readonly optimizer: AdjustableAdam;
-  step = 0;
-
+/** The MusicVAE's trainer: its variables, Adam and the guarded step are {@link VariableTrainer}'s. */
+export class MusicVaeTrainer extends VariableTrainer {
   /**
    * @param initial starting weights by Magenta name (missing ones are initialised at random).
    * @param frozen variables (by Magenta name) kept as they are: no gradient, no update — e.g. the
@@ -52,6 +49,7 @@ export class MusicVaeTrainer {
         `Layer sizes must be whole numbers from 1 to 4096 (and at least one decoder layer); got encoder ${e}, decoder [${decoderUnits.join(', ')}], z ${z}.`,
       );
     }
+    super(hparams.learningRate);
     const given = new Map((initial ?? []).map((v) => [v.name, v] as const));
     const rng = createRng(hparams.seed);
     const add = (name: string, shape: number[], kind: 'kernel' | 'bias'): void => {
@@ -92,7 +90,6 @@ export class MusicVaeTrainer {
     });
     add(VARS.outKernel, [decoderUnits[decoderUnits.length - 1] ?? 0, c], 'kernel');
     add(VARS.outBias, [c], 'bias');
-    this.optimizer = new AdjustableAdam(hparams.learningRate, 0.9, 0.999, 1e-8);
   }
 
   private v(name: string): tf.Variable {
@@ -247,23 +244,12 @@ export class MusicVaeTrainer {
     const beta = this.beta();
     const lr = this.learningRate();
     const p = this.samplingProbability();
-    const gradList = Object.values(grads);
-    const norm = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
-    const gradNorm = (await norm.data())[0] ?? NaN;
-    norm.dispose();
     const loss = sums.loss / sums.items;
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      throw new TrainingDivergedError(
-        `Training diverged at step ${this.step + 1}: the loss is ${loss} and the gradient norm ${gradNorm}. The weights were left at the last good step. ` +
-          'Try a lower learning rate or a smaller β.',
-      );
-    }
-    const scale = gradNorm > this.hparams.clipNorm ? this.hparams.clipNorm / gradNorm : 1;
-    const clipped = Object.entries(grads).map(([name, g]) => ({ name, tensor: scale === 1 ? g : tf.mul(g, scale) }));
-    this.optimizer.setLearningRate(lr);
-    this.optimizer.applyGradients(clipped);
-    if (scale !== 1) tf.dispose(clipped.map((c) => c.tensor));
-    this.step++;
+    const gradNorm = await this.applyClippedGradients(grads, loss, {
+      learningRate: lr,
+      clipNorm: this.hparams.clipNorm,
+      advice: 'Try a lower learning rate or a smaller β.',
+    });
     return {
       step: this.step,
       loss,
@@ -301,31 +287,5 @@ export class MusicVaeTrainer {
     const [reconstruction, kl, accuracy] = await Promise.all(out.map(async (t) => (await t.data())[0] ?? NaN));
     tf.dispose(out);
     return { reconstruction: reconstruction ?? NaN, kl: kl ?? NaN, accuracy: accuracy ?? NaN };
-  }
-
-  /** Adam's state (iteration count and moments, in variable order), for exact resumption. */
-  async optimizerWeights(): Promise<{ name: string; tensor: tf.Tensor }[]> {
-    return (await this.optimizer.getWeights()).map((w, i) => ({ name: `slot_${String(i).padStart(5, '0')}`, tensor: w.tensor }));
-  }
-
-  /** Restores Adam's state saved by {@link optimizerWeights} (the tensors are copied). */
-  async setOptimizerWeights(weights: tf.NamedTensorMap): Promise<void> {
-    const ordered = Object.keys(weights)
-      .sort()
-      .map((name) => ({ name, tensor: weights[name] as tf.Tensor }));
-    await this.optimizer.setWeights(ordered);
-  }
-
-  /** The variables as plain data with Magenta's names (for checkpoints). */
-  async toNamedValues(): Promise<NamedValues[]> {
-    const out: NamedValues[] = [];
-    for (const [name, v] of this.variables) out.push({ name, shape: v.shape.slice(), values: Float32Array.from(await v.data()) });
-    return out;
-  }
-
-  dispose(): void {
-    for (const v of this.variables.values()) v.dispose();
-    this.variables.clear();
-    this.optimizer.dispose();
   }
 }

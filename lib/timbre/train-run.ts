@@ -1,7 +1,8 @@
 /**
  * A whole timbre training run (Node), shaped like the music runs (lib/music/train-run.ts): data order
  * from the seed and the step, periodic checkpoints, exact resume, validation, keeping the best
- * model, and stopping cleanly on Ctrl-C or a NaN loss.
+ * model, and stopping cleanly on Ctrl-C or a NaN loss. The loop, the batch order and the state on disk
+ * are lib/core/train-run-node.ts's, as the music runs' are.
  *
  * Output folder layout:
  *   <out>/                 the best model by validation distance: config.json, weights, history.json
@@ -10,14 +11,12 @@
  * run would have used.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadCheckpointTensors } from '../core/checkpoint';
-import { fsSource, writeCheckpointFolder } from '../core/checkpoint-node';
-import { encodeCheckpoint, tensorsToNamedValues, type NamedValues, type Quantization } from '../core/checkpoint-write';
+import { writeCheckpointFolder } from '../core/checkpoint-node';
+import { encodeCheckpoint, type Quantization } from '../core/checkpoint-write';
 import { InvalidInputError } from '../core/errors';
-import { createRng } from '../core/random';
+import { batchAt, loadTrainingState, runTrainingLoop, saveTrainingState, stepSeed, trainingClock } from '../core/train-run-node';
 import type { DatasetNote } from './dataset';
 import { noteAudio, noteFeatureView, type TimbreDataset } from './dataset-node';
 import { FEATURE_DIMS } from './features';
@@ -25,7 +24,7 @@ import { gmFamilyIndex } from './gm';
 import { defaultTimbreConfig, weightShapes, type TimbreConfig } from './network';
 import { multiScaleDistance, spectralTarget } from './spectral-loss';
 import { FRAMES } from './spec';
-import { featureStats, TimbreTrainer, trainingSizes, TrainingDivergedError, type TimbreBatch, type TimbreHyperparams, type TimbreStepStats } from './train';
+import { featureStats, TimbreTrainer, trainingSizes, type TimbreBatch, type TimbreHyperparams, type TimbreStepStats } from './train';
 
 export interface TimbreRunOptions {
   out: string;
@@ -68,17 +67,8 @@ export interface TimbreRunResult {
   bestDistance: number;
   bestStep: number;
   history: Record<string, number>[];
-  stoppedBy: 'done' | 'nan' | 'cancelled';
+  stoppedBy: 'done' | 'nan' | 'cancelled' | 'time';
   message?: string;
-}
-
-/** The notes of batch `step`: a seeded shuffle per epoch, cut into batches. */
-export function batchNotes<T>(notes: readonly T[], step: number, batchSize: number, seed: number): T[] {
-  const perEpoch = Math.max(1, Math.floor(notes.length / batchSize));
-  const epoch = Math.floor(step / perEpoch);
-  const k = step % perEpoch;
-  const order = createRng((seed + epoch * 7919) >>> 0).shuffled(notes.map((_, i) => i));
-  return order.slice(k * batchSize, (k + 1) * batchSize).map((i) => notes[i] as T);
 }
 
 /** A {@link TimbreBatch} of dataset notes (features from the cache, targets' spectra at `sizes` computed now). */
@@ -122,29 +112,6 @@ export function spread<T>(items: readonly T[], max: number): T[] {
   return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)] as T);
 }
 
-async function saveState(dir: string, trainer: TimbreTrainer, state: RunState): Promise<void> {
-  const weights = await trainer.toNamedValues();
-  const optimizer = await tensorsToNamedValues(Object.fromEntries((await trainer.optimizerWeights()).map((w) => [w.name, w.tensor])));
-  await writeCheckpointFolder(path.join(dir, 'optimizer'), encodeCheckpoint(optimizer));
-  // Written last: its presence says the state is complete.
-  await writeCheckpointFolder(dir, encodeCheckpoint(weights), { 'config.json': trainer.config, 'training_state.json': state });
-}
-
-async function loadState(dir: string): Promise<{ state: RunState; weights: NamedValues[]; optimizer: tf.NamedTensorMap } | undefined> {
-  let raw: string;
-  try {
-    raw = await readFile(path.join(dir, 'training_state.json'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const state = stateSchema.parse(JSON.parse(raw));
-  const tensors = await loadCheckpointTensors(fsSource(dir));
-  const weights = await tensorsToNamedValues(tensors);
-  tf.dispose(tensors);
-  const optimizer = await loadCheckpointTensors(fsSource(path.join(dir, 'optimizer')));
-  return { state, weights, optimizer };
-}
-
 /** Trains (or resumes training) the timbre model on a dataset's `train` split, validating on `validation`. */
 export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunOptions): Promise<TimbreRunResult> {
   const train = data.index.notes.filter((n) => n.split === 'train');
@@ -155,7 +122,7 @@ export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunO
   if (train.length < options.hparams.batchSize) throw new InvalidInputError(`Only ${train.length} training notes for batches of ${options.hparams.batchSize}.`);
   if (validation.length === 0) throw new InvalidInputError('The dataset has no validation notes; render more programs or pitches.');
   const stateDir = path.join(options.out, 'training');
-  const resumed = options.resume ? await loadState(stateDir) : undefined;
+  const resumed = options.resume ? await loadTrainingState(stateDir, stateSchema) : undefined;
   const saved = resumed ? ({ ...options.hparams, ...resumed.state.hparams } as TimbreHyperparams) : options.hparams;
   for (const key of ['zDims', 'harmonics', 'noiseBands'] as const) {
     const wanted = options.overrides?.[key];
@@ -179,17 +146,13 @@ export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunO
   }
   const state: RunState = resumed?.state ?? { step: 0, hparams: { ...hparams }, bestDistance: Infinity, bestStep: -1, history: [], seconds: 0 };
   state.hparams = { ...hparams };
-  const runStart = performance.now();
-  const secondsBefore = state.seconds;
-  const elapsed = (): number => secondsBefore + (performance.now() - runStart) / 1000;
+  const elapsed = trainingClock(state.seconds);
   try {
     trainer.step = state.step;
     if (resumed) {
       if (added.length === 0) await trainer.setOptimizerWeights(resumed.optimizer);
       tf.dispose(resumed.optimizer);
     }
-    let stoppedBy: TimbreRunResult['stoppedBy'] = 'done';
-    let message: string | undefined;
     let recent = { distance: 0, kl: 0, familyAccuracy: 0, n: 0 };
     const evaluate = async (): Promise<void> => {
       const valDistance = await meanReconstructionDistance(trainer, data, validation);
@@ -216,15 +179,10 @@ export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunO
       }
       options.onEval?.({ step: trainer.step, valDistance, best, seconds: state.seconds });
     };
-    while (trainer.step < options.steps) {
-      if (options.signal?.aborted) {
-        stoppedBy = 'cancelled';
-        break;
-      }
-      const step = trainer.step;
-      const batch = datasetBatch(data, batchNotes(train, step, hparams.batchSize, hparams.seed), trainingSizes(step));
-      try {
-        const stats = await trainer.trainStep(batch, (hparams.seed * 7_777_777 + step) >>> 0);
+    const { stoppedBy, message } = await runTrainingLoop(trainer, options, {
+      trainStep: async (step) => {
+        const batch = datasetBatch(data, batchAt(train, step, hparams.batchSize, hparams.seed), trainingSizes(step));
+        const stats = await trainer.trainStep(batch, stepSeed(hparams.seed, step));
         recent = {
           distance: recent.distance + stats.distance,
           kl: recent.kl + stats.kl,
@@ -232,26 +190,15 @@ export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunO
           n: recent.n + 1,
         };
         options.onStep?.(stats, options.steps);
-      } catch (error) {
-        if (!(error instanceof TrainingDivergedError)) throw error;
-        stoppedBy = 'nan';
-        message = error.message;
-        break;
-      }
-      state.step = trainer.step;
-      // Let signals (Ctrl-C), timers and I/O run between steps.
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      if (trainer.step % options.evalEvery === 0) await evaluate();
-      if (trainer.step % options.checkpointEvery === 0) {
+        state.step = trainer.step;
+      },
+      evaluate,
+      lastEvaluated: () => state.history.at(-1)?.step,
+      save: async () => {
         state.seconds = elapsed();
-        await saveState(stateDir, trainer, state);
-      }
-    }
-    if (stoppedBy !== 'nan') {
-      if (state.history.at(-1)?.step !== trainer.step) await evaluate();
-      state.seconds = elapsed();
-      await saveState(stateDir, trainer, state);
-    }
+        await saveTrainingState(stateDir, trainer, trainer.config, state);
+      },
+    });
     return {
       steps: trainer.step,
       bestDistance: state.bestDistance,

@@ -13,8 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedValues } from '../core/checkpoint-write';
 import { InvalidInputError, TrainingDivergedError } from '../core/errors';
-import { AdjustableAdam } from '../core/optimizers';
 import { createRng } from '../core/random';
+import { VariableTrainer } from '../core/variable-trainer';
 import { FEATURE_DIMS } from './features';
 import { conditionTensor, decoderForward, encoderForward, FAMILY_CLASSES, familyLogits, gainTensor, initialWeightValues, type TimbreConfig } from './network';
 import { spectralLossTensor, type SpectralTarget } from './spectral-loss';
@@ -121,11 +121,9 @@ export function featureStats(all: readonly Float32Array[]): { mean: Float32Array
   return { mean: m, std: s };
 }
 
-export class TimbreTrainer {
-  readonly variables = new Map<string, tf.Variable>();
+/** The timbre VAE's trainer: its variables, Adam and the guarded step are {@link VariableTrainer}'s. */
+export class TimbreTrainer extends VariableTrainer {
   readonly synth: HarmonicNoiseSynth;
-  private readonly optimizer: AdjustableAdam;
-  step = 0;
 
   constructor(
     readonly config: TimbreConfig,
@@ -134,6 +132,7 @@ export class TimbreTrainer {
   ) {
     if (config.zDims !== hparams.zDims || config.harmonics !== hparams.harmonics || config.noiseBands !== hparams.noiseBands)
       throw new InvalidInputError("The trainer's hyperparameters and the model config disagree on zDims, harmonics or noiseBands.");
+    super(hparams.learningRate);
     const given = new Map((initial ?? []).map((v) => [v.name, v] as const));
     for (const { name, shape, values: fresh, trainable } of initialWeightValues(config, hparams.seed)) {
       const start = given.get(name);
@@ -144,7 +143,6 @@ export class TimbreTrainer {
       t.dispose();
     }
     this.synth = new HarmonicNoiseSynth({ harmonics: config.harmonics, noiseBands: config.noiseBands, noiseSeed: config.noiseSeed });
-    this.optimizer = new AdjustableAdam(hparams.learningRate, 0.9, 0.999, 1e-8);
   }
 
   private readonly get = (name: string): tf.Tensor => {
@@ -219,21 +217,11 @@ export class TimbreTrainer {
     });
     try {
       const [loss, distance, kl, familyLoss, familyAccuracy] = await Promise.all([value, ...parts].map(async (t) => (await t.data())[0] ?? NaN));
-      const gradList = Object.values(grads);
-      const norm = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
-      const gradNorm = (await norm.data())[0] ?? NaN;
-      norm.dispose();
-      if (!Number.isFinite(loss ?? NaN) || !Number.isFinite(gradNorm)) {
-        throw new TrainingDivergedError(
-          `Training diverged at step ${this.step + 1}: the loss is ${loss} and the gradient norm ${gradNorm}. The weights were left at the last good step. Try a lower learning rate.`,
-        );
-      }
-      const scale = gradNorm > this.hparams.clipNorm ? this.hparams.clipNorm / gradNorm : 1;
-      const clipped = Object.entries(grads).map(([name, g]) => ({ name, tensor: scale === 1 ? g : tf.mul(g, scale) }));
-      this.optimizer.setLearningRate(lr);
-      this.optimizer.applyGradients(clipped);
-      if (scale !== 1) tf.dispose(clipped.map((c) => c.tensor));
-      this.step++;
+      const gradNorm = await this.applyClippedGradients(grads, loss ?? NaN, {
+        learningRate: lr,
+        clipNorm: this.hparams.clipNorm,
+        advice: 'Try a lower learning rate.',
+      });
       return {
         step: this.step,
         loss: loss ?? NaN,
@@ -257,30 +245,8 @@ export class TimbreTrainer {
     return new TimbreModel(this.config, weights, { name });
   }
 
-  /** Adam's state (iteration count and moments, in variable order), for exact resumption. */
-  async optimizerWeights(): Promise<{ name: string; tensor: tf.Tensor }[]> {
-    return (await this.optimizer.getWeights()).map((w, i) => ({ name: `slot_${String(i).padStart(5, '0')}`, tensor: w.tensor }));
-  }
-
-  /** Restores Adam's state saved by {@link optimizerWeights} (the tensors are copied). */
-  async setOptimizerWeights(weights: tf.NamedTensorMap): Promise<void> {
-    const ordered = Object.keys(weights)
-      .sort()
-      .map((name) => ({ name, tensor: weights[name] as tf.Tensor }));
-    await this.optimizer.setWeights(ordered);
-  }
-
-  /** The variables as plain data under their checkpoint names. */
-  async toNamedValues(): Promise<NamedValues[]> {
-    const out: NamedValues[] = [];
-    for (const [name, v] of this.variables) out.push({ name, shape: v.shape.slice(), values: Float32Array.from(await v.data()) });
-    return out;
-  }
-
-  dispose(): void {
-    for (const v of this.variables.values()) v.dispose();
-    this.variables.clear();
-    this.optimizer.dispose();
+  override dispose(): void {
+    super.dispose();
     this.synth.dispose();
   }
 }

@@ -1,0 +1,124 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCheckpointTensors } from '../core/checkpoint';
+import { fsSource } from '../core/checkpoint-node';
+import { tensorsToNamedValues } from '../core/checkpoint-write';
+import { TrainingStateError } from '../core/train-run-node';
+import { DATASET_FORMAT, type DatasetNote } from './dataset';
+import type { TimbreDataset } from './dataset-node';
+import { FEATURE_DIMS, noteFeatures } from './features';
+import { peakLoudnessDb } from './dsp';
+import { gmFamily } from './gm';
+import { FRAMES, HELD_SECONDS, midiToHz, NOTE_SAMPLES, SAMPLE_RATE } from './spec';
+import { syntheticNote } from './testing/notes';
+import { DEFAULT_TIMBRE_HPARAMS } from './train';
+import { runTimbreTraining, timbreHistorySchema, type TimbreRunOptions } from './train-run';
+
+/** A dataset of synthetic notes in memory: 6 training notes and 2 validation notes, one soundfont. */
+function syntheticDataset(): TimbreDataset {
+  const specs = [48, 52, 55, 60, 64, 67, 57, 62].map((pitch, i) => ({
+    pitch,
+    program: [0, 40, 56, 73][i % 4] as number,
+    split: i < 6 ? 'train' : 'validation',
+  }));
+  const audio = new Int16Array(specs.length * NOTE_SAMPLES);
+  const features = new Float32Array(specs.length * FRAMES * FEATURE_DIMS);
+  const notes: DatasetNote[] = specs.map((s, i) => {
+    const clip = syntheticNote({ pitch: s.pitch, slope: 1 + (i % 3), decay: i % 2, seed: i });
+    audio.set(
+      Int16Array.from(clip, (v) => Math.round(v * 32767)),
+      i * NOTE_SAMPLES,
+    );
+    features.set(noteFeatures(clip, midiToHz(s.pitch)), i * FRAMES * FEATURE_DIMS);
+    return {
+      soundfont: 'synth',
+      program: s.program,
+      family: gmFamily(s.program),
+      pitch: s.pitch,
+      velocity: 80,
+      split: s.split as DatasetNote['split'],
+      index: i,
+      peak: 0.3,
+      loudnessDb: peakLoudnessDb(clip),
+      f0Hz: midiToHz(s.pitch),
+      harmonicity: 0.9,
+    };
+  });
+  return {
+    dir: '(memory)',
+    index: {
+      format: DATASET_FORMAT,
+      version: 1,
+      sampleRate: SAMPLE_RATE,
+      noteSamples: NOTE_SAMPLES,
+      heldSeconds: HELD_SECONDS,
+      featureDims: FEATURE_DIMS,
+      frames: FRAMES,
+      soundfonts: [{ id: 'synth', path: '(synthetic)', bytes: audio.byteLength, notes: specs.length }],
+      programs: [0, 40, 56, 73],
+      pitches: specs.map((s) => s.pitch),
+      velocities: [80],
+      heldOutPrograms: [],
+      notes,
+      dropped: [],
+      command: 'test',
+      createdAt: new Date(0).toISOString(),
+    },
+    audio: new Map([['synth', audio]]),
+    features: new Map([['synth', features]]),
+  };
+}
+
+const hparams = { ...DEFAULT_TIMBRE_HPARAMS, zDims: 4, harmonics: 16, noiseBands: 8, batchSize: 2, betaWarmupSteps: 2 };
+const options = (out: string, steps: number, resume: boolean): TimbreRunOptions => ({
+  out,
+  steps,
+  hparams,
+  evalEvery: 2,
+  checkpointEvery: 2,
+  resume,
+  validationNotes: 2,
+});
+
+async function weightsOf(dir: string): Promise<Map<string, number[]>> {
+  const values = await tensorsToNamedValues(await loadCheckpointTensors(fsSource(dir)));
+  return new Map(values.map((v) => [v.name, Array.from(v.values)]));
+}
+
+describe('runTimbreTraining', () => {
+  const roots: string[] = [];
+  afterAll(async () => {
+    for (const r of roots) await rm(r, { recursive: true, force: true });
+  });
+
+  it('resumes where it stopped (4 steps straight = 2, stop, resume to 4), keeps the best model with its history, and refuses a damaged state', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'timbre-run-'));
+    roots.push(root);
+    const data = syntheticDataset();
+    const straight = await runTimbreTraining(data, options(path.join(root, 'straight'), 4, false));
+    expect(straight).toMatchObject({ steps: 4, stoppedBy: 'done' });
+    expect(straight.history.map((h) => h.step)).toEqual([2, 4]);
+    const first = await runTimbreTraining(data, options(path.join(root, 'resumed'), 2, false));
+    expect(first.steps).toBe(2);
+    const resumed = await runTimbreTraining(data, options(path.join(root, 'resumed'), 4, true));
+    expect(resumed.steps).toBe(4);
+    expect(resumed.history.map((h) => h.step)).toEqual([2, 4]);
+    // Equal up to float32 rounding (Adam's bias correction is recomputed on resume, ~1e-5 here); a
+    // wrong batch, noise draw or a fresh Adam would differ by about the learning rate (1e-3) per step.
+    resumed.history.forEach((h, i) => expect(h.valDistance).toBeCloseTo(straight.history[i]?.valDistance ?? NaN, 4));
+    const [a, b] = [await weightsOf(path.join(root, 'resumed', 'training')), await weightsOf(path.join(root, 'straight', 'training'))];
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    let worst = 0;
+    for (const [name, values] of a) values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (b.get(name)?.[i] ?? NaN)))));
+    expect(worst).toBeLessThan(5e-5);
+    // The best model: a checkpoint with its config and the validation history up to it.
+    const history = timbreHistorySchema.parse(JSON.parse(await readFile(path.join(root, 'straight', 'history.json'), 'utf8')));
+    expect(history.step).toBe(straight.bestStep);
+    expect(JSON.parse(await readFile(path.join(root, 'straight', 'config.json'), 'utf8'))).toMatchObject({ zDims: 4, harmonics: 16 });
+    // A damaged state stops --resume instead of starting again at step 0 over the run.
+    await writeFile(path.join(root, 'resumed', 'training', 'training_state.json'), '{"step": -1}');
+    await expect(runTimbreTraining(data, options(path.join(root, 'resumed'), 6, true))).rejects.toBeInstanceOf(TrainingStateError);
+  }, 180_000);
+});
