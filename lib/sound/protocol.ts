@@ -49,19 +49,21 @@ export const soundRequestSchemas = [
   z.object({ id, type: z.literal('sound:groove'), ...audioFields }),
 ] as const;
 
+/** A whole take on the 16th grid (whole bars, at most the longest take); step 0 is a bar line. */
+const takeSequenceSchema = sequenceSchema.extend({
+  totalQuantizedSteps: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_AUDIO_SECONDS * 16),
+});
+
 export const soundResponseSchemas = [
   z.object({ id, type: z.literal('sound:progress'), label: z.string(), fraction: z.number() }),
   z.object({
     id,
     type: z.literal('sound:melody:done'),
-    /** The whole take on the grid (whole bars); step 0 is a bar line. */
-    sequence: sequenceSchema.extend({
-      totalQuantizedSteps: z
-        .number()
-        .int()
-        .min(1)
-        .max(MAX_AUDIO_SECONDS * 16),
-    }),
+    sequence: takeSequenceSchema,
     origin: z.number(),
     tempo: tempoSchema,
     /** Every note heard, to quantise again on another tempo or bar line. */
@@ -72,13 +74,7 @@ export const soundResponseSchemas = [
   z.object({
     id,
     type: z.literal('sound:groove:done'),
-    sequence: sequenceSchema.extend({
-      totalQuantizedSteps: z
-        .number()
-        .int()
-        .min(1)
-        .max(MAX_AUDIO_SECONDS * 16),
-    }),
+    sequence: takeSequenceSchema,
     origin: z.number(),
     tempo: tempoSchema,
     hits: z.number().int(),

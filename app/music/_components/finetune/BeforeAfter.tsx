@@ -42,6 +42,21 @@ function Clip({
   return <PianoRoll seq={seq} span={span} label={label} cell={{ w: 5, h: 3 }} marks={input ? differences(input, seq) : undefined} testId={testId} />;
 }
 
+/** A titled column of clips with a play link for all of them. */
+function ClipColumn({ id, title, onPlay, children }: { id: string; title: string; onPlay: () => void; children: React.ReactNode }) {
+  return (
+    <div data-column={id}>
+      <div className="controls">
+        <strong>{title}</strong>
+        <button type="button" className="link-button" onClick={onPlay}>
+          play
+        </button>
+      </div>
+      {children}
+    </div>
+  );
+}
+
 export function BeforeAfter({ kind, compared, player }: { kind: 'melody' | 'drums'; compared: Compared; player: Player }) {
   const { scores, style } = compared;
   const play = (group: string, seqs: readonly QuantizedNoteSequence[]) =>
@@ -61,13 +76,7 @@ export function BeforeAfter({ kind, compared, player }: { kind: 'melody' | 'drum
       </p>
       <div className="finetune-grid">
         {columns.map(([key, title, seqs]) => (
-          <div key={key}>
-            <div className="controls">
-              <strong>{title}</strong>
-              <button type="button" className="link-button" onClick={() => play(`finetune-${key}`, seqs)}>
-                play
-              </button>
-            </div>
+          <ClipColumn key={key} id={key} title={title} onPlay={() => play(`finetune-${key}`, seqs)}>
             {seqs.map((s, i) => (
               <Clip
                 key={i}
@@ -78,7 +87,7 @@ export function BeforeAfter({ kind, compared, player }: { kind: 'melody' | 'drum
                 testId={`finetune-${key}`}
               />
             ))}
-          </div>
+          </ClipColumn>
         ))}
       </div>
       <h3>Samples “in your style”</h3>
@@ -94,17 +103,11 @@ export function BeforeAfter({ kind, compared, player }: { kind: 'melody' | 'drum
             ['samples-after', 'After', compared.samples.after],
           ] as const
         ).map(([key, title, seqs]) => (
-          <div key={key}>
-            <div className="controls">
-              <strong>{title}</strong>
-              <button type="button" className="link-button" onClick={() => play(`finetune-${key}`, seqs)}>
-                play
-              </button>
-            </div>
+          <ClipColumn key={key} id={key} title={title} onPlay={() => play(`finetune-${key}`, seqs)}>
             {seqs.map((s, i) => (
               <Clip key={i} kind={kind} seq={s} label={`${title}, sample ${i + 1}`} testId={`finetune-${key}`} />
             ))}
-          </div>
+          </ClipColumn>
         ))}
       </div>
     </div>
