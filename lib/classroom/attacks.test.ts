@@ -1,11 +1,11 @@
 // A student who wants to disrupt a lesson (issue "Classroom under attack"): every attack the
 // hostile pass found, on both stores, through the service and the real route handlers.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytesToBase64 } from './client';
 import { ClassroomError } from './errors';
 import { checkPng } from './media';
 import { drumEntry, freeSession, digitEntry } from './testing/fixtures';
-import { describeEachStore, openHarness, participantId, type Harness } from './testing/harness';
+import { describeEachStore, freshHarnessPerTest, openHarness, participantId, type Harness } from './testing/harness';
 import { controllerFloodMidi, iccpBomb, paletteWithPlte, paletteWithoutPlte, pngBomb, worstAllowedMidi, worstAllowedPng } from './testing/hostile';
 import { listenTo } from './testing/listen';
 
@@ -22,12 +22,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 }
 
 describeEachStore((kind) => {
-  beforeEach(async () => {
-    h = await openHarness(kind);
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  freshHarnessPerTest(kind, (opened) => (h = opened));
 
   describe('look-alike and blank nicknames', () => {
     it('keeps out names that only look different from one already in the session', async () => {

@@ -1,10 +1,10 @@
 import { Midi } from '@tonejs/midi';
 import { decode as decodePng } from 'fast-png';
 import { strFromU8, unzipSync } from 'fflate';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEventStream } from './sse';
 import { digitEntry, drumEntry, freeSession, melodyEntry } from './testing/fixtures';
-import { describeEachStore, kickNickname, openHarness, type Harness } from './testing/harness';
+import { describeEachStore, freshHarnessPerTest, kickNickname, type Harness } from './testing/harness';
 import { listenTo, type Listener } from './testing/listen';
 
 let h: Harness;
@@ -15,12 +15,7 @@ function listen(code: string, token: string, lastEventId: string | null = null, 
 }
 
 describeEachStore((kind) => {
-  beforeEach(async () => {
-    h = await openHarness(kind);
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  freshHarnessPerTest(kind, (opened) => (h = opened));
 
   describe('live events (Server-Sent Events)', () => {
     it('streams a snapshot, then every change, with the right headers', async () => {

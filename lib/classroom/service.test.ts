@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytesToBase64 } from './client';
 import { ClassroomError } from './errors';
 import { CODE_ALPHABET, ERROR_STATUS, LIMITS, type ErrorCode } from './schema';
@@ -18,7 +18,7 @@ import {
   timbreSession,
   timbreWav,
 } from './testing/fixtures';
-import { describeEachStore, kickNickname, openHarness, type Harness } from './testing/harness';
+import { describeEachStore, freshHarnessPerTest, kickNickname, openHarness, type Harness } from './testing/harness';
 
 let h: Harness;
 
@@ -39,12 +39,7 @@ async function classOf(create = melodySession()) {
 }
 
 describeEachStore((kind) => {
-  beforeEach(async () => {
-    h = await openHarness(kind);
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  freshHarnessPerTest(kind, (opened) => (h = opened));
 
   describe('sessions', () => {
     it('creates a session with a 6-character code from the unambiguous alphabet and an unguessable teacher token', async () => {

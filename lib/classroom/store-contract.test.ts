@@ -3,11 +3,11 @@
 // unique nicknames, the session cap, rate limits, live events). Runs against both stores: SQLite
 // (two store connections on one file, one process) and PostgreSQL (two pools and two LISTEN
 // connections on one database, as two app servers would have).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ClassroomError } from './errors';
 import { DEFAULT_CONFIG } from './service';
 import { drumEntry, freeSession } from './testing/fixtures';
-import { describeEachStore, openHarness, type Harness, type HarnessServer } from './testing/harness';
+import { describeEachStore, freshHarnessPerTest, type Harness, type HarnessServer } from './testing/harness';
 import { listenTo } from './testing/listen';
 
 let h: Harness;
@@ -38,12 +38,7 @@ async function storeSession(code = 'ABCDEF'): Promise<number> {
 }
 
 describeEachStore((kind) => {
-  beforeEach(async () => {
-    h = await openHarness(kind);
-  });
-  afterEach(async () => {
-    await h.close();
-  });
+  freshHarnessPerTest(kind, (opened) => (h = opened));
 
   describe('concurrent writes', () => {
     it('keeps each write’s failure to itself and numbers the log without gaps', async () => {

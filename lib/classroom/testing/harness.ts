@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { describe, inject } from 'vitest';
+import { afterEach, beforeEach, describe, inject } from 'vitest';
 import { LocalEventBus, type EventBus } from '../events';
 import { PostgresEventBus } from '../postgres-events';
 import { PostgresClassroomStore } from '../postgres-store';
@@ -70,6 +70,19 @@ export function describeEachStore(body: (kind: StoreKind) => void): void {
     const skip = pgInfo && 'skip' in pgInfo ? pgInfo.skip : undefined;
     describe.skipIf(skip !== undefined)(skip ? `${kind} store — SKIPPED: ${skip}` : `${kind} store`, () => body(kind));
   }
+}
+
+/** Opens a new harness on `kind` before each test (handed to `set`) and closes it after. */
+export function freshHarnessPerTest(kind: StoreKind, set: (harness: Harness) => void): void {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await openHarness(kind);
+    set(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
 }
 
 /** A fixed mid-window start, so a test's minute never straddles two rate-limit windows by accident. */
