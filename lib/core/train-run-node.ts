@@ -73,8 +73,8 @@ export interface TrainingLoopSteps {
 
 /**
  * Trains `trainer` from its step to `schedule.steps`, or until `schedule.signal` aborts
- * ('cancelled'), or the clock passes `schedule.deadline` ('time'), or a step diverges ('nan', with its message; the state on disk is then the last
- * periodic one, before the NaN). After each step the event loop gets a turn, so signals (Ctrl-C),
+ * ('cancelled'), or the clock passes `schedule.deadline` ('time'), or a step diverges ('nan', with
+ * its message; the state on disk is then the last periodic one, before the NaN). After each step the event loop gets a turn, so signals (Ctrl-C),
  * timers and I/O are not held up until the training ends. Unless it stopped on a NaN, it validates
  * the last step (when not done yet) and saves.
  */

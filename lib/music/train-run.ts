@@ -267,6 +267,8 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
   }
   const parallel = new ParallelTrainer(trainer, converter, options.workers ?? 1);
   const elapsed = trainingClock(state.seconds ?? 0);
+  // --max-minutes counts from here: starting the workers and scoring the starting model are in it.
+  const deadline = options.maxSeconds === undefined ? undefined : performance.now() + options.maxSeconds * 1000;
   try {
     trainer.step = state.step;
     if (resumed) {
@@ -323,7 +325,7 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
         evalEvery: options.evalEvery,
         checkpointEvery: options.checkpointEvery,
         ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.maxSeconds === undefined ? {} : { deadline: performance.now() + options.maxSeconds * 1000 }),
+        ...(deadline === undefined ? {} : { deadline }),
       },
       {
         trainStep: async (step) => {
