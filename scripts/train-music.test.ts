@@ -40,18 +40,24 @@ describe('train:music, eval:music and dataset:music refuse bad input at once', (
   }, 120_000);
 });
 
+/** Writes `count` MIDI files (`<prefix>-<i>.mid`, the built-in melodies in turn) into `<dir>/data`; returns that folder. */
+async function writeMelodyFolder(dir: string, count: number, prefix: string): Promise<string> {
+  const data = path.join(dir, 'data');
+  await mkdir(data);
+  for (let i = 0; i < count; i++) {
+    const example = MELODY_EXAMPLES[i % MELODY_EXAMPLES.length];
+    if (!example) throw new Error('no examples');
+    await writeFile(path.join(data, `${prefix}-${i}.mid`), sequenceToMidi(melodyExample(example)));
+  }
+  return data;
+}
+
 describe('train:music and Ctrl-C', () => {
   it('stops after the current step on SIGINT, saves the state, and --resume continues from it', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sigint-'));
     try {
-      const data = path.join(dir, 'data');
-      await mkdir(data);
       // 40 small files so the by-file split has validation files too.
-      for (let i = 0; i < 40; i++) {
-        const example = MELODY_EXAMPLES[i % MELODY_EXAMPLES.length];
-        if (!example) throw new Error('no examples');
-        await writeFile(path.join(data, `song-${i}.mid`), sequenceToMidi(melodyExample(example)));
-      }
+      const data = await writeMelodyFolder(dir, 40, 'song');
       const out = path.join(dir, 'model');
       const args = [
         '--model',
@@ -126,13 +132,7 @@ describe('train:music counts --steps from where the run starts', () => {
   it('--init <model at step 3> --steps 2 trains 2 steps (to 5) and scores the held-back files before and after; a stop already passed, or a run that writes no model, exits 1 and says so', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'steps-'));
     try {
-      const data = path.join(dir, 'data');
-      await mkdir(data);
-      for (let i = 0; i < 12; i++) {
-        const example = MELODY_EXAMPLES[i % MELODY_EXAMPLES.length];
-        if (!example) throw new Error('no examples');
-        await writeFile(path.join(data, `tune-${i}.mid`), sequenceToMidi(melodyExample(example)));
-      }
+      const data = await writeMelodyFolder(dir, 12, 'tune');
       const tiny = [
         '--model',
         'melody',
