@@ -122,4 +122,36 @@ test.describe('classroom server', () => {
       await server.stop();
     }
   });
+  test('stops on Ctrl-C or SIGTERM while students listen, and answers API calls unzipped', async () => {
+    test.setTimeout(120_000);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const server = await startProdServer({ port: BASE_PORT + 4, env: { LATENT_LAB_DB: path.join(dir, `stop-${signal}.db`) } });
+      try {
+        const api = new ClassroomClient({ baseUrl: server.url });
+        const s = await api.createSession(freeSession('Last lesson'));
+        const students = await Promise.all(['Ann', 'Ben', 'Cy'].map((n) => api.join(s.code, n)));
+        for (const [i, st] of students.entries()) await api.submit(s.code, st.studentToken, melodyEntry(`Tune ${i}`));
+        // The gallery list is JSON over 1 KB: Next would gzip it, which costs the class's server CPU.
+        const list = await fetch(`${server.url}/api/sessions/${s.code}/submissions`, {
+          headers: { authorization: `Bearer ${s.teacherToken}`, 'accept-encoding': 'gzip, deflate, br' },
+        });
+        expect(list.headers.get('content-encoding')).toBeNull();
+        expect((await list.text()).length).toBeGreaterThan(1024);
+        // Every student's tab listens to the live events, as in a lesson.
+        const snapshots: number[] = [];
+        const streams = students.map((st, i) =>
+          followEvents({ baseUrl: server.url, code: s.code, token: st.studentToken, onEvent: (e) => e.type === 'snapshot' && snapshots.push(i) }),
+        );
+        await expect.poll(() => snapshots.length, { timeout: 10_000 }).toBe(3);
+        const t0 = Date.now();
+        const stopped = await Promise.race([server.stop(signal).then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 15_000))]);
+        for (const e of streams) e.close();
+        expect(stopped, `the server did not exit within 15 s of ${signal} with 3 listeners`).toBe(true);
+        expect(Date.now() - t0).toBeLessThan(15_000);
+      } finally {
+        server.process.kill('SIGKILL');
+        await server.stop();
+      }
+    }
+  });
 });

@@ -5,7 +5,9 @@
  * has the students join, open one live-event listener each, submit 5 entries each (melody, drums
  * and digit entries with real MIDI/PNG bytes) and vote, all at once. Then it checks that every
  * acknowledged write is in the database (entries and exact vote counts), that no answer was a 5xx,
- * and that every listener saw every entry; it prints p50/p95/p99 latencies per operation.
+ * and that every listener saw every entry; it prints p50/p95/p99 latencies per operation, and the
+ * CPU the simulated class (this process) and the server used during the class, to tell which side
+ * was the bottleneck. Entries are built before the class starts, outside the timed requests.
  *
  * With `--attackers 3` (the default; `--attackers 0` turns it off), three more students attack
  * while the class works: each sends, as fast as its rate limit lets it (waiting out every 429), the
@@ -24,7 +26,7 @@
  *   npm run bench:classroom -- --students 20 --entries 3 --votes 8 --port 3290
  *   npm run bench:classroom -- --url http://127.0.0.1:3000   # a server that is already running
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -74,7 +76,23 @@ interface RunResult {
   failures: (readonly [string, number])[];
   reconnects: number;
   ok: boolean;
+  /** CPU seconds used during the class (join to last list): by this process (the simulated class) and by each server. */
+  cpu: { bench: number; servers: (number | undefined)[] };
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; undefined elsewhere). */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces) start at the state, field 3; utime and stime are 14 and 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -96,7 +114,7 @@ function entryFor(student: number, i: number): SubmitBody {
 }
 
 /** Runs one class against `bases` (student i writes through bases[i % n], listens on bases[(i + 1) % n]). */
-async function runClass(label: string, bases: string[]): Promise<RunResult> {
+async function runClass(label: string, bases: string[], pids: (number | undefined)[] = []): Promise<RunResult> {
   const samples: Sample[] = [];
   let fiveHundreds = 0;
   const timed = async <T>(op: string, fn: () => Promise<T>): Promise<T> => {
@@ -120,7 +138,12 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
     console.log(`\n${label}: ${STUDENTS} students × ${ENTRIES} entries, up to ${VOTES} votes each, ${STUDENTS} live listeners, against ${bases.join(' and ')}`);
     const session = await api(0).createSession({ ...freeSession('Benchmark class') });
     const code = session.code;
+    // Every student's entries are made before the class, as a student's piece is ready before Submit:
+    // building them (MIDI and PNG encoding, the first digit loading MNIST) is this process's work,
+    // and inside the timed requests it delayed every request in flight by up to 2 s.
+    const entries = Array.from({ length: STUDENTS }, (_, i) => Array.from({ length: ENTRIES }, (_, e) => entryFor(i, e)));
     const wall0 = performance.now();
+    const cpu0 = { bench: process.cpuUsage(), servers: pids.map(processCpuSeconds) };
 
     // Join, all at once (one address, like a school); a student refused by the per-session join
     // limit (429) presses Join again after the Retry-After the server gave.
@@ -211,7 +234,7 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
         const voted = new Set<number>();
         for (let e = 0; e < ENTRIES; e++) {
           const startedAt = performance.now();
-          const { id } = await timed('submit (MIDI/PNG checked)', () => api(s.i).submit(code, s.token, entryFor(s.i, e)));
+          const { id } = await timed('submit (MIDI/PNG checked)', () => api(s.i).submit(code, s.token, entries[s.i]?.[e] ?? entryFor(s.i, e)));
           acked.set(id, { author: s.i, startedAt });
           await timed('list entries', () => api(s.i).list(code, s.token));
           // Vote for entries this student has seen live (never its own, never twice).
@@ -228,6 +251,14 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
       }),
     );
     const wallMs = performance.now() - wall0;
+    const benchCpu = process.cpuUsage(cpu0.bench);
+    const cpu = {
+      bench: (benchCpu.user + benchCpu.system) / 1e6,
+      servers: pids.map((pid, i) => {
+        const [now, then] = [processCpuSeconds(pid), cpu0.servers[i]];
+        return now === undefined || then === undefined ? undefined : now - then;
+      }),
+    };
     classDone = true;
     await Promise.all(attacking);
 
@@ -270,7 +301,7 @@ async function runClass(label: string, bases: string[]): Promise<RunResult> {
       [`refused requests of the class (4xx)`, samples.filter((x) => x.status >= 400 && x.status < 500).length],
     ] as const;
     const ok = failures.every(([, k]) => k === 0) && acked.size === STUDENTS * ENTRIES;
-    return { label, attack, samples, wallMs, entries: acked.size, votes: totalVotes, failures: [...failures], reconnects: streamErrors, ok };
+    return { label, attack, samples, wallMs, entries: acked.size, votes: totalVotes, failures: [...failures], reconnects: streamErrors, ok, cpu };
   } finally {
     for (const l of listeners) l.close();
   }
@@ -294,6 +325,12 @@ function report(r: RunResult): void {
   console.log('');
   console.log(
     `wall time ${(r.wallMs / 1000).toFixed(1)} s · ${r.entries} entries and ${r.votes} votes acknowledged · ${((r.entries + r.votes) / (r.wallMs / 1000)).toFixed(1)} writes/s`,
+  );
+  const serverCpu = r.cpu.servers.filter((x): x is number => x !== undefined);
+  console.log(
+    `CPU during the class (${os.availableParallelism()} cores): the simulated class ${r.cpu.bench.toFixed(1)} s` +
+      (serverCpu.length ? `, ${serverCpu.length === 1 ? 'the server' : 'the servers'} ${serverCpu.map((x) => x.toFixed(1)).join(' + ')} s` : '') +
+      ` in ${(r.wallMs / 1000).toFixed(1)} s`,
   );
   for (const [what, k] of r.failures) console.log(`${k === 0 ? 'ok ' : 'BAD'} ${k} ${what}`);
   console.log(`stream reconnects: ${r.reconnects}`);
@@ -355,6 +392,7 @@ async function main(): Promise<void> {
           await runClass(
             `${SERVERS} app servers, PostgreSQL`,
             servers.map((s) => s.url),
+            servers.map((s) => s.process.pid),
           ),
         );
         for (const s of servers.splice(0)) await s.stop();
@@ -364,7 +402,7 @@ async function main(): Promise<void> {
         cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
         const server = await startProdServer({ port: basePort, env: { LATENT_LAB_DB: path.join(dir, 'bench.db') } });
         cleanup.push(() => server.stop());
-        results.push(await runClass('1 app server, SQLite', [server.url]));
+        results.push(await runClass('1 app server, SQLite', [server.url], [server.process.pid]));
       }
     }
     for (const r of results) report(r);

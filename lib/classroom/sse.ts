@@ -11,6 +11,7 @@
  */
 import 'server-only';
 import { ClassroomError } from './errors';
+import { errorResponse } from './http';
 import type { BusMessage } from './events';
 import type { ClassroomEvent } from './schema';
 import type { ClassroomService, Viewer } from './service';
@@ -22,6 +23,14 @@ export const HEARTBEAT_MS = 15_000;
 const PAGE = 500;
 /** A listener this many chunks behind is cut off; it reconnects and catches up from the log. */
 const MAX_BACKLOG = 2000;
+/**
+ * Frames for one listener are written together at most this often: in a busy class (40 students
+ * submitting and voting at once) each listener receives ~100 events a second, and every write to a
+ * response stream costs the server far more than the bytes (a web-stream chunk, a socket write).
+ * Writing what gathered in the last few milliseconds as one chunk cut the server's CPU per event
+ * several times for an unnoticeable delay (docs/classroom.md, bench:classroom).
+ */
+export const FLUSH_MS = 20;
 
 export interface EventStreamOptions {
   /** The last event id the client saw (`Last-Event-ID` header or `since` query), if any. */
@@ -32,12 +41,45 @@ export interface EventStreamOptions {
   heartbeatMs?: number;
 }
 
+/** How each open stream ends itself. */
+const openStreams = new Set<() => void>();
+let shutdownHooked = false;
+/** Set once the server is stopping: new streams are refused (503) so it can exit. */
+let stopping = false;
+
+/**
+ * Ends every open stream now. A stopping server (Ctrl-C, SIGTERM) does this: `next start` first
+ * stops taking connections and then waits for the open ones to end, so while any browser listened
+ * the server could not exit. The browsers see the stream end and reconnect when a server is back.
+ */
+export function endAllEventStreams(): number {
+  stopping = true;
+  const all = [...openStreams];
+  for (const end of all) end();
+  return all.length;
+}
+
+/** Registers a stream's end for {@link endAllEventStreams}, hooking SIGINT/SIGTERM once inside the app server. */
+function endOnShutdown(end: () => void): () => void {
+  if (!shutdownHooked && process.env.NEXT_RUNTIME === 'nodejs') {
+    shutdownHooked = true;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void endAllEventStreams());
+  }
+  openStreams.add(end);
+  return () => void openStreams.delete(end);
+}
+
 function frame(seq: number | undefined, event: ClassroomEvent): string {
   return `${seq !== undefined ? `id: ${seq}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
 /** Opens the stream after checking the token (a refusal is a normal JSON error, not a stream). */
 export async function openEventStream(service: ClassroomService, code: string, token: string | undefined, options: EventStreamOptions): Promise<Response> {
+  if (stopping)
+    return errorResponse('unavailable', 'This classroom server is stopping. The page reconnects by itself when it is back.', {
+      'Retry-After': '5',
+      Connection: 'close',
+    });
   let viewer = await service.authorize(code, token, options.address);
   const since = options.lastEventId !== null && /^\d{1,15}$/.test(options.lastEventId.trim()) ? Number(options.lastEventId) : undefined;
   const encoder = new TextEncoder();
@@ -47,16 +89,24 @@ export async function openEventStream(service: ClassroomService, code: string, t
   let cursor = 0;
   let closed = false;
   let unsubscribe: (() => void) | undefined;
+  let unhook: (() => void) | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let chain: Promise<void> = Promise.resolve();
+  /** Frames not yet written, and the timer that will write them ({@link FLUSH_MS}). */
+  let pending = '';
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   const body = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         const cleanup = () => {
           if (closed) return;
+          // What is waiting goes out first (e.g. a `deleted` or `kicked` frame just before the end).
+          if (flushTimer) clearTimeout(flushTimer);
+          flush(true);
           closed = true;
           unsubscribe?.();
+          unhook?.();
           if (heartbeat) clearInterval(heartbeat);
           options.signal.removeEventListener('abort', cleanup);
           try {
@@ -65,13 +115,22 @@ export async function openEventStream(service: ClassroomService, code: string, t
             // already closed or errored by the runtime
           }
         };
-        const send = (text: string) => {
-          if (closed) return;
+        /** Writes what gathered; a listener too far behind is cut off instead (unless this is its last write). */
+        const flush = (last = false) => {
+          flushTimer = undefined;
+          if (closed || pending === '') return;
+          const text = pending;
+          pending = '';
           if ((controller.desiredSize ?? 0) < -MAX_BACKLOG) {
-            cleanup();
+            if (!last) cleanup();
             return;
           }
           controller.enqueue(encoder.encode(text));
+        };
+        const send = (text: string) => {
+          if (closed) return;
+          pending += text;
+          flushTimer ??= setTimeout(flush, FLUSH_MS);
         };
         const deliver = async (e: StoredEvent) => {
           const wasRevealed = state.votesRevealed;
@@ -145,6 +204,7 @@ export async function openEventStream(service: ClassroomService, code: string, t
         }
         // Subscribe first, then read: whatever commits in between is queued behind the first read.
         unsubscribe = service.bus.subscribe(sessionId, onMessage);
+        unhook = endOnShutdown(cleanup);
         heartbeat = setInterval(() => send(': ping\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
         send('retry: 2000\n\n');
         chain = chain
@@ -172,7 +232,9 @@ export async function openEventStream(service: ClassroomService, code: string, t
       },
       cancel() {
         closed = true;
+        if (flushTimer) clearTimeout(flushTimer);
         unsubscribe?.();
+        unhook?.();
         if (heartbeat) clearInterval(heartbeat);
       },
     },
@@ -184,7 +246,9 @@ export async function openEventStream(service: ClassroomService, code: string, t
     headers: {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
+      // One stream per connection, closed with the stream: a stopping server then has no idle
+      // connection on which a browser's reconnect could open a new stream (Node would serve it).
+      Connection: 'close',
       'X-Accel-Buffering': 'no',
     },
   });
