@@ -1,18 +1,13 @@
 // A stopping server ends every live-event stream and refuses new ones (its own file: once stopping,
 // this module's streams stay refused).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { endAllEventStreams, openEventStream } from './sse';
 import { freeSession } from './testing/fixtures';
-import { openHarness, type Harness } from './testing/harness';
+import { freshHarnessPerTest, type Harness } from './testing/harness';
 import { listenTo } from './testing/listen';
 
 let h: Harness;
-beforeEach(async () => {
-  h = await openHarness('sqlite');
-});
-afterEach(async () => {
-  await h.close();
-});
+freshHarnessPerTest('sqlite', (opened) => (h = opened));
 
 describe('live events when the server stops', () => {
   it('ends every open stream at once, then refuses new ones with 503 on a closing connection', async () => {
