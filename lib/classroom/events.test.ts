@@ -46,6 +46,9 @@ describeEachStore((kind) => {
       const cy = (await h.service.join(c.code, { nickname: 'Cy' }, 'a')).studentToken;
       const boStream = await listen(c.code, bo);
       const cyStream = await listen(c.code, cy);
+      // Both galleries are read before the entry comes (else a snapshot may already hold it).
+      await boStream.until((e) => e.some((x) => x.type === 'snapshot'), "Bo's snapshot");
+      await cyStream.until((e) => e.some((x) => x.type === 'snapshot'), "Cy's snapshot");
       const { id } = await h.service.submit(c.code, ada, drumEntry());
       await h.service.vote(c.code, bo, id);
       await boStream.until((e) => e.some((x) => x.type === 'voted'), "Bo's vote");
@@ -67,6 +70,7 @@ describeEachStore((kind) => {
       const c = await h.service.createSession(freeSession(), 'a');
       const ada = (await h.service.join(c.code, { nickname: 'Ada' }, 'a')).studentToken;
       const first = await listen(c.code, c.teacherToken);
+      await first.until((e) => e.some((x) => x.type === 'snapshot'), 'the snapshot');
       const a = await h.service.submit(c.code, ada, drumEntry('one'));
       await first.until((e) => e.some((x) => x.type === 'submitted'), 'the first entry');
       const seen = first.ids.at(-1) ?? null;
@@ -124,6 +128,7 @@ describeEachStore((kind) => {
       const adaStream = await listen(c.code, ada);
       const boStream = await listen(c.code, bo);
       const teacher = await listen(c.code, c.teacherToken);
+      for (const l of [adaStream, boStream, teacher]) await l.until((e) => e.some((x) => x.type === 'snapshot'), 'the snapshot');
       await kickNickname(h.service, c.code, c.teacherToken, 'Ada');
       await adaStream.done;
       expect(adaStream.events.at(-1)?.event).toMatchObject({ type: 'kicked', nickname: 'Ada', blocked: false });
