@@ -26,7 +26,7 @@
  *   npm run bench:classroom -- --students 20 --entries 3 --votes 8 --port 3290
  *   npm run bench:classroom -- --url http://127.0.0.1:3000   # a server that is already running
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +36,7 @@ import { controllerFloodMidi, iccpBomb, pngBomb, worstAllowedMidi, worstAllowedP
 import { bytesToBase64 } from '../lib/classroom/client';
 import { startPgCluster, type PgCluster } from '../lib/classroom/testing/pg-cluster';
 import { startProdServer, type ProdServer } from './testing/prod-server';
+import { procStat } from './testing/proc-stat';
 
 const { values: args } = parseArgs({
   options: {
@@ -80,19 +81,10 @@ interface RunResult {
   cpu: { bench: number; servers: (number | undefined)[] };
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux; undefined elsewhere). */
+/** CPU seconds (user + system) a process has used so far (undefined off Linux). */
 function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // Fields after the command name (which may hold spaces) start at the state, field 3; utime and stime are 14 and 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
+  return pid === undefined ? undefined : procStat(pid)?.cpuSeconds;
 }
-const CLOCK_TICKS = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -232,9 +224,9 @@ async function runClass(label: string, bases: string[], pids: (number | undefine
     await Promise.all(
       students.map(async (s) => {
         const voted = new Set<number>();
-        for (let e = 0; e < ENTRIES; e++) {
+        for (const [e, entry] of (entries[s.i] ?? []).entries()) {
           const startedAt = performance.now();
-          const { id } = await timed('submit (MIDI/PNG checked)', () => api(s.i).submit(code, s.token, entries[s.i]?.[e] ?? entryFor(s.i, e)));
+          const { id } = await timed('submit (MIDI/PNG checked)', () => api(s.i).submit(code, s.token, entry));
           acked.set(id, { author: s.i, startedAt });
           await timed('list entries', () => api(s.i).list(code, s.token));
           // Vote for entries this student has seen live (never its own, never twice).

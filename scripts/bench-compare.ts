@@ -24,6 +24,7 @@ import { loadImageSide, loadMusicSide } from './compare-sides';
 import { analyseInThreads } from './compare-threads';
 import { formatTable, printSideTables } from './compare-table';
 import { publishBenchTables } from './docs-table';
+import { procStat } from './testing/proc-stat';
 import { count } from '../lib/core/text';
 
 const TARGET_SECONDS = 30;
@@ -47,8 +48,8 @@ async function busyProcesses(): Promise<string[]> {
       const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ').trim();
       // Heavy work only, and not the npm/tsx wrappers that start it.
       if (!/train-music|train-image|next build|playwright test|vitest/.test(cmd) || /node_modules\/\.bin\/|^npm /.test(cmd)) continue;
-      const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-      const nice = Number(stat[16]);
+      const nice = procStat(Number(pid))?.nice;
+      if (nice === undefined) continue; // it ended while we looked
       out.push(`${pid} (nice ${nice}): ${cmd.replace(/.*scripts\//, 'scripts/').slice(0, 100)}`);
     } catch {
       // The process ended while we looked.

@@ -95,6 +95,14 @@ export async function openEventStream(service: ClassroomService, code: string, t
   /** Frames not yet written, and the timer that will write them ({@link FLUSH_MS}). */
   let pending = '';
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Stops everything that could still write to the stream (the stream itself is closed by whoever calls this). */
+  const release = () => {
+    closed = true;
+    if (flushTimer) clearTimeout(flushTimer);
+    unsubscribe?.();
+    unhook?.();
+    if (heartbeat) clearInterval(heartbeat);
+  };
 
   const body = new ReadableStream<Uint8Array>(
     {
@@ -102,12 +110,8 @@ export async function openEventStream(service: ClassroomService, code: string, t
         const cleanup = () => {
           if (closed) return;
           // What is waiting goes out first (e.g. a `deleted` or `kicked` frame just before the end).
-          if (flushTimer) clearTimeout(flushTimer);
           flush(true);
-          closed = true;
-          unsubscribe?.();
-          unhook?.();
-          if (heartbeat) clearInterval(heartbeat);
+          release();
           options.signal.removeEventListener('abort', cleanup);
           try {
             controller.close();
@@ -117,6 +121,7 @@ export async function openEventStream(service: ClassroomService, code: string, t
         };
         /** Writes what gathered; a listener too far behind is cut off instead (unless this is its last write). */
         const flush = (last = false) => {
+          if (flushTimer) clearTimeout(flushTimer);
           flushTimer = undefined;
           if (closed || pending === '') return;
           const text = pending;
@@ -231,11 +236,7 @@ export async function openEventStream(service: ClassroomService, code: string, t
           });
       },
       cancel() {
-        closed = true;
-        if (flushTimer) clearTimeout(flushTimer);
-        unsubscribe?.();
-        unhook?.();
-        if (heartbeat) clearInterval(heartbeat);
+        release();
       },
     },
     { highWaterMark: 64 },
