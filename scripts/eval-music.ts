@@ -7,7 +7,9 @@
  * steps), mean KL, active latent units, and sample vs data note density and range — and the share of
  * `--samples` T = 0.5 samples (default 64) with over twice the data's notes/hits per window. With
  * `--refine K`, also `refined: {greedyAccuracy, greedyEventAccuracy, meanDistanceSigma}` from codes
- * refined by K Adam steps (learning rate `--refine-lr`, default 0.3) on all windows, or on
+ * refined by K Adam steps (the labs' recipe: learning rate 0.5, steps scaled by the encoder's σ;
+ * `--refine-lr` sets the rate, `--refine-plain` gives plain Adam at 0.3 — the recipe of the figures
+ * written before 7 December 2026) on all windows, or on
  * `--refine-limit N` of them spread evenly over the set (refining costs K decoder passes a window).
  */
 import path from 'node:path';
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
       samples: { type: 'string' },
       refine: { type: 'string' },
       'refine-lr': { type: 'string' },
+      'refine-plain': { type: 'boolean', default: false },
       'refine-limit': { type: 'string' },
       backend: { type: 'string' },
     },
@@ -44,8 +47,10 @@ async function main(): Promise<void> {
   const refineSteps = values.refine === undefined ? undefined : Number(values.refine);
   if (refineSteps !== undefined && (!Number.isInteger(refineSteps) || refineSteps < 1 || refineSteps > 1000))
     throw new Error(`--refine must be a whole number of steps from 1 to 1000; got "${values.refine}".`);
-  const refineLr = values['refine-lr'] === undefined ? 0.3 : Number(values['refine-lr']);
-  if (!Number.isFinite(refineLr) || refineLr <= 0) throw new Error(`--refine-lr must be a positive number; got "${values['refine-lr']}".`);
+  const plain = values['refine-plain'];
+  const refineLr = values['refine-lr'] === undefined ? (plain ? 0.3 : undefined) : Number(values['refine-lr']);
+  if (refineLr !== undefined && (!Number.isFinite(refineLr) || refineLr <= 0))
+    throw new Error(`--refine-lr must be a positive number; got "${values['refine-lr']}".`);
   const refineLimit = values['refine-limit'] === undefined ? undefined : Number(values['refine-limit']);
   if (refineLimit !== undefined && (!Number.isInteger(refineLimit) || refineLimit < 1))
     throw new Error(`--refine-limit must be a whole number of windows (1 or more); got "${values['refine-limit']}".`);
@@ -71,7 +76,12 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const report = await evaluateModel(model, windows, {
       samples,
-      ...(refineSteps ? { refine: { steps: refineSteps, learningRate: refineLr }, ...(refineLimit ? { refineLimit } : {}) } : {}),
+      ...(refineSteps
+        ? {
+            refine: { steps: refineSteps, ...(refineLr === undefined ? {} : { learningRate: refineLr }), ...(plain ? { scaleBySigma: false } : {}) },
+            ...(refineLimit ? { refineLimit } : {}),
+          }
+        : {}),
       onProgress: (done, total) => process.stderr.write(`\r${done}/${total} windows evaluated…`),
       onRefineProgress: (done, total) => process.stderr.write(`\r${done}/${total} windows refined with ${refineSteps ?? 0} steps…`),
     });

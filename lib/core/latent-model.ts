@@ -45,8 +45,14 @@ export interface SampleOptions extends DecodeOptions {
 export interface RefineOptions {
   /** Adam steps (K), 1–1000. */
   steps: number;
-  /** Adam's learning rate (default 0.3). */
+  /** Adam's learning rate (default: the model's, 0.3 unless it says otherwise; MusicVAE 0.5). */
   learningRate?: number;
+  /**
+   * Scale each number's step by the encoder's σ for it, relative to the item's mean σ: the code moves
+   * most where the encoder is least sure (default: the model's choice; MusicVAE yes, others no). On
+   * mel_2bar this reaches K = 50's accuracy in about 25 steps (docs/music-labs.md).
+   */
+  scaleBySigma?: boolean;
   /** Weight of the pull toward μ, in units of σ (default 0: none). */
   priorWeight?: number;
   /**

@@ -178,4 +178,53 @@ describe('refineCodesTensor', () => {
     tf.dispose(p.sigma);
     p.dispose();
   });
+
+  it('scaleBySigma: each number steps in proportion to its σ (relative to the item mean); the model may make it the default', async () => {
+    // One Adam step moves every number by the learning rate (|m̂/√v̂| = 1 at step 1), times σ/mean σ when scaled.
+    const p = quadratic([[0, 0]], [[5, 5]], [[1.5, 0.5]]);
+    const plain = await refineCodesTensor(p, { steps: 1, learningRate: 0.2, earlyStop: false });
+    const scaled = await refineCodesTensor(p, { steps: 1, learningRate: 0.2, earlyStop: false, scaleBySigma: true });
+    const [[a0, a1]] = (await rows(plain.z)) as [[number, number]];
+    const [[b0, b1]] = (await rows(scaled.z)) as [[number, number]];
+    expect(a0).toBeCloseTo(0.2, 4);
+    expect(a1).toBeCloseTo(0.2, 4);
+    expect(b0).toBeCloseTo(0.2 * 1.5, 4);
+    expect(b1).toBeCloseTo(0.2 * 0.5, 4);
+    // The problem's defaults apply when the caller says nothing, and the caller's options win.
+    const withDefaults: RefinementProblem = { ...p, defaults: { learningRate: 0.4, scaleBySigma: true } };
+    const byDefault = await refineCodesTensor(withDefaults, { steps: 1, earlyStop: false });
+    const [[c0, c1]] = (await rows(byDefault.z)) as [[number, number]];
+    expect([c0, c1].map((v) => Number(v.toFixed(4)))).toEqual([0.6, 0.2]);
+    const overridden = await refineCodesTensor(withDefaults, { steps: 1, earlyStop: false, learningRate: 0.2, scaleBySigma: false });
+    expect(((await rows(overridden.z))[0] ?? []).map((v) => Number(v.toFixed(4)))).toEqual([0.2, 0.2]);
+    tf.dispose([plain.z, scaled.z, byDefault.z, overridden.z]);
+    p.dispose();
+  });
+
+  it('with lossDetail and a score: scores only the most-counted-right step, the last and μ, in one call at the end', async () => {
+    // Counted right: 32 − |z − 1|·10 (best near 1); the loss pulls toward 3; the score prefers codes near 1.2.
+    const base = quadratic([[0]], [[3]]);
+    const calls: number[] = [];
+    const p: RefinementProblem = {
+      ...base,
+      lossDetail: (z) => ({
+        loss: base.loss(z),
+        correct: tf.tidy(() => tf.floor(tf.sub(32, tf.mul(tf.abs(tf.sub(tf.squeeze(z, [1]), 1)), 10)))) as tf.Tensor1D,
+      }),
+      score: async (z) => {
+        calls.push(z.shape[0]);
+        return Array.from(await z.data()).map((v) => -Math.abs(v - 1.2));
+      },
+      perfectScore: [1e9],
+    };
+    const { z, reports } = await refineCodesTensor(p, { steps: 80, learningRate: 0.05, earlyStop: false });
+    const [[kept]] = (await rows(z)) as [[number]];
+    // [most counted right, last, μ] stacked: one call in all, not one per few steps.
+    expect(calls).toEqual([3]);
+    expect(kept).toBeGreaterThan(0.85);
+    expect(kept).toBeLessThan(1.15); // the step nearest 1, not the last (near 3) nor μ (0)
+    expect(reports[0]?.steps).toBe(80);
+    z.dispose();
+    p.dispose();
+  });
 });

@@ -31,10 +31,13 @@ export interface RefinementProblem {
   lossDetail?: (z: tf.Tensor2D) => { loss: tf.Tensor1D; correct: tf.Tensor1D };
   /**
    * Optional per-item quality of a code, higher is better (music: how many steps a greedy decode
-   * gets right). When given, the code kept per item is the best-scoring one among μ, every
-   * {@link SCORE_EVERY}-th step and the last (ties go to the lower loss) — the loss is what the
-   * steps lower, the score is what the user sees. All candidates are scored in one call, stacked:
-   * row r of `z` is a code for item r mod batch.
+   * gets right). When given, the code kept per item is the best-scoring one among its candidates
+   * (ties go to the lower loss) — the loss is what the steps lower, the score is what the user sees.
+   * The candidates: μ, every {@link SCORE_EVERY}-th step and the last; or, when the problem has
+   * {@link lossDetail}, the step the forward pass counted most right (ties: lower loss), the last and
+   * μ — the first found for free at every step, so the three are scored in one call at the end
+   * instead of one call every few steps. Candidates are scored stacked: row r of `z` is a code for
+   * item r mod batch.
    */
   score?: (z: tf.Tensor2D) => Promise<ArrayLike<number>>;
   /**
@@ -42,14 +45,20 @@ export interface RefinementProblem {
    * of steps). An item that reaches it stops refining (see {@link RefineOptions.earlyStop}).
    */
   perfectScore?: ArrayLike<number>;
+  /** Optional: the model's own defaults for options the caller leaves out (else 0.3 and unscaled). */
+  defaults?: { learningRate?: number; scaleBySigma?: boolean };
   /** Frees μ, σ and anything the loss closes over. */
   dispose: () => void;
 }
 
-/** Checks refine options and fills the defaults; throws {@link InvalidInputError} with the fix. */
-export function checkRefineOptions(options: RefineOptions): Required<Pick<RefineOptions, 'steps' | 'learningRate' | 'priorWeight'>> {
+/** Checks refine options and fills the defaults (the model's, then 0.3 unscaled); throws {@link InvalidInputError} with the fix. */
+export function checkRefineOptions(
+  options: RefineOptions,
+  defaults: RefinementProblem['defaults'] = {},
+): Required<Pick<RefineOptions, 'steps' | 'learningRate' | 'priorWeight' | 'scaleBySigma'>> {
   const { steps } = options;
-  const learningRate = options.learningRate ?? 0.3;
+  const learningRate = options.learningRate ?? defaults.learningRate ?? 0.3;
+  const scaleBySigma = options.scaleBySigma ?? defaults.scaleBySigma ?? false;
   const priorWeight = options.priorWeight ?? 0;
   if (!Number.isInteger(steps) || steps < 1 || steps > MAX_REFINE_STEPS) {
     throw new InvalidInputError(
@@ -62,7 +71,7 @@ export function checkRefineOptions(options: RefineOptions): Required<Pick<Refine
   if (!Number.isFinite(priorWeight) || priorWeight < 0 || priorWeight > 1000) {
     throw new InvalidInputError(`The refinement prior weight must be a number from 0 to 1000; got ${String(priorWeight)}.`);
   }
-  return { steps, learningRate, priorWeight };
+  return { steps, learningRate, priorWeight, scaleBySigma };
 }
 
 /** Lets queued messages (e.g. a cancel request in a worker) run: a macrotask, without setTimeout's 4 ms clamp. */
@@ -106,11 +115,16 @@ export const PLATEAU_GAIN = 0.002;
  *   (nothing is returned and no tensor is left behind).
  */
 export async function refineCodesTensor(problem: RefinementProblem, options: RefineOptions): Promise<{ z: tf.Tensor2D; reports: RefinementReport[] }> {
-  const { steps, learningRate, priorWeight } = checkRefineOptions(options);
+  const { steps, learningRate, priorWeight, scaleBySigma } = checkRefineOptions(options, problem.defaults);
   const earlyStop = options.earlyStop ?? true;
   const { mu, sigma } = problem;
   const batch = mu.shape[0];
   const invSigma = tf.tidy(() => tf.div(1, tf.maximum(sigma, 1e-6)));
+  // Per number, the learning rate times σ over the item's mean σ (or 1): Adam's steps are then
+  // measured in the encoder's own uncertainty, so the code moves most where the encoder is least sure.
+  const stepScale = tf.tidy(() =>
+    scaleBySigma ? tf.mul(tf.div(sigma, tf.maximum(tf.mean(sigma, 1, true), 1e-6)), learningRate) : tf.fill(sigma.shape, learningRate),
+  );
   // The objective per item: reconstruction + ½·priorWeight·Σ((z − μ)/σ)²; its sum drives Adam.
   const objective = (z: tf.Tensor2D): { total: tf.Scalar; perItem: tf.Tensor1D; recon: tf.Tensor1D; correct?: tf.Tensor1D } => {
     const detail = problem.lossDetail?.(z);
@@ -127,6 +141,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
   const bestRecon = new Float32Array(batch).fill(Infinity);
   const bestScore = new Float64Array(batch).fill(-Infinity);
   const firstRecon = new Float32Array(batch);
+  const firstObjective = new Float32Array(batch);
   /** Per item: still refining, the steps it took, why it stopped, and (for the plateau test) when its loss last improved. */
   const active = new Array<boolean>(batch).fill(true);
   const used = new Array<number>(batch).fill(steps);
@@ -158,6 +173,35 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
     best.dispose();
     best = next;
   };
+  // With lossDetail and a score: per item, the code the forward pass counted most right (ties: the
+  // lower objective) and the objective at its current code; scored with the last code at the end.
+  const counted = problem.lossDetail !== undefined && problem.score !== undefined;
+  let countedBest = tf.clone(mu);
+  const countedKey = Array.from({ length: batch }, () => ({ right: -1, obj: Infinity, rec: Infinity }));
+  const lastValue = Array.from({ length: batch }, () => ({ obj: Infinity, rec: Infinity }));
+  /** Notes `at` as each open item's most-counted-right code where it beats the one so far. */
+  const track = (obj: ArrayLike<number>, rec: ArrayLike<number>, right: ArrayLike<number>, at: tf.Tensor2D, open: readonly boolean[]): void => {
+    const better = open.map((on, i) => {
+      if (!on) return false;
+      lastValue[i] = { obj: obj[i] ?? Infinity, rec: rec[i] ?? Infinity };
+      const key = countedKey[i];
+      const r = right[i] ?? 0;
+      const o = obj[i] ?? Infinity;
+      if (!key || !(r > key.right || (r === key.right && o < key.obj))) return false;
+      countedKey[i] = { right: r, obj: o, rec: rec[i] ?? Infinity };
+      return true;
+    });
+    if (!better.some(Boolean)) return;
+    const mask = tf.tensor2d(
+      better.map((b) => (b ? 1 : 0)),
+      [batch, 1],
+      'bool',
+    );
+    const next = tf.tidy(() => tf.where(tf.tile(mask, [1, at.shape[1]]), at, countedBest)) as tf.Tensor2D;
+    mask.dispose();
+    countedBest.dispose();
+    countedBest = next;
+  };
   /** Stops item `i` after `k` steps for `why`. */
   const stop = (i: number, k: number, why: RefinementReport['stopped']): void => {
     active[i] = false;
@@ -178,12 +222,16 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
     last: boolean,
   ): Promise<number> => {
     const [obj, rec] = [(await perItem.data()) as Float32Array, (await recon.data()) as Float32Array];
-    if (k === 0) firstRecon.set(rec);
-    const check = k === 0 || k % SCORE_EVERY === 0 || last;
+    if (k === 0) {
+      firstRecon.set(rec);
+      firstObjective.set(obj);
+    }
+    const check = !counted && (k === 0 || k % SCORE_EVERY === 0 || last);
     const open = [...active];
     const perfect = problem.perfectScore;
     // Items the forward pass says are rebuilt exactly: their code is the best there is; they stop here.
-    const right = correct && perfect ? await correct.data() : undefined;
+    const right = correct && (perfect || counted) ? await correct.data() : undefined;
+    if (counted && right) track(obj, rec, right, at, open);
     const exact = open.map((on, i) => on && right !== undefined && (right[i] ?? 0) >= (perfect?.[i] ?? Infinity));
     if (exact.some(Boolean)) {
       consider(obj, rec, at, perfect, exact);
@@ -202,7 +250,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
         if (r < (lowest[i] ?? Infinity) * (1 - PLATEAU_GAIN)) {
           lowest[i] = r;
           improvedAt[i] = k;
-        } else if (k - (improvedAt[i] ?? 0) >= PLATEAU_STEPS && (!problem.score || check)) stop(i, k, 'plateau');
+        } else if (k - (improvedAt[i] ?? 0) >= PLATEAU_STEPS && (!problem.score || check || counted)) stop(i, k, 'plateau');
       });
     let sum = 0;
     let n = 0;
@@ -247,7 +295,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
           const v1 = tf.add(tf.mul(v, ADAM.beta2), tf.mul(tf.square(grads), 1 - ADAM.beta2));
           const mHat = tf.div(m1, 1 - ADAM.beta1 ** step);
           const vHat = tf.div(v1, 1 - ADAM.beta2 ** step);
-          const next = tf.sub(current, tf.div(tf.mul(mHat, learningRate), tf.add(tf.sqrt(vHat), ADAM.epsilon)));
+          const next = tf.sub(current, tf.div(tf.mul(mHat, stepScale), tf.add(tf.sqrt(vHat), ADAM.epsilon)));
           // Items that stopped keep their code.
           return [m1, v1, tf.where(tf.tile(moving, [1, current.shape[1]]), next, current)];
         });
@@ -275,6 +323,33 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
         tf.dispose(last.filter((t): t is tf.Tensor1D => t !== undefined));
       }
     }
+    if (counted && problem.score) {
+      // The most-counted-right code, the last (an item that stopped keeps the code it stopped at) and
+      // μ, decoded together in one call.
+      const stacked = tf.concat([countedBest, z, mu]) as tf.Tensor2D;
+      try {
+        const scores = Array.from(await problem.score(stacked));
+        const everyone = new Array<boolean>(batch).fill(true);
+        const pick = <T>(f: (i: number) => T) => Array.from({ length: batch }, (_, i) => f(i));
+        consider(
+          pick((i) => countedKey[i]?.obj ?? Infinity),
+          pick((i) => countedKey[i]?.rec ?? Infinity),
+          countedBest,
+          scores.slice(0, batch),
+          everyone,
+        );
+        consider(
+          pick((i) => lastValue[i]?.obj ?? Infinity),
+          pick((i) => lastValue[i]?.rec ?? Infinity),
+          z,
+          scores.slice(batch, 2 * batch),
+          everyone,
+        );
+        consider(firstObjective, firstRecon, mu, scores.slice(2 * batch), everyone);
+      } finally {
+        stacked.dispose();
+      }
+    }
     const distance = tf.tidy(() => tf.sqrt(tf.sum(tf.square(tf.mul(tf.sub(best, mu), invSigma)), 1)));
     const distances = await distance.data();
     distance.dispose();
@@ -288,7 +363,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
     returned = true;
     return { z: best, reports };
   } finally {
-    tf.dispose([z, m, v, invSigma]);
+    tf.dispose([z, m, v, invSigma, stepScale, countedBest]);
     if (!returned) best.dispose();
   }
 }

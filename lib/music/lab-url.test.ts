@@ -9,7 +9,7 @@ describe('music labs in the URL', () => {
       steps: 7,
       temp: 0,
       mode: 'slerp',
-      refine: 50,
+      refine: 25,
       loop: false,
       show: 'interpolation',
     });

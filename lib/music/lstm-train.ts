@@ -118,33 +118,42 @@ function lstmSequenceImpl(
 type LstmSequence = (xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D) => tf.Tensor3D;
 const opsLstm = tf.customGrad(lstmSequenceImpl as unknown as Parameters<typeof tf.customGrad>[0]) as LstmSequence;
 const fusedLstm = tf.customGrad(fusedLstmSequenceImpl as unknown as Parameters<typeof tf.customGrad>[0]) as LstmSequence;
-/** As {@link fusedLstmSequenceImpl}, for a fixed recurrent kernel: its gradient is not computed (zeros). */
-const fusedLstmFixedKernel = tf.customGrad(((xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, save: tf.GradSaveFunc) => {
-  const { value } = fusedLstmSequenceImpl(xw, wh, c0, h0, save);
+/**
+ * As {@link fusedLstmSequenceImpl}, for a fixed recurrent kernel whose transpose `whT` is at hand:
+ * no transpose per call, and no gradient for either (zeros).
+ */
+const fusedLstmFixedKernel = tf.customGrad(((xw: tf.Tensor3D, wh: tf.Tensor2D, whT: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  const { value } = fusedLstmSequenceImpl(xw, wh, c0, h0, (tensors) => save([...tensors, whT]));
   return {
     value,
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
-      const [a, c, , whSaved, c0Saved] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-      const [dXw, dc0, dh0] = tf.engine().runKernel(LSTM_BACKWARD, { dy, acts: a, cs: c, c0: c0Saved, whT: tf.transpose(whSaved) }) as [
+      const [a, c, , whSaved, c0Saved, whTSaved] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const [dXw, dc0, dh0] = tf.engine().runKernel(LSTM_BACKWARD, { dy, acts: a, cs: c, c0: c0Saved, whT: whTSaved }) as [
         tf.Tensor3D,
         tf.Tensor2D,
         tf.Tensor2D,
       ];
-      return [dXw, tf.zerosLike(whSaved), dc0, dh0];
+      return [dXw, tf.zerosLike(whSaved), tf.zerosLike(whTSaved), dc0, dh0];
     },
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as LstmSequence;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (xw: tf.Tensor3D, wh: tf.Tensor2D, whT: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D) => tf.Tensor3D;
 
 /**
  * Runs an LSTM over `xw` (`[T, B, 4H]`: each step's input projection plus bias, forget bias
  * included) from states `c0`, `h0` (`[B, H]`) with recurrent kernel `wh` (`[H, 4H]`), and returns
  * every step's h (`[T, B, H]`). Differentiable with respect to all four inputs; with
- * `fixedKernel`, the gradient with respect to `wh` is skipped (returned as zeros) — for refining
- * codes, where the weights do not train.
+ * `fixedKernel: { whT }` (`wh` transposed, made once by the caller), the gradient with respect to
+ * `wh` is skipped (returned as zeros) — for refining codes, where the weights do not train.
  */
-export const lstmSequence = (xw: tf.Tensor3D, wh: tf.Tensor2D, c0: tf.Tensor2D, h0: tf.Tensor2D, options: { fixedKernel?: boolean } = {}): tf.Tensor3D => {
+export const lstmSequence = (
+  xw: tf.Tensor3D,
+  wh: tf.Tensor2D,
+  c0: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  options: { fixedKernel?: { whT: tf.Tensor2D } } = {},
+): tf.Tensor3D => {
   if (!preferFusedLstm(xw.shape[1], wh.shape[0])) return opsLstm(xw, wh, c0, h0);
-  return (options.fixedKernel ? fusedLstmFixedKernel : fusedLstm)(xw, wh, c0, h0);
+  return options.fixedKernel ? fusedLstmFixedKernel(xw, wh, options.fixedKernel.whT, c0, h0) : fusedLstm(xw, wh, c0, h0);
 };
 
 /**

@@ -14,12 +14,69 @@ import type { MusicVaeSizes } from './music-vae-config';
 import { encoderStates, meanFromStates, type InferenceWeights } from './music-vae-weights';
 
 /**
- * The problem for inputs `x` `[batch, numSteps, inputDepth]` (checked by the caller). `decodeLabels`
+ * Adam at 0.5 with steps scaled by σ: on mel_2bar's 40 bench inputs (8 built-in melodies, 32 POP909
+ * validation windows) it rebuilds as many steps after 25 as plain Adam at 0.3 did after 50 (see
+ * docs/music-labs.md, "Refined codes").
+ */
+export const MUSIC_VAE_REFINE_DEFAULTS = { learningRate: 0.5, scaleBySigma: true } as const;
+
+/** The decoder's weights as the refinement's products use them (transposes made once per model). */
+export interface RefineWeights {
+  bias0: tf.Tensor1D;
+  classRows0: tf.Tensor2D;
+  wz0: tf.Tensor2D;
+  wz0T: tf.Tensor2D;
+  wh0: tf.Tensor2D;
+  wh0T: tf.Tensor2D;
+  zInitT: tf.Tensor2D;
+  outT: tf.Tensor2D;
+  upper: { wx: tf.Tensor2D; wxT: tf.Tensor2D; wh: tf.Tensor2D; whT: tf.Tensor2D; bias: tf.Tensor1D }[];
+  dispose(): void;
+}
+
+/** Prepares {@link RefineWeights} from a model's inference weights; the model keeps and disposes them. */
+export function prepareRefineWeights(w: InferenceWeights, sizes: MusicVaeSizes): RefineWeights {
+  const units = sizes.decoderUnits;
+  const t = tf.tidy(() => {
+    const g0 = w.dec[0] as LstmGates;
+    const cat = (parts: tf.Tensor2D[]): tf.Tensor2D => tf.concat(parts, 1) as tf.Tensor2D;
+    const upper = w.dec.slice(1).map((g, i) => {
+      const kernel = cat([g.wi, g.wj, g.wf, g.wo]);
+      const input = units[i] ?? 0;
+      const wx = tf.slice(kernel, [0, 0], [input, 4 * g.hidden]) as tf.Tensor2D;
+      const wh = tf.slice(kernel, [input, 0], [g.hidden, 4 * g.hidden]) as tf.Tensor2D;
+      return { wx, wxT: tf.transpose(wx) as tf.Tensor2D, wh, whT: tf.transpose(wh) as tf.Tensor2D, bias: tf.concat([g.bi, g.bj, g.bf, g.bo]) as tf.Tensor1D };
+    });
+    const wz0 = cat(w.dec0.zRows);
+    const wh0 = cat(w.dec0.hRows);
+    return {
+      bias0: tf.concat([g0.bi, g0.bj, g0.bf, g0.bo]) as tf.Tensor1D,
+      classRows0: cat(w.dec0.classRows),
+      wz0,
+      wz0T: tf.transpose(wz0) as tf.Tensor2D,
+      wh0,
+      wh0T: tf.transpose(wh0) as tf.Tensor2D,
+      zInitT: tf.transpose(w.zInitKernel) as tf.Tensor2D,
+      outT: tf.transpose(w.outKernel) as tf.Tensor2D,
+      upper,
+    };
+  });
+  return {
+    ...t,
+    dispose: () =>
+      tf.dispose([t.bias0, t.classRows0, t.wz0, t.wz0T, t.wh0, t.wh0T, t.zInitT, t.outT, ...t.upper.flatMap((u) => [u.wx, u.wxT, u.wh, u.whT, u.bias])]),
+  };
+}
+
+/**
+ * The problem for inputs `x` `[batch, numSteps, inputDepth]` (checked by the caller), with `rw` from
+ * {@link prepareRefineWeights} (owned by the model). `decodeLabels`
  * gives greedy decodes of candidate codes: the code kept is the one whose decode rebuilds the most
  * steps (what the user hears). The caller disposes the problem.
  */
 export async function musicVaeRefinementProblem(
   w: InferenceWeights,
+  rw: RefineWeights,
   sizes: MusicVaeSizes,
   converter: MusicConverter,
   x: tf.Tensor3D,
@@ -44,51 +101,25 @@ export async function musicVaeRefinementProblem(
         if (t + 1 < T) previous[((t + 1) * B + b) * C + c] = 1;
       }
     });
-    const g0 = w.dec[0] as LstmGates;
-    const cat = (parts: tf.Tensor2D[]): tf.Tensor2D => tf.concat(parts, 1) as tf.Tensor2D;
-    const bias0 = tf.concat([g0.bi, g0.bj, g0.bf, g0.bo]);
-    const base0 = tf.add(tf.matMul(tf.tensor2d(previous, [T * B, C]), cat(w.dec0.classRows)), bias0).reshape([T, B, 4 * (units[0] ?? 0)]);
-    const upper = w.dec.slice(1).map((g, i) => {
-      const kernel = cat([g.wi, g.wj, g.wf, g.wo]);
-      const input = units[i] ?? 0;
-      const wx = tf.slice(kernel, [0, 0], [input, 4 * g.hidden]) as tf.Tensor2D;
-      return {
-        wx,
-        wxT: tf.transpose(wx) as tf.Tensor2D,
-        wh: tf.slice(kernel, [input, 0], [g.hidden, 4 * g.hidden]) as tf.Tensor2D,
-        bias: tf.concat([g.bi, g.bj, g.bf, g.bo]),
-      };
-    });
-    const wz0 = cat(w.dec0.zRows);
-    return {
-      mu,
-      sigma,
-      targets: tf.tensor2d(targets, [T * B, C]),
-      base0,
-      wz0,
-      wz0T: tf.transpose(wz0) as tf.Tensor2D,
-      wh0: cat(w.dec0.hRows),
-      zInitT: tf.transpose(w.zInitKernel) as tf.Tensor2D,
-      outT: tf.transpose(w.outKernel) as tf.Tensor2D,
-      upper,
-    };
+    const base0 = tf.add(tf.matMul(tf.tensor2d(previous, [T * B, C]), rw.classRows0), rw.bias0).reshape([T, B, 4 * (units[0] ?? 0)]);
+    return { mu, sigma, targets: tf.tensor2d(targets, [T * B, C]), base0 };
   });
   // Every weight is fixed: products with them use precomputed transposes and skip weight gradients.
   const lossDetail = (z: tf.Tensor2D): { loss: tf.Tensor1D; correct: tf.Tensor1D } => {
     const init = tf.split(
-      tf.tanh(tf.add(fixedMatMul(z, w.zInitKernel, keep.zInitT), w.zInitBias)),
+      tf.tanh(tf.add(fixedMatMul(z, w.zInitKernel, rw.zInitT), w.zInitBias)),
       units.flatMap((u) => [u, u]),
       1,
     );
-    const xw0 = tf.add(keep.base0, fixedMatMul(z, keep.wz0, keep.wz0T).expandDims(0)) as tf.Tensor3D;
-    let hs = lstmSequence(xw0, keep.wh0, init[0] as tf.Tensor2D, init[1] as tf.Tensor2D, { fixedKernel: true });
-    keep.upper.forEach((layer, i) => {
+    const xw0 = tf.add(keep.base0, fixedMatMul(z, rw.wz0, rw.wz0T).expandDims(0)) as tf.Tensor3D;
+    let hs = lstmSequence(xw0, rw.wh0, init[0] as tf.Tensor2D, init[1] as tf.Tensor2D, { fixedKernel: { whT: rw.wh0T } });
+    rw.upper.forEach((layer, i) => {
       const [, , H] = hs.shape;
       const xw = tf.add(fixedMatMul(tf.reshape(hs, [T * B, H]) as tf.Tensor2D, layer.wx, layer.wxT), layer.bias).reshape([T, B, -1]) as tf.Tensor3D;
-      hs = lstmSequence(xw, layer.wh, init[2 * (i + 1)] as tf.Tensor2D, init[2 * (i + 1) + 1] as tf.Tensor2D, { fixedKernel: true });
+      hs = lstmSequence(xw, layer.wh, init[2 * (i + 1)] as tf.Tensor2D, init[2 * (i + 1) + 1] as tf.Tensor2D, { fixedKernel: { whT: layer.whT } });
     });
     const [, , H] = hs.shape;
-    const logits = tf.add(fixedMatMul(tf.reshape(hs, [T * B, H]) as tf.Tensor2D, w.outKernel, keep.outT), w.outBias) as tf.Tensor2D;
+    const logits = tf.add(fixedMatMul(tf.reshape(hs, [T * B, H]) as tf.Tensor2D, w.outKernel, rw.outT), w.outBias) as tf.Tensor2D;
     const ce = tf.losses.softmaxCrossEntropy(keep.targets, logits, undefined, undefined, tf.Reduction.NONE);
     // Teacher-forced argmax right at every step ⇔ the greedy decode rebuilds the input exactly (by
     // induction over the steps: each step then sees the true previous class).
@@ -107,18 +138,7 @@ export async function musicVaeRefinementProblem(
     lossDetail,
     score,
     perfectScore: labels.map((l) => l.length),
-    dispose: () =>
-      tf.dispose([
-        keep.mu,
-        keep.sigma,
-        keep.targets,
-        keep.base0,
-        keep.wz0,
-        keep.wz0T,
-        keep.wh0,
-        keep.zInitT,
-        keep.outT,
-        ...keep.upper.flatMap((u) => [u.wx, u.wxT, u.wh, u.bias]),
-      ]),
+    defaults: MUSIC_VAE_REFINE_DEFAULTS,
+    dispose: () => tf.dispose([keep.mu, keep.sigma, keep.targets, keep.base0]),
   };
 }

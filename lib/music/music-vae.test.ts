@@ -88,6 +88,8 @@ describe('MusicVAE sequence API', () => {
         const reference = await trainer.evaluate(batch);
         tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
         trainer.dispose();
+        // A first refinement makes the model's refinement weights (kept until it is disposed).
+        await model.encodeWithFidelity(seqs.slice(0, 1), { refine: { steps: 1 } });
         const before = tf.memory().numTensors;
         const plain = await model.encodeWithFidelity(seqs);
         const all = await model.encodeWithFidelity(seqs, { refine: { steps: 15 } });

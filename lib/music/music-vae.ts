@@ -24,7 +24,7 @@ import type { ConversionReport, MusicConverter } from './converters/types';
 import { SequenceError } from './errors';
 import { compareLabels, type Fidelity } from './fidelity';
 import { checkMusicVaeVariables, converterFromConfig, musicVaeConfigSchema, type MusicVaeConfig, type MusicVaeSizes } from './music-vae-config';
-import { musicVaeRefinementProblem } from './music-vae-refine';
+import { musicVaeRefinementProblem, prepareRefineWeights, type RefineWeights } from './music-vae-refine';
 import { decodeLabelsWithWeights, encoderStates, inferenceTensors, meanFromStates, prepareInferenceWeights, type InferenceWeights } from './music-vae-weights';
 import { DEFAULT_QPM, DEFAULT_STEPS_PER_QUARTER, type QuantizedNoteSequence } from './note-sequence';
 
@@ -68,6 +68,8 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
   /** Raw checkpoint variables when loaded with `keepVariables`, else undefined. */
   readonly variables: tf.NamedTensorMap | undefined;
   private readonly w: InferenceWeights;
+  /** The decoder's weights as refinement uses them, made at the first refinement (weights never change). */
+  private refineWeights: RefineWeights | undefined;
 
   /** Builds a model from already-loaded variables (ownership passes to the model). */
   constructor(config: MusicVaeConfig, vars: tf.NamedTensorMap, options: MusicVaeLoadOptions & { location?: string } = {}) {
@@ -132,7 +134,8 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
   /** μ, σ and the loss of rebuilding `x` as a function of z (see ./music-vae-refine). */
   protected override async refinementProblem(x: tf.Tensor3D): Promise<RefinementProblem> {
     this.checkInput(x);
-    return musicVaeRefinementProblem(this.w, this.sizes, this.converter, x, (z) => this.decodeLabels(z));
+    this.refineWeights ??= prepareRefineWeights(this.w, this.sizes);
+    return musicVaeRefinementProblem(this.w, this.refineWeights, this.sizes, this.converter, x, (z) => this.decodeLabels(z));
   }
 
   private checkInput(x: tf.Tensor): void {
@@ -202,6 +205,8 @@ export class MusicVAE extends LatentModelBase<tf.Tensor3D> {
 
   protected disposeWeights(): void {
     tf.dispose(inferenceTensors(this.w));
+    this.refineWeights?.dispose();
+    this.refineWeights = undefined;
     if (this.w.sigma) tf.dispose([this.w.sigma.kernel, this.w.sigma.bias]);
     if (this.variables) tf.dispose(this.variables);
   }

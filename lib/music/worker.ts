@@ -32,6 +32,8 @@ interface Entry {
 
 const models = new Map<Lab, Entry>();
 
+/** Progress messages of one request at most this often (the last one always goes). */
+const PROGRESS_EVERY_MS = 100;
 /** Runs `work` on the lab's current model, which stays alive until `work` ends even if a new model replaces it. */
 async function withModel<T>(lab: Lab, work: (model: MusicVAE, codes: CodeCache) => Promise<T>): Promise<T> {
   const entry = models.get(lab);
@@ -170,7 +172,15 @@ async function handleMusicRequest(request: MusicRequest, post: Post, signal?: Ab
       backend: tf.getBackend(),
       ...(encoded ? { fidelity: encoded.fidelity, refineMs: encoded.refineMs } : {}),
     });
-  const progress = (fraction: number, label: string): void => post({ id: request.id, type: 'music:progress', fraction, label });
+  // Refining reports every step (~20 ms); the page needs a few updates a second, and each one is a
+  // render on its main thread, which shares the laptop's cores with this worker.
+  let lastProgress = -Infinity;
+  const progress = (fraction: number, label: string): void => {
+    const now = performance.now();
+    if (fraction < 1 && now - lastProgress < PROGRESS_EVERY_MS) return;
+    lastProgress = now;
+    post({ id: request.id, type: 'music:progress', fraction, label });
+  };
   switch (request.type) {
     case 'music:load': {
       const info = await load(request.lab, request.source, (fraction, label) => post({ id: request.id, type: 'music:progress', fraction, label }));
