@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     const jig = await scoreReconstruction(model, testWindows);
     const refined =
       refineSteps > 0
-        ? (await scoreReconstruction(model, evenlySpaced(testWindows, refineLimit), { refine: { steps: refineSteps, learningRate: 0.3 } })).refined
+        ? (await scoreReconstruction(model, evenlySpaced(testWindows, refineLimit), { refine: { steps: refineSteps } })).refined
         : undefined;
     const p = await scoreReconstruction(model, popWindows);
     const samples = await sampleLabels(model, 64, 0.5, 7);

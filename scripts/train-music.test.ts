@@ -26,6 +26,12 @@ describe('train:music, eval:music and dataset:music refuse bad input at once', (
       ['scripts/train-music.ts', ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--finetune', 'whole'], /--finetune needs --init <model folder>/],
       [
         'scripts/train-music.ts',
+        ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--rehearsal', '2'],
+        /--rehearsal must be a share of each batch from 0 to 0\.9/,
+      ],
+      ['scripts/train-music.ts', ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--rehearsal', '0.25'], /--rehearsal needs --init <model folder>/],
+      [
+        'scripts/train-music.ts',
         ['--model', 'melody', '--data', '.', '--out', '/tmp/x', '--finetune', 'latent', '--init', 'models/mel_2bar'],
         /--finetune latent .* runs in the labs only/,
       ],
@@ -165,10 +171,11 @@ describe('train:music counts --steps from where the run starts', () => {
       const frozen = path.join(dir, 'frozen');
       const f = await runScript(
         'scripts/train-music.ts',
-        [...tiny, '--out', frozen, '--init', base, '--finetune', 'decoder', '--steps', '2', '--eval-every', '100'],
+        [...tiny, '--out', frozen, '--init', base, '--finetune', 'decoder', '--steps', '2', '--eval-every', '100', '--rehearsal', '0.25'],
         120_000,
       );
       expect(f.code, f.stderr).toBe(0);
+      expect(f.stderr).toMatch(/Rehearsing [1-9]\d* windows written by .* beside yours\./);
       const manifest = async (dir: string, name: string) => {
         const m = JSON.parse(await readFile(path.join(dir, 'weights_manifest.json'), 'utf8')) as { weights: { name: string }[] }[];
         return m.flatMap((g) => g.weights.map((w) => w.name)).includes(name);

@@ -15,7 +15,8 @@
  *
  * Flags: --steps N | --until S, --max-minutes M, --batch B (64) --seed S (1) --resume --encoder 256
  * --decoder 256,256 --z 128 --eval-every 200 --checkpoint-every 200 --transpose 5 (melody only)
- * --quantize none|float16|uint8 --hold-out N --workers N (data-parallel, one WASM per worker; default:
+ * --quantize none|float16|uint8 --rehearsal R (with --init: share R of the training windows written
+ * by the --init model itself, against forgetting; default the --finetune recipe's) --hold-out N --workers N (data-parallel, one WASM per worker; default:
  * every core) --sampling-rate k [--sampling-from S] (scheduled sampling, Magenta's inverse sigmoid)
  * --backend wasm|cpu --init <model folder> [--init-step N] (start from a trained model: weights,
  * step, history); the recipe: --max-beta 0.2 --beta-rate 0.99999 --free-bits 0|48 --lr 0.001.
@@ -33,7 +34,9 @@ import { DrumsConverter } from '../lib/music/converters/drums';
 import { MelodyConverter } from '../lib/music/converters/melody';
 import { countWindows, holdOutFiles, type FileWindows } from '../lib/music/dataset';
 import { buildMusicDataset, type MusicDataset } from '../lib/music/dataset-node';
-import { fineTuneHyperparams, trainedPart } from '../lib/music/finetune';
+import { fineTuneHyperparams, REHEARSAL_WINDOWS, rehearsalWindows, trainedPart } from '../lib/music/finetune';
+import { MusicVAE } from '../lib/music/music-vae';
+import { fsSource } from '../lib/core/checkpoint-node';
 import { fineTuneRecipe } from '../lib/music/finetune-recipe';
 import { DEFAULT_HPARAMS } from '../lib/music/train-options';
 import { loadInitialModel, runTraining } from '../lib/music/train-run';
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
       resume: { type: 'boolean', default: false },
       init: { type: 'string' },
       'init-step': { type: 'string' },
+      rehearsal: { type: 'string' },
       encoder: { type: 'string' },
       decoder: { type: 'string' },
       z: { type: 'string' },
@@ -162,6 +166,10 @@ async function main(): Promise<void> {
   const initStep = values['init-step'] === undefined ? undefined : Number(values['init-step']);
   if (initStep !== undefined && (!Number.isInteger(initStep) || initStep < 0))
     throw new Error(`--init-step must be a whole number ≥ 0; got "${values['init-step']}".`);
+  const rehearsal = values.rehearsal === undefined ? (recipe?.rehearsal ?? 0) : Number(values.rehearsal);
+  if (!Number.isFinite(rehearsal) || rehearsal < 0 || rehearsal > 0.9)
+    throw new Error(`--rehearsal must be a share of each batch from 0 to 0.9; got "${values.rehearsal}".`);
+  if (rehearsal > 0 && !values.init) throw new Error('--rehearsal needs --init <model folder>: the model whose own windows are rehearsed.');
   const choice = await initNodeBackend(backend);
   const init = values.init ? await loadInitialModel(path.resolve(values.init), initStep) : undefined;
   const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
@@ -184,6 +192,18 @@ async function main(): Promise<void> {
               .join(', ')})`
       }.\n`,
   );
+  // Pseudo-rehearsal: the --init model's own windows, as the share --rehearsal of the training windows.
+  let replay: Int32Array[] = [];
+  if (rehearsal > 0 && values.init) {
+    const own = await MusicVAE.load(fsSource(path.resolve(values.init)));
+    try {
+      const wanted = Math.min(REHEARSAL_WINDOWS, Math.round((dataset.counts.trainWindows * rehearsal) / (1 - rehearsal)));
+      replay = (await rehearsalWindows(own, hparams.seed)).slice(0, wanted);
+    } finally {
+      own.dispose();
+    }
+    process.stderr.write(`Rehearsing ${replay.length} windows written by ${values.init} beside yours.\n`);
+  }
   const controller = new AbortController();
   stopOnInterrupt(controller, 'Stopping after this step and saving the training state…');
   const started = performance.now();
@@ -201,6 +221,7 @@ async function main(): Promise<void> {
     overrides,
     init,
     transpose,
+    ...(replay.length > 0 ? { rehearsal: replay } : {}),
     ...(mode && trainedPart(mode) ? { trainOnly: trainedPart(mode) } : {}),
     quantization,
     signal: controller.signal,

@@ -1,7 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { NamedValues } from '../core/checkpoint-write';
-import { FineTuner, fineTuneBatch, fineTunedModel, runFineTune, type FineTuneState } from './finetune';
+import {
+  FineTuner,
+  fineTuneBatch,
+  fineTunedModel,
+  fineTuneStateSchema,
+  REHEARSAL_WINDOWS,
+  rehearsalWindows,
+  runFineTune,
+  type FineTuneState,
+} from './finetune';
 import { scoreReconstruction, styleDistance, styleProfile } from './finetune-eval';
 import { fineTuneRecipe, type FineTuneMode } from './finetune-recipe';
 import { MELODY_EXAMPLES, melodyExample } from './examples';
@@ -75,6 +84,32 @@ describe('FineTuner', () => {
       resumed.dispose();
       start.dispose();
     }
+  });
+
+  it('rehearsal: a share of each batch is the base model’s own windows (greedy decodes of seeded codes), the same on resume', async () => {
+    const start = base();
+    const own = await rehearsalWindows(start, 1);
+    expect(own).toHaveLength(REHEARSAL_WINDOWS);
+    expect(await rehearsalWindows(start, 1)).toEqual(own);
+    const ownSet = new Set(own.map((w) => w.join(',')));
+    const user = windows();
+    const mixed = await FineTuner.create(start, user, { ...recipe('whole'), batchSize: 8, rehearsal: 0.25, transpose: 0 });
+    const batch = mixed.windowsAt(0);
+    expect(batch).toHaveLength(8);
+    expect(batch.filter((w) => ownSet.has(w.join(','))).length).toBeGreaterThanOrEqual(2);
+    expect(batch.slice(0, 6).every((w) => user.some((u) => u.join(',') === w.join(',')))).toBe(true);
+    const plain = await FineTuner.create(start, user, { ...recipe('whole'), batchSize: 8, transpose: 0, rehearsal: 0 });
+    expect(plain.windowsAt(0).every((w) => user.some((u) => u.join(',') === w.join(',')))).toBe(true);
+    // Resumed, it rehearses the same windows.
+    await mixed.trainStep();
+    const resumed = await FineTuner.create(start, user, { ...recipe('whole'), batchSize: 8, rehearsal: 0.25, transpose: 0 }, await mixed.state());
+    expect(resumed.windowsAt(5)).toEqual(mixed.windowsAt(5));
+    // A run saved before rehearsal existed continues without it.
+    const saved = await plain.state();
+    const { rehearsal: _, ...older } = saved.recipe;
+    expect(fineTuneStateSchema.parse({ ...saved, recipe: older }).recipe.rehearsal).toBe(0);
+    [mixed, plain, resumed].forEach((t) => t.dispose());
+    start.dispose();
   });
 
   it('stops on a NaN loss with the weights of the last good step', async () => {

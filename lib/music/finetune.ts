@@ -107,6 +107,8 @@ export class FineTuner {
   private latent: LatentVae | undefined;
   /** Latent mode: the frozen model's μ of every training window. */
   private codes: Float32Array[] = [];
+  /** With `recipe.rehearsal`: windows the base model wrote (greedy decodes of random codes), mixed into each batch. */
+  private replay: Int32Array[] = [];
   private baseWeights: NamedValues[] = [];
   readonly history: FineTuneState['history'];
   seconds: number;
@@ -149,6 +151,7 @@ export class FineTuner {
       const only = trainedPart(recipe.mode);
       const frozen = only ? (name: string) => !name.startsWith(`${only}/`) : undefined;
       tuner.trainer = new MusicVaeTrainer(base.converter, hparams, weights, frozen);
+      if (recipe.rehearsal > 0) tuner.replay = await rehearsalWindows(base, recipe.seed);
       tuner.trainer.step = resume?.step ?? 0;
       if (slots.length > 0) {
         const tensors = Object.fromEntries(slots.map((s) => [s.name, tf.tensor(s.values, s.shape)]));
@@ -166,13 +169,16 @@ export class FineTuner {
     return this.latent?.step ?? this.trainer?.step ?? 0;
   }
 
-  /** The training windows of `step`, transposed (melodies) as the recipe says. */
-  private windowsAt(step: number): Int32Array[] {
-    const picked = fineTuneBatch(this.train, step, this.recipe.batchSize, this.recipe.seed);
+  /** The training windows of `step`: the user's (transposed, melodies) and, with rehearsal, the base model's own. */
+  windowsAt(step: number): Int32Array[] {
+    const { batchSize, seed, rehearsal } = this.recipe;
+    const replayed = this.replay.length > 0 ? Math.min(batchSize - 1, Math.round(batchSize * rehearsal)) : 0;
+    const picked = fineTuneBatch(this.train, step, batchSize - replayed, seed);
+    const replay = replayed > 0 ? fineTuneBatch(this.replay, step, replayed, deriveSeed(seed, 'rehearsal')) : [];
     const shift = this.recipe.transpose;
-    if (this.kind !== 'melody' || shift <= 0) return picked;
-    const rng = createRng(deriveSeed(this.recipe.seed, 'transpose', step));
-    return picked.map((w) => transposeMelodyLabels(w, rng.int(2 * shift + 1) - shift, this.outputDepth) ?? w);
+    if (this.kind !== 'melody' || shift <= 0) return [...picked, ...replay];
+    const rng = createRng(deriveSeed(seed, 'transpose', step));
+    return [...picked.map((w) => transposeMelodyLabels(w, rng.int(2 * shift + 1) - shift, this.outputDepth) ?? w), ...replay];
   }
 
   /**
@@ -262,6 +268,25 @@ export function fineTunedModel(state: Pick<FineTuneState, 'config' | 'weights' |
     vae,
     latent: new LatentVae({ inputDims: zDims, ...state.recipe.latent, learningRate: state.recipe.learningRate, seed: state.recipe.seed }, state.latent),
   };
+}
+
+/** How many windows the base model writes for rehearsal. */
+export const REHEARSAL_WINDOWS = 512;
+
+/** The base model's own windows for rehearsal: greedy decodes of seeded standard-normal codes (the same for the same seed). */
+export async function rehearsalWindows(base: MusicVAE, seed: number): Promise<Int32Array[]> {
+  const out: Int32Array[] = [];
+  const rng = createRng(deriveSeed(seed, 'rehearsal-codes'));
+  for (let i = 0; i < REHEARSAL_WINDOWS; i += 128) {
+    const n = Math.min(128, REHEARSAL_WINDOWS - i);
+    const z = tf.tensor2d(rng.normalArray(n * base.zDims), [n, base.zDims]);
+    try {
+      out.push(...(await base.decodeLabels(z)));
+    } finally {
+      z.dispose();
+    }
+  }
+  return out;
 }
 
 /** μ of every window, in batches of 128, as plain arrays. */

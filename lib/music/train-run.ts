@@ -61,6 +61,8 @@ export interface RunOptions {
   init?: InitialModel;
   /** Transpose melody windows by up to ±this many semitones (training only). */
   transpose: number;
+  /** Windows added to the training windows: the --init model's own, for pseudo-rehearsal (lib/music/finetune). */
+  rehearsal?: readonly Int32Array[];
   /** Train only these variables, the rest kept as they are (fine-tuning; see lib/music/finetune-recipe). */
   trainOnly?: 'encoder' | 'decoder';
   /**
@@ -223,7 +225,7 @@ export async function loadInitialModel(dir: string, step?: number): Promise<Init
 /** Trains (or resumes training) a MusicVAE on a dataset. */
 export async function runTraining(dataset: MusicDataset, converter: MusicConverter, options: RunOptions): Promise<RunResult> {
   if (dataset.converterType !== converter.type) throw new InvalidInputError(`The dataset was built for ${dataset.converterType}, not ${converter.type}.`);
-  const train = dataset.files.filter((f) => f.split === 'train').flatMap((f) => f.windows);
+  const train = [...dataset.files.filter((f) => f.split === 'train').flatMap((f) => f.windows), ...(options.rehearsal ?? [])];
   const validation = dataset.files.filter((f) => f.split === 'validation').flatMap((f) => f.windows);
   if (train.length < options.batchSize)
     throw new InvalidInputError(`Only ${train.length} training windows for batches of ${options.batchSize}; use a smaller --batch or more data.`);
