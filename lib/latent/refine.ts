@@ -96,6 +96,19 @@ function yieldToEventLoop(): Promise<void> {
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
+/** `into` with the rows where `take` is true replaced by those of `from` (same shape); `into` is disposed. */
+function replaceRows(into: tf.Tensor2D, from: tf.Tensor2D, take: readonly boolean[]): tf.Tensor2D {
+  const mask = tf.tensor2d(
+    take.map((b) => (b ? 1 : 0)),
+    [take.length, 1],
+    'bool',
+  );
+  const next = tf.tidy(() => tf.where(tf.tile(mask, [1, from.shape[1]]), from, into)) as tf.Tensor2D;
+  mask.dispose();
+  into.dispose();
+  return next;
+}
+
 /** With a score, candidates are μ, every this many steps, and the last step; early stopping checks at the same steps. */
 export const SCORE_EVERY = 5;
 /** An item whose loss has not dropped by {@link PLATEAU_GAIN} of its best in this many steps has stopped improving. */
@@ -162,16 +175,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
       bestRecon[i] = rec[i] ?? Infinity;
       if (scores) bestScore[i] = scores[i] ?? 0;
     });
-    if (!better.some(Boolean)) return;
-    const mask = tf.tensor2d(
-      better.map((b) => (b ? 1 : 0)),
-      [batch, 1],
-      'bool',
-    );
-    const next = tf.tidy(() => tf.where(tf.tile(mask, [1, at.shape[1]]), at, best)) as tf.Tensor2D;
-    mask.dispose();
-    best.dispose();
-    best = next;
+    if (better.some(Boolean)) best = replaceRows(best, at, better);
   };
   // With lossDetail and a score: per item, the code the forward pass counted most right (ties: the
   // lower objective) and the objective at its current code; scored with the last code at the end.
@@ -191,16 +195,7 @@ export async function refineCodesTensor(problem: RefinementProblem, options: Ref
       countedKey[i] = { right: r, obj: o, rec: rec[i] ?? Infinity };
       return true;
     });
-    if (!better.some(Boolean)) return;
-    const mask = tf.tensor2d(
-      better.map((b) => (b ? 1 : 0)),
-      [batch, 1],
-      'bool',
-    );
-    const next = tf.tidy(() => tf.where(tf.tile(mask, [1, at.shape[1]]), at, countedBest)) as tf.Tensor2D;
-    mask.dispose();
-    countedBest.dispose();
-    countedBest = next;
+    if (better.some(Boolean)) countedBest = replaceRows(countedBest, at, better);
   };
   /** Stops item `i` after `k` steps for `why`. */
   const stop = (i: number, k: number, why: RefinementReport['stopped']): void => {
