@@ -117,9 +117,7 @@ async function main(): Promise<void> {
   const score = async (model: FineTunedModel): Promise<Score> => {
     const jig = await scoreReconstruction(model, testWindows);
     const refined =
-      refineSteps > 0
-        ? (await scoreReconstruction(model, evenlySpaced(testWindows, refineLimit), { refine: { steps: refineSteps } })).refined
-        : undefined;
+      refineSteps > 0 ? (await scoreReconstruction(model, evenlySpaced(testWindows, refineLimit), { refine: { steps: refineSteps } })).refined : undefined;
     const p = await scoreReconstruction(model, popWindows);
     const samples = await sampleLabels(model, 64, 0.5, 7);
     return {
