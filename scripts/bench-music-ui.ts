@@ -22,6 +22,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initNodeBackend } from '../lib/core/backend-node';
+import { PLAIN_REFINE } from '../lib/latent/refine';
 import { sourceFor } from '../lib/core/checkpoint-node';
 import { encodeMelodyClip } from '../lib/music/clips';
 import { MelodyConverter } from '../lib/music/converters/melody';
@@ -155,7 +156,7 @@ async function measure(base: string, backend: string, runs: number, list: readon
  * now scale steps by σ at 0.5 — see lib/music/music-vae-refine) on the same inputs, in Node:
  * matching steps per input.
  */
-const REFERENCE_RECIPE = { steps: 50, earlyStop: false, learningRate: 0.3, scaleBySigma: false } as const;
+const REFERENCE_RECIPE = { steps: 50, earlyStop: false, ...PLAIN_REFINE } as const;
 
 async function reference(list: readonly Input[]): Promise<number[]> {
   await initNodeBackend('wasm');

@@ -18,6 +18,7 @@ import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { sourceFor } from '../lib/core/checkpoint-node';
 import { describeError } from '../lib/core/errors';
+import { PLAIN_REFINE } from '../lib/latent/refine';
 import { buildMusicDataset } from '../lib/music/dataset-node';
 import { evaluateModel, evenlySpaced } from '../lib/music/evaluate';
 import { MusicVAE } from '../lib/music/music-vae';
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   if (refineSteps !== undefined && (!Number.isInteger(refineSteps) || refineSteps < 1 || refineSteps > 1000))
     throw new Error(`--refine must be a whole number of steps from 1 to 1000; got "${values.refine}".`);
   const plain = values['refine-plain'];
-  const refineLr = values['refine-lr'] === undefined ? (plain ? 0.3 : undefined) : Number(values['refine-lr']);
+  const refineLr = values['refine-lr'] === undefined ? (plain ? PLAIN_REFINE.learningRate : undefined) : Number(values['refine-lr']);
   if (refineLr !== undefined && (!Number.isFinite(refineLr) || refineLr <= 0))
     throw new Error(`--refine-lr must be a positive number; got "${values['refine-lr']}".`);
   const refineLimit = values['refine-limit'] === undefined ? undefined : Number(values['refine-limit']);
@@ -78,7 +79,11 @@ async function main(): Promise<void> {
       samples,
       ...(refineSteps
         ? {
-            refine: { steps: refineSteps, ...(refineLr === undefined ? {} : { learningRate: refineLr }), ...(plain ? { scaleBySigma: false } : {}) },
+            refine: {
+              steps: refineSteps,
+              ...(refineLr === undefined ? {} : { learningRate: refineLr }),
+              ...(plain ? { scaleBySigma: PLAIN_REFINE.scaleBySigma } : {}),
+            },
             ...(refineLimit ? { refineLimit } : {}),
           }
         : {}),

@@ -29,15 +29,15 @@ import { parseArgs } from 'node:util';
 import { stopOnInterrupt } from './interrupt';
 import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
+import { fsSource } from '../lib/core/checkpoint-node';
 import { describeError } from '../lib/core/errors';
 import { DrumsConverter } from '../lib/music/converters/drums';
 import { MelodyConverter } from '../lib/music/converters/melody';
 import { countWindows, holdOutFiles, type FileWindows } from '../lib/music/dataset';
 import { buildMusicDataset, type MusicDataset } from '../lib/music/dataset-node';
 import { fineTuneHyperparams, REHEARSAL_WINDOWS, rehearsalWindows, trainedPart } from '../lib/music/finetune';
-import { MusicVAE } from '../lib/music/music-vae';
-import { fsSource } from '../lib/core/checkpoint-node';
 import { fineTuneRecipe } from '../lib/music/finetune-recipe';
+import { MusicVAE } from '../lib/music/music-vae';
 import { DEFAULT_HPARAMS } from '../lib/music/train-options';
 import { loadInitialModel, runTraining } from '../lib/music/train-run';
 

@@ -45,20 +45,23 @@ export interface RefinementProblem {
    * of steps). An item that reaches it stops refining (see {@link RefineOptions.earlyStop}).
    */
   perfectScore?: ArrayLike<number>;
-  /** Optional: the model's own defaults for options the caller leaves out (else 0.3 and unscaled). */
+  /** Optional: the model's own defaults for options the caller leaves out (else {@link PLAIN_REFINE}). */
   defaults?: { learningRate?: number; scaleBySigma?: boolean };
   /** Frees μ, σ and anything the loss closes over. */
   dispose: () => void;
 }
 
-/** Checks refine options and fills the defaults (the model's, then 0.3 unscaled); throws {@link InvalidInputError} with the fix. */
+/** Plain Adam at 0.3, steps not scaled by σ: the default of models that name none (and MusicVAE's recipe before 7 December 2026). */
+export const PLAIN_REFINE = { learningRate: 0.3, scaleBySigma: false } as const;
+
+/** Checks refine options and fills the defaults (the model's, then {@link PLAIN_REFINE}); throws {@link InvalidInputError} with the fix. */
 export function checkRefineOptions(
   options: RefineOptions,
   defaults: RefinementProblem['defaults'] = {},
 ): Required<Pick<RefineOptions, 'steps' | 'learningRate' | 'priorWeight' | 'scaleBySigma'>> {
   const { steps } = options;
-  const learningRate = options.learningRate ?? defaults.learningRate ?? 0.3;
-  const scaleBySigma = options.scaleBySigma ?? defaults.scaleBySigma ?? false;
+  const learningRate = options.learningRate ?? defaults.learningRate ?? PLAIN_REFINE.learningRate;
+  const scaleBySigma = options.scaleBySigma ?? defaults.scaleBySigma ?? PLAIN_REFINE.scaleBySigma;
   const priorWeight = options.priorWeight ?? 0;
   if (!Number.isInteger(steps) || steps < 1 || steps > MAX_REFINE_STEPS) {
     throw new InvalidInputError(
