@@ -8,7 +8,7 @@ import { Midi } from '@tonejs/midi';
 import type { Page } from '@playwright/test';
 import { createRng } from '../lib/core/random';
 import { grooveTake, melodyTake, MIC_PITCHES, wavBuffer } from './harness/audio-fixtures';
-import { expect, test } from './fixtures';
+import { expect, rollPitchesAfter, test } from './fixtures';
 
 const alert = (page: Page) => page.locator('[role="alert"].notice-error');
 
@@ -20,13 +20,13 @@ async function melodyLab(page: Page): Promise<void> {
 
 test('a melody from an audio file: the whole take on the roll, 2 bars of it as melody A, then interpolation', async ({ page }) => {
   await melodyLab(page);
+  const before = await page.getByTestId('melody-roll-a').getAttribute('data-pitches');
   await page.getByTestId('sing-a').click();
   await page.getByTestId('sing-a-file').setInputFiles({ name: 'hummed.wav', mimeType: 'audio/wav', buffer: wavBuffer(melodyTake(44_100)) });
   const result = page.getByTestId('sing-result-a');
   await expect(result).toBeVisible({ timeout: 60_000 });
   await expect(result).toHaveAttribute('data-source', 'detected');
-  const roll = page.getByTestId('melody-roll-a');
-  const pitches = ((await roll.getAttribute('data-pitches')) ?? '').split(' ').filter(Boolean).map(Number);
+  const pitches = await rollPitchesAfter(page, 'melody-roll-a', before);
   expect(pitches.length).toBeGreaterThanOrEqual(6);
   for (const p of pitches) expect(MIC_PITCHES as readonly number[]).toContain(p);
   await expect(page.getByTestId('import-preview-a')).toBeVisible();

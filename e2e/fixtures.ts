@@ -69,4 +69,14 @@ export async function activeBackend(page: Page): Promise<string> {
   return (await badge.getAttribute('data-backend')) ?? '';
 }
 
+/**
+ * The pitches on a piano roll once they differ from `before`. A melody lives in the page's URL (a
+ * shareable link), so the roll follows a new take a router update after the take's panel shows.
+ */
+export async function rollPitchesAfter(page: Page, testId: string, before: string | null): Promise<number[]> {
+  const roll = page.getByTestId(testId);
+  await expect(roll).not.toHaveAttribute('data-pitches', before ?? '', { timeout: 10_000 });
+  return ((await roll.getAttribute('data-pitches')) ?? '').split(' ').filter(Boolean).map(Number);
+}
+
 export { expect };

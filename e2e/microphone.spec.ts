@@ -5,7 +5,7 @@
  */
 import type { Page } from '@playwright/test';
 import { MIC_PITCHES } from './harness/audio-fixtures';
-import { expect, test } from './fixtures';
+import { expect, rollPitchesAfter, test } from './fixtures';
 
 async function melodyLab(page: Page): Promise<void> {
   await page.goto('/music/melody');
@@ -26,13 +26,14 @@ async function record(page: Page, which: 'a' | 'b', seconds: number): Promise<vo
 
 test('sing melody A into the microphone (no count-in): its notes on the roll, then interpolate', async ({ page }) => {
   await melodyLab(page);
+  const before = await page.getByTestId('melody-roll-a').getAttribute('data-pitches');
   await page.getByTestId('sing-a').click();
   await page.getByTestId('sing-a-countin').uncheck();
   await record(page, 'a', 6.5);
   const result = page.getByTestId('sing-result-a');
   await expect(result).toBeVisible({ timeout: 60_000 });
   await expect(result).toHaveAttribute('data-source', 'detected');
-  const pitches = ((await page.getByTestId('melody-roll-a').getAttribute('data-pitches')) ?? '').split(' ').filter(Boolean).map(Number);
+  const pitches = await rollPitchesAfter(page, 'melody-roll-a', before);
   expect(pitches.length).toBeGreaterThanOrEqual(5);
   for (const p of pitches) expect(MIC_PITCHES as readonly number[]).toContain(p);
 
@@ -57,7 +58,7 @@ test('with the count-in the take sits on the lab tempo; Cancel keeps melody B as
   const result = page.getByTestId('sing-result-b');
   await expect(result).toBeVisible({ timeout: 60_000 });
   await expect(result).toHaveAttribute('data-source', 'given');
-  const pitches = ((await page.getByTestId('melody-roll-b').getAttribute('data-pitches')) ?? '').split(' ').filter(Boolean).map(Number);
+  const pitches = await rollPitchesAfter(page, 'melody-roll-b', before);
   expect(pitches.length).toBeGreaterThanOrEqual(3);
   for (const p of pitches) expect(MIC_PITCHES as readonly number[]).toContain(p);
 });
