@@ -1,5 +1,6 @@
 /** How faithfully a code rebuilds its input: a greedy decode compared with the input step by step. */
 import type { RefinementReport } from '../core/latent-model';
+import type { FidelityInfo } from './protocol';
 
 /** How faithfully a code rebuilds its input: greedy (argmax) decode compared step by step. */
 export interface Fidelity {
@@ -34,4 +35,18 @@ export function differingSteps(input: ArrayLike<number>, decoded: ArrayLike<numb
   const out: number[] = [];
   for (let t = 0; t < Math.max(input.length, decoded.length); t++) if (input[t] !== decoded[t]) out.push(t);
   return out;
+}
+
+/**
+ * The line under a melody slot: "Comes back 32/32 steps · code refined in 0.3 s (12 steps, rebuilt
+ * exactly)". A code the encoder already got exactly right needed no refining, and says so.
+ */
+export function fidelityLine(f: FidelityInfo, ms: number | undefined): string {
+  const base = `Comes back ${f.matchingSteps}/${f.totalSteps} steps`;
+  if (!f.refined) return `${base} from the encoder's guess alone (not refined)`;
+  if (f.steps === 0 && f.stopped === 'exact') return `${base}: the encoder's guess was already exact (nothing to refine)`;
+  const why = f.stopped === 'exact' ? ', rebuilt exactly' : f.stopped === 'plateau' ? ', no longer improving' : '';
+  const steps = f.steps === undefined ? '' : `${f.steps} step${f.steps === 1 ? '' : 's'}${why}`;
+  const time = ms !== undefined && ms > 0 ? ` in ${(ms / 1000).toFixed(1)} s` : '';
+  return `${base} · code refined${time}${steps ? ` (${steps})` : ''}`;
 }

@@ -62,12 +62,3 @@ export function useInputCode(
   };
 }
 
-/** "Comes back 32/32 steps · refined in 0.3 s (12 steps, rebuilt exactly)". */
-export function fidelityLine(f: FidelityInfo, ms: number | undefined): string {
-  const base = `Comes back ${f.matchingSteps}/${f.totalSteps} steps`;
-  if (!f.refined) return `${base} from the encoder's guess alone (not refined)`;
-  const why = f.stopped === 'exact' ? ', rebuilt exactly' : f.stopped === 'plateau' ? ', no longer improving' : '';
-  const steps = f.steps === undefined ? '' : `${f.steps} step${f.steps === 1 ? '' : 's'}${why}`;
-  const time = ms !== undefined && ms > 0 ? ` in ${(ms / 1000).toFixed(1)} s` : '';
-  return `${base} · code refined${time}${steps ? ` (${steps})` : ''}`;
-}

@@ -15,7 +15,8 @@ import { midiWindows, pickWindow, type MidiWindows } from '@/lib/music/windows';
 import { inFile, readMidiFile } from '../_components/midi-file';
 import { PianoRoll, type PitchSpan } from '@/app/_components/media/PianoRoll';
 import { ProgressBar } from '@/app/_components/ProgressBar';
-import { fidelityLine, type InputCode } from '../_components/useInputCode';
+import { fidelityLine } from '@/lib/music/fidelity';
+import type { InputCode } from '../_components/useInputCode';
 import { SingIn } from './SingIn';
 import { capitalize, count } from '@/lib/core/text';
 
