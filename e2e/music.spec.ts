@@ -2,8 +2,9 @@ import { Midi } from '@tonejs/midi';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Download, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, reloadPage, test, type PageProblems } from './fixtures';
+import { downloaded, wavRms } from './harness/downloads';
 
 /** A Standard MIDI File written with @tonejs/midi: notes as [pitch, start beat, length in beats]. */
 function midiFile(
@@ -61,12 +62,6 @@ function errorAlert(page: Page) {
   return page.locator('[role="alert"].notice-error');
 }
 
-async function downloaded(page: Page, click: () => Promise<void>): Promise<{ download: Download; bytes: Buffer }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
-  const file = await download.path();
-  return { download, bytes: await readFile(file) };
-}
-
 /** Removes the problems a test provoked on purpose (by exact URL), so the watcher still checks everything else. */
 function expectProvoked(problems: PageProblems, url: string): void {
   const keep = (list: string[]) => list.filter((p) => !p.includes(url) && !/ERR_CONNECTION_REFUSED/.test(p));
@@ -74,22 +69,6 @@ function expectProvoked(problems: PageProblems, url: string): void {
   problems.consoleErrors.splice(0, problems.consoleErrors.length, ...keep(problems.consoleErrors));
 }
 
-/** RMS of a 16-bit PCM WAV's samples (after checking its header). */
-function wavRms(bytes: Buffer): { rms: number; sampleRate: number; seconds: number } {
-  expect(bytes.toString('ascii', 0, 4)).toBe('RIFF');
-  expect(bytes.toString('ascii', 8, 12)).toBe('WAVE');
-  const channels = bytes.readUInt16LE(22);
-  const sampleRate = bytes.readUInt32LE(24);
-  expect(bytes.readUInt16LE(34)).toBe(16);
-  const dataBytes = bytes.readUInt32LE(40);
-  let sum = 0;
-  const n = dataBytes / 2;
-  for (let i = 0; i < n; i++) {
-    const s = bytes.readInt16LE(44 + i * 2) / 32768;
-    sum += s * s;
-  }
-  return { rms: Math.sqrt(sum / n), sampleRate, seconds: n / channels / sampleRate };
-}
 
 test('melody lab: upload two MIDI files, interpolate 7 steps, play with a moving playhead, export MIDI', async ({ page, problems }) => {
   await page.goto('/music/melody');

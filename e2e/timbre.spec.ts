@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import { createRng } from '../lib/core/random';
 import { renderNotes } from '../lib/sound/testing/synth';
 import { wavBuffer } from './harness/audio-fixtures';
+import { downloaded, wavRms } from './harness/downloads';
 import { expect, test } from './fixtures';
 
 const alert = (page: Page) => page.locator('[role="alert"].notice-error');
@@ -102,5 +103,17 @@ test('the bridge: the melody lab plays its interpolation through a timbre morph'
   await expect(page.getByTestId('audio-state')).toHaveAttribute('data-state', 'running');
   await expect.poll(async () => Number(await page.getByTestId('audio-state').getAttribute('data-ticks')), { timeout: 15_000 }).toBeGreaterThan(8);
   await page.getByTestId('stop').click();
+
+  // The WAV is what was heard: rendered with the timbre morph, not the synth.
+  const morphed = await downloaded(page, () => page.getByTestId('export-wav').click());
+  await expect(page.getByTestId('music-notice')).toContainText('played by a timbre morph');
+  await page.getByTestId('voice-choice').selectOption('synth');
+  const synth = await downloaded(page, () => page.getByTestId('export-wav').click());
+  await expect(page.getByTestId('music-notice')).not.toContainText('timbre');
+  const [m, s] = [wavRms(morphed.bytes), wavRms(synth.bytes)];
+  expect(m.rms).toBeGreaterThan(0.005);
+  expect(m.seconds).toBeCloseTo(s.seconds, 1);
+  expect(Buffer.compare(morphed.bytes, synth.bytes)).not.toBe(0);
+  expect(Math.abs(m.rms - s.rms)).toBeGreaterThan(0.001);
   expect(problems.pageErrors).toEqual([]);
 });

@@ -8,8 +8,9 @@
  */
 import * as Tone from 'tone';
 import type { QuantizedNoteSequence } from '../music/note-sequence';
-import { createDrumKit, createMelodySynth } from './instruments';
+import { createDrumKit, createMelodySynth, type MelodySynth } from './instruments';
 import type { PlayerKind } from './player';
+import { createSampledVoice, type SampledNotes } from './sampled-voice';
 import { drumClassOf, sequenceEvents, SWING_RANGE } from './schedule';
 import { audioStats, encodeWav } from './wav';
 
@@ -27,6 +28,12 @@ export interface RenderOptions {
   qpm: number;
   /** 0..0.5 of a step by which odd steps are delayed. Default 0. */
   swing?: number;
+  /**
+   * Melody: the sound of each sequence as rendered notes (e.g. the timbre lab's decoder, one note per
+   * pitch), as the realtime player's voices: a sequence without one uses the synth, a pitch a sound
+   * lacks is silent. Sequences given the same object share one voice.
+   */
+  voices?: readonly (SampledNotes | undefined)[];
 }
 
 /** A rendered file and its loudness. */
@@ -65,8 +72,21 @@ export async function renderWav(seqs: readonly QuantizedNoteSequence[], options:
         } else {
           const synth = createMelodySynth();
           disposers.push(() => synth.dispose());
+          const voices = new Map<SampledNotes, MelodySynth>();
+          const voiceOf = (segment: number): MelodySynth => {
+            const notes = options.voices?.[segment];
+            if (!notes) return synth;
+            let v = voices.get(notes);
+            if (!v) {
+              const made = createSampledVoice(notes.notes, notes.sampleRate);
+              disposers.push(() => made.dispose());
+              voices.set(notes, made);
+              v = made;
+            }
+            return v;
+          };
           for (const e of schedule.events) {
-            if (!e.isDrum) synth.trigger(e.pitch, e.time, e.duration, e.velocity);
+            if (!e.isDrum) voiceOf(e.segment).trigger(e.pitch, e.time, e.duration, e.velocity);
           }
         }
       },

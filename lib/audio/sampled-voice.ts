@@ -7,6 +7,12 @@
 import * as Tone from 'tone';
 import { createBus, type AudioOutput, type MelodySynth } from './instruments';
 
+/** A sound as rendered notes: MIDI pitch → mono samples at `sampleRate` (one note per pitch). */
+export interface SampledNotes {
+  notes: ReadonlyMap<number, Float32Array>;
+  sampleRate: number;
+}
+
 /** Seconds of fade at a note's end (no click). */
 const RELEASE = 0.06;
 
@@ -31,10 +37,13 @@ export function createSampledVoice(notes: ReadonlyMap<number, Float32Array>, sam
       if (disposed || !buffer || !(velocity > 0) || !(duration > 0)) return;
       const source = new Tone.ToneBufferSource({ url: buffer, fadeIn: 0.003, fadeOut: RELEASE }).connect(bus.input);
       sounding.add(source);
-      source.onended = () => {
-        sounding.delete(source);
-        source.dispose();
-      };
+      // An offline context (a WAV render) runs every callback of its clock before it renders any
+      // audio: disposing there would silence the note. Its sources go with the voice's dispose().
+      if (!context.isOffline)
+        source.onended = () => {
+          sounding.delete(source);
+          source.dispose();
+        };
       source.start(time, 0, Math.min(buffer.duration, duration + RELEASE), Math.min(1, velocity));
     },
     silence(time) {

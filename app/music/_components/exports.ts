@@ -8,6 +8,7 @@ import { downloadFile } from '@/app/_components/download';
 import { withTempo } from '@/lib/music/clips';
 import { sequenceToMidi } from '@/lib/music/midi';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
+import type { SampledNotes } from '@/lib/audio/sampled-voice';
 import { concatenate } from '@/lib/music/sequences';
 
 export interface ExportContext {
@@ -28,14 +29,23 @@ export function exportMidi(ctx: ExportContext, seqs: readonly QuantizedNoteSeque
   }
 }
 
-/** Renders `seqs` offline with the lab's instruments and downloads `<name>.wav`. */
-export async function exportWav(ctx: ExportContext, seqs: readonly QuantizedNoteSequence[], name: string): Promise<void> {
+/**
+ * Renders `seqs` offline with the lab's instruments — or, given `voices` (with `voicesName`), the
+ * sounds the player plays them with, such as a timbre morph — and downloads `<name>.wav`.
+ */
+export async function exportWav(
+  ctx: ExportContext,
+  seqs: readonly QuantizedNoteSequence[],
+  name: string,
+  voices?: { perSeq: () => Promise<readonly (SampledNotes | undefined)[] | undefined>; name: string },
+): Promise<void> {
   ctx.onBusy('Rendering audio offline…');
   try {
     const { renderWav } = await import('@/lib/audio/render');
-    const r = await renderWav(seqs, { kind: ctx.kind, qpm: ctx.qpm, swing: ctx.swing ?? 0 });
+    const perSeq = voices ? await voices.perSeq() : undefined;
+    const r = await renderWav(seqs, { kind: ctx.kind, qpm: ctx.qpm, swing: ctx.swing ?? 0, ...(perSeq ? { voices: perSeq } : {}) });
     downloadFile(r.wav as BlobPart, `${name}.wav`, 'audio/wav');
-    ctx.onNotice(`Rendered ${r.seconds.toFixed(1)} s of audio (peak ${r.peak.toFixed(2)}).`);
+    ctx.onNotice(`Rendered ${r.seconds.toFixed(1)} s of audio${perSeq && voices ? ` played by ${voices.name}` : ''} (peak ${r.peak.toFixed(2)}).`);
   } catch (error) {
     ctx.onError(`Could not render the audio: ${describeError(error)}`);
   } finally {

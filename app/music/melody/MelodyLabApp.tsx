@@ -28,7 +28,7 @@ import { usePlayer } from '@/app/_components/media/usePlayer';
 import { MelodyControls } from './MelodyControls';
 import { MelodySlot } from './MelodySlot';
 import { TimbreVoiceControl } from './TimbreVoiceControl';
-import { useTimbreVoices } from './useTimbreVoices';
+import { timbreVoiceName, useTimbreVoices } from './useTimbreVoices';
 import { useTimbreSet } from '../_components/useTimbreSet';
 import { ResultStrip, staleReason, type Result } from './ResultStrip';
 
@@ -226,7 +226,15 @@ export function MelodyLabApp() {
         canPlay={result !== undefined}
         playLabel={result?.kind === 'variations' ? 'Play all variations' : 'Play the interpolation'}
         onExportMidi={() => result && exportMidi(exportCtx, result.seqs, result.kind)}
-        onExportWav={() => result && void exportWav(exportCtx, result.seqs, result.kind)}
+        onExportWav={() =>
+          result &&
+          void exportWav(
+            exportCtx,
+            result.seqs,
+            result.kind,
+            timbre.choice.voice === 'synth' ? undefined : { perSeq: () => timbre.notesFor('strip', result.seqs), name: timbreVoiceName(timbre) },
+          )
+        }
       />
 
       {result && (

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError } from '@/lib/core/errors';
 import type { MelodySynth } from '@/lib/audio/instruments';
+import type { SampledNotes } from '@/lib/audio/sampled-voice';
 import type { QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { timbreVoiceUrl, type TimbreVoiceState } from '@/lib/timbre/lab-url';
 import { SAMPLE_RATE } from '@/lib/timbre/spec';
@@ -45,6 +46,8 @@ export interface TimbreVoices {
   preparing: string | undefined;
   /** Voices for playing `seqs` as `group` ('strip' morphs; 'b' uses the second sound), or undefined for the synth. */
   voicesFor(group: string, seqs: readonly QuantizedNoteSequence[]): Promise<(MelodySynth | undefined)[] | undefined>;
+  /** The same sounds as rendered notes per sequence (for the offline WAV renderer), or undefined for the synth. */
+  notesFor(group: string, seqs: readonly QuantizedNoteSequence[]): Promise<SampledNotes[] | undefined>;
 }
 
 export function useTimbreVoices(player: Player, allSeqs: readonly QuantizedNoteSequence[], stripSteps: number, onError: (m: string) => void): TimbreVoices {
@@ -86,17 +89,18 @@ export function useTimbreVoices(player: Player, allSeqs: readonly QuantizedNoteS
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [choice.voice, key, pitchKey]);
 
-  const voicesFor = useCallback(
-    async (group: string, seqs: readonly QuantizedNoteSequence[]) => {
+  /** Per sequence, the rendered notes of the sound that plays it (rendering what is missing), or undefined for the synth. */
+  const notesFor = useCallback(
+    async (group: string, seqs: readonly QuantizedNoteSequence[]): Promise<SampledNotes[] | undefined> => {
       if (choice.voice === 'synth' || !codes || codes.key !== key) return undefined;
       const pitches = pitchesOf(seqs);
       const perSeq = seqs.map((_, i) =>
         choice.voice === 'morph' && group === 'strip' ? (codes.morph[i] ?? codes.a) : choice.voice === 'morph' && group === 'b' ? codes.b : codes.a,
       );
       await render([...new Set(perSeq)], pitches);
-      const voices: MelodySynth[] = [];
-      const byCode = new Map<readonly number[], MelodySynth>();
-      for (const code of perSeq) {
+      // One notes object per sound, so players and renderers can share a voice between sequences.
+      const byCode = new Map<readonly number[], SampledNotes>();
+      return perSeq.map((code) => {
         let v = byCode.get(code);
         if (!v) {
           const notes = new Map<number, Float32Array>();
@@ -104,19 +108,43 @@ export function useTimbreVoices(player: Player, allSeqs: readonly QuantizedNoteS
             const clip = rendered.get(keyOf(code, p));
             if (clip) notes.set(p, clip);
           }
-          v = await player.makeVoice(notes, SAMPLE_RATE);
+          v = { notes, sampleRate: SAMPLE_RATE };
           byCode.set(code, v);
+        }
+        return v;
+      });
+    },
+    [choice.voice, codes, key],
+  );
+
+  const voicesFor = useCallback(
+    async (group: string, seqs: readonly QuantizedNoteSequence[]) => {
+      const perSeq = await notesFor(group, seqs);
+      if (!perSeq) return undefined;
+      const byNotes = new Map<SampledNotes, MelodySynth>();
+      const voices: MelodySynth[] = [];
+      for (const n of perSeq) {
+        let v = byNotes.get(n);
+        if (!v) {
+          v = await player.makeVoice(n.notes, n.sampleRate);
+          byNotes.set(n, v);
         }
         voices.push(v);
       }
       // The voices of the previous play go once this one replaces it.
       const old = owned.current;
-      owned.current = [...byCode.values()];
+      owned.current = [...byNotes.values()];
       setTimeout(() => old.forEach((v) => v.dispose()), 2000);
       return voices;
     },
-    [choice.voice, codes, key, player],
+    [notesFor, player],
   );
 
-  return { choice, setChoice: (patch) => set(patch), titles: codes?.titles ?? [], preparing, voicesFor };
+  return { choice, setChoice: (patch) => set(patch), titles: codes?.titles ?? [], preparing, voicesFor, notesFor };
+}
+
+/** Words for the chosen sound(s): "the timbre Flute", "a timbre morph Flute → Cello". */
+export function timbreVoiceName(v: Pick<TimbreVoices, 'choice' | 'titles'>): string {
+  const [a = 'sound A', b = 'sound B'] = v.titles;
+  return v.choice.voice === 'morph' ? `a timbre morph ${a} → ${b}` : `the timbre ${a}`;
 }
