@@ -17,84 +17,18 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
-import { initNodeBackend } from '../lib/core/backend-node';
-import { fsSource, writeCheckpointFolder } from '../lib/core/checkpoint-node';
+import { writeCheckpointFolder } from '../lib/core/checkpoint-node';
 import { encodeCheckpoint } from '../lib/core/checkpoint-write';
 import { parseBackendName } from '../lib/core/backend';
-import { createRng } from '../lib/core/random';
-import { MELODY_EXAMPLES, melodyExample } from '../lib/music/examples';
-import { MusicVAE } from '../lib/music/music-vae';
-import type { QuantizedNoteSequence } from '../lib/music/note-sequence';
 import { MEL_2BAR_SMALL, musicVaeConfigFor, randomMusicVaeVariables } from '../lib/music/testing/random-checkpoint';
 import { publishBenchTables } from './docs-table';
+import { inputs, OPS, type ProcessResult } from './bench-music/child';
 
 const run = promisify(execFile);
-
-interface Timing {
-  wallMs: number;
-  cpuMs: number;
-  error?: string;
-}
-interface ProcessResult {
-  results: Timing[];
-  maxRssKb: number;
-  numTensorsAfter?: number;
-}
-
-const OPS = ['encode 1', 'encode 16', 'decode 16', 'sample 16 (T=0.5)', 'interpolate 2×11'] as const;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-}
-
-/** The 16 melodies and codes every run uses (examples repeated, codes from seed 5). */
-function inputs(zDims: number): { melodies16: QuantizedNoteSequence[]; codes16: number[][] } {
-  const melodies = MELODY_EXAMPLES.map((e) => melodyExample(e));
-  const melodies16 = Array.from({ length: 16 }, (_, i) => melodies[i % melodies.length] as QuantizedNoteSequence);
-  const rng = createRng(5);
-  return { melodies16, codes16: Array.from({ length: 16 }, () => Array.from(rng.normalArray(zDims))) };
-}
-
-/** Child mode: time our library on one backend and print JSON. */
-async function oursChild(dir: string, backend: 'cpu' | 'wasm', runs: number, warmup: number): Promise<void> {
-  await initNodeBackend(backend);
-  const model = await MusicVAE.load(fsSource(dir));
-  const { melodies16, codes16 } = inputs(model.zDims);
-  const first = melodies16[0] as QuantizedNoteSequence;
-  const second = melodies16[1] as QuantizedNoteSequence;
-  const ops: Record<(typeof OPS)[number], () => Promise<unknown>> = {
-    'encode 1': () => model.encodeSequences([first]),
-    'encode 16': () => model.encodeSequences(melodies16),
-    'decode 16': () => model.decodeSequences(codes16),
-    'sample 16 (T=0.5)': () => model.sampleSequences(16, { temperature: 0.5, seed: 1 }),
-    'interpolate 2×11': () => model.interpolateSequences(first, second, 11, 'lerp'),
-  };
-  const results: Timing[] = [];
-  for (const op of OPS) {
-    const fn = ops[op];
-    for (let i = 0; i < warmup; i++) await fn();
-    const wall: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      await fn();
-      wall.push(performance.now() - t0);
-      const c = process.cpuUsage(c0);
-      cpu.push((c.user + c.system) / 1000);
-    }
-    results.push({ wallMs: median(wall), cpuMs: median(cpu) });
-  }
-  model.dispose();
-  const out: ProcessResult = { results, maxRssKb: process.resourceUsage().maxRSS, numTensorsAfter: tf.memory().numTensors };
-  process.stdout.write(JSON.stringify(out) + '\n');
 }
 
 async function magenta(url: string, backend: 'cpu' | 'wasm', runs: number, warmup: number, zDims: number, root: string): Promise<ProcessResult> {
@@ -112,13 +46,13 @@ async function magenta(url: string, backend: 'cpu' | 'wasm', runs: number, warmu
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ProcessResult;
 }
 
-/** This script as one plain-JavaScript file (TF.js left to node_modules), for the child process. */
+/** The child (./bench-music/child.ts) as one plain-JavaScript file (TF.js left to node_modules). */
 async function bundleChild(): Promise<string> {
   const { build } = await import('esbuild');
   // Inside the repository, so the external packages resolve from its node_modules.
   const out = path.resolve('.tmp', `bench-music-child-${process.pid}.cjs`);
   await build({
-    entryPoints: [__filename],
+    entryPoints: [path.join(path.dirname(__filename), 'bench-music', 'child.ts')],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -132,7 +66,7 @@ async function bundleChild(): Promise<string> {
 }
 
 async function ours(child: string, dir: string, backend: 'cpu' | 'wasm', runs: number, warmup: number): Promise<ProcessResult> {
-  const { stdout } = await run(process.execPath, [child, '--child', dir, '--backend', backend, '--runs', String(runs), '--warmup', String(warmup)], {
+  const { stdout } = await run(process.execPath, [child, dir, backend, String(runs), String(warmup)], {
     maxBuffer: 1 << 26,
     timeout: 1_800_000,
   });
@@ -160,13 +94,6 @@ function interpolationFlops(): number {
 async function main(): Promise<void> {
   const runs = Number(arg('runs', '10'));
   const warmup = Number(arg('warmup', '3'));
-  if (process.argv.includes('--child')) {
-    const dir = process.argv[process.argv.indexOf('--child') + 1] ?? '';
-    const backend = parseBackendName(arg('backend', 'wasm'));
-    if (backend !== 'cpu' && backend !== 'wasm') throw new Error('--backend must be cpu or wasm');
-    await oursChild(dir, backend, runs, warmup);
-    return;
-  }
   const backends = arg('backends', 'cpu,wasm')
     .split(',')
     .map((b) => parseBackendName(b));
