@@ -69,7 +69,6 @@ function expectProvoked(problems: PageProblems, url: string): void {
   problems.consoleErrors.splice(0, problems.consoleErrors.length, ...keep(problems.consoleErrors));
 }
 
-
 test('melody lab: upload two MIDI files, interpolate 7 steps, play with a moving playhead, export MIDI', async ({ page, problems }) => {
   await page.goto('/music/melody');
   await melodyReady(page);

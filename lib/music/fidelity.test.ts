@@ -24,7 +24,9 @@ describe('fidelityLine', () => {
   });
   it('gives the steps, the time and why refining stopped', () => {
     expect(fidelityLine(info({ steps: 12, stopped: 'exact' }), 310)).toBe('Comes back 32/32 steps · code refined in 0.3 s (12 steps, rebuilt exactly)');
-    expect(fidelityLine(info({ matchingSteps: 30, steps: 1, stopped: 'plateau' }), 0)).toBe('Comes back 30/32 steps · code refined (1 step, no longer improving)');
+    expect(fidelityLine(info({ matchingSteps: 30, steps: 1, stopped: 'plateau' }), 0)).toBe(
+      'Comes back 30/32 steps · code refined (1 step, no longer improving)',
+    );
     expect(fidelityLine(info({ matchingSteps: 31, steps: 25, stopped: 'steps' }), 450)).toBe('Comes back 31/32 steps · code refined in 0.5 s (25 steps)');
   });
   it('does not call an exact guess "refined (0 steps)"', () => {

@@ -61,4 +61,3 @@ export function useInputCode(
     cancel: work.cancel,
   };
 }
-

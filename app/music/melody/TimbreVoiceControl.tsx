@@ -76,9 +76,7 @@ export function TimbreVoiceControl({ voices, set }: { voices: TimbreVoices; set:
         </>
       )}
       {preparing && <span className="muted small">{preparing}</span>}
-      {choice.voice !== 'synth' && !preparing && (
-        <span className="muted small">rendered by the timbre lab&apos;s decoder (so is the WAV export)</span>
-      )}
+      {choice.voice !== 'synth' && !preparing && <span className="muted small">rendered by the timbre lab&apos;s decoder (so is the WAV export)</span>}
     </div>
   );
 }
