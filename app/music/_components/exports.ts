@@ -30,8 +30,9 @@ export function exportMidi(ctx: ExportContext, seqs: readonly QuantizedNoteSeque
 }
 
 /**
- * Renders `seqs` offline with the lab's instruments — or, given `voices` (with `voicesName`), the
- * sounds the player plays them with, such as a timbre morph — and downloads `<name>.wav`.
+ * Renders `seqs` offline with the lab's instruments — or, given `voices`, the sounds the player plays
+ * them with (such as a timbre morph; `name` words them for the notice) — and downloads `<name>.wav`.
+ * Sounds still being prepared are not waited for: the synth plays, and the notice says so.
  */
 export async function exportWav(
   ctx: ExportContext,
@@ -45,7 +46,8 @@ export async function exportWav(
     const perSeq = voices ? await voices.perSeq() : undefined;
     const r = await renderWav(seqs, { kind: ctx.kind, qpm: ctx.qpm, swing: ctx.swing ?? 0, ...(perSeq ? { voices: perSeq } : {}) });
     downloadFile(r.wav as BlobPart, `${name}.wav`, 'audio/wav');
-    ctx.onNotice(`Rendered ${r.seconds.toFixed(1)} s of audio${perSeq && voices ? ` played by ${voices.name}` : ''} (peak ${r.peak.toFixed(2)}).`);
+    const by = !voices ? '' : perSeq ? ` played by ${voices.name}` : ` with the synth (${voices.name} was not ready yet)`;
+    ctx.onNotice(`Rendered ${r.seconds.toFixed(1)} s of audio${by} (peak ${r.peak.toFixed(2)}).`);
   } catch (error) {
     ctx.onError(`Could not render the audio: ${describeError(error)}`);
   } finally {
