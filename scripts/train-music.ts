@@ -29,15 +29,13 @@ import { parseArgs } from 'node:util';
 import { stopOnInterrupt } from './interrupt';
 import { parseBackendName } from '../lib/core/backend';
 import { initNodeBackend } from '../lib/core/backend-node';
-import { fsSource } from '../lib/core/checkpoint-node';
 import { describeError } from '../lib/core/errors';
 import { DrumsConverter } from '../lib/music/converters/drums';
 import { MelodyConverter } from '../lib/music/converters/melody';
 import { countWindows, holdOutFiles, type FileWindows } from '../lib/music/dataset';
 import { buildMusicDataset, type MusicDataset } from '../lib/music/dataset-node';
-import { fineTuneHyperparams, REHEARSAL_WINDOWS, rehearsalWindows, trainedPart } from '../lib/music/finetune';
+import { fineTuneHyperparams, musicVaeFromValues, REHEARSAL_WINDOWS, rehearsalWindows, trainedPart } from '../lib/music/finetune';
 import { fineTuneRecipe } from '../lib/music/finetune-recipe';
-import { MusicVAE } from '../lib/music/music-vae';
 import { DEFAULT_HPARAMS } from '../lib/music/train-options';
 import { loadInitialModel, runTraining } from '../lib/music/train-run';
 
@@ -192,13 +190,13 @@ async function main(): Promise<void> {
               .join(', ')})`
       }.\n`,
   );
-  // Pseudo-rehearsal: the --init model's own windows, as the share --rehearsal of the training windows.
+  // Pseudo-rehearsal: the --init model's own windows (from the weights read above), as the share --rehearsal of the training windows.
   let replay: Int32Array[] = [];
-  if (rehearsal > 0 && values.init) {
-    const own = await MusicVAE.load(fsSource(path.resolve(values.init)));
+  if (rehearsal > 0 && init) {
+    const own = musicVaeFromValues({ type: 'MusicVAE', dataConverter: converter.toSpec() }, init.weights, 'init');
     try {
       const wanted = Math.min(REHEARSAL_WINDOWS, Math.round((dataset.counts.trainWindows * rehearsal) / (1 - rehearsal)));
-      replay = (await rehearsalWindows(own, hparams.seed)).slice(0, wanted);
+      replay = await rehearsalWindows(own, hparams.seed, wanted);
     } finally {
       own.dispose();
     }

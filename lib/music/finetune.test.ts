@@ -91,6 +91,8 @@ describe('FineTuner', () => {
     const own = await rehearsalWindows(start, 1);
     expect(own).toHaveLength(REHEARSAL_WINDOWS);
     expect(await rehearsalWindows(start, 1)).toEqual(own);
+    // Fewer are the first of the same windows (a terminal run with few windows of its own asks for fewer).
+    expect(await rehearsalWindows(start, 1, 150)).toEqual(own.slice(0, 150));
     const ownSet = new Set(own.map((w) => w.join(',')));
     const user = windows();
     const mixed = await FineTuner.create(start, user, { ...recipe('whole'), batchSize: 8, rehearsal: 0.25, transpose: 0 });

@@ -258,10 +258,15 @@ export class FineTuner {
   }
 }
 
+/** A MusicVAE of `weights` (plain values, e.g. a saved state's or an --init checkpoint's read once); the caller disposes it. */
+export function musicVaeFromValues(config: MusicVaeConfig, weights: readonly NamedValues[], name: string): MusicVAE {
+  const vars: tf.NamedTensorMap = Object.fromEntries(weights.map((w) => [w.name, tf.tensor(w.values, w.shape)]));
+  return new MusicVAE(config, vars, { name, keepVariables: true });
+}
+
 /** The model a saved state describes (new instances: the caller disposes them). */
 export function fineTunedModel(state: Pick<FineTuneState, 'config' | 'weights' | 'latent' | 'recipe'>, name = 'fine-tuned'): FineTunedModel {
-  const vars: tf.NamedTensorMap = Object.fromEntries(state.weights.map((w) => [w.name, tf.tensor(w.values, w.shape)]));
-  const vae = new MusicVAE(state.config as MusicVaeConfig, vars, { name, keepVariables: true });
+  const vae = musicVaeFromValues(state.config as MusicVaeConfig, state.weights, name);
   if (!state.latent) return { vae };
   const zDims = vae.zDims;
   return {
@@ -273,12 +278,15 @@ export function fineTunedModel(state: Pick<FineTuneState, 'config' | 'weights' |
 /** How many windows the base model writes for rehearsal. */
 export const REHEARSAL_WINDOWS = 512;
 
-/** The base model's own windows for rehearsal: greedy decodes of seeded standard-normal codes (the same for the same seed). */
-export async function rehearsalWindows(base: MusicVAE, seed: number): Promise<Int32Array[]> {
+/**
+ * The base model's own windows for rehearsal: greedy decodes of seeded standard-normal codes (the same
+ * for the same seed; fewer than {@link REHEARSAL_WINDOWS} are the first of those).
+ */
+export async function rehearsalWindows(base: MusicVAE, seed: number, count = REHEARSAL_WINDOWS): Promise<Int32Array[]> {
   const out: Int32Array[] = [];
   const rng = createRng(deriveSeed(seed, 'rehearsal-codes'));
-  for (let i = 0; i < REHEARSAL_WINDOWS; i += 128) {
-    const n = Math.min(128, REHEARSAL_WINDOWS - i);
+  for (let i = 0; i < count; i += 128) {
+    const n = Math.min(128, count - i);
     const z = tf.tensor2d(rng.normalArray(n * base.zDims), [n, base.zDims]);
     try {
       out.push(...(await base.decodeLabels(z)));
