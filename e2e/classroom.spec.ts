@@ -2,9 +2,9 @@
 // challenge loaded, see it on the projector without reloading, vote, reveal, export, kick.
 import { Midi } from '@tonejs/midi';
 import { strFromU8, unzipSync } from 'fflate';
-import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from '@playwright/test';
 import { expect, reloadPage, test, watchPage, type PageProblems } from './fixtures';
+import { downloaded } from './harness/downloads';
 
 const XSS_NICK = '<script>window.__xss=1</script>';
 const XSS_TITLE = '<img src=x onerror="window.__xss=2">';
@@ -114,9 +114,9 @@ test('a teacher runs a drum challenge with two students: live gallery, votes, in
   }
 
   // Export: a ZIP whose MIDI files parse.
-  const [download] = await Promise.all([teacher.waitForEvent('download'), teacher.getByTestId('export').click()]);
+  const { download, bytes } = await downloaded(teacher, () => teacher.getByTestId('export').click());
   expect(download.suggestedFilename()).toBe(`latent-lab-${code}.zip`);
-  const files = unzipSync(new Uint8Array(await readFile(await download.path())));
+  const files = unzipSync(new Uint8Array(bytes));
   const doc = JSON.parse(strFromU8(files['session.json'] ?? new Uint8Array())) as { submissions: { title: string; votes: number; file: string }[] };
   expect(doc.submissions.map((x) => [x.title, x.votes])).toEqual([[XSS_TITLE, 1]]);
   const mids = Object.keys(files).filter((f) => f.endsWith('.mid'));

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import type { Download, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { compareReportSchema } from '../lib/latent/compare/report';
 import { expect, test } from './fixtures';
+import { downloaded } from './harness/downloads';
 
 const PANELS = ['map', 'units', 'paths', 'holes', 'attributes'] as const;
 const SIDES = ['a', 'b'] as const;
@@ -12,12 +12,6 @@ async function everyPanel(page: Page, query = ''): Promise<void> {
   await expect(page.getByTestId('info-a')).toHaveAttribute('data-model', 'vae', { timeout: 120_000 });
   await expect(page.getByTestId('info-b')).toHaveAttribute('data-model', 'mel_2bar', { timeout: 120_000 });
   await expect(page.getByTestId('compare-status')).toHaveAttribute('data-ready', '1', { timeout: 180_000 });
-}
-
-async function downloaded(page: Page, click: () => Promise<void>): Promise<{ download: Download; text: string; bytes: Buffer }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
-  const bytes = await readFile(await download.path());
-  return { download, text: bytes.toString('utf8'), bytes };
 }
 
 test('compare: every panel renders for vae and mel_2bar; hover shows a digit and plays a melody; click lists neighbours', async ({

@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import type { Download, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 
-/** Clicks and waits for the download the click starts; its bytes. */
-export async function downloaded(page: Page, click: () => Promise<void>): Promise<{ download: Download; bytes: Buffer }> {
+/** Clicks and waits for the download the click starts; its bytes, and them read as UTF-8 text. */
+export async function downloaded(page: Page, click: () => Promise<void>): Promise<{ download: Download; bytes: Buffer; text: string }> {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);
-  const file = await download.path();
-  return { download, bytes: await readFile(file) };
+  const bytes = await readFile(await download.path());
+  return { download, bytes, text: bytes.toString('utf8') };
 }
 
 /** RMS of a 16-bit PCM WAV's samples (after checking its header). */
