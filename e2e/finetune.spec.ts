@@ -79,6 +79,9 @@ test('fine-tune the melody model on my files, save it, reload: it is listed and 
   await panel.getByTestId('finetune-start').click();
   await expect(panel.getByTestId('finetune-progress')).toBeVisible();
   await expect(panel.getByTestId('finetune-result')).toContainText('Done after 3 steps', { timeout: 300_000 });
+  // On WASM every core the browser reports trains (a peer worker per extra core, at most 4).
+  const cores = Math.min(4, await page.evaluate(() => navigator.hardwareConcurrency));
+  await expect(panel.getByTestId('finetune-result')).toContainText(cores > 1 ? `on WASM, ${cores} workers, one per core` : 'on WASM, 1 thread');
   await expect(panel.getByTestId('finetune-loss-chart').locator('svg')).toBeVisible();
   await expect(panel.getByTestId('finetune-scores')).toContainText('held-back windows');
   await expect(panel.getByTestId('finetune-input')).toHaveCount(4);

@@ -217,6 +217,7 @@ async function main(): Promise<void> {
       await page.goto(`${server.url}/music/melody?backend=wasm`);
       await page.getByTestId('music-model-info').and(page.locator('[data-name="mel_2bar"]')).waitFor({ timeout: 180_000 });
       const isolated = await page.evaluate(() => crossOriginIsolated);
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
       const panel = page.getByTestId('finetune-panel');
       await panel.getByTestId('finetune-files').setInputFiles([...train, ...test].map((t) => path.join(all, t.name)));
       await panel.getByTestId('finetune-found').waitFor();
@@ -254,7 +255,7 @@ async function main(): Promise<void> {
         seconds: seconds ? (seconds[3] ? Number(seconds[3]) : Number(seconds[1]) * 60 + Number(seconds[2])) : NaN,
         score: await score({ vae: model }),
         load,
-        note: `${resultText.match(/\d+ threads?/)?.[0] ?? '? threads'}, cross-origin isolated: ${isolated}; main-thread tasks over 50 ms while training: ${long.length}${long.length ? ` (longest ${longest.toFixed(0)} ms)` : ''}`,
+        note: `${resultText.match(/\d+ workers, one per core|\d+ threads?/)?.[0] ?? '? threads'} (${cores} cores reported), cross-origin isolated: ${isolated}; main-thread tasks over 50 ms while training: ${long.length}${long.length ? ` (longest ${longest.toFixed(0)} ms)` : ''}`,
       });
       model.dispose();
     } finally {

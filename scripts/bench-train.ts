@@ -16,6 +16,7 @@ import { MelodyConverter } from '../lib/music/converters/melody';
 import { DEFAULT_HPARAMS } from '../lib/music/train-options';
 import { MusicVaeTrainer } from '../lib/music/train';
 import { ParallelTrainer } from '../lib/music/train-parallel';
+import { nodeTrainPeer } from '../lib/music/train-parallel-node';
 import { publishBenchTables } from './docs-table';
 import { count } from '../lib/core/text';
 
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
       for (const workers of workerCounts) {
         const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
         const trainer = new MusicVaeTrainer(converter, DEFAULT_HPARAMS[kind]);
-        const parallel = new ParallelTrainer(trainer, converter, workers);
+        const parallel = new ParallelTrainer(trainer, converter, workers, nodeTrainPeer);
         await parallel.start();
         const rng = createRng(3);
         const times: number[] = [];

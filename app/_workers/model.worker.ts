@@ -9,6 +9,7 @@ import { initBrowserBackend } from '@/lib/core/backend-browser';
 import { createRequestRouter } from '@/lib/domains/router';
 import type { WorkerMessage } from '@/lib/domains/types';
 import { WORKER_PARTS } from '@/lib/domains/workers';
+import { provideTrainPeers } from '@/lib/music/train-peer-browser';
 import { initRequestSchema, memoryRequestSchema, type WorkerResponse } from './protocol';
 import { workerMemory } from './worker-memory';
 
@@ -17,6 +18,9 @@ const scope = self as unknown as {
   addEventListener(type: 'message', listener: (e: MessageEvent<unknown>) => void): void;
 };
 const post = (message: WorkerMessage, transfer: Transferable[] = []): void => scope.postMessage(message as WorkerResponse, transfer);
+
+// Fine-tuning shares its steps with peer workers, one per extra core (lib/music/train-peer-browser.ts).
+provideTrainPeers(() => new Worker(new URL('./train-peer.worker.ts', import.meta.url), { type: 'module', name: 'latent-lab-train-peer' }));
 
 const router = createRequestRouter(WORKER_PARTS, post, async (data) => {
   const memory = memoryRequestSchema.safeParse(data);

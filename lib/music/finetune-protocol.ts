@@ -124,6 +124,10 @@ export const finetuneResponseSchemas = [
     after: scoreSchema.optional(),
     backend: z.string(),
     threads: z.number().int(),
+    /** Workers that shared each step (one per core; 1 = the model worker alone). */
+    workers: z.number().int().min(1).default(1),
+    /** Why fewer workers trained than the cores allow, when they did. */
+    note: z.string().optional(),
   }),
   z.object({
     id,

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { z } from 'zod';
-import { InvalidInputError } from '../core/errors';
+import { describeError, InvalidInputError } from '../core/errors';
 import { defineWorkerPart, typedPost } from '../domains/router';
 import { DrumsConverter } from './converters/drums';
 import { MelodyConverter } from './converters/melody';
@@ -32,6 +32,7 @@ import {
 import { MusicVAE } from './music-vae';
 import type { MusicModelSource } from './protocol';
 import { SHIPPED_MUSIC_MODELS, type MusicKind } from './shipped';
+import { browserParallelism } from './train-peer-browser';
 import { counting, sourceFor } from './worker-load';
 
 type Request = z.output<(typeof finetuneProtocol.requests)[number]>;
@@ -133,6 +134,8 @@ async function train(request: Extract<Request, { type: 'finetune:train' }>, post
   const counted = counting(resolved.source, (fraction, label) => status('loading', label, { done: Math.round(fraction * 100), total: 100 }));
   const base = await MusicVAE.load(counted.source, { expectKind: lab, keepVariables: true, ...(resolved.name ? { name: resolved.name } : {}) });
   let tuner: FineTuner | undefined;
+  let participants = 1;
+  let sharingNote: string | undefined;
   try {
     const expected = (lab === 'melody' ? new MelodyConverter() : new DrumsConverter()).toSpec();
     if (JSON.stringify(base.converter.toSpec()) !== JSON.stringify(expected))
@@ -149,6 +152,17 @@ async function train(request: Extract<Request, { type: 'finetune:train' }>, post
       before = (await scoreReconstruction({ vae: base }, scored)).amortized;
     }
     tuner = await FineTuner.create(base, data.train, recipe, checkpoint?.state);
+    const cores = browserParallelism();
+    if (cores.spawn) {
+      status('loading', `Starting ${cores.participants - 1} more worker${cores.participants > 2 ? 's' : ''} to train on ${cores.participants} cores…`);
+      try {
+        participants = await tuner.shareSteps(cores.participants, cores.spawn);
+      } catch (error) {
+        // One core still trains: the run goes on alone and says so.
+        participants = 1;
+        sharingNote = `Trained on one core: the extra workers did not start (${describeError(error)}).`;
+      }
+    }
     const session: Session = {
       tuner,
       base,
@@ -206,6 +220,8 @@ async function train(request: Extract<Request, { type: 'finetune:train' }>, post
           ...(checkpointedAt === undefined ? {} : { checkpointedAt }),
         }),
     });
+    // The peers hold copies of the model: closed as soon as the steps end (a later run starts them again).
+    await tuner.stopSharing();
     status('scoring', `Scoring the fine-tuned model on ${scored.length} held-back windows…`, { step: tuner.step });
     session.after = { ...(await scoreReconstruction(await currentModel(session), scored)).amortized };
     post({
@@ -219,6 +235,8 @@ async function train(request: Extract<Request, { type: 'finetune:train' }>, post
       after: session.after,
       backend: tf.getBackend(),
       threads: threads(),
+      workers: participants,
+      ...(sharingNote === undefined ? {} : { note: sharingNote }),
     });
   } catch (error) {
     if (!sessions.has(lab)) {

@@ -16,6 +16,7 @@ import { fineTuneRecipe, type FineTuneMode } from './finetune-recipe';
 import { MELODY_EXAMPLES, melodyExample } from './examples';
 import { MusicVAE } from './music-vae';
 import { TINY_MELODY } from './testing/fixtures';
+import { nodeTrainPeer } from './train-parallel-node';
 import { converterFor, musicVaeConfigFor, randomMusicVaeVariables } from './testing/random-checkpoint';
 
 function base(poison = false): MusicVAE {
@@ -84,6 +85,47 @@ describe('FineTuner', () => {
       resumed.dispose();
       start.dispose();
     }
+  });
+
+  it('shares its steps with a peer worker (the same weights as alone, up to float rounding), then goes on alone after stopSharing', async () => {
+    const start = base();
+    const r = { ...recipe('whole'), rehearsal: 0.25 };
+    const alone = await FineTuner.create(start, windows(), r);
+    const shared = await FineTuner.create(start, windows(), r);
+    expect(await shared.shareSteps(1, nodeTrainPeer)).toBe(1); // one participant: nothing started
+    try {
+      expect(await shared.shareSteps(2, nodeTrainPeer)).toBe(2);
+      for (let i = 0; i < 3; i++) {
+        const [a, b] = [await alone.trainStep(), await shared.trainStep()];
+        expect(b.loss).toBeCloseTo(a.loss, 4);
+      }
+    } finally {
+      await shared.stopSharing();
+    }
+    const [a, b] = [await alone.trainStep(), await shared.trainStep()]; // step 4: alone again
+    expect(b.step).toBe(4);
+    expect(b.loss).toBeCloseTo(a.loss, 4);
+    const [wa, wb] = [(await alone.state()).weights, (await shared.state()).weights];
+    let largest = 0;
+    wa.forEach((w, k) => w.values.forEach((v, i) => (largest = Math.max(largest, Math.abs(v - (wb[k]?.values[i] ?? NaN))))));
+    expect(largest).toBeLessThan(1e-5); // a step missed or doubled would be off by ~lr = 0.01
+    alone.dispose();
+    shared.dispose();
+    start.dispose();
+  }, 120_000);
+
+  it('decays the learning rate per step when the recipe asks (1 = constant)', async () => {
+    const start = base();
+    const tuner = await FineTuner.create(start, windows(), { ...recipe('whole'), learningRate: 0.01, decay: 0.5, minLearningRate: 0.001 });
+    const lr = (tuner as unknown as { trainer: { learningRate(step: number): number } }).trainer;
+    expect(lr.learningRate(0)).toBeCloseTo(0.01, 9);
+    expect(lr.learningRate(1)).toBeCloseTo(0.0055, 9);
+    expect(lr.learningRate(50)).toBeCloseTo(0.001, 9);
+    const constant = await FineTuner.create(start, windows(), { ...recipe('whole'), decay: 1 });
+    expect((constant as unknown as { trainer: { learningRate(step: number): number } }).trainer.learningRate(500)).toBeCloseTo(0.01, 9);
+    tuner.dispose();
+    constant.dispose();
+    start.dispose();
   });
 
   it('rehearsal: a share of each batch is the base model’s own windows (greedy decodes of seeded codes), the same on resume', async () => {

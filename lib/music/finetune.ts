@@ -18,6 +18,7 @@ import { MusicVAE } from './music-vae';
 import type { MusicVaeConfig } from './music-vae-config';
 import { batchTensors } from './train-batch';
 import { MusicVaeTrainer } from './train';
+import { ParallelTrainer, type SpawnPeer } from './train-parallel';
 import type { TrainHyperparams } from './train-options';
 
 const namedValuesSchema = z.object({
@@ -78,8 +79,8 @@ export function fineTuneHyperparams(recipe: FineTuneRecipe): Omit<TrainHyperpara
     betaRate: 0,
     freeBits: recipe.freeBits,
     learningRate: recipe.learningRate,
-    decayRate: 1,
-    minLearningRate: recipe.learningRate,
+    decayRate: recipe.decay,
+    minLearningRate: recipe.decay < 1 ? Math.min(recipe.minLearningRate, recipe.learningRate) : recipe.learningRate,
     clipNorm: 1,
     seed: recipe.seed,
     ...samplingSchedule(recipe.sampling),
@@ -104,6 +105,8 @@ export function fineTuneBatch<T>(items: readonly T[], step: number, batchSize: n
 
 export class FineTuner {
   private trainer: MusicVaeTrainer | undefined;
+  /** With {@link shareSteps}: the trainer plus peers that compute shares of each step. */
+  private parallel: ParallelTrainer | undefined;
   private latent: LatentVae | undefined;
   /** Latent mode: the frozen model's μ of every training window. */
   private codes: Float32Array[] = [];
@@ -203,13 +206,16 @@ export class FineTuner {
       accuracy = NaN;
     } else {
       const trainer = this.trainer as MusicVaeTrainer;
-      const batch = batchTensors(trainer.converter, this.windowsAt(step));
-      try {
-        const stats = await trainer.trainStep(batch, deriveSeed(this.recipe.seed, 'noise', step));
-        loss = stats.loss;
-        accuracy = stats.accuracy;
-      } finally {
-        tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
+      const seed = deriveSeed(this.recipe.seed, 'noise', step);
+      if (this.parallel) {
+        ({ loss, accuracy } = await this.parallel.trainStep(this.windowsAt(step), seed));
+      } else {
+        const batch = batchTensors(trainer.converter, this.windowsAt(step));
+        try {
+          ({ loss, accuracy } = await trainer.trainStep(batch, seed));
+        } finally {
+          tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
+        }
       }
     }
     this.seconds += (performance.now() - t0) / 1000;
@@ -250,7 +256,31 @@ export class FineTuner {
     return fineTunedModel(await this.state());
   }
 
+  /**
+   * Shares every following step among `participants` (this thread and peers started by `spawn`,
+   * each with a copy of the model and Adam's state as they are now; see train-parallel.ts): the same
+   * updates up to float rounding, in less time on several cores. Nothing changes for the latent mode
+   * or one participant. Call {@link stopSharing} when the run pauses for long or ends (the peers hold
+   * copies of the model).
+   */
+  async shareSteps(participants: number, spawn: SpawnPeer): Promise<number> {
+    await this.stopSharing();
+    if (!this.trainer || participants <= 1) return 1;
+    const parallel = new ParallelTrainer(this.trainer, this.trainer.converter, participants, spawn);
+    await parallel.start();
+    this.parallel = parallel;
+    return participants;
+  }
+
+  /** Closes the peers of {@link shareSteps}; steps run in this thread alone again. */
+  async stopSharing(): Promise<void> {
+    const parallel = this.parallel;
+    this.parallel = undefined;
+    await parallel?.close();
+  }
+
   dispose(): void {
+    void this.stopSharing();
     this.trainer?.dispose();
     this.latent?.dispose();
     this.trainer = undefined;

@@ -6,6 +6,7 @@ import { batchTensors } from './train-batch';
 import { DEFAULT_HPARAMS } from './train-options';
 import { MusicVaeTrainer } from './train';
 import { ParallelTrainer, shardSizes } from './train-parallel';
+import { nodeTrainPeer } from './train-parallel-node';
 
 describe('ParallelTrainer', () => {
   it('splits a batch as evenly as possible', () => {
@@ -20,7 +21,7 @@ describe('ParallelTrainer', () => {
     const windows = MELODY_EXAMPLES.map((e) => converter.toLabels(melodyExample(e)));
     const single = new MusicVaeTrainer(converter, hp);
     const shared = new MusicVaeTrainer(converter, hp);
-    const parallel = new ParallelTrainer(shared, converter, 2);
+    const parallel = new ParallelTrainer(shared, converter, 2, nodeTrainPeer);
     await parallel.start();
     try {
       for (let step = 0; step < 3; step++) {

@@ -27,6 +27,7 @@ import { batchTensors, type EvalStats, type StepStats } from './train-batch';
 import { MusicVaeTrainer } from './train';
 import type { TrainHyperparams } from './train-options';
 import { ParallelTrainer } from './train-parallel';
+import { nodeTrainPeer } from './train-parallel-node';
 import { compareLabels, MusicVAE } from './music-vae';
 
 export interface RunOptions {
@@ -267,7 +268,7 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
         `Give --steps N to train N more steps from where it starts (e.g. --steps 150), or an --until later than ${state.step}. No model was written.`,
     );
   }
-  const parallel = new ParallelTrainer(trainer, converter, options.workers ?? 1);
+  const parallel = new ParallelTrainer(trainer, converter, options.workers ?? 1, nodeTrainPeer);
   const elapsed = trainingClock(state.seconds ?? 0);
   // --max-minutes counts from here: starting the workers and scoring the starting model are in it.
   const deadline = options.maxSeconds === undefined ? undefined : performance.now() + options.maxSeconds * 1000;

@@ -211,7 +211,7 @@ export function FineTunePanel({ lab, model, onError }: { lab: 'melody' | 'drums'
         <p role="status" data-testid="finetune-result">
           {ft.trained.stoppedBy === 'nan'
             ? `Stopped: ${ft.trained.message ?? 'the loss became NaN'} The model keeps the weights of step ${ft.trained.step}.`
-            : `${ft.trained.stoppedBy === 'stopped' ? 'Stopped' : ft.trained.stoppedBy === 'time' ? 'Time is up' : 'Done'} after ${ft.trained.step} steps (${formatSeconds(ft.trained.seconds)} of training on ${ft.trained.backend.toUpperCase()}, ${ft.trained.threads} thread${ft.trained.threads === 1 ? '' : 's'}).`}
+            : `${ft.trained.stoppedBy === 'stopped' ? 'Stopped' : ft.trained.stoppedBy === 'time' ? 'Time is up' : 'Done'} after ${ft.trained.step} steps (${formatSeconds(ft.trained.seconds)} of training on ${ft.trained.backend.toUpperCase()}, ${ft.trained.workers > 1 ? `${ft.trained.workers} workers, one per core` : `${ft.trained.threads} thread${ft.trained.threads === 1 ? '' : 's'}`}).${ft.trained.note ? ` ${ft.trained.note}` : ''}`}
         </p>
       )}
       {ft.compared && <BeforeAfter kind={lab} compared={ft.compared} player={player} />}
