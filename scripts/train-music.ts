@@ -211,7 +211,8 @@ async function main(): Promise<void> {
     ...(until === undefined ? { steps } : { until }),
     ...(maxMinutes === undefined ? {} : { maxSeconds: maxMinutes * 60 }),
     batchSize,
-    hparams,
+    // A fine-tuning recipe's learning rate decays from where the --init model stopped, not from step 0.
+    hparams: recipe && init && recipe.decay < 1 ? { ...hparams, decayFrom: init.step } : hparams,
     evalEvery,
     checkpointEvery,
     resume: values.resume,

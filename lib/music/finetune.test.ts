@@ -4,6 +4,7 @@ import type { NamedValues } from '../core/checkpoint-write';
 import {
   FineTuner,
   fineTuneBatch,
+  fineTuneHyperparams,
   fineTunedModel,
   fineTuneStateSchema,
   REHEARSAL_WINDOWS,
@@ -121,6 +122,8 @@ describe('FineTuner', () => {
     expect(lr.learningRate(0)).toBeCloseTo(0.01, 9);
     expect(lr.learningRate(1)).toBeCloseTo(0.0055, 9);
     expect(lr.learningRate(50)).toBeCloseTo(0.001, 9);
+    // Teacher forcing is said as a sampling rate of 0, so train:music's defaults merged under it cannot turn sampling on.
+    expect(fineTuneHyperparams(fineTuneRecipe('whole', 'melody')).samplingRate).toBe(0);
     const constant = await FineTuner.create(start, windows(), { ...recipe('whole'), decay: 1 });
     expect((constant as unknown as { trainer: { learningRate(step: number): number } }).trainer.learningRate(500)).toBeCloseTo(0.01, 9);
     tuner.dispose();

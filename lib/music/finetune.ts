@@ -65,8 +65,9 @@ export interface FineTunedModel {
  * trainer's schedule is Magenta's inverse sigmoid 1 − k/(k + e^{s/k}); with k = 1 and the clock
  * started 20 steps back it is above 1 − 10⁻⁸ from step 0 on.
  */
-function samplingSchedule(on: boolean): { samplingRate?: number; samplingFrom?: number } {
-  return on ? { samplingRate: 1, samplingFrom: -20 } : {};
+function samplingSchedule(on: boolean): { samplingRate: number; samplingFrom?: number } {
+  // Off is said explicitly (0), so a trainer's defaults merged underneath (train:music) cannot turn it on.
+  return on ? { samplingRate: 1, samplingFrom: -20 } : { samplingRate: 0 };
 }
 
 /**

@@ -14,9 +14,11 @@ export interface TrainHyperparams {
   /** KL below freeBits·ln 2 nats (per example) costs nothing. */
   freeBits: number;
   learningRate: number;
-  /** lr(step) = (learningRate − minLearningRate)·decayRate^step + minLearningRate. */
+  /** lr(step) = (learningRate − minLearningRate)·decayRate^(step − decayFrom) + minLearningRate. */
   decayRate: number;
   minLearningRate: number;
+  /** The step the decay starts from (default 0; a fine-tuning of a trained model starts it at that model's step). */
+  decayFrom?: number;
   /** Global gradient norm limit. */
   clipNorm: number;
   seed: number;
@@ -80,5 +82,5 @@ export function samplingProbabilityAt(h: TrainHyperparams, step: number): number
 
 /** The learning rate at a step: decays exponentially to its floor. */
 export function learningRateAt(h: TrainHyperparams, step: number): number {
-  return (h.learningRate - h.minLearningRate) * h.decayRate ** step + h.minLearningRate;
+  return (h.learningRate - h.minLearningRate) * h.decayRate ** Math.max(0, step - (h.decayFrom ?? 0)) + h.minLearningRate;
 }

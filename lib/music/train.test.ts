@@ -40,6 +40,11 @@ describe('MusicVaeTrainer', () => {
     expect(t.learningRate(0)).toBeCloseTo(1e-3, 12);
     expect(t.learningRate(10)).toBeCloseTo((1e-3 - 1e-5) * 0.9 ** 10 + 1e-5, 12);
     t.dispose();
+    // A fine-tuning from a trained model's step 5,846 decays from there, not from step 0.
+    const ft = new MusicVaeTrainer(converterFor('melody'), { ...small('melody'), learningRate: 1e-3, decayRate: 0.9, minLearningRate: 1e-5, decayFrom: 5846 });
+    expect(ft.learningRate(5846)).toBeCloseTo(1e-3, 12);
+    expect(ft.learningRate(5856)).toBeCloseTo((1e-3 - 1e-5) * 0.9 ** 10 + 1e-5, 12);
+    ft.dispose();
   });
 
   it("schedules sampling with Magenta's inverse sigmoid, from a chosen step", () => {
