@@ -175,7 +175,7 @@ describe('train:music counts --steps from where the run starts', () => {
         120_000,
       );
       expect(f.code, f.stderr).toBe(0);
-      expect(f.stderr).toMatch(/Rehearsing [1-9]\d* windows written by .* beside yours\./);
+      expect(f.stderr).toMatch(/Rehearsing [1-9]\d* windows written by .*: 25% of every batch\./);
       const manifest = async (dir: string, name: string) => {
         const m = JSON.parse(await readFile(path.join(dir, 'weights_manifest.json'), 'utf8')) as { weights: { name: string }[] }[];
         return m.flatMap((g) => g.weights.map((w) => w.name)).includes(name);

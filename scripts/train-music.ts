@@ -15,7 +15,7 @@
  *
  * Flags: --steps N | --until S, --max-minutes M, --batch B (64) --seed S (1) --resume --encoder 256
  * --decoder 256,256 --z 128 --eval-every 200 --checkpoint-every 200 --transpose 5 (melody only)
- * --quantize none|float16|uint8 --rehearsal R (with --init: share R of the training windows written
+ * --quantize none|float16|uint8 --rehearsal R (with --init: share R of every batch taken from windows written
  * by the --init model itself, against forgetting; default the --finetune recipe's) --hold-out N --workers N (data-parallel, one WASM per worker; default:
  * every core) --sampling-rate k [--sampling-from S] (scheduled sampling, Magenta's inverse sigmoid)
  * --backend wasm|cpu --init <model folder> [--init-step N] (start from a trained model: weights,
@@ -190,17 +190,16 @@ async function main(): Promise<void> {
               .join(', ')})`
       }.\n`,
   );
-  // Pseudo-rehearsal: the --init model's own windows (from the weights read above), as the share --rehearsal of the training windows.
+  // Pseudo-rehearsal: the --init model's own windows (from the weights read above), the share --rehearsal of every batch.
   let replay: Int32Array[] = [];
   if (rehearsal > 0 && init) {
     const own = musicVaeFromValues({ type: 'MusicVAE', dataConverter: converter.toSpec() }, init.weights, 'init');
     try {
-      const wanted = Math.min(REHEARSAL_WINDOWS, Math.round((dataset.counts.trainWindows * rehearsal) / (1 - rehearsal)));
-      replay = await rehearsalWindows(own, hparams.seed, wanted);
+      replay = await rehearsalWindows(own, hparams.seed, REHEARSAL_WINDOWS);
     } finally {
       own.dispose();
     }
-    process.stderr.write(`Rehearsing ${replay.length} windows written by ${values.init} beside yours.\n`);
+    process.stderr.write(`Rehearsing ${replay.length} windows written by ${values.init}: ${Math.round(rehearsal * 100)}% of every batch.\n`);
   }
   const controller = new AbortController();
   stopOnInterrupt(controller, 'Stopping after this step and saving the training state…');
@@ -211,8 +210,8 @@ async function main(): Promise<void> {
     ...(until === undefined ? { steps } : { until }),
     ...(maxMinutes === undefined ? {} : { maxSeconds: maxMinutes * 60 }),
     batchSize,
-    // A fine-tuning recipe's learning rate decays from where the --init model stopped, not from step 0.
-    hparams: recipe && init && recipe.decay < 1 ? { ...hparams, decayFrom: init.step } : hparams,
+    // A fine-tuning recipe's learning rate warms up and decays from where the --init model stopped, not from step 0.
+    hparams: recipe && init && (recipe.decay < 1 || recipe.warmup > 0) ? { ...hparams, decayFrom: init.step } : hparams,
     evalEvery,
     checkpointEvery,
     resume: values.resume,
@@ -220,7 +219,7 @@ async function main(): Promise<void> {
     overrides,
     init,
     transpose,
-    ...(replay.length > 0 ? { rehearsal: replay } : {}),
+    ...(replay.length > 0 ? { rehearsal: { windows: replay, share: rehearsal } } : {}),
     ...(mode && trainedPart(mode) ? { trainOnly: trainedPart(mode) } : {}),
     quantization,
     signal: controller.signal,

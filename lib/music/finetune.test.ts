@@ -115,16 +115,19 @@ describe('FineTuner', () => {
     start.dispose();
   }, 120_000);
 
-  it('decays the learning rate per step when the recipe asks (1 = constant)', async () => {
+  it('warms up and decays the learning rate per step when the recipe asks (1 = constant)', async () => {
     const start = base();
-    const tuner = await FineTuner.create(start, windows(), { ...recipe('whole'), learningRate: 0.01, decay: 0.5, minLearningRate: 0.001 });
+    const tuner = await FineTuner.create(start, windows(), { ...recipe('whole'), learningRate: 0.01, decay: 0.5, minLearningRate: 0.001, warmup: 0 });
     const lr = (tuner as unknown as { trainer: { learningRate(step: number): number } }).trainer;
     expect(lr.learningRate(0)).toBeCloseTo(0.01, 9);
     expect(lr.learningRate(1)).toBeCloseTo(0.0055, 9);
     expect(lr.learningRate(50)).toBeCloseTo(0.001, 9);
     // Teacher forcing is said as a sampling rate of 0, so train:music's defaults merged under it cannot turn sampling on.
     expect(fineTuneHyperparams(fineTuneRecipe('whole', 'melody')).samplingRate).toBe(0);
-    const constant = await FineTuner.create(start, windows(), { ...recipe('whole'), decay: 1 });
+    const constant = await FineTuner.create(start, windows(), { ...recipe('whole'), decay: 1, warmup: 0 });
+    const warming = await FineTuner.create(start, windows(), { ...recipe('whole'), learningRate: 0.01, decay: 1, warmup: 10 });
+    expect((warming as unknown as { trainer: { learningRate(step: number): number } }).trainer.learningRate(0)).toBeCloseTo(0.001, 9);
+    warming.dispose();
     expect((constant as unknown as { trainer: { learningRate(step: number): number } }).trainer.learningRate(500)).toBeCloseTo(0.01, 9);
     tuner.dispose();
     constant.dispose();

@@ -82,6 +82,7 @@ export function fineTuneHyperparams(recipe: FineTuneRecipe): Omit<TrainHyperpara
     learningRate: recipe.learningRate,
     decayRate: recipe.decay,
     minLearningRate: recipe.decay < 1 ? Math.min(recipe.minLearningRate, recipe.learningRate) : recipe.learningRate,
+    ...(recipe.warmup > 0 ? { warmupSteps: recipe.warmup } : {}),
     clipNorm: 1,
     seed: recipe.seed,
     ...samplingSchedule(recipe.sampling),

@@ -19,6 +19,11 @@ export interface TrainHyperparams {
   minLearningRate: number;
   /** The step the decay starts from (default 0; a fine-tuning of a trained model starts it at that model's step). */
   decayFrom?: number;
+  /**
+   * Linear warm-up over this many steps from `decayFrom` (default none): a fresh Adam's first steps
+   * move every weight by the full rate, which throws a trained model off before it learns anything.
+   */
+  warmupSteps?: number;
   /** Global gradient norm limit. */
   clipNorm: number;
   seed: number;
@@ -82,5 +87,7 @@ export function samplingProbabilityAt(h: TrainHyperparams, step: number): number
 
 /** The learning rate at a step: decays exponentially to its floor. */
 export function learningRateAt(h: TrainHyperparams, step: number): number {
-  return (h.learningRate - h.minLearningRate) * h.decayRate ** Math.max(0, step - (h.decayFrom ?? 0)) + h.minLearningRate;
+  const s = Math.max(0, step - (h.decayFrom ?? 0));
+  const warm = h.warmupSteps && h.warmupSteps > 0 ? Math.min(1, (s + 1) / h.warmupSteps) : 1;
+  return ((h.learningRate - h.minLearningRate) * h.decayRate ** s + h.minLearningRate) * warm;
 }

@@ -62,8 +62,11 @@ export interface RunOptions {
   init?: InitialModel;
   /** Transpose melody windows by up to ±this many semitones (training only). */
   transpose: number;
-  /** Windows added to the training windows: the --init model's own, for pseudo-rehearsal (lib/music/finetune). */
-  rehearsal?: readonly Int32Array[];
+  /**
+   * Pseudo-rehearsal (lib/music/finetune): windows the --init model wrote, making up `share` of every
+   * batch (as the labs' fine-tuning mixes them), never transposed.
+   */
+  rehearsal?: { windows: readonly Int32Array[]; share: number };
   /** Train only these variables, the rest kept as they are (fine-tuning; see lib/music/finetune-recipe). */
   trainOnly?: 'encoder' | 'decoder';
   /**
@@ -226,10 +229,15 @@ export async function loadInitialModel(dir: string, step?: number): Promise<Init
 /** Trains (or resumes training) a MusicVAE on a dataset. */
 export async function runTraining(dataset: MusicDataset, converter: MusicConverter, options: RunOptions): Promise<RunResult> {
   if (dataset.converterType !== converter.type) throw new InvalidInputError(`The dataset was built for ${dataset.converterType}, not ${converter.type}.`);
-  const train = [...dataset.files.filter((f) => f.split === 'train').flatMap((f) => f.windows), ...(options.rehearsal ?? [])];
+  const train = dataset.files.filter((f) => f.split === 'train').flatMap((f) => f.windows);
   const validation = dataset.files.filter((f) => f.split === 'validation').flatMap((f) => f.windows);
-  if (train.length < options.batchSize)
-    throw new InvalidInputError(`Only ${train.length} training windows for batches of ${options.batchSize}; use a smaller --batch or more data.`);
+  const replay = options.rehearsal?.windows ?? [];
+  const replayed = replay.length > 0 ? Math.min(options.batchSize - 1, Math.round(options.batchSize * (options.rehearsal?.share ?? 0))) : 0;
+  const ownPerBatch = options.batchSize - replayed;
+  if (train.length < ownPerBatch)
+    throw new InvalidInputError(
+      `Only ${train.length} training windows for batches of ${ownPerBatch}${replayed > 0 ? ` (plus ${replayed} rehearsed)` : ''}; use a smaller --batch or more data.`,
+    );
   if (validation.length === 0) throw new InvalidInputError('The dataset has no validation windows; add more files so some land in the validation split.');
   const stateDir = path.join(options.out, 'training');
   const resumed = options.resume ? await loadTrainingState(stateDir, stateSchema) : undefined;
@@ -332,7 +340,10 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
       },
       {
         trainStep: async (step) => {
-          const windows = augment(batchAt(train, step, options.batchSize, hparams.seed), converter, options.transpose, (hparams.seed * 1_000_003 + step) >>> 0);
+          const windows = [
+            ...augment(batchAt(train, step, ownPerBatch, hparams.seed), converter, options.transpose, (hparams.seed * 1_000_003 + step) >>> 0),
+            ...(replayed > 0 ? batchAt(replay, step, replayed, (hparams.seed ^ 0x5bd1e995) >>> 0) : []),
+          ];
           const stats = await parallel.trainStep(windows, stepSeed(hparams.seed, step));
           options.onStep?.(stats, until);
           state.step = trainer.step;

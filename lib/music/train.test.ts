@@ -45,6 +45,19 @@ describe('MusicVaeTrainer', () => {
     expect(ft.learningRate(5846)).toBeCloseTo(1e-3, 12);
     expect(ft.learningRate(5856)).toBeCloseTo((1e-3 - 1e-5) * 0.9 ** 10 + 1e-5, 12);
     ft.dispose();
+    // With a warm-up of 4 steps: a quarter of the rate at the first step, all of it (decayed) from the fourth on.
+    const warm = new MusicVaeTrainer(converterFor('melody'), {
+      ...small('melody'),
+      learningRate: 1e-3,
+      decayRate: 0.9,
+      minLearningRate: 1e-5,
+      decayFrom: 100,
+      warmupSteps: 4,
+    });
+    expect(warm.learningRate(100)).toBeCloseTo(1e-3 / 4, 12);
+    expect(warm.learningRate(101)).toBeCloseTo(((1e-3 - 1e-5) * 0.9 + 1e-5) / 2, 12);
+    expect(warm.learningRate(103)).toBeCloseTo((1e-3 - 1e-5) * 0.9 ** 3 + 1e-5, 12);
+    warm.dispose();
   });
 
   it("schedules sampling with Magenta's inverse sigmoid, from a chosen step", () => {
