@@ -173,7 +173,8 @@ async function main(): Promise<void> {
   const converter = kind === 'melody' ? new MelodyConverter() : new DrumsConverter();
   process.stderr.write(`Backend: ${choice.backend}, ${workers} worker${workers === 1 ? '' : 's'}. Building the dataset…\n`);
   const built = await buildMusicDataset(path.resolve(values.data), converter, {
-    ignoreMeter: kind === 'melody',
+    // Fine-tuning reads your files as the labs do: each in its own meter (a jig's bars are 6/8), windows one of its bars apart.
+    ...(mode ? { meter: 'any' as const } : { ignoreMeter: kind === 'melody' }),
     kit: kind === 'drums' ? 'roland-td11' : 'gm',
   });
   const dataset = holdOut === undefined ? built : withFiles(built, holdOutFiles(built.files, holdOut));

@@ -69,7 +69,8 @@ export function holdOutFiles(files: readonly FileWindows[], count: number): File
   return files.map((f) => ({ ...f, split: f.split === 'test' ? 'test' : held.has(f.file) ? 'validation' : 'train' }));
 }
 
-export type WindowOptions = Pick<MidiWindowOptions, 'ignoreMeter' | 'kit'>;
+/** `meter: 'any'` reads every file in its own meter, as the labs' fine-tuning reads the user's files (train:music --finetune). */
+export type WindowOptions = Pick<MidiWindowOptions, 'ignoreMeter' | 'kit' | 'meter'>;
 
 /**
  * The 2-bar windows (hop one bar) of one MIDI file for `converter`, dropping windows with fewer
@@ -81,7 +82,7 @@ export function fileWindows(file: MidiFile, converter: MusicConverter, options: 
   // Training data keeps to 4/4 (or, with ignoreMeter, reads every file as 4/4); the user's own files are read in any meter.
   const all = midiWindows(file, kind, {
     kit: options.kit ?? 'gm',
-    meter: options.ignoreMeter ? 'ignore' : 'strict',
+    meter: options.meter ?? (options.ignoreMeter ? 'ignore' : 'strict'),
     preferTrack: 'MELODY',
     minBars: 0,
     windowSteps: converter.numSteps,
