@@ -7,6 +7,7 @@ import { DrumsConverter } from './converters/drums';
 import { MelodyConverter } from './converters/melody';
 import { onsetCount, splitOf, transposeMelodyLabels } from './dataset';
 import { buildMusicDataset, findMidiFiles } from './dataset-node';
+import { readFineTuneFile } from './finetune-data';
 
 let root: string;
 
@@ -84,6 +85,17 @@ describe('melody datasets', () => {
         expect(w).toHaveLength(32);
         expect(onsetCount(w, 'melody')).toBe(8); // one note per beat: the piano chords never leak in
       }
+  });
+
+  it("with meter 'any' (train:music --finetune), reads every file in its own meter, as the labs do", async () => {
+    const ds = await buildMusicDataset(path.join(root, 'songs'), new MelodyConverter(), { cacheDir: path.join(root, 'cache'), meter: 'any' });
+    // The 3/4 waltz is kept now, cut into the same windows (one 3/4 bar apart) as the labs' fine-tuning cuts.
+    expect(ds.counts).toMatchObject({ filesFound: 14, filesUsed: 13, skipped: { unreadable: 1 } });
+    const waltz = ds.files.find((f) => f.file === 'waltz.mid')?.windows ?? [];
+    const labs = readFineTuneFile('waltz.mid', song(4, 60, [3, 4]), new MelodyConverter()).windows;
+    expect(labs.length).toBeGreaterThan(2);
+    expect(waltz.map((w) => Array.from(w))).toEqual(labs.map((w) => Array.from(w)));
+    expect(ds.counts.trainWindows + ds.counts.validationWindows).toBe(4 * 3 + 4 * 4 + 4 * 5 + labs.length);
   });
 
   it('splits by file, so no song has windows in both parts, and the split is stable', () => {
