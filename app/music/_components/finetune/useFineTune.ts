@@ -23,6 +23,13 @@ export interface CurvePoint {
   accuracy: number;
 }
 
+/**
+ * How often the page shows a running fine-tuning's progress and curves. Steps arrive several times a
+ * second; redrawing two charts for each took main-thread time from the workers that train (on a
+ * 2-core laptop, every core is training).
+ */
+export const PROGRESS_EVERY_MS = 400;
+
 export function useFineTune(lab: 'melody' | 'drums', onError: (message: string) => void) {
   const [prepared, setPrepared] = useState<Prepared>();
   const [preparing, setPreparing] = useState(false);
@@ -34,6 +41,18 @@ export function useFineTune(lab: 'melody' | 'drums', onError: (message: string) 
   const [compared, setCompared] = useState<Compared>();
   const [saved, setSaved] = useState<FineTuneCard[]>();
   const [checkpoint, setCheckpoint] = useState<Checkpoint>();
+  // Progress and curve points received since the page last showed them (see PROGRESS_EVERY_MS).
+  const pending = useRef<{ progress?: Progress; points: CurvePoint[] }>({ points: [] });
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const flush = useCallback(() => {
+    clearTimeout(flushTimer.current);
+    flushTimer.current = undefined;
+    const { progress: latest, points } = pending.current;
+    pending.current = { points: [] };
+    if (latest) setProgress(latest);
+    if (points.length > 0) setCurve((c) => [...c, ...points]);
+  }, []);
+  useEffect(() => () => clearTimeout(flushTimer.current), []);
   const errorRef = useRef(onError);
   useEffect(() => {
     errorRef.current = onError;
@@ -96,13 +115,14 @@ export function useFineTune(lab: 'melody' | 'drums', onError: (message: string) 
         },
         (event) => {
           if (event.type !== 'finetune:progress') return;
-          setProgress(event);
-          if (event.phase === 'training') setCurve((c) => [...c, { step: event.step, loss: event.loss, accuracy: event.accuracy }]);
+          pending.current.progress = event;
+          if (event.phase === 'training') pending.current.points.push({ step: event.step, loss: event.loss, accuracy: event.accuracy });
+          flushTimer.current ??= setTimeout(flush, PROGRESS_EVERY_MS);
         },
       );
       setRunning(call.id);
       try {
-        const r = await call.done;
+        const r = await call.done.finally(flush);
         if (r.type !== 'finetune:trained') throw new Error(`Unexpected worker answer "${r.type}".`);
         setTrained(r);
         setCheckpoint(undefined);
@@ -118,7 +138,7 @@ export function useFineTune(lab: 'melody' | 'drums', onError: (message: string) 
           .catch(() => undefined);
       }
     },
-    [lab, fail],
+    [lab, fail, flush],
   );
 
   const pause = useCallback(
