@@ -175,7 +175,8 @@ async function train(request: Extract<Request, { type: 'finetune:train' }>, post
     sessions.set(lab, session);
     const until = checkpoint ? Math.max(checkpoint.until, tuner.step) : request.steps;
     let checkpointedAt: number | undefined;
-    const result = await runFineTune(tuner, {
+    const sharing = tuner;
+    const result = await runFineTune(sharing, {
       until,
       signal,
       ...(request.maxSeconds === undefined ? {} : { maxSeconds: request.maxSeconds }),
@@ -219,9 +220,7 @@ async function train(request: Extract<Request, { type: 'finetune:train' }>, post
           seconds: p.seconds,
           ...(checkpointedAt === undefined ? {} : { checkpointedAt }),
         }),
-    });
-    // The peers hold copies of the model: closed as soon as the steps end (a later run starts them again).
-    await tuner.stopSharing();
+    }).finally(() => sharing.stopSharing()); // the peers hold copies of the model: closed as soon as the steps end, however they end
     status('scoring', `Scoring the fine-tuned model on ${scored.length} held-back windows…`, { step: tuner.step });
     session.after = { ...(await scoreReconstruction(await currentModel(session), scored)).amortized };
     post({
