@@ -17,10 +17,10 @@ const peer = trainPeerHandler(async (backend) => {
   if (choice.backend !== backend) throw new Error(`This peer runs ${choice.backend}, the model worker ${backend}.`);
 });
 
-scope.addEventListener('message', (event) => {
-  const message = event.data;
-  void peer.handle(message).then((out) => {
-    if (out) scope.postMessage(out.reply, out.transfer);
-    else if (message.type === 'close') scope.close();
-  });
-});
+scope.addEventListener('message', (event) =>
+  peer.serve(
+    event.data,
+    (reply, transfer) => scope.postMessage(reply, transfer),
+    () => scope.close(),
+  ),
+);

@@ -103,3 +103,8 @@ export function fineTuneRecipe(mode: FineTuneMode, kind: 'melody' | 'drums'): Fi
     latent: { latentDims: 4, layers: [1024, 256, 64], beta: 1 },
   };
 }
+
+/** How many windows of a batch of `batchSize` are rehearsed at share `share` (at least one of the user's is left). */
+export function rehearsedPerBatch(batchSize: number, share: number): number {
+  return Math.min(batchSize - 1, Math.round(batchSize * share));
+}

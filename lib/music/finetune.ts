@@ -12,7 +12,7 @@ import { tensorsToNamedValues, type NamedValues } from '../core/checkpoint-write
 import { CancelledError, InvalidInputError, TrainingDivergedError } from '../core/errors';
 import { createRng, deriveSeed } from '../core/random';
 import { transposeMelodyLabels } from './dataset';
-import { fineTuneRecipeSchema, type FineTuneRecipe } from './finetune-recipe';
+import { fineTuneRecipeSchema, rehearsedPerBatch, type FineTuneRecipe } from './finetune-recipe';
 import { LatentVae } from './latent-vae';
 import { MusicVAE } from './music-vae';
 import type { MusicVaeConfig } from './music-vae-config';
@@ -177,7 +177,7 @@ export class FineTuner {
   /** The training windows of `step`: the user's (transposed, melodies) and, with rehearsal, the base model's own. */
   windowsAt(step: number): Int32Array[] {
     const { batchSize, seed, rehearsal } = this.recipe;
-    const replayed = this.replay.length > 0 ? Math.min(batchSize - 1, Math.round(batchSize * rehearsal)) : 0;
+    const replayed = this.replay.length > 0 ? rehearsedPerBatch(batchSize, rehearsal) : 0;
     const picked = fineTuneBatch(this.train, step, batchSize - replayed, seed);
     const replay = replayed > 0 ? fineTuneBatch(this.replay, step, replayed, deriveSeed(seed, 'rehearsal')) : [];
     const shift = this.recipe.transpose;
@@ -208,17 +208,9 @@ export class FineTuner {
       accuracy = NaN;
     } else {
       const trainer = this.trainer as MusicVaeTrainer;
-      const seed = deriveSeed(this.recipe.seed, 'noise', step);
-      if (this.parallel) {
-        ({ loss, accuracy } = await this.parallel.trainStep(this.windowsAt(step), seed));
-      } else {
-        const batch = batchTensors(trainer.converter, this.windowsAt(step));
-        try {
-          ({ loss, accuracy } = await trainer.trainStep(batch, seed));
-        } finally {
-          tf.dispose([batch.x, batch.previous, batch.targets, batch.labels]);
-        }
-      }
+      // Alone, a one-participant ParallelTrainer is the trainer's own step on the batch.
+      const steps = this.parallel ?? new ParallelTrainer(trainer, trainer.converter, 1);
+      ({ loss, accuracy } = await steps.trainStep(this.windowsAt(step), deriveSeed(this.recipe.seed, 'noise', step)));
     }
     this.seconds += (performance.now() - t0) / 1000;
     const entry = { step: this.step, seconds: this.seconds, loss, accuracy };

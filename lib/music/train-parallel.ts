@@ -306,11 +306,12 @@ export class ParallelTrainer {
 }
 
 /**
- * A peer's side: handles one message and returns the reply (and what to transfer), or nothing.
- * `initBackend` starts the same backend as participant 0 (Node's or the browser's way).
+ * A peer's side: `serve` handles one message (one at a time, in order) and sends the reply with
+ * `post` (and what to transfer), or calls `close` once a close was handled. `initBackend` starts the
+ * same backend as participant 0 (Node's or the browser's way).
  */
 export function trainPeerHandler(initBackend: (backend: 'wasm' | 'cpu') => Promise<void>): {
-  handle(message: ToWorker): Promise<{ reply: FromWorker; transfer: ArrayBuffer[] } | undefined>;
+  serve(message: ToWorker, post: (reply: FromWorker, transfer: ArrayBuffer[]) => void, close: () => void): void;
 } {
   let trainer: MusicVaeTrainer | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -357,17 +358,23 @@ export function trainPeerHandler(initBackend: (backend: 'wasm' | 'cpu') => Promi
         return undefined;
     }
   };
+  // One message at a time, in order; a failure is the reply, never a hang.
+  const inOrder = (message: ToWorker): Promise<{ reply: FromWorker; transfer: ArrayBuffer[] } | undefined> => {
+    const next = queue.then(() =>
+      handle(message).catch((error: unknown) => ({
+        reply: { type: 'error', message: describeError(error), name: error instanceof Error ? error.name : 'Error' } as FromWorker,
+        transfer: [],
+      })),
+    );
+    queue = next;
+    return next;
+  };
   return {
-    // One message at a time, in order; a failure is the reply, never a hang.
-    handle: (message) => {
-      const next = queue.then(() =>
-        handle(message).catch((error: unknown) => ({
-          reply: { type: 'error', message: describeError(error), name: error instanceof Error ? error.name : 'Error' } as FromWorker,
-          transfer: [],
-        })),
-      );
-      queue = next;
-      return next;
+    serve(message, post, close) {
+      void inOrder(message).then((out) => {
+        if (out) post(out.reply, out.transfer);
+        else if (message.type === 'close') close();
+      });
     },
   };
 }

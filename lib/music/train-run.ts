@@ -26,6 +26,7 @@ import { NothingToTrainError, type RunEval, type RunResult } from './train-run-r
 import { batchTensors, type EvalStats, type StepStats } from './train-batch';
 import { MusicVaeTrainer } from './train';
 import type { TrainHyperparams } from './train-options';
+import { rehearsedPerBatch } from './finetune-recipe';
 import { ParallelTrainer } from './train-parallel';
 import { nodeTrainPeer } from './train-parallel-node';
 import { compareLabels, MusicVAE } from './music-vae';
@@ -232,7 +233,7 @@ export async function runTraining(dataset: MusicDataset, converter: MusicConvert
   const train = dataset.files.filter((f) => f.split === 'train').flatMap((f) => f.windows);
   const validation = dataset.files.filter((f) => f.split === 'validation').flatMap((f) => f.windows);
   const replay = options.rehearsal?.windows ?? [];
-  const replayed = replay.length > 0 ? Math.min(options.batchSize - 1, Math.round(options.batchSize * (options.rehearsal?.share ?? 0))) : 0;
+  const replayed = replay.length > 0 ? rehearsedPerBatch(options.batchSize, options.rehearsal?.share ?? 0) : 0;
   const ownPerBatch = options.batchSize - replayed;
   if (train.length < ownPerBatch)
     throw new InvalidInputError(

@@ -14,10 +14,11 @@ export function startTrainWorker(): void {
   const peer = trainPeerHandler(async (backend) => {
     await initNodeBackend(backend);
   });
-  port.on('message', (message: ToWorker) => {
-    void peer.handle(message).then((out) => {
-      if (out) port.postMessage(out.reply, out.transfer);
-      else if (message.type === 'close') port.close();
-    });
-  });
+  port.on('message', (message: ToWorker) =>
+    peer.serve(
+      message,
+      (reply, transfer) => port.postMessage(reply, transfer),
+      () => port.close(),
+    ),
+  );
 }
