@@ -22,7 +22,7 @@ export const FINETUNE_MODE_INFO: Record<FineTuneMode, { title: string; summary: 
   whole: {
     title: 'Whole model',
     summary:
-      'Encoder and decoder both learn, at a gentle rate: the largest gain on your held-back music in the same minutes, for some forgetting of the music it was trained on.',
+      'Encoder and decoder both learn, fast at first and more slowly as the run goes on: the largest gain on your held-back music in the same minutes, for some forgetting of the music it was trained on.',
   },
   latent: {
     title: 'Small latent model (MidiMe)',
