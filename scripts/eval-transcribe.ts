@@ -25,7 +25,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initNodeBackend } from '../lib/core/backend-node';
 import { fsSource } from '../lib/core/checkpoint-node';
-import { z } from 'zod';
 import { createRng, deriveSeed } from '../lib/core/random';
 import { splitOf } from '../lib/music/dataset';
 import { parseMidi, sequenceToMidi } from '../lib/music/midi';
@@ -41,6 +40,7 @@ import { DRUM_PITCHES, DRUM_SOUNDS, tapsToPattern, transcribeGroove, type DrumSo
 
 import { lineFromPosteriors, melodyFromNotes, type TranscribeMelodyOptions } from '../lib/sound/transcribe';
 import { beatboxSound, HELD_OUT_KITS, renderKit, renderMidi } from './render-audio';
+import { bookPatterns } from './testing/drum-patterns';
 
 const INSTRUMENTS: readonly { program: number; name: string }[] = [
   { program: 0, name: 'piano' },
@@ -331,30 +331,14 @@ interface GrooveTake {
   hits: { step: number; sound: DrumSound }[];
 }
 
-async function loadPatterns(data: string, count: number): Promise<GrooveTake[]> {
-  const patternSchema = z.object({
-    title: z.string(),
-    signature: z.string(),
-    length: z.number(),
-    tracks: z.record(z.string(), z.array(z.string())),
-  });
-  const all: z.infer<typeof patternSchema>[] = [];
-  for (const f of ['patterns-200.json', 'patterns-260.json']) {
-    all.push(...z.array(patternSchema).parse(JSON.parse(await readFile(path.join(data, 'drum-machine-patterns', f), 'utf8'))));
-  }
-  const names: Record<string, DrumSound> = { BassDrum: 'kick', SnareDrum: 'snare', ClosedHiHat: 'hat' };
-  const usable = all.filter((p) => p.signature === '4/4' && p.length === 16 && ['BassDrum', 'SnareDrum'].some((k) => k in p.tracks));
-  const picked = evenly(usable, count);
+/** The book patterns of `split` (test: the 60 scored; tune: others, those the position prior learns from), played twice (2 bars) at a seeded tempo. */
+async function loadPatterns(data: string, count: number, split: 'test' | 'tune'): Promise<GrooveTake[]> {
+  const { test, rest } = await bookPatterns(data);
+  const picked = evenly(split === 'test' ? test : rest, count);
   return picked.map((p, i) => {
     const rng = createRng(deriveSeed(11, p.title, i));
     const hits: GrooveTake['hits'] = [];
-    for (let bar = 0; bar < 2; bar++) {
-      for (const [track, sound] of Object.entries(names)) {
-        (p.tracks[track] ?? []).forEach((v, step) => {
-          if (v === 'Note') hits.push({ step: bar * 16 + step, sound });
-        });
-      }
-    }
+    for (let bar = 0; bar < 2; bar++) for (const h of p.hits) hits.push({ step: bar * 16 + h.step, sound: h.sound });
     return { title: p.title, qpm: Math.round(80 + rng.next() * 50), hits };
   });
 }
@@ -380,8 +364,8 @@ function scoreGroove(take: GrooveTake, pattern: QuantizedNoteSequence, offset: n
   return { truth: truth.length, found, transcribed: got.size, correct };
 }
 
-async function evalDrums(data: string, count: number): Promise<Record<string, unknown>> {
-  const takes = await loadPatterns(data, count);
+async function evalDrums(data: string, count: number, split: 'test' | 'tune'): Promise<Record<string, unknown>> {
+  const takes = (await loadPatterns(data, count, split)).filter((t) => t.hits.length > 0);
   const totals: Record<string, DrumScore & { errors: string[] }> = {};
   const add = (key: string, s: DrumScore): void => {
     const t = (totals[key] ??= { truth: 0, found: 0, transcribed: 0, correct: 0, errors: [] });
@@ -512,7 +496,8 @@ async function main(): Promise<void> {
       report.melody = summarize(results);
       if (values.details) report.melodyTakes = results;
     }
-    if (values.part === 'drums' || values.part === 'all') report.drums = await evalDrums(data, Number(values.patterns));
+    if (values.part === 'drums' || values.part === 'all')
+      report.drums = await evalDrums(data, Number(values.patterns), values.split === 'tune' ? 'tune' : 'test');
   } finally {
     model.dispose();
   }

@@ -14,6 +14,7 @@
 import { DEFAULT_VELOCITY, STEPS_PER_BAR, emptyQuantizedSequence, type QuantizedNote, type QuantizedNoteSequence } from '../music/note-sequence';
 import { unquantize } from '../music/sequences';
 import { DRUM_MODEL, type DrumModel } from './drum-model';
+import { DRUM_POSITIONS } from './drum-positions';
 import { CancelledError } from '../core/errors';
 import { NoHitsError } from './errors';
 import { checkGrid, stepSeconds, type BeatGrid } from './melody';
@@ -117,10 +118,48 @@ export interface HitOptions {
   minLevelDb?: number;
   /** One sound per hit only: group the take's hits by sound and give each group one drum (default true). */
   adapt?: boolean;
+  /**
+   * One sound per hit only: the bar's grid, when known, lets where a hit falls count too — a groove's
+   * snare sits on the backbeat, its kick on the one (see {@link positionLogPrior}).
+   */
+  grid?: BeatGrid;
+  /** Weight of the position prior against the sound's evidence (default {@link POSITION_WEIGHT}; 0 turns it off). */
+  positionWeight?: number;
+}
+
+/** A group of hits whose mean probability of one drum is at least this is that drum (see adaptToTake). */
+const SURE_GROUP = 0.9;
+
+/** How much a hit's place in the bar counts against how it sounds (tuned on book patterns the evaluation does not use). */
+export const POSITION_WEIGHT = 3;
+
+/**
+ * log P(drum | the 16th of the bar a hit falls on), from {@link DRUM_POSITIONS}, per drum, or zeros
+ * when the hit lies between two 16ths by more than a third of one (its place says nothing then).
+ */
+export function positionLogPrior(time: number, grid: BeatGrid): number[] {
+  const step = stepSeconds(grid.qpm);
+  const at = (time - grid.downbeat) / step;
+  const nearest = Math.round(at);
+  if (Math.abs(at - nearest) > 1 / 3) return DRUM_SOUNDS.map(() => 0);
+  const pos = ((nearest % STEPS_PER_BAR) + STEPS_PER_BAR) % STEPS_PER_BAR;
+  return DRUM_SOUNDS.map((s) => Math.log(DRUM_POSITIONS.share[s][pos] ?? 1 / 3));
 }
 
 /** Every hit of a take at 22,050 Hz (use `toModelRate` first), classed. */
 export function detectHits(audio: PcmAudio, options: HitOptions = {}): HeardHit[] {
+  const found = findHits(audio, options);
+  labelHits(found, options);
+  return found.hits;
+}
+
+interface FoundHits {
+  hits: HeardHit[];
+  features: Float32Array[];
+}
+
+/** The take's hits with their features and the classifier's probabilities (each labelled with its likeliest drum, or drums when stacked). */
+function findHits(audio: PcmAudio, options: HitOptions): FoundHits {
   const spec = spectrogram(audio.samples, audio.sampleRate, FFT_SIZE, HOP);
   const frameSeconds = spec.hop / spec.sampleRate;
   // Frame energies: a hit must be within `minLevelDb` of the loudest moment (the log-scale flux also
@@ -152,8 +191,27 @@ export function detectHits(audio: PcmAudio, options: HitOptions = {}): HeardHit[
     if (sounds.length === 0) sounds = [likeliest];
     return { time: o.time, strength: o.strength, sounds, probabilities };
   });
-  if (!options.stacked && options.adapt !== false) adaptToTake(hits, features, model);
-  return hits;
+  return { hits, features };
+}
+
+/**
+ * One sound per hit: each hit's drum from how it sounds and, with `options.grid`, where it falls in
+ * the bar; with `adapt`, per group of alike hits (see {@link adaptToTake}). Stacked hits keep their
+ * drums. Changes the hits in place.
+ */
+function labelHits({ hits, features }: FoundHits, options: HitOptions): void {
+  if (options.stacked) return;
+  const weight = options.positionWeight ?? POSITION_WEIGHT;
+  const grid = options.grid;
+  const evidence = hits.map((h) => {
+    const prior = grid && weight > 0 ? positionLogPrior(h.time, grid) : undefined;
+    return DRUM_SOUNDS.map((s, c) => Math.log(Math.max(1e-6, h.probabilities[s])) + weight * (prior?.[c] ?? 0));
+  });
+  hits.forEach((h, i) => {
+    const e = evidence[i] as number[];
+    h.sounds = [DRUM_SOUNDS[e.indexOf(Math.max(...e))] as DrumSound];
+  });
+  if (options.adapt !== false) adaptToTake(hits, features, evidence, options.model ?? DRUM_MODEL);
 }
 
 /**
@@ -163,16 +221,18 @@ export function detectHits(audio: PcmAudio, options: HitOptions = {}): HeardHit[
  * one drum, different per group, by the classifier's summed evidence over the group's hits. Changes
  * `hits` in place; takes under 6 hits are left as classed one by one.
  */
-function adaptToTake(hits: HeardHit[], features: readonly Float32Array[], model: DrumModel): void {
+function adaptToTake(hits: HeardHit[], features: readonly Float32Array[], evidence: readonly (readonly number[])[], model: DrumModel): void {
   const n = hits.length;
   if (n < 6) return;
   const z = features.map((f) => Array.from(f, (v, i) => (v - (model.mean[i] ?? 0)) / (model.std[i] ?? 1)));
   const dist = (a: readonly number[], b: readonly number[]): number => Math.sqrt(a.reduce((s, v, i) => s + (v - (b[i] ?? 0)) ** 2, 0));
+  // Grouping is by sound alone (seeds from the classifier); naming the groups weighs the evidence, position included.
   const logp = hits.map((h) => DRUM_SOUNDS.map((s) => Math.log(Math.max(1e-6, h.probabilities[s]))));
+  const likeliest = logp.map((l) => l.indexOf(Math.max(...l)));
   let best: { k: number; assign: number[]; silhouette: number } | undefined;
   for (const k of [2, 3]) {
     // Seeds: the hit most sure of each drum (for k = 2, of the two drums with the most such hits).
-    const counts = DRUM_SOUNDS.map((s) => hits.filter((h) => h.sounds[0] === s).length);
+    const counts = DRUM_SOUNDS.map((_s, c) => likeliest.filter((l) => l === c).length);
     const drums = [0, 1, 2].sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0)).slice(0, k);
     let centroids = drums.map((c) => {
       let arg = 0;
@@ -211,9 +271,22 @@ function adaptToTake(hits: HeardHit[], features: readonly Float32Array[], model:
     if (!best || sil > best.silhouette) best = { k, assign, silhouette: sil };
   }
   if (!best || best.silhouette < 0.3) return;
-  // One drum per group, distinct, by the largest summed log-probability (all assignments tried).
+  // Groups the classifier is sure are the same drum (mean probability ≥ 0.9) are one: k-means may
+  // split one drum in two (loud and soft kicks), and two groups must not be forced apart.
+  const sureOf = (g: number): number => {
+    const members = hits.filter((_h, i) => best?.assign[i] === g);
+    const means = DRUM_SOUNDS.map((s) => members.reduce((a, h) => a + h.probabilities[s], 0) / Math.max(1, members.length));
+    const top = Math.max(...means);
+    return top >= SURE_GROUP ? means.indexOf(top) : -1;
+  };
+  const sure = Array.from({ length: best.k }, (_g, g) => sureOf(g));
+  const merged = sure.map((c, g) => (c >= 0 ? sure.indexOf(c) : g));
+  const renumber = [...new Set(merged)];
+  best = { ...best, k: renumber.length, assign: best.assign.map((g) => renumber.indexOf(merged[g] ?? g)) };
+  if (best.k < 2) return;
+  // One drum per group, distinct, by the largest summed evidence (all assignments tried).
   const groups = best.k;
-  const score = (g: number, c: number): number => hits.reduce((s, _h, i) => (best?.assign[i] === g ? s + (logp[i]?.[c] ?? 0) : s), 0);
+  const score = (g: number, c: number): number => hits.reduce((s, _h, i) => (best?.assign[i] === g ? s + (evidence[i]?.[c] ?? 0) : s), 0);
   let bestMap: number[] = [];
   let bestScore = -Infinity;
   const permute = (prefix: number[]): void => {
@@ -331,7 +404,10 @@ export function transcribeGroove(audio: PcmAudio, options: TranscribeGrooveOptio
   const mono = toModelRate(audio);
   if (options.signal?.aborted) throw new CancelledError('Transcribing the groove');
   options.onProgress?.('hits', 0);
-  const hits = detectHits(mono, options.hits);
+  const found = findHits(mono, options.hits ?? {});
+  const hits = found.hits;
+  // Labelled by sound alone first: a detected grid's bar line goes on the first kick on a beat.
+  labelHits(found, { ...options.hits, grid: undefined, positionWeight: 0 });
   if (hits.length === 0) {
     throw new NoHitsError(
       `${name} (peak ${peakDb(audio.samples).toFixed(0)} dBFS) has no drum-like hit: no short burst of sound stands out. Beatbox or tap more crisply.`,
@@ -351,6 +427,8 @@ export function transcribeGroove(audio: PcmAudio, options: TranscribeGrooveOptio
     grid = { qpm: estimate.qpm, downbeat: kickDownbeat(hits, estimate.qpm, estimate.downbeat) };
     tempo = { ...grid, source: options.qpm !== undefined ? 'tempo-given' : 'detected', estimate };
   }
+  // Then again, with where each hit falls in that grid's bar.
+  labelHits(found, { ...options.hits, grid });
   const taps = hits.flatMap((h) => h.sounds.map((sound) => ({ time: h.time, sound, velocity: 40 + Math.round(87 * h.strength) })));
   const pattern = tapsToPattern(taps, grid);
   return { ...pattern, hits, tempo, seconds: durationSeconds(audio) };
