@@ -40,6 +40,7 @@ const SLOW = [
   'scripts/timbre.test.ts',
   'scripts/shipped-timbre-model.test.ts',
   'lib/timbre/worker.test.ts',
+  'lib/timbre/evaluate.test.ts',
 ];
 
 export default defineConfig({

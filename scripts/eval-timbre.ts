@@ -1,10 +1,11 @@
 /**
  * `npm run eval:timbre -- [--model models/timbre] [--data /work/runs/timbre-data] [--split heldout-program]
- *   [--max-notes N] [--pca-notes 200] [--pairs 300] [--k 5] [--out report.json]`
+ *   [--max-notes N] [--pca-notes 200] [--pairs 300] [--k 5] [--refine K] [--out report.json]`
  *
  * Prints JSON: issue 23's targets on notes the model never trained on (held-out programs by
  * default; `--split heldout-soundfont` for MuseScore General's renders of the same programs), each
- * with its measured value and whether it is met. See lib/timbre/evaluate.ts for the measures.
+ * with its measured value and whether it is met; `--refine K` also reconstructs from codes refined
+ * with K Adam steps (the lab's refine toggle). See lib/timbre/evaluate.ts for the measures.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       pairs: { type: 'string' },
       k: { type: 'string' },
       'griffin-lim': { type: 'string' },
+      refine: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -52,12 +54,19 @@ async function main(): Promise<void> {
       pairs: positive(values.pairs, 'pairs'),
       k: positive(values.k, 'k'),
       griffinLimIterations: positive(values['griffin-lim'], 'griffin-lim'),
+      refineSteps: positive(values.refine, 'refine'),
       onProgress: (m) => process.stderr.write(m + '\n'),
     });
     const r = report.reconstruction;
     const targets = {
       reconstructionVsSine: { target: `≤ ${TIMBRE_TARGETS.vsSine}`, measured: r.ratioToSine, met: r.ratioToSine <= TIMBRE_TARGETS.vsSine },
       reconstructionVsPca: { target: `≤ ${TIMBRE_TARGETS.vsPca}`, measured: r.ratioToPca, met: r.ratioToPca <= TIMBRE_TARGETS.vsPca },
+      ...(r.refined
+        ? {
+            refinedVsSine: { target: `≤ ${TIMBRE_TARGETS.vsSine}`, measured: r.refined.ratioToSine, met: r.refined.ratioToSine <= TIMBRE_TARGETS.vsSine },
+            refinedVsPca: { target: `≤ ${TIMBRE_TARGETS.vsPca}`, measured: r.refined.ratioToPca, met: r.refined.ratioToPca <= TIMBRE_TARGETS.vsPca },
+          }
+        : {}),
       pitchWithin50Cents: {
         target: `≥ ${TIMBRE_TARGETS.pitchWithin50Cents}`,
         measured: report.pitch.within50Cents,

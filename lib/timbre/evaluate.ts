@@ -43,6 +43,11 @@ export interface TimbreEvalOptions {
   k?: number;
   pairs?: number;
   griffinLimIterations?: number;
+  /**
+   * Also reconstruct from refined codes (the lab's "Refine the sounds' codes": this many Adam steps
+   * on each code against the spectral distance, early-stopping), reported beside the decodes from μ.
+   */
+  refineSteps?: number;
   seed?: number;
   onProgress?: (message: string) => void;
 }
@@ -60,6 +65,8 @@ export interface TimbreEvalReport {
     medianPca: number;
     ratioToPca: number;
     pcaComponents: number;
+    /** With `refineSteps`: the same measures from refined codes. */
+    refined?: { steps: number; medianModel: number; ratioToSine: number; medianModelOnPcaNotes: number; ratioToPca: number; medianStepsUsed: number };
   };
   pitch: { evaluated: number; within50Cents: number; medianCents: number };
   family: {
@@ -158,6 +165,27 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
     });
     log(`reconstructed ${Math.min(notes.length, i + 64)}/${notes.length}`);
   }
+  // Refined codes: the decoder kept, each code nudged toward its note (see lib/latent/refine.ts).
+  const dRefined: number[] = [];
+  const stepsUsed: number[] = [];
+  if (options.refineSteps) {
+    for (let i = 0; i < notes.length; i += 16) {
+      const chunk = notes.slice(i, i + 16);
+      const inputs = chunk.map((n) => ({
+        samples: noteAudio(data, n),
+        conditions: { f0Hz: n.f0Hz, loudnessDb: n.loudnessDb },
+        features: noteFeatureView(data, n),
+      }));
+      const { z, refinements } = await model.encodeNotes(inputs, { refine: { steps: options.refineSteps } });
+      const decoded = await model.decodeNotes(
+        z,
+        inputs.map((x) => x.conditions),
+      );
+      decoded.forEach((y, j) => dRefined.push(multiScaleDistance(y, (inputs[j] as { samples: Float32Array }).samples)));
+      stepsUsed.push(...(refinements ?? []).map((r) => r.steps));
+      log(`refined ${Math.min(notes.length, i + 16)}/${notes.length}`);
+    }
+  }
   // PCA per pitch, with as many components as the code has numbers, on a spread of the notes.
   const pcaSet = spread(
     notes.map((n, i) => ({ n, i })),
@@ -166,6 +194,7 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
   const pcaByPitch = new Map<number, PcaModel>();
   const dPca: number[] = [];
   const dModelOnPca: number[] = [];
+  const dRefinedOnPca: number[] = [];
   for (const { n, i } of pcaSet) {
     let pca = pcaByPitch.get(n.pitch);
     if (!pca) {
@@ -177,6 +206,7 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
     const x = noteAudio(data, n);
     dPca.push(multiScaleDistance(pcaBaselineAudio(pca, x, options.griffinLimIterations ?? 64), x));
     dModelOnPca.push(dModel[i] ?? NaN);
+    dRefinedOnPca.push(dRefined[i] ?? NaN);
   }
   // Family by k-NN among training codes; and leave-one-program-out within the split.
   const k = options.k ?? 5;
@@ -258,6 +288,18 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
       medianPca,
       ratioToPca: medianModelOnPca / medianPca,
       pcaComponents: model.zDims,
+      ...(options.refineSteps
+        ? {
+            refined: {
+              steps: options.refineSteps,
+              medianModel: median(dRefined),
+              ratioToSine: median(dRefined) / medianSine,
+              medianModelOnPcaNotes: median(dRefinedOnPca),
+              ratioToPca: median(dRefinedOnPca) / medianPca,
+              medianStepsUsed: median(stepsUsed),
+            },
+          }
+        : {}),
     },
     pitch: {
       evaluated: evaluatedCents.length,

@@ -6,70 +6,9 @@ import { loadCheckpointTensors } from '../core/checkpoint';
 import { fsSource } from '../core/checkpoint-node';
 import { tensorsToNamedValues } from '../core/checkpoint-write';
 import { TrainingStateError } from '../core/train-run-node';
-import { DATASET_FORMAT, type DatasetNote } from './dataset';
-import type { TimbreDataset } from './dataset-node';
-import { FEATURE_DIMS, noteFeatures } from './features';
-import { peakLoudnessDb } from './dsp';
-import { gmFamily } from './gm';
-import { FRAMES, HELD_SECONDS, midiToHz, NOTE_SAMPLES, SAMPLE_RATE } from './spec';
-import { syntheticNote } from './testing/notes';
+import { syntheticDataset } from './testing/dataset';
 import { DEFAULT_TIMBRE_HPARAMS } from './train';
 import { runTimbreTraining, timbreHistorySchema, type TimbreRunOptions } from './train-run';
-
-/** A dataset of synthetic notes in memory: 6 training notes and 2 validation notes, one soundfont. */
-function syntheticDataset(): TimbreDataset {
-  const specs = [48, 52, 55, 60, 64, 67, 57, 62].map((pitch, i) => ({
-    pitch,
-    program: [0, 40, 56, 73][i % 4] as number,
-    split: i < 6 ? 'train' : 'validation',
-  }));
-  const audio = new Int16Array(specs.length * NOTE_SAMPLES);
-  const features = new Float32Array(specs.length * FRAMES * FEATURE_DIMS);
-  const notes: DatasetNote[] = specs.map((s, i) => {
-    const clip = syntheticNote({ pitch: s.pitch, slope: 1 + (i % 3), decay: i % 2, seed: i });
-    audio.set(
-      Int16Array.from(clip, (v) => Math.round(v * 32767)),
-      i * NOTE_SAMPLES,
-    );
-    features.set(noteFeatures(clip, midiToHz(s.pitch)), i * FRAMES * FEATURE_DIMS);
-    return {
-      soundfont: 'synth',
-      program: s.program,
-      family: gmFamily(s.program),
-      pitch: s.pitch,
-      velocity: 80,
-      split: s.split as DatasetNote['split'],
-      index: i,
-      peak: 0.3,
-      loudnessDb: peakLoudnessDb(clip),
-      f0Hz: midiToHz(s.pitch),
-      harmonicity: 0.9,
-    };
-  });
-  return {
-    dir: '(memory)',
-    index: {
-      format: DATASET_FORMAT,
-      version: 1,
-      sampleRate: SAMPLE_RATE,
-      noteSamples: NOTE_SAMPLES,
-      heldSeconds: HELD_SECONDS,
-      featureDims: FEATURE_DIMS,
-      frames: FRAMES,
-      soundfonts: [{ id: 'synth', path: '(synthetic)', bytes: audio.byteLength, notes: specs.length }],
-      programs: [0, 40, 56, 73],
-      pitches: specs.map((s) => s.pitch),
-      velocities: [80],
-      heldOutPrograms: [],
-      notes,
-      dropped: [],
-      command: 'test',
-      createdAt: new Date(0).toISOString(),
-    },
-    audio: new Map([['synth', audio]]),
-    features: new Map([['synth', features]]),
-  };
-}
 
 const hparams = { ...DEFAULT_TIMBRE_HPARAMS, zDims: 4, harmonics: 16, noiseBands: 8, batchSize: 2, betaWarmupSteps: 2 };
 const options = (out: string, steps: number, resume: boolean): TimbreRunOptions => ({
