@@ -19,8 +19,8 @@ import { decodeAudio } from '../sound/decode';
 import { amplitudeDb, peakLoudnessDb } from './dsp';
 import {
   checkPlan,
-  DATASET_FORMAT,
   datasetIndexSchema,
+  indexFormat,
   datasetNoteSchema,
   noteStartSample,
   planNotes,
@@ -33,7 +33,7 @@ import { MissingToolError, TimbreDatasetError } from './errors';
 import { FEATURE_DIMS, noteFeatures } from './features';
 import { gmFamily } from './gm';
 import { estimatePitch } from './pitch';
-import { FRAMES, HELD_SECONDS, midiToHz, NOTE_SAMPLES, SAMPLE_RATE, SILENCE_DB } from './spec';
+import { FRAMES, midiToHz, NOTE_SAMPLES, SAMPLE_RATE, SILENCE_DB } from './spec';
 
 export const APT_COMMAND = 'apt-get install -y fluidsynth fluid-soundfont-gm musescore-general-soundfont';
 
@@ -247,13 +247,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetIndex>
     soundfonts.push({ id: sf.id, path: sf.path, bytes: audio.byteLength, notes: index });
   }
   const index: DatasetIndex = {
-    format: DATASET_FORMAT,
-    version: 1,
-    sampleRate: SAMPLE_RATE,
-    noteSamples: NOTE_SAMPLES,
-    heldSeconds: HELD_SECONDS,
-    featureDims: FEATURE_DIMS,
-    frames: FRAMES,
+    ...indexFormat(),
     soundfonts,
     programs: [...plan.programs],
     pitches: [...plan.pitches],

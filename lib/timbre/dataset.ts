@@ -15,7 +15,8 @@ import { writeMidi, type MidiEvent } from 'midi-file';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors';
 import { gmFamily, gmFamilyIndex, GM_FAMILIES, HELD_OUT_PROGRAMS, TIMBRE_PROGRAMS } from './gm';
-import { HELD_SECONDS, NOTE_SAMPLES, SAMPLE_RATE } from './spec';
+import { FEATURE_DIMS } from './features';
+import { FRAMES, HELD_SECONDS, NOTE_SAMPLES, SAMPLE_RATE } from './spec';
 
 export const SPLITS = ['train', 'validation', 'heldout-program', 'heldout-soundfont'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -189,6 +190,19 @@ export const datasetIndexSchema = z.object({
   createdAt: z.string(),
 });
 export type DatasetIndex = z.infer<typeof datasetIndexSchema>;
+
+/** The fixed fields of every index this code writes: format, version and the clip and feature sizes. */
+export function indexFormat(): Pick<DatasetIndex, 'format' | 'version' | 'sampleRate' | 'noteSamples' | 'heldSeconds' | 'featureDims' | 'frames'> {
+  return {
+    format: DATASET_FORMAT,
+    version: 1,
+    sampleRate: SAMPLE_RATE,
+    noteSamples: NOTE_SAMPLES,
+    heldSeconds: HELD_SECONDS,
+    featureDims: FEATURE_DIMS,
+    frames: FRAMES,
+  };
+}
 
 /** The label fields of a planned note (family from the program). */
 export function labelOf(note: PlannedNote): { program: number; family: (typeof GM_FAMILIES)[number]; familyIndex: number; pitch: number } {

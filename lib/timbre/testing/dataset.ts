@@ -1,10 +1,10 @@
 /** Tiny in-memory timbre datasets for tests (no fluidsynth, no files). */
-import { DATASET_FORMAT, type DatasetNote, type Split } from '../dataset';
+import { indexFormat, type DatasetNote, type Split } from '../dataset';
 import type { TimbreDataset } from '../dataset-node';
 import { peakLoudnessDb } from '../dsp';
 import { FEATURE_DIMS, noteFeatures } from '../features';
 import { gmFamily } from '../gm';
-import { FRAMES, HELD_SECONDS, midiToHz, NOTE_SAMPLES, SAMPLE_RATE } from '../spec';
+import { FRAMES, midiToHz, NOTE_SAMPLES } from '../spec';
 import { syntheticNote } from './notes';
 
 /** One note of a synthetic dataset: its key, GM program and split. */
@@ -49,13 +49,7 @@ export function syntheticDataset(specs: readonly SyntheticSpec[] = DEFAULT_SPECS
   return {
     dir: '(memory)',
     index: {
-      format: DATASET_FORMAT,
-      version: 1,
-      sampleRate: SAMPLE_RATE,
-      noteSamples: NOTE_SAMPLES,
-      heldSeconds: HELD_SECONDS,
-      featureDims: FEATURE_DIMS,
-      frames: FRAMES,
+      ...indexFormat(),
       soundfonts: [{ id: 'synth', path: '(synthetic)', bytes: audio.byteLength, notes: specs.length }],
       programs: [...new Set(specs.map((s) => s.program))],
       pitches: specs.map((s) => s.pitch),
