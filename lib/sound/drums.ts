@@ -9,7 +9,9 @@
  * how fast the low and high bands die away — 14 numbers — and three tiny logistic regressions
  * (trained by `scripts/train-drum-classifier.ts` on drum hits rendered from General MIDI kits; the
  * weights live in drum-model.ts) each say whether their drum is in the hit. A hit can hold more
- * than one drum (kick and hat together are common).
+ * than one drum (kick and hat together are common). A beatboxed take makes one sound per hit; there
+ * where a hit falls in the bar counts too — the snare of a groove sits on beats 2 and 4, the kick on
+ * the one — from a table counted over drum-machine patterns (drum-positions.ts).
  */
 import { DEFAULT_VELOCITY, STEPS_PER_BAR, emptyQuantizedSequence, type QuantizedNote, type QuantizedNoteSequence } from '../music/note-sequence';
 import { unquantize } from '../music/sequences';
@@ -218,7 +220,8 @@ function labelHits({ hits, features }: FoundHits, options: HitOptions): void {
  * One voice, one take: a beatboxer's "k" may sound unlike any drum kit's snare, but all their "k"s
  * sound alike. So the take's hits are grouped by sound (k-means on the standardized features, 2 or 3
  * groups, the count with the clearest separation — silhouette ≥ 0.3 — or none), and each group gets
- * one drum, different per group, by the classifier's summed evidence over the group's hits. Changes
+ * one drum, different per group, by the summed evidence over the group's hits (how they sound, and
+ * where they fall in the bar when the grid is known). Changes
  * `hits` in place; takes under 6 hits are left as classed one by one.
  */
 function adaptToTake(hits: HeardHit[], features: readonly Float32Array[], evidence: readonly (readonly number[])[], model: DrumModel): void {
