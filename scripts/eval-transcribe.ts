@@ -40,7 +40,7 @@ import { DRUM_PITCHES, DRUM_SOUNDS, tapsToPattern, transcribeGroove, type DrumSo
 
 import { lineFromPosteriors, melodyFromNotes, type TranscribeMelodyOptions } from '../lib/sound/transcribe';
 import { beatboxSound, HELD_OUT_KITS, renderKit, renderMidi } from './render-audio';
-import { bookPatterns } from './testing/drum-patterns';
+import { bookPatterns, evenly } from './testing/drum-patterns';
 
 const INSTRUMENTS: readonly { program: number; name: string }[] = [
   { program: 0, name: 'piano' },
@@ -341,11 +341,6 @@ async function loadPatterns(data: string, count: number, split: 'test' | 'tune')
     for (let bar = 0; bar < 2; bar++) for (const h of p.hits) hits.push({ step: bar * 16 + h.step, sound: h.sound });
     return { title: p.title, qpm: Math.round(80 + rng.next() * 50), hits };
   });
-}
-
-function evenly<T>(items: readonly T[], n: number): T[] {
-  if (n >= items.length) return [...items];
-  return Array.from({ length: n }, (_, k) => items[Math.floor((k * items.length) / n)] as T);
 }
 
 interface DrumScore {

@@ -409,8 +409,6 @@ export function transcribeGroove(audio: PcmAudio, options: TranscribeGrooveOptio
   options.onProgress?.('hits', 0);
   const found = findHits(mono, options.hits ?? {});
   const hits = found.hits;
-  // Labelled by sound alone first: a detected grid's bar line goes on the first kick on a beat.
-  labelHits(found, { ...options.hits, grid: undefined, positionWeight: 0 });
   if (hits.length === 0) {
     throw new NoHitsError(
       `${name} (peak ${peakDb(audio.samples).toFixed(0)} dBFS) has no drum-like hit: no short burst of sound stands out. Beatbox or tap more crisply.`,
@@ -423,6 +421,8 @@ export function transcribeGroove(audio: PcmAudio, options: TranscribeGrooveOptio
     grid = options.grid;
     tempo = { ...grid, source: 'given' };
   } else {
+    // Labelled by sound alone first: the detected grid's bar line goes on the first kick on a beat.
+    labelHits(found, { ...options.hits, grid: undefined, positionWeight: 0 });
     const estimate = detectTempo(
       hits.map((h) => ({ time: h.time, weight: 0.5 + h.strength })),
       options.qpm !== undefined ? { qpm: options.qpm } : { ...options.tempoSearch },
@@ -430,7 +430,7 @@ export function transcribeGroove(audio: PcmAudio, options: TranscribeGrooveOptio
     grid = { qpm: estimate.qpm, downbeat: kickDownbeat(hits, estimate.qpm, estimate.downbeat) };
     tempo = { ...grid, source: options.qpm !== undefined ? 'tempo-given' : 'detected', estimate };
   }
-  // Then again, with where each hit falls in that grid's bar.
+  // Labelled with where each hit falls in the grid's bar.
   labelHits(found, { ...options.hits, grid });
   const taps = hits.flatMap((h) => h.sounds.map((sound) => ({ time: h.time, sound, velocity: 40 + Math.round(87 * h.strength) })));
   const pattern = tapsToPattern(taps, grid);

@@ -15,7 +15,7 @@ import { TIMBRE_FAMILIES } from './gm';
 import { estimatePitch } from './pitch';
 import { multiScaleDistance } from './spectral-loss';
 import { midiToHz } from './spec';
-import type { TimbreModel } from './timbre-model';
+import type { NoteInput, TimbreModel } from './timbre-model';
 import { spread } from './train-run';
 
 /** Issue 23's targets. */
@@ -91,14 +91,17 @@ function median(values: readonly number[]): number {
   return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 }
 
+/** A dataset note as the model takes it: its audio, its measured conditions and its cached features. */
+function noteInput(data: TimbreDataset, n: DatasetNote): Required<NoteInput> {
+  return { samples: noteAudio(data, n), conditions: { f0Hz: n.f0Hz, loudnessDb: n.loudnessDb }, features: noteFeatureView(data, n) };
+}
+
 /** μ of dataset notes (cached features and conditions), in chunks. */
 export async function encodeDatasetNotes(model: TimbreModel, data: TimbreDataset, notes: readonly DatasetNote[]): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (let i = 0; i < notes.length; i += 64) {
     const chunk = notes.slice(i, i + 64);
-    const { z } = await model.encodeNotes(
-      chunk.map((n) => ({ samples: noteAudio(data, n), conditions: { f0Hz: n.f0Hz, loudnessDb: n.loudnessDb }, features: noteFeatureView(data, n) })),
-    );
+    const { z } = await model.encodeNotes(chunk.map((n) => noteInput(data, n)));
     out.push(...z);
   }
   return out;
@@ -170,18 +173,13 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
   const stepsUsed: number[] = [];
   if (options.refineSteps) {
     for (let i = 0; i < notes.length; i += 16) {
-      const chunk = notes.slice(i, i + 16);
-      const inputs = chunk.map((n) => ({
-        samples: noteAudio(data, n),
-        conditions: { f0Hz: n.f0Hz, loudnessDb: n.loudnessDb },
-        features: noteFeatureView(data, n),
-      }));
+      const inputs = notes.slice(i, i + 16).map((n) => noteInput(data, n));
       const { z, refinements } = await model.encodeNotes(inputs, { refine: { steps: options.refineSteps } });
       const decoded = await model.decodeNotes(
         z,
         inputs.map((x) => x.conditions),
       );
-      decoded.forEach((y, j) => dRefined.push(multiScaleDistance(y, (inputs[j] as { samples: Float32Array }).samples)));
+      decoded.forEach((y, j) => dRefined.push(multiScaleDistance(y, (inputs[j] as Required<NoteInput>).samples)));
       stepsUsed.push(...(refinements ?? []).map((r) => r.steps));
       log(`refined ${Math.min(notes.length, i + 16)}/${notes.length}`);
     }

@@ -28,7 +28,8 @@ export const TEST_PATTERNS = 60;
 
 const NAMES: Readonly<Record<string, DrumSound>> = { BassDrum: 'kick', SnareDrum: 'snare', ClosedHiHat: 'hat' };
 
-function evenly<T>(items: readonly T[], n: number): T[] {
+/** `n` items spread evenly over `items` (all of them when there are no more). */
+export function evenly<T>(items: readonly T[], n: number): T[] {
   if (n >= items.length) return [...items];
   return Array.from({ length: n }, (_, k) => items[Math.floor((k * items.length) / n)] as T);
 }
