@@ -2,12 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { liveTensorCount } from '../core/memory';
 import { createRng } from '../core/random';
-import { fitPca, griffinLim, istft, pcaReconstruct, sineBaseline, stftComplex } from './baselines';
-import { frameRms } from './dsp';
+import { fitPca, fitSynthCeiling, griffinLim, istft, pcaReconstruct, sineBaseline, stftComplex } from './baselines';
+import { frameRms, peakLoudnessDb } from './dsp';
 import { knnPredict } from './evaluate';
 import { estimatePitch } from './pitch';
 import { multiScaleDistance } from './spectral-loss';
+import { HarmonicNoiseSynth } from './synth';
 import { syntheticNote } from './testing/notes';
+import { midiToHz } from './spec';
 
 describe('baselines', () => {
   it('the sine baseline plays the pitch with the input’s loudness envelope', () => {
@@ -51,6 +53,38 @@ describe('baselines', () => {
     await expect(fitPca(rows.slice(0, 2), 2)).rejects.toThrow(/more than 2 rows/);
     expect(tf.memory().numTensors).toBe(before);
   });
+});
+
+describe('the synthesizer’s ceiling', () => {
+  it('fits free knobs to a harmonic note far closer than the sine baseline, closer with more steps, leaving no tensor', async () => {
+    const synth = new HarmonicNoiseSynth({ harmonics: 24, noiseBands: 8, noiseSeed: 1 });
+    try {
+      const notes = [57, 64].map((pitch, i) => {
+        const samples = syntheticNote({ pitch, slope: 1 + i, noise: 0.02, decay: 1.5 });
+        return { samples, f0Hz: midiToHz(pitch), loudnessDb: peakLoudnessDb(samples) };
+      });
+      const before = liveTensorCount();
+      const few = await fitSynthCeiling(synth, notes, { steps: 5 });
+      const many = await fitSynthCeiling(synth, notes, { steps: 80 });
+      expect(liveTensorCount()).toBe(before);
+      expect(many.curve).toHaveLength(80);
+      expect(many.curve.at(-1)!).toBeLessThan(many.curve[0]!);
+      notes.forEach((n, i) => {
+        const sine = multiScaleDistance(sineBaseline(n.samples, n.f0Hz), n.samples);
+        const fitted = multiScaleDistance(many.audio[i]!, n.samples);
+        expect(fitted).toBeLessThan(multiScaleDistance(few.audio[i]!, n.samples));
+        expect(fitted).toBeLessThan(0.5 * sine);
+        expect(estimatePitch(many.audio[i]!)!.midi).toBeCloseTo([57, 64][i]!, 0);
+      });
+      await expect(fitSynthCeiling(synth, [{ ...notes[0]!, samples: new Float32Array(100) }], { steps: 1 })).rejects.toThrow(/20480 samples; got one of 100/);
+      const stop = new AbortController();
+      stop.abort();
+      await expect(fitSynthCeiling(synth, notes, { steps: 3, signal: stop.signal })).rejects.toThrow(/stopped/);
+      expect(liveTensorCount()).toBe(before);
+    } finally {
+      synth.dispose();
+    }
+  }, 120_000);
 });
 
 describe('k nearest neighbours', () => {

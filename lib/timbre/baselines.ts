@@ -6,6 +6,10 @@
  *   so PCA is too): a linear code of the log-magnitude spectrogram, turned back into sound by
  *   Griffin-Lim phase reconstruction.
  *
+ * - the synthesizer's ceiling: the knob settings (every frame, partial and noise band) fitted to one
+ *   note by Adam, with no network and no code — the closest any decoder that drives this
+ *   synthesizer could come to that note.
+ *
  * Griffin-Lim (1984) in a learner's words: a spectrogram keeps how loud each frequency is but drops
  * its phase, so it is not yet sound. Start with random phases, make a sound, measure its spectrogram,
  * keep the phases it has but put back the magnitudes we want, and repeat; each round the sound
@@ -16,7 +20,10 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { InvalidInputError } from '../core/errors';
 import { createRng } from '../core/random';
 import { fftOf, frameCount, frameRms, hann } from './dsp';
-import { HOP, SAMPLE_RATE } from './spec';
+import { gainTensor, synthKnobs } from './network';
+import { spectralLossTensor, spectralTarget } from './spectral-loss';
+import { FRAMES, HOP, NOTE_SAMPLES, SAMPLE_RATE } from './spec';
+import type { HarmonicNoiseSynth } from './synth';
 
 /** A sine at `f0Hz` whose level follows `reference`'s frame RMS (10-ms frames, interpolated). */
 export function sineBaseline(reference: ArrayLike<number>, f0Hz: number, sampleRate = SAMPLE_RATE): Float32Array {
@@ -184,4 +191,61 @@ export function pcaBaselineAudio(model: PcaModel, x: ArrayLike<number>, iteratio
   const recon = pcaReconstruct(model, pcaFeatures(x));
   const mags = Float32Array.from(recon, (v) => Math.max(0, Math.exp(v) - LOG_FLOOR));
   return griffinLim(mags, PCA_FFT, PCA_HOP, x.length, iterations);
+}
+
+/** A note the synthesizer's ceiling is fitted to: its samples and its measured conditions. */
+export interface CeilingNote {
+  samples: Float32Array;
+  f0Hz: number;
+  loudnessDb: number;
+}
+
+/**
+ * The synthesizer's ceiling for a few notes at once: free knobs `[B, F, 1 + K + bands]` (through the
+ * decoder's own last step, {@link synthKnobs}, so any setting fitted here a decoder could output),
+ * fitted by `steps` Adam steps on the multi-scale spectral distance (all six sizes), then rendered.
+ * Returns one sound per note and the per-step mean distances. Leaves no tensors; `signal` stops it
+ * between steps.
+ */
+export async function fitSynthCeiling(
+  synth: HarmonicNoiseSynth,
+  notes: readonly CeilingNote[],
+  options: { steps: number; learningRate?: number; signal?: AbortSignal },
+): Promise<{ audio: Float32Array[]; curve: number[] }> {
+  if (notes.length === 0) return { audio: [], curve: [] };
+  if (!Number.isInteger(options.steps) || options.steps < 1) throw new InvalidInputError(`The ceiling needs at least one step; got ${options.steps}.`);
+  const wrong = notes.find((n) => n.samples.length !== NOTE_SAMPLES);
+  if (wrong) throw new InvalidInputError(`The ceiling fits notes of ${NOTE_SAMPLES} samples; got one of ${wrong.samples.length}.`);
+  const K = synth.spec.harmonics;
+  const nb = synth.spec.noiseBands;
+  const f0 = notes.map((n) => n.f0Hz);
+  const targets = notes.map((n) => spectralTarget(n.samples));
+  const start = tf.zeros([notes.length, FRAMES, 1 + K + nb]);
+  const knobs = tf.variable(start) as tf.Variable<tf.Rank.R3>;
+  start.dispose();
+  const masks = synth.masksTensor(f0);
+  const gains = gainTensor(notes.map((n) => n.loudnessDb));
+  const optimizer = tf.train.adam(options.learningRate ?? 0.05);
+  const render = (): tf.Tensor2D => {
+    const { harmonics, noise } = synthKnobs(knobs, masks, gains, K, nb);
+    return synth.render(harmonics, noise, f0);
+  };
+  const curve: number[] = [];
+  try {
+    for (let step = 0; step < options.steps; step++) {
+      if (options.signal?.aborted) throw new DOMException('The ceiling fit was stopped.', 'AbortError');
+      const cost = optimizer.minimize(() => tf.mean(spectralLossTensor(render(), targets)) as tf.Scalar, true, [knobs]);
+      if (cost) {
+        curve.push((await cost.data())[0] ?? NaN);
+        cost.dispose();
+      }
+    }
+    const y = tf.tidy(render);
+    const flat = await y.data();
+    y.dispose();
+    return { audio: notes.map((_, i) => Float32Array.from(flat.subarray(i * NOTE_SAMPLES, (i + 1) * NOTE_SAMPLES))), curve };
+  } finally {
+    tf.dispose([knobs, masks, gains]);
+    optimizer.dispose();
+  }
 }

@@ -210,7 +210,24 @@ export function decoderForward(
   let h = tf.relu(tf.add(tf.reshape(itemPart, [batch, 1, hd]), tf.reshape(w('decoder/time'), [1, FRAMES, hd])));
   h = tf.reshape(h, [batch * FRAMES, hd]);
   for (let l = 1; l < c.decoder.layers; l++) h = tf.relu(dense(h, w, `decoder/hidden_${l}`));
-  const out = tf.reshape(dense(h, w, 'decoder/out'), [batch, FRAMES, 1 + K + nb]);
+  const out = tf.reshape(dense(h, w, 'decoder/out'), [batch, FRAMES, 1 + K + nb]) as tf.Tensor3D;
+  return synthKnobs(out, masks, gains, K, nb);
+}
+
+/**
+ * The decoder's last step, shared with the synthesizer's ceiling (baselines.ts): raw outputs
+ * `[B, F, 1 + K + bands]` → partial amplitudes `[B, F, K]` (an overall level times each partial's
+ * share, a softmax over the partials below Nyquist) and noise-band amplitudes `[B, F, bands]`, both
+ * scaled by the note's gain. Allocates in the caller's tidy.
+ */
+export function synthKnobs(
+  out: tf.Tensor3D,
+  masks: tf.Tensor2D,
+  gains: tf.Tensor1D,
+  K: number,
+  nb: number,
+): { harmonics: tf.Tensor3D; noise: tf.Tensor3D } {
+  const [batch] = out.shape;
   const gain = tf.reshape(gains, [batch, 1, 1]);
   const amp = tf.mul(scaledSigmoid(tf.slice(out, [0, 0, 0], [-1, -1, 1])), gain);
   const maskB = tf.reshape(masks, [batch, 1, K]);
