@@ -60,4 +60,20 @@ describe('evaluateTimbre', () => {
     const report = await evaluateTimbre(model, syntheticDataset(specs), { split: 'heldout-program', pcaNotes: 1, pairs: 1, griffinLimIterations: 1 });
     expect(report.reconstruction.refined).toBeUndefined();
   });
+
+  it('draws midpoint pairs of different programs at one key, and splits their share by how far apart the ends are', async () => {
+    const twoHeldOut: SyntheticSpec[] = [48, 60].flatMap((pitch) => [
+      { pitch, program: 0, split: 'train' as const },
+      { pitch, program: 40, split: 'train' as const },
+      { pitch, program: 56, split: 'heldout-program' as const },
+      { pitch, program: 73, split: 'heldout-program' as const },
+    ]);
+    const report = await evaluateTimbre(model, syntheticDataset(twoHeldOut), { split: 'heldout-program', pcaNotes: 1, pairs: 12, griffinLimIterations: 1 });
+    const m = report.midpoint;
+    expect(m.pairs).toBe(12);
+    expect(m.byEndsGap.map((g) => g.gap)).toEqual(['< 0.1', '0.1–0.2', '≥ 0.2']);
+    expect(m.byEndsGap.reduce((s, g) => s + g.pairs, 0)).toBe(12);
+    const inside = m.byEndsGap.reduce((s, g) => s + (g.pairs > 0 ? g.between * g.pairs : 0), 0);
+    expect(inside).toBeCloseTo(m.between * m.pairs, 9);
+  });
 });

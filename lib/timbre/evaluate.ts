@@ -80,7 +80,15 @@ export interface TimbreEvalReport {
     classifierAccuracy?: number;
     confusedMost: string[];
   };
-  midpoint: { pairs: number; between: number };
+  midpoint: {
+    pairs: number;
+    between: number;
+    /**
+     * The same share split by how far apart the ends' centroids are ((high − low) ÷ their mean):
+     * pairs of nearly equally bright sounds leave the midpoint a narrow interval to land in.
+     */
+    byEndsGap: { gap: string; pairs: number; between: number }[];
+  };
   perFamily: Record<string, { notes: number; medianModel: number; medianSine: number; knn: number }>;
 }
 
@@ -136,6 +144,13 @@ export function knnPredict(
   const top = Math.max(...votes.values());
   return nearest.find((n) => votes.get(n.label) === top)?.label ?? '';
 }
+
+/** Bins of the ends' relative centroid gap in the midpoint report. */
+const MIDPOINT_GAP_BINS: readonly [number, number][] = [
+  [0, 0.1],
+  [0.1, 0.2],
+  [0.2, Infinity],
+];
 
 /** Runs every measure on a split of the dataset (see the file comment). */
 export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, options: TimbreEvalOptions): Promise<TimbreEvalReport> {
@@ -237,6 +252,7 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
   const rng = createRng(options.seed ?? 1);
   let between = 0;
   let pairs = 0;
+  const gapBins = MIDPOINT_GAP_BINS.map(([low, high]) => ({ low, high, pairs: 0, between: 0 }));
   const groups = new Map<string, number[]>();
   notes.forEach((n, i) => groups.set(`${n.pitch}/${n.velocity}`, [...(groups.get(`${n.pitch}/${n.velocity}`) ?? []), i]));
   const keys = [...groups.keys()].filter((g) => (groups.get(g)?.length ?? 0) >= 2);
@@ -254,8 +270,15 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
     const cond = { f0Hz: midiToHz(na.pitch), loudnessDb: (na.loudnessDb + nb.loudnessDb) / 2 };
     const [ya, ym, yb] = await model.decodeNotes([za, mid, zb], [cond, cond, cond]);
     const [ca, cm, cb] = [spectralCentroid(ya as Float32Array), spectralCentroid(ym as Float32Array), spectralCentroid(yb as Float32Array)];
+    const [low, high] = [Math.min(ca, cb), Math.max(ca, cb)];
+    const inside = cm >= low && cm <= high;
     pairs++;
-    if (cm >= Math.min(ca, cb) && cm <= Math.max(ca, cb)) between++;
+    if (inside) between++;
+    const bin = gapBins.find((g) => (high - low) / ((high + low) / 2 || 1) < g.high);
+    if (bin) {
+      bin.pairs++;
+      if (inside) bin.between++;
+    }
   }
   const perFamily: TimbreEvalReport['perFamily'] = {};
   for (const family of TIMBRE_FAMILIES) {
@@ -316,7 +339,15 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
         .slice(0, 5)
         .map(([what, count]) => `${what} (${count})`),
     },
-    midpoint: { pairs, between: pairs > 0 ? between / pairs : NaN },
+    midpoint: {
+      pairs,
+      between: pairs > 0 ? between / pairs : NaN,
+      byEndsGap: gapBins.map((g) => ({
+        gap: g.low === 0 ? `< ${g.high}` : g.high === Infinity ? `≥ ${g.low}` : `${g.low}–${g.high}`,
+        pairs: g.pairs,
+        between: g.pairs > 0 ? g.between / g.pairs : NaN,
+      })),
+    },
     perFamily,
   };
 }
