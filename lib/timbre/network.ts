@@ -220,13 +220,7 @@ export function decoderForward(
  * share, a softmax over the partials below Nyquist) and noise-band amplitudes `[B, F, bands]`, both
  * scaled by the note's gain. Allocates in the caller's tidy.
  */
-export function synthKnobs(
-  out: tf.Tensor3D,
-  masks: tf.Tensor2D,
-  gains: tf.Tensor1D,
-  K: number,
-  nb: number,
-): { harmonics: tf.Tensor3D; noise: tf.Tensor3D } {
+export function synthKnobs(out: tf.Tensor3D, masks: tf.Tensor2D, gains: tf.Tensor1D, K: number, nb: number): { harmonics: tf.Tensor3D; noise: tf.Tensor3D } {
   const [batch] = out.shape;
   const gain = tf.reshape(gains, [batch, 1, 1]);
   const amp = tf.mul(scaledSigmoid(tf.slice(out, [0, 0, 0], [-1, -1, 1])), gain);
