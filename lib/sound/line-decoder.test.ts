@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BASIC_PITCH, type PitchPosteriors } from './basic-pitch';
-import { decodeMelodyLine, pitchTrack } from './line-decoder';
+import { decodeMelodyLine, phaseDeviation, pitchTrack } from './line-decoder';
 import { MODEL_SAMPLE_RATE } from './pcm';
 import { renderNotes, type SynthNote } from './testing/synth';
 
@@ -82,5 +82,39 @@ describe('decodeMelodyLine', () => {
       }),
     );
     expect(new Set(path)).toEqual(new Set([60 - 20]));
+  });
+
+  /** A held tone at `pitch` (six partials, steady level); its phases jump at `restart` seconds, as when a note is re-tongued without a dip in level; `vibrato` in cents at 5.5 Hz. */
+  function heldTone(pitch: number, start: number, end: number, seconds: number, restart?: number, vibrato = 0): Float32Array {
+    const out = new Float32Array(Math.round(seconds * MODEL_SAMPLE_RATE));
+    const f0 = 440 * 2 ** ((pitch - 69) / 12);
+    let phase = 0;
+    for (let i = 0; i < out.length; i++) {
+      const t = i / MODEL_SAMPLE_RATE;
+      phase += (2 * Math.PI * f0 * 2 ** ((vibrato / 1200) * Math.sin(2 * Math.PI * 5.5 * t))) / MODEL_SAMPLE_RATE;
+      if (t < start || t >= end) continue;
+      const jump = restart !== undefined && t >= restart ? 2.1 : 0;
+      let y = 0;
+      for (let h = 1; h <= 6; h++) y += Math.sin(h * (phase + jump)) / h;
+      out[i] = 0.2 * y;
+    }
+    return out;
+  }
+
+  it('splits a held pitch where its partials restart with no onset or dip (a re-tongued note), not a steady or vibrato tone', () => {
+    const one: SynthNote[] = [{ pitch: 67, start: 0.2, end: 1.2 }];
+    // basic-pitch heard one long note: the posteriors have no onset at 0.7 s.
+    const post = fakePosteriors(one, 1.6);
+    const restarted = heldTone(67, 0.2, 1.2, 1.6, 0.7);
+    const c = Math.round(0.7 * MODEL_SAMPLE_RATE);
+    const nearRestart = Math.max(...[-256, -128, 0, 128, 256].map((d) => phaseDeviation(restarted, c + d, 67)));
+    expect(nearRestart).toBeGreaterThan(0.15);
+    expect(phaseDeviation(restarted, c + 4000, 67)).toBeLessThan(0.01);
+    const line = decodeMelodyLine(post, restarted);
+    expect(line.map((n) => n.pitch)).toEqual([67, 67]);
+    expect(Math.abs((line[1] as { start: number }).start - 0.7)).toBeLessThan(0.03);
+    expect(decodeMelodyLine(post, restarted, { phaseReonsetThreshold: Infinity })).toHaveLength(1);
+    expect(decodeMelodyLine(post, heldTone(67, 0.2, 1.2, 1.6))).toHaveLength(1);
+    expect(decodeMelodyLine(post, heldTone(67, 0.2, 1.2, 1.6, undefined, 30))).toHaveLength(1);
   });
 });

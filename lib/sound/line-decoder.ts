@@ -17,6 +17,7 @@
  *      singer stopped — or where the next note begins.
  * Pure functions over plain arrays: runs in Node and in a Web Worker.
  */
+import FFT from 'fft.js';
 import { BASIC_PITCH, type PitchPosteriors } from './basic-pitch';
 import type { HeardNote } from './notes';
 import { MODEL_SAMPLE_RATE } from './pcm';
@@ -38,6 +39,13 @@ export interface LineDecoderOptions {
   releaseDelay?: number;
   /** Shortest note kept, seconds (default 0.05). */
   minDuration?: number;
+  /**
+   * Phase deviation (0–~1.4, see {@link phaseDeviation}) that splits a held pitch into a repeated note
+   * when it peaks there (default 0.15; Infinity turns the test off).
+   */
+  phaseReonsetThreshold?: number;
+  /** …and is at least this many times the note's median deviation over the 150 ms before (default 3). */
+  phaseReonsetRatio?: number;
   /** Onset search: a run's onset moves to its pitch's onset-posterior peak up to this many frames earlier (default 8) or 2 later. */
   onsetSnapFrames?: number;
 }
@@ -60,6 +68,48 @@ export function frameLevels(samples: Float32Array, frameTimes: Float64Array): Fl
     out[i] = 10 * Math.log10(s / Math.max(1, b - a) + 1e-12);
   }
   return out;
+}
+
+const PHASE_N = 1024;
+const PHASE_HOP = 128;
+const phaseFft = new FFT(PHASE_N);
+const phaseWindow = Float64Array.from({ length: PHASE_N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / PHASE_N));
+
+/**
+ * How much the partials of a note at `midi` break from where their phases were heading, at
+ * `centre` (a sample index of 22,050 Hz audio): the complex-domain onset measure (Duxbury et al.
+ * 2003; Bello et al. 2004) on the bins around the first six harmonics — each bin's value predicted
+ * from the two windows before (same magnitude, phase advancing at the same rate), the distance of
+ * the actual value from the prediction, over the magnitudes. A steady tone scores near 0; a note
+ * that restarts at the same pitch with no dip in level (a re-tongued or re-bowed note, a sample
+ * restarted) breaks its phases and scores high.
+ */
+export function phaseDeviation(samples: Float32Array, centre: number, midi: number): number {
+  const f0 = 440 * 2 ** ((midi - 69) / 12);
+  const bins: number[] = [];
+  for (let h = 1; h <= 6; h++) {
+    const b = Math.round((h * f0 * PHASE_N) / MODEL_SAMPLE_RATE);
+    for (let d = -2; d <= 2; d++) if (b + d > 0 && b + d < PHASE_N / 2) bins.push(b + d);
+  }
+  const frame = (c: number): number[] => {
+    const input = new Array<number>(PHASE_N);
+    for (let i = 0; i < PHASE_N; i++) input[i] = (samples[c - PHASE_N / 2 + i] ?? 0) * (phaseWindow[i] ?? 0);
+    const out = phaseFft.createComplexArray() as number[];
+    phaseFft.realTransform(out, input);
+    return out;
+  };
+  const [a, b, c] = [frame(centre - 2 * PHASE_HOP), frame(centre - PHASE_HOP), frame(centre)];
+  let deviation = 0;
+  let magnitude = 0;
+  for (const k of bins) {
+    const p0 = Math.atan2(a[2 * k + 1] ?? 0, a[2 * k] ?? 0);
+    const p1 = Math.atan2(b[2 * k + 1] ?? 0, b[2 * k] ?? 0);
+    const m1 = Math.hypot(b[2 * k] ?? 0, b[2 * k + 1] ?? 0);
+    const predicted = 2 * p1 - p0;
+    deviation += Math.hypot((c[2 * k] ?? 0) - m1 * Math.cos(predicted), (c[2 * k + 1] ?? 0) - m1 * Math.sin(predicted));
+    magnitude += Math.hypot(c[2 * k] ?? 0, c[2 * k + 1] ?? 0) + m1;
+  }
+  return deviation / (magnitude + 1e-12);
 }
 
 /** Viterbi pitch track: per frame 0 = silence, k + 1 = pitch 21 + k. */
@@ -159,6 +209,9 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
   const releaseDelay = options.releaseDelay ?? 0.02;
   const minDuration = options.minDuration ?? 0.05;
   const snap = options.onsetSnapFrames ?? 8;
+  const phaseSplit = options.phaseReonsetThreshold ?? 0.15;
+  const phaseRatio = options.phaseReonsetRatio ?? 3;
+  const phaseLookback = Math.max(3, Math.round(0.15 / hop));
   const timeOf = (f: number): number => (f < n ? (times[f] ?? 0) : (times[n - 1] ?? 0) + (f - n + 1) * hop);
 
   // Runs of one pitch [a, b) in frames, each starting at its onset.
@@ -202,6 +255,31 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
     for (let k = f - 2; k <= f + 2; k++) if (k !== f && (O[k * P + p] ?? 0) > o) return false;
     return true;
   };
+  // Phase deviation of pitch p at frame f, computed when first asked (only inside notes, only when on).
+  const deviations = new Map<number, number>();
+  const deviationAt = (f: number, p: number): number => {
+    const key = f * P + p;
+    let d = deviations.get(key);
+    if (d === undefined) {
+      d = phaseDeviation(samples, Math.round(timeOf(f) * MODEL_SAMPLE_RATE), p + BASIC_PITCH.midiOffset);
+      deviations.set(key, d);
+    }
+    return d;
+  };
+  const phasePeak = (f: number, p: number, start: number): boolean => {
+    if (!Number.isFinite(phaseSplit)) return false;
+    const d = deviationAt(f, p);
+    if (d < phaseSplit) return false;
+    for (let k = f - 2; k <= f + 2; k++) if (k !== f && k >= 0 && k < n && deviationAt(k, p) > d) return false;
+    if (phaseRatio > 0) {
+      const before: number[] = [];
+      for (let k = Math.max(start + 2, f - phaseLookback); k <= f - 3; k++) before.push(deviationAt(k, p));
+      if (before.length < 3) return false;
+      before.sort((x, y) => x - y);
+      if (d < phaseRatio * (before[Math.floor(before.length / 2)] ?? 0)) return false;
+    }
+    return true;
+  };
   const emit = (p: number, a: number, endFrame: number, released: boolean): void => {
     const start = timeOf(a);
     const end = released ? timeOf(endFrame) - releaseDelay : timeOf(endFrame);
@@ -223,7 +301,7 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
     let minFrame = run.a;
     for (let f = run.a + 3; f < run.b; f++) {
       if (sounding) {
-        if (f - start >= 4 && (O[f * P + p] ?? 0) >= reonset && peakO(f, p)) {
+        if (f - start >= 4 && (((O[f * P + p] ?? 0) >= reonset && peakO(f, p)) || phasePeak(f, p, start))) {
           emit(p, start, f, false);
           start = f;
           continue;
