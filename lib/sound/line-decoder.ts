@@ -11,7 +11,9 @@
  *      search, the same dynamic programming that finds the best path through a maze of choices.
  *      Harmonic ghosts are weaker than the note and lose.
  *   2. Notes: a run of one pitch is a note; it is split where the model hears a fresh onset of that
- *      same pitch (a repeated note).
+ *      same pitch (a repeated note), or where the note's partials suddenly stop following their own
+ *      phases (a repeated note played legato, which the model often does not hear: see
+ *      {@link phaseDeviation}).
  *   3. Note ends come from the loudness: a note ends where the sound level falls fast (by
  *      `releaseDropDb` within `releaseWindow` seconds) — the moment the key was released or the
  *      singer stopped — or where the next note begins.
