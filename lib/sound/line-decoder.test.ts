@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BASIC_PITCH, type PitchPosteriors } from './basic-pitch';
 import { decodeMelodyLine, phaseDeviation, pitchTrack } from './line-decoder';
 import { MODEL_SAMPLE_RATE } from './pcm';
-import { renderNotes, type SynthNote } from './testing/synth';
+import { midiToHz, renderNotes, type SynthNote } from './testing/synth';
 
 const HOP = BASIC_PITCH.fftHop / MODEL_SAMPLE_RATE;
 
@@ -87,7 +87,7 @@ describe('decodeMelodyLine', () => {
   /** A held tone at `pitch` (six partials, steady level); its phases jump at `restart` seconds, as when a note is re-tongued without a dip in level; `vibrato` in cents at 5.5 Hz. */
   function heldTone(pitch: number, start: number, end: number, seconds: number, restart?: number, vibrato = 0): Float32Array {
     const out = new Float32Array(Math.round(seconds * MODEL_SAMPLE_RATE));
-    const f0 = 440 * 2 ** ((pitch - 69) / 12);
+    const f0 = midiToHz(pitch);
     let phase = 0;
     for (let i = 0; i < out.length; i++) {
       const t = i / MODEL_SAMPLE_RATE;

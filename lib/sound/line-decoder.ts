@@ -19,10 +19,10 @@
  *      singer stopped — or where the next note begins.
  * Pure functions over plain arrays: runs in Node and in a Web Worker.
  */
-import FFT from 'fft.js';
 import { BASIC_PITCH, type PitchPosteriors } from './basic-pitch';
 import type { HeardNote } from './notes';
 import { MODEL_SAMPLE_RATE } from './pcm';
+import { centredSpectrum } from './spectrum';
 
 export interface LineDecoderOptions {
   /** Log-score cost of changing pitch between frames (default 3: ≈ a 20× less likely path). */
@@ -74,8 +74,6 @@ export function frameLevels(samples: Float32Array, frameTimes: Float64Array): Fl
 
 const PHASE_N = 1024;
 const PHASE_HOP = 128;
-const phaseFft = new FFT(PHASE_N);
-const phaseWindow = Float64Array.from({ length: PHASE_N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / PHASE_N));
 
 /**
  * How much the partials of a note at `midi` break from where their phases were heading, at
@@ -93,13 +91,7 @@ export function phaseDeviation(samples: Float32Array, centre: number, midi: numb
     const b = Math.round((h * f0 * PHASE_N) / MODEL_SAMPLE_RATE);
     for (let d = -2; d <= 2; d++) if (b + d > 0 && b + d < PHASE_N / 2) bins.push(b + d);
   }
-  const frame = (c: number): number[] => {
-    const input = new Array<number>(PHASE_N);
-    for (let i = 0; i < PHASE_N; i++) input[i] = (samples[c - PHASE_N / 2 + i] ?? 0) * (phaseWindow[i] ?? 0);
-    const out = phaseFft.createComplexArray() as number[];
-    phaseFft.realTransform(out, input);
-    return out;
-  };
+  const frame = (c: number): Float64Array => centredSpectrum(samples, c, PHASE_N);
   const [a, b, c] = [frame(centre - 2 * PHASE_HOP), frame(centre - PHASE_HOP), frame(centre)];
   let deviation = 0;
   let magnitude = 0;

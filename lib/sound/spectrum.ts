@@ -26,25 +26,43 @@ export interface Spectrogram {
 export function spectrogram(samples: Float32Array, sampleRate: number, size = 1024, hop = 128): Spectrogram {
   if (!Number.isInteger(size) || size < 16 || (size & (size - 1)) !== 0) throw new InvalidInputError(`The FFT size must be a power of two ≥ 16; got ${size}.`);
   if (!Number.isInteger(hop) || hop < 1) throw new InvalidInputError(`The hop must be a whole number of samples ≥ 1; got ${hop}.`);
-  const fft = new FFT(size);
   const bins = size / 2 + 1;
   const numFrames = Math.max(1, Math.ceil(samples.length / hop));
   const magnitudes = new Float32Array(numFrames * bins);
-  const window = new Float64Array(size);
-  for (let i = 0; i < size; i++) window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
-  const frame = new Float64Array(size);
   const out = new Float64Array(2 * size);
   for (let f = 0; f < numFrames; f++) {
-    const centre = f * hop;
-    for (let i = 0; i < size; i++) {
-      const k = centre - size / 2 + i;
-      frame[i] = k >= 0 && k < samples.length ? (samples[k] as number) * (window[i] as number) : 0;
-    }
-    fft.realTransform(out, frame);
+    centredSpectrum(samples, f * hop, size, out);
     const base = f * bins;
     for (let b = 0; b < bins; b++) magnitudes[base + b] = Math.hypot(out[2 * b] as number, out[2 * b + 1] as number);
   }
   return { magnitudes, numFrames, bins, size, hop, sampleRate };
+}
+
+/** Per FFT size: the transform, its Hann window and a frame buffer, made once. */
+const transforms = new Map<number, { fft: FFT; window: Float64Array; frame: Float64Array }>();
+
+/**
+ * The complex spectrum (interleaved re, im; bins 0 … size/2 of `2·size` numbers) of the
+ * Hann-windowed frame of `samples` centred at sample `centre` (zero outside the samples) — one
+ * frame of {@link spectrogram}, magnitudes and phases both. Writes into `out` when given.
+ */
+export function centredSpectrum(samples: Float32Array, centre: number, size: number, out = new Float64Array(2 * size)): Float64Array {
+  let t = transforms.get(size);
+  if (!t) {
+    t = {
+      fft: new FFT(size),
+      window: Float64Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size)),
+      frame: new Float64Array(size),
+    };
+    transforms.set(size, t);
+  }
+  const { fft, window, frame } = t;
+  for (let i = 0; i < size; i++) {
+    const k = centre - size / 2 + i;
+    frame[i] = k >= 0 && k < samples.length ? (samples[k] as number) * (window[i] as number) : 0;
+  }
+  fft.realTransform(out, frame);
+  return out;
 }
 
 /** The bin index of `hz` (rounded, clamped to the spectrum). */
