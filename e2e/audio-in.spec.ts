@@ -7,7 +7,7 @@
 import { Midi } from '@tonejs/midi';
 import type { Page } from '@playwright/test';
 import { createRng } from '../lib/core/random';
-import { grooveTake, melodyTake, MIC_PITCHES, wavBuffer } from './harness/audio-fixtures';
+import { exampleTake, grooveTake, melodyTake, MIC_PITCHES, unevenGroove, wavBuffer } from './harness/audio-fixtures';
 import { expect, rollPitchesAfter, test } from './fixtures';
 
 const alert = (page: Page) => page.locator('[role="alert"].notice-error');
@@ -106,6 +106,46 @@ test('a played groove from a file becomes pattern 1 and a blend corner', async (
   await page.getByTestId('groove-target').selectOption('corner-3');
   await page.getByTestId('groove-use').click();
   await expect(page.getByTestId('blend-corner').nth(3)).toContainText('beatbox.wav');
+});
+
+test("taught the player's own sounds, the drum lab classes a groove by them, and remembers them after a reload", async ({ page }) => {
+  await drumLab(page);
+  const groove = wavBuffer(unevenGroove(100));
+  const counts = page.getByTestId('groove-counts');
+  // With the kit classifier: 8 kicks and 4 snares.
+  await page.getByTestId('groove-file').setInputFiles({ name: 'groove.wav', mimeType: 'audio/wav', buffer: groove });
+  await expect(counts).toHaveAttribute('data-counts', 'kick:8,snare:4,hat:0', { timeout: 60_000 });
+  await expect(page.getByTestId('groove-result')).toHaveAttribute('data-taught', '0');
+  // A player whose "kick" sounds like a kit's snare, and whose "snare" like a kit's kick.
+  await page.getByTestId('teach-sounds').locator('summary').click();
+  await expect(page.getByTestId('teach-status')).toContainText('kit sounds are used');
+  await expect(page.getByTestId('teach-use')).toBeDisabled();
+  const said = { kick: 'snare', snare: 'kick', hat: 'hat' } as const;
+  for (const sound of ['kick', 'snare', 'hat'] as const) {
+    await page.getByTestId('teach-which').selectOption(sound);
+    await page.getByTestId('teach-file').setInputFiles({ name: `my-${sound}.wav`, mimeType: 'audio/wav', buffer: wavBuffer(exampleTake(said[sound])) });
+    await expect(page.getByTestId('teach-note')).toContainText(`my-${sound}.wav`, { timeout: 60_000 });
+    await expect(page.getByTestId('teach-note')).toContainText('3 hits');
+  }
+  await expect(page.getByTestId('teach-counts')).toContainText('Kick: 3 hits · Snare: 3 hits · Hi-hat: 3 hits');
+  await expect(page.getByTestId('teach-use')).toBeChecked();
+  await expect(page.getByTestId('teach-status')).toContainText('your sounds are used');
+  // The same groove now: the kit's snares are this player's kicks.
+  await page.getByTestId('groove-file').setInputFiles({ name: 'groove2.wav', mimeType: 'audio/wav', buffer: groove });
+  await expect(page.getByTestId('groove-result')).toHaveAttribute('data-taught', '1', { timeout: 60_000 });
+  await expect(counts).toHaveAttribute('data-counts', 'kick:4,snare:8,hat:0');
+  await expect(counts).toContainText('classed by your sounds');
+  // An example take with no hit in it: a named error, the examples stay.
+  await page.getByTestId('teach-file').setInputFiles({ name: 'quiet.wav', mimeType: 'audio/wav', buffer: wavBuffer(new Float32Array(44_100)) });
+  await expect(alert(page)).toContainText('quiet.wav');
+  await expect(page.getByTestId('teach-counts')).toContainText('Kick: 3 hits · Snare: 3 hits · Hi-hat: 3 hits');
+  // Kept in this browser: after a reload the sounds are still taught.
+  await page.reload();
+  await page.getByTestId('teach-sounds').locator('summary').click();
+  await expect(page.getByTestId('teach-counts')).toContainText('Kick: 3 hits · Snare: 3 hits · Hi-hat: 3 hits', { timeout: 60_000 });
+  await page.getByTestId('teach-forget').click();
+  await expect(page.getByTestId('teach-counts')).toContainText('Kick: 0 hits');
+  await expect(page.getByTestId('teach-status')).toContainText('kit sounds are used');
 });
 
 test('tapping a groove on the keyboard over the count-in', async ({ page }) => {

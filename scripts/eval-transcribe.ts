@@ -36,7 +36,8 @@ import { accuracies, addScores, EMPTY_SCORE, scoreMelody, type StepScore } from 
 import type { PcmAudio } from '../lib/sound/pcm';
 import { toModelRate } from '../lib/sound/resample';
 import { addNoise, mixAt } from '../lib/sound/testing/synth';
-import { DRUM_PITCHES, DRUM_SOUNDS, tapsToPattern, transcribeGroove, type DrumSound } from '../lib/sound/drums';
+import { addExamples, drumsFromExamples, examplesComplete, NO_EXAMPLES } from '../lib/sound/drum-calibration';
+import { DRUM_PITCHES, DRUM_SOUNDS, hitFeaturesOf, tapsToPattern, transcribeGroove, type DrumSound } from '../lib/sound/drums';
 
 import { lineFromPosteriors, melodyFromNotes, type TranscribeMelodyOptions } from '../lib/sound/transcribe';
 import { beatboxSound, HELD_OUT_KITS, renderKit, renderMidi } from './render-audio';
@@ -320,10 +321,15 @@ function summarize(results: readonly MelodyResult[]): Record<string, unknown> {
 //   - taps: keyboard taps (one key per drum) with uniform ±30 ms timing noise → tapsToPattern;
 //   - beatbox: one vocal-percussion sound per step (kick > snare > hat where a pattern stacks them —
 //     one mouth makes one sound), from the designed proxies below, clean and at 20 dB SNR;
+//   - beatbox-taught: the same takes classed by the player's own sounds ("teach it your sounds"):
+//     three example takes of EXAMPLES_PER_DRUM hits each, from the same proxy voice, other draws;
 //   - kit: the patterns as played on General MIDI drum kits the classifier never saw (FluidR3's
 //     Electronic 24, TR-808 25, Brush 40), drums stacked as written.
 // Score: the share of true hits found in the right class and 16th (recall), and of transcribed
 // hits that are true (precision).
+
+/** Example hits per drum in the "teach it your sounds" condition (as the drum lab asks: say it four times). */
+const EXAMPLES_PER_DRUM = 4;
 
 interface GrooveTake {
   title: string;
@@ -386,12 +392,29 @@ async function evalDrums(data: string, count: number, split: 'test' | 'tune'): P
     const rate = 44_100;
     const samples = new Float32Array(Math.round((leadIn + 32 * step + 1) * rate));
     for (const h of single.hits) mixAt(samples, beatboxSound(h.sound, rate, rng), leadIn + h.step * step + (rng.next() * 2 - 1) * 0.015, rate);
-    for (const [key, audio] of [
-      ['beatbox', samples],
-      ['beatbox-noisy', addNoise(samples, 20, deriveSeed(9, take.title))],
+    // The player's own sounds ("teach it your sounds"): four of each drum said one by one, in three
+    // short takes of their own, from the same proxy voice with other random draws.
+    const teachRng = createRng(deriveSeed(13, take.title, i));
+    let examples = NO_EXAMPLES;
+    for (const sound of DRUM_SOUNDS) {
+      const teach = new Float32Array(Math.round(2.6 * rate));
+      for (let k = 0; k < EXAMPLES_PER_DRUM; k++) mixAt(teach, beatboxSound(sound, rate, teachRng), 0.3 + k * 0.5, rate);
+      examples = addExamples(
+        examples,
+        sound,
+        hitFeaturesOf(toModelRate({ samples: teach, sampleRate: rate })).map((h) => h.features),
+      );
+    }
+    const taught = examplesComplete(examples) ? drumsFromExamples(examples) : undefined;
+    for (const [key, audio, classify] of [
+      ['beatbox', samples, undefined],
+      ['beatbox-noisy', addNoise(samples, 20, deriveSeed(9, take.title)), undefined],
+      ['beatbox-taught', samples, taught],
+      ['beatbox-taught-noisy', addNoise(samples, 20, deriveSeed(9, take.title)), taught],
     ] as const) {
       try {
-        const g = transcribeGroove({ samples: audio, sampleRate: rate }, { grid });
+        if (key.includes('taught') && !classify) throw new Error('the example takes gave too few hits');
+        const g = transcribeGroove({ samples: audio, sampleRate: rate }, { grid, ...(classify ? { hits: { classify } } : {}) });
         add(key, scoreGroove(single, g.sequence, Math.round((g.origin - leadIn) / step), DRUM_SOUNDS));
       } catch (error) {
         add(key, { truth: single.hits.length, found: 0, transcribed: 0, correct: 0 });

@@ -40,3 +40,19 @@ export function grooveTake(qpm = 100, rate = 44_100): { samples: Float32Array; h
   }
   return { samples, hits };
 }
+
+/** An example take for "teach it your sounds": `count` hits of one drum, half a second apart. */
+export function exampleTake(sound: 'kick' | 'snare' | 'hat', count = 3, rate = 44_100): Float32Array {
+  const samples = new Float32Array(Math.round((0.3 + count * 0.5 + 0.3) * rate));
+  for (let k = 0; k < count; k++) mixAt(samples, drumHit(sound, rate, 40 + k, 0.5), 0.3 + k * 0.5, rate);
+  return samples;
+}
+
+/** Two bars with two kicks to each snare: kicks on 1, 1-and, 3, 3-and; snares on 2 and 4 (8 kicks, 4 snares). */
+export function unevenGroove(qpm = 100, rate = 44_100): Float32Array {
+  const step = 15 / qpm;
+  const samples = new Float32Array(Math.round((0.3 + 32 * step + 0.5) * rate));
+  for (const s of [0, 2, 8, 10, 16, 18, 24, 26]) mixAt(samples, drumHit('kick', rate, s + 1, 0.5), 0.3 + s * step, rate);
+  for (const s of [4, 12, 20, 28]) mixAt(samples, drumHit('snare', rate, s + 1, 0.5), 0.3 + s * step, rate);
+  return samples;
+}

@@ -127,6 +127,8 @@ export interface HitOptions {
   grid?: BeatGrid;
   /** Weight of the position prior against the sound's evidence (default {@link POSITION_WEIGHT}; 0 turns it off). */
   positionWeight?: number;
+  /** Drum probabilities from a hit's features instead of the kit classifier's (the player's sounds: drum-calibration.ts). */
+  classify?: (features: Float32Array) => Record<DrumSound, number>;
 }
 
 /** A group of hits whose mean probability of one drum is at least this is that drum (see adaptToTake). */
@@ -153,6 +155,12 @@ export function detectHits(audio: PcmAudio, options: HitOptions = {}): HeardHit[
   const found = findHits(audio, options);
   labelHits(found, options);
   return found.hits;
+}
+
+/** The features ({@link hitFeatures}) and times of every hit of a take at 22,050 Hz (a player's example takes). */
+export function hitFeaturesOf(audio: PcmAudio, options: Pick<HitOptions, 'onsets' | 'minLevelDb'> = {}): { time: number; features: Float32Array }[] {
+  const { hits, features } = findHits(audio, options);
+  return hits.map((h, i) => ({ time: h.time, features: features[i] as Float32Array }));
 }
 
 interface FoundHits {
@@ -187,7 +195,7 @@ function findHits(audio: PcmAudio, options: HitOptions): FoundHits {
   const model = options.model ?? DRUM_MODEL;
   const features = onsets.map((o) => hitFeatures(spec, Math.round(o.time / frameSeconds)));
   const hits = onsets.map((o, i) => {
-    const probabilities = classifyHit(features[i] as Float32Array, model);
+    const probabilities = options.classify ? options.classify(features[i] as Float32Array) : classifyHit(features[i] as Float32Array, model);
     const likeliest = DRUM_SOUNDS.reduce((a, b) => (probabilities[b] > probabilities[a] ? b : a));
     let sounds = options.stacked ? DRUM_SOUNDS.filter((s) => probabilities[s] >= 0.5) : [likeliest];
     if (sounds.length === 0) sounds = [likeliest];

@@ -85,7 +85,7 @@ describe('decodeMelodyLine', () => {
   });
 
   /** A held tone at `pitch` (six partials, steady level); its phases jump at `restart` seconds, as when a note is re-tongued without a dip in level; `vibrato` in cents at 5.5 Hz. */
-  function heldTone(pitch: number, start: number, end: number, seconds: number, restart?: number, vibrato = 0): Float32Array {
+  function heldTone(pitch: number, start: number, end: number, seconds: number, restart?: number, vibrato = 0, jumpBy = 2.1): Float32Array {
     const out = new Float32Array(Math.round(seconds * MODEL_SAMPLE_RATE));
     const f0 = midiToHz(pitch);
     let phase = 0;
@@ -93,7 +93,7 @@ describe('decodeMelodyLine', () => {
       const t = i / MODEL_SAMPLE_RATE;
       phase += (2 * Math.PI * f0 * 2 ** ((vibrato / 1200) * Math.sin(2 * Math.PI * 5.5 * t))) / MODEL_SAMPLE_RATE;
       if (t < start || t >= end) continue;
-      const jump = restart !== undefined && t >= restart ? 2.1 : 0;
+      const jump = restart !== undefined && t >= restart ? jumpBy : 0;
       let y = 0;
       for (let h = 1; h <= 6; h++) y += Math.sin(h * (phase + jump)) / h;
       out[i] = 0.2 * y;
@@ -117,5 +117,28 @@ describe('decodeMelodyLine', () => {
     expect(decodeMelodyLine(post, heldTone(67, 0.2, 1.2, 1.6))).toHaveLength(1);
     // A singer's vibrato, even a wide one, keeps the phases on a smooth path: one note.
     for (const cents of [30, 100, 150]) expect(decodeMelodyLine(post, heldTone(67, 0.2, 1.2, 1.6, undefined, cents))).toHaveLength(1);
+  });
+
+  it('splits where a weak onset and a weaker phase break come together, but at neither alone', () => {
+    const one: SynthNote[] = [{ pitch: 67, start: 0.2, end: 1.2 }];
+    // A gentle re-articulation: the phases slip by 0.3 rad, a peak deviation between 0.10 and 0.15.
+    const slipped = heldTone(67, 0.2, 1.2, 1.6, 0.7, 0, 0.3);
+    const c = Math.round(0.7 * MODEL_SAMPLE_RATE);
+    const peak = Math.max(...[-256, -128, 0, 128, 256].map((d) => phaseDeviation(slipped, c + d, 67)));
+    expect(peak).toBeGreaterThan(0.1);
+    expect(peak).toBeLessThan(0.15);
+    const withOnset = (onset: number): PitchPosteriors => {
+      const post = fakePosteriors(one, 1.6);
+      const f = Math.round(0.7 / HOP);
+      post.onsets[f * BASIC_PITCH.notes + 67 - 21] = onset;
+      return post;
+    };
+    const split = decodeMelodyLine(withOnset(0.4), slipped);
+    expect(split.map((n) => n.pitch)).toEqual([67, 67]);
+    expect(Math.abs((split[1] as { start: number }).start - 0.7)).toBeLessThan(0.03);
+    expect(decodeMelodyLine(withOnset(0.4), slipped, { weakOnsetThreshold: Infinity })).toHaveLength(1);
+    // The phase slip with no onset, or the weak onset on a steady tone: one note.
+    expect(decodeMelodyLine(withOnset(0.02), slipped)).toHaveLength(1);
+    expect(decodeMelodyLine(withOnset(0.4), heldTone(67, 0.2, 1.2, 1.6))).toHaveLength(1);
   });
 });

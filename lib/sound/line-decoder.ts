@@ -13,7 +13,7 @@
  *   2. Notes: a run of one pitch is a note; it is split where the model hears a fresh onset of that
  *      same pitch (a repeated note), or where the note's partials suddenly stop following their own
  *      phases (a repeated note played legato, which the model often does not hear: see
- *      {@link phaseDeviation}).
+ *      {@link phaseDeviation}), or where a weaker onset and a weaker phase break come together.
  *   3. Note ends come from the loudness: a note ends where the sound level falls fast (by
  *      `releaseDropDb` within `releaseWindow` seconds) — the moment the key was released or the
  *      singer stopped — or where the next note begins.
@@ -48,6 +48,13 @@ export interface LineDecoderOptions {
   phaseReonsetThreshold?: number;
   /** …and is at least this many times the note's median deviation over the 150 ms before (default 3). */
   phaseReonsetRatio?: number;
+  /**
+   * Weaker evidence that splits too, when both come together: an onset posterior of at least this
+   * within a frame (default 0.3; Infinity turns it off)…
+   */
+  weakOnsetThreshold?: number;
+  /** …with a phase-deviation peak of at least this (default 0.10), at the same ratio to the note's median. */
+  weakOnsetPhase?: number;
   /** Onset search: a run's onset moves to its pitch's onset-posterior peak up to this many frames earlier (default 8) or 2 later. */
   onsetSnapFrames?: number;
 }
@@ -260,10 +267,12 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
     }
     return d;
   };
-  const phasePeak = (f: number, p: number, start: number): boolean => {
-    if (!Number.isFinite(phaseSplit)) return false;
+  const weakOnset = options.weakOnsetThreshold ?? 0.3;
+  const weakPhase = options.weakOnsetPhase ?? 0.1;
+  const phasePeak = (f: number, p: number, start: number, threshold = phaseSplit): boolean => {
+    if (!Number.isFinite(threshold)) return false;
     const d = deviationAt(f, p);
-    if (d < phaseSplit) return false;
+    if (d < threshold) return false;
     for (let k = f - 2; k <= f + 2; k++) if (k !== f && k >= 0 && k < n && deviationAt(k, p) > d) return false;
     if (phaseRatio > 0) {
       const before: number[] = [];
@@ -295,7 +304,14 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
     let minFrame = run.a;
     for (let f = run.a + 3; f < run.b; f++) {
       if (sounding) {
-        if (f - start >= 4 && (((O[f * P + p] ?? 0) >= reonset && peakO(f, p)) || phasePeak(f, p, start))) {
+        if (
+          f - start >= 4 &&
+          (((O[f * P + p] ?? 0) >= reonset && peakO(f, p)) ||
+            phasePeak(f, p, start) ||
+            (Number.isFinite(weakOnset) &&
+              Math.max(O[f * P + p] ?? 0, O[(f - 1) * P + p] ?? 0, O[(f + 1) * P + p] ?? 0) >= weakOnset &&
+              phasePeak(f, p, start, weakPhase)))
+        ) {
           emit(p, start, f, false);
           start = f;
           continue;

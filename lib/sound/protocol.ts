@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { WorkerProtocol } from '../domains/types';
 import { sequenceSchema } from '../music/protocol';
 import { TEMPO_RANGE } from '../music/note-sequence';
+import { drumExamplesSchema } from './drum-calibration';
 import { MAX_AUDIO_SECONDS, SAMPLE_RATE_RANGE } from './pcm';
 
 const id = z.number().int();
@@ -45,8 +46,10 @@ export const soundRequestSchemas = [
     grid: gridSchema.optional(),
     qpm: qpm.optional(),
   }),
-  /** A beatboxed or played groove → kick, snare and hi-hat on the grid. */
-  z.object({ id, type: z.literal('sound:groove'), ...audioFields }),
+  /** A beatboxed or played groove → kick, snare and hi-hat on the grid (by the player's example hits when given). */
+  z.object({ id, type: z.literal('sound:groove'), ...audioFields, examples: drumExamplesSchema.optional() }),
+  /** An example take of one drum ("teach it your sounds") → the features of each of its hits. */
+  z.object({ id, type: z.literal('sound:example-hits'), samples: audioFields.samples, sampleRate: audioFields.sampleRate, name: audioFields.name }),
 ] as const;
 
 /** A whole take on the 16th grid (whole bars, at most the longest take); step 0 is a bar line. */
@@ -78,8 +81,11 @@ export const soundResponseSchemas = [
     origin: z.number(),
     tempo: tempoSchema,
     hits: z.number().int(),
+    /** True when the player's example hits classed the hits. */
+    taught: z.boolean(),
     ms: z.number(),
   }),
+  z.object({ id, type: z.literal('sound:example-hits:done'), features: z.array(z.array(z.number())), ms: z.number() }),
 ] as const;
 
 /** The audio-in worker part's messages (served by ./worker). */

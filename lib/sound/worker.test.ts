@@ -70,6 +70,37 @@ describe('the audio-in worker part', () => {
     expect(e.message).toMatch(/silent|dBFS/i);
   });
 
+  it('measures the hits of example takes, and classes a groove by them when every drum has examples', async () => {
+    const { router, answer } = harness();
+    // The player teaches it the other way round: their "kick" is a kit's hi-hat, their "hat" a kit's kick.
+    const said = { kick: 'hat', snare: 'snare', hat: 'kick' } as const;
+    const examples: Record<'kick' | 'snare' | 'hat', number[][]> = { kick: [], snare: [], hat: [] };
+    let id = 10;
+    for (const sound of ['kick', 'snare', 'hat'] as const) {
+      const take = new Float32Array(Math.round(2 * RATE));
+      for (let k = 0; k < 3; k++) mixAt(take, drumHit(said[sound], RATE, 50 + k, 0.5), 0.3 + k * 0.5, RATE);
+      await router.handle({ id, type: 'sound:example-hits', samples: take, sampleRate: RATE, name: `${sound}.wav` });
+      const r = soundProtocol.responses[3].parse(answer(id));
+      expect(r.features).toHaveLength(3);
+      examples[sound] = r.features;
+      id++;
+    }
+    const qpm = 100;
+    const step = 15 / qpm;
+    const samples = new Float32Array(Math.round((0.5 + 32 * step + 0.5) * RATE));
+    const groove: [number, 'kick' | 'hat'][] = [0, 4, 8, 12, 16, 20, 24, 28].map((s) => [s, s % 8 === 0 ? 'kick' : 'hat']);
+    groove.forEach(([s, sound], i) => mixAt(samples, drumHit(sound, RATE, i + 1, 0.5), 0.5 + s * step, RATE));
+    await router.handle({ id: 20, type: 'sound:groove', samples, sampleRate: RATE, name: 'g.wav', grid: { qpm, downbeat: 0.5 }, examples });
+    const g = soundProtocol.responses[2].parse(answer(20));
+    expect(g.taught).toBe(true);
+    const heard = g.sequence.notes.map((n) => `${n.pitch}@${n.quantizedStartStep}`).sort();
+    expect(heard).toEqual(groove.map(([s, sound]) => `${DRUM_PITCHES[sound === 'kick' ? 'hat' : 'kick']}@${s}`).sort());
+    // An example take with nothing in it is a named error.
+    await router.handle({ id: 21, type: 'sound:example-hits', samples: new Float32Array(RATE), sampleRate: RATE, name: 'nothing.wav' });
+    expect(answer(21)).toMatchObject({ type: 'error' });
+    expect((answer(21) as WorkerMessage & { message?: string }).message).toMatch(/nothing\.wav/);
+  });
+
   it('refuses a take over the length limit at the boundary', async () => {
     const { router, answer } = harness();
     await router.handle({ id: 5, type: 'sound:groove', samples: new Float32Array(10), sampleRate: 5, name: 'x' });

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { urlSource } from '../core/checkpoint';
 import { defineWorkerPart, typedPost } from '../domains/router';
 import { loadBasicPitch, type BasicPitchModel, BASIC_PITCH_MODEL_PATH } from './basic-pitch';
+import { drumsFromExamples, examplesComplete, exampleHits } from './drum-calibration';
 import { transcribeGroove } from './drums';
 import { melodyFromNotes, transcribeMelody, type MelodyTranscription } from './transcribe';
 import { soundProtocol } from './protocol';
@@ -82,7 +83,9 @@ async function handleSoundRequest(request: SoundRequest, post: Post, signal: Abo
     }
     case 'sound:groove': {
       const audio = { samples: request.samples, sampleRate: request.sampleRate };
+      const taught = request.examples !== undefined && examplesComplete(request.examples);
       const g = transcribeGroove(audio, {
+        ...(taught && request.examples ? { hits: { classify: drumsFromExamples(request.examples) } } : {}),
         ...(request.grid ? { grid: request.grid } : {}),
         ...(request.qpm === undefined ? {} : { qpm: request.qpm }),
         name: request.name,
@@ -97,8 +100,14 @@ async function handleSoundRequest(request: SoundRequest, post: Post, signal: Abo
         origin: g.origin,
         tempo: { ...tempo, ...(estimate ? { candidates: estimate.candidates.map((c) => c.qpm) } : {}) },
         hits: g.hits.length,
+        taught,
         ms: performance.now() - t0,
       });
+      return;
+    }
+    case 'sound:example-hits': {
+      const features = exampleHits({ samples: request.samples, sampleRate: request.sampleRate }, request.name);
+      post({ id: request.id, type: 'sound:example-hits:done', features, ms: performance.now() - t0 });
       return;
     }
   }

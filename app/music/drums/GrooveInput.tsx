@@ -12,12 +12,14 @@ import { capitalize, count } from '@/lib/core/text';
 import { CLIP_STEPS, withTempo } from '@/lib/music/clips';
 import { STEPS_PER_BAR, type QuantizedNoteSequence } from '@/lib/music/note-sequence';
 import { takeWindows, type MidiWindows } from '@/lib/music/windows';
-import { DRUM_SOUNDS, tapsToPattern, type DrumSound, type DrumTap } from '@/lib/sound/drums';
+import { examplesComplete } from '@/lib/sound/drum-calibration';
+import { DRUM_PITCHES, DRUM_SOUNDS, tapsToPattern, type DrumSound, type DrumTap } from '@/lib/sound/drums';
 import { scheduleClicks } from '@/lib/sound/microphone';
 import { DrumGrid } from '@/app/_components/media/DrumGrid';
 import { ProgressBar } from '@/app/_components/ProgressBar';
 import { useWorkerCall } from '@/app/_components/useWorkerCall';
 import { AudioInput, type AudioTake } from '../_components/AudioInput';
+import { SOUND_NAMES, TeachSounds, useDrumExamples } from './TeachSounds';
 
 /** The keys of the tapping fallback (and the pads' order). */
 export const TAP_KEYS: Readonly<Record<string, DrumSound>> = { k: 'kick', s: 'snare', h: 'hat' };
@@ -37,6 +39,10 @@ export interface GrooveInputProps {
 }
 
 interface Groove {
+  /** Classed by the player's own sounds. */
+  taught?: boolean;
+  /** Hits of each drum in the whole take. */
+  counts: Record<DrumSound, number>;
   name: string;
   found: MidiWindows;
   bar: number;
@@ -115,11 +121,16 @@ export function GrooveInput({ qpm, patternCount, cornerNames, onPattern, onCorne
   const call = useWorkerCall();
   const [groove, setGroove] = useState<Groove>();
   const [target, setTarget] = useState('pattern-0');
+  const [examples, setExamples] = useDrumExamples();
+  const [useMine, setUseMine] = useState(true);
+  const complete = examplesComplete(examples);
 
-  const show = (seq: QuantizedNoteSequence, name: string, note: string) => {
+  const show = (seq: QuantizedNoteSequence, name: string, note: string, taught = false) => {
     const found = takeWindows(seq, note);
     const first = found.windows.findIndex((w) => w.sequence.notes.length > 0);
-    setGroove({ name, found, bar: Math.max(0, first) });
+    const counts = { kick: 0, snare: 0, hat: 0 };
+    for (const n of seq.notes) for (const d of DRUM_SOUNDS) if (n.pitch === DRUM_PITCHES[d]) counts[d]++;
+    setGroove({ name, found, bar: Math.max(0, first), taught, counts });
   };
   const taps = useTapping(qpm, (list, grid) => {
     if (list.length === 0) {
@@ -132,13 +143,20 @@ export function GrooveInput({ qpm, patternCount, cornerNames, onPattern, onCorne
 
   const transcribe = async (t: AudioTake) => {
     const r = await call.run(
-      { type: 'sound:groove', samples: t.samples, sampleRate: t.sampleRate, name: t.name, ...(t.grid ? { grid: t.grid } : {}) },
+      {
+        type: 'sound:groove',
+        samples: t.samples,
+        sampleRate: t.sampleRate,
+        name: t.name,
+        ...(t.grid ? { grid: t.grid } : {}),
+        ...(complete && useMine ? { examples } : {}),
+      },
       'sound:groove:done',
       [t.samples.buffer],
     );
     if (!r) return;
     const tempo = `${Math.round(r.tempo.qpm)} BPM${r.tempo.source === 'detected' ? ' (detected)' : ''}`;
-    show(r.sequence, t.name, `${count(r.hits, 'hit')} heard in ${t.name}, at ${tempo}`);
+    show(r.sequence, t.name, `${count(r.hits, 'hit')} heard in ${t.name}, at ${tempo}${r.taught ? ', classed by your sounds' : ''}`, r.taught);
   };
 
   const w = groove?.found.windows[groove.bar];
@@ -173,6 +191,22 @@ export function GrooveInput({ qpm, patternCount, cornerNames, onPattern, onCorne
           </button>
         </div>
       )}
+      <TeachSounds
+        qpm={qpm}
+        examples={examples}
+        onExamples={setExamples}
+        useMine={useMine}
+        onUseMine={setUseMine}
+        busy={call.running || taps.tapping}
+        measure={async (t) =>
+          (
+            await call.run({ type: 'sound:example-hits', samples: t.samples, sampleRate: t.sampleRate, name: t.name }, 'sound:example-hits:done', [
+              t.samples.buffer,
+            ])
+          )?.features
+        }
+        onError={onError}
+      />
       <div className="controls tap-pads" data-testid="tap-pads">
         {taps.tapping ? (
           <button type="button" className="link-button" onClick={taps.cancel} data-testid="tap-cancel">
@@ -209,8 +243,12 @@ export function GrooveInput({ qpm, patternCount, cornerNames, onPattern, onCorne
         </span>
       </div>
       {groove && clip && (
-        <div className="groove-result" data-testid="groove-result" data-hits={clip.notes.length}>
+        <div className="groove-result" data-testid="groove-result" data-hits={clip.notes.length} data-taught={groove.taught ? '1' : '0'}>
           <DrumGrid seq={clip} label={`${groove.name}, bars ${groove.bar + 1}–${groove.bar + 2}`} />
+          <p className="small" data-testid="groove-counts" data-counts={DRUM_SOUNDS.map((d) => `${d}:${groove.counts[d]}`).join(',')}>
+            In the whole take: {DRUM_SOUNDS.map((d) => count(groove.counts[d], SOUND_NAMES[d])).join(', ')}
+            {groove.taught ? ' — classed by your sounds.' : '.'}
+          </p>
           <div className="controls">
             {lastBar > 0 && (
               <label>
