@@ -75,5 +75,11 @@ describe('evaluateTimbre', () => {
     expect(m.byEndsGap.reduce((s, g) => s + g.pairs, 0)).toBe(12);
     const inside = m.byEndsGap.reduce((s, g) => s + (g.pairs > 0 ? g.between * g.pairs : 0), 0);
     expect(inside).toBeCloseTo(m.between * m.pairs, 9);
+    const slerpInside = m.byEndsGap.reduce((s, g) => s + (g.pairs > 0 ? g.slerpBetween * g.pairs : 0), 0);
+    expect(slerpInside).toBeCloseTo(m.slerpBetween * m.pairs, 9);
+    for (const share of [m.slerpBetween, ...(m.between < 1 ? [m.missesDarker] : []), ...(m.slerpBetween < 1 ? [m.slerpMissesDarker] : [])]) {
+      expect(share).toBeGreaterThanOrEqual(0);
+      expect(share).toBeLessThanOrEqual(1);
+    }
   });
 });

@@ -87,7 +87,16 @@ export interface TimbreEvalReport {
      * The same share split by how far apart the ends' centroids are ((high − low) ÷ their mean):
      * pairs of nearly equally bright sounds leave the midpoint a narrow interval to land in.
      */
-    byEndsGap: { gap: string; pairs: number; between: number }[];
+    byEndsGap: { gap: string; pairs: number; between: number; slerpBetween: number }[];
+    /** Of the misses (straight-line midpoints), the share darker than both ends (the rest are brighter than both). */
+    missesDarker: number;
+    /**
+     * The same pairs with the midpoint walked along the sphere (slerp, the timbre lab's default
+     * interpolation): a straight line's midpoint is shorter than the ends, nearer the prior's
+     * centre, where the decoder's "average" sound lies.
+     */
+    slerpBetween: number;
+    slerpMissesDarker: number;
   };
   perFamily: Record<string, { notes: number; medianModel: number; medianSine: number; knn: number }>;
 }
@@ -252,7 +261,8 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
   const rng = createRng(options.seed ?? 1);
   let between = 0;
   let pairs = 0;
-  const gapBins = MIDPOINT_GAP_BINS.map(([low, high]) => ({ low, high, pairs: 0, between: 0 }));
+  const misses = { lerp: 0, lerpDarker: 0, slerp: 0, slerpDarker: 0, slerpBetween: 0 };
+  const gapBins = MIDPOINT_GAP_BINS.map(([low, high]) => ({ low, high, pairs: 0, between: 0, slerpBetween: 0 }));
   const groups = new Map<string, number[]>();
   notes.forEach((n, i) => groups.set(`${n.pitch}/${n.velocity}`, [...(groups.get(`${n.pitch}/${n.velocity}`) ?? []), i]));
   const keys = [...groups.keys()].filter((g) => (groups.get(g)?.length ?? 0) >= 2);
@@ -267,17 +277,29 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
     const za = codes[a] as Float32Array;
     const zb = codes[b] as Float32Array;
     const mid = Float32Array.from(za, (v, j) => (v + (zb[j] ?? 0)) / 2);
+    const slerpMid = (await model.interpolateCodes(za, zb, 3, 'slerp'))[1] as Float32Array;
     const cond = { f0Hz: midiToHz(na.pitch), loudnessDb: (na.loudnessDb + nb.loudnessDb) / 2 };
-    const [ya, ym, yb] = await model.decodeNotes([za, mid, zb], [cond, cond, cond]);
-    const [ca, cm, cb] = [spectralCentroid(ya as Float32Array), spectralCentroid(ym as Float32Array), spectralCentroid(yb as Float32Array)];
+    const [ya, ym, ys, yb] = await model.decodeNotes([za, mid, slerpMid, zb], [cond, cond, cond, cond]);
+    const [ca, cm, cs, cb] = [ya, ym, ys, yb].map((y) => spectralCentroid(y as Float32Array)) as [number, number, number, number];
     const [low, high] = [Math.min(ca, cb), Math.max(ca, cb)];
     const inside = cm >= low && cm <= high;
+    const slerpInside = cs >= low && cs <= high;
     pairs++;
     if (inside) between++;
+    else {
+      misses.lerp++;
+      if (cm < low) misses.lerpDarker++;
+    }
+    if (slerpInside) misses.slerpBetween++;
+    else {
+      misses.slerp++;
+      if (cs < low) misses.slerpDarker++;
+    }
     const bin = gapBins.find((g) => (high - low) / ((high + low) / 2 || 1) < g.high);
     if (bin) {
       bin.pairs++;
       if (inside) bin.between++;
+      if (slerpInside) bin.slerpBetween++;
     }
   }
   const perFamily: TimbreEvalReport['perFamily'] = {};
@@ -346,7 +368,11 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
         gap: g.low === 0 ? `< ${g.high}` : g.high === Infinity ? `≥ ${g.low}` : `${g.low}–${g.high}`,
         pairs: g.pairs,
         between: g.pairs > 0 ? g.between / g.pairs : NaN,
+        slerpBetween: g.pairs > 0 ? g.slerpBetween / g.pairs : NaN,
       })),
+      missesDarker: misses.lerp > 0 ? misses.lerpDarker / misses.lerp : NaN,
+      slerpBetween: pairs > 0 ? misses.slerpBetween / pairs : NaN,
+      slerpMissesDarker: misses.slerp > 0 ? misses.slerpDarker / misses.slerp : NaN,
     },
     perFamily,
   };

@@ -168,7 +168,11 @@ export function AudioInput({ hint, qpm, testId, maxSeconds = TAKE_SECONDS.max, b
           </span>
         </div>
       )}
-      {idle && <p className="muted small">{hint} — or drop an audio file here. Headphones keep the clicks out of the take.</p>}
+      {idle && (
+        <p className="muted small">
+          {hint} — or drop an audio file here.{offerCountIn || bars !== undefined ? ' Headphones keep the clicks out of the take.' : ''}
+        </p>
+      )}
     </div>
   );
 }
