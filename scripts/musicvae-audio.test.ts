@@ -47,6 +47,11 @@ beforeAll(async () => {
     for (const bar of [0, 1]) mixAt(groove, drumHit(s, RATE, 50 + bar * 8 + i, 0.5), 0.5 + (bar * 16 + 2 * i) * STEP, RATE);
   });
   await writeFile(path.join(root, 'groove.wav'), encodeTestWav([groove], RATE));
+  for (const sound of ['kick', 'snare', 'hat'] as const) {
+    const take = new Float32Array(Math.round(2 * RATE));
+    for (let k = 0; k < 3; k++) mixAt(take, drumHit(sound, RATE, 90 + k, 0.5), 0.3 + k * 0.5, RATE);
+    await writeFile(path.join(root, `three-${sound}s.wav`), encodeTestWav([take], RATE));
+  }
   await mkdir(path.join(root, 'takes'));
   await writeFile(path.join(root, 'takes', 'a.wav'), await readFile(path.join(root, 'tune.wav')));
   await writeFile(path.join(root, 'takes', 'b.wav'), await readFile(path.join(root, 'silence.wav')));
@@ -76,6 +81,47 @@ describe('npm run musicvae -- transcribe', () => {
     const midi = parseMidi(new Uint8Array(await readFile(out)));
     expect(midi.tracks.map((t) => t.channel)).toEqual([9]);
     expect(new Set(midi.sequence.notes.map((n) => n.pitch))).toEqual(new Set([36, 38, 42]));
+  });
+
+  it("with --teach, classes the groove by the player's own sounds: taught the other way round, it names them the other way round", async () => {
+    const steps = async (file: string, pitch: number): Promise<number[]> => {
+      const notes = parseMidi(new Uint8Array(await readFile(file))).sequence.notes;
+      const first = Math.min(...notes.map((n) => n.startTime));
+      return notes
+        .filter((n) => n.pitch === pitch)
+        .map((n) => Math.round((n.startTime - first) / STEP))
+        .sort((a, b) => a - b);
+    };
+    const plain = path.join(root, 'groove-plain.mid');
+    expect((await cli(['transcribe', '--in', path.join(root, 'groove.wav'), '--out', plain, '--drums', '--tempo', String(QPM)])).code).toBe(0);
+    // This player's "kick" sounds like a kit's hi-hat and their "hat" like a kit's kick.
+    const taught = path.join(root, 'groove-taught.mid');
+    const teach = `kick=${path.join(root, 'three-hats.wav')},snare=${path.join(root, 'three-snares.wav')},hat=${path.join(root, 'three-kicks.wav')}`;
+    const r = await cli(['transcribe', '--in', path.join(root, 'groove.wav'), '--out', taught, '--drums', '--tempo', String(QPM), '--teach', teach]);
+    expect(r.stderr).toMatch(/three-hats\.wav: 3 example hits of your kick/);
+    expect(r.stderr).toMatch(/by your sounds/);
+    expect(r.code).toBe(0);
+    expect(await steps(taught, 36)).toEqual(await steps(plain, 42));
+    expect(await steps(taught, 42)).toEqual(await steps(plain, 36));
+    expect(await steps(taught, 38)).toEqual(await steps(plain, 38));
+  });
+
+  it.each([
+    // A usage mistake exits 2, bad input 1.
+    [['--teach', 'kick=a.wav'], 2, /--teach goes with --drums/],
+    [['--drums', '--teach', 'cowbell=a.wav'], 2, /"cowbell=a\.wav" must look like kick=my-kick\.wav/],
+    [['--drums', '--teach', 'kick=SILENCE'], 1, /silence\.wav is silent/],
+    [['--drums', '--teach', 'kick=KICKS,snare=SNARES'], 1, /Your hat has 0 example hits/],
+  ])('--teach %j → exit %i with a message that says what is wrong', async (extra, code, message) => {
+    const args = extra.map((a) =>
+      a
+        .replace('SILENCE', path.join(root, 'silence.wav'))
+        .replace('KICKS', path.join(root, 'three-kicks.wav'))
+        .replace('SNARES', path.join(root, 'three-snares.wav')),
+    );
+    const r = await cli(['transcribe', '--in', path.join(root, 'groove.wav'), '--out', path.join(root, 'y.mid'), ...args]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
   });
 
   it.each([

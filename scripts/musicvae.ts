@@ -6,7 +6,7 @@
  *   reconstruct --model <dir|url> --in <x.mid> --out <y.mid> [--refine K] [--window N]
  *   sample      --model <dir|url> --n N [--temperature T] [--seed S] --out <file.mid>
  *   encode      --model <dir|url> --in <file.mid> --json
- *   transcribe  --in <audio file|folder> --out <file.mid|folder> [--tempo BPM] [--drums]
+ *   transcribe  --in <audio file|folder> --out <file.mid|folder> [--tempo BPM] [--drums [--teach kick=a.wav,snare=b.wav,hat=c.wav]]
  * Wherever a MIDI file is read, a recording (WAV, FLAC, MP3, Ogg Vorbis — told apart by content) is
  * accepted too: it is transcribed first (a melody with basic-pitch, or a groove for a drum model).
  * Common: --backend cpu|wasm (default wasm, else cpu), --qpm Q (tempo of written files).
@@ -28,7 +28,8 @@ import type { QuantizedNoteSequence } from '../lib/music/note-sequence';
 import { midiWindows, pickWindow, takeWindows, type MidiWindows } from '../lib/music/windows';
 import { BASIC_PITCH_MODEL_PATH, loadBasicPitch, type BasicPitchModel } from '../lib/sound/basic-pitch';
 import { decodeAudio } from '../lib/sound/decode';
-import { transcribeGroove } from '../lib/sound/drums';
+import { addExamples, drumsFromExamples, exampleHits, NO_EXAMPLES } from '../lib/sound/drum-calibration';
+import { DRUM_SOUNDS, transcribeGroove, type DrumSound, type HitOptions } from '../lib/sound/drums';
 import { AudioFormatError } from '../lib/sound/errors';
 import { NODE_AUDIO_EXTENSIONS, NODE_AUDIO_FORMATS, sniffAudioFormat, type SniffedFormat } from '../lib/sound/format';
 import { MAX_AUDIO_BYTES, MAX_AUDIO_SECONDS, formatDuration } from '../lib/sound/pcm';
@@ -42,7 +43,8 @@ const USAGE = `Usage:
   npm run musicvae -- encode --model <dir|url> --in <file.mid> --json
   npm run musicvae -- transcribe --in <audio file or folder> --out <file.mid or folder> [--tempo BPM] [--drums]
       (one MIDI per recording: the whole take on the 16th grid of its tempo — detected, or --tempo —
-       a melody on channel 1, or with --drums a groove on channel 10)
+       a melody on channel 1, or with --drums a groove on channel 10; --teach kick=<wav>,snare=<wav>,hat=<wav>
+       classes a groove's hits by the player's own sounds: each file a few of that sound, a name may repeat)
 MIDI inputs may also be recordings (WAV, FLAC, MP3, Ogg Vorbis, up to ${formatDuration(MAX_AUDIO_SECONDS)}): they are transcribed first.
 Common flags: --backend cpu|wasm   --qpm <tempo of written MIDI, default 120>`;
 
@@ -96,15 +98,16 @@ async function transcribeFile(
   bytes: Uint8Array,
   drums: boolean,
   qpm: number | undefined,
+  classify?: HitOptions['classify'],
 ): Promise<{ sequence: QuantizedNoteSequence; note: string }> {
   const name = path.basename(file);
   const audio = await decodeAudio(bytes, name);
   const tempoNote = (t: { qpm: number; source: string }): string => `${t.qpm.toFixed(1)} BPM ${t.source === 'detected' ? 'detected' : 'given'}`;
   if (drums) {
-    const g = transcribeGroove(audio, { name, ...(qpm === undefined ? {} : { qpm }) });
+    const g = transcribeGroove(audio, { name, ...(qpm === undefined ? {} : { qpm }), ...(classify ? { hits: { classify } } : {}) });
     return {
       sequence: g.sequence,
-      note: `${name}: ${g.hits.length} hits → ${g.sequence.notes.length} drum notes, ${g.sequence.totalQuantizedSteps / STEPS_PER_BAR} bars at ${tempoNote(g.tempo)}`,
+      note: `${name}: ${g.hits.length} hits → ${g.sequence.notes.length} drum notes, ${g.sequence.totalQuantizedSteps / STEPS_PER_BAR} bars at ${tempoNote(g.tempo)}${classify ? ', by your sounds' : ''}`,
     };
   }
   const m = await transcribeMelody(await basicPitch(), audio, { name, ...(qpm === undefined ? {} : { qpm }) });
@@ -132,7 +135,29 @@ async function readInput(file: string, kind: 'melody' | 'drums', qpm?: number): 
 }
 
 /** `transcribe`: one MIDI per recording. Returns how many files failed (each reported on stderr). */
-async function transcribeCommand(input: string, output: string, drums: boolean, qpm: number | undefined): Promise<number> {
+/**
+ * `--teach kick=a.wav,snare=b.wav,hat=c.wav`: the player's example takes (a drum may have several) →
+ * a classifier of hits by those sounds.
+ * @throws UsageError for a malformed list; the decoder's and NoHitsError's named errors for a bad take;
+ *   InvalidInputError when a drum ends up with too few example hits.
+ */
+async function teachDrums(spec: string): Promise<NonNullable<HitOptions['classify']>> {
+  let examples = NO_EXAMPLES;
+  for (const part of spec.split(',')) {
+    const [sound, file] = part.split('=');
+    if (!sound || !file || !(DRUM_SOUNDS as readonly string[]).includes(sound)) {
+      throw new UsageError(`--teach: "${part}" must look like kick=my-kick.wav (kick, snare or hat).`);
+    }
+    const bytes = await readBytes(file, MAX_AUDIO_BYTES);
+    if (!bytes) throw new InvalidInputError(`${path.basename(file)} is larger than ${MAX_AUDIO_BYTES / 1024 / 1024} MB; an example take is a few seconds.`);
+    const hits = exampleHits(await decodeAudio(bytes, path.basename(file)), path.basename(file));
+    examples = addExamples(examples, sound as DrumSound, hits);
+    console.error(`${path.basename(file)}: ${hits.length} example hit${hits.length === 1 ? '' : 's'} of your ${sound}`);
+  }
+  return drumsFromExamples(examples);
+}
+
+async function transcribeCommand(input: string, output: string, drums: boolean, qpm: number | undefined, classify?: HitOptions['classify']): Promise<number> {
   let files: string[];
   let outFor: (file: string) => string;
   const info = await stat(input).catch(() => undefined);
@@ -155,7 +180,7 @@ async function transcribeCommand(input: string, output: string, drums: boolean, 
     try {
       const bytes = await readBytes(file, MAX_AUDIO_BYTES);
       if (!bytes) throw new AudioFormatError(`${path.basename(file)} is larger than ${MAX_AUDIO_BYTES / 1024 / 1024} MB; cut the part you want.`, 'too-large');
-      const { sequence, note } = await transcribeFile(file, bytes, drums, qpm);
+      const { sequence, note } = await transcribeFile(file, bytes, drums, qpm, classify);
       const out = outFor(file);
       await writeFile(out, sequenceToMidi(unquantize(sequence), { name: path.basename(file, path.extname(file)) }));
       console.error(`${note} → ${out}`);
@@ -196,6 +221,7 @@ async function main(argv: string[]): Promise<void> {
       window: { type: 'string' },
       tempo: { type: 'string' },
       drums: { type: 'boolean', default: false },
+      teach: { type: 'string' },
     },
   });
   if (!['interpolate', 'sample', 'encode', 'reconstruct', 'transcribe'].includes(command)) throw new UsageError(`Unknown command "${command}".`);
@@ -204,8 +230,10 @@ async function main(argv: string[]): Promise<void> {
   const tempo = num(values.tempo, 'tempo', TEMPO_RANGE.min, TEMPO_RANGE.max);
   if (command === 'transcribe') {
     if (!values.in || !values.out) throw new UsageError('transcribe needs --in <audio file or folder> and --out <file.mid or folder>.');
+    if (values.teach !== undefined && !values.drums) throw new UsageError('--teach goes with --drums (it teaches the drum sounds).');
     if (!values.drums) await initNodeBackend(backend);
-    const failed = await transcribeCommand(values.in, values.out, values.drums, tempo);
+    const classify = values.teach === undefined ? undefined : await teachDrums(values.teach);
+    const failed = await transcribeCommand(values.in, values.out, values.drums, tempo, classify);
     if (failed > 0) throw new InvalidInputError(`${failed} recording(s) could not be transcribed (see above).`);
     return;
   }
