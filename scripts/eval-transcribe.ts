@@ -376,6 +376,7 @@ async function evalDrums(data: string, count: number, split: 'test' | 'tune'): P
     t.correct += s.correct;
   };
   const leadIn = 0.5;
+  const exampleCounts: number[] = [];
   for (const [i, take] of takes.entries()) {
     const step = 15 / take.qpm;
     const grid = { qpm: take.qpm, downbeat: leadIn };
@@ -399,10 +400,13 @@ async function evalDrums(data: string, count: number, split: 'test' | 'tune'): P
     for (const sound of DRUM_SOUNDS) {
       const teach = new Float32Array(Math.round(2.6 * rate));
       for (let k = 0; k < EXAMPLES_PER_DRUM; k++) mixAt(teach, beatboxSound(sound, rate, teachRng), 0.3 + k * 0.5, rate);
+      // A microphone's noise floor (40 dB under the take), never digital silence between the hits.
+      const found = hitFeaturesOf(toModelRate({ samples: addNoise(teach, 40, deriveSeed(17, take.title, sound)), sampleRate: rate }));
+      exampleCounts.push(found.length);
       examples = addExamples(
         examples,
         sound,
-        hitFeaturesOf(toModelRate({ samples: teach, sampleRate: rate })).map((h) => h.features),
+        found.map((h) => h.features),
       );
     }
     const taught = examplesComplete(examples) ? drumsFromExamples(examples) : undefined;
@@ -439,8 +443,15 @@ async function evalDrums(data: string, count: number, split: 'test' | 'tune'): P
     process.stderr.write(`\r${i + 1}/${takes.length} grooves`);
   }
   process.stderr.write('\n');
-  return Object.fromEntries(
-    Object.entries(totals).map(([k, t]) => [
+  const exampleHits = {
+    takes: exampleCounts.length,
+    [`exactly ${EXAMPLES_PER_DRUM}`]: exampleCounts.filter((c) => c === EXAMPLES_PER_DRUM).length,
+    fewer: exampleCounts.filter((c) => c < EXAMPLES_PER_DRUM).length,
+    more: exampleCounts.filter((c) => c > EXAMPLES_PER_DRUM).length,
+  };
+  return Object.fromEntries([
+    ['teachTakes (hits found per example take)', exampleHits],
+    ...Object.entries(totals).map(([k, t]) => [
       k,
       {
         patterns: takes.length,
@@ -450,7 +461,7 @@ async function evalDrums(data: string, count: number, split: 'test' | 'tune'): P
         errors: t.errors,
       },
     ]),
-  );
+  ]);
 }
 
 function round(a: { all: number; events: number }): { all: number; events: number } {

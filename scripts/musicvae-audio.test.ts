@@ -101,6 +101,8 @@ describe('npm run musicvae -- transcribe', () => {
     expect(r.stderr).toMatch(/three-hats\.wav: 3 example hits of your kick/);
     expect(r.stderr).toMatch(/by your sounds/);
     expect(r.code).toBe(0);
+    expect(await steps(plain, 42)).toHaveLength(6);
+    expect(await steps(plain, 36)).toHaveLength(6);
     expect(await steps(taught, 36)).toEqual(await steps(plain, 42));
     expect(await steps(taught, 42)).toEqual(await steps(plain, 36));
     expect(await steps(taught, 38)).toEqual(await steps(plain, 38));

@@ -44,7 +44,8 @@ const USAGE = `Usage:
   npm run musicvae -- transcribe --in <audio file or folder> --out <file.mid or folder> [--tempo BPM] [--drums]
       (one MIDI per recording: the whole take on the 16th grid of its tempo — detected, or --tempo —
        a melody on channel 1, or with --drums a groove on channel 10; --teach kick=<wav>,snare=<wav>,hat=<wav>
-       classes a groove's hits by the player's own sounds: each file a few of that sound, a name may repeat)
+       classes a groove's hits by the player's own sounds: each file a few of that sound, a name may repeat,
+       no commas in the paths)
 MIDI inputs may also be recordings (WAV, FLAC, MP3, Ogg Vorbis, up to ${formatDuration(MAX_AUDIO_SECONDS)}): they are transcribed first.
 Common flags: --backend cpu|wasm   --qpm <tempo of written MIDI, default 120>`;
 
@@ -144,7 +145,8 @@ async function readInput(file: string, kind: 'melody' | 'drums', qpm?: number): 
 async function teachDrums(spec: string): Promise<NonNullable<HitOptions['classify']>> {
   let examples = NO_EXAMPLES;
   for (const part of spec.split(',')) {
-    const [sound, file] = part.split('=');
+    const eq = part.indexOf('=');
+    const [sound, file] = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
     if (!sound || !file || !(DRUM_SOUNDS as readonly string[]).includes(sound)) {
       throw new UsageError(`--teach: "${part}" must look like kick=my-kick.wav (kick, snare or hat).`);
     }

@@ -33,7 +33,9 @@ export const MAX_EXAMPLES_PER_DRUM = 24;
  */
 export const MIN_SPREAD = 0.25;
 
-const featureVector = z.array(z.number().finite().min(-100).max(100)).length(DRUM_FEATURES);
+/** One hit's features as stored and sent (14 finite numbers). */
+export const drumFeatureVectorSchema = z.array(z.number().finite().min(-100).max(100)).length(DRUM_FEATURES);
+const featureVector = drumFeatureVectorSchema;
 
 /** A player's example hits: per drum, the features of each hit ({@link hitFeaturesOf}). */
 export const drumExamplesSchema = z.object({

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { WorkerProtocol } from '../domains/types';
 import { sequenceSchema } from '../music/protocol';
 import { TEMPO_RANGE } from '../music/note-sequence';
-import { drumExamplesSchema } from './drum-calibration';
+import { drumExamplesSchema, drumFeatureVectorSchema } from './drum-calibration';
 import { MAX_AUDIO_SECONDS, SAMPLE_RATE_RANGE } from './pcm';
 
 const id = z.number().int();
@@ -85,7 +85,7 @@ export const soundResponseSchemas = [
     taught: z.boolean(),
     ms: z.number(),
   }),
-  z.object({ id, type: z.literal('sound:example-hits:done'), features: z.array(z.array(z.number())), ms: z.number() }),
+  z.object({ id, type: z.literal('sound:example-hits:done'), features: z.array(drumFeatureVectorSchema), ms: z.number() }),
 ] as const;
 
 /** The audio-in worker part's messages (served by ./worker). */

@@ -104,6 +104,10 @@ export function AudioInput({ hint, qpm, testId, maxSeconds = TAKE_SECONDS.max, b
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
+    if (busy || recording || opening) {
+      onError('Another take is being recorded or transcribed: drop the file again when it is done.');
+      return;
+    }
     openFile(e.dataTransfer.files[0]);
   };
 

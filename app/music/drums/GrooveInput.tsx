@@ -121,9 +121,14 @@ export function GrooveInput({ qpm, patternCount, cornerNames, onPattern, onCorne
   const call = useWorkerCall();
   const [groove, setGroove] = useState<Groove>();
   const [target, setTarget] = useState('pattern-0');
-  const [examples, setExamples] = useDrumExamples();
+  const [examples, setExamples] = useDrumExamples(onError);
   const [useMine, setUseMine] = useState(true);
   const complete = examplesComplete(examples);
+  // A recorded take arrives seconds after Record: it uses the teaching as it is then.
+  const mine = useRef<{ examples: typeof examples; use: boolean }>({ examples, use: false });
+  useEffect(() => {
+    mine.current = { examples, use: complete && useMine };
+  });
 
   const show = (seq: QuantizedNoteSequence, name: string, note: string, taught = false) => {
     const found = takeWindows(seq, note);
@@ -149,7 +154,7 @@ export function GrooveInput({ qpm, patternCount, cornerNames, onPattern, onCorne
         sampleRate: t.sampleRate,
         name: t.name,
         ...(t.grid ? { grid: t.grid } : {}),
-        ...(complete && useMine ? { examples } : {}),
+        ...(mine.current.use ? { examples: mine.current.examples } : {}),
       },
       'sound:groove:done',
       [t.samples.buffer],

@@ -5,7 +5,7 @@
  * this browser and sent with each groove, which is then classed by the player's own sounds
  * (lib/sound/drum-calibration.ts).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { describeError } from '@/lib/core/errors';
 import { capitalize, count } from '@/lib/core/text';
 import {
@@ -22,10 +22,17 @@ import { AudioInput, type AudioTake } from '../_components/AudioInput';
 
 export const SOUND_NAMES: Readonly<Record<DrumSound, string>> = { kick: 'kick', snare: 'snare', hat: 'hi-hat' };
 /** Where this browser keeps the player's example hits (features only, never the audio). */
-const EXAMPLES_KEY = 'latent-lab:drum-examples';
+const EXAMPLES_KEY = 'latent-lab:drum-examples:v1';
 
-/** The player's example hits, kept in localStorage (a stored value that does not validate is dropped). */
-export function useDrumExamples() {
+/**
+ * The player's example hits, kept in localStorage (the key carries the feature set's version; a
+ * stored value that does not validate is dropped, and `onLost` says so).
+ */
+export function useDrumExamples(onLost: (message: string) => void) {
+  const lost = useRef(onLost);
+  useEffect(() => {
+    lost.current = onLost;
+  });
   const [examples, setExamples] = useState<DrumExamples>(NO_EXAMPLES);
   useEffect(() => {
     // localStorage exists only in the browser: read after the first render.
@@ -35,9 +42,12 @@ export function useDrumExamples() {
         if (!raw) return;
         const parsed = drumExamplesSchema.safeParse(JSON.parse(raw));
         if (parsed.success) setExamples(parsed.data);
-        else window.localStorage.removeItem(EXAMPLES_KEY);
+        else {
+          window.localStorage.removeItem(EXAMPLES_KEY);
+          lost.current('The drum sounds you taught this browser could not be read back and were forgotten: teach them again.');
+        }
       } catch {
-        /* unreadable storage: start with no examples */
+        lost.current('The drum sounds you taught this browser could not be read back (storage unreadable): teach them again.');
       }
     }, 0);
     return () => clearTimeout(t);
@@ -71,11 +81,18 @@ export function TeachSounds({ qpm, examples, onExamples, useMine, onUseMine, bus
   const [teaching, setTeaching] = useState<DrumSound>('kick');
   const [taughtNote, setTaughtNote] = useState<string>();
   const complete = examplesComplete(examples);
+  // A take ends seconds after it began: it joins the examples and the sound shown *then* (not those
+  // of when Record was pressed — Forget or another choice in between must hold).
+  const now = useRef({ examples, teaching });
+  useEffect(() => {
+    now.current = { examples, teaching };
+  });
 
-  const learn = async (t: AudioTake, sound: DrumSound) => {
+  const learn = async (t: AudioTake) => {
     const features = await measure(t);
     if (!features) return;
-    const next = addExamples(examples, sound, features);
+    const { examples: current, teaching: sound } = now.current;
+    const next = addExamples(current, sound, features);
     onExamples(next);
     setTaughtNote(`${capitalize(count(features.length, 'hit'))} of your ${SOUND_NAMES[sound]} heard in ${t.name}.`);
     const missing = DRUM_SOUNDS.find((s) => next[s].length < MIN_EXAMPLES_PER_DRUM);
@@ -99,7 +116,7 @@ export function TeachSounds({ qpm, examples, onExamples, useMine, onUseMine, bus
           This take is my{' '}
           <select
             value={teaching}
-            onChange={(e) => setTeaching(e.target.value as DrumSound)}
+            onChange={(e) => setTeaching(DRUM_SOUNDS.find((d) => d === e.target.value) ?? 'kick')}
             aria-label="Which sound the take teaches"
             data-testid="teach-which"
           >
@@ -121,7 +138,7 @@ export function TeachSounds({ qpm, examples, onExamples, useMine, onUseMine, bus
         maxSeconds={MAX_EXAMPLE_SECONDS}
         countIn={false}
         busy={busy}
-        onTake={(t) => void learn(t, teaching).catch((e: unknown) => onError(describeError(e)))}
+        onTake={(t) => void learn(t).catch((e: unknown) => onError(describeError(e)))}
         onError={onError}
       />
       {taughtNote && (
