@@ -143,9 +143,19 @@ test("taught the player's own sounds, the drum lab classes a groove by them, and
   await page.reload();
   await page.getByTestId('teach-sounds').locator('summary').click();
   await expect(page.getByTestId('teach-counts')).toContainText('Kick: 3 hits · Snare: 3 hits · Hi-hat: 3 hits', { timeout: 60_000 });
+  // Turned off, then forgotten: taught again, the new sounds are used (Forget turns the switch back on).
+  await page.getByTestId('teach-use').uncheck();
+  await expect(page.getByTestId('teach-status')).toContainText('your sounds are taught, not used');
   await page.getByTestId('teach-forget').click();
   await expect(page.getByTestId('teach-counts')).toContainText('Kick: 0 hits');
   await expect(page.getByTestId('teach-status')).toContainText('kit sounds are used');
+  for (const sound of ['kick', 'snare', 'hat'] as const) {
+    await page.getByTestId('teach-which').selectOption(sound);
+    await page.getByTestId('teach-file').setInputFiles({ name: `again-${sound}.wav`, mimeType: 'audio/wav', buffer: wavBuffer(exampleTake(sound)) });
+    await expect(page.getByTestId('teach-note')).toContainText(`again-${sound}.wav`, { timeout: 60_000 });
+  }
+  await expect(page.getByTestId('teach-use')).toBeChecked();
+  await expect(page.getByTestId('teach-status')).toContainText('your sounds are used');
 });
 
 test('tapping a groove on the keyboard over the count-in', async ({ page }) => {

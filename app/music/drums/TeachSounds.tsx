@@ -157,6 +157,7 @@ export function TeachSounds({ qpm, examples, onExamples, useMine, onUseMine, bus
           disabled={examples === NO_EXAMPLES || busy}
           onClick={() => {
             onExamples(NO_EXAMPLES);
+            onUseMine(true);
             setTaughtNote(undefined);
             setTeaching('kick');
           }}
