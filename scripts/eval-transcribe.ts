@@ -410,11 +410,12 @@ async function evalDrums(data: string, count: number, split: 'test' | 'tune'): P
       );
     }
     const taught = examplesComplete(examples) ? drumsFromExamples(examples) : undefined;
+    const noisy = addNoise(samples, 20, deriveSeed(9, take.title));
     for (const [key, audio, classify] of [
       ['beatbox', samples, undefined],
-      ['beatbox-noisy', addNoise(samples, 20, deriveSeed(9, take.title)), undefined],
+      ['beatbox-noisy', noisy, undefined],
       ['beatbox-taught', samples, taught],
-      ['beatbox-taught-noisy', addNoise(samples, 20, deriveSeed(9, take.title)), taught],
+      ['beatbox-taught-noisy', noisy, taught],
     ] as const) {
       try {
         if (key.includes('taught') && !classify) throw new Error('the example takes gave too few hits');

@@ -135,7 +135,6 @@ async function readInput(file: string, kind: 'melody' | 'drums', qpm?: number): 
   return takeWindows(sequence, `transcribed ${note}`);
 }
 
-/** `transcribe`: one MIDI per recording. Returns how many files failed (each reported on stderr). */
 /**
  * `--teach kick=a.wav,snare=b.wav,hat=c.wav`: the player's example takes (a drum may have several) →
  * a classifier of hits by those sounds.
@@ -159,6 +158,7 @@ async function teachDrums(spec: string): Promise<NonNullable<HitOptions['classif
   return drumsFromExamples(examples);
 }
 
+/** `transcribe`: one MIDI per recording. Returns how many files failed (each reported on stderr). */
 async function transcribeCommand(input: string, output: string, drums: boolean, qpm: number | undefined, classify?: HitOptions['classify']): Promise<number> {
   let files: string[];
   let outFor: (file: string) => string;

@@ -29,16 +29,18 @@ export function wavBuffer(samples: Float32Array, rate = 44_100): Buffer {
   return Buffer.from(encodeTestWav([samples], rate));
 }
 
-/** Two bars of a kick/snare groove at `qpm`, hits on quarter notes (kick on 1 and 3, snare on 2 and 4). */
-export function grooveTake(qpm = 100, rate = 44_100): { samples: Float32Array; hits: number } {
+/** Two bars at `qpm` after a 0.3 s lead-in: one kit hit per [16th step, drum], each hit seeded by its step. */
+function twoBarTake(hits: readonly (readonly [number, 'kick' | 'snare' | 'hat'])[], qpm: number, rate: number): Float32Array {
   const step = 15 / qpm;
   const samples = new Float32Array(Math.round((0.3 + 32 * step + 0.5) * rate));
-  let hits = 0;
-  for (let s = 0; s < 32; s += 4) {
-    mixAt(samples, drumHit(s % 8 === 0 ? 'kick' : 'snare', rate, s + 1, 0.5), 0.3 + s * step, rate);
-    hits++;
-  }
-  return { samples, hits };
+  for (const [s, sound] of hits) mixAt(samples, drumHit(sound, rate, s + 1, 0.5), 0.3 + s * step, rate);
+  return samples;
+}
+
+/** Two bars of a kick/snare groove at `qpm`, hits on quarter notes (kick on 1 and 3, snare on 2 and 4). */
+export function grooveTake(qpm = 100, rate = 44_100): { samples: Float32Array; hits: number } {
+  const hits = [0, 4, 8, 12, 16, 20, 24, 28].map((s) => [s, s % 8 === 0 ? 'kick' : 'snare'] as const);
+  return { samples: twoBarTake(hits, qpm, rate), hits: hits.length };
 }
 
 /** An example take for "teach it your sounds": `count` hits of one drum, half a second apart. */
@@ -50,9 +52,7 @@ export function exampleTake(sound: 'kick' | 'snare' | 'hat', count = 3, rate = 4
 
 /** Two bars with two kicks to each snare: kicks on 1, 1-and, 3, 3-and; snares on 2 and 4 (8 kicks, 4 snares). */
 export function unevenGroove(qpm = 100, rate = 44_100): Float32Array {
-  const step = 15 / qpm;
-  const samples = new Float32Array(Math.round((0.3 + 32 * step + 0.5) * rate));
-  for (const s of [0, 2, 8, 10, 16, 18, 24, 26]) mixAt(samples, drumHit('kick', rate, s + 1, 0.5), 0.3 + s * step, rate);
-  for (const s of [4, 12, 20, 28]) mixAt(samples, drumHit('snare', rate, s + 1, 0.5), 0.3 + s * step, rate);
-  return samples;
+  const kicks = [0, 2, 8, 10, 16, 18, 24, 26].map((s) => [s, 'kick'] as const);
+  const snares = [4, 12, 20, 28].map((s) => [s, 'snare'] as const);
+  return twoBarTake([...kicks, ...snares], qpm, rate);
 }

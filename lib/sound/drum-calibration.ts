@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors';
 import { DRUM_MODEL, type DrumModel } from './drum-model';
-import { DRUM_FEATURES, DRUM_SOUNDS, hitFeaturesOf, type DrumSound } from './drums';
+import { DRUM_FEATURES, DRUM_SOUNDS, hitFeaturesOf, standardizeHit, type DrumSound } from './drums';
 import { NoHitsError } from './errors';
 import { assertUsableAudio, peakDb, type PcmAudio } from './pcm';
 import { toModelRate } from './resample';
@@ -35,13 +35,12 @@ export const MIN_SPREAD = 0.25;
 
 /** One hit's features as stored and sent (14 finite numbers). */
 export const drumFeatureVectorSchema = z.array(z.number().finite().min(-100).max(100)).length(DRUM_FEATURES);
-const featureVector = drumFeatureVectorSchema;
 
 /** A player's example hits: per drum, the features of each hit ({@link hitFeaturesOf}). */
 export const drumExamplesSchema = z.object({
-  kick: z.array(featureVector).max(MAX_EXAMPLES_PER_DRUM),
-  snare: z.array(featureVector).max(MAX_EXAMPLES_PER_DRUM),
-  hat: z.array(featureVector).max(MAX_EXAMPLES_PER_DRUM),
+  kick: z.array(drumFeatureVectorSchema).max(MAX_EXAMPLES_PER_DRUM),
+  snare: z.array(drumFeatureVectorSchema).max(MAX_EXAMPLES_PER_DRUM),
+  hat: z.array(drumFeatureVectorSchema).max(MAX_EXAMPLES_PER_DRUM),
 });
 export type DrumExamples = z.infer<typeof drumExamplesSchema>;
 
@@ -77,8 +76,7 @@ export function learnDrumSounds(examples: DrumExamples, model: DrumModel = DRUM_
       );
     }
   }
-  const standard = (f: readonly number[]): number[] =>
-    Array.from({ length: DRUM_FEATURES }, (_, i) => ((f[i] ?? 0) - (model.mean[i] ?? 0)) / (model.std[i] ?? 1));
+  const standard = (f: readonly number[]): number[] => standardizeHit(f, model);
   const z = { kick: examples.kick.map(standard), snare: examples.snare.map(standard), hat: examples.hat.map(standard) };
   const centre = (rows: number[][]): number[] => Array.from({ length: DRUM_FEATURES }, (_, i) => rows.reduce((a, r) => a + (r[i] ?? 0), 0) / rows.length);
   const centres = { kick: centre(z.kick), snare: centre(z.snare), hat: centre(z.hat) };
@@ -93,12 +91,10 @@ export function learnDrumSounds(examples: DrumExamples, model: DrumModel = DRUM_
 
 /** Probability of each drum for a hit's features, by the player's sounds (a softmax of Gaussian log-likelihoods). */
 export function classifyByExamples(features: ArrayLike<number>, sounds: DrumSoundModel, model: DrumModel = DRUM_MODEL): Record<DrumSound, number> {
+  const x = standardizeHit(features, model);
   const logl = DRUM_SOUNDS.map((s) => {
     let d = 0;
-    for (let i = 0; i < DRUM_FEATURES; i++) {
-      const v = ((features[i] ?? 0) - (model.mean[i] ?? 0)) / (model.std[i] ?? 1);
-      d += ((v - (sounds.centres[s][i] ?? 0)) / (sounds.spread[i] ?? 1)) ** 2;
-    }
+    for (let i = 0; i < DRUM_FEATURES; i++) d += (((x[i] as number) - (sounds.centres[s][i] ?? 0)) / (sounds.spread[i] ?? 1)) ** 2;
     return -0.5 * d;
   });
   const top = Math.max(...logl);

@@ -85,13 +85,17 @@ export function hitFeatures(spec: Spectrogram, frame: number): Float32Array {
   return out;
 }
 
+/** A hit's features standardized as `model` standardizes them (its means and standard deviations). */
+export const standardizeHit = (features: ArrayLike<number>, model: DrumModel = DRUM_MODEL): number[] =>
+  Array.from({ length: DRUM_FEATURES }, (_, i) => ((features[i] ?? 0) - (model.mean[i] ?? 0)) / (model.std[i] ?? 1));
+
 /** Probability (0..1) that each drum sounds in a hit with these features. */
 export function classifyHit(features: ArrayLike<number>, model: DrumModel = DRUM_MODEL): Record<DrumSound, number> {
   const result = { kick: 0, snare: 0, hat: 0 };
+  const x = standardizeHit(features, model);
   DRUM_SOUNDS.forEach((sound, c) => {
     const w = model.weights[c] as readonly number[];
-    let z = w[DRUM_FEATURES] ?? 0;
-    for (let i = 0; i < DRUM_FEATURES; i++) z += (w[i] ?? 0) * (((features[i] ?? 0) - (model.mean[i] ?? 0)) / (model.std[i] ?? 1));
+    const z = x.reduce((sum, v, i) => sum + (w[i] ?? 0) * v, w[DRUM_FEATURES] ?? 0);
     result[sound] = 1 / (1 + Math.exp(-z));
   });
   return result;
@@ -229,13 +233,12 @@ function labelHits({ hits, features }: FoundHits, options: HitOptions): void {
  * sound alike. So the take's hits are grouped by sound (k-means on the standardized features, 2 or 3
  * groups, the count with the clearest separation — silhouette ≥ 0.3 — or none), and each group gets
  * one drum, different per group, by the summed evidence over the group's hits (how they sound, and
- * where they fall in the bar when the grid is known). Changes
- * `hits` in place; takes under 6 hits are left as classed one by one.
+ * where they fall in the bar when the grid is known). Changes `hits` in place; takes under 6 hits stay as classed one by one.
  */
 function adaptToTake(hits: HeardHit[], features: readonly Float32Array[], evidence: readonly (readonly number[])[], model: DrumModel): void {
   const n = hits.length;
   if (n < 6) return;
-  const z = features.map((f) => Array.from(f, (v, i) => (v - (model.mean[i] ?? 0)) / (model.std[i] ?? 1)));
+  const z = features.map((f) => standardizeHit(f, model));
   const dist = (a: readonly number[], b: readonly number[]): number => Math.sqrt(a.reduce((s, v, i) => s + (v - (b[i] ?? 0)) ** 2, 0));
   // Grouping is by sound alone (seeds from the classifier); naming the groups weighs the evidence, position included.
   const logp = hits.map((h) => DRUM_SOUNDS.map((s) => Math.log(Math.max(1e-6, h.probabilities[s]))));

@@ -308,9 +308,7 @@ export function decodeMelodyLine(posteriors: PitchPosteriors, samples: Float32Ar
           f - start >= 4 &&
           (((O[f * P + p] ?? 0) >= reonset && peakO(f, p)) ||
             phasePeak(f, p, start) ||
-            (Number.isFinite(weakOnset) &&
-              Math.max(O[f * P + p] ?? 0, O[(f - 1) * P + p] ?? 0, O[(f + 1) * P + p] ?? 0) >= weakOnset &&
-              phasePeak(f, p, start, weakPhase)))
+            (Math.max(O[f * P + p] ?? 0, O[(f - 1) * P + p] ?? 0, O[(f + 1) * P + p] ?? 0) >= weakOnset && phasePeak(f, p, start, weakPhase)))
         ) {
           emit(p, start, f, false);
           start = f;

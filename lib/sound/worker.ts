@@ -83,9 +83,9 @@ async function handleSoundRequest(request: SoundRequest, post: Post, signal: Abo
     }
     case 'sound:groove': {
       const audio = { samples: request.samples, sampleRate: request.sampleRate };
-      const taught = request.examples !== undefined && examplesComplete(request.examples);
+      const examples = request.examples && examplesComplete(request.examples) ? request.examples : undefined;
       const g = transcribeGroove(audio, {
-        ...(taught && request.examples ? { hits: { classify: drumsFromExamples(request.examples) } } : {}),
+        ...(examples ? { hits: { classify: drumsFromExamples(examples) } } : {}),
         ...(request.grid ? { grid: request.grid } : {}),
         ...(request.qpm === undefined ? {} : { qpm: request.qpm }),
         name: request.name,
@@ -100,7 +100,7 @@ async function handleSoundRequest(request: SoundRequest, post: Post, signal: Abo
         origin: g.origin,
         tempo: { ...tempo, ...(estimate ? { candidates: estimate.candidates.map((c) => c.qpm) } : {}) },
         hits: g.hits.length,
-        taught,
+        taught: examples !== undefined,
         ms: performance.now() - t0,
       });
       return;

@@ -154,6 +154,9 @@ export function knnPredict(
   return nearest.find((n) => votes.get(n.label) === top)?.label ?? '';
 }
 
+/** `part ÷ whole`, or NaN when there is no whole. */
+const share = (part: number, whole: number): number => (whole > 0 ? part / whole : NaN);
+
 /** Bins of the ends' relative centroid gap in the midpoint report. */
 const MIDPOINT_GAP_BINS: readonly [number, number][] = [
   [0, 0.1],
@@ -259,9 +262,9 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
   });
   // Midpoints: pairs of notes of different programs at the same key and velocity.
   const rng = createRng(options.seed ?? 1);
-  let between = 0;
   let pairs = 0;
-  const misses = { lerp: 0, lerpDarker: 0, slerp: 0, slerpDarker: 0, slerpBetween: 0 };
+  // Per path (straight line, great circle): midpoints between the ends' brightness, and darker than both.
+  const along = { lerp: { between: 0, darker: 0 }, slerp: { between: 0, darker: 0 } };
   const gapBins = MIDPOINT_GAP_BINS.map(([low, high]) => ({ low, high, pairs: 0, between: 0, slerpBetween: 0 }));
   const groups = new Map<string, number[]>();
   notes.forEach((n, i) => groups.set(`${n.pitch}/${n.velocity}`, [...(groups.get(`${n.pitch}/${n.velocity}`) ?? []), i]));
@@ -285,15 +288,12 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
     const inside = cm >= low && cm <= high;
     const slerpInside = cs >= low && cs <= high;
     pairs++;
-    if (inside) between++;
-    else {
-      misses.lerp++;
-      if (cm < low) misses.lerpDarker++;
-    }
-    if (slerpInside) misses.slerpBetween++;
-    else {
-      misses.slerp++;
-      if (cs < low) misses.slerpDarker++;
+    for (const [path, c, isBetween] of [
+      ['lerp', cm, inside],
+      ['slerp', cs, slerpInside],
+    ] as const) {
+      if (isBetween) along[path].between++;
+      else if (c < low) along[path].darker++;
     }
     const bin = gapBins.find((g) => (high - low) / ((high + low) / 2 || 1) < g.high);
     if (bin) {
@@ -363,16 +363,16 @@ export async function evaluateTimbre(model: TimbreModel, data: TimbreDataset, op
     },
     midpoint: {
       pairs,
-      between: pairs > 0 ? between / pairs : NaN,
+      between: share(along.lerp.between, pairs),
       byEndsGap: gapBins.map((g) => ({
         gap: g.low === 0 ? `< ${g.high}` : g.high === Infinity ? `≥ ${g.low}` : `${g.low}–${g.high}`,
         pairs: g.pairs,
-        between: g.pairs > 0 ? g.between / g.pairs : NaN,
-        slerpBetween: g.pairs > 0 ? g.slerpBetween / g.pairs : NaN,
+        between: share(g.between, g.pairs),
+        slerpBetween: share(g.slerpBetween, g.pairs),
       })),
-      missesDarker: misses.lerp > 0 ? misses.lerpDarker / misses.lerp : NaN,
-      slerpBetween: pairs > 0 ? misses.slerpBetween / pairs : NaN,
-      slerpMissesDarker: misses.slerp > 0 ? misses.slerpDarker / misses.slerp : NaN,
+      missesDarker: share(along.lerp.darker, pairs - along.lerp.between),
+      slerpBetween: share(along.slerp.between, pairs),
+      slerpMissesDarker: share(along.slerp.darker, pairs - along.slerp.between),
     },
     perFamily,
   };

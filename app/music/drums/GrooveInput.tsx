@@ -41,8 +41,6 @@ export interface GrooveInputProps {
 interface Groove {
   /** Classed by the player's own sounds. */
   taught?: boolean;
-  /** Hits of each drum in the whole take. */
-  counts: Record<DrumSound, number>;
   name: string;
   found: MidiWindows;
   bar: number;
@@ -133,9 +131,7 @@ export function GrooveInput({ qpm, patternCount, cornerNames, onPattern, onCorne
   const show = (seq: QuantizedNoteSequence, name: string, note: string, taught = false) => {
     const found = takeWindows(seq, note);
     const first = found.windows.findIndex((w) => w.sequence.notes.length > 0);
-    const counts = { kick: 0, snare: 0, hat: 0 };
-    for (const n of seq.notes) for (const d of DRUM_SOUNDS) if (n.pitch === DRUM_PITCHES[d]) counts[d]++;
-    setGroove({ name, found, bar: Math.max(0, first), taught, counts });
+    setGroove({ name, found, bar: Math.max(0, first), taught });
   };
   const taps = useTapping(qpm, (list, grid) => {
     if (list.length === 0) {
@@ -175,6 +171,8 @@ export function GrooveInput({ qpm, patternCount, cornerNames, onPattern, onCorne
     else onPattern(index, clip, note);
   };
   const lastBar = groove ? groove.found.windows.length - 1 : 0;
+  // Hits of each drum in the whole take.
+  const hitsOf = (d: DrumSound): number => groove?.found.part.notes.filter((n) => n.pitch === DRUM_PITCHES[d]).length ?? 0;
 
   return (
     <section className="card groove-input" aria-label="Tap or beatbox a groove" data-testid="groove-input">
@@ -250,8 +248,8 @@ export function GrooveInput({ qpm, patternCount, cornerNames, onPattern, onCorne
       {groove && clip && (
         <div className="groove-result" data-testid="groove-result" data-hits={clip.notes.length} data-taught={groove.taught ? '1' : '0'}>
           <DrumGrid seq={clip} label={`${groove.name}, bars ${groove.bar + 1}–${groove.bar + 2}`} />
-          <p className="small" data-testid="groove-counts" data-counts={DRUM_SOUNDS.map((d) => `${d}:${groove.counts[d]}`).join(',')}>
-            In the whole take: {DRUM_SOUNDS.map((d) => count(groove.counts[d], SOUND_NAMES[d])).join(', ')}
+          <p className="small" data-testid="groove-counts" data-counts={DRUM_SOUNDS.map((d) => `${d}:${hitsOf(d)}`).join(',')}>
+            In the whole take: {DRUM_SOUNDS.map((d) => count(hitsOf(d), SOUND_NAMES[d])).join(', ')}
             {groove.taught ? ' — classed by your sounds.' : '.'}
           </p>
           <div className="controls">
