@@ -100,7 +100,15 @@ test('fine-tune the melody model on my files, save it, reload: it is listed and 
   await saved.getByTestId('finetune-use').click();
   await expect(page.getByTestId('music-model-info')).toHaveAttribute('data-name', 'e2e tunes', { timeout: 90_000 });
   await expect(page.getByTestId('music-model-info')).toContainText('fine-tuned in this browser');
+  await expect(saved.getByTestId('finetune-delete')).toBeEnabled();
   await saved.getByTestId('finetune-delete').click();
+  // The panel says what happened (on a failure, the page's alert says why).
+  await expect(again.getByTestId('finetune-status'))
+    .toContainText('Deleted "e2e tunes" from this browser. The lab keeps using it until you choose another model or reload.')
+    .catch(async (error: unknown) => {
+      const alerts = (await page.getByRole('alert').allInnerTexts()).join(' | ') || 'none';
+      throw new Error(`${String(error)}\nThe page's alerts: ${alerts}`);
+    });
   await expect(again.locator('[data-testid="finetune-saved-model"][data-name="e2e tunes"]')).toHaveCount(0);
 });
 

@@ -4,7 +4,8 @@
  *
  * Flags: --steps N (default 20000) --batch B (16) --seed S (1) --resume --z 16 --harmonics 96
  * --noise-bands 40 --max-beta 0.002 --beta-warmup 3000 --lr 0.001 --decay 0.99995 --family-weight 0 --eval-every 500
- * --checkpoint-every 100 --validation 256 --quantize none|float16|uint8 --backend wasm|cpu.
+ * --checkpoint-every 100 --validation 256 --quantize none|float16|uint8 --backend wasm|cpu
+ * --from-model <model folder> (a new run starts from that model's weights and step, e.g. models/timbre).
  * Ctrl-C (or SIGTERM) stops after the current step and saves the training state; --resume continues
  * exactly. A NaN loss stops the run and keeps the last good state. The best model by validation
  * distance is written to <run dir> itself (config.json, weights, history.json).
@@ -16,7 +17,7 @@ import { initNodeBackend } from '../lib/core/backend-node';
 import { describeError, InvalidInputError } from '../lib/core/errors';
 import { loadDataset } from '../lib/timbre/dataset-node';
 import { DEFAULT_TIMBRE_HPARAMS, type TimbreHyperparams } from '../lib/timbre/train';
-import { runTimbreTraining } from '../lib/timbre/train-run';
+import { loadWarmStart, runTimbreTraining } from '../lib/timbre/train-run';
 import { stopOnInterrupt } from './interrupt';
 
 function positive(value: string | undefined, name: string, fallback: number): number {
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       batch: { type: 'string' },
       seed: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      'from-model': { type: 'string' },
       z: { type: 'string' },
       harmonics: { type: 'string' },
       'noise-bands': { type: 'string' },
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
     hparams,
     overrides,
     resume: values.resume,
+    ...(values['from-model'] ? { warmStart: await loadWarmStart(path.resolve(values['from-model'])) } : {}),
     evalEvery: positive(values['eval-every'], 'eval-every', 500),
     checkpointEvery: positive(values['checkpoint-every'], 'checkpoint-every', 100),
     validationNotes: positive(values.validation, 'validation', 256),

@@ -8,7 +8,7 @@ import { tensorsToNamedValues } from '../core/checkpoint-write';
 import { TrainingStateError } from '../core/train-run-node';
 import { syntheticDataset } from './testing/dataset';
 import { DEFAULT_TIMBRE_HPARAMS } from './train';
-import { runTimbreTraining, timbreHistorySchema, type TimbreRunOptions } from './train-run';
+import { loadWarmStart, runTimbreTraining, timbreHistorySchema, type TimbreRunOptions } from './train-run';
 
 const hparams = { ...DEFAULT_TIMBRE_HPARAMS, zDims: 4, harmonics: 16, noiseBands: 8, batchSize: 2, betaWarmupSteps: 2 };
 const options = (out: string, steps: number, resume: boolean): TimbreRunOptions => ({
@@ -59,5 +59,27 @@ describe('runTimbreTraining', () => {
     // A damaged state stops --resume instead of starting again at step 0 over the run.
     await writeFile(path.join(root, 'resumed', 'training', 'training_state.json'), '{"step": -1}');
     await expect(runTimbreTraining(data, options(path.join(root, 'resumed'), 6, true))).rejects.toBeInstanceOf(TrainingStateError);
+  }, 180_000);
+
+  it('starts a new run from a trained model (--from-model): its weights, at its step, its curve continued; a model of other sizes is refused', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'timbre-warm-'));
+    roots.push(root);
+    const data = syntheticDataset();
+    const base = await runTimbreTraining(data, options(path.join(root, 'base'), 4, false));
+    const warm = await loadWarmStart(path.join(root, 'base'));
+    expect(warm.history.step).toBe(base.bestStep);
+    // Steps 4 → 6: the weights it starts from are the base model's (its validation distance at the
+    // first step is far below a fresh start's), and the history goes on from the base's.
+    const fresh = await runTimbreTraining(data, { ...options(path.join(root, 'fresh'), 2, false), evalEvery: 1 });
+    const continued = await runTimbreTraining(data, { ...options(path.join(root, 'continued'), base.bestStep + 2, false), evalEvery: 1, warmStart: warm });
+    expect(continued.steps).toBe(base.bestStep + 2);
+    expect(continued.history.map((h) => h.step)).toEqual([...warm.history.history.map((h) => h.step), base.bestStep + 1, base.bestStep + 2]);
+    const [firstFresh, firstContinued] = [fresh.history[0]?.valDistance ?? NaN, continued.history.at(-2)?.valDistance ?? NaN];
+    expect(Math.abs(firstContinued - base.bestDistance)).toBeLessThan(Math.abs(firstFresh - base.bestDistance));
+    // Sizes must agree.
+    await expect(
+      runTimbreTraining(data, { ...options(path.join(root, 'other'), 8, false), hparams: { ...hparams, zDims: 6 }, warmStart: warm }),
+    ).rejects.toThrow(/zDims 4; this run asks for 6/);
+    await expect(loadWarmStart(path.join(root, 'nothing-here'))).rejects.toThrow(/holds no timbre model's config.json/);
   }, 180_000);
 });

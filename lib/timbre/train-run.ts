@@ -13,15 +13,16 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeCheckpointFolder } from '../core/checkpoint-node';
-import { encodeCheckpoint, type Quantization } from '../core/checkpoint-write';
+import { loadCheckpointTensors } from '../core/checkpoint';
+import { fsSource, writeCheckpointFolder } from '../core/checkpoint-node';
+import { encodeCheckpoint, tensorsToNamedValues, type NamedValues, type Quantization } from '../core/checkpoint-write';
 import { InvalidInputError } from '../core/errors';
 import { batchAt, loadTrainingState, runTrainingLoop, saveTrainingState, stepSeed, trainingClock } from '../core/train-run-node';
 import type { DatasetNote } from './dataset';
 import { noteAudio, noteFeatureView, type TimbreDataset } from './dataset-node';
 import { FEATURE_DIMS } from './features';
 import { gmFamilyIndex } from './gm';
-import { defaultTimbreConfig, weightShapes, type TimbreConfig } from './network';
+import { defaultTimbreConfig, timbreConfigSchema, weightShapes, type TimbreConfig } from './network';
 import { multiScaleDistance, spectralTarget } from './spectral-loss';
 import { FRAMES } from './spec';
 import { featureStats, TimbreTrainer, trainingSizes, type TimbreBatch, type TimbreHyperparams, type TimbreStepStats } from './train';
@@ -38,6 +39,12 @@ export interface TimbreRunOptions {
   /** Validation notes used for choosing the best model (evenly spread over the split). */
   validationNotes?: number;
   quantization?: Quantization;
+  /**
+   * A new run that starts from a trained model's weights (e.g. the shipped one) instead of fresh
+   * ones, at that model's step (so β's warm-up and the learning-rate decay go on from there); Adam
+   * starts afresh. Ignored when `resume` finds a training state.
+   */
+  warmStart?: WarmStart;
   signal?: AbortSignal;
   onStep?: (stats: TimbreStepStats, totalSteps: number) => void;
   onEval?: (stats: { step: number; valDistance: number; best: boolean; seconds: number }) => void;
@@ -112,6 +119,30 @@ export function spread<T>(items: readonly T[], max: number): T[] {
   return Array.from({ length: max }, (_, i) => items[Math.floor((i * items.length) / max)] as T);
 }
 
+/** A trained model's weights and step, to start a new run from (`TimbreRunOptions.warmStart`). */
+export interface WarmStart {
+  from: string;
+  config: TimbreConfig;
+  weights: NamedValues[];
+  /** Its history.json: the step its weights were trained to, the seconds it took, its validation curve (continued by the run). */
+  history: z.infer<typeof timbreHistorySchema>;
+}
+
+/** Reads a model folder written by a run or by `export:timbre` (config.json, weights, history.json) as a warm start. */
+export async function loadWarmStart(dir: string): Promise<WarmStart> {
+  const source = fsSource(dir);
+  const config = timbreConfigSchema.safeParse(await source.readJson('config.json').catch(() => undefined));
+  if (!config.success) throw new InvalidInputError(`${dir} holds no timbre model's config.json to start from.`);
+  const history = timbreHistorySchema.safeParse(await source.readJson('history.json').catch(() => undefined));
+  if (!history.success) throw new InvalidInputError(`${dir} has no readable history.json, so the step its weights were trained to is unknown.`);
+  const tensors = await loadCheckpointTensors(source);
+  try {
+    return { from: dir, config: config.data, weights: await tensorsToNamedValues(tensors), history: history.data };
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
 /** Trains (or resumes training) the timbre model on a dataset's `train` split, validating on `validation`. */
 export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunOptions): Promise<TimbreRunResult> {
   const train = data.index.notes.filter((n) => n.split === 'train');
@@ -136,15 +167,27 @@ export async function runTimbreTraining(data: TimbreDataset, options: TimbreRunO
     noiseBands: hparams.noiseBands,
     familyClassifier: (hparams.familyWeight ?? 0) > 0,
   });
-  const trainer = new TimbreTrainer(config, hparams, resumed?.weights);
+  const warm = resumed ? undefined : options.warmStart;
+  if (warm)
+    for (const key of ['zDims', 'harmonics', 'noiseBands', 'familyClassifier'] as const)
+      if (warm.config[key] !== config[key])
+        throw new InvalidInputError(`The model in ${warm.from} has ${key} ${String(warm.config[key])}; this run asks for ${String(config[key])}.`);
+  const trainer = new TimbreTrainer(config, hparams, resumed?.weights ?? warm?.weights);
   // A resumed run that gains variables (the family classifier) starts them fresh, and Adam afresh.
   const added = resumed ? weightShapes(config).filter((w) => !resumed.weights.some((v) => v.name === w.name)) : [];
   if (added.length > 0) options.onNote?.(`New variables ${added.map((w) => w.name).join(', ')} start from fresh values; Adam's state starts afresh.`);
-  if (!resumed) {
+  if (!resumed && !warm) {
     const stats = featureStats(spread(train, 2000).map((n) => noteFeatureView(data, n)));
     trainer.setFeatureStats(stats.mean, stats.std);
   }
-  const state: RunState = resumed?.state ?? { step: 0, hparams: { ...hparams }, bestDistance: Infinity, bestStep: -1, history: [], seconds: 0 };
+  const state: RunState = resumed?.state ?? {
+    step: warm?.history.step ?? 0,
+    hparams: { ...hparams },
+    bestDistance: Infinity,
+    bestStep: -1,
+    history: [...(warm?.history.history ?? [])],
+    seconds: warm?.history.seconds ?? 0,
+  };
   state.hparams = { ...hparams };
   const elapsed = trainingClock(state.seconds);
   try {

@@ -67,6 +67,16 @@ export function FineTunePanel({ lab, model, onError }: { lab: 'melody' | 'drums'
       );
   };
 
+  const remove = async (n: string) => {
+    setStatus(`Deleting "${n}"…`);
+    const inUse = model.info?.source === 'saved' && model.info.name === n;
+    setStatus(
+      (await ft.remove(n))
+        ? `Deleted "${n}" from this browser.${inUse ? ' The lab keeps using it until you choose another model or reload.' : ''}`
+        : `"${n}" was not deleted.`,
+    );
+  };
+
   const p = ft.progress;
   const fraction = p?.phase === 'training' ? Math.min(1, Math.max(p.done / Math.max(1, p.total), minutes > 0 ? p.seconds / (minutes * 60) : 0)) : undefined;
   const label = !p
@@ -236,7 +246,7 @@ export function FineTunePanel({ lab, model, onError }: { lab: 'melody' | 'drums'
           models={ft.saved ?? []}
           busy={busy || model.loading !== undefined}
           onUse={(n) => void model.load({ kind: 'saved', name: n })}
-          onDelete={(n) => void ft.remove(n)}
+          onDelete={(n) => void remove(n)}
           onExport={ft.exportFolder}
         />
       </details>

@@ -173,12 +173,16 @@ export function useFineTune(lab: 'melody' | 'drums', onError: (message: string) 
     [lab, fail],
   );
 
+  /** Deletes a saved model; true when the worker's list no longer holds it. */
   const remove = useCallback(
     async (name: string) => {
       try {
-        setSaved((await request({ type: 'finetune:delete', name }, 'finetune:saved')).models.filter((m) => m.kind === lab));
+        const models = (await request({ type: 'finetune:delete', name }, 'finetune:saved')).models.filter((m) => m.kind === lab);
+        setSaved(models);
+        return !models.some((m) => m.name === name);
       } catch (error) {
         fail(error);
+        return false;
       }
     },
     [lab, fail],
