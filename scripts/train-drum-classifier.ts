@@ -14,7 +14,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createRng, type Rng } from '../lib/core/random';
-import { DRUM_FEATURES, DRUM_SOUNDS, hitFeatures, type DrumSound } from '../lib/sound/drums';
+import { classifyHit, DRUM_FEATURES, DRUM_SOUNDS, hitFeatures, type DrumSound } from '../lib/sound/drums';
 import type { DrumModel } from '../lib/sound/drum-model';
 import { pickOnsets, spectralFlux } from '../lib/sound/onsets';
 import { MODEL_SAMPLE_RATE, type PcmAudio } from '../lib/sound/pcm';
@@ -99,11 +99,9 @@ function accuracy(model: DrumModel, x: readonly Float32Array[], y: readonly numb
   const per = { kick: 0, snare: 0, hat: 0 };
   x.forEach((r, k) => {
     let all = true;
+    const p = classifyHit(r, model);
     DRUM_SOUNDS.forEach((s, c) => {
-      const w = model.weights[c] as readonly number[];
-      let v = w[DRUM_FEATURES] ?? 0;
-      for (let i = 0; i < DRUM_FEATURES; i++) v += (w[i] ?? 0) * (((r[i] ?? 0) - (model.mean[i] ?? 0)) / (model.std[i] ?? 1));
-      const ok = v >= 0 === ((y[k] as number[])[c] === 1);
+      const ok = p[s] >= 0.5 === ((y[k] as number[])[c] === 1);
       if (ok) per[s]++;
       else all = false;
     });
