@@ -9,6 +9,9 @@
  * processes sharing the cores (e.g. niced training runs). `--threads 2` spreads the work over
  * worker threads (one per side, the music map in a third) — faster only when cores are free.
  * Writes its tables into docs/benchmarks.md (`--no-docs` skips that).
+ *
+ * `--timbre <model folder>` (e.g. models/timbre) times the timbre side alone instead, on the shipped
+ * set (every GM program at C4): its own table and docs block.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,10 +23,10 @@ import { describeError } from '../lib/core/errors';
 import { COMPARE_PANELS } from '../lib/latent/compare/options';
 import { analyseSide, DEFAULT_PANEL_OPTIONS } from '../lib/latent/compare/run';
 import type { SideReport } from '../lib/latent/compare/report';
-import { loadImageSide, loadMusicSide } from './compare-sides';
+import { loadImageSide, loadMusicSide, loadTimbreSide } from './compare-sides';
 import { analyseInThreads } from './compare-threads';
 import { formatTable, printSideTables } from './compare-table';
-import { publishBenchTables } from './docs-table';
+import { BENCH_DOCS, benchCommand, publishBenchTables, writeBenchBlock } from './docs-table';
 import { procStat } from './testing/proc-stat';
 import { count } from '../lib/core/text';
 
@@ -47,9 +50,10 @@ async function busyProcesses(): Promise<string[]> {
     try {
       const cmd = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ').trim();
       // Heavy work only, and not the npm/tsx wrappers that start it.
-      if (!/train-music|train-image|next build|playwright test|vitest/.test(cmd) || /node_modules\/\.bin\/|^npm /.test(cmd)) continue;
-      const nice = procStat(Number(pid))?.nice;
-      if (nice === undefined) continue; // it ended while we looked
+      if (!/train-music|train-image|train-timbre|next build|playwright test|vitest/.test(cmd) || /node_modules\/\.bin\/|^npm /.test(cmd)) continue;
+      const stat = procStat(Number(pid));
+      if (stat === undefined || stat.stopped) continue; // it ended while we looked, or it is paused
+      const nice = stat.nice;
       out.push(`${pid} (nice ${nice}): ${cmd.replace(/.*scripts\//, 'scripts/').slice(0, 100)}`);
     } catch {
       // The process ended while we looked.
@@ -70,8 +74,10 @@ async function main(): Promise<void> {
       threads: { type: 'string' },
       backend: { type: 'string' },
       'no-docs': { type: 'boolean' },
+      timbre: { type: 'string' },
     },
   });
+  if (values.timbre !== undefined) return benchTimbre(values.timbre, values.backend ?? 'wasm');
   const n = Number(values.n ?? 2000);
   const runs = Number(values.runs ?? 1);
   const threads = Number(values.threads ?? 1);
@@ -147,6 +153,44 @@ async function main(): Promise<void> {
   ];
   console.log(`\n${out.join('\n')}`);
   await publishBenchTables('compare', `${intro.join('\n')}\n\n${out.join('\n')}`);
+}
+
+/** The Compare lab's timbre side alone: every panel on the shipped set, one table. */
+async function benchTimbre(dir: string, backendFlag: string): Promise<void> {
+  const backend = parseBackendName(backendFlag, '--backend');
+  if (backend !== 'wasm' && backend !== 'cpu') throw new Error('--backend must be wasm or cpu.');
+  await initNodeBackend(backend);
+  const others = await busyProcesses();
+  const side = await loadTimbreSide(dir);
+  try {
+    const intro = [
+      `the timbre side alone: \`${dir}\` on ${side.domain.count} notes of the shipped set, backend ${backend}, decoding ${side.domain.decodeBatch ?? 256} notes at a time, ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')} at the start.`,
+    ];
+    if (others.length > 0) intro.push('', 'Sharing the cores with:', '', ...others.map((o) => `- ${o}`));
+    console.log(`bench:compare — ${intro.join('\n')}`);
+    const cpu0 = process.cpuUsage();
+    const r = await analyseSide('timbre', side.model, side.domain, side.description, DEFAULT_PANEL_OPTIONS);
+    const cpu = cpuSeconds(process.cpuUsage(cpu0));
+    const rows = ['encode', ...COMPARE_PANELS, 'total'].map((step) => [step, (r.report.seconds[step] ?? 0).toFixed(2)]);
+    const out = [
+      `Seconds per panel (model and data loading, ${side.loadSeconds.toFixed(1)} s, not counted):`,
+      '',
+      formatTable(['step', `timbre: ${r.report.model.name} (${r.report.data.items})`], rows),
+      '',
+      `CPU time of that work: ${cpu.toFixed(1)} s.`,
+    ];
+    console.log(`\n${out.join('\n')}`);
+    const args = process.argv.slice(2);
+    if (!args.includes('--no-docs')) {
+      const block = { name: 'compare-timbre', body: `${intro.join('\n')}\n\n${out.join('\n')}`, command: benchCommand('compare', args) };
+      console.error(`${(await writeBenchBlock(block)) ? 'Wrote' : 'Unchanged:'} the bench:compare-timbre block of ${BENCH_DOCS} (--no-docs skips this).`);
+    }
+  } finally {
+    side.model.dispose();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,12 @@
 /**
  * Node side of the Compare lab, shared by `npm run compare` and `npm run bench:compare`: load an
  * image model with MNIST's test digits, or a MusicVAE with windows from a MIDI folder (or the
- * built-in examples), as Compare adapters.
+ * built-in examples), or the timbre model with the shipped set of notes, as Compare adapters.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sourceFor } from '../lib/core/checkpoint-node';
+import { fsSource, sourceFor } from '../lib/core/checkpoint-node';
 import { InvalidInputError } from '../lib/core/errors';
 import type { LatentModel } from '../lib/core/latent-model';
 import { createRng } from '../lib/core/random';
@@ -20,6 +20,9 @@ import { exampleWindowSet, FILE_LABELS, labelFromPath, musicCompareDomain, type 
 import { buildMusicDataset } from '../lib/music/dataset-node';
 import { MusicVAE } from '../lib/music/music-vae';
 import { count as countOf } from '../lib/core/text';
+import { timbreCompareDomain } from '../lib/timbre/compare-domain';
+import { decodeTimbreSet, TIMBRE_SET_FILES, timbreSetSchema } from '../lib/timbre/examples';
+import { TimbreModel } from '../lib/timbre/timbre-model';
 
 export interface LoadedSide<X extends tf.Tensor, Item, M extends LatentModel<X>> {
   /** The side's name in reports: its domain ("image", "melody", "drums"). */
@@ -117,6 +120,34 @@ export async function loadMusicSide(
         description: `MusicVAE (${model.converter.type}, encoder ${model.sizes.encoderUnits}, decoder ${model.sizes.decoderUnits.join('×')})`,
       },
       notes: data.notes,
+      loadSeconds: (performance.now() - t0) / 1000,
+    };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/** The timbre model in `dir` with the shipped set of notes (every GM program at C4, models/timbre/set), as the Compare lab's timbre side. */
+export async function loadTimbreSide(dir: string, setDir = path.join('models', 'timbre', 'set')): Promise<LoadedSide<tf.Tensor2D, Float32Array, TimbreModel>> {
+  const t0 = performance.now();
+  const model = await TimbreModel.load(fsSource(dir));
+  try {
+    const set = timbreSetSchema.parse(JSON.parse(await readFile(path.join(setDir, TIMBRE_SET_FILES.index), 'utf8')));
+    const bytes = await readFile(path.join(setDir, TIMBRE_SET_FILES.audio));
+    const notes = decodeTimbreSet(set, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const domain = timbreCompareDomain(model, {
+      notes,
+      labels: set.notes.map((n) => n.family),
+      labelName: 'family',
+      dataName: `the shipped set: ${notes.length} General MIDI programs at C4 (FluidR3 GM)`,
+    });
+    return {
+      name: 'timbre',
+      model,
+      domain,
+      description: { name: model.name, description: `timbre VAE (DDSP-style decoder, ${model.zDims}-D code)` },
+      notes: [],
       loadSeconds: (performance.now() - t0) / 1000,
     };
   } catch (error) {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { liveTensorCount } from '../core/memory';
 import { sideReportSchema } from '../latent/compare/report';
 import { analyseSide, DEFAULT_PANEL_OPTIONS } from '../latent/compare/run';
-import { TIMBRE_ATTRIBUTES, timbreCompareDomain } from './compare-domain';
+import { spectraDistance, TIMBRE_ATTRIBUTES, timbreCompareDomain } from './compare-domain';
+import { multiScaleDistance } from './spectral-loss';
 import { NOTE_SAMPLES } from './spec';
 import { tinyTimbreModel } from './testing/model';
 import { syntheticNote } from './testing/notes';
@@ -28,6 +29,20 @@ describe('timbre compare domain', () => {
     x.dispose();
     expect(() => timbreCompareDomain(model, { notes: [b], labels: [], labelName: 'family', dataName: '' })).toThrow(/label per note/);
     model.dispose();
+  });
+
+  it("a panel's distance session gives the multi-scale spectral distance, keeping the notes used last", () => {
+    const notes = [bright(1), mellow(2), bright(3), mellow(4)];
+    const distance = spectraDistance(2);
+    for (const a of notes)
+      for (const b of notes) {
+        const plain = multiScaleDistance(a, b);
+        expect(Math.abs(distance(a, b) - plain)).toBeLessThanOrEqual(1e-5 * Math.max(1, plain)); // float32 log-magnitudes on both sides
+      }
+    // Kept or computed again, the same number; sounds of different lengths are refused.
+    expect(distance(notes[0]!, notes[3]!)).toBe(distance(notes[0]!, notes[3]!));
+    expect(() => distance(notes[0]!, notes[1]!.subarray(0, 100))).toThrow(/equally long/);
+    expect(timbreCompareDomain(tinyTimbreModel(), { notes, labels: ['a', 'b', 'c', 'd'], labelName: 'kind', dataName: 'four' }).decodeBatch).toBe(32);
   });
 
   it('runs every Compare panel on a small set without leaking tensors', async () => {

@@ -13,7 +13,7 @@ import { InvalidInputError } from '../core/errors';
 import type { CompareDomain, ItemAttribute } from '../latent/compare/domain';
 import type { AttributeGroups } from '../latent/compare/report';
 import { attackTime, spectralCentroid } from './dsp';
-import { multiScaleDistance } from './spectral-loss';
+import { multiScaleDistance, spectralTarget, targetDistance, type SpectralTarget } from './spectral-loss';
 import { NOTE_SAMPLES } from './spec';
 import type { TimbreModel } from './timbre-model';
 
@@ -33,6 +33,27 @@ export const TIMBRE_ATTRIBUTES: readonly ItemAttribute<Float32Array>[] = [
   { id: 'brightness', name: 'brightness (spectral centroid, Hz)', measure: (x) => spectralCentroid(x) },
   { id: 'attack', name: 'attack time (seconds to 90% of the peak)', measure: (x) => attackTime(x) },
 ];
+
+/**
+ * The multi-scale spectral distance with each note's spectrograms computed once and kept for the
+ * `keep` notes used last (about 1 MB each): the holes panel compares every decode with every note
+ * of the set, so the set's notes stay while each decode passes through once.
+ */
+export function spectraDistance(keep: number): (a: Float32Array, b: Float32Array) => number {
+  const kept = new Map<Float32Array, SpectralTarget>();
+  const spectra = (x: Float32Array): SpectralTarget => {
+    const known = kept.get(x);
+    kept.delete(x);
+    const s = known ?? spectralTarget(x);
+    kept.set(x, s);
+    if (kept.size > keep) kept.delete(kept.keys().next().value as Float32Array);
+    return s;
+  };
+  return (a, b) => {
+    if (a.length !== b.length) throw new InvalidInputError(`The two sounds have ${a.length} and ${b.length} samples; they must be equally long.`);
+    return targetDistance(spectra(a), spectra(b));
+  };
+}
 
 /** The Compare adapter for a timbre model and a set of notes. */
 export function timbreCompareDomain(model: TimbreModel, data: TimbreNoteSet): CompareDomain<tf.Tensor2D, Float32Array> {
@@ -63,6 +84,10 @@ export function timbreCompareDomain(model: TimbreModel, data: TimbreNoteSet): Co
     },
     item: (i) => notes[i] ?? new Float32Array(NOTE_SAMPLES),
     distance: (a, b) => multiScaleDistance(a, b),
+    distanceSession: () => spectraDistance(notes.length + 4),
+    // The synthesizer's tensors are [batch, partials, samples]: past ~128 notes a batch decodes
+    // several times slower per note (WASM, measured: 24 ms per note at 128, 170 ms at 256).
+    decodeBatch: 32,
     distanceName: 'multi-scale spectral distance',
     attributes: TIMBRE_ATTRIBUTES,
     defaultGroups,

@@ -41,6 +41,20 @@ export function spectralTarget(x: ArrayLike<number>, sizes: readonly number[] = 
   return sizes.map((n) => logMagnitudes(x, n));
 }
 
+/** D between two sounds' precomputed {@link spectralTarget}s (same sizes, same length): for many comparisons of few sounds. */
+export function targetDistance(a: SpectralTarget, b: SpectralTarget): number {
+  if (a.length !== b.length) throw new InvalidInputError(`Spectral targets of ${a.length} and ${b.length} sizes cannot be compared.`);
+  let total = 0;
+  a.forEach((x, s) => {
+    const y = b[s] as Float32Array;
+    if (x.length !== y.length) throw new InvalidInputError(`Spectral targets of ${x.length} and ${y.length} values cannot be compared.`);
+    let sum = 0;
+    for (let i = 0; i < x.length; i++) sum += Math.abs((x[i] ?? 0) - (y[i] ?? 0));
+    total += sum / x.length;
+  });
+  return total;
+}
+
 /**
  * D(x, target) for one sound and, when `grad` is given (same length as x), adds ∂D/∂x into it.
  *

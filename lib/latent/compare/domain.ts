@@ -48,6 +48,13 @@ export interface CompareDomain<X extends tf.Tensor, Item> {
   item(i: number): Item;
   /** A distance between two items in data space (a metric: pixel L2, event edit distance…). */
   distance(a: Item, b: Item): number;
+  /**
+   * Optional: the same distance for one panel's many comparisons, free to keep per-item work (e.g.
+   * a note's spectrograms) until the panel drops it. Panels that compare each item often use it.
+   */
+  distanceSession?(): (a: Item, b: Item) => number;
+  /** Optional: how many codes to decode at once when no panel option says (default 256); for models whose batches slow down past a size. */
+  readonly decodeBatch?: number;
   /** The name of that distance, for reports and axes. */
   readonly distanceName: string;
   /** Attributes that can be measured on any item (data or decode). */

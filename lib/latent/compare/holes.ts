@@ -129,10 +129,14 @@ export async function logAggregatePosterior(
 }
 
 /** Index and distance of the real item nearest to `item`. */
-function nearestReal<X extends tf.Tensor, Item>(domain: CompareDomain<X, Item>, item: Item): { index: number; distance: number } {
+function nearestReal<X extends tf.Tensor, Item>(
+  domain: CompareDomain<X, Item>,
+  item: Item,
+  distance: (a: Item, b: Item) => number,
+): { index: number; distance: number } {
   let best = { index: -1, distance: Infinity };
   for (let i = 0; i < domain.count; i++) {
-    const d = domain.distance(item, domain.item(i));
+    const d = distance(item, domain.item(i));
     if (d < best.distance) best = { index: i, distance: d };
   }
   return best;
@@ -183,13 +187,14 @@ export async function holesPanel<X extends tf.Tensor, Item>(
   for (let r = 0; r < k; r++) codes.set(row(set.mean, dims, picks[r] ?? 0), (k + r) * dims);
   const decoded = await decodeCodes(model, domain, codes, { ...options, phase: 'holes', label: 'Decoding prior draws and real codes' });
   const nearest = [] as { index: number; distance: number }[];
+  const distance = domain.distanceSession?.() ?? ((a: Item, b: Item) => domain.distance(a, b));
   for (const [i, item] of decoded.entries()) {
     if (i % 16 === 0) {
       checkCancelled(options.signal, 'The holes panel');
       options.onProgress?.({ phase: 'holes', label: 'Finding the nearest real items', done: i, total: decoded.length });
       await yieldToEventLoop();
     }
-    nearest.push(nearestReal(domain, item));
+    nearest.push(nearestReal(domain, item, distance));
   }
   const priorNearest = nearest.slice(0, k);
   const realNearest = nearest.slice(k);

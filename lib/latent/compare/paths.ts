@@ -87,13 +87,14 @@ export async function pathsPanel<X extends tf.Tensor, Item>(
   const decoded = await decodeCodes(model, domain, codes, { ...options, phase: 'paths', label: 'Decoding interpolation paths' });
   const paths: PathReport[] = [];
   const itemsOf = new Map<number, Item[]>();
+  const distance = domain.distanceSession?.() ?? ((x: Item, y: Item) => domain.distance(x, y));
   for (const mode of modes) {
     const m = modes.indexOf(mode);
     pairs.forEach(([a, b], p) => {
       const base = p * perPair;
       const items = [decoded[base] as Item, ...decoded.slice(base + 1 + m * interior, base + 1 + (m + 1) * interior), decoded[base + perPair - 1] as Item];
       itemsOf.set(paths.length, items);
-      paths.push({ mode, a, b, ...pathSmoothness(items, (x, y) => domain.distance(x, y)) });
+      paths.push({ mode, a, b, ...pathSmoothness(items, distance) });
     });
   }
   const smoothness = { lerp: summarize([]), slerp: summarize([]) };

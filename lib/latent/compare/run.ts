@@ -101,7 +101,7 @@ export async function analyseSide<X extends tf.Tensor, Item>(
     seconds[name] = (performance.now() - t0) / 1000;
     return out;
   };
-  const decode = { batchSize: options.decodeBatch ?? 256 };
+  const decode = { batchSize: options.decodeBatch ?? domain.decodeBatch ?? 256 };
   const wanted = new Set(options.panels ?? COMPARE_PANELS);
   const set = await timed('encode', () => encodeSet(model, domain, { ...work, batchSize: options.encodeBatch ?? 256 }));
   work.onEncoded?.(set);
