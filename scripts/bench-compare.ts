@@ -26,7 +26,7 @@ import type { SideReport } from '../lib/latent/compare/report';
 import { loadImageSide, loadMusicSide, loadTimbreSide } from './compare-sides';
 import { analyseInThreads } from './compare-threads';
 import { formatTable, printSideTables } from './compare-table';
-import { BENCH_DOCS, benchCommand, publishBenchTables, writeBenchBlock } from './docs-table';
+import { BENCH_DOCS, publishBenchTables } from './docs-table';
 import { procStat } from './testing/proc-stat';
 import { count } from '../lib/core/text';
 
@@ -183,11 +183,7 @@ async function benchTimbre(dir: string, backendFlag: string): Promise<void> {
       `CPU time of that work: ${cpu.toFixed(1)} s.`,
     ];
     console.log(`\n${out.join('\n')}`);
-    const args = process.argv.slice(2);
-    if (!args.includes('--no-docs')) {
-      const block = { name: 'compare-timbre', body: `${intro.join('\n')}\n\n${out.join('\n')}`, command: benchCommand('compare', args) };
-      console.error(`${(await writeBenchBlock(block)) ? 'Wrote' : 'Unchanged:'} the bench:compare-timbre block of ${BENCH_DOCS} (--no-docs skips this).`);
-    }
+    await publishBenchTables('compare-timbre', `${intro.join('\n')}\n\n${out.join('\n')}`, process.argv.slice(2), BENCH_DOCS, 'compare');
   } finally {
     side.model.dispose();
   }

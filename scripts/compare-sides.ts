@@ -20,7 +20,7 @@ import { exampleWindowSet, FILE_LABELS, labelFromPath, musicCompareDomain, type 
 import { buildMusicDataset } from '../lib/music/dataset-node';
 import { MusicVAE } from '../lib/music/music-vae';
 import { count as countOf } from '../lib/core/text';
-import { timbreCompareDomain } from '../lib/timbre/compare-domain';
+import { shippedSetCompareDomain } from '../lib/timbre/compare-domain';
 import { decodeTimbreSet, TIMBRE_SET_FILES, timbreSetSchema } from '../lib/timbre/examples';
 import { TimbreModel } from '../lib/timbre/timbre-model';
 
@@ -136,12 +136,7 @@ export async function loadTimbreSide(dir: string, setDir = path.join('models', '
     const set = timbreSetSchema.parse(JSON.parse(await readFile(path.join(setDir, TIMBRE_SET_FILES.index), 'utf8')));
     const bytes = await readFile(path.join(setDir, TIMBRE_SET_FILES.audio));
     const notes = decodeTimbreSet(set, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const domain = timbreCompareDomain(model, {
-      notes,
-      labels: set.notes.map((n) => n.family),
-      labelName: 'family',
-      dataName: `the shipped set: ${notes.length} General MIDI programs at C4 (FluidR3 GM)`,
-    });
+    const domain = shippedSetCompareDomain(model, set, notes);
     return {
       name: 'timbre',
       model,

@@ -13,6 +13,7 @@ import { InvalidInputError } from '../core/errors';
 import type { CompareDomain, ItemAttribute } from '../latent/compare/domain';
 import type { AttributeGroups } from '../latent/compare/report';
 import { attackTime, spectralCentroid } from './dsp';
+import type { TimbreSet } from './examples';
 import { multiScaleDistance, spectralTarget, targetDistance, type SpectralTarget } from './spectral-loss';
 import { NOTE_SAMPLES } from './spec';
 import type { TimbreModel } from './timbre-model';
@@ -53,6 +54,21 @@ export function spectraDistance(keep: number): (a: Float32Array, b: Float32Array
     if (a.length !== b.length) throw new InvalidInputError(`The two sounds have ${a.length} and ${b.length} samples; they must be equally long.`);
     return targetDistance(spectra(a), spectra(b));
   };
+}
+
+/** The Compare adapter for the shipped set (every GM program at C4, labelled by family), or its first `take` notes. */
+export function shippedSetCompareDomain(
+  model: TimbreModel,
+  set: TimbreSet,
+  notes: readonly Float32Array[],
+  take = notes.length,
+): CompareDomain<tf.Tensor2D, Float32Array> {
+  return timbreCompareDomain(model, {
+    notes: notes.slice(0, take),
+    labels: set.notes.slice(0, take).map((n) => n.family),
+    labelName: 'family',
+    dataName: `the shipped set: ${take} General MIDI programs at C4 (FluidR3 GM)`,
+  });
 }
 
 /** The Compare adapter for a timbre model and a set of notes. */

@@ -12,7 +12,7 @@ import { defineWorkerPart, typedPost } from '../domains/router';
 import type { CompareSideLoader, LoadedSide } from '../domains/types';
 import type { CompareDomain } from '../latent/compare/domain';
 import { explainedShare, principalComponents, projectOnComponents } from '../latent/projection/pca';
-import { timbreCompareDomain } from './compare-domain';
+import { shippedSetCompareDomain } from './compare-domain';
 import { parseSoundRef } from './lab-url';
 import { decodeTimbreSet, TIMBRE_SET_FILES, timbreSetSchema, type TimbreSet } from './examples';
 import { timbreCompareModelSchema } from './compare-model';
@@ -295,12 +295,7 @@ const timbreCompareSide: CompareSideLoader = {
       progress({ phase: 'load', label: 'Loading the set of sounds…', done: 1, total: 2 });
       const { set, notes } = await shippedSet();
       const take = Math.min(notes.length, params.count);
-      const domain = timbreCompareDomain(model, {
-        notes: notes.slice(0, take),
-        labels: set.notes.slice(0, take).map((n) => n.family),
-        labelName: 'family',
-        dataName: `the shipped set: ${take} General MIDI programs at C4 (FluidR3 GM)`,
-      });
+      const domain = shippedSetCompareDomain(model, set, notes, take);
       return {
         model,
         // The registry holds every domain's sides: this one's tensor and item types are forgotten here.

@@ -62,3 +62,8 @@ export interface CompareDomain<X extends tf.Tensor, Item> {
   /** The groups the Attribute vectors panel starts with (e.g. digit 1 vs 7, note density). */
   readonly defaultGroups: AttributeGroups;
 }
+
+/** The distance a panel uses for its many comparisons: the domain's session when it has one, else its plain distance. */
+export function panelDistance<X extends tf.Tensor, Item>(domain: CompareDomain<X, Item>): (a: Item, b: Item) => number {
+  return domain.distanceSession?.() ?? ((a, b) => domain.distance(a, b));
+}

@@ -39,7 +39,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidInputError } from '../../core/errors';
 import type { LatentModel } from '../../core/latent-model';
 import { createRng } from '../../core/random';
-import type { CompareDomain } from './domain';
+import { panelDistance, type CompareDomain } from './domain';
 import { checkCancelled, decodeCodes, row, type EncodedSet, type WorkOptions } from './encode';
 import { HOLES_PERCENTILE } from './options';
 import type { HolesReport } from './report';
@@ -187,7 +187,7 @@ export async function holesPanel<X extends tf.Tensor, Item>(
   for (let r = 0; r < k; r++) codes.set(row(set.mean, dims, picks[r] ?? 0), (k + r) * dims);
   const decoded = await decodeCodes(model, domain, codes, { ...options, phase: 'holes', label: 'Decoding prior draws and real codes' });
   const nearest = [] as { index: number; distance: number }[];
-  const distance = domain.distanceSession?.() ?? ((a: Item, b: Item) => domain.distance(a, b));
+  const distance = panelDistance(domain);
   for (const [i, item] of decoded.entries()) {
     if (i % 16 === 0) {
       checkCancelled(options.signal, 'The holes panel');

@@ -14,7 +14,7 @@ import { InvalidInputError } from '../../core/errors';
 import type { LatentModel } from '../../core/latent-model';
 import { createRng } from '../../core/random';
 import { interpolateCodesTensor } from '../interpolate';
-import type { CompareDomain } from './domain';
+import { panelDistance, type CompareDomain } from './domain';
 import { decodeCodes, row, type EncodedSet, type WorkOptions } from './encode';
 import { PATH_MODES, PATH_STEPS, type PathMode } from './options';
 import type { PathReport, PathsReport } from './report';
@@ -87,7 +87,7 @@ export async function pathsPanel<X extends tf.Tensor, Item>(
   const decoded = await decodeCodes(model, domain, codes, { ...options, phase: 'paths', label: 'Decoding interpolation paths' });
   const paths: PathReport[] = [];
   const itemsOf = new Map<number, Item[]>();
-  const distance = domain.distanceSession?.() ?? ((x: Item, y: Item) => domain.distance(x, y));
+  const distance = panelDistance(domain);
   for (const mode of modes) {
     const m = modes.indexOf(mode);
     pairs.forEach(([a, b], p) => {
