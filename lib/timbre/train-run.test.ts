@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpointTensors } from '../core/checkpoint';
 import { fsSource } from '../core/checkpoint-node';
 import { tensorsToNamedValues } from '../core/checkpoint-write';
+import { liveTensorCount } from '../core/memory';
 import { TrainingStateError } from '../core/train-run-node';
 import { syntheticDataset } from './testing/dataset';
 import { DEFAULT_TIMBRE_HPARAMS } from './train';
@@ -66,7 +67,9 @@ describe('runTimbreTraining', () => {
     roots.push(root);
     const data = syntheticDataset();
     const base = await runTimbreTraining(data, options(path.join(root, 'base'), 4, false));
+    const tensorsBefore = liveTensorCount();
     const warm = await loadWarmStart(path.join(root, 'base'));
+    expect(liveTensorCount()).toBe(tensorsBefore); // the weights come back as plain numbers
     expect(warm.history.step).toBe(base.bestStep);
     // Steps 4 → 6: the weights it starts from are the base model's (its validation distance at the
     // first step is far below a fresh start's), and the history goes on from the base's.
